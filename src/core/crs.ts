@@ -92,6 +92,12 @@ export function transformBetween(sourceCrs: string, frame: LocalFrame): FrameTra
   };
 }
 
+/** Source CRS coordinates → WGS 84 longitude/latitude (degrees). */
+export function toLonLat(sourceCrs: string): (x: number, y: number) => XY {
+  const conv = proj4(crsDefinition(sourceCrs), crsDefinition('EPSG:4326'));
+  return (x, y) => conv.forward([x, y]) as XY;
+}
+
 /** Local frame ↔ WGS 84 longitude/latitude (degrees). CGCS2000 and WGS 84 agree to centimetres. */
 export function lonLatTransform(frame: LocalFrame): FrameTransform {
   return transformBetween('EPSG:4326', frame);

@@ -1,0 +1,45 @@
+/**
+ * The storage interface for the network. Everything above it (HTTP API, tiles, screening) talks to
+ * this interface only, so the embedded SQLite store and a PostGIS store are interchangeable.
+ */
+import type { LocalFrame } from '../../core/crs';
+import type { ImportedNetwork } from '../../core/importNetwork';
+import type { Link, NetworkNode, UtilityType } from '../../core/model';
+
+export interface NetworkVersion {
+  version: number;
+  importedAt: string;
+  source: string;
+  sourceCrs: string;
+  verticalDatum: string | null;
+  links: number;
+  nodes: number;
+  segments: number;
+}
+
+/** Local-frame rectangle, metres. */
+export interface Rect {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+export interface LinkQuery {
+  utility?: UtilityType;
+  bbox?: Rect;
+}
+
+export interface NetworkStore {
+  /** The project's local frame, fixed by the first import; null before any import. */
+  frame(): LocalFrame | null;
+  /** The network version now in force; null before any import. */
+  currentVersion(): NetworkVersion | null;
+  /** Replaces the whole network in one transaction: on any failure nothing changes. */
+  replaceNetwork(network: ImportedNetwork, source: string): NetworkVersion;
+  links(query?: LinkQuery): Link[];
+  link(id: string): Link | null;
+  nodes(query?: LinkQuery): NetworkNode[];
+  countsByUtility(): Record<string, { links: number; nodes: number }>;
+  close(): void;
+}
