@@ -1,0 +1,158 @@
+/**
+ * Screening a dig as a person asks for it: a footprint in lon/lat, a depth below ground and a rule
+ * set. The same DigScreener runs in the browser's worker (for the person at the screen) and on the
+ * server (for the decision), over the same network version, so both give the same answer.
+ *
+ * Ground under the dig: unless the person gives it, the LOWEST surveyed ground elevation at network
+ * vertices within GROUND_SEARCH_RADIUS_M of the footprint. Taking the lowest makes the bottom of the
+ * dig (ground − depth) deeper than or equal to the true one everywhere: conservative.
+ */
+import type Flatbush from 'flatbush';
+import { lonLatTransform, type LocalFrame } from './crs';
+import type { Link } from './model';
+import { ExcavationError } from './screening/excavation';
+import { validateScreeningRules, type ScreeningRules } from './screening/rules';
+import { screenExcavation, type LineConflict, type ScreeningSummary } from './screening/screen';
+import { buildSegmentIndex, buildSegmentTable, type SegmentTable } from './screening/segmentTable';
+
+/** How far around the footprint to look for surveyed ground levels, m. */
+export const GROUND_SEARCH_RADIUS_M = 50;
+/** The top of the dig volume above the highest ground found: catches lines laid shallow on a rise, m. */
+export const TOP_ABOVE_GROUND_M = 1;
+/** Ground levels reach the kernel as float32 rounded up; lowering the estimate by this keeps it conservative, m. */
+export const GROUND_ROUNDING_M = 1e-4;
+export const MIN_DIG_DEPTH_M = 0.1;
+export const MAX_DIG_DEPTH_M = 100;
+
+export interface DigRequest {
+  /** Corners in WGS 84 degrees, [lon, lat], at least 3. */
+  footprint: [number, number][];
+  /** Depth below ground, m. */
+  depth: number;
+  /** Ground elevation at the dig, m in the network's vertical datum; null to estimate it from the network. */
+  groundElevation: number | null;
+  ruleSetId: string;
+}
+
+export interface ScreenedLine extends LineConflict {
+  owner: string;
+  /** The closest point on the line in WGS 84 degrees and elevation. */
+  closest: { lon: number; lat: number; z: number };
+}
+
+export interface DigScreening {
+  networkVersion: number;
+  ruleSetId: string;
+  groundElevation: number;
+  groundSource: 'given' | 'network';
+  bottomZ: number;
+  topZ: number;
+  notifyDistance: number;
+  lines: ScreenedLine[];
+  summary: ScreeningSummary & { owners: string[] };
+}
+
+/** What screening needs of a link: geometry, section, type, quality, owner. */
+export type ScreenableLink = Pick<Link, 'id' | 'utility' | 'owner' | 'qualityLevel' | 'section' | 'vertices'>;
+
+export function validateDigRequest(input: unknown, rules: ScreeningRules): DigRequest {
+  if (typeof input !== 'object' || input === null) throw new ExcavationError('(body)', 'expected an object with footprint, depth and ruleSetId');
+  const r = input as Record<string, unknown>;
+  const fp = r['footprint'];
+  if (!Array.isArray(fp) || fp.length < 3) throw new ExcavationError('footprint', 'expected at least 3 [lon, lat] corners');
+  const footprint = fp.map((p, i): [number, number] => {
+    if (!Array.isArray(p) || p.length < 2) throw new ExcavationError(`footprint[${i}]`, 'expected [lon, lat]');
+    const [lon, lat] = p as unknown[];
+    if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) throw new ExcavationError(`footprint[${i}][0]`, `longitude must be in [-180, 180]; got ${String(lon)}`);
+    if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) throw new ExcavationError(`footprint[${i}][1]`, `latitude must be in [-90, 90]; got ${String(lat)}`);
+    return [lon, lat];
+  });
+  const depth = r['depth'];
+  if (typeof depth !== 'number' || !Number.isFinite(depth) || depth < MIN_DIG_DEPTH_M || depth > MAX_DIG_DEPTH_M) {
+    throw new ExcavationError('depth', `must be between ${MIN_DIG_DEPTH_M} and ${MAX_DIG_DEPTH_M} m; got ${String(depth)}`);
+  }
+  const ground = r['groundElevation'] ?? null;
+  if (ground !== null && (typeof ground !== 'number' || !Number.isFinite(ground))) throw new ExcavationError('groundElevation', `must be a number or null; got ${String(ground)}`);
+  const ruleSetId = r['ruleSetId'] ?? rules.defaultRuleSet;
+  if (typeof ruleSetId !== 'string' || !(ruleSetId in rules.ruleSets)) {
+    throw new ExcavationError('ruleSetId', `unknown rule set ${JSON.stringify(ruleSetId)}; known: ${Object.keys(rules.ruleSets).join(', ')}`);
+  }
+  return { footprint, depth, groundElevation: ground as number | null, ruleSetId };
+}
+
+export class DigScreener {
+  private readonly rules: ScreeningRules;
+  private table: SegmentTable | null = null;
+  private index: Flatbush | null = null;
+  private owners: string[] = [];
+  private frame: LocalFrame | null = null;
+  private version = 0;
+
+  constructor(rules: unknown) {
+    this.rules = validateScreeningRules(rules);
+  }
+
+  load(links: readonly ScreenableLink[], frame: LocalFrame, version: number): { links: number; segments: number; indexBytes: number } {
+    const table = buildSegmentTable(links);
+    this.index = buildSegmentIndex(table);
+    this.table = table;
+    this.owners = links.map((l) => l.owner);
+    this.frame = frame;
+    this.version = version;
+    return { links: links.length, segments: table.segmentCount, indexBytes: this.index.data.byteLength };
+  }
+
+  get networkVersion(): number {
+    return this.version;
+  }
+
+  screen(input: unknown): DigScreening {
+    if (!this.table || !this.index || !this.frame) throw new Error('DigScreener.screen: no network loaded');
+    const req = validateDigRequest(input, this.rules);
+    const { fromLocal, toLocal } = lonLatTransform(this.frame);
+    const footprint = req.footprint.map(([lon, lat]) => toLocal(lon, lat));
+    const ground = req.groundElevation === null ? this.groundNear(footprint) : { min: req.groundElevation, max: req.groundElevation };
+    const bottomZ = ground.min - req.depth;
+    const topZ = ground.max + TOP_ABOVE_GROUND_M;
+    const result = screenExcavation(this.table, this.index, { kind: 'open_cut', footprint, bottomZ, topZ }, this.rules, req.ruleSetId);
+    const linkIndex = new Map<string, number>();
+    const lines: ScreenedLine[] = result.lines.map((l) => {
+      const [lon, lat] = fromLocal(l.closestPoint.x, l.closestPoint.y);
+      return { ...l, owner: this.ownerOf(l.linkId, linkIndex), closest: { lon, lat, z: l.closestPoint.z } };
+    });
+    return {
+      networkVersion: this.version,
+      ruleSetId: req.ruleSetId,
+      groundElevation: ground.min,
+      groundSource: req.groundElevation === null ? 'network' : 'given',
+      bottomZ, topZ,
+      notifyDistance: result.notifyDistance,
+      lines,
+      summary: { ...result.summary, owners: [...new Set(lines.map((l) => l.owner))].sort() },
+    };
+  }
+
+  private ownerOf(linkId: string, cache: Map<string, number>): string {
+    if (cache.size === 0) this.table!.linkIds.forEach((id, i) => cache.set(id, i));
+    return this.owners[cache.get(linkId)!] ?? '';
+  }
+
+  /** Lowest and highest surveyed ground at segment ends within GROUND_SEARCH_RADIUS_M of the footprint. */
+  private groundNear(footprint: [number, number][]): { min: number; max: number } {
+    const xs = footprint.map((p) => p[0]), ys = footprint.map((p) => p[1]);
+    const pad = GROUND_SEARCH_RADIUS_M;
+    const hits = this.index!.search(Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad);
+    let min = Infinity, max = -Infinity;
+    for (const s of hits) {
+      for (const g of [this.table!.segmentGround[2 * s]!, this.table!.segmentGround[2 * s + 1]!]) {
+        if (Number.isNaN(g)) continue;
+        if (g < min) min = g;
+        if (g > max) max = g;
+      }
+    }
+    if (!Number.isFinite(min)) {
+      throw new ExcavationError('groundElevation', `no surveyed ground within ${GROUND_SEARCH_RADIUS_M} m of the dig: give the ground elevation`);
+    }
+    return { min: min - GROUND_ROUNDING_M, max };
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * Exact minimum distance between a line segment (a pipe's axis) and a vertical prism (a simple,
+ * possibly concave polygon × [bottomZ, topZ]): the open-cut kernel. Metres, local frame (crs.ts).
+ *
+ * Method. For a point p: if p's plan lies in the polygon, its distance to the prism is the gap from
+ * p.z to [bottomZ, topZ] (the nearest point is straight above or below); otherwise the nearest point
+ * lies on a side wall. So over a segment the minimum is the smaller of
+ *   (a) the slab gap of the linear z(t) over the parts of the segment whose plan lies in the polygon
+ *       (the segment is split at its plan crossings with the polygon's edges, each piece classified
+ *       by its midpoint; crossing points are on the boundary and count as inside), and
+ *   (b) the distance to each side wall, a vertical rectangle. Segment to convex planar polygon is 0
+ *       if they cross, else attained at a segment end or on one of the polygon's edges (Ericson,
+ *       Real-Time Collision Detection, 2005, §5.1.9 and §5.1.10), so: the 2 ends clamped in the
+ *       rectangle's own frame, and segment–segment to its 4 edges. A crossing of a wall is a plan
+ *       crossing of its edge with z in the slab, which (a) already scores 0 at that crossing point.
+ * A wall whose plan edge is already farther (in plan) than the best so far is skipped: projection
+ * to the plan never lengthens a distance, so the skip is exact.
+ *
+ * Everything is computed relative to the footprint's bbox centre to keep precision; results are
+ * written to an out-parameter and the scratch lives in the Prism, so a call allocates nothing.
+ */
+import { clamp01, closestPair, segSegDist2 } from './segmentSegment';
+
+/**
+ * Plan tolerance for "on a line" and "on the boundary" (which counts as inside): far above the float
+ * error at city coordinates (~1e-12 m), far below anything a survey can resolve.
+ */
+const BOUNDARY_EPS_M = 1e-9;
+
+export interface Prism {
+  vertexCount: number;
+  originX: number;
+  originY: number;
+  /** Footprint vertices relative to (originX, originY); open ring. */
+  xs: Float64Array;
+  ys: Float64Array;
+  bottomZ: number;
+  topZ: number;
+  /** Absolute bbox of the prism. */
+  minX: number; minY: number; maxX: number; maxY: number;
+  /** Scratch: crossing parameters (2 per edge, + the segment's two ends). */
+  params: Float64Array;
+  /** 1 / length of edge i (from vertex i to i + 1). */
+  invEdgeLength: Float64Array;
+  /** Scratch: squared plan distance from the current segment to each edge. */
+  edgeDist2: Float64Array;
+}
+
+export interface SegmentPrismDistance {
+  /** Minimum 3D distance from the segment to the prism, m; 0 when they meet. */
+  distance: number;
+  /** Parameter along the segment (0 at the first end, 1 at the second) of a closest point. */
+  t: number;
+  /** The closest point on the segment, absolute local frame. */
+  x: number; y: number; z: number;
+  /** Plan distance from the segment's plan to the footprint; 0 when they overlap in plan. */
+  horizontal: number;
+  /** Parameter along the segment where the plan distance is attained. */
+  horizontalT: number;
+  /** Smallest vertical gap to [bottomZ, topZ] where the segment is over/under the footprint; null if never. */
+  vertical: number | null;
+  /** Parameter along the segment where the vertical gap is attained; NaN when vertical is null. */
+  verticalT: number;
+}
+
+export function createSegmentPrismDistance(): SegmentPrismDistance {
+  return { distance: Infinity, t: 0, x: NaN, y: NaN, z: NaN, horizontal: Infinity, horizontalT: 0, vertical: null, verticalT: NaN };
+}
+
+/** Prepares a footprint (open or closed ring of a validated simple polygon) and its z range. */
+export function preparePrism(footprint: readonly (readonly [number, number])[], bottomZ: number, topZ: number): Prism {
+  // Repeated vertices would make zero-length walls; the ring's closing vertex is one of them.
+  const ring: (readonly [number, number])[] = [];
+  for (const p of footprint) {
+    const last = ring[ring.length - 1];
+    if (!last || last[0] !== p[0] || last[1] !== p[1]) ring.push(p);
+  }
+  while (ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1]) ring.pop();
+  const n = ring.length;
+  if (n < 3) throw new RangeError(`preparePrism: footprint has ${n} distinct vertices, at least 3 needed`);
+  if (!(bottomZ <= topZ)) throw new RangeError(`preparePrism: bottomZ ${bottomZ} is above topZ ${topZ}`);
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const [x, y] = ring[i]!;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
+  const xs = new Float64Array(n), ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = ring[i]![0] - originX;
+    ys[i] = ring[i]![1] - originY;
+  }
+  const invEdgeLength = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = i + 1 === n ? 0 : i + 1;
+    invEdgeLength[i] = 1 / Math.hypot(xs[k]! - xs[i]!, ys[k]! - ys[i]!);
+  }
+  return {
+    vertexCount: n, originX, originY, xs, ys, bottomZ, topZ, minX, minY, maxX, maxY,
+    invEdgeLength, params: new Float64Array(2 * n + 2), edgeDist2: new Float64Array(n),
+  };
+}
+
+/** Plan point-to-segment squared distance, also setting `projT`: the parameter of the nearest point. */
+let projT = 0;
+function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: number, sy: number, len2: number): number {
+  projT = len2 > 0 ? clamp01(((px - ax) * sx + (py - ay) * sy) / len2) : 0;
+  const dx = px - ax - projT * sx, dy = py - ay - projT * sy;
+  return dx * dx + dy * dy;
+}
+
+/** Even–odd point in polygon (Franklin's PNPOLY); boundary points may go either way. */
+function insidePlan(prism: Prism, px: number, py: number): boolean {
+  const xs = prism.xs, ys = prism.ys, n = prism.vertexCount;
+  let inside = false;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const yi = ys[i]!, yj = ys[j]!;
+    if ((yi > py) !== (yj > py)) {
+      const xi = xs[i]!, xj = xs[j]!;
+      if (px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+  }
+  return inside;
+}
+
+function nearBoundary(prism: Prism, px: number, py: number): boolean {
+  const xs = prism.xs, ys = prism.ys, n = prism.vertexCount;
+  const eps2 = BOUNDARY_EPS_M * BOUNDARY_EPS_M;
+  for (let i = 0; i < n; i++) {
+    const k = i + 1 === n ? 0 : i + 1;
+    const ex = xs[k]! - xs[i]!, ey = ys[k]! - ys[i]!;
+    if (pointSegDist2D2T(px, py, xs[i]!, ys[i]!, ex, ey, ex * ex + ey * ey) <= eps2) return true;
+  }
+  return false;
+}
+
+/** Parameter of the slab-gap minimiser found by the last slabGap call. */
+let gapT = 0;
+
+/** Smallest gap between z(t) = z0 + t·dz on [ta, tb] and [lo, hi]; sets gapT. */
+function slabGap(z0: number, dz: number, ta: number, tb: number, lo: number, hi: number): number {
+  const za = z0 + ta * dz, zb = z0 + tb * dz;
+  if (za < lo && zb < lo) {
+    gapT = za >= zb ? ta : tb;
+    return lo - Math.max(za, zb);
+  }
+  if (za > hi && zb > hi) {
+    gapT = za <= zb ? ta : tb;
+    return Math.min(za, zb) - hi;
+  }
+  if (za >= lo && za <= hi) gapT = ta;
+  else gapT = ta + ((za > hi ? hi : lo) - za) / (zb - za) * (tb - ta);
+  if (gapT < ta) gapT = ta; else if (gapT > tb) gapT = tb;
+  return 0;
+}
+
+/** Snaps a signed distance to a line to 0 within BOUNDARY_EPS_M: only ever adds crossings. */
+function snap(d: number): number {
+  return d <= BOUNDARY_EPS_M && d >= -BOUNDARY_EPS_M ? 0 : d;
+}
+
+/**
+ * Distance from segment (x0,y0,z0)–(x1,y1,z1), absolute local frame, to the prism. Writes `out` and
+ * returns it. A zero-length segment is a point and works too.
+ *
+ * Plan crossings are found from signed distances to lines snapped to 0 within BOUNDARY_EPS_M: a
+ * segment running along an edge, or through a vertex, must not slip between two edges by rounding
+ * (a missed crossing would classify a whole piece wrongly). A spurious crossing only splits a piece.
+ */
+export function segmentPrismDistance(
+  prism: Prism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+): SegmentPrismDistance {
+  const n = prism.vertexCount, xs = prism.xs, ys = prism.ys, params = prism.params, edgeDist2 = prism.edgeDist2;
+  const invEdgeLen = prism.invEdgeLength;
+  const lo = prism.bottomZ, hi = prism.topZ;
+  const px = x0 - prism.originX, py = y0 - prism.originY;
+  const qx = x1 - prism.originX, qy = y1 - prism.originY;
+  const sx = qx - px, sy = qy - py, dz = z1 - z0;
+  const planLen2 = sx * sx + sy * sy;
+  const invPlanLen = planLen2 > 0 ? 1 / Math.sqrt(planLen2) : 0;
+  const tSlack = BOUNDARY_EPS_M * invPlanLen;
+
+  // Pass 1, in plan: distance to each edge, and where the segment crosses the boundary.
+  let crossings = 0;
+  let minEdge2 = Infinity, horizontalT = 0;
+  let best = Infinity, bestT = 0;
+  let vertical = Infinity, verticalT = NaN;
+  for (let i = 0; i < n; i++) {
+    const k = i + 1 === n ? 0 : i + 1;
+    const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
+    const ex = bx - ax, ey = by - ay;
+    const inv = invEdgeLen[i]!;
+    const dP = snap((ex * (py - ay) - ey * (px - ax)) * inv);
+    const dQ = snap((ex * (qy - ay) - ey * (qx - ax)) * inv);
+    const dA = snap((sx * (ay - py) - sy * (ax - px)) * invPlanLen);
+    const dB = snap((sx * (by - py) - sy * (bx - px)) * invPlanLen);
+    const straddleEdge = !((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0));
+    const straddleSeg = !((dA > 0 && dB > 0) || (dA < 0 && dB < 0));
+    let d2: number, tH = 0;
+    if (straddleEdge && straddleSeg && dP !== dQ) {
+      tH = clamp01(dP / (dP - dQ));
+      params[2 + crossings++] = tH;
+      d2 = 0;
+    } else {
+      if (straddleEdge && straddleSeg && planLen2 > 0) {
+        // Both ends on the edge's line: the overlap runs between the edge's ends' projections.
+        let tA = ((ax - px) * sx + (ay - py) * sy) / planLen2;
+        let tB = ((bx - px) * sx + (by - py) * sy) / planLen2;
+        if (tA >= -tSlack && tA <= 1 + tSlack) params[2 + crossings++] = tA = clamp01(tA);
+        if (tB >= -tSlack && tB <= 1 + tSlack) params[2 + crossings++] = tB = clamp01(tB);
+      }
+      // Plan segments that do not cross are closest at an end of one of them.
+      const l2 = ex * ex + ey * ey;
+      d2 = pointSegDist2D2T(px, py, ax, ay, ex, ey, l2);
+      let d = pointSegDist2D2T(qx, qy, ax, ay, ex, ey, l2);
+      if (d < d2) { d2 = d; tH = 1; }
+      d = pointSegDist2D2T(ax, ay, px, py, sx, sy, planLen2);
+      if (d < d2) { d2 = d; tH = projT; }
+      d = pointSegDist2D2T(bx, by, px, py, sx, sy, planLen2);
+      if (d < d2) { d2 = d; tH = projT; }
+    }
+    edgeDist2[i] = d2;
+    if (d2 < minEdge2) { minEdge2 = d2; horizontalT = tH; }
+  }
+
+  // Boundary points: in the closed footprint, so their slab gap is a true distance.
+  for (let c = 0; c < crossings; c++) {
+    const t = params[2 + c]!;
+    const g = slabGap(z0, dz, t, t, lo, hi);
+    if (g < best) { best = g; bestT = t; }
+    if (g < vertical) { vertical = g; verticalT = t; }
+  }
+
+  // Pieces between crossings: inside or outside as a whole.
+  params[0] = 0;
+  params[1] = 1;
+  const m = crossings + 2;
+  for (let i = 1; i < m; i++) {
+    const v = params[i]!;
+    let j = i - 1;
+    while (j >= 0 && params[j]! > v) { params[j + 1] = params[j]!; j--; }
+    params[j + 1] = v;
+  }
+  let planOverlap = crossings > 0;
+  for (let i = 0; i + 1 < m; i++) {
+    const ta = params[i]!, tb = params[i + 1]!;
+    if (!(tb > ta)) continue;
+    const tm = (ta + tb) / 2;
+    const mx = px + tm * sx, my = py + tm * sy;
+    if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
+    planOverlap = true;
+    const g = slabGap(z0, dz, ta, tb, lo, hi);
+    if (g < best) { best = g; bestT = gapT; }
+    if (g < vertical) { vertical = g; verticalT = gapT; }
+  }
+
+  // Pass 2: side walls not ruled out by their plan distance.
+  let best2 = best * best;
+  for (let i = 0; i < n && best2 > 0; i++) {
+    if (edgeDist2[i]! >= best2) continue;
+    const k = i + 1 === n ? 0 : i + 1;
+    const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
+    const ex = bx - ax, ey = by - ay;
+    const len2 = ex * ex + ey * ey;
+
+    for (let end = 0; end < 2; end++) {
+      const ex0 = end === 0 ? px : qx, ey0 = end === 0 ? py : qy, ez0 = end === 0 ? z0 : z1;
+      const u = clamp01(((ex0 - ax) * ex + (ey0 - ay) * ey) / len2);
+      const cz = ez0 < lo ? lo : ez0 > hi ? hi : ez0;
+      const ddx = ex0 - ax - u * ex, ddy = ey0 - ay - u * ey, ddz = ez0 - cz;
+      const d2 = ddx * ddx + ddy * ddy + ddz * ddz;
+      if (d2 < best2) { best2 = d2; bestT = end; }
+    }
+
+    let d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, lo, bx, by, lo);
+    if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+    d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, hi, bx, by, hi);
+    if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+    d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, lo, ax, ay, hi);
+    if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+  }
+
+  out.distance = Math.sqrt(best2);
+  out.t = bestT;
+  out.x = x0 + bestT * (x1 - x0);
+  out.y = y0 + bestT * (y1 - y0);
+  out.z = z0 + bestT * dz;
+  if (planOverlap) {
+    out.horizontal = 0;
+    out.horizontalT = verticalT;
+    out.vertical = vertical;
+    out.verticalT = verticalT;
+  } else {
+    out.horizontal = Math.sqrt(minEdge2);
+    out.horizontalT = horizontalT;
+    out.vertical = null;
+    out.verticalT = NaN;
+  }
+  return out;
+}

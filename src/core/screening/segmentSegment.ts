@@ -1,0 +1,68 @@
+/**
+ * Distance between two segments in 3D: the building block of the wall distances in distance.ts.
+ * Metres in any Cartesian frame; allocation-free (the closest pair's parameter is left in
+ * `closestPair`).
+ */
+
+export function clamp01(v: number): number {
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+/** Written by segSegDist2: parameter on the first segment (0 at a, 1 at b) of the closest pair. */
+export const closestPair = { s: 0 };
+
+/**
+ * Squared distance between segments ab and cd in 3D. Candidates: the 4 end-to-segment distances
+ * (exact) and, when the lines are not parallel and their closest points fall inside both segments,
+ * the interior pair. The interior parameters use the cross-product form of Ericson's §5.1.9
+ * solution, which has no cancellation in the denominator |d1 × d2|² for nearly parallel lines.
+ * Every candidate is a real pair of points, so rounding can only lengthen it, never shorten.
+ */
+export function segSegDist2(
+  ax: number, ay: number, az: number, bx: number, by: number, bz: number,
+  cx: number, cy: number, cz: number, dx: number, dy: number, dz: number,
+): number {
+  const ux = bx - ax, uy = by - ay, uz = bz - az;
+  const vx = dx - cx, vy = dy - cy, vz = dz - cz;
+  const rx = ax - cx, ry = ay - cy, rz = az - cz;
+  const a = ux * ux + uy * uy + uz * uz;
+  const e = vx * vx + vy * vy + vz * vz;
+  const b = ux * vx + uy * vy + uz * vz;
+  const c = ux * rx + uy * ry + uz * rz;
+  const f = vx * rx + vy * ry + vz * rz;
+
+  let t = e > 0 ? clamp01(f / e) : 0;
+  let px = rx - t * vx, py = ry - t * vy, pz = rz - t * vz;
+  let best = px * px + py * py + pz * pz;
+  let bestS = 0;
+
+  t = e > 0 ? clamp01((f + b) / e) : 0;
+  px = rx + ux - t * vx; py = ry + uy - t * vy; pz = rz + uz - t * vz;
+  let d = px * px + py * py + pz * pz;
+  if (d < best) { best = d; bestS = 1; }
+
+  let s = a > 0 ? clamp01(-c / a) : 0;
+  px = rx + s * ux; py = ry + s * uy; pz = rz + s * uz;
+  d = px * px + py * py + pz * pz;
+  if (d < best) { best = d; bestS = s; }
+
+  s = a > 0 ? clamp01((b - c) / a) : 0;
+  px = rx + s * ux - vx; py = ry + s * uy - vy; pz = rz + s * uz - vz;
+  d = px * px + py * py + pz * pz;
+  if (d < best) { best = d; bestS = s; }
+
+  // n = u × v; s = n·(v × r)/|n|², t = n·(u × r)/|n|².
+  const nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+  const nn = nx * nx + ny * ny + nz * nz;
+  if (nn > 0 && best > 0) {
+    s = (nx * (vy * rz - vz * ry) + ny * (vz * rx - vx * rz) + nz * (vx * ry - vy * rx)) / nn;
+    t = (nx * (uy * rz - uz * ry) + ny * (uz * rx - ux * rz) + nz * (ux * ry - uy * rx)) / nn;
+    if (s > 0 && s < 1 && t > 0 && t < 1) {
+      px = rx + s * ux - t * vx; py = ry + s * uy - t * vy; pz = rz + s * uz - t * vz;
+      d = px * px + py * py + pz * pz;
+      if (d < best) { best = d; bestS = s; }
+    }
+  }
+  closestPair.s = bestS;
+  return best;
+}

@@ -1,0 +1,168 @@
+import Flatbush from 'flatbush';
+import { describe, expect, it } from 'vitest';
+import rulesJson from '../../data/rules/screening.json';
+import type { Link } from '../../src/core/model';
+import { ExcavationError, type OpenCut } from '../../src/core/screening/excavation';
+import { validateScreeningRules } from '../../src/core/screening/rules';
+import { screenExcavation } from '../../src/core/screening/screen';
+import {
+  buildSegmentIndex, buildSegmentTable, float32AtLeast, QUALITY_UNKNOWN, segmentTableBuffers, segmentTableFromTransfer,
+} from '../../src/core/screening/segmentTable';
+
+const RULES = validateScreeningRules(rulesJson);
+const PIT: OpenCut = { kind: 'open_cut', footprint: [[0, 0], [4, 0], [4, 4], [0, 4]], bottomZ: -2, topZ: 0 };
+
+function link(id: string, vertices: number[], over: Partial<Link> = {}): Link {
+  return {
+    id, utility: 'water', subtype: 'main', material: 'PE', section: { shape: 'circular', diameterMm: 200 }, pressureClass: null,
+    installYear: null, owner: 'water-co', status: 'in_service', qualityLevel: 'A', street: null, fromNode: null, toNode: null,
+    vertices: new Float64Array(vertices), ...over,
+  };
+}
+
+function grid(n: number): Link[] {
+  const links: Link[] = [];
+  for (let i = 0; i < n; i++) {
+    const y = (i % 50) * 3 - 60, x = Math.floor(i / 50) * 20 - 40;
+    links.push(link(`g${i}`, [x, y, -1, 0, x + 15, y + 1, -1.2, 0, x + 18, y + 4, -1.5, 0.1], { utility: i % 2 ? 'gas' : 'power', qualityLevel: i % 3 ? 'B' : null }));
+  }
+  return links;
+}
+
+describe('buildSegmentTable', () => {
+  it('writes one row per segment with its link, vertex number and section radius', () => {
+    const t = buildSegmentTable([link('a', [0, 0, -1, 0, 10, 0, -1, 0, 10, 5, -2, 0]), link('b', [1, 1, -3, 0.5, 2, 2, -3, 0.5], { qualityLevel: null, utility: 'heat' })]);
+    expect(t.segmentCount).toBe(3);
+    expect([...t.coords.slice(6, 12)]).toEqual([10, 0, -1, 10, 5, -2]);
+    expect([...t.linkOfSegment]).toEqual([0, 0, 1]);
+    expect([...t.segmentVertex]).toEqual([0, 1, 0]);
+    expect(t.linkIds).toEqual(['a', 'b']);
+    expect([...t.linkUtility]).toEqual([0, 6]);
+    expect([...t.linkQuality]).toEqual([0, QUALITY_UNKNOWN]);
+    expect(t.radius[0]).toBeGreaterThanOrEqual(0.1);
+    expect(t.maxCentrelineDepth).toBe(3.5);
+  });
+
+  it('skips zero-length segments and counts them, keeping the original segment numbers', () => {
+    const t = buildSegmentTable([link('a', [0, 0, -1, 0, 0, 0, -1, 0, 5, 0, -1, 0])]);
+    expect(t.segmentCount).toBe(1);
+    expect(t.skippedDegenerate).toBe(1);
+    expect(t.segmentVertex[0]).toBe(1);
+  });
+
+  it('keeps a line recorded as a single point as one zero-length segment', () => {
+    const t = buildSegmentTable([link('p', [3, 3, -1, 0, 3, 3, -1, 0]), link('q', [5, 5, -1, 0])]);
+    expect(t.segmentCount).toBe(2);
+    expect(t.pointLinks).toBe(2);
+    expect(t.skippedDegenerate).toBe(0);
+  });
+
+  it('skips segments with non-finite coordinates and reports lines left with nothing to screen', () => {
+    const t = buildSegmentTable([link('n', [0, 0, -1, 0, NaN, 0, -1, 0]), link('m', [0, 0, -1, 0, 1, 0, -1, 0, 2, Infinity, -1, 0]), link('e', [])]);
+    expect(t.skippedNonFinite).toBe(2);
+    expect(t.segmentCount).toBe(1);
+    expect(t.unscreenableLinkIds).toEqual(['n', 'e']);
+  });
+
+  it('marks an unknown ground as NaN and counts it', () => {
+    const t = buildSegmentTable([link('a', [0, 0, -1, NaN, 5, 0, -1, 0])]);
+    expect(Number.isNaN(t.segmentGround[0])).toBe(true);
+    expect(t.segmentsWithoutGround).toBe(1);
+  });
+
+  it('refuses a line with an unknown utility, naming it', () => {
+    expect(() => buildSegmentTable([link('x', [0, 0, 0, 0, 1, 0, 0, 0], { utility: 'steam' as never })])).toThrow(/"x" has utility "steam"/);
+  });
+
+  it('never stores a radius or ground below the true value', () => {
+    for (let mm = 1; mm < 5000; mm += 7) {
+      const t = buildSegmentTable([link('r', [0, 0, -1, mm / 997 - 3, 1, 0, -1, -mm / 13], { section: { shape: 'circular', diameterMm: mm } })]);
+      expect(t.radius[0]).toBeGreaterThanOrEqual(mm / 2000);
+      expect(t.segmentGround[0]).toBeGreaterThanOrEqual(mm / 997 - 3);
+      expect(t.segmentGround[1]).toBeGreaterThanOrEqual(-mm / 13);
+    }
+    expect(float32AtLeast(0.1)).toBeGreaterThanOrEqual(0.1);
+    expect(float32AtLeast(-0.1)).toBeGreaterThanOrEqual(-0.1);
+    expect(float32AtLeast(1e-50)).toBeGreaterThan(0);
+  });
+
+  it('does not mutate the links', () => {
+    const links = grid(30);
+    const before = structuredClone(links);
+    buildSegmentTable(links);
+    expect(links).toEqual(before);
+  });
+});
+
+describe('moving a table and its index to a worker', () => {
+  it('lists each buffer once for the transfer list', () => {
+    const t = buildSegmentTable(grid(10));
+    const buffers = segmentTableBuffers(t);
+    expect(buffers.length).toBe(7);
+    expect(new Set(buffers).size).toBe(7);
+  });
+
+  it('screens identically after a structured-clone transfer and Flatbush.from', () => {
+    const table = buildSegmentTable(grid(400));
+    const index = buildSegmentIndex(table);
+    const expected = screenExcavation(table, index, PIT, RULES);
+    expect(expected.lines.length).toBeGreaterThan(3);
+
+    const message = structuredClone({ table, index: index.data }, { transfer: [...segmentTableBuffers(table), index.data as ArrayBuffer] });
+    expect(table.coords.byteLength).toBe(0);
+    const received = segmentTableFromTransfer(message.table);
+    const rebuilt = Flatbush.from(message.index);
+    expect(screenExcavation(received, rebuilt, PIT, RULES)).toEqual(expected);
+  });
+
+  it('refuses a malformed table, naming the column', () => {
+    const t = buildSegmentTable(grid(3));
+    expect(() => segmentTableFromTransfer({ ...t, radius: new Float64Array(t.segmentCount) })).toThrow(/radius should be a Float32Array/);
+    expect(() => segmentTableFromTransfer({ ...t, linkOfSegment: new Uint32Array(t.segmentCount).fill(99) })).toThrow(/linkOfSegment\[0\] = 99/);
+    expect(() => segmentTableFromTransfer({ ...t, coords: t.coords.slice(1) })).toThrow(/coords has length/);
+  });
+});
+
+describe('screenExcavation inputs', () => {
+  it('screens an empty network to no lines', () => {
+    const t = buildSegmentTable([]);
+    const r = screenExcavation(t, buildSegmentIndex(t), PIT, RULES);
+    expect(r.lines).toEqual([]);
+    expect(r.summary.candidates).toBe(0);
+  });
+
+  it('refuses an invalid work with an ExcavationError naming the field', () => {
+    const t = buildSegmentTable(grid(3));
+    const bowTie = { ...PIT, footprint: [[0, 0], [2, 2], [2, 0], [0, 2]] } as OpenCut;
+    expect(() => screenExcavation(t, buildSegmentIndex(t), bowTie, RULES)).toThrow(ExcavationError);
+    try {
+      screenExcavation(t, buildSegmentIndex(t), { ...PIT, bottomZ: 1 }, RULES);
+    } catch (e) {
+      expect((e as ExcavationError).field).toBe('bottomZ');
+    }
+  });
+
+  it('refuses an index built for another table', () => {
+    const t = buildSegmentTable(grid(30));
+    const other = buildSegmentIndex(buildSegmentTable(grid(31)));
+    expect(() => screenExcavation(t, other, PIT, RULES)).toThrow(/index holds/);
+  });
+
+  it('uses the deepest known line for a line without ground, and says so', () => {
+    const deep = link('deep', [50, 50, -20, 0, 60, 50, -20, 0], { qualityLevel: 'B' });
+    const blind = link('blind', [-1.5, -5, -1, NaN, -1.5, 10, -1, NaN], { qualityLevel: 'B' });
+    const t = buildSegmentTable([deep, blind]);
+    const line = screenExcavation(t, buildSegmentIndex(t), PIT, RULES, 'cn-gb50289').lines.find((l) => l.linkId === 'blind')!;
+    expect(line.depthKnown).toBe(false);
+    expect(line.centrelineDepth).toBe(20);
+    expect(line.verticalUncertainty).toBeCloseTo(0.15 * 20, 6);
+  });
+
+  it('reports the prefilter candidates and the segments tested', () => {
+    const t = buildSegmentTable(grid(2000));
+    const r = screenExcavation(t, buildSegmentIndex(t), PIT, RULES);
+    expect(r.summary.segmentsInNetwork).toBe(4000);
+    expect(r.summary.candidates).toBeLessThan(400);
+    expect(r.summary.segmentsTested).toBeLessThanOrEqual(r.summary.candidates);
+  });
+});
