@@ -4,9 +4,10 @@ import { NetworkImportError, parseNetworkCollection } from '../core/importNetwor
 import type { NetworkStore, NetworkVersion } from './storage/networkStore';
 
 export async function importNetworkFile(store: NetworkStore, file: string): Promise<NetworkVersion> {
+  const text = await readFile(file, 'utf8'); // a missing or unreadable file throws as itself
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new NetworkImportError([{ featureIndex: null, featureId: null, field: '(file)', message: `${file} is not valid JSON: ${(e as Error).message}` }], 1);
   }

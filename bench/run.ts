@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every benchmark in turn, each in its own process so one's heap and JIT state
+ * do not colour the next. Not part of `npm test`: timings are for reading, never for pass/fail.
+ */
+import { spawnSync } from 'node:child_process';
+
+const BENCHES: [string, ...string[]][] = [
+  ['bench/screening.ts'],
+  ['bench/city.ts'],
+  ['bench/skeleton.ts', 'medium', '200'],
+];
+
+for (const [file, ...args] of BENCHES) {
+  console.log(`\n=== ${file} ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { stdio: 'inherit' });
+  if (r.status !== 0) process.exitCode = 1;
+}

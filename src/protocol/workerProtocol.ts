@@ -1,0 +1,54 @@
+/**
+ * The typed protocol between the main thread and the screening worker: one map from each request
+ * type to its payload and response, envelopes with ids, cancellation, and errors that cross the
+ * boundary as plain {name, message, stack}.
+ */
+import type { LayerPayload } from './layerPayload';
+import type { DigRequest, DigScreening } from '../core/digScreening';
+
+export interface WorkerRequestMap {
+  /** Replace the worker's network with these layers (all of one network version). */
+  loadNetwork: { request: { layers: LayerPayload[] }; response: { version: number; links: number; segments: number; indexBytes: number; ms: number } };
+  screenDig: { request: DigRequest; response: DigScreening & { ms: number } };
+}
+
+export type WorkerRequestType = keyof WorkerRequestMap;
+export const WORKER_REQUEST_TYPES: readonly WorkerRequestType[] = ['loadNetwork', 'screenDig'];
+
+export interface WorkerRequestEnvelope<T extends WorkerRequestType = WorkerRequestType> {
+  id: number;
+  type: T;
+  payload: WorkerRequestMap[T]['request'];
+}
+
+export interface CancelEnvelope {
+  id: number;
+  type: 'cancel';
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  field?: string;
+}
+
+export type WorkerResponseEnvelope =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: SerializedError };
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof Error) {
+    const field = (e as { field?: unknown }).field;
+    return { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}), ...(typeof field === 'string' ? { field } : {}) };
+  }
+  return { name: 'Error', message: String(e) };
+}
+
+export function isWorkerRequestType(type: unknown): type is WorkerRequestType {
+  return typeof type === 'string' && (WORKER_REQUEST_TYPES as readonly string[]).includes(type);
+}
+
+export function unknownTypeError(type: unknown): Error {
+  return new TypeError(`unknown worker request type ${JSON.stringify(type)}; known: ${WORKER_REQUEST_TYPES.join(', ')}`);
+}

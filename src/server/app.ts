@@ -1,0 +1,74 @@
+/**
+ * The HTTP application: JSON API under /api, the built client and Cesium's static assets.
+ * Stateless apart from caches derived from the store, so several instances can run behind a balancer.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { UTILITY_TYPES, type UtilityType } from '../core/model';
+import { HttpError, readJsonBody, sendEncoded, sendError, sendJson } from './http/respond';
+import { serveStatic } from './http/staticFiles';
+import { NetworkCache } from './networkCache';
+import type { NetworkStore } from './storage/networkStore';
+import { linkDetails } from './api/linkDetails';
+import type { ScreeningService } from './screeningService';
+
+export interface AppOptions {
+  store: NetworkStore;
+  screening: ScreeningService;
+  /** The built client (vite build output); null serves the API only. */
+  clientDir: string | null;
+}
+
+function utilityParam(value: string): UtilityType {
+  if (!(UTILITY_TYPES as readonly string[]).includes(value)) {
+    throw new HttpError(404, 'unknown_layer', `unknown layer "${value}"; layers: ${UTILITY_TYPES.join(', ')}`, 'utility');
+  }
+  return value as UtilityType;
+}
+
+export function createApp(options: AppOptions): Server {
+  const cache = new NetworkCache(options.store);
+  const immutable = 'public, max-age=31536000, immutable';
+
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
+    const get = req.method === 'GET' || req.method === 'HEAD';
+    if (get && path === '/api/health') return sendJson(req, res, 200, { ok: true });
+    if (!cache.hasNetwork()) throw new HttpError(503, 'no_network', 'no network has been imported yet: run `npm run city`');
+    if (get && path === '/api/network') return sendJson(req, res, 200, cache.summary());
+    let m = /^\/api\/network\/(\d+)\/layers\/([a-z]+)$/.exec(path);
+    if (get && m) {
+      // Versioned URLs are immutable: a new import gives new URLs, so clients and CDNs cache forever.
+      if (Number(m[1]) !== cache.summary().version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${cache.summary().version})`, 'version');
+      return sendEncoded(req, res, cache.layer(utilityParam(m[2]!)), immutable);
+    }
+    m = /^\/api\/network\/(\d+)\/nodes\/([a-z]+)$/.exec(path);
+    if (get && m) {
+      if (Number(m[1]) !== cache.summary().version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${cache.summary().version})`, 'version');
+      return sendEncoded(req, res, cache.nodes(utilityParam(m[2]!)), immutable);
+    }
+    m = /^\/api\/links\/([^/]+)$/.exec(path);
+    if (get && m) {
+      const id = decodeURIComponent(m[1]!);
+      const link = options.store.link(id);
+      if (!link) throw new HttpError(404, 'unknown_link', `no link with id "${id}"`, 'id');
+      return sendJson(req, res, 200, linkDetails(link, options.store.frame()!));
+    }
+    if (get && path === '/api/rules') return sendJson(req, res, 200, options.screening.rules());
+    if (req.method === 'POST' && path === '/api/screenings') {
+      const body = await readJsonBody(req);
+      return sendJson(req, res, 200, options.screening.screen(body));
+    }
+    throw new HttpError(404, 'not_found', `no API route ${req.method} ${path}`);
+  }
+
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (url.pathname.startsWith('/api/')) {
+      api(req, res, url).catch((err) => sendError(req, res, err));
+      return;
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && options.clientDir && serveStatic(options.clientDir, req, res, url.pathname)) return;
+    sendError(req, res, new HttpError(404, 'not_found', `no file ${url.pathname}`));
+  });
+}

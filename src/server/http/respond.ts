@@ -1,0 +1,91 @@
+/** Small response helpers: JSON with gzip and ETags, errors that name the field. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+const MIN_GZIP_BYTES = 1024;
+
+export function acceptsGzip(req: IncomingMessage): boolean {
+  return /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+}
+
+export interface Encoded {
+  body: Buffer;
+  gzipped: Buffer | null;
+  etag: string;
+  contentType: string;
+}
+
+/** Encode once, serve many times: layer payloads are immutable per network version. */
+export function encodeJson(value: unknown): Encoded {
+  const body = Buffer.from(JSON.stringify(value));
+  return {
+    body,
+    gzipped: body.length >= MIN_GZIP_BYTES ? gzipSync(body) : null,
+    etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+    contentType: 'application/json; charset=utf-8',
+  };
+}
+
+export function sendEncoded(req: IncomingMessage, res: ServerResponse, e: Encoded, cacheControl: string): void {
+  res.setHeader('ETag', e.etag);
+  res.setHeader('Cache-Control', cacheControl);
+  res.setHeader('Vary', 'Accept-Encoding');
+  if (req.headers['if-none-match'] === e.etag) {
+    res.writeHead(304).end();
+    return;
+  }
+  res.setHeader('Content-Type', e.contentType);
+  if (e.gzipped && acceptsGzip(req)) {
+    res.setHeader('Content-Encoding', 'gzip');
+    res.writeHead(200).end(req.method === 'HEAD' ? undefined : e.gzipped);
+  } else {
+    res.writeHead(200).end(req.method === 'HEAD' ? undefined : e.body);
+  }
+}
+
+export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, value: unknown): void {
+  const e = encodeJson(value);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', e.contentType);
+  if (e.gzipped && acceptsGzip(req)) {
+    res.setHeader('Content-Encoding', 'gzip');
+    res.writeHead(status).end(e.gzipped);
+  } else {
+    res.writeHead(status).end(e.body);
+  }
+}
+
+export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  if (err instanceof HttpError) {
+    sendJson(req, res, err.status, { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+    return;
+  }
+  console.error('[undergrid] unexpected error', err);
+  sendJson(req, res, 500, { error: { code: 'internal', message: 'internal server error' } });
+}
+
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const type = String(req.headers['content-type'] ?? '');
+  if (!type.startsWith('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'body_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (e) {
+    throw new HttpError(400, 'invalid_json', `request body is not valid JSON: ${(e as Error).message}`);
+  }
+}

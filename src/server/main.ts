@@ -1,0 +1,43 @@
+/** Starts the Undergrid server on the embedded store: `tsx src/server/main.ts` (npm start does more). */
+import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { loadConfig, type ServerConfig } from './config';
+import { ScreeningService } from './screeningService';
+import { SqliteNetworkStore } from './storage/sqliteNetworkStore';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = new SqliteNetworkStore(config.databaseFile);
+  const screening = new ScreeningService(store);
+  const server = createApp({ store, screening, clientDir: existsSync(config.clientDir) ? config.clientDir : null });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${config.host}:${port}/`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => {
+        store.close();
+        resolve();
+      });
+      server.closeAllConnections();
+    }),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const running = await startServer(loadConfig());
+  console.log(`Undergrid is running at ${running.url}`);
+}

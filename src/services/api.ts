@@ -1,0 +1,31 @@
+/** The client's one HTTP client: typed calls to the Undergrid API, errors carry the server's message. */
+import type { UtilityType } from '../core/model';
+import type { LayerPayload, NodePayload } from '../protocol/layerPayload';
+import type { LinkDetails, NetworkSummary } from '../protocol/apiTypes';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, init);
+  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null;
+  if (!res.ok) {
+    const e = body?.error;
+    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `${res.status} ${res.statusText}`, e?.field);
+  }
+  return body as T;
+}
+
+export const api = {
+  network: () => request<NetworkSummary>('/api/network'),
+  layer: (version: number, utility: UtilityType) => request<LayerPayload>(`/api/network/${version}/layers/${utility}`),
+  nodes: (version: number, utility: UtilityType) => request<NodePayload>(`/api/network/${version}/nodes/${utility}`),
+  link: (id: string) => request<LinkDetails>(`/api/links/${encodeURIComponent(id)}`),
+  rules: () => request<unknown>('/api/rules'),
+  screen: (body: unknown) =>
+    request<unknown>('/api/screenings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+};

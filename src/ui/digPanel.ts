@@ -1,0 +1,68 @@
+/** Draw a dig, give its depth, screen it, read the result: the permit reviewer's core journey. */
+import type { DigScreening, ScreenedLine } from '../core/digScreening';
+import type { ViewStore } from '../store/viewStore';
+import { appendAll, clear, formatNumber, h } from './dom';
+import { translate, type MessageKey } from './i18n';
+
+export type ScreeningView =
+  | { status: 'idle' }
+  | { status: 'running' }
+  | { status: 'done'; result: DigScreening & { ms: number }; serverAgrees: boolean | null }
+  | { status: 'error'; message: string };
+
+export interface DigPanelActions {
+  screen(): void;
+  focusLine(line: ScreenedLine): void;
+  ruleSets: { id: string; title: string }[];
+}
+
+export function renderDigPanel(root: HTMLElement, store: ViewStore, view: ScreeningView, actions: DigPanelActions): void {
+  const s = store.getState();
+  const t = (k: MessageKey, p?: Record<string, string | number>) => translate(s.locale, k, p);
+  const dig = s.dig;
+  clear(root);
+  appendAll(root,
+    h('h2', {}, t('dig')),
+    h('div', { className: 'row' },
+      h('button', {
+        id: 'draw-dig', className: dig.drawing ? 'active' : '',
+        onclick: () => store.setState({ dig: { ...dig, drawing: true, corners: dig.drawing ? dig.corners : [] } }),
+      }, t('drawDig')),
+      h('button', { id: 'finish-dig', disabled: !dig.drawing || dig.corners.length < 3, onclick: () => store.setState({ dig: { ...dig, drawing: false } }) }, t('finishDig')),
+      h('button', { id: 'clear-dig', onclick: () => store.setState({ dig: { ...dig, drawing: false, corners: [] } }) }, t('clearDig'))),
+    dig.drawing ? h('div', { className: 'status' }, t('drawHint')) : null,
+    h('label', {}, t('depth'),
+      h('input', {
+        id: 'dig-depth', type: 'number', min: 0.1, max: 50, step: 0.1, value: dig.depth, inputmode: 'decimal',
+        onchange: (e: Event) => store.setState({ dig: { ...store.getState().dig, depth: Number((e.target as HTMLInputElement).value) } }),
+      })),
+    h('label', {}, t('ruleSet'),
+      h('select', { id: 'rule-set', onchange: (e: Event) => store.setState({ ruleSetId: (e.target as HTMLSelectElement).value }) },
+        ...actions.ruleSets.map((r) => h('option', { value: r.id, selected: r.id === s.ruleSetId }, r.title)))),
+    h('div', { className: 'row' },
+      h('button', { id: 'screen-dig', className: 'primary', disabled: view.status === 'running', onclick: actions.screen }, t('screen'))),
+    renderResult(view, s.locale, t, actions),
+  );
+}
+
+function renderResult(view: ScreeningView, _locale: string, t: (k: MessageKey, p?: Record<string, string | number>) => string, actions: DigPanelActions): HTMLElement {
+  if (view.status === 'idle') return h('div', { id: 'screening-status' });
+  if (view.status === 'running') return h('div', { id: 'screening-status', className: 'status', role: 'status' }, t('screening'));
+  if (view.status === 'error') return h('div', { id: 'screening-status', className: 'status error', role: 'alert' }, view.message);
+  const r = view.result;
+  const rows = r.lines.map((line) =>
+    h('tr', { className: 'result', 'data-link-id': line.linkId, 'data-verdict': line.verdict, onclick: () => actions.focusLine(line) },
+      h('td', {}, h('span', { className: `verdict ${line.verdict}` }, t(`verdict.${line.verdict}` as MessageKey))),
+      h('td', { title: line.owner }, `${t(`utility.${line.utility}` as MessageKey)} ${line.linkId}`),
+      h('td', { className: 'num' }, formatNumber(line.distance3d)),
+      h('td', { className: 'num' }, formatNumber(line.horizontal)),
+      h('td', { className: 'num' }, formatNumber(line.vertical)),
+      h('td', { className: 'num', title: `${line.clearance.toFixed(2)} m: ${line.clearanceSource}; + ${line.uncertainty.toFixed(2)} m (QL-${line.quality ?? 'D'})` }, formatNumber(line.tolerance))));
+  return h('div', { id: 'screening-status' },
+    h('div', { className: 'status', role: 'status' }, t('screened', { count: r.lines.length, ms: r.ms.toFixed(1) })),
+    view.serverAgrees === null ? null : h('div', { className: `status${view.serverAgrees ? '' : ' error'}`, id: 'server-check' }, t(view.serverAgrees ? 'serverAgrees' : 'serverDisagrees')),
+    r.lines.length === 0 ? h('div', { className: 'status' }, t('noConflicts')) :
+      h('table', { id: 'screening-results' },
+        h('thead', {}, h('tr', {}, ...(['col.verdict', 'col.line', 'col.d3', 'col.h', 'col.v', 'col.req'] as MessageKey[]).map((k) => h('th', {}, t(k))))),
+        h('tbody', {}, ...rows)));
+}

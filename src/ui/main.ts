@@ -1,0 +1,213 @@
+/**
+ * The client's entry: lays out the page, creates the city viewer, streams the layers, starts the
+ * screening worker and wires the panels to the store.
+ */
+import { BoundingSphere, Cartesian3, SceneTransforms } from 'cesium';
+import rulesTable from '../../data/rules/screening.json';
+import type { DigRequest, DigScreening, ScreenedLine } from '../core/digScreening';
+import { UTILITY_TYPES, type UtilityType } from '../core/model';
+import type { LinkDetails } from '../protocol/apiTypes';
+import type { LayerPayload } from '../protocol/layerPayload';
+import { api } from '../services/api';
+import { WorkerClient } from '../services/workerClient';
+import { createViewStore, type ViewState } from '../store/viewStore';
+import { createCityViewer } from '../viewer/cityViewer';
+import { DigOverlay } from '../viewer/digOverlay';
+import { attachInteraction } from '../viewer/interaction';
+import { NetworkLayers } from '../viewer/networkLayers';
+import { renderAttributePanel } from './attributePanel';
+import { renderControlPanel } from './controlPanel';
+import { renderDigPanel, type ScreeningView } from './digPanel';
+import { h } from './dom';
+import { detectLocale, translate } from './i18n';
+
+/** How much of the city around a screened line the camera frames when the line is chosen, m. */
+const FOCUS_RADIUS_M = 25;
+
+/** Big mains first: the layers that matter most for safety reach the screen soonest. */
+const LOAD_ORDER: UtilityType[] = ['gas', 'power', 'water', 'heat', 'sewer', 'storm', 'telecom'];
+
+const store = createViewStore({ locale: detectLocale(navigator.languages) });
+const app = document.getElementById('app')!;
+const cesiumEl = h('div', { id: 'cesium' });
+const controlsTop = h('div', { id: 'controls-top' });
+const digEl = h('div', { id: 'dig-panel' });
+const controls = h('div', { id: 'controls', className: 'panel' }, controlsTop, digEl);
+const attributes = h('div', { id: 'attributes', className: 'panel', hidden: true });
+const hud = h('div', { id: 'hud', className: 'panel' });
+app.append(cesiumEl, controls, attributes, hud);
+
+const city = createCityViewer(cesiumEl);
+const scene = city.viewer.scene;
+const worker = new WorkerClient(new Worker(new URL('../../workers/screening.worker.ts', import.meta.url), { type: 'module' }));
+let layers: NetworkLayers | null = null;
+let overlay: DigOverlay | null = null;
+let screeningView: ScreeningView = { status: 'idle' };
+let selected: { details: LinkDetails; coverHere: number | null } | null = null;
+let networkVersion = 0;
+let extent: [number, number, number, number] | null = null;
+
+const ruleSets = Object.entries(rulesTable.ruleSets).map(([id, r]) => ({ id, title: '' as string, titles: r.title }));
+
+function render(): void {
+  const s = store.getState();
+  document.documentElement.lang = s.locale;
+  document.title = translate(s.locale, 'appTitle');
+  renderControlPanel(controlsTop, store, { home: goHome });
+  renderDigPanel(digEl, store, screeningView, {
+    screen: () => void screenDig(),
+    focusLine,
+    ruleSets: ruleSets.map((r) => ({ id: r.id, title: r.titles[s.locale] ?? r.titles.en })),
+  });
+  renderAttributePanel(attributes, s.locale, selected?.details ?? null, selected?.coverHere ?? null, () => {
+    selected = null;
+    render();
+  });
+}
+
+store.subscribe((s: ViewState, prev: ViewState) => {
+  if (s.visible !== prev.visible && layers) for (const u of UTILITY_TYPES) layers.setVisible(u, s.visible[u]);
+  if (s.colourScheme !== prev.colourScheme) layers?.setColourScheme(s.colourScheme);
+  if (s.underground !== prev.underground) city.setUnderground(s.underground);
+  if (s.dig !== prev.dig) {
+    overlay?.setDig(s.dig.corners, s.dig.depth);
+    // A result belongs to the dig it screened: a changed outline or depth voids it.
+    if ((s.dig.corners !== prev.dig.corners || s.dig.depth !== prev.dig.depth) && screeningView.status !== 'running') {
+      screeningView = { status: 'idle' };
+      overlay?.setHighlights([]);
+    }
+  }
+  render();
+});
+
+function goHome(): void {
+  if (extent) city.flyToExtent(extent, 0.5);
+}
+
+function updateHud(): void {
+  const height = city.cameraHeightAboveGround();
+  const t = store.getState().locale;
+  const text = height >= 0
+    ? translate(t, 'cameraAbove', { m: height.toFixed(height < 100 ? 1 : 0) })
+    : translate(t, 'cameraBelow', { m: (-height).toFixed(1) });
+  if (hud.textContent !== text) hud.textContent = text;
+  hud.classList.toggle('below', height < 0);
+}
+scene.postRender.addEventListener(updateHud);
+
+function focusLine(line: ScreenedLine): void {
+  const pick = layers?.pickOf(line.linkId);
+  if (!pick) return;
+  const z = line.closestPoint.z - (pick.cover[line.segmentIndex] ?? 0);
+  city.viewer.camera.flyToBoundingSphere(new BoundingSphere(Cartesian3.fromDegrees(line.closest.lon, line.closest.lat, Math.min(0, z)), FOCUS_RADIUS_M), { duration: 0.5 });
+  void showLink(line.linkId, null);
+}
+
+async function showLink(linkId: string, coverHere: number | null): Promise<void> {
+  try {
+    selected = { details: await api.link(linkId), coverHere };
+  } catch (e) {
+    selected = null;
+    console.error(e);
+  }
+  render();
+}
+
+function sameVerdicts(a: DigScreening, b: DigScreening): boolean {
+  const key = (r: DigScreening) => r.lines.map((l) => `${l.linkId}:${l.verdict}`).sort().join('|');
+  return key(a) === key(b);
+}
+
+async function screenDig(): Promise<void> {
+  const s = store.getState();
+  if (s.dig.corners.length < 3) {
+    screeningView = { status: 'error', message: translate(s.locale, 'needPolygon') };
+    return render();
+  }
+  if (!(s.dig.depth >= 0.1 && s.dig.depth <= 50)) {
+    screeningView = { status: 'error', message: translate(s.locale, 'badDepth') };
+    return render();
+  }
+  if (s.dig.drawing) store.setState({ dig: { ...s.dig, drawing: false } });
+  const request: DigRequest = { footprint: s.dig.corners, depth: s.dig.depth, groundElevation: null, ruleSetId: s.ruleSetId };
+  screeningView = { status: 'running' };
+  render();
+  try {
+    const result = await worker.request('screenDig', request);
+    screeningView = { status: 'done', result, serverAgrees: null };
+    overlay?.setHighlights(result.lines);
+    render();
+    // The worker's answer is for the person at the screen; the server's re-run is what counts.
+    const server = (await api.screen({ ...request, networkVersion })) as DigScreening;
+    if (screeningView.status === 'done' && screeningView.result === result) {
+      screeningView = { ...screeningView, serverAgrees: sameVerdicts(result, server) };
+      render();
+    }
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') return;
+    screeningView = { status: 'error', message: translate(store.getState().locale, 'screenFailed', { message: (e as Error).message }) };
+    render();
+  }
+}
+
+async function loadNetwork(): Promise<void> {
+  const summary = await api.network();
+  networkVersion = summary.version;
+  extent = summary.extent;
+  city.flyToExtent(summary.extent);
+  city.showGroundGrid(summary.extent);
+  layers = new NetworkLayers(scene, summary.frame);
+  layers.setColourScheme(store.getState().colourScheme);
+  overlay = new DigOverlay(city.viewer, layers);
+  const present = LOAD_ORDER.filter((u) => summary.layers.some((l) => l.utility === u));
+  store.setState({ load: { status: 'loading', done: 0, total: present.length } });
+  const payloads: LayerPayload[] = [];
+  for (const utility of present) {
+    const payload = await api.layer(summary.version, utility);
+    layers.addLayer(payload);
+    layers.setVisible(utility, store.getState().visible[utility]);
+    payloads.push(payload);
+    if (payloads.length === 1) document.body.dataset['firstPipesMs'] = String(Math.round(performance.now()));
+    store.setState({ load: { status: 'loading', done: payloads.length, total: present.length } });
+  }
+  document.body.dataset['pipesDrawn'] = 'true';
+  const loaded = await worker.request('loadNetwork', { layers: payloads });
+  store.setState({ load: { status: 'ready', version: summary.version, links: loaded.links, segments: loaded.segments } });
+  document.body.dataset['workerReady'] = 'true';
+  for (const utility of present) layers.addNodes(await api.nodes(summary.version, utility));
+  document.body.dataset['nodesDrawn'] = 'true';
+}
+
+attachInteraction(city.viewer, {
+  isDrawing: () => store.getState().dig.drawing,
+  addCorner: (corner) => {
+    const dig = store.getState().dig;
+    store.setState({ dig: { ...dig, corners: [...dig.corners, corner] } });
+  },
+  picked: (pick, coverHere) => {
+    if (pick) void showLink(pick.linkId, coverHere);
+    else if (selected) {
+      selected = null;
+      render();
+    }
+  },
+});
+
+render();
+loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', message: e.message } }));
+
+// A handle for end-to-end tests and the console; the app itself never reads it.
+(window as unknown as { undergrid: unknown }).undergrid = {
+  store,
+  viewer: city.viewer,
+  /** Window pixel of a lon/lat at a height relative to ground, or null when off screen. */
+  windowPosition(lon: number, lat: number, height = 0): { x: number; y: number } | null {
+    const p = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(lon, lat, height));
+    return p ? { x: p.x, y: p.y } : null;
+  },
+  requestRender: () => scene.requestRender(),
+  /** Back to the opening view of the whole network. */
+  home: goHome,
+  /** Screens a dig in the worker without the UI: for benchmarks. */
+  screenInWorker: (request: DigRequest) => worker.request('screenDig', request),
+};

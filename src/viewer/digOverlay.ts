@@ -1,0 +1,82 @@
+/**
+ * The dig in 3D (its footprint at ground level extruded down to its depth, in white: the APWA
+ * colour for proposed excavation) and the screened lines lit up by verdict.
+ */
+import {
+  Cartesian3, Color, ColorMaterialProperty, Material, PolygonHierarchy, PolylineCollection, type Entity, type Viewer,
+} from 'cesium';
+import type { LonLat } from '../store/viewStore';
+import type { NetworkLayers } from './networkLayers';
+
+export type Verdict = 'STRIKE' | 'ENCROACH' | 'NEAR';
+
+export const VERDICT_COLOURS: Record<Verdict, string> = {
+  STRIKE: '#ff1744',
+  ENCROACH: '#ff9100',
+  NEAR: '#ffea00',
+};
+
+const HIGHLIGHT_WIDTH_PX = 9;
+
+export class DigOverlay {
+  private volume: Entity | null = null;
+  private corners: Entity[] = [];
+  private readonly highlights: PolylineCollection;
+
+  constructor(private readonly viewer: Viewer, private readonly layers: NetworkLayers) {
+    this.highlights = viewer.scene.primitives.add(new PolylineCollection()) as PolylineCollection;
+  }
+
+  setDig(corners: readonly LonLat[], depth: number): void {
+    const entities = this.viewer.entities;
+    for (const c of this.corners) entities.remove(c);
+    this.corners = corners.map(([lon, lat]) =>
+      entities.add({ position: Cartesian3.fromDegrees(lon, lat, 0), point: { pixelSize: 9, color: Color.WHITE, outlineColor: Color.BLACK, outlineWidth: 2 } }),
+    );
+    if (this.volume) entities.remove(this.volume);
+    this.volume = null;
+    if (corners.length >= 3) {
+      this.volume = entities.add({
+        polygon: {
+          hierarchy: new PolygonHierarchy(corners.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0))),
+          height: 0,
+          extrudedHeight: -depth,
+          perPositionHeight: false,
+          material: new ColorMaterialProperty(Color.WHITE.withAlpha(0.3)),
+          outline: true,
+          outlineColor: Color.WHITE,
+        },
+      });
+    } else if (corners.length === 2) {
+      this.volume = entities.add({
+        polyline: { positions: corners.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0)), width: 2, material: Color.WHITE },
+      });
+    }
+    this.viewer.scene.requestRender();
+  }
+
+  setHighlights(lines: readonly { linkId: string; verdict: Verdict }[]): void {
+    this.highlights.removeAll();
+    for (const line of lines) {
+      const pick = this.layers.pickOf(line.linkId);
+      if (!pick) continue;
+      this.highlights.add({
+        positions: pick.positions,
+        width: HIGHLIGHT_WIDTH_PX,
+        material: Material.fromType('PolylineOutline', {
+          color: Color.fromCssColorString(VERDICT_COLOURS[line.verdict]),
+          outlineColor: Color.BLACK,
+          outlineWidth: 2,
+        }),
+        id: pick,
+      });
+    }
+    this.viewer.scene.requestRender();
+  }
+
+  destroy(): void {
+    this.viewer.scene.primitives.remove(this.highlights);
+    if (this.volume) this.viewer.entities.remove(this.volume);
+    for (const c of this.corners) this.viewer.entities.remove(c);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The walking skeleton in a real Chromium: the sample city is drawn (pixels, not just a canvas),
+ * a line is tapped for its attributes, a dig drawn through the UI over a known gas main is screened
+ * in the worker and the main comes back as a strike, the interface switches to Chinese, and the
+ * page never asks anything of a host other than 127.0.0.1.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureClientBuilt } from '../../scripts/buildClient';
+import type { LayerPayload } from '../../src/protocol/layerPayload';
+import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
+import { launchBrowser, offMachineRequests, openPage, type RecordedPage } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/testServer';
+
+interface PageHandle {
+  undergrid: { windowPosition(lon: number, lat: number, h?: number): { x: number; y: number } | null; requestRender(): void };
+}
+
+const MINUTES = 60_000;
+
+describe('the city viewer in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let app: RecordedPage;
+  let target: LinkDetails;
+
+  beforeAll(async () => {
+    await ensureClientBuilt('dist');
+    server = await startTestServer('small');
+    browser = await launchBrowser();
+    const summary = (await (await fetch(`${server.url}api/network`)).json()) as NetworkSummary;
+    const gas = (await (await fetch(`${server.url}api/network/${summary.version}/layers/gas`)).json()) as LayerPayload;
+    // A gas main near the middle of the city, so it is on screen in the opening view.
+    const mains = gas.ids.filter((_, i) => gas.subtypes[i] !== 'service');
+    const details = await Promise.all(mains.slice(0, 40).map(async (id) => (await (await fetch(`${server.url}api/links/${encodeURIComponent(id)}`)).json()) as LinkDetails));
+    const [w, s, e, n] = summary.extent;
+    const mid = [(w + e) / 2, (s + n) / 2] as const;
+    details.sort((a, b) => Math.hypot(a.vertices[0]!.lon - mid[0], a.vertices[0]!.lat - mid[1]) - Math.hypot(b.vertices[0]!.lon - mid[0], b.vertices[0]!.lat - mid[1]));
+    target = details[0]!;
+    app = await openPage(browser, server.url);
+  }, 10 * MINUTES);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('draws the network in 3D: pipe-coloured pixels appear on the canvas', async () => {
+    const { page } = app;
+    await page.waitForSelector('body[data-pipes-drawn="true"]', { timeout: 5 * MINUTES });
+    await page.waitForSelector('body[data-worker-ready="true"]', { timeout: 5 * MINUTES });
+    // CJJ 61 colours: water cyan, gas magenta, power red, telecom green.
+    const handle = await page.waitForFunction(() => {
+      (window as unknown as PageHandle).undergrid.requestRender();
+      const gl = document.querySelector('#cesium canvas') as HTMLCanvasElement;
+      const c = document.createElement('canvas');
+      c.width = gl.width; c.height = gl.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(gl, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let pipe = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const r = d[i]!, g = d[i + 1]!, b = d[i + 2]!;
+        if ((r < 40 && g > 215 && b > 215) || (r > 215 && g < 40 && b > 215) || (r > 215 && g < 40 && b < 40) || (r < 40 && g > 215 && b < 40)) pipe++;
+      }
+      return pipe > 500 ? pipe : false;
+    }, undefined, { timeout: 3 * MINUTES, polling: 2000 });
+    expect(await handle.jsonValue()).toBeGreaterThan(500);
+    await expect(page.textContent('#load-status')).resolves.toMatch(/Network v1: \d+ lines/);
+  }, 10 * MINUTES);
+
+  it('screens a dig drawn over a known gas main in the worker and reports the strike', async () => {
+    const { page } = app;
+    const v = target.vertices;
+    const a = v[0]!, b = v[1]!;
+    const centre = { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2 };
+    const px = await page.evaluate(([lon, lat]) => (window as unknown as PageHandle).undergrid.windowPosition(lon!, lat!, 0), [centre.lon, centre.lat]);
+    expect(px).not.toBeNull();
+    const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+    await page.click('#draw-dig');
+    const half = 14;
+    for (const [dx, dy] of [[-half, -half], [half, -half], [half, half], [-half, half]] as const) {
+      await page.mouse.click(canvas.x + px!.x + dx, canvas.y + px!.y + dy);
+    }
+    await page.click('#finish-dig');
+    await page.fill('#dig-depth', '3');
+    await page.dispatchEvent('#dig-depth', 'change');
+    await page.click('#screen-dig');
+    const row = page.locator(`#screening-results tr[data-link-id="${target.id}"]`);
+    await row.waitFor({ timeout: 2 * MINUTES });
+    await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
+    await page.waitForSelector('#server-check', { timeout: MINUTES });
+    await expect(page.textContent('#server-check')).resolves.toMatch(/same verdicts/);
+    // Choosing the row frames the line and opens its attributes.
+    await row.click();
+    await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, target.id, { timeout: MINUTES });
+    await page.waitForTimeout(3000); // the half-second flight, at the software renderer's 2 frames a second
+    await page.locator('#screening-results').scrollIntoViewIfNeeded();
+    mkdirSync('docs', { recursive: true });
+    await page.screenshot({ path: 'docs/screenshot.png' });
+  }, 10 * MINUTES);
+
+  it('opens a line’s attributes, cover included, when it is tapped in underground mode', async () => {
+    const { page } = app;
+    await page.click('#close-attributes');
+    await page.click('#clear-dig');
+    await page.evaluate(() => (window as unknown as { undergrid: { home(): void } }).undergrid.home());
+    await page.check('#underground');
+    const v = target.vertices;
+    const a = v[0]!, b = v[1]!;
+    const depth = -((a.ground - a.z) + (b.ground - b.z)) / 2;
+    const px = await page.evaluate(([lon, lat, h]) => (window as unknown as PageHandle).undergrid.windowPosition(lon!, lat!, h!), [(a.lon + b.lon) / 2, (a.lat + b.lat) / 2, depth]);
+    const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+    await page.mouse.click(canvas.x + px!.x, canvas.y + px!.y);
+    await page.waitForSelector('#attribute-list', { timeout: 2 * MINUTES });
+    const id = await page.textContent('#attribute-list dd[data-attr="attr.id"]');
+    // The tap lands on the target or on a line drawn over it at that pixel: either way, a real line.
+    expect(id).toBeTruthy();
+    await expect(page.textContent('#attribute-list dd[data-attr="attr.cover"]')).resolves.toMatch(/\d+\.\d\d m/);
+    await expect(page.locator('#screening-results').count()).resolves.toBe(0);
+  }, 10 * MINUTES);
+
+  it('speaks Chinese after the language switch', async () => {
+    const { page } = app;
+    await page.selectOption('#locale', 'zh-CN');
+    await expect(page.textContent('#screen-dig')).resolves.toBe('审查');
+    await expect(page.getAttribute('html', 'lang')).resolves.toBe('zh-CN');
+  });
+
+  it('opens a line’s attributes from a finger tap on a touch screen', async () => {
+    const tablet = await openPage(browser, server.url, { width: 800, height: 600 }, { hasTouch: true });
+    try {
+      const { page } = tablet;
+      await page.waitForSelector('body[data-pipes-drawn="true"]', { timeout: 5 * MINUTES });
+      const a = target.vertices[0]!, b = target.vertices[1]!;
+      const depth = -((a.ground - a.z) + (b.ground - b.z)) / 2;
+      const px = await page.evaluate(([lon, lat, h]) => (window as unknown as PageHandle).undergrid.windowPosition(lon!, lat!, h!), [(a.lon + b.lon) / 2, (a.lat + b.lat) / 2, depth]);
+      const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+      await page.touchscreen.tap(canvas.x + px!.x, canvas.y + px!.y);
+      await page.waitForSelector('#attribute-list', { timeout: 2 * MINUTES });
+      expect(await page.textContent('#attribute-list dd[data-attr="attr.id"]')).toBeTruthy();
+      expect(offMachineRequests(tablet.requests)).toEqual([]);
+    } finally {
+      await tablet.page.context().close();
+    }
+  }, 10 * MINUTES);
+
+  it('made no request to any host but 127.0.0.1', () => {
+    expect(offMachineRequests(app.requests)).toEqual([]);
+    expect(app.requests.length).toBeGreaterThan(10);
+  });
+});

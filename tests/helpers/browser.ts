@@ -1,0 +1,47 @@
+/**
+ * Debian's headless Chromium driven by playwright-core, with software WebGL (SwiftShader) and no
+ * background networking. Records every request the page makes so tests can prove it stays offline.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+const ARGS = [
+  '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+export function assertChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: run \`bash .ci/run\` (installs Debian's chromium) or \`apt-get install -y chromium\``);
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  assertChromium();
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+export interface RecordedPage {
+  page: Page;
+  requests: string[];
+  consoleErrors: string[];
+}
+
+export async function openPage(browser: Browser, url: string, viewport = { width: 800, height: 600 }, extra: { hasTouch?: boolean; locale?: string } = {}): Promise<RecordedPage> {
+  const context = await browser.newContext({ viewport, hasTouch: extra.hasTouch ?? false, locale: extra.locale ?? 'en-US' });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await page.goto(url);
+  return { page, requests, consoleErrors };
+}
+
+/** Requests that left the machine: anything not to 127.0.0.1 (data: and blob: URLs stay in the page). */
+export function offMachineRequests(requests: readonly string[]): string[] {
+  return requests.filter((u) => !/^(data|blob):/.test(u) && new URL(u).hostname !== '127.0.0.1');
+}

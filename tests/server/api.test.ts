@@ -1,0 +1,170 @@
+/**
+ * The HTTP API against a real server on 127.0.0.1 and a real SQLite file holding the small sample
+ * city, generated and imported through the same path `npm start` takes.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lonLatTransform } from '../../src/core/crs';
+import type { DigScreening } from '../../src/core/digScreening';
+import { NetworkImportError } from '../../src/core/importNetwork';
+import type { Link } from '../../src/core/model';
+import { validateScreeningRules } from '../../src/core/screening/rules';
+import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
+import type { LayerPayload } from '../../src/protocol/layerPayload';
+import { importNetworkFile } from '../../src/server/importFile';
+import { RULES_FILE } from '../../src/server/screeningService';
+import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
+import { oracleScreen, severity } from '../core/oracle';
+import { startTestServer, type TestServer } from '../helpers/testServer';
+
+let server: TestServer;
+let summary: NetworkSummary;
+
+async function getJson<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T; res: Response }> {
+  const res = await fetch(server.url + path.replace(/^\//, ''), init);
+  return { status: res.status, body: (await res.json()) as T, res };
+}
+
+function postScreening(body: unknown) {
+  return getJson<DigScreening & { error?: { code: string; field?: string; message: string } }>('/api/screenings', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+}
+
+/** A square of `half` metres around a local point, as lon/lat corners. */
+function squareAround(x: number, y: number, half: number): [number, number][] {
+  const fromLocal = lonLatTransform(summary.frame).fromLocal;
+  return [[x - half, y - half], [x + half, y - half], [x + half, y + half], [x - half, y + half]].map(([a, b]) => fromLocal(a!, b!));
+}
+
+beforeAll(async () => {
+  server = await startTestServer('small');
+  summary = (await getJson<NetworkSummary>('/api/network')).body;
+}, 300_000);
+
+afterAll(async () => {
+  await server?.dispose();
+});
+
+describe('the network API', () => {
+  it('describes the imported sample city: version, frame in Tianhe, every utility layer', () => {
+    expect(summary.version).toBe(1);
+    expect(summary.sourceCrs).toBe('EPSG:4547');
+    const [w, s, e, n] = summary.extent;
+    expect(w).toBeGreaterThan(113.3);
+    expect(e).toBeLessThan(113.36);
+    expect(s).toBeGreaterThan(23.1);
+    expect(n).toBeLessThan(23.16);
+    // District heat runs under a few streets only, so the small city may not reach one.
+    expect(summary.layers.map((l) => l.utility)).toEqual(expect.arrayContaining(['gas', 'power', 'sewer', 'storm', 'telecom', 'water']));
+    expect(summary.segments).toBeGreaterThan(1000);
+  });
+
+  it('serves a layer compressed, with an ETag that answers 304 when revalidated', async () => {
+    const url = `${server.url}api/network/${summary.version}/layers/water`;
+    const res = await fetch(url, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    const payload = (await res.json()) as LayerPayload;
+    expect(payload.utility).toBe('water');
+    expect(payload.ids.length).toBe(summary.layers.find((l) => l.utility === 'water')!.links);
+    expect(payload.xyzg.length).toBe(payload.vertexCounts.reduce((a, b) => a + b, 0) * 4);
+    const again = await fetch(url, { headers: { 'If-None-Match': res.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('refuses an unknown layer and a stale version with errors that name the field', async () => {
+    const bad = await getJson<{ error: { field: string } }>(`/api/network/${summary.version}/layers/lava`);
+    expect(bad.status).toBe(404);
+    expect(bad.body.error.field).toBe('utility');
+    const stale = await getJson<{ error: { field: string } }>(`/api/network/${summary.version + 7}/layers/water`);
+    expect(stale.status).toBe(404);
+    expect(stale.body.error.field).toBe('version');
+  });
+
+  it('returns a line’s attributes with the cover at every vertex', async () => {
+    const gas = (await getJson<LayerPayload>(`/api/network/${summary.version}/layers/gas`)).body;
+    const { status, body } = await getJson<LinkDetails>(`/api/links/${encodeURIComponent(gas.ids[0]!)}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: gas.ids[0], utility: 'gas' });
+    expect(body.owner.length).toBeGreaterThan(0);
+    for (const v of body.vertices) expect(v.cover).toBeCloseTo(v.ground - v.z - (body.section.shape === 'circular' ? body.section.diameterMm : body.section.heightMm) / 2000, 6);
+    expect((await getJson(`/api/links/does-not-exist`)).status).toBe(404);
+  });
+});
+
+describe('screening a dig on the server', () => {
+  let links: Link[];
+  beforeAll(() => {
+    const store = new SqliteNetworkStore(server.config.databaseFile);
+    links = store.links();
+    store.close();
+  });
+
+  it('finds a gas main struck by a dig drawn over it, and agrees with the brute-force oracle on every line', async () => {
+    const main = links.find((l) => l.utility === 'gas' && l.subtype !== 'service')!;
+    const v = main.vertices;
+    const x = (v[0]! + v[4]!) / 2, y = (v[1]! + v[5]!) / 2;
+    const { status, body } = await postScreening({ footprint: squareAround(x, y, 3), depth: 3, groundElevation: null, ruleSetId: 'cn-gb50289', networkVersion: 1 });
+    expect(status).toBe(200);
+    const line = body.lines.find((l) => l.linkId === main.id);
+    expect(line?.verdict).toBe('STRIKE');
+    expect(body.summary.owners).toContain(main.owner);
+
+    const rules = validateScreeningRules(JSON.parse(readFileSync(RULES_FILE, 'utf8')));
+    const toLocal = lonLatTransform(summary.frame).toLocal;
+    const footprint = squareAround(x, y, 3).map(([lon, lat]) => toLocal(lon, lat));
+    const oracle = oracleScreen(links, { footprint, bottomZ: body.bottomZ, topZ: body.topZ }, rules, 'cn-gb50289');
+    const got = new Map(body.lines.map((l) => [l.linkId, l.verdict]));
+    expect(oracle.size).toBeGreaterThan(0);
+    for (const [id, o] of oracle) {
+      // Never a miss, never milder than the oracle.
+      expect(got.has(id), `line ${id} (${o.verdict}) missing`).toBe(true);
+      expect(severity(got.get(id)!)).toBeLessThanOrEqual(severity(o.verdict));
+    }
+  });
+
+  it('refuses a footprint with too few corners, a bad depth and an unknown rule set, naming the field', async () => {
+    const fp = squareAround(0, 0, 5);
+    const cases: [unknown, string][] = [
+      [{ footprint: fp.slice(0, 2), depth: 2, ruleSetId: 'cn-gb50289' }, 'footprint'],
+      [{ footprint: fp, depth: -1, ruleSetId: 'cn-gb50289' }, 'depth'],
+      [{ footprint: fp, depth: 2, ruleSetId: 'mars' }, 'ruleSetId'],
+      [{ footprint: [fp[0], fp[1], [200, 0]], depth: 2, ruleSetId: 'cn-gb50289' }, 'footprint[2][0]'],
+      [{ footprint: [fp[0], fp[2], fp[1], fp[3]], depth: 2, ruleSetId: 'cn-gb50289' }, 'footprint'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await postScreening(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error?.field ?? '').toContain(field);
+    }
+  });
+
+  it('refuses a body that is not JSON, and a screening against a network version that is gone', async () => {
+    const notJson = await getJson<{ error: { code: string } }>('/api/screenings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' });
+    expect(notJson.body.error.code).toBe('invalid_json');
+    const stale = await postScreening({ footprint: squareAround(0, 0, 5), depth: 2, ruleSetId: 'cn-gb50289', networkVersion: 99 });
+    expect(stale.status).toBe(409);
+  });
+});
+
+describe('importing a broken delivery into the running system', () => {
+  it('is refused with the feature and field named, and the network in force stays whole', async () => {
+    const file = join(server.config.dataDir, 'broken.geojson');
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', geometry: { type: 'LineString', coordinates: [[113.33, 23.13, 5], [113.331, 23.13, 5]] }, properties: { feature_type: 'link', id: 'X' } }],
+    }));
+    const store = new SqliteNetworkStore(server.config.databaseFile);
+    try {
+      await expect(importNetworkFile(store, file)).rejects.toThrow(NetworkImportError);
+      await expect(importNetworkFile(store, file)).rejects.toThrow(/feature 0 \(id "X"\), field "utility"/);
+      expect(store.currentVersion()?.version).toBe(1);
+    } finally {
+      store.close();
+    }
+    const after = await getJson<NetworkSummary>('/api/network');
+    expect(after.body.links).toBe(summary.links);
+  });
+});
