@@ -25,7 +25,7 @@ export function isLinePick(id: unknown): id is LinePick {
 
 /** Pixel width by pipe size: big mains read as big from afar; service lines stay thin. */
 function lineWidth(sizeMm: number): number {
-  return Math.min(7, 1.5 + sizeMm / 200);
+  return Math.min(5, 1.5 + sizeMm / 300);
 }
 
 /** Fittings a crew looks for are drawn bigger than the many service connections. Pixels. */

@@ -4,11 +4,17 @@
  * in the worker and the main comes back as a strike, the interface switches to Chinese, and the
  * page never asks anything of a host other than 127.0.0.1.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt } from '../../scripts/buildClient';
+import { lonLatTransform } from '../../src/core/crs';
+import type { DigScreening } from '../../src/core/digScreening';
+import { validateScreeningRules } from '../../src/core/screening/rules';
 import type { LayerPayload } from '../../src/protocol/layerPayload';
+import { RULES_FILE } from '../../src/server/screeningService';
+import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
+import { oracleScreen, severity } from '../core/oracle';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import { launchBrowser, offMachineRequests, openPage, type RecordedPage } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/testServer';
@@ -92,6 +98,24 @@ describe('the city viewer in a real browser', () => {
     await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
     await page.waitForSelector('#server-check', { timeout: MINUTES });
     await expect(page.textContent('#server-check')).resolves.toMatch(/same verdicts/);
+    // The worker's own answer for the drawn dig, against the brute-force oracle over every line.
+    const corners = await page.evaluate(() => (window as unknown as { undergrid: { store: { getState(): { dig: { corners: [number, number][] } } } } }).undergrid.store.getState().dig.corners);
+    const inWorker = await page.evaluate((footprint) => (window as unknown as { undergrid: { screenInWorker(r: unknown): Promise<DigScreening> } }).undergrid
+      .screenInWorker({ footprint, depth: 3, groundElevation: null, ruleSetId: 'cn-gb50289' }), corners);
+    const store = new SqliteNetworkStore(server.config.databaseFile);
+    const links = store.links();
+    const toLocal = lonLatTransform(store.frame()!).toLocal;
+    store.close();
+    const rules = validateScreeningRules(JSON.parse(readFileSync(RULES_FILE, 'utf8')));
+    const oracle = oracleScreen(links, { footprint: corners.map(([lon, lat]) => toLocal(lon, lat)), bottomZ: inWorker.bottomZ, topZ: inWorker.topZ }, rules, 'cn-gb50289');
+    const got = new Map(inWorker.lines.map((l) => [l.linkId, l.verdict]));
+    expect(oracle.get(target.id)?.verdict).toBe('STRIKE');
+    for (const [id, o] of oracle) {
+      expect(got.has(id), `worker missed ${id} (${o.verdict})`).toBe(true);
+      expect(severity(got.get(id)!)).toBeLessThanOrEqual(severity(o.verdict));
+    }
+    await expect(page.locator('#screening-results tr.result').count()).resolves.toBe(inWorker.lines.length);
+
     // Choosing the row frames the line and opens its attributes.
     await row.click();
     await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, target.id, { timeout: MINUTES });
