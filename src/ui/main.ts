@@ -2,7 +2,7 @@
  * The client's entry: lays out the page, creates the city viewer, streams the layers, starts the
  * screening worker and wires the panels to the store.
  */
-import { BoundingSphere, Cartesian3, SceneTransforms } from 'cesium';
+import { BoundingSphere, Cartesian3, Math as CesiumMath, SceneTransforms } from 'cesium';
 import rulesTable from '../../data/rules/screening.json';
 import type { DigRequest, DigScreening, ScreenedLine } from '../core/digScreening';
 import { UTILITY_TYPES, type UtilityType } from '../core/model';
@@ -206,6 +206,14 @@ loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', mess
     return p ? { x: p.x, y: p.y } : null;
   },
   requestRender: () => scene.requestRender(),
+  /** Puts the camera at lon/lat and a height relative to ground (negative: underground). */
+  lookFrom(lon: number, lat: number, height: number, headingDeg: number, pitchDeg: number): void {
+    city.viewer.camera.setView({
+      destination: Cartesian3.fromDegrees(lon, lat, height),
+      orientation: { heading: CesiumMath.toRadians(headingDeg), pitch: CesiumMath.toRadians(pitchDeg), roll: 0 },
+    });
+    scene.requestRender();
+  },
   /** Back to the opening view of the whole network. */
   home: goHome,
   /** Screens a dig in the worker without the UI: for benchmarks. */
