@@ -9,7 +9,7 @@ import { UTILITY_TYPES, type UtilityType } from '../core/model';
 import type { LinkDetails } from '../protocol/apiTypes';
 import type { LayerPayload } from '../protocol/layerPayload';
 import { api } from '../services/api';
-import { WorkerClient } from '../services/workerClient';
+import { defaultPoolSize, WorkerPool } from '../protocol/workerPool';
 import { createViewStore, type ViewState } from '../store/viewStore';
 import { createCityViewer } from '../viewer/cityViewer';
 import { DigOverlay } from '../viewer/digOverlay';
@@ -39,7 +39,12 @@ app.append(cesiumEl, controls, attributes, hud);
 
 const city = createCityViewer(cesiumEl);
 const scene = city.viewer.scene;
-const worker = new WorkerClient(new Worker(new URL('../../workers/screening.worker.ts', import.meta.url), { type: 'module' }));
+/** Each worker holds its own copy of the network: a few workers are plenty for one person's digs. */
+const MAX_SCREENING_WORKERS = 4;
+const workers = new WorkerPool({
+  size: defaultPoolSize(navigator.hardwareConcurrency, MAX_SCREENING_WORKERS),
+  createWorker: () => new Worker(new URL('../../workers/screening.worker.ts', import.meta.url), { type: 'module' }),
+});
 let layers: NetworkLayers | null = null;
 let overlay: DigOverlay | null = null;
 let screeningView: ScreeningView = { status: 'idle' };
@@ -133,7 +138,7 @@ async function screenDig(): Promise<void> {
   screeningView = { status: 'running' };
   render();
   try {
-    const result = await worker.request('screenDig', request);
+    const result = await workers.request('screenDig', request);
     screeningView = { status: 'done', result, serverAgrees: null };
     overlay?.setHighlights(result.lines);
     render();
@@ -171,8 +176,8 @@ async function loadNetwork(): Promise<void> {
     store.setState({ load: { status: 'loading', done: payloads.length, total: present.length } });
   }
   document.body.dataset['pipesDrawn'] = 'true';
-  const loaded = await worker.request('loadNetwork', { layers: payloads });
-  store.setState({ load: { status: 'ready', version: summary.version, links: loaded.links, segments: loaded.segments } });
+  const [loaded] = await workers.broadcast('loadNetwork', { layers: payloads });
+  store.setState({ load: { status: 'ready', version: summary.version, links: loaded!.links, segments: loaded!.segments } });
   document.body.dataset['workerReady'] = 'true';
   for (const utility of present) layers.addNodes(await api.nodes(summary.version, utility));
   document.body.dataset['nodesDrawn'] = 'true';
@@ -217,5 +222,5 @@ loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', mess
   /** Back to the opening view of the whole network. */
   home: goHome,
   /** Screens a dig in the worker without the UI: for benchmarks. */
-  screenInWorker: (request: DigRequest) => worker.request('screenDig', request),
+  screenInWorker: (request: DigRequest) => workers.request('screenDig', request),
 };

@@ -4,7 +4,7 @@
  */
 import type {
   SerializedError, WorkerRequestEnvelope, WorkerRequestMap, WorkerRequestType, WorkerResponseEnvelope,
-} from '../protocol/workerProtocol';
+} from './workerProtocol';
 
 /** The part of a Worker we use; a Node worker_threads adapter satisfies it too. */
 export interface WorkerLike {

@@ -1,0 +1,50 @@
+/**
+ * Batch screening in a Node worker_thread: a thin adapter over core's screenExcavation. The network
+ * arrives once as shared memory (loadTable); each screenBatch screens its works against it.
+ */
+import { parentPort } from 'node:worker_threads';
+import type Flatbush from 'flatbush';
+import { validateScreeningRules, type ScreeningRules } from '../src/core/screening/rules';
+import { screenExcavation } from '../src/core/screening/screen';
+import type { SegmentTable } from '../src/core/screening/segmentTable';
+import { indexFromShared } from '../src/core/screening/sharedTable';
+import {
+  isWorkerRequestType, serializeError, unknownTypeError,
+  type WorkerRequestEnvelope, type WorkerRequestMap, type WorkerResponseEnvelope,
+} from '../src/protocol/workerProtocol';
+
+let state: { table: SegmentTable; index: Flatbush; rules: ScreeningRules } | null = null;
+
+function handle(msg: WorkerRequestEnvelope): unknown {
+  switch (msg.type) {
+    case 'loadTable': {
+      const { data, rules } = msg.payload as WorkerRequestMap['loadTable']['request'];
+      state = { table: data.table, index: indexFromShared(data), rules: validateScreeningRules(rules) };
+      return { segments: data.table.segmentCount };
+    }
+    case 'screenBatch': {
+      if (!state) throw new Error('screenBatch: no network loaded (send loadTable first)');
+      const { works, ruleSetId, detail } = msg.payload as WorkerRequestMap['screenBatch']['request'];
+      const t0 = performance.now();
+      const results = works.map((w) => {
+        const r = screenExcavation(state!.table, state!.index, w, state!.rules, ruleSetId);
+        return detail === 'summary' ? { summary: r.summary } : r;
+      });
+      return { results, ms: performance.now() - t0 };
+    }
+    default:
+      throw unknownTypeError(msg.type);
+  }
+}
+
+parentPort!.on('message', (msg: WorkerRequestEnvelope | { id: number; type: 'cancel' }) => {
+  if (msg.type === 'cancel') return; // requests run to completion; the client drops the answer
+  let reply: WorkerResponseEnvelope;
+  try {
+    if (!isWorkerRequestType(msg.type)) throw unknownTypeError(msg.type);
+    reply = { id: msg.id, ok: true, result: handle(msg as WorkerRequestEnvelope) };
+  } catch (e) {
+    reply = { id: msg.id, ok: false, error: serializeError(e) };
+  }
+  parentPort!.postMessage(reply);
+});
