@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 const BENCHES: [string, ...string[]][] = [
   ['bench/screening.ts'],
   ['bench/city.ts'],
+  ['bench/batch.ts', 'large', '10000'],
   ['bench/skeleton.ts', 'medium', '200'],
 ];
 

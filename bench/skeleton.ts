@@ -64,9 +64,13 @@ await page.waitForSelector('body[data-worker-ready="true"]', { timeout: 600_000 
 const roundTrip: number[] = [];
 const compute: number[] = [];
 for (const [i, r] of requests.entries()) {
-  const t = performance.now();
-  const res = (await page.evaluate((req) => (window as unknown as { undergrid: { screenInWorker(r: unknown): Promise<DigScreening & { ms: number }> } }).undergrid.screenInWorker(req), r));
-  if (i >= 5) { roundTrip.push(performance.now() - t); compute.push(res.ms); }
+  // Timed inside the page: the request's round trip through postMessage, not the test driver's.
+  const res = await page.evaluate(async (req) => {
+    const t = performance.now();
+    const out = await (window as unknown as { undergrid: { screenInWorker(r: unknown): Promise<DigScreening & { ms: number }> } }).undergrid.screenInWorker(req);
+    return { trip: performance.now() - t, ms: out.ms };
+  }, r);
+  if (i >= 5) { roundTrip.push(res.trip); compute.push(res.ms); }
 }
 await browser.close();
 

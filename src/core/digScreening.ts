@@ -8,7 +8,7 @@
  * dig (ground − depth) deeper than or equal to the true one everywhere: conservative.
  */
 import type Flatbush from 'flatbush';
-import { lonLatTransform, type LocalFrame } from './crs';
+import { lonLatTransform, type FrameTransform, type LocalFrame } from './crs';
 import type { Link } from './model';
 import { ExcavationError } from './screening/excavation';
 import { validateScreeningRules, type ScreeningRules } from './screening/rules';
@@ -84,8 +84,8 @@ export class DigScreener {
   private readonly rules: ScreeningRules;
   private table: SegmentTable | null = null;
   private index: Flatbush | null = null;
-  private owners: string[] = [];
-  private frame: LocalFrame | null = null;
+  private ownerByLink = new Map<string, string>();
+  private transform: FrameTransform | null = null;
   private version = 0;
 
   constructor(rules: unknown) {
@@ -96,8 +96,8 @@ export class DigScreener {
     const table = buildSegmentTable(links);
     this.index = buildSegmentIndex(table);
     this.table = table;
-    this.owners = links.map((l) => l.owner);
-    this.frame = frame;
+    this.ownerByLink = new Map(links.map((l) => [l.id, l.owner]));
+    this.transform = lonLatTransform(frame);
     this.version = version;
     return { links: links.length, segments: table.segmentCount, indexBytes: this.index.data.byteLength };
   }
@@ -107,18 +107,17 @@ export class DigScreener {
   }
 
   screen(input: unknown): DigScreening {
-    if (!this.table || !this.index || !this.frame) throw new Error('DigScreener.screen: no network loaded');
+    if (!this.table || !this.index || !this.transform) throw new Error('DigScreener.screen: no network loaded');
     const req = validateDigRequest(input, this.rules);
-    const { fromLocal, toLocal } = lonLatTransform(this.frame);
+    const { fromLocal, toLocal } = this.transform;
     const footprint = req.footprint.map(([lon, lat]) => toLocal(lon, lat));
     const ground = req.groundElevation === null ? this.groundNear(footprint) : { min: req.groundElevation, max: req.groundElevation };
     const bottomZ = ground.min - req.depth;
     const topZ = ground.max + TOP_ABOVE_GROUND_M;
     const result = screenExcavation(this.table, this.index, { kind: 'open_cut', footprint, bottomZ, topZ }, this.rules, req.ruleSetId);
-    const linkIndex = new Map<string, number>();
     const lines: ScreenedLine[] = result.lines.map((l) => {
       const [lon, lat] = fromLocal(l.closestPoint.x, l.closestPoint.y);
-      return { ...l, owner: this.ownerOf(l.linkId, linkIndex), closest: { lon, lat, z: l.closestPoint.z } };
+      return { ...l, owner: this.ownerByLink.get(l.linkId) ?? '', closest: { lon, lat, z: l.closestPoint.z } };
     });
     return {
       networkVersion: this.version,
@@ -130,11 +129,6 @@ export class DigScreener {
       lines,
       summary: { ...result.summary, owners: [...new Set(lines.map((l) => l.owner))].sort() },
     };
-  }
-
-  private ownerOf(linkId: string, cache: Map<string, number>): string {
-    if (cache.size === 0) this.table!.linkIds.forEach((id, i) => cache.set(id, i));
-    return this.owners[cache.get(linkId)!] ?? '';
   }
 
   /** Lowest and highest surveyed ground at segment ends within GROUND_SEARCH_RADIUS_M of the footprint. */

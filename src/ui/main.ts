@@ -2,6 +2,8 @@
  * The client's entry: lays out the page, creates the city viewer, streams the layers, starts the
  * screening worker and wires the panels to the store.
  */
+import 'cesium/Build/Cesium/Widgets/widgets.css';
+import './app.css';
 import { BoundingSphere, Cartesian3, Math as CesiumMath, SceneTransforms } from 'cesium';
 import rulesTable from '../../data/rules/screening.json';
 import type { DigRequest, DigScreening, ScreenedLine } from '../core/digScreening';
