@@ -11,6 +11,7 @@ import type { OpenCut } from '../src/core/screening/excavation';
 import { horizontalUncertaintyAt, validateScreeningRules, verticalUncertaintyAt } from '../src/core/screening/rules';
 import { screenExcavation, verdictIndex, VERDICTS } from '../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable, QUALITY_UNKNOWN, segmentTableByteLength, type SegmentTable } from '../src/core/screening/segmentTable';
+import { mulberry32 } from '../src/core/random';
 
 const SEED = 0xb0a7;
 const SEGMENTS_PER_LINK = 8;
@@ -20,17 +21,6 @@ const DIGS = 1000;
 const BRUTE_DIGS: Record<number, number> = { 100_000: 100, 1_000_000: 20 };
 const RULES = validateScreeningRules(rulesJson);
 const RULE_SET = RULES.defaultRuleSet;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function network(rng: () => number, segments: number, side: number): Link[] {
   const links: Link[] = [];

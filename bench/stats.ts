@@ -1,6 +1,5 @@
 /** Seeded randomness and order statistics shared by the benchmarks. */
-export { mulberry32 } from '../src/core/city/random';
-
+export { mulberry32 } from '../src/core/random';
 
 /** The q-th percentile (0..100) by nearest rank. */
 export function percentile(values: readonly number[], q: number): number {

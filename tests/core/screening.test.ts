@@ -20,21 +20,11 @@ import {
   oracleDistance, oracleHorizontal, oraclePrism, oracleScreen, oracleVertical, pointPrismDistance, sampledUpperBound,
   severity, type OraclePrism, type Seg,
 } from './oracle';
+import { mulberry32 } from '../../src/core/random';
 
 const KERNEL_VS_ORACLE_M = 1e-6;
 const NO_FALSE_NEGATIVE_M = 1e-6;
 const RULES = validateScreeningRules(rulesJson);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 type Ring = [number, number][];

@@ -7,7 +7,7 @@ import { validateScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation } from '../../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
 import { shareScreeningData } from '../../src/core/screening/sharedTable';
-import { mulberry32 } from '../../src/core/city/random';
+import { mulberry32 } from '../../src/core/random';
 import { RULES_FILE } from '../../src/server/screeningService';
 import { ScreeningThreadPool } from '../../src/server/screeningPool';
 

@@ -3,24 +3,11 @@
  * city-frame metres become EPSG:4547 eastings and northings, and every coordinate and height is
  * rounded to the millimetre, which is as exact as any survey and keeps the files compact.
  */
-import type { CrossSection, CustomerClass, LinkStatus, NodeType, QualityLevel, UtilityType } from '../model';
+import type { CustomerClass, LinkAttributes, NodeType, UtilityType } from '../model';
 import type { LinkFeature, NodeFeature, Position3 } from '../networkGeojson';
 import type { Vertex3 } from './geometry';
 
-export interface LinkRecord {
-  id: string;
-  utility: UtilityType;
-  subtype: string;
-  material: string;
-  section: CrossSection;
-  pressureClass: string | null;
-  installYear: number | null;
-  owner: string;
-  status: LinkStatus;
-  qualityLevel: QualityLevel | null;
-  street: string | null;
-  fromNode: string | null;
-  toNode: string | null;
+export interface LinkRecord extends LinkAttributes {
   vertices: readonly Vertex3[];
 }
 

@@ -5,19 +5,9 @@
  * cannot change the city. Never Math.random.
  */
 
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../random';
 
-/** mulberry32 (Tommy Ettinger's public-domain 32-bit generator, as flatbush's bench uses): [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /** murmur3's 32-bit finaliser: spreads one word over all bits. */
 function fmix(h: number): number {
