@@ -56,7 +56,13 @@ export function createApp(options: AppOptions): Server {
     if (get && path === '/api/rules') return sendJson(req, res, 200, options.screening.rules());
     if (req.method === 'POST' && path === '/api/screenings') {
       const body = await readJsonBody(req);
-      return sendJson(req, res, 200, options.screening.screen(body));
+      const format = url.searchParams.get('format') ?? 'json';
+      if (format === 'json') return sendJson(req, res, 200, options.screening.screen(body));
+      if (format === 'geojson') {
+        res.setHeader('Content-Disposition', 'attachment; filename="screening.geojson"');
+        return sendJson(req, res, 200, options.screening.screenAsGeoJson(body), 'application/geo+json');
+      }
+      throw new HttpError(400, 'bad_format', `format must be json or geojson; got "${format}"`, 'format');
     }
     throw new HttpError(404, 'not_found', `no API route ${req.method} ${path}`);
   }

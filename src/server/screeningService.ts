@@ -4,7 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DigScreener, type DigScreening } from '../core/digScreening';
+import { lonLatTransform } from '../core/crs';
+import { DigScreener, validateDigRequest, type DigScreening } from '../core/digScreening';
+import { VERTEX_STRIDE } from '../core/model';
+import { validateScreeningRules, type ScreeningRules } from '../core/screening/rules';
+import { screeningToGeoJson, type ExportedScreening } from '../core/screeningExport';
 import { ExcavationError } from '../core/screening/excavation';
 import { HttpError } from './http/respond';
 import type { NetworkStore } from './storage/networkStore';
@@ -13,11 +17,15 @@ export const RULES_FILE = resolve('data/rules/screening.json');
 
 export class ScreeningService {
   private readonly rulesTable: unknown;
+  /** Validated at start-up, not at the first request. */
+  private readonly validRules: ScreeningRules;
   private screener: DigScreener | null = null;
+  private readonly now: () => Date;
 
-  constructor(private readonly store: NetworkStore, rulesFile = RULES_FILE) {
-    this.rulesTable = JSON.parse(readFileSync(rulesFile, 'utf8'));
-    new DigScreener(this.rulesTable); // validate the rules at start-up, not at the first request
+  constructor(private readonly store: NetworkStore, options: { rulesFile?: string; now?: () => Date } = {}) {
+    this.rulesTable = JSON.parse(readFileSync(options.rulesFile ?? RULES_FILE, 'utf8'));
+    this.validRules = validateScreeningRules(this.rulesTable);
+    this.now = options.now ?? (() => new Date());
   }
 
   rules(): unknown {
@@ -33,6 +41,23 @@ export class ScreeningService {
       this.screener = screener;
     }
     return this.screener;
+  }
+
+  /** The same screening as a GeoJSON report with each line's geometry (lon, lat, elevation). */
+  screenAsGeoJson(body: unknown): ExportedScreening {
+    const result = this.screen(body);
+    const request = validateDigRequest(body, this.validRules);
+    const toLonLat = lonLatTransform(this.store.frame()!).fromLocal;
+    return screeningToGeoJson(request, result, (id) => {
+      const link = this.store.link(id);
+      if (!link) return null;
+      const out: [number, number, number][] = [];
+      for (let o = 0; o < link.vertices.length; o += VERTEX_STRIDE) {
+        const [lon, lat] = toLonLat(link.vertices[o]!, link.vertices[o + 1]!);
+        out.push([lon, lat, link.vertices[o + 2]!]);
+      }
+      return out;
+    }, this.now());
   }
 
   /** Screens an untrusted request body; a bad field is a 400 that names it. */

@@ -26,6 +26,15 @@ export const api = {
   nodes: (version: number, utility: UtilityType) => request<NodePayload>(`/api/network/${version}/nodes/${utility}`),
   link: (id: string) => request<LinkDetails>(`/api/links/${encodeURIComponent(id)}`),
   rules: () => request<unknown>('/api/rules'),
+  /** The server's screening as a downloadable report (the server re-runs it: never the client's copy). */
+  screeningReport: async (body: unknown, format: 'json' | 'geojson'): Promise<Blob> => {
+    const res = await fetch(`/api/screenings?format=${format}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) {
+      const e = ((await res.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null)?.error;
+      throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `${res.status} ${res.statusText}`, e?.field);
+    }
+    return res.blob();
+  },
   screen: (body: unknown) =>
     request<unknown>('/api/screenings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
 };

@@ -12,6 +12,7 @@ export type ScreeningView =
 
 export interface DigPanelActions {
   screen(): void;
+  exportReport(format: 'json' | 'geojson'): void;
   focusLine(line: ScreenedLine): void;
   ruleSets: { id: string; title: string }[];
 }
@@ -60,6 +61,9 @@ function renderResult(view: ScreeningView, _locale: string, t: (k: MessageKey, p
       h('td', { className: 'num', title: `${line.clearance.toFixed(2)} m: ${line.clearanceSource}; + ${line.uncertainty.toFixed(2)} m (QL-${line.quality ?? 'D'})` }, formatNumber(line.tolerance))));
   return h('div', { id: 'screening-status' },
     h('div', { className: 'status', role: 'status' }, t('screened', { count: r.lines.length, ms: r.ms.toFixed(1) })),
+    h('div', { className: 'row' },
+      h('button', { id: 'export-json', onclick: () => actions.exportReport('json') }, t('exportJson')),
+      h('button', { id: 'export-geojson', onclick: () => actions.exportReport('geojson') }, t('exportGeojson'))),
     view.serverAgrees === null ? null : h('div', { className: `status${view.serverAgrees ? '' : ' error'}`, id: 'server-check' }, t(view.serverAgrees ? 'serverAgrees' : 'serverDisagrees')),
     r.lines.length === 0 ? h('div', { className: 'status' }, t('noConflicts')) :
       h('table', { id: 'screening-results' },

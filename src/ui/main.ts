@@ -63,6 +63,7 @@ function render(): void {
   renderControlPanel(controlsTop, store, { home: goHome });
   renderDigPanel(digEl, store, screeningView, {
     screen: () => void screenDig(),
+    exportReport: (format) => void exportReport(format),
     focusLine,
     ruleSets: ruleSets.map((r) => ({ id: r.id, title: r.titles[s.locale] ?? r.titles.en })),
   });
@@ -125,6 +126,11 @@ function sameVerdicts(a: DigScreening, b: DigScreening): boolean {
   return key(a) === key(b);
 }
 
+function currentDigRequest(): DigRequest {
+  const s = store.getState();
+  return { footprint: s.dig.corners, depth: s.dig.depth, groundElevation: null, ruleSetId: s.ruleSetId };
+}
+
 async function screenDig(): Promise<void> {
   const s = store.getState();
   if (s.dig.corners.length < 3) {
@@ -136,7 +142,7 @@ async function screenDig(): Promise<void> {
     return render();
   }
   if (s.dig.drawing) store.setState({ dig: { ...s.dig, drawing: false } });
-  const request: DigRequest = { footprint: s.dig.corners, depth: s.dig.depth, groundElevation: null, ruleSetId: s.ruleSetId };
+  const request = currentDigRequest();
   screeningView = { status: 'running' };
   render();
   try {
@@ -153,6 +159,23 @@ async function screenDig(): Promise<void> {
   } catch (e) {
     if ((e as Error).name === 'AbortError') return;
     screeningView = { status: 'error', message: translate(store.getState().locale, 'screenFailed', { message: (e as Error).message }) };
+    render();
+  }
+}
+
+/** Downloads the server's report for the dig on screen, with the network version it was screened against. */
+async function exportReport(format: 'json' | 'geojson'): Promise<void> {
+  const s = store.getState();
+  const request = currentDigRequest();
+  try {
+    const blob = await api.screeningReport({ ...request, networkVersion }, format);
+    const a = h('a', { href: URL.createObjectURL(blob), download: `undergrid-screening-v${networkVersion}.${format}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  } catch (e) {
+    screeningView = { status: 'error', message: translate(s.locale, 'exportFailed', { message: (e as Error).message }) };
     render();
   }
 }

@@ -3,7 +3,7 @@
  * colour for proposed excavation) and the screened lines lit up by verdict.
  */
 import {
-  Cartesian3, Color, ColorMaterialProperty, Material, PolygonHierarchy, PolylineCollection, type Entity, type Viewer,
+  Cartesian2, Cartesian3, Color, ColorMaterialProperty, Material, PolygonHierarchy, PolylineCollection, type Entity, type Viewer,
 } from 'cesium';
 import type { LonLat } from '../store/viewStore';
 import type { NetworkLayers } from './networkLayers';
@@ -17,11 +17,21 @@ export const VERDICT_COLOURS: Record<Verdict, string> = {
 };
 
 const HIGHLIGHT_WIDTH_PX = 9;
+const ZONE_ALPHA = 0.22;
+const ZONE_SIDES = 16;
+
+function circleShape(radius: number): Cartesian2[] {
+  return Array.from({ length: ZONE_SIDES }, (_, i) => {
+    const a = (2 * Math.PI * i) / ZONE_SIDES;
+    return new Cartesian2(radius * Math.cos(a), radius * Math.sin(a));
+  });
+}
 
 export class DigOverlay {
   private volume: Entity | null = null;
   private corners: Entity[] = [];
   private readonly highlights: PolylineCollection;
+  private zones: Entity[] = [];
 
   constructor(private readonly viewer: Viewer, private readonly layers: NetworkLayers) {
     this.highlights = viewer.scene.primitives.add(new PolylineCollection()) as PolylineCollection;
@@ -55,11 +65,27 @@ export class DigOverlay {
     this.viewer.scene.requestRender();
   }
 
-  setHighlights(lines: readonly { linkId: string; verdict: Verdict }[]): void {
+  /**
+   * Lights up screened lines by verdict and, around each struck or encroached line, draws its
+   * tolerance zone (clearance + positional uncertainty beyond the pipe wall) as a translucent tube.
+   */
+  setHighlights(lines: readonly { linkId: string; verdict: Verdict; tolerance?: number; radius?: number }[]): void {
     this.highlights.removeAll();
+    for (const z of this.zones) this.viewer.entities.remove(z);
+    this.zones = [];
     for (const line of lines) {
       const pick = this.layers.pickOf(line.linkId);
       if (!pick) continue;
+      if (line.verdict !== 'NEAR' && line.tolerance !== undefined) {
+        this.zones.push(this.viewer.entities.add({
+          polylineVolume: {
+            positions: pick.positions,
+            shape: circleShape(line.tolerance + (line.radius ?? 0)),
+            material: Color.fromCssColorString(VERDICT_COLOURS[line.verdict]).withAlpha(ZONE_ALPHA),
+            outline: false,
+          },
+        }));
+      }
       this.highlights.add({
         positions: pick.positions,
         width: HIGHLIGHT_WIDTH_PX,
@@ -76,6 +102,7 @@ export class DigOverlay {
 
   destroy(): void {
     this.viewer.scene.primitives.remove(this.highlights);
+    for (const z of this.zones) this.viewer.entities.remove(z);
     if (this.volume) this.viewer.entities.remove(this.volume);
     for (const c of this.corners) this.viewer.entities.remove(c);
   }

@@ -98,6 +98,13 @@ describe('the city viewer in a real browser', () => {
     await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
     await page.waitForSelector('#server-check', { timeout: MINUTES });
     await expect(page.textContent('#server-check')).resolves.toMatch(/same verdicts/);
+    // The report downloads from the server with the network version it was screened against.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: MINUTES }), page.click('#export-geojson')]);
+    const report = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { networkVersion: number; features: { properties: { linkId?: string; verdict?: string } }[] };
+    expect(download.suggestedFilename()).toBe('undergrid-screening-v1.geojson');
+    expect(report.networkVersion).toBe(1);
+    expect(report.features.find((f) => f.properties.linkId === target.id)?.properties.verdict).toBe('STRIKE');
+
     // The worker's own answer for the drawn dig, against the brute-force oracle over every line.
     const corners = await page.evaluate(() => (window as unknown as { undergrid: { store: { getState(): { dig: { corners: [number, number][] } } } } }).undergrid.store.getState().dig.corners);
     const inWorker = await page.evaluate((footprint) => (window as unknown as { undergrid: { screenInWorker(r: unknown): Promise<DigScreening> } }).undergrid

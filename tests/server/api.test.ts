@@ -125,6 +125,25 @@ describe('screening a dig on the server', () => {
     }
   });
 
+  it('exports the screening as GeoJSON: the dig polygon and each line with its geometry and verdict', async () => {
+    const main = links.find((l) => l.utility === 'water' && l.subtype !== 'service')!;
+    const v = main.vertices;
+    const body = { footprint: squareAround((v[0]! + v[4]!) / 2, (v[1]! + v[5]!) / 2, 2), depth: 3, groundElevation: null, ruleSetId: 'cn-gb50289' };
+    const res = await fetch(`${server.url}api/screenings?format=geojson`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.headers.get('content-type')).toContain('application/geo+json');
+    expect(res.headers.get('content-disposition')).toContain('attachment');
+    const fc = (await res.json()) as { networkVersion: number; features: { geometry: { type: string; coordinates: number[][] }; properties: Record<string, unknown> }[] };
+    expect(fc.networkVersion).toBe(1);
+    expect(fc.features[0]!.geometry.type).toBe('Polygon');
+    expect(fc.features[0]!.properties['kind']).toBe('dig');
+    const line = fc.features.find((f) => f.properties['linkId'] === main.id)!;
+    expect(line.properties['verdict']).toBe('STRIKE');
+    expect(line.geometry.coordinates).toHaveLength(v.length / 4);
+    expect(line.geometry.coordinates[0]![0]).toBeCloseTo(lonLatTransform(summary.frame).fromLocal(v[0]!, v[1]!)[0], 9);
+    const bad = await fetch(`${server.url}api/screenings?format=kml`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect(bad.status).toBe(400);
+  });
+
   it('refuses a footprint with too few corners, a bad depth and an unknown rule set, naming the field', async () => {
     const fp = squareAround(0, 0, 5);
     const cases: [unknown, string][] = [

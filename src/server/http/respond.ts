@@ -23,13 +23,13 @@ export interface Encoded {
 }
 
 /** Encode once, serve many times: layer payloads are immutable per network version. */
-export function encodeJson(value: unknown): Encoded {
+export function encodeJson(value: unknown, contentType = 'application/json'): Encoded {
   const body = Buffer.from(JSON.stringify(value));
   return {
     body,
     gzipped: body.length >= MIN_GZIP_BYTES ? gzipSync(body) : null,
     etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
-    contentType: 'application/json; charset=utf-8',
+    contentType: `${contentType}; charset=utf-8`,
   };
 }
 
@@ -50,8 +50,8 @@ export function sendEncoded(req: IncomingMessage, res: ServerResponse, e: Encode
   }
 }
 
-export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, value: unknown): void {
-  const e = encodeJson(value);
+export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, value: unknown, contentType?: string): void {
+  const e = encodeJson(value, contentType);
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Type', e.contentType);
   if (e.gzipped && acceptsGzip(req)) {
