@@ -25,6 +25,15 @@ function utilityParam(value: string): UtilityType {
   return value as UtilityType;
 }
 
+/** `bbox=west,south,east,north` in degrees (WGS 84), as OGC API Features takes it. */
+function bboxParam(value: string): [number, number, number, number] {
+  const parts = value.split(',').map(Number);
+  const [w, s, e, n] = parts as [number, number, number, number];
+  const ok = parts.length === 4 && parts.every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w < e && s < n;
+  if (!ok) throw new HttpError(400, 'bad_bbox', `bbox must be west,south,east,north in degrees with west < east and south < north; got "${value}"`, 'bbox');
+  return [w, s, e, n];
+}
+
 export function createApp(options: AppOptions): Server {
   const cache = new NetworkCache(options.store);
   const immutable = 'public, max-age=31536000, immutable';
@@ -39,6 +48,8 @@ export function createApp(options: AppOptions): Server {
     if (get && m) {
       // Versioned URLs are immutable: a new import gives new URLs, so clients and CDNs cache forever.
       if (Number(m[1]) !== cache.summary().version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${cache.summary().version})`, 'version');
+      const bbox = url.searchParams.get('bbox');
+      if (bbox !== null) return sendEncoded(req, res, cache.layerInArea(utilityParam(m[2]!), bboxParam(bbox)), immutable);
       return sendEncoded(req, res, cache.layer(utilityParam(m[2]!)), immutable);
     }
     m = /^\/api\/network\/(\d+)\/nodes\/([a-z]+)$/.exec(path);

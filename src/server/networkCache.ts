@@ -67,6 +67,24 @@ export class NetworkCache {
     return e;
   }
 
+  /**
+   * The lines of a layer whose extent meets a lon/lat rectangle (R*Tree query on the local frame).
+   * Not cached: areas are many; the client asks for an area when it needs one, not per frame.
+   */
+  layerInArea(utility: UtilityType, area: [number, number, number, number]): Encoded {
+    const v = this.current();
+    const frame = this.store.frame()!;
+    const toLocal = lonLatTransform(frame).toLocal;
+    const [w, s, e, n] = area;
+    // The four corners: a lon/lat rectangle is not a rectangle in the frame, so take their extent.
+    const corners = [toLocal(w, s), toLocal(e, s), toLocal(e, n), toLocal(w, n)];
+    const bbox = {
+      minX: Math.min(...corners.map((c) => c[0])), maxX: Math.max(...corners.map((c) => c[0])),
+      minY: Math.min(...corners.map((c) => c[1])), maxY: Math.max(...corners.map((c) => c[1])),
+    };
+    return encodeJson(encodeLayer(v.version, utility, frame, this.store.links({ utility, bbox })));
+  }
+
   nodes(utility: UtilityType): Encoded {
     const v = this.current();
     const key = `nodes:${utility}`;

@@ -74,6 +74,30 @@ describe('the network API', () => {
     expect(again.status).toBe(304);
   });
 
+  it('serves the lines of a layer within an area, and refuses a malformed area naming the bbox field', async () => {
+    const [w, s, e, n] = summary.extent;
+    const quarter = [w, s, (w + e) / 2, (s + n) / 2].join(',');
+    const all = (await getJson<LayerPayload>(`/api/network/${summary.version}/layers/water`)).body;
+    const part = (await getJson<LayerPayload>(`/api/network/${summary.version}/layers/water?bbox=${quarter}`)).body;
+    expect(part.ids.length).toBeGreaterThan(0);
+    expect(part.ids.length).toBeLessThan(all.ids.length);
+    const toLocal = lonLatTransform(summary.frame).toLocal;
+    const [maxX, maxY] = toLocal((w + e) / 2, (s + n) / 2);
+    // Every line returned has a vertex or a crossing inside the area's frame extent: check its bbox meets it.
+    let v = 0;
+    for (let i = 0; i < part.ids.length; i++) {
+      const xs: number[] = [], ys: number[] = [];
+      for (let k = 0; k < part.vertexCounts[i]!; k++, v += 4) { xs.push(part.xyzg[v]! / 100); ys.push(part.xyzg[v + 1]! / 100); }
+      expect(Math.min(...xs)).toBeLessThanOrEqual(maxX + 0.01);
+      expect(Math.min(...ys)).toBeLessThanOrEqual(maxY + 0.01);
+    }
+    for (const bad of ['1,2,3', 'a,b,c,d', `${e},${s},${w},${n}`]) {
+      const r = await getJson<{ error: { field: string } }>(`/api/network/${summary.version}/layers/water?bbox=${bad}`);
+      expect(r.status).toBe(400);
+      expect(r.body.error.field).toBe('bbox');
+    }
+  });
+
   it('refuses an unknown layer and a stale version with errors that name the field', async () => {
     const bad = await getJson<{ error: { field: string } }>(`/api/network/${summary.version}/layers/lava`);
     expect(bad.status).toBe(404);
