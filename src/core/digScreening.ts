@@ -11,7 +11,7 @@ import type Flatbush from 'flatbush';
 import { lonLatTransform, type FrameTransform, type LocalFrame } from './crs';
 import type { Link } from './model';
 import { ExcavationError } from './screening/excavation';
-import { validateScreeningRules, type ScreeningRules } from './screening/rules';
+import { applyOverrides, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
 import { screenExcavation, type LineConflict, type ScreeningSummary } from './screening/screen';
 import { buildSegmentIndex, buildSegmentTable, type SegmentTable } from './screening/segmentTable';
 
@@ -32,6 +32,8 @@ export interface DigRequest {
   /** Ground elevation at the dig, m in the network's vertical datum; null to estimate it from the network. */
   groundElevation: number | null;
   ruleSetId: string;
+  /** The reviewer's own clearances or notify distance, recorded as 'user override' in every result. */
+  overrides?: RuleOverrides | null;
 }
 
 export interface ScreenedLine extends LineConflict {
@@ -77,7 +79,9 @@ export function validateDigRequest(input: unknown, rules: ScreeningRules): DigRe
   if (typeof ruleSetId !== 'string' || !(ruleSetId in rules.ruleSets)) {
     throw new ExcavationError('ruleSetId', `unknown rule set ${JSON.stringify(ruleSetId)}; known: ${Object.keys(rules.ruleSets).join(', ')}`);
   }
-  return { footprint, depth, groundElevation: ground as number | null, ruleSetId };
+  const overrides = r['overrides'] ?? null;
+  if (overrides !== null && (typeof overrides !== 'object' || Array.isArray(overrides))) throw new ExcavationError('overrides', 'must be an object with clearances, notifyDistance and reason, or null');
+  return { footprint, depth, groundElevation: ground as number | null, ruleSetId, overrides: overrides as RuleOverrides | null };
 }
 
 export class DigScreener {
@@ -114,7 +118,8 @@ export class DigScreener {
     const ground = req.groundElevation === null ? this.groundNear(footprint) : { min: req.groundElevation, max: req.groundElevation };
     const bottomZ = ground.min - req.depth;
     const topZ = ground.max + TOP_ABOVE_GROUND_M;
-    const result = screenExcavation(this.table, this.index, { kind: 'open_cut', footprint, bottomZ, topZ }, this.rules, req.ruleSetId);
+    const rules = req.overrides ? applyOverrides(this.rules, req.overrides) : this.rules;
+    const result = screenExcavation(this.table, this.index, { kind: 'open_cut', footprint, bottomZ, topZ }, rules, req.ruleSetId);
     const lines: ScreenedLine[] = result.lines.map((l) => {
       const [lon, lat] = fromLocal(l.closestPoint.x, l.closestPoint.y);
       return { ...l, owner: this.ownerByLink.get(l.linkId) ?? '', closest: { lon, lat, z: l.closestPoint.z } };

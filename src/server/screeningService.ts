@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { lonLatTransform } from '../core/crs';
 import { DigScreener, validateDigRequest, type DigScreening } from '../core/digScreening';
 import { VERTEX_STRIDE } from '../core/model';
-import { validateScreeningRules, type ScreeningRules } from '../core/screening/rules';
+import { RulesError, validateScreeningRules, type ScreeningRules } from '../core/screening/rules';
 import { screeningToGeoJson, type ExportedScreening } from '../core/screeningExport';
 import { ExcavationError } from '../core/screening/excavation';
 import { HttpError } from './http/respond';
@@ -71,6 +71,7 @@ export class ScreeningService {
       return screener.screen(body);
     } catch (e) {
       if (e instanceof ExcavationError) throw new HttpError(400, 'invalid_dig', e.message, e.field);
+      if (e instanceof RulesError) throw new HttpError(400, 'invalid_overrides', e.message, e.path);
       throw e;
     }
   }

@@ -24,6 +24,8 @@ export interface ViewState {
   selection: { linkId: string; coverHere: number | null } | null;
   dig: { drawing: boolean; corners: LonLat[]; depth: number };
   ruleSetId: string;
+  /** The reviewer's own clearances (m) per utility, notify distance and why; empty means none. */
+  overrides: { clearances: Partial<Record<UtilityType, number>>; notifyDistance: number | null; reason: string };
 }
 
 export type ViewStore = StoreApi<ViewState>;
@@ -38,6 +40,7 @@ export function createViewStore(initial: Partial<ViewState> = {}): ViewStore {
     selection: null,
     dig: { drawing: false, corners: [], depth: 2.0 },
     ruleSetId: 'cn-gb50289',
+    overrides: { clearances: {}, notifyDistance: null, reason: '' },
     ...initial,
   }));
 }

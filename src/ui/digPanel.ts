@@ -1,6 +1,7 @@
 /** Draw a dig, give its depth, screen it, read the result: the permit reviewer's core journey. */
 import type { DigScreening, ScreenedLine } from '../core/digScreening';
-import type { ViewStore } from '../store/viewStore';
+import { UTILITY_TYPES, type UtilityType } from '../core/model';
+import type { ViewState, ViewStore } from '../store/viewStore';
 import { appendAll, clear, formatNumber, h } from './dom';
 import { translate, type MessageKey } from './i18n';
 
@@ -10,11 +11,18 @@ export type ScreeningView =
   | { status: 'done'; result: DigScreening & { ms: number }; serverAgrees: boolean | null }
   | { status: 'error'; message: string };
 
+export interface RuleSetView {
+  id: string;
+  title: string;
+  clearances: Record<UtilityType, number>;
+}
+
 export interface DigPanelActions {
   screen(): void;
   exportReport(format: 'json' | 'geojson'): void;
   focusLine(line: ScreenedLine): void;
-  ruleSets: { id: string; title: string }[];
+  ruleSets: RuleSetView[];
+  notifyDistance: number;
 }
 
 export function renderDigPanel(root: HTMLElement, store: ViewStore, view: ScreeningView, actions: DigPanelActions): void {
@@ -40,10 +48,47 @@ export function renderDigPanel(root: HTMLElement, store: ViewStore, view: Screen
     h('label', {}, t('ruleSet'),
       h('select', { id: 'rule-set', onchange: (e: Event) => store.setState({ ruleSetId: (e.target as HTMLSelectElement).value }) },
         ...actions.ruleSets.map((r) => h('option', { value: r.id, selected: r.id === s.ruleSetId }, r.title)))),
+    renderOverrides(store, actions, t),
     h('div', { className: 'row' },
       h('button', { id: 'screen-dig', className: 'primary', disabled: view.status === 'running', onclick: actions.screen }, t('screen'))),
     renderResult(view, s.locale, t, actions),
   );
+}
+
+/** The reviewer's own numbers: blank keeps the rule set's value (shown as the placeholder). */
+function renderOverrides(store: ViewStore, actions: DigPanelActions, t: (k: MessageKey, p?: Record<string, string | number>) => string): HTMLElement {
+  const s = store.getState();
+  const o = s.overrides;
+  const ruleSet = actions.ruleSets.find((r) => r.id === s.ruleSetId) ?? actions.ruleSets[0];
+  const setOverrides = (patch: Partial<ViewState['overrides']>) =>
+    store.setState({ overrides: { ...store.getState().overrides, ...patch } });
+  const numberOrNull = (e: Event) => {
+    const raw = (e.target as HTMLInputElement).value.trim();
+    return raw === '' ? null : Number(raw);
+  };
+  const active = Object.keys(o.clearances).length > 0 || o.notifyDistance !== null;
+  return h('details', { id: 'overrides', open: active },
+    h('summary', {}, active ? `${t('overrides')} ✱` : t('overrides')),
+    ...UTILITY_TYPES.map((u) => h('label', {}, t(`utility.${u}` as MessageKey),
+      h('input', {
+        type: 'number', min: 0, max: 50, step: 0.05, inputmode: 'decimal', 'data-override': u,
+        value: o.clearances[u] ?? '', placeholder: ruleSet ? ruleSet.clearances[u].toFixed(2) : '',
+        onchange: (e: Event) => {
+          const v = numberOrNull(e);
+          const clearances = { ...store.getState().overrides.clearances };
+          if (v === null) delete clearances[u];
+          else clearances[u] = v;
+          setOverrides({ clearances });
+        },
+      }))),
+    h('label', {}, t('notifyDistance'),
+      h('input', {
+        type: 'number', min: 0, max: 100, step: 0.5, inputmode: 'decimal', id: 'override-notify',
+        value: o.notifyDistance ?? '', placeholder: actions.notifyDistance.toFixed(1),
+        onchange: (e: Event) => setOverrides({ notifyDistance: numberOrNull(e) }),
+      })),
+    h('label', {}, t('overrideReason'),
+      h('input', { type: 'text', maxlength: 200, id: 'override-reason', value: o.reason, onchange: (e: Event) => setOverrides({ reason: (e.target as HTMLInputElement).value }) })));
 }
 
 function renderResult(view: ScreeningView, _locale: string, t: (k: MessageKey, p?: Record<string, string | number>) => string, actions: DigPanelActions): HTMLElement {

@@ -54,7 +54,11 @@ let selected: { details: LinkDetails; coverHere: number | null } | null = null;
 let networkVersion = 0;
 let extent: [number, number, number, number] | null = null;
 
-const ruleSets = Object.entries(rulesTable.ruleSets).map(([id, r]) => ({ id, title: '' as string, titles: r.title }));
+const ruleSets = Object.entries(rulesTable.ruleSets).map(([id, r]) => ({
+  id,
+  titles: r.title,
+  clearances: Object.fromEntries(UTILITY_TYPES.map((u) => [u, r.clearances[u].value])) as Record<UtilityType, number>,
+}));
 
 function render(): void {
   const s = store.getState();
@@ -65,7 +69,8 @@ function render(): void {
     screen: () => void screenDig(),
     exportReport: (format) => void exportReport(format),
     focusLine,
-    ruleSets: ruleSets.map((r) => ({ id: r.id, title: r.titles[s.locale] ?? r.titles.en })),
+    ruleSets: ruleSets.map((r) => ({ id: r.id, title: r.titles[s.locale] ?? r.titles.en, clearances: r.clearances })),
+    notifyDistance: rulesTable.notifyDistance.value,
   });
   renderAttributePanel(attributes, s.locale, selected?.details ?? null, selected?.coverHere ?? null, () => {
     selected = null;
@@ -77,6 +82,10 @@ store.subscribe((s: ViewState, prev: ViewState) => {
   if (s.visible !== prev.visible && layers) for (const u of UTILITY_TYPES) layers.setVisible(u, s.visible[u]);
   if (s.colourScheme !== prev.colourScheme) layers?.setColourScheme(s.colourScheme);
   if (s.underground !== prev.underground) city.setUnderground(s.underground);
+  if ((s.overrides !== prev.overrides || s.ruleSetId !== prev.ruleSetId) && screeningView.status === 'done') {
+    screeningView = { status: 'idle' };
+    overlay?.setHighlights([]);
+  }
   if (s.dig !== prev.dig) {
     overlay?.setDig(s.dig.corners, s.dig.depth);
     // A result belongs to the dig it screened: a changed outline or depth voids it.
@@ -128,7 +137,14 @@ function sameVerdicts(a: DigScreening, b: DigScreening): boolean {
 
 function currentDigRequest(): DigRequest {
   const s = store.getState();
-  return { footprint: s.dig.corners, depth: s.dig.depth, groundElevation: null, ruleSetId: s.ruleSetId };
+  const o = s.overrides;
+  const hasOverrides = Object.keys(o.clearances).length > 0 || o.notifyDistance !== null;
+  return {
+    footprint: s.dig.corners, depth: s.dig.depth, groundElevation: null, ruleSetId: s.ruleSetId,
+    overrides: hasOverrides
+      ? { clearances: o.clearances, ...(o.notifyDistance !== null ? { notifyDistance: o.notifyDistance } : {}), ...(o.reason ? { reason: o.reason } : {}) }
+      : null,
+  };
 }
 
 async function screenDig(): Promise<void> {

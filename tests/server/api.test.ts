@@ -168,6 +168,25 @@ describe('screening a dig on the server', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('applies a reviewer’s own clearance, recorded as a user override, and refuses a negative one naming its path', async () => {
+    const main = links.find((l) => l.utility === 'gas' && l.subtype !== 'service')!;
+    const v = main.vertices;
+    // A dig 6 m beside the main: outside the default tolerance, inside a 10 m override.
+    const dx = v[4]! - v[0]!, dy = v[5]! - v[1]!, len = Math.hypot(dx, dy);
+    const x = (v[0]! + v[4]!) / 2 - (dy / len) * 7, y = (v[1]! + v[5]!) / 2 + (dx / len) * 7;
+    const base = { footprint: squareAround(x, y, 0.5), depth: 2, groundElevation: null, ruleSetId: 'cn-gb50289' };
+    const plain = (await postScreening(base)).body.lines.find((l) => l.linkId === main.id);
+    expect(plain?.verdict ?? 'none').not.toBe('ENCROACH');
+    const over = await postScreening({ ...base, overrides: { clearances: { gas: 10 }, notifyDistance: 20, reason: 'owner letter 2026-11' } });
+    const line = over.body.lines.find((l) => l.linkId === main.id)!;
+    expect(line.verdict).toBe('ENCROACH');
+    expect(line.clearance).toBe(10);
+    expect(line.clearanceSource).toBe('user override: owner letter 2026-11');
+    const bad = await postScreening({ ...base, overrides: { clearances: { gas: -1 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.field).toBe('overrides.clearances.gas');
+  });
+
   it('refuses a footprint with too few corners, a bad depth and an unknown rule set, naming the field', async () => {
     const fp = squareAround(0, 0, 5);
     const cases: [unknown, string][] = [
