@@ -1,0 +1,88 @@
+/**
+ * Readers for the permits' rules tables (data/rules/calendar-cn.json, data/rules/permit-workflow.json):
+ * parsed JSON is untrusted, and every refusal is the screening tables' RulesError, whose `path` names
+ * the offending value ('years.2027.holidays[3].to') and whose message quotes it. One error type for
+ * every rules table, so a loader catches one thing.
+ */
+import { RulesError } from '../screening/rules';
+
+export { RulesError };
+
+export function show(v: unknown): string {
+  try {
+    const s = JSON.stringify(v);
+    if (s === undefined) return String(v);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(v);
+  }
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function record(v: unknown, path: string): Record<string, unknown> {
+  if (!isRecord(v)) throw new RulesError(path, `expected an object, got ${show(v)}`);
+  return v;
+}
+
+export function list(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) throw new RulesError(path, `expected an array, got ${show(v)}`);
+  return v;
+}
+
+export function text(v: unknown, path: string): string {
+  if (typeof v !== 'string' || v.trim() === '') throw new RulesError(path, `expected a non-empty string, got ${show(v)}`);
+  return v;
+}
+
+export function flag(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') throw new RulesError(path, `expected true or false, got ${show(v)}`);
+  return v;
+}
+
+export function integerIn(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new RulesError(path, `expected an integer in ${min}–${max}, got ${show(v)}`);
+  }
+  return v;
+}
+
+export function numberIn(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    throw new RulesError(path, `expected a number in ${min}–${max}, got ${show(v)}`);
+  }
+  return v;
+}
+
+export function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new RulesError(path, `expected one of ${allowed.join(', ')}, got ${show(v)}`);
+  }
+  return v as T;
+}
+
+/** Refuses keys outside `allowed` ('$comment' is always allowed), so a misspelt key cannot hide a missing one. */
+export function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], path: string): void {
+  for (const k of Object.keys(o)) {
+    if (k === '$comment' || allowed.includes(k)) continue;
+    throw new RulesError(`${path}.${k}`, `unknown key; expected one of ${allowed.join(', ')}`);
+  }
+}
+
+export function has(o: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+/** Labels by language, e.g. { "en": "National Day", "zh-CN": "国庆节" }. */
+export function labels(v: unknown, path: string): Record<string, string> {
+  const o = record(v, path);
+  const out: Record<string, string> = {};
+  for (const [lang, t] of Object.entries(o)) {
+    if (lang === '$comment') continue;
+    out[lang] = text(t, `${path}.${lang}`);
+  }
+  if (Object.keys(out).length === 0) throw new RulesError(path, 'expected at least one label');
+  return out;
+}
