@@ -10,6 +10,7 @@ import { NetworkCache } from './networkCache';
 import type { NetworkStore } from './storage/networkStore';
 import { linkDetails } from './api/linkDetails';
 import type { ScreeningService } from './screeningService';
+import { createTileRoutes } from './tiles/tileRoutes';
 
 export interface AppOptions {
   store: NetworkStore;
@@ -36,6 +37,7 @@ function bboxParam(value: string): [number, number, number, number] {
 
 export function createApp(options: AppOptions): Server {
   const cache = new NetworkCache(options.store);
+  const tiles = createTileRoutes(options.store);
   const immutable = 'public, max-age=31536000, immutable';
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -43,6 +45,7 @@ export function createApp(options: AppOptions): Server {
     const get = req.method === 'GET' || req.method === 'HEAD';
     if (get && path === '/api/health') return sendJson(req, res, 200, { ok: true });
     if (!cache.hasNetwork()) throw new HttpError(503, 'no_network', 'no network has been imported yet: run `npm run city`');
+    if (tiles.matches(url)) return tiles.handleTileRequest(req, res, url);
     if (get && path === '/api/network') return sendJson(req, res, 200, cache.summary());
     let m = /^\/api\/network\/(\d+)\/layers\/([a-z]+)$/.exec(path);
     if (get && m) {

@@ -1,0 +1,100 @@
+/**
+ * 3D Tiles of the network version in force, per utility layer: cut on first request (core
+ * tiles/layerTileset.ts), then every file encoded and gzipped once and kept in memory. Tiles are
+ * immutable per version, so a new import simply starts a new cache; URLs carry the version, so
+ * clients and CDNs may cache them forever.
+ *
+ * Memory: the large sample city (~1M segments) holds ~50 MB of tiles (raw and gzipped) once every
+ * tile has been asked for. Disk or object storage would slot in behind `file()`.
+ */
+import { createHash } from 'node:crypto';
+import { constants as zlibConstants, gzipSync } from 'node:zlib';
+import { UTILITY_TYPES, type UtilityType } from '../../core/model';
+import { tileLayer, type LayerTileset } from '../../core/tiles/layerTileset';
+import type { TilingOptions } from '../../core/tiles/tiling';
+import { HttpError, type Encoded } from '../http/respond';
+import type { NetworkStore } from '../storage/networkStore';
+
+export const TILESET_FILE = 'tileset.json';
+export const SCHEMA_FILE = 'schema.json';
+export const GLB_CONTENT_TYPE = 'model/gltf-binary';
+
+export interface TileCacheOptions {
+  tiling?: Partial<TilingOptions>;
+}
+
+interface LayerEntry {
+  tiles: LayerTileset;
+  files: Map<string, Encoded>;
+}
+
+/** Immutable bytes, gzipped at the best level once (they are served many times). */
+export function encodeBytes(body: Buffer, contentType: string): Encoded {
+  return {
+    body,
+    gzipped: gzipSync(body, { level: zlibConstants.Z_BEST_COMPRESSION }),
+    etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+    contentType,
+  };
+}
+
+export class TileCache {
+  private version = -1;
+  private readonly layers = new Map<UtilityType, LayerEntry>();
+
+  constructor(private readonly store: NetworkStore, private readonly options: TileCacheOptions = {}) {}
+
+  /** The version in force; throws 404 naming both when `requested` is another. */
+  private checkVersion(requested: number): void {
+    const v = this.store.currentVersion();
+    if (!v) throw new HttpError(503, 'no_network', 'no network has been imported yet: run `npm run city`');
+    if (v.version !== this.version) {
+      this.layers.clear();
+      this.version = v.version;
+    }
+    if (requested !== v.version) {
+      throw new HttpError(404, 'stale_version', `network version ${requested} is not current (current: ${v.version}); tiles exist for the current version only`, 'version');
+    }
+  }
+
+  private layer(utility: UtilityType): LayerEntry {
+    let entry = this.layers.get(utility);
+    if (!entry) {
+      const links = this.store.links({ utility });
+      if (links.length === 0) throw new HttpError(404, 'empty_layer', `layer ${utility} has no lines in network version ${this.version}`, 'utility');
+      const tiles = tileLayer(
+        { utility, frame: this.store.frame()!, links, nodes: this.store.nodes({ utility }) },
+        { tilesetVersion: String(this.version), ...(this.options.tiling ? { tiling: this.options.tiling } : {}) },
+      );
+      entry = { tiles, files: new Map() };
+      this.layers.set(utility, entry);
+    }
+    return entry;
+  }
+
+  /** A file of a layer's tileset: `tileset.json`, `schema.json` or a content `.glb`. */
+  file(version: number, utility: string, name: string): Encoded {
+    this.checkVersion(version);
+    if (!(UTILITY_TYPES as readonly string[]).includes(utility)) {
+      throw new HttpError(404, 'unknown_layer', `unknown layer "${utility}"; layers: ${UTILITY_TYPES.join(', ')}`, 'utility');
+    }
+    const entry = this.layer(utility as UtilityType);
+    let e = entry.files.get(name);
+    if (e) return e;
+    if (name === TILESET_FILE) e = encodeBytes(Buffer.from(JSON.stringify(entry.tiles.tileset)), 'application/json; charset=utf-8');
+    else if (name === SCHEMA_FILE) e = encodeBytes(Buffer.from(JSON.stringify(entry.tiles.schema)), 'application/json; charset=utf-8');
+    else {
+      const glb = entry.tiles.content(name);
+      if (!glb) throw new HttpError(404, 'unknown_tile', `no tile content "${name}" in layer ${utility} of network version ${version}`, 'tile');
+      e = encodeBytes(Buffer.from(glb.buffer, glb.byteOffset, glb.byteLength), GLB_CONTENT_TYPE);
+    }
+    entry.files.set(name, e);
+    return e;
+  }
+
+  /** Cuts a layer ahead of the first request (e.g. right after an import). */
+  warm(utility: UtilityType): void {
+    const v = this.store.currentVersion();
+    if (v) this.file(v.version, utility, TILESET_FILE);
+  }
+}

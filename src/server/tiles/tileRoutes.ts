@@ -1,0 +1,48 @@
+/**
+ * HTTP routes of the 3D Tiles, mounted by app.ts:
+ *
+ *   GET /api/tiles/{version}/{utility}/tileset.json        3D Tiles 1.1 tileset (application/json)
+ *   GET /api/tiles/{version}/{utility}/schema.json         EXT_structural_metadata schema the tiles reference
+ *   GET /api/tiles/{version}/{utility}/{level-x-y}.glb     a tile's lines (model/gltf-binary)
+ *   GET /api/tiles/{version}/{utility}/{level-x-y}-fittings.glb   its fittings
+ *
+ * Every answer is immutable for its version: Cache-Control immutable, an ETag (If-None-Match → 304),
+ * gzip when the client accepts it (JSON and GLB alike: instance attributes shrink by half). A
+ * version other than the current one is a 404 naming both. Errors are thrown as HttpError for the
+ * app's error handler.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, sendEncoded } from '../http/respond';
+import type { NetworkStore } from '../storage/networkStore';
+import { TileCache, type TileCacheOptions } from './tileCache';
+
+export const TILES_PREFIX = '/api/tiles/';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const ROUTE = /^\/api\/tiles\/(\d+)\/([a-z]+)\/([A-Za-z0-9.-]+)$/;
+
+export interface TileRoutes {
+  /** True when the path is under /api/tiles/ (the app then awaits handleTileRequest). */
+  matches(url: URL): boolean;
+  handleTileRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  cache: TileCache;
+}
+
+export function createTileRoutes(store: NetworkStore, options: TileCacheOptions = {}): TileRoutes {
+  const cache = new TileCache(store, options);
+  return {
+    cache,
+    matches: (url) => url.pathname.startsWith(TILES_PREFIX),
+    async handleTileRequest(req, res, url) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD');
+        throw new HttpError(405, 'method_not_allowed', `tiles are read-only; ${req.method} is not allowed`);
+      }
+      const m = ROUTE.exec(url.pathname);
+      if (!m) {
+        throw new HttpError(404, 'not_found', `no tile route ${url.pathname}; expected /api/tiles/{version}/{utility}/tileset.json, schema.json or {tile}.glb`);
+      }
+      const encoded = cache.file(Number(m[1]), m[2]!, m[3]!);
+      sendEncoded(req, res, encoded, IMMUTABLE);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The tile routes on a real HTTP server on 127.0.0.1 over a real SQLite file holding the small
+ * sample city: tileset, schema and tiles with immutable caching, ETags and gzip; stale versions
+ * and unknown names refused by name.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cityCollectionHeader, generateCity } from '../../src/core/city';
+import { parseNetworkCollection } from '../../src/core/importNetwork';
+import { glbLayoutIssues, readGlb } from '../../src/core/tiles/glbReader';
+import { sendError } from '../../src/server/http/respond';
+import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
+import { createTileRoutes } from '../../src/server/tiles/tileRoutes';
+
+let dir: string;
+let store: SqliteNetworkStore;
+let server: Server;
+let base: string;
+let version: number;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'undergrid-tiles-'));
+  store = new SqliteNetworkStore(join(dir, 'network.sqlite'));
+  const network = parseNetworkCollection({ ...cityCollectionHeader(), features: [...generateCity({ size: 'small', seed: 20261127 })] });
+  version = store.replaceNetwork(network, 'small city').version;
+  const routes = createTileRoutes(store);
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (routes.matches(url)) routes.handleTileRequest(req, res, url).catch((err) => sendError(req, res, err));
+    else sendError(req, res, new Error('not a tile route'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  store?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A GET without decompression, so the encoding on the wire is visible. */
+function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(base + path, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+function firstContentUri(tileset: { root: Record<string, unknown> }): string {
+  const stack = [tileset.root];
+  while (stack.length) {
+    const t = stack.shift()!;
+    const c = (t['content'] as { uri: string } | undefined) ?? (t['contents'] as { uri: string }[] | undefined)?.[0];
+    if (c) return c.uri;
+    stack.push(...((t['children'] as Record<string, unknown>[]) ?? []));
+  }
+  throw new Error('tileset has no content');
+}
+
+describe('GET /api/tiles/{version}/{utility}/…', () => {
+  it('serves a layer\'s tileset.json gzipped, immutable, with an ETag that answers 304', async () => {
+    const res = await fetch(`${base}/api/tiles/${version}/water/tileset.json`, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const etag = res.headers.get('etag');
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const tileset = (await res.json()) as { asset: { version: string; tilesetVersion: string }; root: Record<string, unknown> };
+    expect(tileset.asset).toMatchObject({ version: '1.1', tilesetVersion: String(version) });
+    expect(tileset.root['refine']).toBe('ADD');
+    const again = await fetch(`${base}/api/tiles/${version}/water/tileset.json`, { headers: { 'If-None-Match': etag! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('serves a tile\'s GLB that parses and passes the layout checks, gzipped on request and plain otherwise', async () => {
+    const tileset = (await (await fetch(`${base}/api/tiles/${version}/gas/tileset.json`)).json()) as { root: Record<string, unknown> };
+    const uri = firstContentUri(tileset);
+    const gz = await rawGet(`/api/tiles/${version}/gas/${uri}`, { 'Accept-Encoding': 'gzip' });
+    expect(gz.status).toBe(200);
+    expect(gz.headers['content-type']).toBe('model/gltf-binary');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(gz.headers['etag']).toBeDefined();
+    const plain = await rawGet(`/api/tiles/${version}/gas/${uri}`);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(gz.body.byteLength).toBeLessThan(plain.body.byteLength);
+    const bytes = new Uint8Array(plain.body.buffer, plain.body.byteOffset, plain.body.byteLength);
+    expect(glbLayoutIssues(bytes)).toEqual([]);
+    expect(readGlb(bytes).json.extensions!['EXT_structural_metadata']).toMatchObject({ schemaUri: 'schema.json' });
+    const schema = await fetch(`${base}/api/tiles/${version}/gas/schema.json`);
+    expect(schema.status).toBe(200);
+    expect(((await schema.json()) as { classes: Record<string, unknown> }).classes).toHaveProperty('link');
+  });
+
+  it('answers HEAD with the headers and no body', async () => {
+    const res = await fetch(`${base}/api/tiles/${version}/water/tileset.json`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBeTruthy();
+    expect((await res.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it('refuses a stale version with a 404 that names it and the current one', async () => {
+    const res = await fetch(`${base}/api/tiles/${version + 41}/water/tileset.json`);
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string; message: string; field: string } };
+    expect(body.error).toMatchObject({ code: 'stale_version', field: 'version' });
+    expect(body.error.message).toContain(`network version ${version + 41} is not current (current: ${version})`);
+  });
+
+  it('refuses unknown layers, empty layers, unknown tiles and writes, naming what was asked', async () => {
+    const cases: [string, RequestInit, number, string][] = [
+      [`/api/tiles/${version}/sewage/tileset.json`, {}, 404, 'unknown_layer'],
+      [`/api/tiles/${version}/heat/tileset.json`, {}, 404, 'empty_layer'],
+      [`/api/tiles/${version}/water/9-9-9.glb`, {}, 404, 'unknown_tile'],
+      [`/api/tiles/${version}/water/../../network`, {}, 404, 'not_found'],
+      [`/api/tiles/${version}/water/tileset.json`, { method: 'POST' }, 405, 'method_not_allowed'],
+    ];
+    for (const [path, init, status, code] of cases) {
+      const res = await fetch(base + path, init);
+      expect(res.status, path).toBe(status);
+      expect(((await res.json()) as { error: { code: string } }).error.code, path).toBe(code);
+    }
+  });
+});
