@@ -16,7 +16,7 @@ import {
   MAX_YEAR, MIN_YEAR, SHANGHAI_TIME_ZONE, civilDateOfDay, dayNumber, tryDayNumber, weekdayOfDay, yearOfDay,
   type CivilDate,
 } from './civilDate';
-import { RulesError, flag, integerIn, labels, list, onlyKeys, record, show, text } from './tableReader';
+import { RulesError, flag, integerIn, labels, list, onlyKeys, record, show, text } from '../rulesTable';
 
 /** A holiday longer than this is a typo in the table (the longest since 1999 is 10 days). */
 export const MAX_HOLIDAY_DAYS = 14;

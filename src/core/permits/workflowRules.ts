@@ -5,7 +5,7 @@
  * what, and every number, is data.
  */
 import { CHANNELS, type Channel, type RetryPolicy } from './outbox';
-import { RulesError, flag, has, integerIn, list, numberIn, oneOf, onlyKeys, record, show, text } from './tableReader';
+import { RulesError, flag, has, integerIn, list, numberIn, oneOf, onlyKeys, record, show, text } from '../rulesTable';
 
 export const ROLES = ['public', 'applicant', 'reviewer', 'approver', 'dispatcher', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

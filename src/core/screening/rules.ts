@@ -7,6 +7,9 @@
  * uncertainties in every direction: taking the max is the conservative choice.
  */
 import { QUALITY_LEVELS, UTILITY_TYPES, type QualityLevel, type UtilityType } from '../model';
+import { RulesError, flag, metres as distance, onlyKeys, record, show, text } from '../rulesTable';
+
+export { RulesError };
 
 /**
  * Depth-scaled uncertainty uses h = centreline depth, taken as this when shallower (the rules file's
@@ -51,55 +54,6 @@ export interface ToleranceZone {
   verticalUncertainty: number;
   /** clearance + max(horizontalUncertainty, verticalUncertainty). */
   tolerance: number;
-}
-
-export class RulesError extends RangeError {
-  /** Dotted path of the offending value, e.g. 'ruleSets.cn-gb50289.clearances.gas.value'. */
-  readonly path: string;
-  constructor(path: string, message: string) {
-    super(`${path}: ${message}`);
-    this.name = 'RulesError';
-    this.path = path;
-  }
-}
-
-function show(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function record(v: unknown, path: string): Record<string, unknown> {
-  if (!isRecord(v)) throw new RulesError(path, `expected an object, got ${show(v)}`);
-  return v;
-}
-
-function distance(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RulesError(path, `expected a finite number ≥ 0, got ${show(v)}`);
-  return v;
-}
-
-function text(v: unknown, path: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw new RulesError(path, `expected a non-empty string, got ${show(v)}`);
-  return v;
-}
-
-function flag(v: unknown, path: string): boolean {
-  if (typeof v !== 'boolean') throw new RulesError(path, `expected true or false, got ${show(v)}`);
-  return v;
-}
-
-function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], path: string): void {
-  for (const k of Object.keys(o)) {
-    if (k === '$comment' || allowed.includes(k)) continue;
-    throw new RulesError(`${path}.${k}`, `unknown key; expected one of ${allowed.join(', ')}`);
-  }
 }
 
 function sourced(v: unknown, path: string): SourcedValue {

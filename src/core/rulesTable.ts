@@ -1,12 +1,19 @@
 /**
- * Readers for the permits' rules tables (data/rules/calendar-cn.json, data/rules/permit-workflow.json):
- * parsed JSON is untrusted, and every refusal is the screening tables' RulesError, whose `path` names
- * the offending value ('years.2027.holidays[3].to') and whose message quotes it. One error type for
+ * Readers for the rules tables in data/rules/ (screening, cover, clearances, calendar, permit
+ * workflow): parsed JSON is untrusted, and every refusal is a RulesError whose `path` names the
+ * offending value ('years.2027.holidays[3].to') and whose message quotes it. One error type for
  * every rules table, so a loader catches one thing.
  */
-import { RulesError } from '../screening/rules';
 
-export { RulesError };
+export class RulesError extends RangeError {
+  /** Dotted path of the offending value, e.g. 'ruleSets.cn-gb50289.clearances.gas.value'. */
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = 'RulesError';
+    this.path = path;
+  }
+}
 
 export function show(v: unknown): string {
   try {
@@ -29,6 +36,12 @@ export function record(v: unknown, path: string): Record<string, unknown> {
 
 export function list(v: unknown, path: string): unknown[] {
   if (!Array.isArray(v)) throw new RulesError(path, `expected an array, got ${show(v)}`);
+  return v;
+}
+
+/** A distance or other quantity in metres: finite and ≥ 0. */
+export function metres(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RulesError(path, `expected a finite number ≥ 0, got ${show(v)}`);
   return v;
 }
 
