@@ -1,0 +1,666 @@
+/**
+ * Screening against its peers, in one run, on the same seeded network and the same 1,000 seeded digs
+ * (the generator and seed of bench/screening.ts, so its numbers line up with this one's):
+ *
+ *   ours     buildSegmentTable + buildSegmentIndex, then screenExcavation per permit (warm).
+ *   turf     what a quick hand-rolled tool does: @turf/turf buffers the footprint in lon/lat by the
+ *            notify distance and runs booleanIntersects against every line (2D, no spatial index;
+ *            with and without a per-line bbox check). Its verdict set is compared with ours.
+ *   PostGIS  a throwaway PostgreSQL 15 + PostGIS 3.3 cluster on 127.0.0.1 (installed with apt-get if
+ *            missing, started in a temp dir, stopped and deleted at the end, also on failure): one row
+ *            per segment as LINESTRING Z (SRID 0, local metres) with a 2D GiST index, ST_3DDWithin
+ *            to the dig sent as WKT POLYHEDRALSURFACE Z, ST_3DDistance for the verdict, with the
+ *            wholly-inside case handled (a closed surface is measured to its faces only). Timed per
+ *            permit server-side (clock_timestamp in PL/pgSQL) and client-side (psql \timing of a
+ *            prepared statement over the unix socket), and as one 1,000-dig LATERAL statement.
+ *
+ * Run: npx tsx bench/screeningPeers.ts [segments]   (default 1,000,000; root for apt-get and runuser)
+ */
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bbox as turfBbox, booleanIntersects, buffer as turfBuffer, lineString, polygon as turfPolygon } from '@turf/turf';
+import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson';
+import rulesJson from '../data/rules/screening.json';
+import { lonLatTransform } from '../src/core/crs';
+import { QUALITY_LEVELS, UTILITY_TYPES, type Link } from '../src/core/model';
+import type { OpenCut } from '../src/core/screening/excavation';
+import { horizontalUncertaintyAt, validateScreeningRules, verticalUncertaintyAt } from '../src/core/screening/rules';
+import { screenExcavation, VERDICTS, type LineConflict } from '../src/core/screening/screen';
+import { buildSegmentIndex, buildSegmentTable, QUALITY_UNKNOWN, type SegmentTable } from '../src/core/screening/segmentTable';
+import { mulberry32, percentile } from './stats';
+import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
+
+// ---- data: the generator of bench/screening.ts (same seed, same sequence) -------------------------
+
+const SEED = 0xb0a7;
+const DIGS = 1000;
+/** Digs timed for turf without the per-line bbox check (a few seconds each at 1M segments). */
+const TURF_FULL_DIGS = 10;
+const OURS_WARM_PASSES = 3;
+const OURS_TIMED_PASSES = 5;
+/** Local frame origin for the lon/lat conversion: Guangzhou, Tianhe. */
+const FRAME = { originLon: 113.33, originLat: 23.13 };
+const RULES = validateScreeningRules(rulesJson);
+const RULE_SET = RULES.defaultRuleSet;
+const NOTIFY = RULES.notifyDistance.value;
+const SLACK = 1e-6; // screen.ts VERDICT_SLACK_M
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const POSTGIS_CONTROL = '/usr/share/postgresql/15/extension/postgis.control';
+
+
+
+const STUB_LENGTH_M = 0.5;
+const STUB_RADIUS_M = 0.05;
+
+/**
+ * A service stub wholly inside the dig: it starts at local (w/4, h/4) of the footprint (inside both
+ * the rectangle and the L that dig() draws) and runs 0.5 m along the first edge, at mid-depth.
+ */
+function stubInside(d: OpenCut, i: number): Link {
+  const f = d.footprint, [x0, y0] = f[0]!, [x1, y1] = f[1]!, [xn, yn] = f[f.length - 1]!;
+  const ex = x1 - x0, ey = y1 - y0, len = Math.hypot(ex, ey);
+  const ax = x0 + ex / 4 + (xn - x0) / 4, ay = y0 + ey / 4 + (yn - y0) / 4, z = (d.bottomZ + d.topZ) / 2;
+  const v = new Float64Array([ax, ay, z, d.topZ, ax + (ex / len) * STUB_LENGTH_M, ay + (ey / len) * STUB_LENGTH_M, z, d.topZ]);
+  return {
+    id: `S${i}`, utility: 'telecom', subtype: 'service', material: 'PE', section: { shape: 'circular', diameterMm: STUB_RADIUS_M * 2000 },
+    pressureClass: null, installYear: null, owner: 'bench', status: 'in_service', qualityLevel: 'A',
+    street: null, fromNode: null, toNode: null, vertices: v,
+  };
+}
+
+/** Tolerance of segment s exactly as screen.ts computes it (clearance + max(h, v uncertainty at depth)). */
+function toleranceOf(t: SegmentTable, s: number): number {
+  const c = t.coords, o = s * 6;
+  const link = t.linkOfSegment[s]!;
+  const q = t.linkQuality[link]!;
+  const unc = RULES.positionalUncertainty[QUALITY_LEVELS[q === QUALITY_UNKNOWN ? 3 : q]!];
+  const h = Math.max(t.segmentGround[2 * s]! - c[o + 2]!, t.segmentGround[2 * s + 1]! - c[o + 5]!);
+  const depth = Number.isNaN(h) ? t.maxCentrelineDepth : h;
+  return RULES.ruleSets[RULE_SET]!.clearances[UTILITY_TYPES[t.linkUtility[link]!]!].value +
+    Math.max(horizontalUncertaintyAt(unc, depth), verticalUncertaintyAt(unc, depth));
+}
+
+// ---- small helpers ------------------------------------------------------------------------------------
+
+const ms = (x: number): string => (x < 0.1 ? x.toFixed(4) : x < 10 ? x.toFixed(3) : x.toFixed(1));
+const p = (xs: readonly number[], q: number): number => percentile(xs, q);
+const sec = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+const VERDICT_RANK = new Map<string, number>(VERDICTS.map((v, i) => [v, i]));
+
+interface Row { method: string; p50: number | null; p99: number | null; batch: number | null; ratio: string; misses: string }
+const rows: Row[] = [];
+
+// ---- ours -----------------------------------------------------------------------------------------------
+
+const segmentsWanted = Number(process.argv[2] ?? 1_000_000);
+if (!(segmentsWanted > 0)) throw new RangeError(`segments should be a positive number, got ${process.argv[2]}`);
+const rng = mulberry32(SEED + segmentsWanted);
+const side = Math.sqrt(segmentsWanted * AREA_PER_SEGMENT_M2);
+const links = network(rng, segmentsWanted, side);
+const digs = Array.from({ length: DIGS }, () => dig(rng, side));
+
+console.log(`Undergrid screening vs peers: seed ${SEED}, node ${process.version}, rule set ${RULE_SET}, notify ${NOTIFY} m; ` +
+  `${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at start (timings are noisy on a busy machine)`);
+let t0 = performance.now();
+const table = buildSegmentTable(links);
+const tableMs = performance.now() - t0;
+t0 = performance.now();
+const index = buildSegmentIndex(table);
+const indexMs = performance.now() - t0;
+console.log(`${table.segmentCount.toLocaleString('en')} segments, ${links.length.toLocaleString('en')} lines in a ${(side / 1000).toFixed(1)} km square; ` +
+  `${DIGS} digs (3-40 m × 2-12 m, 1.5-6 m deep)`);
+console.log(`\nours: buildSegmentTable ${tableMs.toFixed(0)} ms, buildSegmentIndex ${indexMs.toFixed(0)} ms`);
+
+const ours: Map<string, LineConflict>[] = digs.map((d) => new Map(screenExcavation(table, index, d, RULES, RULE_SET).lines.map((l) => [l.linkId, l])));
+// Warm: V8 tiers the kernel up over the first few thousand calls.
+for (let pass = 0; pass < OURS_WARM_PASSES; pass++) for (const d of digs) screenExcavation(table, index, d, RULES, RULE_SET);
+const oursTimes: number[] = [];
+for (let pass = 0; pass < OURS_TIMED_PASSES; pass++) {
+  for (const d of digs) {
+    const s = performance.now();
+    screenExcavation(table, index, d, RULES, RULE_SET);
+    oursTimes.push(performance.now() - s);
+  }
+}
+let oursLoop = Infinity;
+for (let run = 0; run < 3; run++) {
+  const s = performance.now();
+  for (const d of digs) screenExcavation(table, index, d, RULES, RULE_SET);
+  oursLoop = Math.min(oursLoop, (performance.now() - s) / DIGS);
+}
+const oursP50 = p(oursTimes, 50), oursP99 = p(oursTimes, 99);
+const oursCounts = [0, 0, 0];
+for (const m of ours) for (const l of m.values()) oursCounts[VERDICT_RANK.get(l.verdict)!]!++;
+console.log(`  screenExcavation, ${DIGS} digs × ${OURS_TIMED_PASSES} passes after ${OURS_WARM_PASSES} warm passes: p50 ${ms(oursP50)} ms, p99 ${ms(oursP99)} ms; 1,000-permit loop ${ms(oursLoop)} ms per permit (best of 3)`);
+console.log(`  lines listed: ${oursCounts[0]} STRIKE, ${oursCounts[1]} ENCROACH, ${oursCounts[2]} NEAR over the ${DIGS} digs`);
+// Adversarial: a short service stub wholly inside each dig, touching none of its faces (see PostGIS).
+const stubs = digs.map(stubInside);
+const stubTable = buildSegmentTable(stubs);
+const stubIndex = buildSegmentIndex(stubTable);
+const oursStubStrikes = digs.filter((d, i) => screenExcavation(stubTable, stubIndex, d, RULES, RULE_SET).lines.some((l) => l.linkId === `S${i}` && l.verdict === 'STRIKE')).length;
+console.log(`  adversarial: a ${STUB_LENGTH_M} m service stub (radius ${STUB_RADIUS_M} m) wholly inside each dig: ours says STRIKE on ${oursStubStrikes} of ${DIGS}`);
+rows.push({ method: 'ours: flatbush + exact 3D kernel', p50: oursP50, p99: oursP99, batch: oursLoop, ratio: '1×', misses: `0 (reference); stubs ${DIGS - oursStubStrikes}/${DIGS}` });
+
+const ratioTo = (peerP50: number | null, peerBatch: number | null): string =>
+  [peerP50 === null ? null : `p50 ${(peerP50 / oursP50).toFixed(0)}×`, peerBatch === null ? null : `batch ${(peerBatch / oursLoop).toFixed(0)}×`]
+    .filter(Boolean).join(', ');
+
+/** A line on which a peer and ours disagree (peer: its verdict, or null when it lists nothing). */
+interface Disagreement { dig: number; linkId: string; ours: LineConflict | null; peer: string | null }
+
+function describe(d: Disagreement): string {
+  const o = d.ours;
+  const where = o ? `ours ${o.verdict} (3D ${o.distance3d.toFixed(4)} m, plan ${o.horizontal.toFixed(4)} m, radius ${o.radius.toFixed(3)} m, tolerance ${o.tolerance.toFixed(3)} m)` : 'ours: not listed';
+  return `dig ${d.dig} ${d.linkId}: ${where}; peer ${d.peer ?? 'not listed'}`;
+}
+
+/** Plan distance from a line's axis (vertices at stride 4) to a footprint polygon: 0 where they meet. */
+function planDistance(v: Float64Array, ring: readonly [number, number][]): number {
+  const n = ring.length;
+  const inside = (x: number, y: number): boolean => {
+    let odd = false;
+    for (let i = 0, j = n - 1; i < n; j = i++) {
+      const [xi, yi] = ring[i]!, [xj, yj] = ring[j]!;
+      if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) odd = !odd;
+    }
+    return odd;
+  };
+  const pointSeg = (px: number, py: number, ax: number, ay: number, bx: number, by: number): number => {
+    const dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+    const t = l2 > 0 ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / l2)) : 0;
+    return Math.hypot(px - ax - t * dx, py - ay - t * dy);
+  };
+  const cross = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number => (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+  let best = Infinity;
+  for (let i = 0; i + 4 < v.length; i += 4) {
+    const ax = v[i]!, ay = v[i + 1]!, bx = v[i + 4]!, by = v[i + 5]!;
+    if (inside(ax, ay)) return 0;
+    for (let k = 0; k < n; k++) {
+      const [cx, cy] = ring[k]!, [dx, dy] = ring[(k + 1) % n]!;
+      const d1 = cross(ax, ay, bx, by, cx, cy), d2 = cross(ax, ay, bx, by, dx, dy);
+      const d3 = cross(cx, cy, dx, dy, ax, ay), d4 = cross(cx, cy, dx, dy, bx, by);
+      if (((d1 > 0) !== (d2 > 0)) && ((d3 > 0) !== (d4 > 0))) return 0;
+      best = Math.min(best, pointSeg(ax, ay, cx, cy, dx, dy), pointSeg(bx, by, cx, cy, dx, dy), pointSeg(cx, cy, ax, ay, bx, by), pointSeg(dx, dy, ax, ay, bx, by));
+    }
+  }
+  if (v.length >= 4 && inside(v[v.length - 4]!, v[v.length - 3]!)) return 0;
+  return best;
+}
+
+// ---- turf ------------------------------------------------------------------------------------------------
+
+function runTurf(): void {
+  console.log('\nturf (@turf/turf 7.4): buffer the footprint in lon/lat by the notify distance, booleanIntersects against every line, 2D');
+  let t = performance.now();
+  const frame = lonLatTransform(FRAME);
+  const lines: Feature<LineString>[] = [];
+  const boxes = new Float64Array(links.length * 4);
+  for (let l = 0; l < links.length; l++) {
+    const v = links[l]!.vertices;
+    const coords: [number, number][] = [];
+    for (let i = 0; i < v.length; i += 4) coords.push(frame.fromLocal(v[i]!, v[i + 1]!));
+    const f = lineString(coords, { id: links[l]!.id });
+    lines.push(f);
+    const b = turfBbox(f);
+    boxes.set([b[0], b[1], b[2], b[3]], l * 4);
+  }
+  console.log(`  setup (not timed per permit): ${links.length.toLocaleString('en')} lines to lon/lat and their bboxes in ${sec(t)}`);
+
+  const zone = (d: OpenCut): Feature<Polygon | MultiPolygon> => {
+    const ring = d.footprint.map(([x, y]) => frame.fromLocal(x, y));
+    ring.push(ring[0]!);
+    const b = turfBuffer(turfPolygon([ring]), NOTIFY, { units: 'meters' });
+    if (!b) throw new Error('turf buffer returned nothing');
+    return b;
+  };
+  const screenBoxed = (d: OpenCut): Set<string> => {
+    const z = zone(d);
+    const [x0, y0, x1, y1] = turfBbox(z);
+    const hit = new Set<string>();
+    for (let l = 0; l < lines.length; l++) {
+      const o = l * 4;
+      if (boxes[o]! > x1 || boxes[o + 2]! < x0 || boxes[o + 1]! > y1 || boxes[o + 3]! < y0) continue;
+      if (booleanIntersects(z, lines[l]!)) hit.add(links[l]!.id);
+    }
+    return hit;
+  };
+  const screenFull = (d: OpenCut): Set<string> => {
+    const z = zone(d);
+    const hit = new Set<string>();
+    for (let l = 0; l < lines.length; l++) if (booleanIntersects(z, lines[l]!)) hit.add(links[l]!.id);
+    return hit;
+  };
+
+  for (let i = 0; i < 50; i++) screenBoxed(digs[i]!); // warm the JIT
+  const results: Set<string>[] = [];
+  const times: number[] = [];
+  for (const d of digs) {
+    const s = performance.now();
+    results.push(screenBoxed(d));
+    times.push(performance.now() - s);
+  }
+  t = performance.now();
+  for (const d of digs) screenBoxed(d);
+  const loop = (performance.now() - t) / DIGS;
+
+  const fullTimes: number[] = [];
+  let fullDiffer = 0;
+  for (let i = 0; i < TURF_FULL_DIGS; i++) {
+    const s = performance.now();
+    const r = screenFull(digs[i]!);
+    fullTimes.push(performance.now() - s);
+    const a = results[i]!;
+    if (r.size !== a.size || [...r].some((id) => !a.has(id))) fullDiffer++;
+  }
+
+  // Verdicts versus ours.
+  const missed: Disagreement[] = [];
+  let agree = 0;
+  const overList: { dig: number; linkId: string }[] = [];
+  for (let i = 0; i < DIGS; i++) {
+    const o = ours[i]!, tr = results[i]!;
+    for (const [id, l] of o) {
+      if (tr.has(id)) agree++;
+      else missed.push({ dig: i, linkId: id, ours: l, peer: null });
+    }
+    for (const id of tr) if (!o.has(id)) overList.push({ dig: i, linkId: id });
+  }
+  const severe = missed.filter((m) => m.ours!.verdict !== 'NEAR');
+  const linkIndex = new Map(links.map((l, i) => [l.id, i]));
+  const axisPlan = (digIndex: number, id: string): number => planDistance(links[linkIndex.get(id)!]!.vertices, digs[digIndex]!.footprint);
+  const radiusCause = missed.filter((m) => axisPlan(m.dig, m.linkId) > NOTIFY).length;
+  const overDepth = overList.filter((m) => axisPlan(m.dig, m.linkId) <= NOTIFY).length;
+  console.log(`  per permit, ${DIGS} digs, with a per-line bbox check before booleanIntersects: p50 ${ms(p(times, 50))} ms, p99 ${ms(p(times, 99))} ms; loop ${ms(loop)} ms per permit`);
+  console.log(`  per permit, first ${TURF_FULL_DIGS} digs only (too slow for 1,000), booleanIntersects on every line: p50 ${ms(p(fullTimes, 50))} ms, ` +
+    `p99 ${ms(p(fullTimes, 99))} ms (same lines as with the bbox check on ${TURF_FULL_DIGS - fullDiffer} of ${TURF_FULL_DIGS} digs)`);
+  console.log(`  vs ours over ${DIGS} digs: ${agree} lines found by both; turf MISSES ${missed.length} lines ours lists ` +
+    `(${severe.length} STRIKE/ENCROACH, ${missed.length - severe.length} NEAR): ${radiusCause} because it measures to the pipe's axis, not its ` +
+    `outside (axis > ${NOTIFY} m from the footprint in plan, outside within ${NOTIFY} m), ${missed.length - radiusCause} from its ` +
+    `spherical-earth buffer and 8-step arcs (axis within ${NOTIFY} m in plan); it over-reports ${overList.length} line(s) ours does not list: ` +
+    `${overDepth} within ${NOTIFY} m in plan but farther in 3D (it cannot see depth), ${overList.length - overDepth} from its buffer's geodesy`);
+  for (const m of severe) console.log(`    MISSED ${describe(m)}`);
+  for (const m of missed.filter((x) => x.ours!.verdict === 'NEAR').slice(0, 5)) console.log(`    missed ${describe(m)}`);
+  rows.push({
+    method: 'turf 2D, bbox check + booleanIntersects', p50: p(times, 50), p99: p(times, 99), batch: loop,
+    ratio: ratioTo(p(times, 50), loop), misses: `${missed.length} (${severe.length} STRIKE/ENCROACH); +${overList.length} over`,
+  });
+  rows.push({
+    method: `turf 2D, booleanIntersects every line (${TURF_FULL_DIGS} digs)`, p50: p(fullTimes, 50), p99: p(fullTimes, 99), batch: null,
+    ratio: ratioTo(p(fullTimes, 50), null), misses: 'as above',
+  });
+}
+
+// ---- PostGIS ---------------------------------------------------------------------------------------------
+
+class Skip extends Error {}
+
+function run(cmd: string, args: string[], opts: { asPostgres?: boolean; input?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+  const [c, a] = opts.asPostgres && process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  return spawnSync(c, a, { encoding: 'utf8', maxBuffer: 1 << 30, input: opts.input, env: opts.env ?? process.env });
+}
+
+function firstLine(r: SpawnSyncReturns<string>): string {
+  return (r.error?.message ?? `${r.stderr}${r.stdout}`).trim().split('\n').filter(Boolean).slice(-3).join(' / ') || `exit ${r.status}`;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+interface Cluster { dir: string; data: string; port: number; stop(): void }
+
+async function startCluster(): Promise<Cluster> {
+  if (!existsSync(`${PG_BIN}/postgres`) || !existsSync(POSTGIS_CONTROL)) {
+    if (process.getuid?.() !== 0) throw new Skip('PostgreSQL 15 / PostGIS 3 not installed and not root to apt-get them');
+    const t = performance.now();
+    console.log('  installing postgresql-15-postgis-3 with apt-get ...');
+    const r = run('apt-get', ['install', '-y', '-q', 'postgresql-15-postgis-3'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0 || !existsSync(POSTGIS_CONTROL)) throw new Skip(`apt-get install postgresql-15-postgis-3 failed: ${firstLine(r)}`);
+    console.log(`  installed in ${sec(t)}`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'undergrid-pg-'));
+  let started = false;
+  const data = join(dir, 'data');
+  // A watchdog outside our process group stops and deletes the cluster once this process is gone, even
+  // if it is SIGKILLed (tsx kills a child that is busy in a sync call 60 ms after Ctrl-C).
+  const asPg = process.getuid?.() === 0 ? 'runuser -u postgres -- ' : '';
+  const watchdog = spawn('sh', ['-c', `while kill -0 "$1" 2>/dev/null; do sleep 0.5; done; ` +
+    `[ -d "$2" ] && ${asPg}"${PG_BIN}/pg_ctl" -D "$2" -m immediate -w stop >/dev/null 2>&1; rm -rf "$3"`,
+  'undergrid-pg-watchdog', String(process.pid), data, dir], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  const stop = (): void => {
+    if (started) run(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'immediate', '-w', 'stop'], { asPostgres: true });
+    started = false;
+    rmSync(dir, { recursive: true, force: true });
+    if (watchdog.pid !== undefined && watchdog.exitCode === null) { try { process.kill(watchdog.pid); } catch { /* gone */ } }
+  };
+  cleanups.push(stop);
+  if (process.getuid?.() === 0) {
+    const id = (flag: string): number => Number(run('id', [flag, 'postgres']).stdout.trim());
+    chownSync(dir, id('-u'), id('-g'));
+  }
+  let r = run(`${PG_BIN}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync'], { asPostgres: true });
+  if (r.status !== 0) throw new Skip(`initdb failed: ${firstLine(r)}`);
+  const port = await freePort();
+  const settings = [
+    `-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c shared_buffers=1GB', '-c work_mem=64MB',
+    '-c maintenance_work_mem=1GB', '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c jit=off',
+    '-c dynamic_shared_memory_type=mmap', '-c max_wal_size=4GB',
+  ].join(' ');
+  r = run(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', settings, 'start'], { asPostgres: true });
+  started = true;
+  if (r.status !== 0) {
+    const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').trim().split('\n').slice(-2).join(' / ') : '';
+    throw new Skip(`pg_ctl start failed: ${firstLine(r)} ${log}`);
+  }
+  return { dir, data, port, stop };
+}
+
+function psql(c: Cluster, file: string): string {
+  const r = run(`${PG_BIN}/psql`, ['-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-h', c.dir, '-p', String(c.port), '-U', 'postgres', '-d', 'postgres', '-f', file]);
+  if (r.status !== 0) throw new Error(`psql ${file} failed: ${firstLine(r)}`);
+  return r.stdout;
+}
+
+const num = (v: number): string => String(v);
+
+function footprintWkt(d: OpenCut): string {
+  const ring = [...d.footprint, d.footprint[0]!];
+  return `POLYGON((${ring.map(([x, y]) => `${num(x)} ${num(y)}`).join(',')}))`;
+}
+
+/** The dig as a closed POLYHEDRALSURFACE Z: bottom, top, one quad per wall. */
+function solidWkt(d: OpenCut): string {
+  const f = d.footprint, n = f.length;
+  const pt = (k: number, z: number): string => `${num(f[k % n]![0])} ${num(f[k % n]![1])} ${num(z)}`;
+  const faces: string[] = [];
+  const ring = (ks: number[], z: number): string => `((${[...ks, ks[0]!].map((k) => pt(k, z)).join(',')}))`;
+  faces.push(ring([...Array(n).keys()].reverse(), d.bottomZ));
+  faces.push(ring([...Array(n).keys()], d.topZ));
+  for (let k = 0; k < n; k++) {
+    faces.push(`((${[pt(k, d.bottomZ), pt(k + 1, d.bottomZ), pt(k + 1, d.topZ), pt(k, d.topZ), pt(k, d.bottomZ)].join(',')}))`);
+  }
+  return `POLYHEDRALSURFACE Z (${faces.join(',')})`;
+}
+
+/**
+ * One dig's screening in SQL. `solid`, `fp`, `bottom`, `top` are SQL expressions (parameters of a
+ * prepared statement, PL/pgSQL variables, or columns of a lateral row); `reach` is the constant
+ * ST_3DDWithin distance. Returns (link, v, nv): the line's verdict index (0 STRIKE .. 3 none) with
+ * the wholly-inside case handled, and nv, what the naive "distance to the WKT surface" gives.
+ * OFFSET 0 keeps each level from being flattened, so ST_3DDistance runs once per candidate.
+ */
+function digQuery(solid: string, fp: string, bottom: string, top: string, reach: number, from = 'segs'): string {
+  const verdict = (x: string): string =>
+    `CASE WHEN ${x} <= 0 THEN 0 WHEN ${x} <= tol THEN 1 WHEN ${x} <= ${NOTIFY} THEN 2 ELSE 3 END`;
+  return `
+    SELECT link, min(${verdict('fixed')}) AS v, min(${verdict('naive')}) AS nv FROM (
+      SELECT link, tol, face - radius - ${SLACK} AS naive,
+        -- a segment that touches no face is wholly inside or wholly outside: test one end
+        CASE WHEN face > 0 AND ST_Z(ST_StartPoint(geom)) BETWEEN ${bottom} AND ${top}
+                  AND ST_Intersects(ST_Force2D(ST_StartPoint(geom)), dig.fp)
+             THEN 0 ELSE face END - radius - ${SLACK} AS fixed
+      FROM (SELECT ${solid} AS solid, ${fp} AS fp OFFSET 0) dig
+      CROSS JOIN LATERAL (
+        SELECT s.link, s.radius, s.tol, s.geom, ST_3DDistance(s.geom, dig.solid) AS face
+        FROM ${from} s WHERE ST_3DDWithin(s.geom, dig.solid, ${reach}) OFFSET 0
+      ) cand OFFSET 0
+    ) hit GROUP BY link HAVING min(${verdict('fixed')}) < 3 OR min(${verdict('naive')}) < 3`;
+}
+
+async function runPostgis(): Promise<void> {
+  console.log('\nPostGIS: throwaway PostgreSQL 15 + PostGIS 3 cluster on 127.0.0.1');
+  let cluster: Cluster;
+  try {
+    cluster = await startCluster();
+  } catch (e) {
+    if (e instanceof Skip) {
+      console.log(`PostGIS: skipped (${e.message})`);
+      rows.push({ method: 'PostGIS', p50: null, p99: null, batch: null, ratio: 'skipped', misses: '—' });
+      return;
+    }
+    throw e;
+  }
+  try {
+    await measurePostgis(cluster);
+  } finally {
+    cluster.stop();
+    console.log(`  cluster stopped and ${cluster.dir} deleted`);
+  }
+}
+
+async function measurePostgis(c: Cluster): Promise<void> {
+  console.log(`  cluster in ${c.dir}, port ${c.port}; psql over the unix socket (the pg npm package is not installed)`);
+  const version = run(`${PG_BIN}/psql`, ['-X', '-q', '-A', '-t', '-h', c.dir, '-p', String(c.port), '-U', 'postgres', '-c',
+    "CREATE EXTENSION IF NOT EXISTS postgis; SELECT split_part(version(), ' ', 2) || ' / PostGIS ' || postgis_lib_version()"]);
+  if (version.status !== 0) throw new Error(`CREATE EXTENSION postgis failed: ${firstLine(version)}`);
+  console.log(`  PostgreSQL ${version.stdout.trim()}`);
+
+  // Load: the same segments (the table's Float64 coordinates, its float32-rounded-up radius) and each
+  // segment's tolerance as screen.ts computes it, so PostGIS decides only the geometry.
+  let t = performance.now();
+  const out: string[] = [];
+  let maxTol = 0;
+  const csv = (t: SegmentTable, file: string): void => {
+    const co = t.coords;
+    for (let s = 0; s < t.segmentCount; s++) {
+      const o = s * 6, tol = toleranceOf(t, s);
+      if (tol > maxTol) maxTol = tol;
+      out.push(`${s},${t.linkOfSegment[s]},${co[o]},${co[o + 1]},${co[o + 2]},${co[o + 3]},${co[o + 4]},${co[o + 5]},${t.radius[s]},${tol}`);
+    }
+    writeFileSync(join(c.dir, file), out.join('\n') + '\n');
+    out.length = 0;
+  };
+  csv(table, 'segs.csv');
+  csv(stubTable, 'stubs.csv');
+  writeFileSync(join(c.dir, 'digs.csv'), digs.map((d, i) => `${i},"${solidWkt(d)}","${footprintWkt(d)}",${d.bottomZ},${d.topZ}`).join('\n') + '\n');
+  writeFileSync(join(c.dir, 'load.sql'), `
+    CREATE TABLE segs_raw (id int, link int, x0 float8, y0 float8, z0 float8, x1 float8, y1 float8, z1 float8, radius float8, tol float8);
+    COPY segs_raw FROM '${join(c.dir, 'segs.csv')}' (FORMAT csv);
+    CREATE TABLE segs AS SELECT id, link, radius, tol,
+      ST_MakeLine(ST_MakePoint(x0, y0, z0), ST_MakePoint(x1, y1, z1))::geometry(LineStringZ, 0) AS geom FROM segs_raw;
+    CREATE INDEX segs_geom ON segs USING gist (geom);
+    CREATE TABLE stubs_raw (LIKE segs_raw);
+    COPY stubs_raw FROM '${join(c.dir, 'stubs.csv')}' (FORMAT csv);
+    CREATE TABLE stubs AS SELECT id, link, radius, tol,
+      ST_MakeLine(ST_MakePoint(x0, y0, z0), ST_MakePoint(x1, y1, z1))::geometry(LineStringZ, 0) AS geom FROM stubs_raw;
+    CREATE INDEX stubs_geom ON stubs USING gist (geom);
+    CREATE TABLE digs (id int PRIMARY KEY, solid text, fp text, bottom float8, top float8);
+    COPY digs FROM '${join(c.dir, 'digs.csv')}' (FORMAT csv);
+    DROP TABLE segs_raw, stubs_raw;
+    VACUUM ANALYZE segs; VACUUM ANALYZE stubs; VACUUM ANALYZE digs;
+    SELECT count(*), pg_size_pretty(pg_total_relation_size('segs')) FROM segs;`);
+  const loaded = psql(c, join(c.dir, 'load.sql')).trim().split('|');
+  console.log(`  loaded ${Number(loaded[0]).toLocaleString('en')} segments as LINESTRING Z (SRID 0) with a 2D GiST index in ${sec(t)} (${loaded[1]} with index)`);
+
+  const reach = NOTIFY + maxTol + table.maxRadius + SLACK;
+  console.log(`  candidates: ST_3DDWithin(segment, dig POLYHEDRALSURFACE Z, ${reach.toFixed(3)} m = notify ${NOTIFY} + max tolerance ` +
+    `${maxTol.toFixed(3)} + max radius ${table.maxRadius.toFixed(3)}); verdict from ST_3DDistance − radius`);
+
+  const prepared = digQuery('ST_GeomFromText($2)', 'ST_GeomFromText($3)', '$4', '$5', reach);
+  const plpgsql = digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach);
+  const batch = `SELECT w.id AS dig, q.* FROM digs w CROSS JOIN LATERAL (${digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach)}) q`;
+  const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+  const executes = digs.map((d, i) => `EXECUTE screen(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d))}, ${d.bottomZ}, ${d.topZ});`).join('\n');
+  writeFileSync(join(c.dir, 'bench.sql'), `
+PREPARE screen(int, text, text, float8, float8) AS SELECT 'R', $1, q.* FROM (${prepared}) q;
+\\echo @@PLAN
+EXPLAIN (COSTS OFF) EXECUTE screen(0, ${lit(solidWkt(digs[0]!))}, ${lit(footprintWkt(digs[0]!))}, ${digs[0]!.bottomZ}, ${digs[0]!.topZ});
+\\echo @@WARM
+${executes}
+\\echo @@CLIENT
+\\timing on
+${executes}
+\\timing off
+\\echo @@SERVER
+CREATE TEMP TABLE timings (run int, dig int, ms float8);
+DO $$
+DECLARE w record; t0 timestamptz; n int; BEGIN
+  FOR r IN 1..3 LOOP
+    FOR w IN SELECT * FROM digs ORDER BY id LOOP
+      t0 := clock_timestamp();
+      SELECT count(*) INTO n FROM (${plpgsql}) q;
+      INSERT INTO timings VALUES (r, w.id, 1000 * extract(epoch FROM clock_timestamp() - t0));
+    END LOOP;
+  END LOOP;
+END $$;
+SELECT 'T', dig, ms FROM timings WHERE run > 1 ORDER BY run, dig;
+\\echo @@BATCH
+CREATE TEMP TABLE batch_timings (run int, ms float8, n int);
+DO $$
+DECLARE t0 timestamptz; n int; BEGIN
+  FOR r IN 1..4 LOOP
+    t0 := clock_timestamp();
+    SELECT count(*) INTO n FROM (${batch}) b;
+    INSERT INTO batch_timings VALUES (r, 1000 * extract(epoch FROM clock_timestamp() - t0), n);
+  END LOOP;
+END $$;
+SELECT 'BT', run, ms, n FROM batch_timings ORDER BY run;
+\\timing on
+SELECT 'BR', b.* FROM (${batch}) b;
+\\timing off
+\\echo @@STUBS
+SELECT 'S', w.id, q.* FROM digs w CROSS JOIN LATERAL (${digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach, 'stubs')}) q;
+\\echo @@BATCHPLAN
+EXPLAIN (COSTS OFF) ${batch};
+`);
+  t = performance.now();
+  const text = psql(c, join(c.dir, 'bench.sql'));
+  console.log(`  bench script (plan, 1,000 warm + 1,000 timed prepared EXECUTEs, 3 × 1,000 PL/pgSQL, 5 batches, stubs) ran in ${sec(t)}`);
+
+  // Parse.
+  let section = '';
+  const plan: string[] = [], batchPlan: string[] = [];
+  const clientTimes: number[] = [];
+  const serverTimes: number[] = [];
+  const batchRuns: number[] = [];
+  let batchClient = NaN;
+  const perPermit: Map<number, { v: number; nv: number }>[] = digs.map(() => new Map());
+  const batchRows = new Set<string>();
+  const stubRows = new Map<number, { v: number; nv: number }>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('@@')) { section = line.slice(2); continue; }
+    const f = line.split('|');
+    const timing = /^Time: ([\d.]+) ms/.exec(line);
+    if (section === 'PLAN') plan.push(line);
+    else if (section === 'BATCHPLAN') batchPlan.push(line);
+    else if (section === 'CLIENT' && timing) clientTimes.push(Number(timing[1]));
+    else if (section === 'CLIENT' && f[0] === 'R') perPermit[Number(f[1])]!.set(Number(f[2]), { v: Number(f[3]), nv: Number(f[4]) });
+    else if (section === 'SERVER' && f[0] === 'T') serverTimes.push(Number(f[2]));
+    else if (section === 'BATCH' && f[0] === 'BT') batchRuns.push(Number(f[2]));
+    else if (section === 'BATCH' && f[0] === 'BR') batchRows.add(`${f[1]}|${f[2]}|${f[3]}|${f[4]}`);
+    else if (section === 'BATCH' && timing) batchClient = Number(timing[1]);
+    else if (section === 'STUBS' && f[0] === 'S' && f[1] === f[2]) stubRows.set(Number(f[1]), { v: Number(f[3]), nv: Number(f[4]) });
+  }
+  if (clientTimes.length !== DIGS || serverTimes.length !== 2 * DIGS || batchRuns.length !== 4) {
+    throw new Error(`unexpected psql output: ${clientTimes.length} client timings, ${serverTimes.length} server timings, ${batchRuns.length} batch runs`);
+  }
+  const indexed = plan.some((l) => l.includes('segs_geom')) && batchPlan.some((l) => l.includes('segs_geom'));
+  console.log(`  plans use the GiST index: ${indexed ? 'yes' : 'NO'} (${plan.filter((l) => /Scan|Loop/.test(l)).map((l) => l.trim().replace(/^->\s*/, '')).join('; ')})`);
+
+  // Verdicts versus ours, and what the naive surface distance would have said.
+  let same = 0, batchDiffer = 0;
+  const missing: Disagreement[] = [], milder: Disagreement[] = [], severer: Disagreement[] = [], extra: Disagreement[] = [];
+  const naiveMissed: Disagreement[] = [];
+  for (let i = 0; i < DIGS; i++) {
+    const o = ours[i]!, pg = perPermit[i]!;
+    for (const [link, r] of pg) if (!batchRows.has(`${i}|${link}|${r.v}|${r.nv}`)) batchDiffer++;
+    for (const [id, l] of o) {
+      const link = Number(id.slice(1));
+      const r = pg.get(link);
+      const oursRank = VERDICT_RANK.get(l.verdict)!;
+      const d: Disagreement = { dig: i, linkId: id, ours: l, peer: r && r.v < 3 ? VERDICTS[r.v]! : null };
+      if (!r || r.v >= 3) missing.push(d);
+      else if (r.v > oursRank) milder.push(d);
+      else if (r.v < oursRank) severer.push(d);
+      else same++;
+      if (!r || r.nv > oursRank) naiveMissed.push({ ...d, peer: r && r.nv < 3 ? VERDICTS[r.nv]! : null });
+    }
+    for (const [link, r] of pg) {
+      if (r.v < 3 && !o.has(table.linkIds[link]!)) extra.push({ dig: i, linkId: table.linkIds[link]!, ours: null, peer: VERDICTS[r.v]! });
+    }
+  }
+  if (batchRows.size !== [...perPermit].reduce((a, m) => a + m.size, 0)) batchDiffer++;
+  // Segments wholly inside a dig: the naive query reads them as their distance to the nearest face.
+  const inside = await countInsideSegments();
+  console.log(`  verdicts vs ours over ${DIGS} digs: ${same} lines agree; PostGIS misses ${missing.length}, milder ${milder.length}, ` +
+    `more severe ${severer.length}, extra ${extra.length}; batch statement and per-permit statements ${batchDiffer === 0 ? 'agree' : `DIFFER on ${batchDiffer} rows`}`);
+  for (const d of [...missing, ...milder, ...severer, ...extra].slice(0, 20)) console.log(`    DISAGREE ${describe(d)}`);
+  console.log(`  the naive query (ST_3DDistance to the WKT POLYHEDRALSURFACE only) would miss or under-rate ${naiveMissed.length} lines; ` +
+    `${inside.segments} segments lie wholly inside a dig (on ${inside.digs} digs), each read as up to ${inside.maxFace.toFixed(2)} m away ` +
+    `instead of 0; their lines were still caught through a neighbouring segment that crosses a face, which a short service stub wholly inside a pit would not have`);
+  for (const d of naiveMissed.slice(0, 10)) console.log(`    NAIVE ${describe(d)}`);
+  const stubFixed = [...stubRows.values()].filter((r) => r.v === 0).length;
+  const stubNaive = [...stubRows.values()].filter((r) => r.nv === 0).length;
+  const stubNaiveNone = DIGS - [...stubRows.values()].filter((r) => r.nv < 3).length;
+  console.log(`  adversarial: the ${STUB_LENGTH_M} m stub wholly inside each dig: STRIKE on ${stubFixed} of ${DIGS} with the inside test ` +
+    `(ours: ${oursStubStrikes}); the naive query says STRIKE on ${stubNaive}, a milder verdict on ${DIGS - stubNaive - stubNaiveNone}, nothing on ${stubNaiveNone}`);
+
+  const sP50 = p(serverTimes, 50), sP99 = p(serverTimes, 99), cP50 = p(clientTimes, 50), cP99 = p(clientTimes, 99);
+  const batchPer = Math.min(...batchRuns.slice(1)) / DIGS;
+  console.log(`  per permit, server side (PL/pgSQL loop, clock_timestamp, cached plan; 2 passes after a warm one): p50 ${ms(sP50)} ms, p99 ${ms(sP99)} ms`);
+  console.log(`  per permit, client round trip (prepared EXECUTE with WKT parameters, psql \\timing, unix socket, warm): p50 ${ms(cP50)} ms, p99 ${ms(cP99)} ms`);
+  console.log(`  1,000 digs in ONE statement (digs table LATERAL-joined to segs): best of 3 warm runs ${ms(batchPer * DIGS)} ms ` +
+    `= ${ms(batchPer)} ms per permit (client-timed with its ${batchRows.size} result rows: ${ms(batchClient)} ms)`);
+  const pgMisses = `${missing.length + milder.length} (${missing.length} missed, ${milder.length} milder); stubs ${DIGS - stubFixed}/${DIGS}`;
+  rows.push({ method: 'PostGIS 3D, per permit, server side', p50: sP50, p99: sP99, batch: batchPer, ratio: ratioTo(sP50, batchPer), misses: pgMisses });
+  rows.push({ method: 'PostGIS 3D, per permit, client round trip', p50: cP50, p99: cP99, batch: null, ratio: ratioTo(cP50, null), misses: 'same query' });
+  rows.push({ method: 'PostGIS naive (distance to WKT surface)', p50: null, p99: null, batch: null, ratio: 'same query', misses: `${naiveMissed.length} lines; ${DIGS - stubNaive}/${DIGS} stubs under-rated` });
+  postgisP50 = sP50;
+
+  async function countInsideSegments(): Promise<{ segments: number; digs: number; maxFace: number }> {
+    writeFileSync(join(c.dir, 'inside.sql'), `
+      SELECT count(*), count(DISTINCT w.id), coalesce(max(ST_3DDistance(s.geom, ST_GeomFromText(w.solid))), 0)
+      FROM digs w JOIN segs s ON ST_3DDWithin(s.geom, ST_GeomFromText(w.solid), ${reach})
+      WHERE ST_3DDistance(s.geom, ST_GeomFromText(w.solid)) > 0
+        AND ST_Z(ST_StartPoint(s.geom)) BETWEEN w.bottom AND w.top AND ST_Intersects(ST_Force2D(ST_StartPoint(s.geom)), ST_GeomFromText(w.fp));`);
+    const [segments, d, maxFace] = psql(c, join(c.dir, 'inside.sql')).trim().split('|').map(Number);
+    return { segments: segments!, digs: d!, maxFace: maxFace! };
+  }
+}
+
+let postgisP50: number | null = null;
+const cleanups: (() => void)[] = [];
+const cleanUp = (): void => { for (const f of cleanups.splice(0)) { try { f(); } catch (e) { console.error("CLEANUP", e); } } };
+process.on('exit', cleanUp);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { cleanUp(); process.exit(130); });
+
+runTurf();
+try {
+  await runPostgis();
+} catch (e) {
+  console.log(`PostGIS: failed (${e instanceof Error ? e.message : String(e)})`);
+  rows.push({ method: 'PostGIS', p50: null, p99: null, batch: null, ratio: 'failed', misses: '' });
+  process.exitCode = 1;
+} finally {
+  cleanUp();
+}
+
+// ---- the table ---------------------------------------------------------------------------------------------
+
+const cells = (r: Row): string[] => [r.method, r.p50 === null ? '—' : ms(r.p50), r.p99 === null ? '—' : ms(r.p99), r.batch === null ? '—' : ms(r.batch), r.ratio, r.misses];
+const header = ['method', 'p50 ms', 'p99 ms', 'per-permit batch ms', 'ratio to ours', 'misses vs ours'];
+const all = [header, ...rows.map(cells)];
+const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+console.log(`\n${table.segmentCount.toLocaleString('en')} segments, ${DIGS} digs`);
+for (const [k, r] of all.entries()) {
+  console.log(`| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`);
+  if (k === 0) console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+}
+const yes = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+console.log(`\ngoals (issue 3, at 1M segments${table.segmentCount < 1_000_000 ? `; this run has ${table.segmentCount.toLocaleString('en')}` : ''}):`);
+console.log(`  ours p50 < 0.02 ms: ${ms(oursP50)} ms, ${yes(oursP50 < 0.02)}`);
+console.log(`  ours p99 < 0.2 ms: ${ms(oursP99)} ms, ${yes(oursP99 < 0.2)}`);
+console.log(postgisP50 === null
+  ? '  ≥ 25× faster than PostGIS per permit: not measured (PostGIS skipped)'
+  : `  ≥ 25× faster than PostGIS per permit (server-side p50, the peer's best case): ${(postgisP50 / oursP50).toFixed(0)}×, ${yes(postgisP50 / oursP50 >= 25)}`);
