@@ -28,6 +28,7 @@ interface Piece {
 
 export interface OraclePrism {
   ring: [number, number][];
+  holes: [number, number][][];
   bottomZ: number;
   topZ: number;
   pieces: Piece[];
@@ -36,23 +37,29 @@ export interface OraclePrism {
 const GOLDEN_ITERATIONS = 70;
 const SLIVER_M = 1e-9;
 
-function openRing(footprint: Ring): [number, number][] {
+export function openRing(footprint: Ring): [number, number][] {
   const ring = footprint.map(([x, y]) => [x, y] as [number, number]);
   const first = ring[0], last = ring[ring.length - 1];
   if (ring.length > 1 && first && last && first[0] === last[0] && first[1] === last[1]) ring.pop();
   return ring;
 }
 
-export function oraclePrism(footprint: Ring, bottomZ: number, topZ: number): OraclePrism {
+/** Holes are interior rings: earcut triangulates the polygon with holes (its `holeIndices`). */
+export function oraclePrism(footprint: Ring, bottomZ: number, topZ: number, holeRings: readonly Ring[] = []): OraclePrism {
   const ring = openRing(footprint);
-  const flat = ring.flat();
-  const tri = earcut(flat);
-  const deviation = earcut.deviation(flat, undefined, 2, tri);
-  if (!(deviation < 1e-9)) throw new Error(`oracle: earcut deviation ${deviation} for ${JSON.stringify(ring)}`);
+  const holes = holeRings.map(openRing);
+  const all = [ring, ...holes].flat();
+  const flat = all.flat();
+  const holeIndices: number[] = [];
+  let at = ring.length;
+  for (const h of holes) { holeIndices.push(at); at += h.length; }
+  const tri = earcut(flat, holeIndices.length > 0 ? holeIndices : undefined);
+  const deviation = earcut.deviation(flat, holeIndices.length > 0 ? holeIndices : undefined, 2, tri);
+  if (!(deviation < 1e-9)) throw new Error(`oracle: earcut deviation ${deviation} for ${JSON.stringify([ring, ...holes])}`);
   const pieces: Piece[] = [];
   for (let i = 0; i < tri.length; i += 3) {
-    let a = ring[tri[i]!]!, b = ring[tri[i + 1]!]!;
-    const c = ring[tri[i + 2]!]!;
+    let a = all[tri[i]!]!, b = all[tri[i + 1]!]!;
+    const c = all[tri[i + 2]!]!;
     const area2 = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
     // Drop slivers (nearly collinear vertices after rotation): thinner than 1e-9 m, they move the
     // union by less than that, and their half-planes are too ill-conditioned to clip against.
@@ -65,7 +72,7 @@ export function oraclePrism(footprint: Ring, bottomZ: number, topZ: number): Ora
       maxX: Math.max(a[0], b[0], c[0]), maxY: Math.max(a[1], b[1], c[1]),
     });
   }
-  return { ring, bottomZ, topZ, pieces };
+  return { ring, holes, bottomZ, topZ, pieces };
 }
 
 /** Half-spaces n·p ≤ d of a triangular prism: 3 walls (plan), bottom, top. */
@@ -102,7 +109,7 @@ function segmentMeetsPiece(p: Piece, lo: number, hi: number, s: Seg): boolean {
 }
 
 /** Squared distance from p to triangle abc in 3D (Ericson §5.1.5, Voronoi regions). */
-function pointTriangleDist2(
+export function pointTriangleDist2(
   px: number, py: number, pz: number,
   ax: number, ay: number, az: number, bx: number, by: number, bz: number, cx: number, cy: number, cz: number,
 ): number {
@@ -227,32 +234,41 @@ export function oracleVertical(op: OraclePrism, s: Seg): number | null {
   return best;
 }
 
-/** Exact distance from a point to the prism: winding number for inside, plan edge distance otherwise. */
-export function pointPrismDistance(ring: Ring, bottomZ: number, topZ: number, x: number, y: number, z: number): number {
-  let winding = 0;
+/**
+ * Exact distance from a point to the prism: winding numbers for inside (in the outer ring and in no
+ * hole), plan edge distance (every ring's edges) otherwise.
+ */
+export function pointPrismDistance(ring: Ring, bottomZ: number, topZ: number, x: number, y: number, z: number, holes: readonly Ring[] = []): number {
   let plan2 = Infinity;
-  const n = ring.length;
-  for (let i = 0; i < n; i++) {
-    const [x0, y0] = ring[i]!, [x1, y1] = ring[(i + 1) % n]!;
-    const ex = x1 - x0, ey = y1 - y0;
-    const l2 = ex * ex + ey * ey;
-    const u = l2 > 0 ? Math.min(1, Math.max(0, ((x - x0) * ex + (y - y0) * ey) / l2)) : 0;
-    plan2 = Math.min(plan2, (x - x0 - u * ex) ** 2 + (y - y0 - u * ey) ** 2);
-    const side = ex * (y - y0) - ey * (x - x0);
-    if (y0 <= y) { if (y1 > y && side > 0) winding++; } else if (y1 <= y && side < 0) winding--;
+  let inside = false;
+  for (const [r, rg] of [ring, ...holes].entries()) {
+    let winding = 0;
+    const n = rg.length;
+    for (let i = 0; i < n; i++) {
+      const [x0, y0] = rg[i]!, [x1, y1] = rg[(i + 1) % n]!;
+      const ex = x1 - x0, ey = y1 - y0;
+      const l2 = ex * ex + ey * ey;
+      const u = l2 > 0 ? Math.min(1, Math.max(0, ((x - x0) * ex + (y - y0) * ey) / l2)) : 0;
+      plan2 = Math.min(plan2, (x - x0 - u * ex) ** 2 + (y - y0 - u * ey) ** 2);
+      const side = ex * (y - y0) - ey * (x - x0);
+      if (y0 <= y) { if (y1 > y && side > 0) winding++; } else if (y1 <= y && side < 0) winding--;
+    }
+    if (r === 0) inside = winding !== 0;
+    else if (winding !== 0) inside = false;
   }
   const gap = Math.max(bottomZ - z, z - topZ, 0);
-  if (winding !== 0 || plan2 === 0) return gap;
+  if (inside || plan2 === 0) return gap;
   return Math.sqrt(plan2 + gap * gap);
 }
 
 /** min over `samples` evenly spaced points of the exact point distance: an upper bound on the segment's. */
-export function sampledUpperBound(ring: Ring, bottomZ: number, topZ: number, s: Seg, samples = 2000): number {
+export function sampledUpperBound(ring: Ring, bottomZ: number, topZ: number, s: Seg, samples = 2000, holes: readonly Ring[] = []): number {
   const r = openRing(ring);
+  const hs = holes.map(openRing);
   let best = Infinity;
   for (let i = 0; i < samples; i++) {
     const t = samples === 1 ? 0 : i / (samples - 1);
-    best = Math.min(best, pointPrismDistance(r, bottomZ, topZ, s[0] + t * (s[3] - s[0]), s[1] + t * (s[4] - s[1]), s[2] + t * (s[5] - s[2])));
+    best = Math.min(best, pointPrismDistance(r, bottomZ, topZ, s[0] + t * (s[3] - s[0]), s[1] + t * (s[4] - s[1]), s[2] + t * (s[5] - s[2]), hs));
   }
   return best;
 }
@@ -275,10 +291,10 @@ export interface OracleLine {
  * uncertainty = deeper end of the segment.
  */
 export function oracleScreen(
-  links: readonly Link[], work: { footprint: Ring; bottomZ: number; topZ: number }, rules: ScreeningRules, ruleSetId: string,
+  links: readonly Link[], work: { footprint: Ring; holes?: readonly Ring[]; bottomZ: number; topZ: number }, rules: ScreeningRules, ruleSetId: string,
   slack = 0,
 ): Map<string, OracleLine> {
-  const op = oraclePrism(work.footprint, work.bottomZ, work.topZ);
+  const op = oraclePrism(work.footprint, work.bottomZ, work.topZ, work.holes ?? []);
   const notify = rules.notifyDistance.value;
   const out = new Map<string, OracleLine>();
   for (const link of links) {

@@ -1,6 +1,7 @@
 /**
  * Exact minimum distance between a line segment (a pipe's axis) and a vertical prism (a simple,
- * possibly concave polygon × [bottomZ, topZ]): the open-cut kernel. Metres, local frame (crs.ts).
+ * possibly concave polygon, possibly with holes, × [bottomZ, topZ]): the open-cut kernel. Metres,
+ * local frame (crs.ts).
  *
  * Method. For a point p: if p's plan lies in the polygon, its distance to the prism is the gap from
  * p.z to [bottomZ, topZ] (the nearest point is straight above or below); otherwise the nearest point
@@ -16,6 +17,11 @@
  * A wall whose plan edge is already farther (in plan) than the best so far is skipped: projection
  * to the plan never lengthens a distance, so the skip is exact.
  *
+ * Holes (ground left standing inside the cut) are more rings: "in the polygon" is the even–odd rule
+ * over every edge of every ring, and a hole's edges are walls like the outer ring's. A segment that
+ * runs through a hole without touching the solid is then outside in plan all along, and its distance
+ * is to the hole's walls.
+ *
  * Everything is computed relative to the footprint's bbox centre to keep precision; results are
  * written to an out-parameter and the scratch lives in the Prism, so a call allocates nothing.
  */
@@ -28,12 +34,17 @@ import { clamp01, closestPair, segSegDist2 } from './segmentSegment';
 const BOUNDARY_EPS_M = 1e-9;
 
 export interface Prism {
+  /** Vertices of all rings, which is also the number of edges. */
   vertexCount: number;
   originX: number;
   originY: number;
-  /** Footprint vertices relative to (originX, originY); open ring. */
+  /** Vertices relative to (originX, originY): the outer ring, then each hole; every ring open. */
   xs: Float64Array;
   ys: Float64Array;
+  /** Edge i runs from vertex i to vertex next[i] (the next vertex of the same ring). */
+  next: Uint32Array;
+  /** Number of rings: 1 + holes. */
+  ringCount: number;
   bottomZ: number;
   topZ: number;
   /** Absolute bbox of the prism. */
@@ -44,6 +55,8 @@ export interface Prism {
   invEdgeLength: Float64Array;
   /** Scratch: squared plan distance from the current segment to each edge. */
   edgeDist2: Float64Array;
+  /** Scratch: 1 where the current segment lies along edge i (both its ends snapped onto the edge's line). */
+  alongEdge: Uint8Array;
 }
 
 export interface SegmentPrismDistance {
@@ -67,40 +80,63 @@ export function createSegmentPrismDistance(): SegmentPrismDistance {
   return { distance: Infinity, t: 0, x: NaN, y: NaN, z: NaN, horizontal: Infinity, horizontalT: 0, vertical: null, verticalT: NaN };
 }
 
-/** Prepares a footprint (open or closed ring of a validated simple polygon) and its z range. */
-export function preparePrism(footprint: readonly (readonly [number, number])[], bottomZ: number, topZ: number): Prism {
-  // Repeated vertices would make zero-length walls; the ring's closing vertex is one of them.
+type PlanRing = readonly (readonly [number, number])[];
+
+/** The ring without repeated consecutive vertices (zero-length walls) and without its closing vertex. */
+function openDistinct(input: PlanRing): PlanRing {
   const ring: (readonly [number, number])[] = [];
-  for (const p of footprint) {
+  for (const p of input) {
     const last = ring[ring.length - 1];
     if (!last || last[0] !== p[0] || last[1] !== p[1]) ring.push(p);
   }
   while (ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1]) ring.pop();
-  const n = ring.length;
-  if (n < 3) throw new RangeError(`preparePrism: footprint has ${n} distinct vertices, at least 3 needed`);
+  return ring;
+}
+
+/**
+ * Prepares a footprint (open or closed ring of a validated simple polygon), its holes (rings inside
+ * it, meeting neither it nor each other: validateOpenCut checks) and its z range.
+ */
+export function preparePrism(
+  footprint: PlanRing, bottomZ: number, topZ: number, holes: readonly PlanRing[] = [],
+): Prism {
+  const rings = [footprint, ...holes].map(openDistinct);
+  for (const [r, ring] of rings.entries()) {
+    if (ring.length < 3) {
+      throw new RangeError(`preparePrism: ${r === 0 ? 'footprint' : `hole ${r - 1}`} has ${ring.length} distinct vertices, at least 3 needed`);
+    }
+  }
   if (!(bottomZ <= topZ)) throw new RangeError(`preparePrism: bottomZ ${bottomZ} is above topZ ${topZ}`);
+  // Holes lie inside the outer ring, so its bbox is the prism's.
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const [x, y] = ring[i]!;
+  for (const [x, y] of rings[0]!) {
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
     if (y < minY) minY = y;
     if (y > maxY) maxY = y;
   }
+  const n = rings.reduce((sum, ring) => sum + ring.length, 0);
   const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
-  const xs = new Float64Array(n), ys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    xs[i] = ring[i]![0] - originX;
-    ys[i] = ring[i]![1] - originY;
+  const xs = new Float64Array(n), ys = new Float64Array(n), next = new Uint32Array(n);
+  let v = 0;
+  for (const ring of rings) {
+    const start = v;
+    for (const [x, y] of ring) {
+      xs[v] = x - originX;
+      ys[v] = y - originY;
+      next[v] = v + 1;
+      v++;
+    }
+    next[v - 1] = start;
   }
   const invEdgeLength = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const k = i + 1 === n ? 0 : i + 1;
+    const k = next[i]!;
     invEdgeLength[i] = 1 / Math.hypot(xs[k]! - xs[i]!, ys[k]! - ys[i]!);
   }
   return {
-    vertexCount: n, originX, originY, xs, ys, bottomZ, topZ, minX, minY, maxX, maxY,
-    invEdgeLength, params: new Float64Array(2 * n + 2), edgeDist2: new Float64Array(n),
+    vertexCount: n, originX, originY, xs, ys, next, ringCount: rings.length, bottomZ, topZ, minX, minY, maxX, maxY,
+    invEdgeLength, params: new Float64Array(2 * n + 2), edgeDist2: new Float64Array(n), alongEdge: new Uint8Array(n),
   };
 }
 
@@ -112,11 +148,15 @@ function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: nu
   return dx * dx + dy * dy;
 }
 
-/** Even–odd point in polygon (Franklin's PNPOLY); boundary points may go either way. */
+/**
+ * Even–odd point in polygon (Franklin's PNPOLY) over the edges of every ring, so a point in a hole is
+ * outside; boundary points may go either way.
+ */
 function insidePlan(prism: Prism, px: number, py: number): boolean {
-  const xs = prism.xs, ys = prism.ys, n = prism.vertexCount;
+  const xs = prism.xs, ys = prism.ys, next = prism.next, n = prism.vertexCount;
   let inside = false;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
+  for (let i = 0; i < n; i++) {
+    const j = next[i]!;
     const yi = ys[i]!, yj = ys[j]!;
     if ((yi > py) !== (yj > py)) {
       const xi = xs[i]!, xj = xs[j]!;
@@ -126,11 +166,17 @@ function insidePlan(prism: Prism, px: number, py: number): boolean {
   return inside;
 }
 
+/**
+ * A point within BOUNDARY_EPS_M of an edge the segment runs along. Only those edges: the segment was
+ * split at their ends' projections, so a piece whose midpoint is on such an edge runs along it as a
+ * whole. Near any other edge, the even–odd test at the midpoint decides.
+ */
 function nearBoundary(prism: Prism, px: number, py: number): boolean {
-  const xs = prism.xs, ys = prism.ys, n = prism.vertexCount;
-  const eps2 = BOUNDARY_EPS_M * BOUNDARY_EPS_M;
+  const xs = prism.xs, ys = prism.ys, next = prism.next, n = prism.vertexCount, along = prism.alongEdge;
+  const eps2 = 4 * BOUNDARY_EPS_M * BOUNDARY_EPS_M;
   for (let i = 0; i < n; i++) {
-    const k = i + 1 === n ? 0 : i + 1;
+    if (along[i] === 0) continue;
+    const k = next[i]!;
     const ex = xs[k]! - xs[i]!, ey = ys[k]! - ys[i]!;
     if (pointSegDist2D2T(px, py, xs[i]!, ys[i]!, ex, ey, ex * ex + ey * ey) <= eps2) return true;
   }
@@ -173,7 +219,7 @@ function snap(d: number): number {
 export function segmentPrismDistance(
   prism: Prism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
 ): SegmentPrismDistance {
-  const n = prism.vertexCount, xs = prism.xs, ys = prism.ys, params = prism.params, edgeDist2 = prism.edgeDist2;
+  const n = prism.vertexCount, xs = prism.xs, ys = prism.ys, next = prism.next, params = prism.params, edgeDist2 = prism.edgeDist2;
   const invEdgeLen = prism.invEdgeLength;
   const lo = prism.bottomZ, hi = prism.topZ;
   const px = x0 - prism.originX, py = y0 - prism.originY;
@@ -189,7 +235,7 @@ export function segmentPrismDistance(
   let best = Infinity, bestT = 0;
   let vertical = Infinity, verticalT = NaN;
   for (let i = 0; i < n; i++) {
-    const k = i + 1 === n ? 0 : i + 1;
+    const k = next[i]!;
     const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
     const ex = bx - ax, ey = by - ay;
     const inv = invEdgeLen[i]!;
@@ -200,17 +246,29 @@ export function segmentPrismDistance(
     const straddleEdge = !((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0));
     const straddleSeg = !((dA > 0 && dB > 0) || (dA < 0 && dB < 0));
     let d2: number, tH = 0;
+    let crossing = false;
     if (straddleEdge && straddleSeg && dP !== dQ) {
       tH = clamp01(dP / (dP - dQ));
+      // Within the snap band the two lines can be nearly parallel, and then dP / (dP − dQ) can land
+      // anywhere along the segment: keep it only if the point is on the edge, else take the
+      // collinear case below (which finds the overlap from the edge's ends).
+      const u = ((px + tH * sx - ax) * ex + (py + tH * sy - ay) * ey) * inv * inv;
+      const uSlack = 2 * BOUNDARY_EPS_M * inv;
+      crossing = u >= -uSlack && u <= 1 + uSlack;
+    }
+    if (crossing) {
       params[2 + crossings++] = tH;
       d2 = 0;
     } else {
       if (straddleEdge && straddleSeg && planLen2 > 0) {
-        // Both ends on the edge's line: the overlap runs between the edge's ends' projections.
-        let tA = ((ax - px) * sx + (ay - py) * sy) / planLen2;
-        let tB = ((bx - px) * sx + (by - py) * sy) / planLen2;
-        if (tA >= -tSlack && tA <= 1 + tSlack) params[2 + crossings++] = tA = clamp01(tA);
-        if (tB >= -tSlack && tB <= 1 + tSlack) params[2 + crossings++] = tB = clamp01(tB);
+        // Both ends on the edge's line (dP = dQ = 0): the overlap runs between the edge's ends'
+        // projections. A crossing refused above is a near miss at an end of the edge: only an end
+        // that lies on the segment's line (dA or dB snapped to 0) is a boundary point there.
+        const collinear = dP === dQ;
+        const tA = ((ax - px) * sx + (ay - py) * sy) / planLen2;
+        const tB = ((bx - px) * sx + (by - py) * sy) / planLen2;
+        if ((collinear || dA === 0) && tA >= -tSlack && tA <= 1 + tSlack) params[2 + crossings++] = clamp01(tA);
+        if ((collinear || dB === 0) && tB >= -tSlack && tB <= 1 + tSlack) params[2 + crossings++] = clamp01(tB);
       }
       // Plan segments that do not cross are closest at an end of one of them.
       const l2 = ex * ex + ey * ey;
@@ -223,6 +281,9 @@ export function segmentPrismDistance(
       if (d < d2) { d2 = d; tH = projT; }
     }
     edgeDist2[i] = d2;
+    // Along the edge exactly when the collinear branch above split the segment at the edge's ends;
+    // a vertical segment is one point in plan, on the boundary if it is on any edge.
+    prism.alongEdge[i] = planLen2 === 0 || (dP === 0 && dQ === 0 && straddleSeg) ? 1 : 0;
     if (d2 < minEdge2) { minEdge2 = d2; horizontalT = tH; }
   }
 
@@ -261,7 +322,7 @@ export function segmentPrismDistance(
   let best2 = best * best;
   for (let i = 0; i < n && best2 > 0; i++) {
     if (edgeDist2[i]! >= best2) continue;
-    const k = i + 1 === n ? 0 : i + 1;
+    const k = next[i]!;
     const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
     const ex = bx - ax, ey = by - ay;
     const len2 = ex * ex + ey * ey;

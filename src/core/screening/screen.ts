@@ -8,11 +8,14 @@
  * where outside distance = axis distance − bounding radius (floored at 0). Each comparison gives way
  * by VERDICT_SLACK_M so that float rounding in the kernel can make a verdict more severe, never milder.
  *
- * The flatbush prefilter searches the footprint's bbox padded by every distance that could matter
- * (max clearance + max uncertainty at the network's deepest line + notify distance + max radius +
- * slack); since a plan distance never exceeds the 3D one, every segment that can get a verdict is a
- * candidate. A 3D bbox-to-bbox gap, a lower bound on the true distance, then skips hopeless candidates
- * before the exact kernel (distance.ts).
+ * The work's volume is a union of pieces (volume.ts: one prism for an open cut; boxes, joints and
+ * wedges for a trench; capsules and pits for a bore; cylinders for piles). For each piece the flatbush
+ * prefilter searches the piece's plan bbox padded by every distance that could matter (max clearance
+ * + max uncertainty at the network's deepest line + notify distance + max radius + slack); since a
+ * plan distance never exceeds the 3D one and each bbox contains its piece, every segment that can get
+ * a verdict from any piece is a candidate of that piece. A 3D bbox-to-bbox gap, a lower bound on the
+ * true distance, then skips hopeless (piece, segment) pairs before the piece's kernel. A segment's
+ * distance to the volume is the minimum over its pieces.
  *
  * One row per line: the segment that decides the line's verdict (most severe verdict first, then
  * smallest distance). Tolerance can differ between a line's segments (depth-scaled uncertainty), so
@@ -20,13 +23,14 @@
  */
 import type Flatbush from 'flatbush';
 import { QUALITY_LEVELS, UTILITY_TYPES, type QualityLevel, type UtilityType } from '../model';
-import { createSegmentPrismDistance, preparePrism, segmentPrismDistance, type Prism } from './distance';
+import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import {
   horizontalUncertaintyAt, maxClearance, maxUncertaintyAt, ruleSetOf, toleranceFor, uncertaintyDepth, verticalUncertaintyAt,
   type PositionalUncertainty, type ScreeningRules,
 } from './rules';
 import { QUALITY_UNKNOWN, qualityOfLink, utilityOfLink, type SegmentTable } from './segmentTable';
+import { foldPieceDistance, pieceDistance, volumeOf, type Volume } from './volume';
 
 /** Rounding allowance, m: far above the kernel's float error (~1e-12 m at city scale), far below survey precision. */
 export const VERDICT_SLACK_M = 1e-6;
@@ -108,24 +112,12 @@ interface LineBest {
   segment: number;
   verdict: number;
   outside: number;
-  t: number; x: number; y: number; z: number;
-  horizontal: number;
-  horizontalT: number;
-  vertical: number | null;
-  verticalT: number;
   depth: number;
   depthKnown: boolean;
 }
 
-function volumeOf(e: Excavation): Prism {
-  switch (e.kind) {
-    case 'open_cut': return preparePrism(e.footprint, e.bottomZ, e.topZ);
-    default: {
-      const never: never = e.kind;
-      throw new RangeError(`no screening volume for excavation kind ${String(never)}`);
-    }
-  }
-}
+/** The union's distances for one segment: the minimum over the pieces computed so far (volume.ts). */
+type SegmentHit = SegmentPrismDistance;
 
 const KERNEL_OUT = createSegmentPrismDistance();
 
@@ -136,6 +128,11 @@ function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
     y: c[o + 1]! + t * (c[o + 4]! - c[o + 1]!),
     z: c[o + 2]! + t * (c[o + 5]! - c[o + 2]!),
   };
+}
+
+/** Gap between two intervals (0 where they overlap). */
+function gap(aMin: number, aMax: number, bMin: number, bMax: number): number {
+  return Math.max(aMin - bMax, bMin - aMax, 0);
 }
 
 /**
@@ -150,61 +147,77 @@ export function screenExcavation(
   if (table.segmentCount > 0 && index.numItems !== table.segmentCount) {
     throw new RangeError(`screenExcavation: index holds ${index.numItems} items but the table has ${table.segmentCount} segments`);
   }
-  const prism = volumeOf(work);
+  const volume = volumeOf(work);
   const notify = rules.notifyDistance.value;
   const clearance = new Float64Array(UTILITY_TYPES.length);
   for (let u = 0; u < UTILITY_TYPES.length; u++) clearance[u] = ruleSet.clearances[UTILITY_TYPES[u]!].value;
   const uncertainty: PositionalUncertainty[] = QUALITY_LEVELS.map((q) => rules.positionalUncertainty[q]);
   const unknownDepth = table.maxCentrelineDepth;
-
-  const pad = maxClearance(rules, ruleSetId) + maxUncertaintyAt(rules, unknownDepth) + notify + table.maxRadius + VERDICT_SLACK_M;
-  const candidates = table.segmentCount === 0
-    ? []
-    : index.search(prism.minX - pad, prism.minY - pad, prism.maxX + pad, prism.maxY + pad);
-
   const c = table.coords;
-  const best = new Map<number, LineBest>();
-  let segmentsTested = 0;
-  for (const s of candidates) {
+
+  // Tolerance of segment s; also leaves its depth (for uncertainty) in `depth` and `depthKnown`.
+  let depth = 0;
+  let depthKnown = true;
+  const toleranceOf = (s: number): number => {
     const o = s * 6;
-    const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
-    const r = table.radius[s]!;
     const link = table.linkOfSegment[s]!;
     const q = table.linkQuality[link]!;
     const unc = uncertainty[q === QUALITY_UNKNOWN ? 3 : q]!;
-    const h = Math.max(table.segmentGround[2 * s]! - z0, table.segmentGround[2 * s + 1]! - z1);
-    const depthKnown = !Number.isNaN(h);
-    const depth = depthKnown ? h : unknownDepth;
-    const tolerance = clearance[table.linkUtility[link]!]! +
-      Math.max(horizontalUncertaintyAt(unc, depth), verticalUncertaintyAt(unc, depth));
-    const reach = Math.max(tolerance, notify) + r + VERDICT_SLACK_M;
+    const h = Math.max(table.segmentGround[2 * s]! - c[o + 2]!, table.segmentGround[2 * s + 1]! - c[o + 5]!);
+    depthKnown = !Number.isNaN(h);
+    depth = depthKnown ? h : unknownDepth;
+    return clearance[table.linkUtility[link]!]! + Math.max(horizontalUncertaintyAt(unc, depth), verticalUncertaintyAt(unc, depth));
+  };
 
-    const gx = Math.max(prism.minX - Math.max(x0, x1), Math.min(x0, x1) - prism.maxX, 0);
-    const gy = Math.max(prism.minY - Math.max(y0, y1), Math.min(y0, y1) - prism.maxY, 0);
-    const gz = Math.max(prism.bottomZ - Math.max(z0, z1), Math.min(z0, z1) - prism.topZ, 0);
-    if (gx * gx + gy * gy + gz * gz > reach * reach) continue;
+  // Each piece searches the index with its own plan box padded by every distance that could matter;
+  // the union of those boxes holds every segment within reach of the volume.
+  const pad = maxClearance(rules, ruleSetId) + maxUncertaintyAt(rules, unknownDepth) + notify + table.maxRadius + VERDICT_SLACK_M;
+  const hits = new Map<number, SegmentHit>();
+  const seen = volume.pieces.length > 1 ? new Set<number>() : null;
+  let candidates = 0;
+  let segmentsTested = 0;
+  for (const piece of table.segmentCount === 0 ? [] : volume.pieces) {
+    const b = piece.bounds;
+    const found = index.search(b.minX - pad, b.minY - pad, b.maxX + pad, b.maxY + pad);
+    if (seen) for (const s of found) seen.add(s);
+    else candidates += found.length;
+    for (const s of found) {
+      const o = s * 6;
+      const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
+      const reach = Math.max(toleranceOf(s), notify) + table.radius[s]! + VERDICT_SLACK_M;
+      // A box-to-box gap is a lower bound on the distance: skip pieces that cannot reach any threshold.
+      const gx = gap(b.minX, b.maxX, Math.min(x0, x1), Math.max(x0, x1));
+      const gy = gap(b.minY, b.maxY, Math.min(y0, y1), Math.max(y0, y1));
+      const gz = gap(b.minZ, b.maxZ, Math.min(z0, z1), Math.max(z0, z1));
+      if (gx * gx + gy * gy + gz * gz > reach * reach) continue;
+      segmentsTested++;
+      const k = pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT);
+      const hit = hits.get(s);
+      if (hit) foldPieceDistance(hit, k);
+      else hits.set(s, { ...k });
+    }
+  }
+  if (seen) candidates = seen.size;
 
-    segmentsTested++;
-    const k = segmentPrismDistance(prism, x0, y0, z0, x1, y1, z1, KERNEL_OUT);
-    const verdict = verdictIndex(k.distance, r, tolerance, notify);
+  const best = new Map<number, LineBest>();
+  for (const [s, hit] of hits) {
+    const r = table.radius[s]!;
+    const verdict = verdictIndex(hit.distance, r, toleranceOf(s), notify);
     if (verdict === NO_VERDICT) continue;
-    const outside = Math.max(0, k.distance - r);
+    const outside = Math.max(0, hit.distance - r);
+    const link = table.linkOfSegment[s]!;
     const prev = best.get(link);
     if (prev && (prev.verdict < verdict || (prev.verdict === verdict &&
       (prev.outside < outside || (prev.outside === outside && prev.segment < s))))) continue;
-    best.set(link, {
-      segment: s, verdict, outside, t: k.t, x: k.x, y: k.y, z: k.z,
-      horizontal: Math.max(0, k.horizontal - r),
-      horizontalT: k.horizontalT,
-      vertical: k.vertical === null ? null : Math.max(0, k.vertical - r),
-      verticalT: k.verticalT,
-      depth, depthKnown,
-    });
+    best.set(link, { segment: s, verdict, outside, depth, depthKnown });
   }
 
   const lines: LineConflict[] = [];
   const counts = [0, 0, 0];
   for (const [link, b] of best) {
+    const hit = hits.get(b.segment)!;
+    if (volume.pieces.length > 1) completePlanAndGap(volume, table, b.segment, hit);
+    const r = table.radius[b.segment]!;
     const utility = utilityOfLink(table, link);
     const quality = qualityOfLink(table, link);
     const zone = toleranceFor(rules, ruleSetId, utility, quality, b.depth);
@@ -214,14 +227,14 @@ export function screenExcavation(
       utility, quality,
       verdict: VERDICTS[b.verdict]!,
       distance3d: b.outside,
-      horizontal: b.horizontal,
-      vertical: b.vertical,
-      closestPoint: { x: b.x, y: b.y, z: b.z },
-      horizontalAt: pointOn(table, b.segment, b.horizontalT),
-      verticalAt: b.vertical === null ? null : pointOn(table, b.segment, b.verticalT),
+      horizontal: Math.max(0, hit.horizontal - r),
+      vertical: hit.vertical === null ? null : Math.max(0, hit.vertical - r),
+      closestPoint: { x: hit.x, y: hit.y, z: hit.z },
+      horizontalAt: pointOn(table, b.segment, hit.horizontalT),
+      verticalAt: hit.vertical === null ? null : pointOn(table, b.segment, hit.verticalT),
       segmentIndex: table.segmentVertex[b.segment]!,
-      t: b.t,
-      radius: table.radius[b.segment]!,
+      t: hit.t,
+      radius: r,
       centrelineDepth: uncertaintyDepth(b.depth),
       depthKnown: b.depthKnown,
       clearance: zone.clearance,
@@ -242,8 +255,28 @@ export function screenExcavation(
     lines,
     summary: {
       strike: counts[0]!, encroach: counts[1]!, near: counts[2]!,
-      candidates: candidates.length, segmentsTested, segmentsInNetwork: table.segmentCount,
+      candidates, segmentsTested, segmentsInNetwork: table.segmentCount,
       unscreenableLinkIds: [...table.unscreenableLinkIds], skippedNonFiniteSegments: table.skippedNonFinite,
     },
   };
+}
+
+/**
+ * Plan distance and vertical gap are minima over the whole volume, but the 3D cull skips pieces out of
+ * reach in 3D that can still be the nearest in plan (a bore passing deep under a line). For a listed
+ * line's deciding segment, fold in every piece whose plan box could be nearer.
+ */
+function completePlanAndGap(volume: Volume, table: SegmentTable, s: number, hit: SegmentHit): void {
+  const c = table.coords, o = s * 6;
+  const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
+  const minX = Math.min(x0, x1), maxX = Math.max(x0, x1), minY = Math.min(y0, y1), maxY = Math.max(y0, y1);
+  const h = hit.horizontal;
+  const near = volume.index ? volume.index.search(minX - h, minY - h, maxX + h, maxY + h) : volume.pieces.map((_, i) => i);
+  for (const i of near) {
+    const piece = volume.pieces[i]!;
+    const b = piece.bounds;
+    const planGap = Math.hypot(gap(b.minX, b.maxX, minX, maxX), gap(b.minY, b.maxY, minY, maxY));
+    if (planGap > hit.horizontal || (planGap > 0 && hit.horizontal === 0)) continue;
+    foldPieceDistance(hit, pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT));
+  }
 }

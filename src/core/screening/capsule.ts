@@ -1,0 +1,114 @@
+/**
+ * Minimum distance between a segment (a pipe's axis) and a capsule (a segment swept by a ball): one
+ * leg of a horizontal directional drilling bore, the reamer's radius around the drilled path. Metres,
+ * local frame, computed relative to the capsule's first end.
+ *
+ *   distance    max(0, |S, A| − r), with |S, A| the exact segment–segment distance (segmentSegment.ts)
+ *   horizontal  max(0, |plan S, plan A| − r): the capsule's plan is its axis's plan swept by a disc
+ *   vertical    over the capsule's plan, the smallest vertical shift δ that brings S into the capsule.
+ *               φ(δ) = |S + δẑ, A| − r is convex in δ (distance between convex sets under a
+ *               translation), so {φ ≤ 0} is an interval: golden-section search finds a point of it,
+ *               bisection between 0 and that point finds its end nearer 0 to within
+ *               VERTICAL_SEARCH_WIDTH_M, and the bracket end on the φ > 0 side is reported (never
+ *               more than the true gap).
+ */
+import type { SegmentPrismDistance } from './distance';
+import { closestPair, segSegDist2 } from './segmentSegment';
+
+/** The vertical gap's bisection stops when its bracket is this narrow, m. */
+export const VERTICAL_SEARCH_WIDTH_M = 1e-10;
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+const MAX_STEPS = 200;
+
+export interface Capsule {
+  /** Axis, relative to (originX, originY, originZ) = its first end. */
+  originX: number; originY: number; originZ: number;
+  ax: number; ay: number; az: number;
+  radius: number;
+  minX: number; minY: number; minZ: number; maxX: number; maxY: number; maxZ: number;
+}
+
+export function prepareCapsule(x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, radius: number): Capsule {
+  if (!(radius > 0)) throw new RangeError(`prepareCapsule: radius ${radius} m`);
+  return {
+    originX: x0, originY: y0, originZ: z0, ax: x1 - x0, ay: y1 - y0, az: z1 - z0, radius,
+    minX: Math.min(x0, x1) - radius, minY: Math.min(y0, y1) - radius, minZ: Math.min(z0, z1) - radius,
+    maxX: Math.max(x0, x1) + radius, maxY: Math.max(y0, y1) + radius, maxZ: Math.max(z0, z1) + radius,
+  };
+}
+
+/** Axis distance from the segment shifted up by δ, relative coordinates; leaves its parameter in closestPair.s. */
+function shiftedDistance(c: Capsule, px: number, py: number, pz: number, qx: number, qy: number, qz: number, delta: number): number {
+  return Math.sqrt(segSegDist2(px, py, pz + delta, qx, qy, qz + delta, 0, 0, 0, c.ax, c.ay, c.az));
+}
+
+/**
+ * Distance from segment (x0,y0,z0)–(x1,y1,z1), absolute local frame, to the capsule. Writes `out`
+ * and returns it. A zero-length segment is a point and works too.
+ */
+export function segmentCapsuleDistance(
+  c: Capsule, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+): SegmentPrismDistance {
+  const r = c.radius;
+  const px = x0 - c.originX, py = y0 - c.originY, pz = z0 - c.originZ;
+  const qx = x1 - c.originX, qy = y1 - c.originY, qz = z1 - c.originZ;
+
+  const axis = Math.sqrt(segSegDist2(px, py, pz, qx, qy, qz, 0, 0, 0, c.ax, c.ay, c.az));
+  const t = closestPair.s;
+  out.distance = Math.max(0, axis - r);
+  out.t = t;
+  out.x = x0 + t * (x1 - x0);
+  out.y = y0 + t * (y1 - y0);
+  out.z = z0 + t * (z1 - z0);
+
+  const plan = Math.sqrt(segSegDist2(px, py, 0, qx, qy, 0, 0, 0, 0, c.ax, c.ay, 0));
+  out.horizontalT = closestPair.s;
+  out.horizontal = Math.max(0, plan - r);
+  if (plan > r) {
+    out.vertical = null;
+    out.verticalT = NaN;
+    return out;
+  }
+  if (axis <= r) {
+    out.vertical = 0;
+    out.verticalT = t;
+    out.horizontalT = t;
+    return out;
+  }
+
+  // Every δ with φ(δ) ≤ 0 moves some point of S to within r of A in z, so it lies in [lo, hi].
+  const lo = Math.min(0, c.az) - r - Math.max(pz, qz);
+  const hi = Math.max(0, c.az) + r - Math.min(pz, qz);
+  const phi = (d: number): number => shiftedDistance(c, px, py, pz, qx, qy, qz, d) - r;
+  let a = lo, b = hi;
+  let g1 = b - GOLDEN * (b - a), g2 = a + GOLDEN * (b - a);
+  let f1 = phi(g1), f2 = phi(g2);
+  let inside = f1 <= 0 ? g1 : f2 <= 0 ? g2 : NaN;
+  for (let k = 0; k < MAX_STEPS && Number.isNaN(inside) && b - a > VERTICAL_SEARCH_WIDTH_M; k++) {
+    if (f1 < f2) {
+      b = g2; g2 = g1; f2 = f1;
+      g1 = b - GOLDEN * (b - a); f1 = phi(g1);
+      if (f1 <= 0) inside = g1;
+    } else {
+      a = g1; g1 = g2; f1 = f2;
+      g2 = a + GOLDEN * (b - a); f2 = phi(g2);
+      if (f2 <= 0) inside = g2;
+    }
+  }
+  if (Number.isNaN(inside)) {
+    // The plans touch only within rounding: the best shift found is the gap.
+    inside = f1 <= f2 ? g1 : g2;
+  }
+  // φ(0) > 0 and φ(inside) ≤ 0 (or its minimum): bisect for the end of the interval nearer 0.
+  let outside = 0;
+  for (let k = 0; k < MAX_STEPS && Math.abs(inside - outside) > VERTICAL_SEARCH_WIDTH_M; k++) {
+    const mid = (outside + inside) / 2;
+    if (mid === outside || mid === inside) break;
+    if (phi(mid) <= 0) inside = mid; else outside = mid;
+  }
+  shiftedDistance(c, px, py, pz, qx, qy, qz, inside);
+  out.vertical = Math.abs(outside);
+  out.verticalT = closestPair.s;
+  out.horizontalT = closestPair.s;
+  return out;
+}

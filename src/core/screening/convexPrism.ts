@@ -1,0 +1,210 @@
+/**
+ * Exact minimum distance between a segment (a pipe's axis) and a convex vertical prism whose bottom
+ * may slope: a convex polygon in plan, from a planar bottom z = b(x, y) up to a flat top. These are the
+ * pieces of a trench (one per centre-line segment, its bottom sloping along the segment) and of its
+ * mitred corners. Metres, local frame (crs.ts), computed relative to the polygon's bbox centre.
+ *
+ * Method (a convex polytope P and a segment S):
+ *   - S meets P: Cyrus–Beck clipping of S against P's half-spaces (Cyrus & Beck 1978) → 0.
+ *   - Otherwise the closest pair (p on S, q on P) has q on an edge of P or inside a face. If inside a
+ *     face, either p is an end of S (q is then its projection onto the face) or S is parallel to the
+ *     face and the pair can slide along S until p reaches an end or q an edge, keeping its length.
+ *     So the distance is the minimum of: each end of S to each face it projects into, and S to each
+ *     edge of P (segment–segment). Every candidate is a real pair of points, so the minimum is exact.
+ * Tolerances go one way: "meets", "projects into" and "over the footprint" accept points up to
+ * BOUNDARY_EPS_M outside, which can only make a distance smaller (a verdict more severe).
+ *
+ * Plan distance and vertical gap follow distance.ts: `horizontal` is the plan distance to the polygon
+ * (0 when S crosses it in plan); over the polygon the vertical gap is max(b − z, z − top), linear in
+ * t on each side, so its minimum over the overlap is at an end of the overlap or 0.
+ */
+import { segSegDist2, closestPair } from './segmentSegment';
+import type { SegmentPrismDistance } from './distance';
+
+/** Same allowance as distance.ts: far above float error at city scale, far below survey precision. */
+const BOUNDARY_EPS_M = 1e-9;
+
+export interface ConvexPrism {
+  /** Polygon vertices, counter-clockwise, relative to (originX, originY). */
+  vertexCount: number;
+  originX: number;
+  originY: number;
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Wall i (edge from vertex i to i + 1): outward unit normal and offset, nx·x + ny·y ≤ offset inside. */
+  nx: Float64Array;
+  ny: Float64Array;
+  offset: Float64Array;
+  /** Bottom plane z = b0 + bx·x + by·y (relative plan coordinates). */
+  b0: number;
+  bx: number;
+  by: number;
+  /** Bottom elevation at each vertex. */
+  bottomAt: Float64Array;
+  topZ: number;
+  /** Absolute bounds. */
+  minX: number; minY: number; minZ: number; maxX: number; maxY: number; maxZ: number;
+}
+
+/**
+ * Prepares a convex polygon (absolute plan coordinates, either orientation, no repeated vertices)
+ * with a bottom plane through (px, py, pz) of plan gradient (gx, gy), up to topZ. The bottom must lie
+ * below topZ at every vertex.
+ */
+export function prepareConvexPrism(
+  polygon: readonly (readonly [number, number])[], px: number, py: number, pz: number, gx: number, gy: number, topZ: number,
+): ConvexPrism {
+  const n = polygon.length;
+  if (n < 3) throw new RangeError(`prepareConvexPrism: ${n} vertices, at least 3 needed`);
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of polygon) {
+    minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+  }
+  const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
+  const xs = new Float64Array(n), ys = new Float64Array(n);
+  let area2 = 0;
+  for (let i = 0; i < n; i++) { xs[i] = polygon[i]![0] - originX; ys[i] = polygon[i]![1] - originY; }
+  for (let i = 0, j = n - 1; i < n; j = i++) area2 += xs[j]! * ys[i]! - xs[i]! * ys[j]!;
+  if (area2 < 0) { xs.reverse(); ys.reverse(); }
+  const nx = new Float64Array(n), ny = new Float64Array(n), offset = new Float64Array(n), bottomAt = new Float64Array(n);
+  const b0 = pz + gx * (originX - px) + gy * (originY - py);
+  let minZ = Infinity;
+  for (let i = 0; i < n; i++) {
+    const k = i + 1 === n ? 0 : i + 1;
+    const ex = xs[k]! - xs[i]!, ey = ys[k]! - ys[i]!;
+    const len = Math.hypot(ex, ey);
+    if (!(len > 0)) throw new RangeError(`prepareConvexPrism: edge ${i} has length 0`);
+    // Counter-clockwise: the outside is to the right of each edge.
+    nx[i] = ey / len; ny[i] = -ex / len;
+    offset[i] = nx[i]! * xs[i]! + ny[i]! * ys[i]!;
+    bottomAt[i] = b0 + gx * xs[i]! + gy * ys[i]!;
+    // Validation keeps every bottom below the top; the allowance is for rounding in the plane's evaluation.
+    if (!(bottomAt[i]! <= topZ + BOUNDARY_EPS_M)) throw new RangeError(`prepareConvexPrism: bottom ${bottomAt[i]} at vertex ${i} is above topZ ${topZ}`);
+    minZ = Math.min(minZ, bottomAt[i]!);
+  }
+  return { vertexCount: n, originX, originY, xs, ys, nx, ny, offset, b0, bx: gx, by: gy, bottomAt, topZ, minX, minY, minZ, maxX, maxY, maxZ: topZ };
+}
+
+/** Parameters of the last clip: the part of the segment inside, [clipA, clipB]; empty when clipA > clipB. */
+let clipA = 0, clipB = 1;
+
+/** Clips [clipA, clipB] by c + k·t ≤ 0. */
+function clip(c: number, k: number): void {
+  if (k === 0) {
+    if (c > 0) clipB = -1;
+  } else if (k > 0) {
+    clipB = Math.min(clipB, -c / k);
+  } else {
+    clipA = Math.max(clipA, -c / k);
+  }
+}
+
+/** Plan point inside the polygon, accepting BOUNDARY_EPS_M outside. */
+function insidePlan(cp: ConvexPrism, x: number, y: number): boolean {
+  for (let i = 0; i < cp.vertexCount; i++) {
+    if (cp.nx[i]! * x + cp.ny[i]! * y - cp.offset[i]! > BOUNDARY_EPS_M) return false;
+  }
+  return true;
+}
+
+/**
+ * Distance from segment (x0,y0,z0)–(x1,y1,z1), absolute local frame, to the prism. Writes `out` and
+ * returns it. A zero-length segment is a point and works too.
+ */
+export function segmentConvexPrismDistance(
+  cp: ConvexPrism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+): SegmentPrismDistance {
+  const n = cp.vertexCount, xs = cp.xs, ys = cp.ys, nx = cp.nx, ny = cp.ny, off = cp.offset, bottomAt = cp.bottomAt;
+  const top = cp.topZ, bx = cp.bx, by = cp.by;
+  const px = x0 - cp.originX, py = y0 - cp.originY, qx = x1 - cp.originX, qy = y1 - cp.originY;
+  const sx = qx - px, sy = qy - py, dz = z1 - z0;
+
+  // The part of the segment over the polygon (walls as half-planes).
+  clipA = 0; clipB = 1;
+  for (let i = 0; i < n && clipA <= clipB; i++) {
+    clip(nx[i]! * px + ny[i]! * py - off[i]! - BOUNDARY_EPS_M, nx[i]! * sx + ny[i]! * sy);
+  }
+  const planA = clipA, planB = clipB;
+  // Over the polygon: below the bottom by e1(t) = b(t) − z(t), above the top by e2(t) = z(t) − top.
+  const bottomNorm = Math.sqrt(1 + bx * bx + by * by);
+  const e1c = cp.b0 + bx * px + by * py - z0, e1k = bx * sx + by * sy - dz;
+  const e2c = z0 - top, e2k = dz;
+
+  let best2 = Infinity, bestT = 0;
+  let horizontal = 0, horizontalT = 0, vertical: number | null = null, verticalT = NaN;
+  if (planA <= planB) {
+    clip(e1c - BOUNDARY_EPS_M * bottomNorm, e1k);
+    clip(e2c - BOUNDARY_EPS_M, e2k);
+    horizontalT = planA;
+    if (clipA <= clipB) {
+      // The segment meets the prism.
+      best2 = 0; bestT = clipA;
+      vertical = 0; verticalT = clipA; horizontalT = clipA;
+    } else {
+      // At most one of e1, e2 is positive at any t (e1 + e2 = b − top < 0), so the gap is linear
+      // on the overlap and smallest at one of its ends.
+      const gapAt = (t: number): number => Math.max(e1c + e1k * t, e2c + e2k * t, 0);
+      const ga = gapAt(planA), gb = gapAt(planB);
+      vertical = ga <= gb ? ga : gb;
+      verticalT = ga <= gb ? planA : planB;
+    }
+  } else {
+    let h2 = Infinity;
+    for (let i = 0; i < n; i++) {
+      const k = i + 1 === n ? 0 : i + 1;
+      const d2 = segSegDist2(px, py, 0, qx, qy, 0, xs[i]!, ys[i]!, 0, xs[k]!, ys[k]!, 0);
+      if (d2 < h2) { h2 = d2; horizontalT = closestPair.s; }
+    }
+    horizontal = Math.sqrt(h2);
+  }
+
+  if (best2 > 0) {
+    // Ends of the segment to the faces they project into.
+    for (let end = 0; end < 2; end++) {
+      const ex = end === 0 ? px : qx, ey = end === 0 ? py : qy, ez = end === 0 ? z0 : z1;
+      let d2 = insidePlan(cp, ex, ey) ? (ez - top) * (ez - top) : Infinity;
+      // The sloped bottom's foot of the perpendicular is not under the point: test it on its own.
+      const f = cp.b0 + bx * ex + by * ey - ez;
+      const k = f / (bottomNorm * bottomNorm);
+      if (insidePlan(cp, ex - k * bx, ey - k * by)) d2 = Math.min(d2, (f / bottomNorm) ** 2);
+      for (let i = 0; i < n; i++) {
+        const k = i + 1 === n ? 0 : i + 1;
+        const wx = xs[k]! - xs[i]!, wy = ys[k]! - ys[i]!;
+        const u = ((ex - xs[i]!) * wx + (ey - ys[i]!) * wy) / (wx * wx + wy * wy);
+        const uEps = BOUNDARY_EPS_M / Math.hypot(wx, wy);
+        if (u < -uEps || u > 1 + uEps) continue;
+        const floor = bottomAt[i]! + u * (bottomAt[k]! - bottomAt[i]!);
+        if (ez < floor - BOUNDARY_EPS_M || ez > top + BOUNDARY_EPS_M) continue;
+        const d = nx[i]! * ex + ny[i]! * ey - off[i]!;
+        d2 = Math.min(d2, d * d);
+      }
+      if (d2 < best2) { best2 = d2; bestT = end; }
+    }
+    // The segment to every edge: bottom ring, top ring, vertical edges. An edge whose plan box is
+    // already farther from the segment's than the best so far cannot be nearer (a lower bound).
+    const sMinX = Math.min(px, qx), sMaxX = Math.max(px, qx), sMinY = Math.min(py, qy), sMaxY = Math.max(py, qy);
+    for (let i = 0; i < n && best2 > 0; i++) {
+      const k = i + 1 === n ? 0 : i + 1;
+      const gx = Math.max(Math.min(xs[i]!, xs[k]!) - sMaxX, sMinX - Math.max(xs[i]!, xs[k]!), 0);
+      const gy = Math.max(Math.min(ys[i]!, ys[k]!) - sMaxY, sMinY - Math.max(ys[i]!, ys[k]!), 0);
+      if (gx * gx + gy * gy >= best2) continue;
+      let d2 = segSegDist2(px, py, z0, qx, qy, z1, xs[i]!, ys[i]!, bottomAt[i]!, xs[k]!, ys[k]!, bottomAt[k]!);
+      if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+      d2 = segSegDist2(px, py, z0, qx, qy, z1, xs[i]!, ys[i]!, top, xs[k]!, ys[k]!, top);
+      if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+      d2 = segSegDist2(px, py, z0, qx, qy, z1, xs[i]!, ys[i]!, bottomAt[i]!, xs[i]!, ys[i]!, top);
+      if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+    }
+  }
+
+  out.distance = Math.sqrt(best2);
+  out.t = bestT;
+  out.x = x0 + bestT * (x1 - x0);
+  out.y = y0 + bestT * (y1 - y0);
+  out.z = z0 + bestT * dz;
+  out.horizontal = horizontal;
+  out.horizontalT = horizontalT;
+  out.vertical = vertical;
+  out.verticalT = verticalT;
+  return out;
+}

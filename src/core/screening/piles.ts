@@ -1,0 +1,54 @@
+/**
+ * Piles and posts: bored or driven, each a vertical cylinder of `diameter` from `topZ` down `depth`.
+ * One work holds a group of them (a foundation, a fence line, a row of sign posts). Screened as one
+ * cylinder each (volume.ts, cylinder.ts). Local frame, metres.
+ */
+import {
+  arrayAt, checkExtent, ExcavationError, finiteNumber, fmt, MAX_EXCAVATION_DEPTH_M, numberIn, objectAt,
+} from './validation';
+
+/** Thinnest pile or post: 20 mm (a ground anchor rod). */
+export const MIN_PILE_DIAMETER_M = 0.02;
+/** Widest pile: large bored piles and caissons reach about 3 m; twice that is a data-entry error. */
+export const MAX_PILE_DIAMETER_M = 6;
+/** Shallowest pile, m: anything that goes into the ground at all. */
+export const MIN_PILE_DEPTH_M = 0.01;
+/** Piles per work: a large foundation has hundreds; more is an upload error. */
+export const MAX_PILES = 10_000;
+
+export interface Pile {
+  /** Centre, local x, y (m). */
+  x: number;
+  y: number;
+  diameter: number;
+  /** Elevation of the pile's top (usually ground), m. */
+  topZ: number;
+  /** Depth below topZ of the pile's toe, m. */
+  depth: number;
+}
+
+export interface PileGroup {
+  kind: 'piles';
+  piles: Pile[];
+}
+
+/** Checks and normalises a pile group (a copy: the input is not mutated). Piles may overlap. */
+export function validatePiles(input: unknown): PileGroup {
+  const o = objectAt(input, 'excavation', 'an object');
+  if (o.kind !== 'piles') throw new ExcavationError('kind', `expected 'piles', got ${fmt(o.kind)}`);
+  const list = arrayAt(o.piles, 'piles', 'an array of piles', MAX_PILES, 'MAX_PILES');
+  if (list.length === 0) throw new ExcavationError('piles', 'no piles; a pile group needs at least 1');
+  const piles = list.map((item, i): Pile => {
+    const field = `piles[${i}]`;
+    const p = objectAt(item, field, 'a pile { x, y, diameter, topZ, depth }');
+    return {
+      x: finiteNumber(p.x, `${field}.x`),
+      y: finiteNumber(p.y, `${field}.y`),
+      diameter: numberIn(p.diameter, `${field}.diameter`, MIN_PILE_DIAMETER_M, 'MIN_PILE_DIAMETER_M', MAX_PILE_DIAMETER_M, 'MAX_PILE_DIAMETER_M'),
+      topZ: finiteNumber(p.topZ, `${field}.topZ`),
+      depth: numberIn(p.depth, `${field}.depth`, MIN_PILE_DEPTH_M, 'MIN_PILE_DEPTH_M', MAX_EXCAVATION_DEPTH_M, 'MAX_EXCAVATION_DEPTH_M'),
+    };
+  });
+  checkExtent(piles.map((p) => p.x), piles.map((p) => p.y), 'piles', 'pile group');
+  return { kind: 'piles', piles };
+}

@@ -1,0 +1,181 @@
+/**
+ * Plan-geometry checks for validating works: rings (footprints and their holes) and open polylines
+ * (trench centre lines). Plain functions over coordinate arrays in the local frame, metres.
+ *
+ * Contact tests are exact predicates on the given doubles (orientation signs and bbox overlaps), with
+ * touching counted as meeting: a ring that touches itself, or a hole that touches the outer ring, is
+ * refused rather than guessed at.
+ */
+
+/** Twice the signed area of triangle abc; > 0 when counter-clockwise. */
+export function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+  return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+function onSegment(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
+  return Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by);
+}
+
+/** Closed segments ab and cd share at least one point (touching counts). */
+export function segmentsMeet(
+  ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number,
+): boolean {
+  const o1 = orient(ax, ay, bx, by, cx, cy);
+  const o2 = orient(ax, ay, bx, by, dx, dy);
+  const o3 = orient(cx, cy, dx, dy, ax, ay);
+  const o4 = orient(cx, cy, dx, dy, bx, by);
+  if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) return true;
+  return (o1 === 0 && onSegment(ax, ay, bx, by, cx, cy)) || (o2 === 0 && onSegment(ax, ay, bx, by, dx, dy)) ||
+    (o3 === 0 && onSegment(cx, cy, dx, dy, ax, ay)) || (o4 === 0 && onSegment(cx, cy, dx, dy, bx, by));
+}
+
+/** Edge a→b followed by b→c turns back along itself (collinear, opposite directions). */
+function foldsBack(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): boolean {
+  return orient(ax, ay, bx, by, cx, cy) === 0 && (bx - ax) * (cx - bx) + (by - ay) * (cy - by) < 0;
+}
+
+/**
+ * A set of edges over shared vertex arrays: edge e runs from vertex from[e] to vertex to[e]. Two edges
+ * that share a vertex (`adjacent`) meet there by construction and are only refused when they fold back.
+ */
+interface EdgeSet {
+  xs: Float64Array;
+  ys: Float64Array;
+  from: Uint32Array;
+  to: Uint32Array;
+}
+
+/**
+ * First pair of edges that meet other than at a shared vertex, or null. A sweep over edges sorted by
+ * their smallest x: only pairs whose x ranges overlap are tested, O(n log n + k) for k such pairs.
+ */
+function firstContact(edges: EdgeSet): [number, number] | null {
+  const { xs, ys, from, to } = edges;
+  const m = from.length;
+  const minX = new Float64Array(m), maxX = new Float64Array(m);
+  for (let e = 0; e < m; e++) {
+    minX[e] = Math.min(xs[from[e]!]!, xs[to[e]!]!);
+    maxX[e] = Math.max(xs[from[e]!]!, xs[to[e]!]!);
+  }
+  const order = Array.from({ length: m }, (_, e) => e).sort((a, b) => minX[a]! - minX[b]! || a - b);
+  let found: [number, number] | null = null;
+  for (let oi = 0; oi < m; oi++) {
+    const e = order[oi]!;
+    const a = from[e]!, b = to[e]!;
+    const ax = xs[a]!, ay = ys[a]!, bx = xs[b]!, by = ys[b]!;
+    const lowY = Math.min(ay, by), highY = Math.max(ay, by);
+    for (let oj = oi + 1; oj < m && minX[order[oj]!]! <= maxX[e]!; oj++) {
+      const f = order[oj]!;
+      const c = from[f]!, d = to[f]!;
+      const cx = xs[c]!, cy = ys[c]!, dx = xs[d]!, dy = ys[d]!;
+      if (Math.max(cy, dy) < lowY || Math.min(cy, dy) > highY) continue;
+      let meet: boolean;
+      if (b === c) meet = foldsBack(ax, ay, bx, by, dx, dy) || (a === d);
+      else if (d === a) meet = foldsBack(cx, cy, dx, dy, bx, by);
+      else meet = segmentsMeet(ax, ay, bx, by, cx, cy, dx, dy);
+      if (meet) {
+        const pair: [number, number] = e < f ? [e, f] : [f, e];
+        if (!found || pair[0] < found[0] || (pair[0] === found[0] && pair[1] < found[1])) found = pair;
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** Rings as one edge set: ring r's vertices follow ring r − 1's; returns, per vertex, its ring. */
+function ringEdges(rings: readonly (readonly (readonly [number, number])[])[], ox: number, oy: number): EdgeSet & { ringOf: Uint32Array; start: number[] } {
+  const n = rings.reduce((s, r) => s + r.length, 0);
+  const xs = new Float64Array(n), ys = new Float64Array(n), from = new Uint32Array(n), to = new Uint32Array(n);
+  const ringOf = new Uint32Array(n);
+  const start: number[] = [];
+  let v = 0;
+  for (const [r, ring] of rings.entries()) {
+    start.push(v);
+    const first = v;
+    for (const [x, y] of ring) {
+      xs[v] = x - ox; ys[v] = y - oy;
+      from[v] = v; to[v] = v + 1; ringOf[v] = r;
+      v++;
+    }
+    to[v - 1] = first;
+  }
+  return { xs, ys, from, to, ringOf, start };
+}
+
+export interface RingContact {
+  /** Ring index (0 the outer ring, 1 + h hole h) and edge index within it, for each of the two edges. */
+  ringA: number; edgeA: number;
+  ringB: number; edgeB: number;
+}
+
+/**
+ * First contact between edges of the given rings (within one ring or between two), other than
+ * consecutive edges of one ring at their shared vertex; null when every ring is simple and no two
+ * rings touch. Coordinates are taken relative to (ox, oy) for precision.
+ */
+export function firstRingContact(rings: readonly (readonly (readonly [number, number])[])[], ox: number, oy: number): RingContact | null {
+  const edges = ringEdges(rings, ox, oy);
+  // A ring of 3+ distinct vertices has no edge adjacent to itself at both ends, except a 2-edge
+  // ring, which validation never builds (fewer than 3 distinct vertices are refused first).
+  const pair = firstContact(edges);
+  if (!pair) return null;
+  const [e, f] = pair;
+  const ringA = edges.ringOf[e]!, ringB = edges.ringOf[f]!;
+  return { ringA, edgeA: e - edges.start[ringA]!, ringB, edgeB: f - edges.start[ringB]! };
+}
+
+/** First pair of segments of an open polyline that meet other than consecutive ones at their shared vertex. */
+export function firstPolylineContact(points: readonly (readonly [number, number])[], ox: number, oy: number): [number, number] | null {
+  const n = points.length;
+  const xs = new Float64Array(n), ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) { xs[i] = points[i]![0] - ox; ys[i] = points[i]![1] - oy; }
+  const from = new Uint32Array(Math.max(0, n - 1)), to = new Uint32Array(Math.max(0, n - 1));
+  for (let i = 0; i + 1 < n; i++) { from[i] = i; to[i] = i + 1; }
+  return firstContact({ xs, ys, from, to });
+}
+
+/** Twice the signed area of a ring (shoelace), relative to (ox, oy); > 0 when counter-clockwise. */
+export function ringTwiceArea(ring: readonly (readonly [number, number])[], ox: number, oy: number): number {
+  let a = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    a += (ring[j]![0] - ox) * (ring[i]![1] - oy) - (ring[i]![0] - ox) * (ring[j]![1] - oy);
+  }
+  return a;
+}
+
+/** All vertices on one line (area 0 for a reason other than self-intersection). */
+export function allCollinear(ring: readonly (readonly [number, number])[]): boolean {
+  const [ax, ay] = ring[0]!;
+  const [bx, by] = ring[1]!;
+  return ring.every(([x, y]) => orient(ax, ay, bx, by, x, y) === 0);
+}
+
+/**
+ * Even–odd point in ring. Only used for a point known not to lie on the ring (a vertex of another ring
+ * that touches nowhere), so boundary handling does not matter.
+ */
+export function pointInRing(ring: readonly (readonly [number, number])[], px: number, py: number): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!, [xj, yj] = ring[j]!;
+    if ((yi > py) !== (yj > py) && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/**
+ * Reads a ring as validation needs it: consecutive repeated vertices dropped (they make zero-length
+ * edges), the closing vertex dropped. The caller checks the count.
+ */
+export function openRing(points: readonly (readonly number[])[]): [number, number][] {
+  const ring: [number, number][] = [];
+  for (const p of points) {
+    const x = p[0]!, y = p[1]!;
+    const last = ring[ring.length - 1];
+    if (last && last[0] === x && last[1] === y) continue;
+    ring.push([x, y]);
+  }
+  while (ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1]) ring.pop();
+  return ring;
+}

@@ -1,0 +1,80 @@
+/**
+ * The trench corridor: a centre line in plan, a width, and the trench bottom's elevation at each
+ * centre-line vertex (a bottom sloping between them, as a sewer or a drain is laid to fall), up to
+ * topZ. What volume is screened for it is in volume.ts (`trenchPieces`). Local frame, metres.
+ */
+import { firstPolylineContact } from './polygon';
+import {
+  arrayAt, checkExtent, ExcavationError, finiteNumber, fmt, MAX_EXCAVATION_DEPTH_M, numberIn, objectAt, readTuples,
+} from './validation';
+
+/** Narrowest trench: micro-trenches for fibre are 20–30 mm wide. */
+export const MIN_TRENCH_WIDTH_M = 0.02;
+/** Wider than this is an open cut, not a trench. */
+export const MAX_TRENCH_WIDTH_M = 50;
+/** A centre line shorter than this in all is not a trench (a pit is an open cut). */
+export const MIN_TRENCH_LENGTH_M = 0.01;
+/** Contact is checked by a sweep over segments; a surveyed centre line never needs more vertices. */
+export const MAX_CENTRELINE_VERTICES = 4096;
+
+export interface Trench {
+  kind: 'trench';
+  /** Centre line, local x, y (m), at least 2 distinct vertices; it may not meet itself. */
+  centreline: [number, number][];
+  /** Full width, square to the centre line, m. */
+  width: number;
+  /** Elevation of the trench bottom at each centre-line vertex, m; linear between vertices. */
+  bottomZ: number[];
+  /** Elevation of the top of the trench (usually ground), m. */
+  topZ: number;
+}
+
+/**
+ * Checks and normalises a trench: consecutive repeated vertices are merged, keeping the deeper
+ * bottom of the two (a vertical step in the bottom is dug to its foot). The input is not mutated.
+ */
+export function validateTrench(input: unknown): Trench {
+  const o = objectAt(input, 'excavation', 'an object');
+  if (o.kind !== 'trench') throw new ExcavationError('kind', `expected 'trench', got ${fmt(o.kind)}`);
+  const topZ = finiteNumber(o.topZ, 'topZ');
+  const width = numberIn(o.width, 'width', MIN_TRENCH_WIDTH_M, 'MIN_TRENCH_WIDTH_M', MAX_TRENCH_WIDTH_M, 'MAX_TRENCH_WIDTH_M');
+  const points = readTuples(o.centreline, 'centreline', 2, MAX_CENTRELINE_VERTICES, 'MAX_CENTRELINE_VERTICES');
+  const bottoms = arrayAt(o.bottomZ, 'bottomZ', 'an array of elevations, one per centre-line vertex', MAX_CENTRELINE_VERTICES, 'MAX_CENTRELINE_VERTICES');
+  if (bottoms.length !== points.length) {
+    throw new ExcavationError('bottomZ', `${bottoms.length} elevations for ${points.length} centre-line vertices; give one per vertex`);
+  }
+  const centreline: [number, number][] = [];
+  const bottomZ: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const b = finiteNumber(bottoms[i], `bottomZ[${i}]`);
+    if (!(b < topZ)) throw new ExcavationError(`bottomZ[${i}]`, `bottomZ (${fmt(b)} m) must be below topZ (${fmt(topZ)} m)`);
+    if (topZ - b > MAX_EXCAVATION_DEPTH_M) {
+      throw new ExcavationError(`bottomZ[${i}]`, `the trench is ${fmt(topZ - b)} m deep here; the limit is MAX_EXCAVATION_DEPTH_M = ${MAX_EXCAVATION_DEPTH_M} m`);
+    }
+    const x = points[i]![0]!, y = points[i]![1]!;
+    const last = centreline[centreline.length - 1];
+    if (last && last[0] === x && last[1] === y) {
+      bottomZ[bottomZ.length - 1] = Math.min(bottomZ[bottomZ.length - 1]!, b);
+      continue;
+    }
+    centreline.push([x, y]);
+    bottomZ.push(b);
+  }
+  if (centreline.length < 2) throw new ExcavationError('centreline', `${centreline.length} distinct vertices; a trench needs at least 2`);
+  checkExtent(centreline.map((p) => p[0]), centreline.map((p) => p[1]), 'centreline', 'centre line');
+  let length = 0;
+  for (let i = 1; i < centreline.length; i++) {
+    length += Math.hypot(centreline[i]![0] - centreline[i - 1]![0], centreline[i]![1] - centreline[i - 1]![1]);
+  }
+  if (!(length >= MIN_TRENCH_LENGTH_M)) {
+    throw new ExcavationError('centreline', `the centre line is ${fmt(length)} m long; the minimum is MIN_TRENCH_LENGTH_M = ${MIN_TRENCH_LENGTH_M} m`);
+  }
+  const contact = firstPolylineContact(centreline, centreline[0]![0], centreline[0]![1]);
+  if (contact) {
+    const seg = (k: number): string => `${k} ${fmt(centreline[k])}→${fmt(centreline[k + 1])}`;
+    const ring = centreline[0]![0] === centreline[centreline.length - 1]![0] && centreline[0]![1] === centreline[centreline.length - 1]![1];
+    throw new ExcavationError('centreline', `the centre line meets itself: segments ${seg(contact[0])} and ${seg(contact[1])} meet` +
+      (ring ? ' (a trench round a closed loop is an open cut with a hole)' : ''));
+  }
+  return { kind: 'trench', centreline, width, bottomZ, topZ };
+}

@@ -1,0 +1,208 @@
+/**
+ * What is screened for each kind of work: a union of pieces, each with an exact (or never-larger)
+ * distance kernel and a 3D bounding box that contains it. The distance to a union is the minimum over
+ * its pieces; so are its plan distance and vertical gap (DESIGN.md, "Screening a dig").
+ *
+ *   open_cut  one prism, holes included                         distance.ts
+ *   trench    per centre-line segment, a box with sloped bottom  convexPrism.ts
+ *             per interior vertex, a round joint (cylinder)      cylinder.ts
+ *             and a mitre wedge on the outer side of the bend    convexPrism.ts
+ *   bore      per path leg, a capsule; entry and exit pits       capsule.ts, distance.ts
+ *   piles     per pile, a cylinder                                cylinder.ts
+ *
+ * The trench. Its true volume is taken to be everything within width/2 of the centre line measured
+ * square to it (flat ends at the first and last vertex, round at the bends), from the bottom up to
+ * topZ, where the bottom is linear along each segment and, around a bend, the vertex's own bottom.
+ * The screened volume is that, plus the mitre of every bend's outer corner (the square corner an
+ * excavator digs when it runs each leg straight out), cut square at TRENCH_MITRE_LIMIT × width/2 from
+ * the vertex, so both a rounded and a square-cornered trench are inside it (for bends up to
+ * 2·acos(1 / TRENCH_MITRE_LIMIT) = 120°; sharper square corners are cut off there). It is a superset
+ * of the true trench, never a subset. Where a bend is so slight that the mitre's tip sticks out of
+ * the round joint by less than TRENCH_WEDGE_MIN_M, the joint's radius grows by that much instead of
+ * building a sliver wedge (a superset again, by under a micrometre).
+ */
+import Flatbush from 'flatbush';
+import type { BorePath } from './bore';
+import { prepareCapsule, segmentCapsuleDistance, type Capsule } from './capsule';
+import { prepareConvexPrism, segmentConvexPrismDistance, type ConvexPrism } from './convexPrism';
+import { prepareCylinder, segmentCylinderDistance, type Cylinder } from './cylinder';
+import { createSegmentPrismDistance, preparePrism, segmentPrismDistance, type Prism, type SegmentPrismDistance } from './distance';
+import type { Excavation } from './excavation';
+import type { OpenCut } from './openCut';
+import type { PileGroup } from './piles';
+import type { Trench } from './trench';
+
+/** The square corner of a bend is covered out to this many half-widths from the vertex. */
+export const TRENCH_MITRE_LIMIT = 2;
+/** A mitre sticking out of the round joint by less than this widens the joint instead, m. */
+export const TRENCH_WEDGE_MIN_M = 1e-6;
+
+export interface Bounds {
+  minX: number; minY: number; minZ: number; maxX: number; maxY: number; maxZ: number;
+}
+
+export type Piece =
+  | { shape: 'prism'; prism: Prism; bounds: Bounds }
+  | { shape: 'convex'; convex: ConvexPrism; bounds: Bounds }
+  | { shape: 'cylinder'; cylinder: Cylinder; bounds: Bounds }
+  | { shape: 'capsule'; capsule: Capsule; bounds: Bounds };
+
+export interface Volume {
+  pieces: Piece[];
+  /** Union of the pieces' bounds. */
+  bounds: Bounds;
+  /** Flatbush of the pieces' plan boxes (item i is piece i), when there are several; null for one. */
+  index: Flatbush | null;
+}
+
+/** Distance from a segment to one piece, in the kernels' common out-parameter. */
+export function pieceDistance(
+  piece: Piece, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+): SegmentPrismDistance {
+  switch (piece.shape) {
+    case 'prism': return segmentPrismDistance(piece.prism, x0, y0, z0, x1, y1, z1, out);
+    case 'convex': return segmentConvexPrismDistance(piece.convex, x0, y0, z0, x1, y1, z1, out);
+    case 'cylinder': return segmentCylinderDistance(piece.cylinder, x0, y0, z0, x1, y1, z1, out);
+    case 'capsule': return segmentCapsuleDistance(piece.capsule, x0, y0, z0, x1, y1, z1, out);
+  }
+}
+
+/**
+ * Folds one piece's distances into a union's (`into`): each quantity is the minimum over the pieces,
+ * and the closest point is that of the nearest piece.
+ */
+export function foldPieceDistance(into: SegmentPrismDistance, k: SegmentPrismDistance): void {
+  if (k.distance < into.distance) { into.distance = k.distance; into.t = k.t; into.x = k.x; into.y = k.y; into.z = k.z; }
+  if (k.horizontal < into.horizontal) { into.horizontal = k.horizontal; into.horizontalT = k.horizontalT; }
+  if (k.vertical !== null && (into.vertical === null || k.vertical < into.vertical)) { into.vertical = k.vertical; into.verticalT = k.verticalT; }
+}
+
+const PIECE_OUT = createSegmentPrismDistance();
+
+/**
+ * Distance from a segment to the whole volume, every piece tried (no cull). For tests, reports and
+ * single queries; screen.ts does the same with the index and a cull.
+ */
+export function segmentVolumeDistance(
+  volume: Volume, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+): SegmentPrismDistance {
+  out.distance = Infinity; out.horizontal = Infinity; out.vertical = null; out.verticalT = NaN;
+  for (const piece of volume.pieces) foldPieceDistance(out, pieceDistance(piece, x0, y0, z0, x1, y1, z1, PIECE_OUT));
+  return out;
+}
+
+function prismPiece(cut: OpenCut): Piece {
+  const prism = preparePrism(cut.footprint, cut.bottomZ, cut.topZ, cut.holes ?? []);
+  return { shape: 'prism', prism, bounds: { minX: prism.minX, minY: prism.minY, minZ: cut.bottomZ, maxX: prism.maxX, maxY: prism.maxY, maxZ: cut.topZ } };
+}
+
+function cylinderPiece(x: number, y: number, radius: number, bottomZ: number, topZ: number): Piece {
+  const cylinder = prepareCylinder(x, y, radius, bottomZ, topZ);
+  return { shape: 'cylinder', cylinder, bounds: cylinder };
+}
+
+function convexPiece(polygon: [number, number][], px: number, py: number, pz: number, gx: number, gy: number, topZ: number): Piece {
+  const convex = prepareConvexPrism(polygon, px, py, pz, gx, gy, topZ);
+  return { shape: 'convex', convex, bounds: convex };
+}
+
+/**
+ * The trench's pieces (see the header). Directions are unit vectors of each segment; a left normal
+ * is (−ey, ex).
+ */
+export function trenchPieces(t: Trench): Piece[] {
+  const c = t.centreline, b = t.bottomZ, h = t.width / 2, top = t.topZ;
+  const n = c.length;
+  const ex: number[] = [], ey: number[] = [];
+  for (let i = 0; i + 1 < n; i++) {
+    const dx = c[i + 1]![0] - c[i]![0], dy = c[i + 1]![1] - c[i]![1];
+    const len = Math.hypot(dx, dy);
+    ex.push(dx / len); ey.push(dy / len);
+  }
+  const pieces: Piece[] = [];
+  for (let i = 0; i + 1 < n; i++) {
+    const [ax, ay] = c[i]!, [bx, by] = c[i + 1]!;
+    const ux = ex[i]!, uy = ey[i]!, nx = -uy * h, ny = ux * h;
+    const len = Math.hypot(bx - ax, by - ay);
+    const slope = (b[i + 1]! - b[i]!) / len;
+    pieces.push(convexPiece(
+      [[ax - nx, ay - ny], [bx - nx, by - ny], [bx + nx, by + ny], [ax + nx, ay + ny]],
+      ax, ay, b[i]!, slope * ux, slope * uy, top));
+  }
+  for (let i = 1; i + 1 < n; i++) {
+    const [vx, vy] = c[i]!;
+    const e1x = ex[i - 1]!, e1y = ey[i - 1]!, e2x = ex[i]!, e2y = ey[i]!;
+    const cross = e1x * e2y - e1y * e2x;
+    // Outer side of the bend: right of a left turn, left of a right turn.
+    const side = cross > 0 ? -1 : 1;
+    const o1x = -e1y * side, o1y = e1x * side, o2x = -e2y * side, o2y = e2x * side;
+    const sumX = o1x + o2x, sumY = o1y + o2y;
+    const cosHalf = Math.hypot(sumX, sumY) / 2;
+    const sinHalf = Math.hypot(o1x - o2x, o1y - o2y) / 2;
+    // How far the mitre's tip lies beyond the round joint: h/cos(φ/2) − h, without cancellation.
+    const excess = cosHalf > 0 ? (h * sinHalf * sinHalf) / ((1 + cosHalf) * cosHalf) : Infinity;
+    if (cross === 0 || excess < TRENCH_WEDGE_MIN_M) {
+      pieces.push(cylinderPiece(vx, vy, h + (cross === 0 ? 0 : excess), b[i]!, top));
+      continue;
+    }
+    pieces.push(cylinderPiece(vx, vy, h, b[i]!, top));
+    const mx = sumX / (2 * cosHalf), my = sumY / (2 * cosHalf);
+    const ax = vx + h * o1x, ay = vy + h * o1y, bx = vx + h * o2x, by = vy + h * o2y;
+    const mitre = h / cosHalf;
+    let polygon: [number, number][];
+    if (mitre <= TRENCH_MITRE_LIMIT * h) {
+      polygon = [[vx, vy], [ax, ay], [vx + mitre * mx, vy + mitre * my], [bx, by]];
+    } else {
+      // Cut square to the bisector at TRENCH_MITRE_LIMIT·h: slide out along each leg's outer edge.
+      const reach = TRENCH_MITRE_LIMIT * h - h * cosHalf;
+      const s1 = reach / (e1x * mx + e1y * my), s2 = reach / -(e2x * mx + e2y * my);
+      polygon = [[vx, vy], [ax, ay], [ax + s1 * e1x, ay + s1 * e1y], [bx - s2 * e2x, by - s2 * e2y], [bx, by]];
+    }
+    pieces.push(convexPiece(polygon, vx, vy, b[i]!, 0, 0, top));
+  }
+  return pieces;
+}
+
+function borePieces(bore: BorePath): Piece[] {
+  const r = bore.reamerDiameter / 2;
+  const pieces: Piece[] = [];
+  for (let i = 0; i + 1 < bore.path.length; i++) {
+    const [x0, y0, z0] = bore.path[i]!, [x1, y1, z1] = bore.path[i + 1]!;
+    const capsule = prepareCapsule(x0, y0, z0, x1, y1, z1, r);
+    pieces.push({ shape: 'capsule', capsule, bounds: capsule });
+  }
+  if (bore.entryPit) pieces.push(prismPiece(bore.entryPit));
+  if (bore.exitPit) pieces.push(prismPiece(bore.exitPit));
+  return pieces;
+}
+
+function pilePieces(group: PileGroup): Piece[] {
+  return group.piles.map((p) => cylinderPiece(p.x, p.y, p.diameter / 2, p.topZ - p.depth, p.topZ));
+}
+
+/** The screened volume of a validated excavation. */
+export function volumeOf(work: Excavation): Volume {
+  let pieces: Piece[];
+  switch (work.kind) {
+    case 'open_cut': pieces = [prismPiece(work)]; break;
+    case 'trench': pieces = trenchPieces(work); break;
+    case 'bore': pieces = borePieces(work); break;
+    case 'piles': pieces = pilePieces(work); break;
+    default: {
+      const never: never = work;
+      throw new RangeError(`no screening volume for excavation kind ${String((never as { kind?: unknown }).kind)}`);
+    }
+  }
+  const bounds: Bounds = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
+  for (const { bounds: p } of pieces) {
+    bounds.minX = Math.min(bounds.minX, p.minX); bounds.minY = Math.min(bounds.minY, p.minY); bounds.minZ = Math.min(bounds.minZ, p.minZ);
+    bounds.maxX = Math.max(bounds.maxX, p.maxX); bounds.maxY = Math.max(bounds.maxY, p.maxY); bounds.maxZ = Math.max(bounds.maxZ, p.maxZ);
+  }
+  let index: Flatbush | null = null;
+  if (pieces.length > 1) {
+    index = new Flatbush(pieces.length);
+    for (const { bounds: p } of pieces) index.add(p.minX, p.minY, p.maxX, p.maxY);
+    index.finish();
+  }
+  return { pieces, bounds, index };
+}

@@ -1,0 +1,142 @@
+/**
+ * Shared by the screening tests of the work kinds (screening.holes/trench/bore/piles/permit.test.ts):
+ * seeded randomness, random networks, and the checks of a kernel's answer against the oracle.
+ *
+ * Named tolerances:
+ *   KERNEL_VS_ORACLE_M  kernel and oracle distances (3D, plan, vertical) agree within this
+ *   NEVER_ABOVE_M       the kernel's 3D distance never exceeds the oracle's (an upper bound) by more
+ */
+import { expect } from 'vitest';
+import { QUALITY_LEVELS, UTILITY_TYPES, type Link, type QualityLevel, type UtilityType } from '../../src/core/model';
+import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { VERDICTS, type ScreeningResult } from '../../src/core/screening/screen';
+import { segmentVolumeDistance, type Volume } from '../../src/core/screening/volume';
+import { severity, type OracleLine, type Seg } from './oracle';
+import {
+  solidsDistance, solidsHorizontal, solidsPoint, solidsSampledUpperBound, solidsVerticalAt, type OracleSolid,
+} from './oracleSolids';
+
+export const KERNEL_VS_ORACLE_M = 1e-6;
+export const NEVER_ABOVE_M = 1e-9;
+
+export type Rng = () => number;
+
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const between = (rng: Rng, a: number, b: number): number => a + (b - a) * rng();
+export const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+
+export const SECTIONS = [
+  { shape: 'circular', diameterMm: 25 }, { shape: 'circular', diameterMm: 110 }, { shape: 'circular', diameterMm: 300 },
+  { shape: 'circular', diameterMm: 1200 }, { shape: 'rect', widthMm: 800, heightMm: 600 }, { shape: 'rect', widthMm: 2000, heightMm: 1500 },
+] as const;
+
+/** Grounds on a 1/64 m grid are exact in float32, so the table's rounded-up ground equals the oracle's. */
+export const ground = (rng: Rng): number => Math.round(between(rng, -0.5, 0.5) * 64) / 64;
+
+export function makeLink(id: string, vertices: number[], utility: UtilityType, quality: QualityLevel | null, section: Link['section']): Link {
+  return {
+    id, utility, subtype: 'main', material: 'PE', section, pressureClass: null, installYear: null, owner: `owner-${utility}`,
+    status: 'in_service', qualityLevel: quality, street: null, fromNode: null, toNode: null, vertices: new Float64Array(vertices),
+  };
+}
+
+/** Random pipe runs in [−half, half]², 0–8 m deep, with risers and repeated vertices. */
+export function randomNetwork(rng: Rng, links: number, half: number): Link[] {
+  const out: Link[] = [];
+  for (let l = 0; l < links; l++) {
+    const n = 1 + Math.floor(rng() * 6);
+    const v: number[] = [];
+    let x = between(rng, -half, half), y = between(rng, -half, half), z = between(rng, -8, 0);
+    for (let i = 0; i < n; i++) {
+      v.push(x, y, z, ground(rng));
+      const kind = rng();
+      if (kind < 0.1) { /* repeated vertex: a zero-length segment */ } else if (kind < 0.2) z += between(rng, -3, 3);
+      else { x += between(rng, -12, 12); y += between(rng, -12, 12); z += between(rng, -0.5, 0.5); }
+    }
+    const q = rng() < 0.15 ? null : pick(rng, QUALITY_LEVELS);
+    out.push(makeLink(`L${l}`, v, pick(rng, UTILITY_TYPES), q, pick(rng, SECTIONS)));
+  }
+  return out;
+}
+
+export interface Tally { cases: number; sampled: number; worstOracle: number; worstAbove: number; worstCase?: string }
+export const newTally = (): Tally => ({ cases: 0, sampled: 0, worstOracle: 0, worstAbove: -Infinity });
+
+const OUT = createSegmentPrismDistance();
+
+/**
+ * One segment against one work: the kernel's union distance (segmentVolumeDistance) against the
+ * oracle's; plan distance; the vertical gap attained where the kernel says and, when `sample`, no
+ * smaller anywhere along the segment; never above a sampled upper bound.
+ */
+export function checkVolumeCase(volume: Volume, solids: readonly OracleSolid[], s: Seg, where: () => string, sample: boolean, tally: Tally): void {
+  const k = segmentVolumeDistance(volume, ...s, OUT);
+  const o = solidsDistance(solids, s);
+  const diff = Math.abs(k.distance - o);
+  if (diff > tally.worstOracle) { tally.worstOracle = diff; if (process.env.SHOW_TALLY) tally.worstCase = `${k.distance} vs ${o}: ${where()}`; }
+  tally.worstAbove = Math.max(tally.worstAbove, k.distance - o);
+  if (diff > KERNEL_VS_ORACLE_M) expect.fail(`kernel ${k.distance} vs oracle ${o} (${where()})`);
+  if (k.distance > o + NEVER_ABOVE_M) expect.fail(`kernel ${k.distance} above the oracle's ${o}: not conservative (${where()})`);
+  if (!(k.t >= 0 && k.t <= 1)) expect.fail(`t = ${k.t} (${where()})`);
+  const atClosest = solidsPoint(solids, k.x, k.y, k.z);
+  if (Math.abs(atClosest - k.distance) > KERNEL_VS_ORACLE_M) expect.fail(`closest point is ${atClosest} away, distance says ${k.distance} (${where()})`);
+
+  const h = solidsHorizontal(solids, s);
+  if (Math.abs(k.horizontal - h) > KERNEL_VS_ORACLE_M) expect.fail(`horizontal ${k.horizontal} vs oracle ${h} (${where()})`);
+  const at = (t: number): [number, number, number] => [s[0] + t * (s[3] - s[0]), s[1] + t * (s[4] - s[1]), s[2] + t * (s[5] - s[2])];
+  if (k.vertical !== null) {
+    if (h > KERNEL_VS_ORACLE_M) expect.fail(`vertical ${k.vertical} with plan gap ${h} (${where()})`);
+    const g = solidsVerticalAt(solids, ...at(k.verticalT), KERNEL_VS_ORACLE_M);
+    if (g === null || g > k.vertical + KERNEL_VS_ORACLE_M) {
+      expect.fail(`vertical ${k.vertical} at t = ${k.verticalT}, but the gap there is ${g} (${where()})`);
+    }
+  } else if (k.horizontal === 0) {
+    expect.fail(`vertical missing with plan overlap (${where()})`);
+  }
+  if (sample) {
+    tally.sampled++;
+    const ub = solidsSampledUpperBound(solids, s, 400);
+    if (k.distance > ub + KERNEL_VS_ORACLE_M) expect.fail(`kernel ${k.distance} exceeds sampled upper bound ${ub} (${where()})`);
+    if (k.vertical !== null) {
+      for (let i = 0; i <= 200; i++) {
+        const g = solidsVerticalAt(solids, ...at(i / 200));
+        if (g !== null && g < k.vertical - KERNEL_VS_ORACLE_M) expect.fail(`vertical ${k.vertical}, but ${g} at t = ${i / 200} (${where()})`);
+      }
+    }
+  }
+  tally.cases++;
+}
+
+/**
+ * Whole screening against brute force: every line the strict oracle lists is listed, never milder;
+ * every listed line is within some threshold + 2 µm (the verdict slack plus rounding). Returns how
+ * many verdicts agreed exactly.
+ */
+export function compareWithBruteForce(
+  result: Pick<ScreeningResult, 'lines'>, strict: Map<string, OracleLine>, lenient: Map<string, OracleLine>, where: () => string,
+): { listed: number; agreed: number } {
+  const got = new Map(result.lines.map((l) => [l.linkId, l]));
+  let agreed = 0;
+  for (const [id, o] of strict) {
+    const k = got.get(id);
+    if (!k) expect.fail(`line ${id} missed: oracle says ${o.verdict} at ${o.distance} (${where()})`);
+    if (VERDICTS.indexOf(k.verdict) > severity(o.verdict)) expect.fail(`line ${id} is ${k.verdict}, oracle ${o.verdict} at ${o.distance} (${where()})`);
+    if (k.verdict === o.verdict) agreed++;
+  }
+  for (const [id, k] of got) {
+    const o = lenient.get(id);
+    if (!o) expect.fail(`line ${id} listed as ${k.verdict} at ${k.distance3d} but not within any threshold + 2e-6 (${where()})`);
+    if (VERDICTS.indexOf(k.verdict) < severity(o.verdict)) expect.fail(`line ${id} is ${k.verdict}, more severe than the threshold allowance (${o.verdict}) (${where()})`);
+  }
+  return { listed: got.size, agreed };
+}
