@@ -6,13 +6,16 @@ import { spawnSync } from 'node:child_process';
 
 const BENCHES: [string, ...string[]][] = [
   ['bench/screening.ts'],
+  ['bench/screeningPeers.ts'],
   ['bench/city.ts'],
+  ['bench/networkChecks.ts', 'medium', 'large'],
   ['bench/batch.ts', 'large', '10000'],
+  ['bench/tiles.ts', 'large'],
   ['bench/skeleton.ts', 'medium', '200'],
 ];
 
 for (const [file, ...args] of BENCHES) {
   console.log(`\n=== ${file} ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', file, ...args], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;
 }

@@ -1,0 +1,667 @@
+/**
+ * The clearance report (src/core/screening/clearanceCheck.ts) with the shipped rules table:
+ * rules validation and look-up, the geometry on hand-built cases, and the whole report against an
+ * independent brute-force oracle (below) on random networks of hundreds of links and on 2,400
+ * small adversarial cases. All random data is seeded.
+ *
+ * The oracle shares no geometry with the implementation: plan distances from orientation tests and
+ * point–segment distances (no segSegDist2), 3D distances by golden-section search on the convex
+ * point–segment distance, crossing zones cut by projecting the centre on the segment (not the
+ * quadratic), the spans between cuts classified by testing their midpoints, exact radii (not the
+ * table's float32), its own connected-pair rule. It visits every pair of segments.
+ *
+ * Named tolerances:
+ *   GAP_TOL_M  implementation and oracle gaps agree within this (float32 radii differ by ~1e-8 m;
+ *              golden-section search converges to ~1e-12 m); a pair whose oracle gap lies within
+ *              this of the limit may be a finding on one side only
+ */
+import { describe, expect, it } from 'vitest';
+import clearancesJson from '../../data/rules/clearances.json';
+import { cityCollectionHeader, generateCity } from '../../src/core/city';
+import { parseNetworkCollection } from '../../src/core/importNetwork';
+import { boundingRadius, UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../../src/core/model';
+import { mulberry32 } from '../../src/core/random';
+import {
+  checkClearances, CLEARANCE_SLACK_M, CONNECTION_TOLERANCE_M, CROSSING_MIN_ANGLE_DEG, CROSSING_ZONE_FACTOR,
+  type ClearanceReport,
+} from '../../src/core/screening/clearanceCheck';
+import { largestClearance, requiredClearance, validateClearanceRules, type ClearanceRules } from '../../src/core/screening/networkRules';
+import { RulesError } from '../../src/core/screening/rules';
+
+const GAP_TOL_M = 1e-6;
+const RULES = validateClearanceRules(clearancesJson);
+
+type Rng = () => number;
+type P3 = readonly [number, number, number];
+
+interface LineOptions {
+  section?: CrossSection;
+  pressureClass?: string | null;
+  fromNode?: string | null;
+  toNode?: string | null;
+}
+
+function line(id: string, utility: UtilityType, points: readonly P3[], o: LineOptions = {}): Link {
+  return {
+    id, utility, subtype: 'main', material: 'pe', section: o.section ?? { shape: 'circular', diameterMm: 200 },
+    pressureClass: o.pressureClass ?? null, installYear: null, owner: 'test', status: 'in_service', qualityLevel: 'B', street: null,
+    fromNode: o.fromNode ?? null, toNode: o.toNode ?? null, vertices: Float64Array.from(points.flatMap(([x, y, z]) => [x, y, z, z + 2])),
+  };
+}
+
+const d = (mm: number): CrossSection => ({ shape: 'circular', diameterMm: mm });
+
+// ---------------------------------------------------------------------------------------------
+// The oracle.
+
+interface OSeg { link: number; k: number; a: P3; b: P3 }
+
+function pointSegment2D(px: number, py: number, a: P3, b: P3): number {
+  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const len2 = dx * dx + dy * dy;
+  const t = len2 > 0 ? Math.max(0, Math.min(1, ((px - a[0]) * dx + (py - a[1]) * dy) / len2)) : 0;
+  return Math.hypot(a[0] + t * dx - px, a[1] + t * dy - py);
+}
+
+function pointSegment3D(p: P3, a: P3, b: P3): number {
+  const v = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+  const len2 = v[0]! ** 2 + v[1]! ** 2 + v[2]! ** 2;
+  const t = len2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * v[0]! + (p[1] - a[1]) * v[1]! + (p[2] - a[2]) * v[2]!) / len2)) : 0;
+  return Math.hypot(a[0] + t * v[0]! - p[0], a[1] + t * v[1]! - p[1], a[2] + t * v[2]! - p[2]);
+}
+
+const orient = (a: P3, b: P3, c: P3): number => (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+
+/** Plan intersection point of two segments that properly cross, or null. */
+function planCrossing(a: P3, b: P3, c: P3, e: P3): [number, number] | null {
+  const o1 = orient(a, b, c), o2 = orient(a, b, e), o3 = orient(c, e, a), o4 = orient(c, e, b);
+  if (!(((o1 <= 0 && o2 >= 0) || (o1 >= 0 && o2 <= 0)) && ((o3 <= 0 && o4 >= 0) || (o3 >= 0 && o4 <= 0)))) return null;
+  const den = (b[0] - a[0]) * (e[1] - c[1]) - (b[1] - a[1]) * (e[0] - c[0]);
+  if (den === 0) return null;
+  const s = ((c[0] - a[0]) * (e[1] - c[1]) - (c[1] - a[1]) * (e[0] - c[0])) / den;
+  return [a[0] + s * (b[0] - a[0]), a[1] + s * (b[1] - a[1])];
+}
+
+/** Plan distance between segments, and the closest points (on the first, on the second). */
+function planDistance(a: P3, b: P3, c: P3, e: P3): { d: number; pa: [number, number]; pb: [number, number] } {
+  const x = planCrossing(a, b, c, e);
+  if (x) return { d: 0, pa: x, pb: x };
+  const foot = (p: P3, s0: P3, s1: P3): [number, number] => {
+    const dx = s1[0] - s0[0], dy = s1[1] - s0[1];
+    const len2 = dx * dx + dy * dy;
+    const t = len2 > 0 ? Math.max(0, Math.min(1, ((p[0] - s0[0]) * dx + (p[1] - s0[1]) * dy) / len2)) : 0;
+    return [s0[0] + t * dx, s0[1] + t * dy];
+  };
+  const options = [
+    { d: pointSegment2D(a[0], a[1], c, e), pa: [a[0], a[1]] as [number, number], pb: foot(a, c, e) },
+    { d: pointSegment2D(b[0], b[1], c, e), pa: [b[0], b[1]] as [number, number], pb: foot(b, c, e) },
+    { d: pointSegment2D(c[0], c[1], a, b), pa: foot(c, a, b), pb: [c[0], c[1]] as [number, number] },
+    { d: pointSegment2D(e[0], e[1], a, b), pa: foot(e, a, b), pb: [e[0], e[1]] as [number, number] },
+  ];
+  return options.reduce((p, q) => (q.d < p.d ? q : p));
+}
+
+/** 3D distance between segments: golden-section search on s ↦ dist(a + s(b − a), segment ce), a convex function. */
+function distance3D(a: P3, b: P3, c: P3, e: P3): number {
+  const at = (s: number): number => pointSegment3D([a[0] + s * (b[0] - a[0]), a[1] + s * (b[1] - a[1]), a[2] + s * (b[2] - a[2])], c, e);
+  const g = (Math.sqrt(5) - 1) / 2;
+  let lo = 0, hi = 1;
+  let x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+  let f1 = at(x1), f2 = at(x2);
+  for (let it = 0; it < 90; it++) {
+    if (f1 <= f2) {
+      hi = x2; x2 = x1; f2 = f1; x1 = hi - g * (hi - lo); f1 = at(x1);
+    } else {
+      lo = x1; x1 = x2; f1 = f2; x2 = lo + g * (hi - lo); f2 = at(x2);
+    }
+  }
+  return Math.min(at(0), at(1), f1, f2, at((lo + hi) / 2));
+}
+
+function oracleSegments(links: readonly Link[]): OSeg[] {
+  const out: OSeg[] = [];
+  links.forEach((l, li) => {
+    const v = l.vertices;
+    const pts: P3[] = [];
+    for (let o = 0; o + 3 < v.length; o += 4) pts.push([v[o]!, v[o + 1]!, v[o + 2]!]);
+    const before = out.length;
+    for (let k = 0; k + 1 < pts.length; k++) {
+      const a = pts[k]!, b = pts[k + 1]!;
+      if (a[0] !== b[0] || a[1] !== b[1] || a[2] !== b[2]) out.push({ link: li, k, a, b });
+    }
+    if (out.length === before && pts.length > 0) out.push({ link: li, k: 0, a: pts[0]!, b: pts[0]! });
+  });
+  return out;
+}
+
+function oracleConnected(links: readonly Link[], i: number, j: number): boolean {
+  const a = links[i]!, b = links[j]!;
+  if (a.utility !== b.utility) return false;
+  const nodesA = [a.fromNode, a.toNode].filter((n) => n !== null);
+  if ([b.fromNode, b.toNode].some((n) => n !== null && nodesA.includes(n))) return true;
+  const ends = (l: Link): P3[] => {
+    const n = l.vertices.length / 4;
+    return [0, n - 1].map((k) => [l.vertices[4 * k]!, l.vertices[4 * k + 1]!, l.vertices[4 * k + 2]!] as P3);
+  };
+  return ends(a).some((p) => ends(b).some((q) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) <= CONNECTION_TOLERANCE_M));
+}
+
+interface OracleZone { link: number; x: number; y: number; radius: number }
+
+/** Parameter spans of segment ab outside every open disc of `link`: the cut points, then each piece classified by its midpoint. */
+function oracleSpans(a: P3, b: P3, zones: readonly OracleZone[], link: number): [number, number][] {
+  const mine = zones.filter((z) => z.link === link);
+  const inside = (t: number): boolean => mine.some((z) => Math.hypot(a[0] + t * (b[0] - a[0]) - z.x, a[1] + t * (b[1] - a[1]) - z.y) < z.radius);
+  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const len = Math.hypot(dx, dy);
+  if (len === 0) return inside(0) ? [] : [[0, 0]];
+  const cuts = [0, 1];
+  for (const z of mine) {
+    const tc = ((z.x - a[0]) * dx + (z.y - a[1]) * dy) / (len * len);
+    const h = Math.hypot(a[0] + tc * dx - z.x, a[1] + tc * dy - z.y);
+    if (h >= z.radius) continue;
+    const half = Math.sqrt(z.radius * z.radius - h * h) / len;
+    for (const t of [tc - half, tc + half]) if (t > 0 && t < 1) cuts.push(t);
+  }
+  cuts.sort((p, q) => p - q);
+  const spans: [number, number][] = [];
+  for (let k = 0; k < cuts.length; k++) {
+    if (!inside(cuts[k]!)) spans.push([cuts[k]!, cuts[k]!]);
+    if (k + 1 < cuts.length && !inside((cuts[k]! + cuts[k + 1]!) / 2)) spans.push([cuts[k]!, cuts[k + 1]!]);
+  }
+  return spans;
+}
+
+const lerp = (a: P3, b: P3, t: number): P3 => [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])];
+
+interface OracleGap { kind: 'horizontal' | 'vertical'; a: number; b: number; gap: number; required: number }
+
+/** Smallest horizontal and vertical gap of every unconnected pair of links whose outlines come within reach. */
+function oracle(links: readonly Link[], rules: ClearanceRules): Map<string, OracleGap> {
+  const segs = oracleSegments(links);
+  const radius = links.map((l) => boundingRadius(l.section));
+  const reach = largestClearance(rules.horizontal) + 2 * Math.max(0, ...radius) + 1;
+  const minSin = Math.sin((CROSSING_MIN_ANGLE_DEG * Math.PI) / 180);
+  const byPair = new Map<string, { a: number; b: number; pairs: [OSeg, OSeg][]; zones: OracleZone[]; vertical: number }>();
+  for (let p = 0; p < segs.length; p++) {
+    for (let q = p + 1; q < segs.length; q++) {
+      let s = segs[p]!, t = segs[q]!;
+      if (s.link === t.link) continue;
+      if (s.link > t.link) [s, t] = [t, s];
+      const plan = planDistance(s.a, s.b, t.a, t.b);
+      if (plan.d > reach || oracleConnected(links, s.link, t.link)) continue;
+      const key = `${s.link}|${t.link}`;
+      let entry = byPair.get(key);
+      if (!entry) byPair.set(key, (entry = { a: s.link, b: t.link, pairs: [], zones: [], vertical: Infinity }));
+      entry.pairs.push([s, t]);
+      const rr = radius[s.link]! + radius[t.link]!;
+      if (plan.d - rr > CLEARANCE_SLACK_M) continue;
+      entry.vertical = Math.min(entry.vertical, distance3D(s.a, s.b, t.a, t.b) - rr);
+      const ux = s.b[0] - s.a[0], uy = s.b[1] - s.a[1], vx = t.b[0] - t.a[0], vy = t.b[1] - t.a[1];
+      const lu = Math.hypot(ux, uy), lv = Math.hypot(vx, vy);
+      const sin = lu === 0 || lv === 0 ? 1 : Math.abs(ux * vy - uy * vx) / (lu * lv);
+      if (sin < minSin || plan.d - rr > -CLEARANCE_SLACK_M) continue;
+      const h = requiredClearance(rules.horizontal, links[s.link]!, links[t.link]!).value;
+      const r = (CROSSING_ZONE_FACTOR * (h + rr)) / sin;
+      entry.zones.push({ link: s.link, x: plan.pa[0], y: plan.pa[1], radius: r }, { link: t.link, x: plan.pb[0], y: plan.pb[1], radius: r });
+    }
+  }
+  const out = new Map<string, OracleGap>();
+  for (const e of byPair.values()) {
+    const rr = radius[e.a]! + radius[e.b]!;
+    let horizontal = Infinity;
+    for (const [s, t] of e.pairs) {
+      for (const [x, y] of [[s, t], [t, s]] as const) {
+        for (const [t0, t1] of oracleSpans(x.a, x.b, e.zones, x.link)) {
+          horizontal = Math.min(horizontal, planDistance(lerp(x.a, x.b, t0), lerp(x.a, x.b, t1), y.a, y.b).d - rr);
+        }
+      }
+    }
+    const ids = `${links[e.a]!.id}|${links[e.b]!.id}`;
+    out.set(`horizontal|${ids}`, { kind: 'horizontal', a: e.a, b: e.b, gap: horizontal, required: requiredClearance(rules.horizontal, links[e.a]!, links[e.b]!).value });
+    if (e.vertical < Infinity) {
+      out.set(`vertical|${ids}`, { kind: 'vertical', a: e.a, b: e.b, gap: e.vertical, required: requiredClearance(rules.vertical, links[e.a]!, links[e.b]!).value });
+    }
+  }
+  return out;
+}
+
+/** Every difference between the report and the oracle, as text (empty when they agree). */
+function disagreements(links: readonly Link[], report: ClearanceReport, rules: ClearanceRules): string[] {
+  const truth = oracle(links, rules);
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const f of report.findings) {
+    const key = `${f.kind}|${f.linkA}|${f.linkB}`;
+    seen.add(key);
+    const o = truth.get(key);
+    if (!o) {
+      problems.push(`${key}: reported (gap ${f.actual}) but the oracle has no such pair`);
+      continue;
+    }
+    if (Math.abs(o.gap - f.actual) > GAP_TOL_M) problems.push(`${key}: gap ${f.actual}, oracle ${o.gap}`);
+    if (o.required !== f.required) problems.push(`${key}: required ${f.required}, oracle ${o.required}`);
+    if (!(o.gap < o.required + CLEARANCE_SLACK_M + GAP_TOL_M)) problems.push(`${key}: reported at ${f.actual} but the oracle's gap ${o.gap} clears ${o.required}`);
+  }
+  for (const [key, o] of truth) {
+    if (seen.has(key) || !(o.gap < o.required + CLEARANCE_SLACK_M - GAP_TOL_M)) continue;
+    problems.push(`${key}: MISSED: oracle gap ${o.gap} < required ${o.required}`);
+  }
+  for (let k = 1; k < report.findings.length; k++) {
+    if (report.findings[k]!.shortfall > report.findings[k - 1]!.shortfall) problems.push(`findings not sorted by shortfall at ${k}`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random and adversarial networks.
+
+const between = (rng: Rng, a: number, b: number): number => a + (b - a) * rng();
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+
+function randomSection(rng: Rng): CrossSection {
+  if (rng() < 0.25) return { shape: 'rect', widthMm: Math.round(between(rng, 200, 1000)), heightMm: Math.round(between(rng, 150, 700)) };
+  return d(pick(rng, [20, 32, 50, 100, 150, 200, 201, 300, 600, 1200]));
+}
+
+function randomAttributes(rng: Rng): { utility: UtilityType; options: LineOptions } {
+  const utility = pick(rng, UTILITY_TYPES);
+  return { utility, options: { section: randomSection(rng), pressureClass: utility === 'gas' ? pick(rng, ['low', 'medium_b', 'medium_a', null]) : null } };
+}
+
+/** Moves a case to a random place and heading in a city-sized frame (coordinates up to ±5 km). */
+function place(rng: Rng, links: Link[]): Link[] {
+  const angle = rng() * 2 * Math.PI, c = Math.cos(angle), s = Math.sin(angle);
+  const ox = between(rng, -5000, 5000), oy = between(rng, -5000, 5000);
+  for (const l of links) {
+    const v = l.vertices;
+    for (let o = 0; o < v.length; o += 4) {
+      const x = v[o]!, y = v[o + 1]!;
+      v[o] = ox + c * x - s * y;
+      v[o + 1] = oy + s * x + c * y;
+    }
+  }
+  return links;
+}
+
+/** A random walk of n vertices from (x, y, z), with an occasional riser (a vertical segment). */
+function walk(rng: Rng, n: number, x: number, y: number, z: number, step: number): P3[] {
+  const pts: P3[] = [[x, y, z]];
+  let heading = rng() * 2 * Math.PI;
+  for (let k = 1; k < n; k++) {
+    if (rng() < 0.1) {
+      z += between(rng, -1.5, 1.5) || 0.5;
+    } else {
+      heading += between(rng, -0.8, 0.8);
+      const len = between(rng, 0.3, step);
+      x += len * Math.cos(heading); y += len * Math.sin(heading); z += between(rng, -0.3, 0.3);
+    }
+    pts.push([x, y, z]);
+  }
+  return pts;
+}
+
+/** Hundreds of links in a small square: dense, so most pairs interact; shared nodes and touching ends for some. */
+function randomNetwork(rng: Rng, count: number, side: number): Link[] {
+  const links: Link[] = [];
+  for (let k = 0; k < count; k++) {
+    const { utility, options } = randomAttributes(rng);
+    let start: P3 = [rng() * side, rng() * side, between(rng, 8, 12)];
+    const other = links.length > 0 ? pick(rng, links) : null;
+    if (other && rng() < 0.15) {
+      // Start at another link's end: joined if the utility matches, a clash to check otherwise.
+      const v = other.vertices, n = v.length / 4 - 1;
+      start = [v[4 * n]!, v[4 * n + 1]!, v[4 * n + 2]!];
+      if (rng() < 0.5) start = [start[0] + between(rng, -0.008, 0.008), start[1], start[2]];
+    }
+    const pts = walk(rng, 2 + Math.floor(rng() * 5), start[0], start[1], start[2], side / 4);
+    if (rng() < 0.2) options.fromNode = `${utility}-N${Math.floor(rng() * 20)}`;
+    if (rng() < 0.2) options.toNode = `${utility}-N${Math.floor(rng() * 20)}`;
+    links.push(line(`R${k}`, utility, pts, options));
+  }
+  return links;
+}
+
+type Builder = (rng: Rng) => Link[];
+
+/** Required values for a random pair of lines, so cases can be built at, under and over the limit. */
+function randomPair(rng: Rng): [{ utility: UtilityType; options: LineOptions }, { utility: UtilityType; options: LineOptions }, number, number] {
+  const a = randomAttributes(rng), b = randomAttributes(rng);
+  const la = line('a', a.utility, [[0, 0, 0], [1, 0, 0]], a.options), lb = line('b', b.utility, [[0, 0, 0], [1, 0, 0]], b.options);
+  return [a, b, requiredClearance(RULES.horizontal, la, lb).value, requiredClearance(RULES.vertical, la, lb).value];
+}
+
+const ra = (o: LineOptions): number => boundingRadius(o.section!);
+/** Offsets around a limit: exactly on it, a hair either side, clearly either side. */
+const nearLimit = (rng: Rng): number => pick(rng, [0, 0, -1e-3, 1e-3, -2e-6, 2e-6, -0.05, 0.05, between(rng, -0.5, 0.5)]);
+
+const BUILDERS: Record<string, Builder> = {
+  'parallel runs near the horizontal limit': (rng) => {
+    const [a, b, h] = randomPair(rng);
+    const off = h + ra(a.options) + ra(b.options) + nearLimit(rng);
+    const z = between(rng, -2, 2);
+    return [line('A', a.utility, [[0, 0, 10], [8, 0, 10], [20, 0, 10.2]], a.options),
+      line('B', b.utility, [[between(rng, -5, 5), off, 10 + z], [between(rng, 12, 25), off, 10 + z]], b.options)];
+  },
+  'perpendicular crossings near the vertical limit': (rng) => {
+    const [a, b, , v] = randomPair(rng);
+    const dz = (v + ra(a.options) + ra(b.options) + nearLimit(rng)) * (rng() < 0.5 ? 1 : -1);
+    return [line('A', a.utility, [[-6, 0, 10], [6, 0, 10]], a.options), line('B', b.utility, [[0, -6, 10 + dz], [0, 6, 10 + dz]], b.options)];
+  },
+  'crossings at any angle, some bending near the crossing': (rng) => {
+    const [a, b, , v] = randomPair(rng);
+    const angle = between(rng, 0.05, Math.PI / 2);
+    const dz = v + ra(a.options) + ra(b.options) + nearLimit(rng);
+    const bend = rng() < 0.5 ? between(rng, -0.6, 0.6) : 0;
+    const c = Math.cos(angle), s = Math.sin(angle);
+    const far = between(rng, 1, 6);
+    return [line('A', a.utility, [[-8, 0, 10], [8, 0, 10]], a.options),
+      line('B', b.utility, [[-8 * c, -8 * s, 10 + dz], [far * c, far * s, 10 + dz], [far * c + 6 * Math.cos(angle + bend), far * s + 6 * Math.sin(angle + bend), 10 + dz]], b.options)];
+  },
+  'a line that crosses and then runs alongside': (rng) => {
+    const [a, b, h] = randomPair(rng);
+    const side = h + ra(a.options) + ra(b.options) + between(rng, -0.8, 0.3);
+    const turn = between(rng, 0.3, 5);
+    return [line('A', a.utility, [[-10, 0, 10], [30, 0, 10]], a.options),
+      line('B', b.utility, [[0, -5, 11], [0, side, 11], [turn, side, 11], [20, side, 11]], b.options)];
+  },
+  'risers beside and through another line': (rng) => {
+    const [a, b] = randomPair(rng);
+    const x = between(rng, -2, 2), y = between(rng, -1.5, 1.5);
+    const z0 = between(rng, 7, 10), z1 = z0 + between(rng, 0.5, 3);
+    return [line('A', a.utility, [[-6, 0, 9], [6, 0, 9.1]], a.options),
+      line('B', b.utility, [[x - 3, y + 2, z0], [x, y, z0], [x, y, z1], [x + 2, y + 3, z1]], b.options)];
+  },
+  'an end stopping short of another line': (rng) => {
+    const [a, b, h] = randomPair(rng);
+    const gap = between(rng, -0.2, 1.2) * (h + ra(a.options) + ra(b.options));
+    return [line('A', a.utility, [[-6, 0, 10], [6, 0, 10]], a.options), line('B', b.utility, [[between(rng, -3, 3), gap, between(rng, 9, 11)], [between(rng, -5, 5), 6, 10]], b.options)];
+  },
+  'one line stacked over another': (rng) => {
+    const [a, b] = randomPair(rng);
+    const off = between(rng, -0.3, 0.3), dz = between(rng, 0.2, 1.5);
+    return [line('A', a.utility, [[0, 0, 9], [10, 0, 9]], a.options), line('B', b.utility, [[between(rng, -3, 3), off, 9 + dz], [between(rng, 6, 14), off, 9 + dz]], b.options)];
+  },
+  'joined lines of one utility and touching ends of two': (rng) => {
+    const { utility, options } = randomAttributes(rng);
+    const other = rng() < 0.5 ? utility : pick(rng, UTILITY_TYPES);
+    const e = between(rng, -1, 1) * CONNECTION_TOLERANCE_M * 1.5;
+    return [line('A', utility, [[0, 0, 10], [5, 0, 10]], { ...options, toNode: rng() < 0.3 ? 'N' : null }),
+      line('B', other, [[5 + e, 0, 10], [6, 3, 10], [2, 0.3, 10]], { ...options, fromNode: rng() < 0.3 ? 'N' : null })];
+  },
+  'a jumble of short lines': (rng) => {
+    const links: Link[] = [];
+    for (let k = 0; k < 6; k++) {
+      const { utility, options } = randomAttributes(rng);
+      links.push(line(`J${k}`, utility, walk(rng, 2 + Math.floor(rng() * 4), rng() * 5, rng() * 5, between(rng, 9, 11), 3), options));
+    }
+    return links;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function refusal(input: unknown): RulesError {
+  try {
+    validateClearanceRules(input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(RulesError);
+    return e as RulesError;
+  }
+  return expect.fail('accepted');
+}
+
+describe('validateClearanceRules', () => {
+  it('accepts the shipped table, every value sourced and unverified', () => {
+    expect(RULES.horizontal.pairs.length).toBeGreaterThanOrEqual(8);
+    for (const table of [RULES.horizontal, RULES.vertical]) {
+      expect(table.default.verified).toBe(false);
+      for (const p of table.pairs) {
+        expect(p.verified).toBe(false);
+        expect(p.source).toMatch(/GB 50289-2016/);
+      }
+    }
+  });
+
+  it('refuses an unknown utility in a pair, naming its path', () => {
+    const bad = structuredClone(clearancesJson) as Record<string, any>;
+    bad.horizontal.pairs[2].between[1] = 'oil';
+    const e = refusal(bad);
+    expect(e.path).toBe('horizontal.pairs[2].between[1]');
+    expect(e.message).toMatch(/"oil"/);
+  });
+
+  it('refuses a negative clearance, quoting the value', () => {
+    const bad = structuredClone(clearancesJson) as Record<string, any>;
+    bad.vertical.pairs[1].value = -0.4;
+    const e = refusal(bad);
+    expect(e.path).toBe('vertical.pairs[1].value');
+    expect(e.message).toMatch(/got -0\.4/);
+  });
+
+  it('refuses a band on a utility the pair does not name, or with two conditions', () => {
+    const other = structuredClone(clearancesJson) as Record<string, any>;
+    other.horizontal.pairs[0].bands[0].utility = 'gas';
+    expect(refusal(other).path).toBe('horizontal.pairs[0].bands[0].utility');
+    const both = structuredClone(clearancesJson) as Record<string, any>;
+    both.horizontal.pairs[0].bands[0].pressureClasses = ['low'];
+    expect(refusal(both).path).toBe('horizontal.pairs[0].bands[0]');
+  });
+
+  it('refuses a pair listed twice, a pair of wildcards and a missing default', () => {
+    const twice = structuredClone(clearancesJson) as Record<string, any>;
+    twice.horizontal.pairs.push({ between: ['sewer', 'water'], value: 2, source: 'x', verified: false });
+    expect(refusal(twice).message).toMatch(/duplicates horizontal\.pairs\[0\]/);
+    const wild = structuredClone(clearancesJson) as Record<string, any>;
+    wild.vertical.pairs.push({ between: ['*', '*'], value: 1, source: 'x', verified: false });
+    expect(refusal(wild).path).toBe(`vertical.pairs[${wild.vertical.pairs.length - 1}].between`);
+    const noDefault = structuredClone(clearancesJson) as Record<string, any>;
+    delete noDefault.vertical.default;
+    expect(refusal(noDefault).path).toBe('vertical.default');
+  });
+});
+
+describe('requiredClearance', () => {
+  const water = (mm: number) => line('w', 'water', [[0, 0, 0], [1, 0, 0]], { section: d(mm) });
+  const gas = (pressureClass: string | null) => line('g', 'gas', [[0, 0, 0], [1, 0, 0]], { pressureClass });
+  const of = (u: UtilityType, section: CrossSection = d(300)) => line(u, u, [[0, 0, 0], [1, 0, 0]], { section });
+
+  it('gives water–sewer 1.0 m for water up to 200 mm and 1.5 m above, in either order', () => {
+    expect(requiredClearance(RULES.horizontal, water(200), of('sewer')).value).toBe(1.0);
+    expect(requiredClearance(RULES.horizontal, of('sewer'), water(200)).value).toBe(1.0);
+    expect(requiredClearance(RULES.horizontal, water(201), of('sewer')).value).toBe(1.5);
+  });
+
+  it('gives sewer–gas 1.0 m for low pressure and 1.2 m for medium or unknown pressure', () => {
+    expect(requiredClearance(RULES.horizontal, of('sewer'), gas('low')).value).toBe(1.0);
+    expect(requiredClearance(RULES.horizontal, of('sewer'), gas('medium_a')).value).toBe(1.2);
+    expect(requiredClearance(RULES.horizontal, of('sewer'), gas(null)).value).toBe(1.2);
+  });
+
+  it('takes the largest of several matching entries: a gas–power crossing needs the cables’ 0.25 m, not gas’s 0.15 m', () => {
+    const r = requiredClearance(RULES.vertical, gas('low'), of('power'));
+    expect(r.value).toBe(0.25);
+    expect(r.source).toMatch(/lower bound/);
+    expect(requiredClearance(RULES.vertical, of('sewer'), water(100)).value).toBe(0.4);
+  });
+
+  it('falls back to the default for a pair the standard does not list, and says so', () => {
+    const h = requiredClearance(RULES.horizontal, of('sewer'), of('storm'));
+    expect(h).toMatchObject({ value: 0.5, verified: false });
+    expect(h.source).toMatch(/Undergrid default/);
+    expect(requiredClearance(RULES.vertical, of('heat'), of('sewer')).value).toBe(0.15);
+  });
+});
+
+describe('checkClearances on built cases', () => {
+  it('reports two parallel mains closer than the horizontal clearance, with the point between them', () => {
+    // Water d 300 and sewer d 400 at 1.75 m centre to centre: walls 1.40 m apart, 1.5 m required.
+    const report = checkClearances([
+      line('W1', 'water', [[0, 0, 9], [30, 0, 9]], { section: d(300) }),
+      line('S1', 'sewer', [[5, 1.75, 8], [25, 1.75, 8]], { section: d(400) }),
+    ], RULES);
+    expect(report.findings).toHaveLength(1);
+    const f = report.findings[0]!;
+    expect(f).toMatchObject({ kind: 'horizontal', linkA: 'W1', utilityA: 'water', linkB: 'S1', utilityB: 'sewer', required: 1.5, verified: false });
+    expect(f.actual).toBeCloseTo(1.4, 6);
+    expect(f.shortfall).toBeCloseTo(0.1, 6);
+    expect(f.point.y).toBeCloseTo(0.875, 9);
+    expect(f.point.z).toBeCloseTo(8.5, 9);
+    expect(f.source).toMatch(/water – sewer/);
+  });
+
+  it('reports a pair exactly at the limit with zero shortfall, and not one 2 µm beyond it', () => {
+    // Water–power needs 0.5 m; radii 0.25 m (d 500) are exact in float32, so 1.0 m between centres is exactly the limit.
+    const at = (off: number) => checkClearances([
+      line('W', 'water', [[0, 0, 9], [10, 0, 9]], { section: d(500) }),
+      line('P', 'power', [[0, off, 9], [10, off, 9]], { section: d(500) }),
+    ], RULES).findings;
+    expect(at(1.0)).toHaveLength(1);
+    expect(at(1.0)[0]!.shortfall).toBe(0);
+    expect(at(1.0 + 2e-6)).toEqual([]);
+    const vertical = (dz: number) => checkClearances([
+      line('G', 'gas', [[-5, 0, 9], [5, 0, 9]], { section: d(500) }),
+      line('W', 'water', [[0, -5, 9 + dz], [0, 5, 9 + dz]], { section: d(500) }),
+    ], RULES).findings.filter((f) => f.kind === 'vertical');
+    expect(vertical(0.65)).toHaveLength(1);
+    expect(vertical(0.65)[0]!.shortfall).toBe(0);
+    expect(vertical(0.65 + 2e-6)).toEqual([]);
+  });
+
+  it('reports a tight perpendicular crossing as vertical only: closeness in plan near a crossing belongs to the crossing', () => {
+    // Gas over water with 0.10 m between walls (0.15 m required); water–gas 0.5 m horizontal is not raised.
+    const report = checkClearances([
+      line('W1', 'water', [[-20, 0, 9], [20, 0, 9]], { section: d(200) }),
+      line('G1', 'gas', [[0, -20, 10], [0, -0.6, 9.3], [0, 0.6, 9.3], [0, 20, 10]], { section: d(200), pressureClass: 'low' }),
+    ], RULES);
+    expect(report.findings.map((f) => f.kind)).toEqual(['vertical']);
+    const f = report.findings[0]!;
+    expect(f.actual).toBeCloseTo(0.1, 7);
+    expect(f.shortfall).toBeCloseTo(0.05, 7);
+    expect(f.point).toMatchObject({ x: expect.closeTo(0, 9), y: expect.closeTo(0, 9), z: expect.closeTo(9.15, 9) });
+  });
+
+  it('still reports a line that crosses and then turns to run alongside, once it leaves the crossing zone', () => {
+    const links = [
+      line('W1', 'water', [[-20, 0, 9], [40, 0, 9]], { section: d(200) }),
+      line('T1', 'telecom', [[0, -10, 8], [0, 0.8, 8], [1, 0.8, 8], [30, 0.8, 8]], { section: d(200) }),
+    ];
+    const report = checkClearances(links, RULES);
+    const h = report.findings.find((f) => f.kind === 'horizontal');
+    expect(h?.actual).toBeCloseTo(0.6, 7);
+    expect(h?.required).toBe(1.0);
+    // The telecom line is exempt within 1.5 × (1.0 + 0.2) m of the crossing: past x = √(1.8² − 0.8²).
+    expect(h!.point.x).toBeGreaterThan(Math.sqrt((CROSSING_ZONE_FACTOR * 1.2) ** 2 - 0.8 ** 2) - 1e-9);
+  });
+
+  it(`treats lines meeting at less than ${CROSSING_MIN_ANGLE_DEG}° as running side by side`, () => {
+    const at = (deg: number) => {
+      const a = (deg * Math.PI) / 180;
+      return checkClearances([
+        line('W1', 'water', [[-20, 0, 9], [20, 0, 9]], { section: d(200) }),
+        line('P1', 'power', [[-20 * Math.cos(a), -20 * Math.sin(a), 8], [20 * Math.cos(a), 20 * Math.sin(a), 8]], { section: d(200) }),
+      ], RULES).findings.map((f) => f.kind).sort();
+    };
+    expect(at(10)).toEqual(['horizontal']);
+    expect(at(45)).toEqual([]);
+    expect(at(90)).toEqual([]);
+  });
+
+  it('reports a riser passing through another line as a vertical clash with a negative gap', () => {
+    const report = checkClearances([
+      line('S1', 'sewer', [[-5, 0, 8], [5, 0, 8]], { section: d(400) }),
+      line('T1', 'telecom', [[-3, 3, 7], [0, 0.1, 7], [0, 0.1, 9], [3, 3, 9]], { section: d(100) }),
+    ], RULES);
+    const v = report.findings.find((f) => f.kind === 'vertical')!;
+    expect(v.actual).toBeCloseTo(0.1 - 0.2 - 0.05, 6);
+    expect(v.required).toBe(0.25);
+    expect(report.findings[0]).toBe(v);
+  });
+
+  it('skips segments of one link, links sharing a node, and touching ends of one utility, but not of two', () => {
+    const u = line('W1', 'water', [[0, 0, 9], [10, 0, 9], [10, 0.3, 9], [0, 0.3, 9]]);
+    expect(checkClearances([u], RULES).findings).toEqual([]);
+    const byNode = checkClearances([
+      line('W1', 'water', [[0, 0, 9], [10, 0, 9]], { toNode: 'J1' }),
+      line('W2', 'water', [[10.5, 0, 9], [10.5, 0.2, 9], [0, 0.2, 9]], { fromNode: 'J1' }),
+    ], RULES);
+    expect(byNode.findings).toEqual([]);
+    expect(byNode.connectedLinkPairs).toBe(1);
+    const touching = (utility: UtilityType, gap: number) => checkClearances([
+      line('A', 'water', [[0, 0, 9], [10, 0, 9]]),
+      line('B', utility, [[10 + gap, 0, 9], [10, 0.2, 9], [0, 0.2, 9]]),
+    ], RULES).findings;
+    expect(touching('water', 0.009)).toEqual([]);
+    expect(touching('water', 0.011).length).toBeGreaterThan(0);
+    expect(touching('gas', 0).length).toBeGreaterThan(0);
+  });
+
+  it('does not modify the links and gives the same report with and without the index', () => {
+    const rng = mulberry32(7);
+    const links = randomNetwork(rng, 120, 30);
+    const before = links.map((l) => Array.from(l.vertices));
+    const fast = checkClearances(links, RULES);
+    expect(links.map((l) => Array.from(l.vertices))).toEqual(before);
+    const brute = checkClearances(links, RULES, { prefilter: 'all-pairs' });
+    expect(brute.findings).toEqual(fast.findings);
+    expect(brute.findings.length).toBeGreaterThan(20);
+  });
+});
+
+describe('checkClearances against the brute-force oracle', () => {
+  it('agrees on 12 random networks of 300 links in a 40 m square, and finds plenty in each', () => {
+    for (let n = 0; n < 12; n++) {
+      const links = randomNetwork(mulberry32(1000 + n), 300, 40);
+      const report = checkClearances(links, RULES);
+      const problems = disagreements(links, report, RULES);
+      if (problems.length > 0) throw new Error(`network ${n} (seed ${1000 + n}): ${problems.length} disagreements:\n${problems.slice(0, 10).join('\n')}`);
+      expect(report.findings.filter((f) => f.kind === 'horizontal').length).toBeGreaterThan(50);
+      expect(report.findings.filter((f) => f.kind === 'vertical').length).toBeGreaterThan(10);
+    }
+  });
+
+  const CASES_PER_BUILDER = 300;
+  for (const [name, build] of Object.entries(BUILDERS)) {
+    it(`agrees on ${CASES_PER_BUILDER} random cases of ${name}`, () => {
+      const rng = mulberry32(name.length * 7919);
+      let findings = 0;
+      for (let k = 0; k < CASES_PER_BUILDER; k++) {
+        const links = place(rng, build(rng));
+        const report = checkClearances(links, RULES);
+        findings += report.findings.length;
+        const problems = disagreements(links, report, RULES);
+        if (problems.length > 0) throw new Error(`case ${k}: ${problems.join('; ')}\n${JSON.stringify(links.map((l) => ({ ...l, vertices: Array.from(l.vertices) })))}`);
+      }
+      expect(findings).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('checkClearances on the sample city', () => {
+  const network = parseNetworkCollection({ ...cityCollectionHeader(), features: [...generateCity({ size: 'small', seed: 42 })] });
+  const report = checkClearances(network.links, RULES);
+
+  it('finds the tight crossings the generator plants at intersections', () => {
+    const vertical = report.findings.filter((f) => f.kind === 'vertical');
+    expect(vertical.length).toBeGreaterThan(10);
+    // Planted gaps are drawn from 0.05–0.6 m, 60 % under 0.3 m: some fall below 0.15 m, under every vertical rule.
+    expect(vertical.some((f) => f.actual >= 0.04 && f.actual < 0.15)).toBe(true);
+    for (const f of vertical) expect(f.actual).toBeLessThan(f.required + CLEARANCE_SLACK_M);
+  });
+
+  it('never reports a pair joined at a node, nor a link with itself', () => {
+    const byId = new Map(network.links.map((l) => [l.id, l]));
+    for (const f of report.findings) {
+      expect(f.linkA).not.toBe(f.linkB);
+      const a = byId.get(f.linkA)!, b = byId.get(f.linkB)!;
+      const shared = a.utility === b.utility && [a.fromNode, a.toNode].some((n) => n !== null && (n === b.fromNode || n === b.toNode));
+      expect(shared).toBe(false);
+    }
+  });
+
+  it('gives the same findings as the brute force over every segment pair', () => {
+    const brute = checkClearances(network.links, RULES, { prefilter: 'all-pairs' });
+    expect(brute.findings).toEqual(report.findings);
+  });
+});
+
