@@ -39,6 +39,7 @@ import type { SourcedValue } from './rules';
 import type { Point3 } from './screen';
 import { closestPair, segSegDist2 } from './segmentSegment';
 import { buildSegmentIndex, buildSegmentTable, utilityOfLink, type SegmentTable } from './segmentTable';
+import { grow, LinkPairSlots, PairColumns, Zones } from './clearancePairs';
 
 /** Rounding allowance, m (as screen.ts VERDICT_SLACK_M): a pair within 1 µm of the limit is a finding. */
 export const CLEARANCE_SLACK_M = 1e-6;
@@ -106,67 +107,6 @@ export interface ClearanceReport {
   uncheckedLinkIds: string[];
 }
 
-/** Growable columns: a typed array twice as long with the old values, the rest filled. */
-function grow<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Int32Array<ArrayBuffer>>(a: T, fill: number): T {
-  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-  b.set(a);
-  b.fill(fill, a.length);
-  return b;
-}
-
-/**
- * Unordered pairs of link indices → slot numbers 0, 1, 2, … (open addressing, linear probing):
- * numeric link-pair keys overflow small integers on a city of 100k links, and a Map of heap
- * numbers spends more time collecting garbage than checking clearances.
- */
-class LinkPairSlots {
-  private lo = new Uint32Array(1 << 12);
-  private hi = new Uint32Array(1 << 12);
-  private slot = new Int32Array(1 << 12).fill(-1);
-  size = 0;
-
-  private static hash(lo: number, hi: number): number {
-    return (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-  }
-
-  /** The pair's slot, or -1. */
-  get(a: number, b: number): number {
-    const lo = a < b ? a : b, hi = a < b ? b : a;
-    const mask = this.slot.length - 1;
-    for (let h = LinkPairSlots.hash(lo, hi) & mask; ; h = (h + 1) & mask) {
-      const s = this.slot[h]!;
-      if (s < 0) return -1;
-      if (this.lo[h] === lo && this.hi[h] === hi) return s;
-    }
-  }
-
-  /** The pair's slot, added if new. */
-  add(a: number, b: number): number {
-    const found = this.get(a, b);
-    if (found >= 0) return found;
-    if (2 * (this.size + 1) > this.slot.length) this.rehash();
-    const lo = a < b ? a : b, hi = a < b ? b : a;
-    this.put(lo, hi, this.size);
-    return this.size++;
-  }
-
-  private put(lo: number, hi: number, s: number): void {
-    const mask = this.slot.length - 1;
-    let h = LinkPairSlots.hash(lo, hi) & mask;
-    while (this.slot[h]! >= 0) h = (h + 1) & mask;
-    this.lo[h] = lo; this.hi[h] = hi; this.slot[h] = s;
-  }
-
-  private rehash(): void {
-    const { lo, hi, slot } = this;
-    this.lo = new Uint32Array(lo.length * 2);
-    this.hi = new Uint32Array(lo.length * 2);
-    this.slot = new Int32Array(lo.length * 2).fill(-1);
-    for (let h = 0; h < slot.length; h++) if (slot[h]! >= 0) this.put(lo[h]!, hi[h]!, slot[h]!);
-  }
-}
-
-/** Groups links whose clearance rules agree (utility and every band condition), so requirements are looked up once per group pair. */
 function ruleClasses(links: readonly ClearanceLink[], rules: ClearanceRules): { classOf: Uint32Array; horizontal: SourcedValue[]; vertical: SourcedValue[]; count: number } {
   const bands = [...rules.horizontal.pairs, ...rules.vertical.pairs].flatMap((p) => p.bands);
   const byKey = new Map<string, number>();
@@ -250,47 +190,6 @@ function connectedPairs(links: readonly ClearanceLink[]): LinkPairSlots {
     }
   }
   return out;
-}
-
-/** Per link pair within reach: the smallest gaps found so far and the crossing zones. */
-class PairColumns {
-  hGap = new Float64Array(1024).fill(Infinity);
-  hI = new Uint32Array(1024);
-  hJ = new Uint32Array(1024);
-  hS = new Float64Array(1024);
-  vGap = new Float64Array(1024).fill(Infinity);
-  vI = new Uint32Array(1024);
-  vJ = new Uint32Array(1024);
-  vS = new Float64Array(1024);
-  zoneHead = new Int32Array(1024).fill(-1);
-
-  ensure(slot: number): void {
-    if (slot < this.hGap.length) return;
-    this.hGap = grow(this.hGap, Infinity); this.hI = grow(this.hI, 0); this.hJ = grow(this.hJ, 0); this.hS = grow(this.hS, 0);
-    this.vGap = grow(this.vGap, Infinity); this.vI = grow(this.vI, 0); this.vJ = grow(this.vJ, 0); this.vS = grow(this.vS, 0);
-    this.zoneHead = grow(this.zoneHead, -1);
-  }
-}
-
-/** A crossing's exempt discs, one per line, as linked lists per pair slot. */
-class Zones {
-  link = new Uint32Array(256);
-  x = new Float64Array(256);
-  y = new Float64Array(256);
-  radius = new Float64Array(256);
-  next = new Int32Array(256);
-  size = 0;
-
-  add(columns: PairColumns, slot: number, link: number, x: number, y: number, radius: number): void {
-    if (this.size === this.link.length) {
-      this.link = grow(this.link, 0); this.x = grow(this.x, 0); this.y = grow(this.y, 0);
-      this.radius = grow(this.radius, 0); this.next = grow(this.next, -1);
-    }
-    const z = this.size++;
-    this.link[z] = link; this.x[z] = x; this.y[z] = y; this.radius[z] = radius;
-    this.next[z] = columns.zoneHead[slot]!;
-    columns.zoneHead[slot] = z;
-  }
 }
 
 let CUTS = new Float64Array(64);
