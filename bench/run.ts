@@ -11,6 +11,7 @@ const BENCHES: [string, ...string[]][] = [
   ['bench/networkChecks.ts', 'medium', 'large'],
   ['bench/batch.ts', 'large', '10000'],
   ['bench/tiles.ts', 'large'],
+  ['bench/burst.ts'],
   ['bench/skeleton.ts', 'medium', '200'],
 ];
 
