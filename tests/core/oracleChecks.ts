@@ -12,6 +12,7 @@ import { createSegmentPrismDistance } from '../../src/core/screening/distance';
 import { VERDICTS, type ScreeningResult } from '../../src/core/screening/screen';
 import { segmentVolumeDistance, type Volume } from '../../src/core/screening/volume';
 import { severity, type OracleLine, type Seg } from './oracle';
+import { mulberry32, type Rng } from '../../src/core/random';
 import {
   solidsDistance, solidsHorizontal, solidsPoint, solidsSampledUpperBound, solidsVerticalAt, type OracleSolid,
 } from './oracleSolids';
@@ -19,18 +20,7 @@ import {
 export const KERNEL_VS_ORACLE_M = 1e-6;
 export const NEVER_ABOVE_M = 1e-9;
 
-export type Rng = () => number;
-
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 export const between = (rng: Rng, a: number, b: number): number => a + (b - a) * rng();
 export const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
