@@ -9,7 +9,10 @@
 import { expect } from 'vitest';
 import { QUALITY_LEVELS, UTILITY_TYPES, type Link, type QualityLevel, type UtilityType } from '../../src/core/model';
 import { createSegmentPrismDistance } from '../../src/core/screening/distance';
-import { VERDICTS, type ScreeningResult } from '../../src/core/screening/screen';
+import type { Excavation } from '../../src/core/screening/excavation';
+import type { ScreeningRules } from '../../src/core/screening/rules';
+import { screenExcavation, VERDICTS, type ScreeningResult } from '../../src/core/screening/screen';
+import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
 import { segmentVolumeDistance, type Volume } from '../../src/core/screening/volume';
 import { severity, type OracleLine, type Seg } from './oracle';
 import { mulberry32, type Rng } from '../../src/core/random';
@@ -129,4 +132,11 @@ export function compareWithBruteForce(
     if (VERDICTS.indexOf(k.verdict) < severity(o.verdict)) expect.fail(`line ${id} is ${k.verdict}, more severe than the threshold allowance (${o.verdict}) (${where()})`);
   }
   return { listed: got.size, agreed };
+}
+
+/** Each link's verdict as a severity index (0 STRIKE … VERDICTS.length for none), for monotonicity properties. */
+export function verdictSeverities(links: readonly Link[], work: Excavation, rules: ScreeningRules, ruleSetId = 'cn-gb50289'): number[] {
+  const table = buildSegmentTable(links);
+  const lines = new Map(screenExcavation(table, buildSegmentIndex(table), work, rules, ruleSetId).lines.map((l) => [l.linkId, VERDICTS.indexOf(l.verdict)]));
+  return links.map((l) => lines.get(l.id) ?? VERDICTS.length);
 }

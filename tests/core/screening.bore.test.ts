@@ -17,6 +17,7 @@ import { segmentVolumeDistance, volumeOf } from '../../src/core/screening/volume
 import type { Seg } from './oracle';
 import {
   between, checkVolumeCase, compareWithBruteForce, KERNEL_VS_ORACLE_M, makeLink, mulberry32, newTally, pick, randomNetwork, type Rng,
+  verdictSeverities,
 } from './oracleChecks';
 import { boreSolids, oracleScreenSolids, type OracleSolid } from './oracleSolids';
 
@@ -236,11 +237,7 @@ describe('screening a bore', () => {
 });
 
 describe('bore verdicts', () => {
-  const severities = (links: ReturnType<typeof randomNetwork>, b: BorePath): number[] => {
-    const table = buildSegmentTable(links);
-    const lines = new Map(screenExcavation(table, buildSegmentIndex(table), b, RULES, 'cn-gb50289').lines.map((l) => [l.linkId, VERDICTS.indexOf(l.verdict)]));
-    return links.map((l) => lines.get(l.id) ?? VERDICTS.length);
-  };
+  const severities = (links: ReturnType<typeof randomNetwork>, b: BorePath): number[] => verdictSeverities(links, b, RULES);
   it('never get milder when the reamer is bigger', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: 2, noNaN: true }), (seed, bigger) => {
       const rng = mulberry32(seed);

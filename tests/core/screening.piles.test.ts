@@ -16,6 +16,7 @@ import { segmentVolumeDistance, volumeOf } from '../../src/core/screening/volume
 import type { Seg } from './oracle';
 import {
   between, checkVolumeCase, compareWithBruteForce, KERNEL_VS_ORACLE_M, makeLink, mulberry32, newTally, pick, randomNetwork, type Rng,
+  verdictSeverities,
 } from './oracleChecks';
 import { oracleScreenSolids, pileSolids } from './oracleSolids';
 
@@ -176,11 +177,7 @@ describe('screening piles', () => {
 });
 
 describe('pile verdicts', () => {
-  const severities = (links: ReturnType<typeof randomNetwork>, g: PileGroup): number[] => {
-    const table = buildSegmentTable(links);
-    const lines = new Map(screenExcavation(table, buildSegmentIndex(table), g, RULES, 'cn-gb50289').lines.map((l) => [l.linkId, VERDICTS.indexOf(l.verdict)]));
-    return links.map((l) => lines.get(l.id) ?? VERDICTS.length);
-  };
+  const severities = (links: ReturnType<typeof randomNetwork>, g: PileGroup): number[] => verdictSeverities(links, g, RULES);
   it('never get milder when a pile is wider or deeper', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: 2, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }),
       (seed, wider, deeper) => {

@@ -16,6 +16,7 @@ import { segmentVolumeDistance, TRENCH_MITRE_LIMIT, volumeOf } from '../../src/c
 import type { Seg } from './oracle';
 import {
   between, checkVolumeCase, compareWithBruteForce, KERNEL_VS_ORACLE_M, makeLink, mulberry32, newTally, pick, randomNetwork, type Rng,
+  verdictSeverities,
 } from './oracleChecks';
 import { oracleScreenSolids, trenchSolids } from './oracleSolids';
 
@@ -246,11 +247,7 @@ describe('screening a trench', () => {
 });
 
 describe('trench verdicts', () => {
-  const severityOf = (links: ReturnType<typeof randomNetwork>, t: Trench): number[] => {
-    const table = buildSegmentTable(links);
-    const lines = new Map(screenExcavation(table, buildSegmentIndex(table), t, RULES, 'cn-gb50289').lines.map((l) => [l.linkId, VERDICTS.indexOf(l.verdict)]));
-    return links.map((l) => lines.get(l.id) ?? VERDICTS.length);
-  };
+  const severityOf = (links: ReturnType<typeof randomNetwork>, t: Trench): number[] => verdictSeverities(links, t, RULES);
   it('never get milder when the trench is wider or deeper', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: 2, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }),
       (seed, wider, deeper) => {
