@@ -11,6 +11,7 @@ import type { NetworkStore } from './storage/networkStore';
 import { linkDetails } from './api/linkDetails';
 import type { ScreeningService } from './screeningService';
 import { createTileRoutes } from './tiles/tileRoutes';
+import { NETWORK_REPORTS, NetworkReports, type NetworkReportKind } from './networkReports';
 
 export interface AppOptions {
   store: NetworkStore;
@@ -38,6 +39,7 @@ function bboxParam(value: string): [number, number, number, number] {
 export function createApp(options: AppOptions): Server {
   const cache = new NetworkCache(options.store);
   const tiles = createTileRoutes(options.store);
+  const reports = new NetworkReports(options.store);
   const immutable = 'public, max-age=31536000, immutable';
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -59,6 +61,13 @@ export function createApp(options: AppOptions): Server {
     if (get && m) {
       if (Number(m[1]) !== cache.summary().version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${cache.summary().version})`, 'version');
       return sendEncoded(req, res, cache.nodes(utilityParam(m[2]!)), immutable);
+    }
+    m = /^\/api\/network\/(\d+)\/reports\/([a-z]+)$/.exec(path);
+    if (get && m) {
+      const version = cache.summary().version;
+      if (Number(m[1]) !== version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${version})`, 'version');
+      if (!(NETWORK_REPORTS as readonly string[]).includes(m[2]!)) throw new HttpError(404, 'unknown_report', `unknown report "${m[2]}"; reports: ${NETWORK_REPORTS.join(', ')}`, 'report');
+      return sendEncoded(req, res, reports.report(m[2] as NetworkReportKind, version), immutable);
     }
     m = /^\/api\/links\/([^/]+)$/.exec(path);
     if (get && m) {

@@ -118,6 +118,25 @@ describe('the network API', () => {
   });
 });
 
+describe('the network reports', () => {
+  it('lists the sample city’s planted shallow lines and tight crossings, each with the rule that applies', async () => {
+    const cover = await getJson<{ networkVersion: number; findings: { linkId: string; cover: number; required: number; source: string }[] }>(`/api/network/${summary.version}/reports/cover`);
+    expect(cover.status).toBe(200);
+    expect(cover.body.networkVersion).toBe(summary.version);
+    expect(cover.body.findings.length).toBeGreaterThan(0);
+    for (const f of cover.body.findings) {
+      expect(f.cover).toBeLessThan(f.required);
+      expect(f.source).toMatch(/GB 50289/);
+    }
+    const clear = await getJson<{ findings: { kind: string; actual: number; required: number }[] }>(`/api/network/${summary.version}/reports/clearances`);
+    expect(clear.body.findings.length).toBeGreaterThan(0);
+    expect(clear.body.findings.every((f) => f.actual <= f.required + 1e-6)).toBe(true);
+    const unknown = await getJson<{ error: { field: string } }>(`/api/network/${summary.version}/reports/asbestos`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.field).toBe('report');
+  });
+});
+
 describe('screening a dig on the server', () => {
   let links: Link[];
   beforeAll(() => {
