@@ -273,6 +273,28 @@ export function sampledUpperBound(ring: Ring, bottomZ: number, topZ: number, s: 
   return best;
 }
 
+/**
+ * A link's segments as the oracles see them: zero-length ones dropped, a link that is all one point
+ * kept as one zero-length segment; depth = the deeper end (ground − centreline).
+ */
+export function oracleSegments(link: Link): { s: Seg; depth: number }[] {
+  const v = link.vertices;
+  const count = v.length / VERTEX_STRIDE;
+  const segs: number[] = [];
+  for (let i = 0; i + 1 < count; i++) {
+    const a = i * VERTEX_STRIDE, b = a + VERTEX_STRIDE;
+    if (v[a] !== v[b] || v[a + 1] !== v[b + 1] || v[a + 2] !== v[b + 2]) segs.push(i);
+  }
+  if (segs.length === 0 && count > 0) segs.push(-1);
+  return segs.map((i) => {
+    const a = Math.max(0, i) * VERTEX_STRIDE, b = i < 0 ? a : a + VERTEX_STRIDE;
+    return {
+      s: [v[a]!, v[a + 1]!, v[a + 2]!, v[b]!, v[b + 1]!, v[b + 2]!] as Seg,
+      depth: Math.max(v[a + 3]! - v[a + 2]!, v[b + 3]! - v[b + 2]!),
+    };
+  });
+}
+
 export type OracleVerdict = 'STRIKE' | 'ENCROACH' | 'NEAR';
 const SEVERITY: Record<OracleVerdict, number> = { STRIKE: 0, ENCROACH: 1, NEAR: 2 };
 
@@ -299,18 +321,7 @@ export function oracleScreen(
   const out = new Map<string, OracleLine>();
   for (const link of links) {
     const r = boundingRadius(link.section);
-    const v = link.vertices;
-    const count = v.length / VERTEX_STRIDE;
-    const segs: number[] = [];
-    for (let i = 0; i + 1 < count; i++) {
-      const a = i * VERTEX_STRIDE, b = a + VERTEX_STRIDE;
-      if (v[a] !== v[b] || v[a + 1] !== v[b + 1] || v[a + 2] !== v[b + 2]) segs.push(i);
-    }
-    if (segs.length === 0 && count > 0) segs.push(-1);
-    for (const i of segs) {
-      const a = Math.max(0, i) * VERTEX_STRIDE, b = i < 0 ? a : a + VERTEX_STRIDE;
-      const s: Seg = [v[a]!, v[a + 1]!, v[a + 2]!, v[b]!, v[b + 1]!, v[b + 2]!];
-      const depth = Math.max(v[a + 3]! - v[a + 2]!, v[b + 3]! - v[b + 2]!);
+    for (const { s, depth } of oracleSegments(link)) {
       const tol = toleranceFor(rules, ruleSetId, link.utility, link.qualityLevel, depth).tolerance;
       // A bbox gap is a lower bound on the distance: skip segments that cannot reach any threshold.
       const gx = Math.max(Math.min(...op.ring.map((p) => p[0])) - Math.max(s[0], s[3]), Math.min(s[0], s[3]) - Math.max(...op.ring.map((p) => p[0])), 0);

@@ -16,10 +16,10 @@
  * Golden-section values are distances at actual points, so the oracle is an upper bound on the true
  * distance to within float error, and a conservative kernel may never exceed it.
  */
-import { boundingRadius, VERTEX_STRIDE, type Link } from '../../src/core/model';
+import { boundingRadius, type Link } from '../../src/core/model';
 import { toleranceFor, type ScreeningRules } from '../../src/core/screening/rules';
 import {
-  oracleDistance, oracleHorizontal, oraclePrism, pointPrismDistance, pointTriangleDist2, type OracleLine, type OracleVerdict,
+  oracleDistance, oracleHorizontal, oraclePrism, oracleSegments, pointPrismDistance, pointTriangleDist2, type OracleLine, type OracleVerdict,
   type Ring, type Seg,
 } from './oracle';
 
@@ -283,18 +283,7 @@ export function oracleScreenSolids(
   const out = new Map<string, OracleLine>();
   for (const link of links) {
     const r = boundingRadius(link.section);
-    const v = link.vertices;
-    const count = v.length / VERTEX_STRIDE;
-    const segs: number[] = [];
-    for (let i = 0; i + 1 < count; i++) {
-      const a = i * VERTEX_STRIDE, b = a + VERTEX_STRIDE;
-      if (v[a] !== v[b] || v[a + 1] !== v[b + 1] || v[a + 2] !== v[b + 2]) segs.push(i);
-    }
-    if (segs.length === 0 && count > 0) segs.push(-1);
-    for (const i of segs) {
-      const a = Math.max(0, i) * VERTEX_STRIDE, b = i < 0 ? a : a + VERTEX_STRIDE;
-      const s: Seg = [v[a]!, v[a + 1]!, v[a + 2]!, v[b]!, v[b + 1]!, v[b + 2]!];
-      const depth = Math.max(v[a + 3]! - v[a + 2]!, v[b + 3]! - v[b + 2]!);
+    for (const { s, depth } of oracleSegments(link)) {
       const tol = toleranceFor(rules, ruleSetId, link.utility, link.qualityLevel, depth).tolerance;
       const reach = Math.max(tol, notify) + r + slack;
       const near = solids.filter((o) => bboxGap(o, s) <= reach);

@@ -20,16 +20,14 @@ import {
   oracleDistance, oracleHorizontal, oraclePrism, oracleScreen, oracleVertical, pointPrismDistance, sampledUpperBound,
   severity, type OraclePrism, type Seg,
 } from './oracle';
-import { mulberry32 } from '../../src/core/random';
+import { mulberry32, type Rng } from '../../src/core/random';
+import { between, makeLink, pick, randomNetwork } from './oracleChecks';
 
 const KERNEL_VS_ORACLE_M = 1e-6;
 const NO_FALSE_NEGATIVE_M = 1e-6;
 const RULES = validateScreeningRules(rulesJson);
 
-type Rng = () => number;
 type Ring = [number, number][];
-const between = (rng: Rng, a: number, b: number): number => a + (b - a) * rng();
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
 
 function place(ring: Ring, cx: number, cy: number, scale: number, angle: number): Ring {
   const c = Math.cos(angle), s = Math.sin(angle);
@@ -310,39 +308,6 @@ describe('the segment–prism kernel', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Whole screening against brute force.
-
-const SECTIONS = [
-  { shape: 'circular', diameterMm: 25 }, { shape: 'circular', diameterMm: 110 }, { shape: 'circular', diameterMm: 300 },
-  { shape: 'circular', diameterMm: 1200 }, { shape: 'rect', widthMm: 800, heightMm: 600 }, { shape: 'rect', widthMm: 2000, heightMm: 1500 },
-] as const;
-
-/** Grounds on a 1/64 m grid are exact in float32, so the table's rounded-up ground equals the oracle's. */
-const ground = (rng: Rng): number => Math.round(between(rng, -0.5, 0.5) * 64) / 64;
-
-function makeLink(id: string, vertices: number[], utility: UtilityType, quality: QualityLevel | null, section: Link['section']): Link {
-  return {
-    id, utility, subtype: 'main', material: 'PE', section, pressureClass: null, installYear: null, owner: `owner-${utility}`,
-    status: 'in_service', qualityLevel: quality, street: null, fromNode: null, toNode: null, vertices: new Float64Array(vertices),
-  };
-}
-
-function randomNetwork(rng: Rng, links: number, half: number): Link[] {
-  const out: Link[] = [];
-  for (let l = 0; l < links; l++) {
-    const n = 1 + Math.floor(rng() * 6);
-    const v: number[] = [];
-    let x = between(rng, -half, half), y = between(rng, -half, half), z = between(rng, -8, 0);
-    for (let i = 0; i < n; i++) {
-      v.push(x, y, z, ground(rng));
-      const kind = rng();
-      if (kind < 0.1) { /* repeated vertex: a zero-length segment */ } else if (kind < 0.2) z += between(rng, -3, 3);
-      else { x += between(rng, -12, 12); y += between(rng, -12, 12); z += between(rng, -0.5, 0.5); }
-    }
-    const q = rng() < 0.15 ? null : pick(rng, QUALITY_LEVELS);
-    out.push(makeLink(`L${l}`, v, pick(rng, UTILITY_TYPES), q, pick(rng, SECTIONS)));
-  }
-  return out;
-}
 
 function randomOpenCut(rng: Rng, half: number): OpenCut {
   const scale = between(rng, 1, 12);

@@ -39,7 +39,7 @@ import type { SourcedValue } from './rules';
 import type { Point3 } from './screen';
 import { closestPair, segSegDist2 } from './segmentSegment';
 import { buildSegmentIndex, buildSegmentTable, utilityOfLink, type SegmentTable } from './segmentTable';
-import { grow, LinkPairSlots, PairColumns, Zones } from './clearancePairs';
+import { grow, LinkPairSlots, outsideZones, PairColumns, SPANS, Zones } from './clearancePairs';
 
 /** Rounding allowance, m (as screen.ts VERDICT_SLACK_M): a pair within 1 µm of the limit is a finding. */
 export const CLEARANCE_SLACK_M = 1e-6;
@@ -190,56 +190,6 @@ function connectedPairs(links: readonly ClearanceLink[]): LinkPairSlots {
     }
   }
   return out;
-}
-
-let CUTS = new Float64Array(64);
-const SPANS: number[] = [];
-
-/**
- * The closed parameter intervals of segment (x0,y0)–(x1,y1) outside every open disc of `link` in
- * the zone list starting at `head`, written as pairs into SPANS; returns how many numbers were written.
- */
-function outsideZones(x0: number, y0: number, x1: number, y1: number, zones: Zones, head: number, link: number): number {
-  const dx = x1 - x0, dy = y1 - y0;
-  const a = dx * dx + dy * dy;
-  let cuts = 0;
-  for (let z = head; z >= 0; z = zones.next[z]!) {
-    if (zones.link[z] !== link) continue;
-    const ex = x0 - zones.x[z]!, ey = y0 - zones.y[z]!, r = zones.radius[z]!;
-    const c = ex * ex + ey * ey - r * r;
-    if (a === 0) {
-      if (c < 0) return 0;
-      continue;
-    }
-    const b = dx * ex + dy * ey;
-    const disc = b * b - a * c;
-    if (disc <= 0) continue;
-    const root = Math.sqrt(disc);
-    const t0 = (-b - root) / a, t1 = (-b + root) / a;
-    if (t1 <= 0 || t0 >= 1) continue;
-    if (cuts + 2 > CUTS.length) CUTS = grow(CUTS, 0);
-    // Insertion by start: a pair crosses a handful of times at most.
-    let k = cuts;
-    while (k > 0 && CUTS[k - 2]! > t0) {
-      CUTS[k] = CUTS[k - 2]!; CUTS[k + 1] = CUTS[k - 1]!;
-      k -= 2;
-    }
-    CUTS[k] = t0; CUTS[k + 1] = t1;
-    cuts += 2;
-  }
-  let w = 0;
-  let from = 0;
-  for (let k = 0; k < cuts && from < 1; k += 2) {
-    const t0 = CUTS[k]!, t1 = CUTS[k + 1]!;
-    if (t0 >= from) {
-      SPANS[w++] = from; SPANS[w++] = Math.min(t0, 1);
-    }
-    if (t1 > from) from = t1;
-  }
-  if (from <= 1) {
-    SPANS[w++] = from; SPANS[w++] = 1;
-  }
-  return w;
 }
 
 /** Smaller gap wins; equal gaps go to the lower segment pair, so the report does not depend on visiting order. */
