@@ -12,12 +12,15 @@ import { linkDetails } from './api/linkDetails';
 import type { ScreeningService } from './screeningService';
 import { createTileRoutes } from './tiles/tileRoutes';
 import { NETWORK_REPORTS, NetworkReports, type NetworkReportKind } from './networkReports';
+import type { ApiModule } from './http/apiModule';
 
 export interface AppOptions {
   store: NetworkStore;
   screening: ScreeningService;
   /** The built client (vite build output); null serves the API only. */
   clientDir: string | null;
+  /** Features' own routes, asked in order before the answer is 404. */
+  modules?: ApiModule[];
 }
 
 function utilityParam(value: string): UtilityType {
@@ -86,6 +89,9 @@ export function createApp(options: AppOptions): Server {
         return sendJson(req, res, 200, options.screening.screenAsGeoJson(body), 'application/geo+json');
       }
       throw new HttpError(400, 'bad_format', `format must be json or geojson; got "${format}"`, 'format');
+    }
+    for (const module of options.modules ?? []) {
+      if (await module.handle(req, res, url)) return;
     }
     throw new HttpError(404, 'not_found', `no API route ${req.method} ${path}`);
   }

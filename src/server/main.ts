@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from './app';
+import type { ApiModule } from './http/apiModule';
 import { loadConfig, type ServerConfig } from './config';
 import { ScreeningService } from './screeningService';
 import { SqliteNetworkStore } from './storage/sqliteNetworkStore';
@@ -18,7 +19,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   mkdirSync(config.dataDir, { recursive: true });
   const store = new SqliteNetworkStore(config.databaseFile);
   const screening = new ScreeningService(store);
-  const server = createApp({ store, screening, clientDir: existsSync(config.clientDir) ? config.clientDir : null });
+  /** Features' API modules; each owns its routes and what it stores. */
+  const modules: ApiModule[] = [];
+  const server = createApp({ store, screening, clientDir: existsSync(config.clientDir) ? config.clientDir : null, modules });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -29,6 +32,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     url: `http://${config.host}:${port}/`,
     close: () => new Promise<void>((resolve) => {
       server.close(() => {
+        for (const module of modules) module.close?.();
         store.close();
         resolve();
       });
