@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { GL, GltfBuilder, writeGlb } from '../../src/core/tiles/glb';
 import { glbLayoutIssues, readAccessor, readGlb } from '../../src/core/tiles/glbReader';
 import { unitBox, unitCylinder, type UnitMesh } from '../../src/core/tiles/unitMeshes';
+import { meshoptReady } from '../../src/core/tiles/meshopt';
+
+await meshoptReady;
 
 function sampleGlb(): Uint8Array {
   const b = new GltfBuilder();

@@ -14,6 +14,9 @@ import type { Link, NetworkNode } from '../../src/core/model';
 import { decodeInstancedNodes, glbLayoutIssues, readGlb, readPropertyTable, type DecodedInstances } from '../../src/core/tiles/glbReader';
 import { tileLayer, type LayerTileset } from '../../src/core/tiles/layerTileset';
 import { fittingsUri, linesUri } from '../../src/core/tiles/tiling';
+import { meshoptReady } from '../../src/core/tiles/meshopt';
+
+await meshoptReady;
 
 /** CesiumJS's axis matrices exist at run time but are missing from its type declarations. */
 const AXIS = Axis as unknown as { Y_UP_TO_Z_UP: Matrix4; Z_UP_TO_X_UP: Matrix4 };
@@ -156,8 +159,9 @@ describe('instanced pipes in a tileset, as CesiumJS draws them', () => {
 
   it('every GLB passes the layout checks and names its extensions', () => {
     expect(glbLayoutIssues(lines.bytes)).toEqual([]);
-    expect(lines.glb.json.extensionsUsed).toEqual(['EXT_mesh_gpu_instancing', 'EXT_instance_features', 'EXT_structural_metadata']);
-    expect(lines.glb.json.extensionsRequired).toEqual(['EXT_mesh_gpu_instancing']);
+    expect(lines.glb.json.extensionsUsed).toEqual(['EXT_mesh_gpu_instancing', 'EXT_instance_features', 'EXT_structural_metadata', 'EXT_meshopt_compression']);
+    // Compressed without an uncompressed copy: a viewer that cannot decode meshopt must refuse the tile.
+    expect(lines.glb.json.extensionsRequired).toEqual(['EXT_mesh_gpu_instancing', 'EXT_meshopt_compression']);
     expect(glbLayoutIssues(decoded(t, fittingsUri(t.tree.root.id)).bytes)).toEqual([]);
   });
 });

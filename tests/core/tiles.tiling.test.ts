@@ -12,6 +12,9 @@ import { DISTRIBUTION, SERVICE, TRUNK } from '../../src/core/tiles/importance';
 import { UNDRAWN_NODE_TYPES } from '../../src/core/tiles/layerInstances';
 import { tileLayer, type LayerTileset } from '../../src/core/tiles/layerTileset';
 import { fittingsUri, linesUri, type Box6, type TileNode } from '../../src/core/tiles/tiling';
+import { meshoptReady } from '../../src/core/tiles/meshopt';
+
+await meshoptReady;
 
 const SEED = 20261127;
 const TILING = { maxInstancesPerTile: 250, distributionMaxCellM: 200 };

@@ -12,9 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityCollectionHeader, generateCity } from '../../src/core/city';
 import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { glbLayoutIssues, readGlb } from '../../src/core/tiles/glbReader';
+import { meshoptReady } from '../../src/core/tiles/meshopt';
 import { sendError } from '../../src/server/http/respond';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { createTileRoutes } from '../../src/server/tiles/tileRoutes';
+
+await meshoptReady;
 
 let dir: string;
 let store: SqliteNetworkStore;

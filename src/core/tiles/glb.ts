@@ -11,8 +11,14 @@
  *   feature id is written with byteStride 4), byteStride only when it differs from the element size;
  * - the BIN chunk is padded with zeros to a multiple of 8 and `buffers[0].byteLength` is that length.
  *
+ * Compression (EXT_meshopt_compression, meshopt.ts): an accessor added with `compress` stores its
+ * bufferView's bytes meshopt-coded in the BIN chunk; the bufferView itself then lies in buffer 1, a
+ * fallback buffer without data (the extension is required: no uncompressed copy is shipped).
+ *
  * Pure: no node:, DOM or engine imports, so it runs in a worker, on the server and in tests.
  */
+
+import { MESHOPT, compressView, type CompressedView, type MeshoptFilter, type MeshoptMode, type MeshoptViewExtension } from './meshopt';
 
 export const GL = {
   BYTE: 5120,
@@ -38,7 +44,11 @@ export const TYPE_COMPONENTS: Record<AccessorType, number> = { SCALAR: 1, VEC2: 
 export type ComponentArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Uint32Array | Float32Array;
 
 /** The glTF JSON members this writer produces; extension objects are free-form. */
-export interface GltfBufferView { buffer: number; byteOffset: number; byteLength: number; byteStride?: number; target?: number; name?: string }
+export interface GltfBufferView {
+  buffer: number; byteOffset: number; byteLength: number; byteStride?: number; target?: number; name?: string;
+  extensions?: { [MESHOPT]?: MeshoptViewExtension };
+}
+export interface GltfBuffer { byteLength: number; extensions?: { [MESHOPT]?: { fallback: true } } }
 export interface GltfAccessor {
   bufferView: number; byteOffset?: number; componentType: ComponentType; normalized?: boolean; count: number;
   type: AccessorType; min?: number[]; max?: number[]; name?: string;
@@ -55,7 +65,7 @@ export interface GltfJson {
   materials?: Record<string, unknown>[];
   accessors: GltfAccessor[];
   bufferViews: GltfBufferView[];
-  buffers: { byteLength: number }[];
+  buffers: GltfBuffer[];
 }
 
 const GLB_MAGIC = 0x46546c67; // 'glTF'
@@ -80,6 +90,12 @@ export interface AccessorOptions {
   /** Write min and max (required for POSITION, glTF 2.0 §3.6.2.5). */
   bounds?: boolean;
   name?: string;
+  /**
+   * Store the bufferView meshopt-compressed. `encoded` is the filter's output when `filter` is not
+   * NONE (meshopt.ts quaternionFilter, exponentialFilter); `data` then only gives type and count,
+   * and bounds come from the decoded bytes. Mode: TRIANGLES for indices, ATTRIBUTES otherwise.
+   */
+  compress?: { filter?: MeshoptFilter; encoded?: Uint8Array; mode?: MeshoptMode };
 }
 
 /**
@@ -92,24 +108,32 @@ export interface AccessorOptions {
 export class GltfBuilder {
   private readonly chunks: Uint8Array[] = [];
   private byteLength = 0;
+  /** Length of the fallback buffer (buffer 1) that compressed bufferViews decode into. */
+  private fallbackLength = 0;
   readonly bufferViews: GltfBufferView[] = [];
   readonly accessors: GltfAccessor[] = [];
 
   /** Appends raw bytes as one bufferView starting on an 8-byte boundary; returns its index. */
   addBufferView(bytes: Uint8Array, options: { byteStride?: number; target?: number; name?: string } = {}): number {
+    const view: GltfBufferView = { buffer: 0, byteOffset: this.appendAligned(bytes), byteLength: bytes.byteLength };
+    if (options.byteStride !== undefined) view.byteStride = options.byteStride;
+    if (options.target !== undefined) view.target = options.target;
+    if (options.name !== undefined) view.name = options.name;
+    this.bufferViews.push(view);
+    return this.bufferViews.length - 1;
+  }
+
+  /** Appends bytes to the BIN chunk on an 8-byte boundary; returns where they start. */
+  private appendAligned(bytes: Uint8Array): number {
     const pad = (BIN_ALIGNMENT - (this.byteLength % BIN_ALIGNMENT)) % BIN_ALIGNMENT;
     if (pad > 0) {
       this.chunks.push(new Uint8Array(pad));
       this.byteLength += pad;
     }
-    const view: GltfBufferView = { buffer: 0, byteOffset: this.byteLength, byteLength: bytes.byteLength };
-    if (options.byteStride !== undefined) view.byteStride = options.byteStride;
-    if (options.target !== undefined) view.target = options.target;
-    if (options.name !== undefined) view.name = options.name;
+    const at = this.byteLength;
     this.chunks.push(bytes);
     this.byteLength += bytes.byteLength;
-    this.bufferViews.push(view);
-    return this.bufferViews.length - 1;
+    return at;
   }
 
   /** Adds a bufferView holding `data` and an accessor over it; returns the accessor index. */
@@ -119,12 +143,16 @@ export class GltfBuilder {
     if (o.data.length % components !== 0) {
       throw new RangeError(`addAccessor${o.name ? ` "${o.name}"` : ''}: data length ${o.data.length} is not a multiple of ${components} (${o.type})`);
     }
-    if (o.data.BYTES_PER_ELEMENT !== componentBytes) {
+    // Filter input (`compress.encoded`) comes from floats; only the encoded bytes are stored.
+    if (!o.compress?.encoded && o.data.BYTES_PER_ELEMENT !== componentBytes) {
       throw new RangeError(`addAccessor${o.name ? ` "${o.name}"` : ''}: ${o.data.constructor.name} does not hold componentType ${o.componentType}`);
     }
     const count = o.data.length / components;
     const elementBytes = components * componentBytes;
     const stride = o.byteStride ?? elementBytes;
+    if (o.compress?.encoded && o.compress.encoded.byteLength !== stride * count) {
+      throw new RangeError(`addAccessor${o.name ? ` "${o.name}"` : ''}: filter output of ${o.compress.encoded.byteLength} bytes for ${count} × ${stride}`);
+    }
     if (stride < elementBytes || stride % componentBytes !== 0 || stride > 252) {
       throw new RangeError(`addAccessor: byteStride ${stride} must be ≥ ${elementBytes}, ≤ 252 and a multiple of ${componentBytes}`);
     }
@@ -133,7 +161,9 @@ export class GltfBuilder {
     }
     const source = new Uint8Array(o.data.buffer, o.data.byteOffset, o.data.byteLength);
     let bytes: Uint8Array;
-    if (stride === elementBytes) {
+    if (o.compress?.encoded) {
+      bytes = o.compress.encoded;
+    } else if (stride === elementBytes) {
       bytes = source.slice();
     } else {
       bytes = new Uint8Array(stride * count);
@@ -142,17 +172,52 @@ export class GltfBuilder {
     const viewOptions: { byteStride?: number; target?: number } = {};
     if (stride !== elementBytes) viewOptions.byteStride = stride;
     if (o.target !== undefined) viewOptions.target = o.target;
-    const bufferView = this.addBufferView(bytes, viewOptions);
+    let bufferView: number;
+    let stored = o.data;
+    if (o.compress) {
+      const mode = o.compress.mode ?? (o.target === GL.ELEMENT_ARRAY_BUFFER ? 'TRIANGLES' : 'ATTRIBUTES');
+      // Attributes keep their stride in the bufferView (filters need one); indices must not have one.
+      if (o.target === GL.ARRAY_BUFFER) viewOptions.byteStride = stride;
+      const view = compressView(bytes, count, stride, mode, o.compress.filter ?? 'NONE');
+      bufferView = this.addCompressedView(view, viewOptions);
+      stored = typedView(o.componentType, view.decoded, elementBytes, stride, count);
+    } else {
+      bufferView = this.addBufferView(bytes, viewOptions);
+    }
     const accessor: GltfAccessor = { bufferView, componentType: o.componentType, count, type: o.type };
     if (o.normalized) accessor.normalized = true;
     if (o.bounds) {
-      const { min, max } = componentBounds(o.data, components);
+      const { min, max } = componentBounds(stored, components);
       accessor.min = min;
       accessor.max = max;
     }
     if (o.name !== undefined) accessor.name = o.name;
     this.accessors.push(accessor);
     return this.accessors.length - 1;
+  }
+
+  /**
+   * Stores a meshopt-compressed view: its bytes go into the BIN chunk (buffer 0), the bufferView
+   * lies in the fallback buffer 1 with the EXT_meshopt_compression extension pointing at them.
+   */
+  addCompressedView(view: CompressedView, options: { byteStride?: number; target?: number } = {}): number {
+    const at = this.appendAligned(view.compressed);
+    const byteOffset = this.fallbackLength;
+    const byteLength = view.count * view.byteStride;
+    this.fallbackLength = alignUp(byteOffset + byteLength, BIN_ALIGNMENT);
+    const ext: MeshoptViewExtension = { buffer: 0, byteOffset: at, byteLength: view.compressed.byteLength, byteStride: view.byteStride, count: view.count, mode: view.mode };
+    if (view.filter !== 'NONE') ext.filter = view.filter;
+    const bv: GltfBufferView = { buffer: 1, byteOffset, byteLength };
+    if (options.byteStride !== undefined) bv.byteStride = options.byteStride;
+    if (options.target !== undefined) bv.target = options.target;
+    bv.extensions = { [MESHOPT]: ext };
+    this.bufferViews.push(bv);
+    return this.bufferViews.length - 1;
+  }
+
+  /** True once any view is compressed: the GLB then requires EXT_meshopt_compression. */
+  get compressed(): boolean {
+    return this.fallbackLength > 0;
   }
 
   /** The BIN chunk's contents, zero-padded to a multiple of 8 bytes. */
@@ -170,8 +235,30 @@ export class GltfBuilder {
   /** Writes the GLB; `json` supplies everything but accessors, bufferViews and buffers. */
   toGlb(json: Omit<GltfJson, 'accessors' | 'bufferViews' | 'buffers'>): Uint8Array {
     const bin = this.binary();
-    const full: GltfJson = { ...json, accessors: this.accessors, bufferViews: this.bufferViews, buffers: [{ byteLength: bin.byteLength }] };
+    const buffers: GltfBuffer[] = [{ byteLength: bin.byteLength }];
+    const full: GltfJson = { ...json, accessors: this.accessors, bufferViews: this.bufferViews, buffers };
+    if (this.compressed) {
+      // No uncompressed copy: the fallback buffer has no data, so the extension is required.
+      buffers.push({ byteLength: this.fallbackLength, extensions: { [MESHOPT]: { fallback: true } } });
+      full.extensionsUsed = [...(json.extensionsUsed ?? []).filter((e) => e !== MESHOPT), MESHOPT];
+      full.extensionsRequired = [...(json.extensionsRequired ?? []).filter((e) => e !== MESHOPT), MESHOPT];
+    }
     return writeGlb(full, bin);
+  }
+}
+
+/** Decoded bytes as the accessor's typed array, stride removed (for bounds). */
+function typedView(t: ComponentType, bytes: Uint8Array, elementBytes: number, stride: number, count: number): ComponentArray {
+  const packed = new Uint8Array(count * elementBytes);
+  for (let i = 0; i < count; i++) packed.set(bytes.subarray(i * stride, i * stride + elementBytes), i * elementBytes);
+  const b = packed.buffer;
+  switch (t) {
+    case GL.BYTE: return new Int8Array(b);
+    case GL.UNSIGNED_BYTE: return new Uint8Array(b);
+    case GL.SHORT: return new Int16Array(b);
+    case GL.UNSIGNED_SHORT: return new Uint16Array(b);
+    case GL.UNSIGNED_INT: return new Uint32Array(b);
+    case GL.FLOAT: return new Float32Array(b);
   }
 }
 

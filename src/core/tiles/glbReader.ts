@@ -5,6 +5,7 @@
  * recomputed from the bytes.
  */
 import { COMPONENT_BYTES, GL, TYPE_COMPONENTS, componentBounds, type ComponentType, type GltfJson } from './glb';
+import { MESHOPT, decodeView } from './meshopt';
 
 export interface ParsedGlb {
   json: GltfJson;
@@ -14,6 +15,8 @@ export interface ParsedGlb {
   binOffset: number;
   jsonChunkLength: number;
   binChunkLength: number;
+  /** BufferViews decoded from EXT_meshopt_compression so far, by index. */
+  decoded: Map<number, Uint8Array>;
 }
 
 export class GlbFormatError extends Error {
@@ -44,7 +47,7 @@ export function readGlb(bytes: Uint8Array): ParsedGlb {
     if (binOffset + binChunkLength > bytes.byteLength) throw new GlbFormatError(`BIN chunk of ${binChunkLength} bytes runs past the file end`);
     bin = bytes.subarray(binOffset, binOffset + binChunkLength);
   }
-  return { json, bin, binOffset, jsonChunkLength, binChunkLength };
+  return { json, bin, binOffset, jsonChunkLength, binChunkLength, decoded: new Map() };
 }
 
 /** An accessor's elements as a plain number array (`count × components`), stride removed, not normalized. */
@@ -56,9 +59,10 @@ export function readAccessor(glb: ParsedGlb, index: number): number[] {
   const components = TYPE_COMPONENTS[a.type];
   const size = COMPONENT_BYTES[a.componentType];
   const stride = bv.byteStride ?? components * size;
-  const view = new DataView(glb.bin.buffer, glb.bin.byteOffset, glb.bin.byteLength);
+  const bytes = readBufferView(glb, a.bufferView);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Array<number>(a.count * components);
-  const base = bv.byteOffset + (a.byteOffset ?? 0);
+  const base = a.byteOffset ?? 0;
   for (let i = 0; i < a.count; i++) {
     for (let c = 0; c < components; c++) {
       const o = base + i * stride + c * size;
@@ -79,11 +83,27 @@ function readComponent(view: DataView, o: number, t: ComponentType): number {
   }
 }
 
-/** The bytes of a bufferView (property-table columns). */
+/**
+ * The bytes of a bufferView as a viewer sees them: a view into the BIN chunk, or for an
+ * EXT_meshopt_compression view its compressed bytes (in the BIN chunk) decoded and filtered, as
+ * CesiumJS does (needs `await meshoptReady`).
+ */
 export function readBufferView(glb: ParsedGlb, index: number): Uint8Array {
   const bv = glb.json.bufferViews[index];
   if (!bv) throw new RangeError(`no bufferView ${index}`);
-  return glb.bin.subarray(bv.byteOffset, bv.byteOffset + bv.byteLength);
+  const m = bv.extensions?.[MESHOPT];
+  if (!m) {
+    if (bv.buffer !== 0) throw new RangeError(`bufferView ${index} lies in buffer ${bv.buffer}, which a GLB has no data for`);
+    return glb.bin.subarray(bv.byteOffset, bv.byteOffset + bv.byteLength);
+  }
+  let bytes = glb.decoded.get(index);
+  if (!bytes) {
+    if (m.buffer !== 0) throw new RangeError(`bufferView ${index}: compressed data in buffer ${m.buffer}, a GLB has only buffer 0`);
+    const start = m.byteOffset ?? 0;
+    bytes = decodeView(glb.bin.subarray(start, start + m.byteLength), m.count, m.byteStride, m.mode, m.filter ?? 'NONE');
+    glb.decoded.set(index, bytes);
+  }
+  return bytes;
 }
 
 /**
@@ -108,7 +128,8 @@ export function glbLayoutIssues(bytes: Uint8Array): string[] {
   }
   json.bufferViews.forEach((bv, i) => {
     if (bv.byteOffset % 8 !== 0) issues.push(`bufferView ${i} starts at ${bv.byteOffset}, not 8-aligned`);
-    if (bv.byteOffset + bv.byteLength > (buffer?.byteLength ?? 0)) issues.push(`bufferView ${i} [${bv.byteOffset}, +${bv.byteLength}) runs past the buffer`);
+    if (bv.byteOffset + bv.byteLength > (json.buffers[bv.buffer]?.byteLength ?? 0)) issues.push(`bufferView ${i} [${bv.byteOffset}, +${bv.byteLength}) runs past buffer ${bv.buffer}`);
+    issues.push(...meshoptViewIssues(json, i, buffer?.byteLength ?? 0));
     if (bv.byteStride !== undefined && (bv.byteStride < 4 || bv.byteStride > 252 || bv.byteStride % 4 !== 0)) issues.push(`bufferView ${i} byteStride ${bv.byteStride} outside 4..252 or not a multiple of 4`);
     if (bv.byteStride !== undefined && bv.target === GL.ELEMENT_ARRAY_BUFFER) issues.push(`bufferView ${i} holds indices but has byteStride`);
   });
@@ -186,6 +207,39 @@ export function glbLayoutIssues(bytes: Uint8Array): string[] {
   for (const name of json.extensionsRequired ?? []) {
     if (!(json.extensionsUsed ?? []).includes(name)) issues.push(`extensionsRequired names ${name}, which is not in extensionsUsed`);
   }
+  return issues;
+}
+
+/**
+ * EXT_meshopt_compression's rules for bufferView i (the extension's "JSON schema updates" and
+ * "Fallback buffers"): a view in a data-less fallback buffer needs the extension, and the
+ * extension's layout must hold the view.
+ */
+function meshoptViewIssues(json: GltfJson, i: number, binLength: number): string[] {
+  const issues: string[] = [];
+  const bv = json.bufferViews[i]!;
+  const m = bv.extensions?.[MESHOPT];
+  const target = json.buffers[bv.buffer];
+  if (!m) {
+    if (target?.extensions?.[MESHOPT]?.fallback) issues.push(`bufferView ${i} lies in fallback buffer ${bv.buffer} without EXT_meshopt_compression`);
+    return issues;
+  }
+  const at = `bufferView ${i} EXT_meshopt_compression`;
+  if (!(json.extensionsRequired ?? []).includes(MESHOPT)) issues.push(`${at}: the extension is not in extensionsRequired, but no uncompressed copy exists`);
+  if (bv.buffer === 0) issues.push(`${at}: the view lies in buffer 0 (the GLB's BIN chunk), not in a fallback buffer`);
+  if (m.buffer !== 0) issues.push(`${at}: compressed data in buffer ${m.buffer}; a GLB has data for buffer 0 only`);
+  if ((m.byteOffset ?? 0) + m.byteLength > binLength) issues.push(`${at}: compressed range [${m.byteOffset ?? 0}, +${m.byteLength}) runs past the BIN chunk`);
+  if (bv.byteStride !== undefined && bv.byteStride !== m.byteStride) issues.push(`${at}: byteStride ${m.byteStride} ≠ the view's ${bv.byteStride}`);
+  if (bv.byteLength !== m.byteStride * m.count) issues.push(`${at}: view byteLength ${bv.byteLength} ≠ byteStride ${m.byteStride} × count ${m.count}`);
+  if (m.mode === 'ATTRIBUTES' && (m.byteStride % 4 !== 0 || m.byteStride > 256)) issues.push(`${at}: ATTRIBUTES byteStride ${m.byteStride} not a multiple of 4 ≤ 256`);
+  if (m.mode !== 'ATTRIBUTES' && m.byteStride !== 2 && m.byteStride !== 4) issues.push(`${at}: ${m.mode} byteStride ${m.byteStride} is not 2 or 4`);
+  if (m.mode === 'TRIANGLES' && m.count % 3 !== 0) issues.push(`${at}: TRIANGLES count ${m.count} not a multiple of 3`);
+  const filter = m.filter ?? 'NONE';
+  if (filter !== 'NONE' && m.mode !== 'ATTRIBUTES') issues.push(`${at}: filter ${filter} with mode ${m.mode}`);
+  if (filter === 'QUATERNION' && m.byteStride !== 8) issues.push(`${at}: QUATERNION needs byteStride 8, not ${m.byteStride}`);
+  if (filter === 'OCTAHEDRAL' && m.byteStride !== 4 && m.byteStride !== 8) issues.push(`${at}: OCTAHEDRAL needs byteStride 4 or 8`);
+  if (filter === 'EXPONENTIAL' && m.byteStride % 4 !== 0) issues.push(`${at}: EXPONENTIAL needs a byteStride divisible by 4`);
+  if (target && !target.extensions?.[MESHOPT]?.fallback) issues.push(`${at}: buffer ${bv.buffer} is not marked as a fallback buffer`);
   return issues;
 }
 

@@ -31,12 +31,22 @@ import { GL, GltfBuilder } from './glb';
 import type { LayerInstances } from './layerInstances';
 import { FITTING_CLASS, LINK_CLASS, enumValueType, writePropertyTable, type Column, type LayerSchema, type PropertyTableJson } from './metadata';
 import { IMPORTANCE_NAMES } from './importance';
+import { exponentialFilter, quaternionFilter } from './meshopt';
 import { unitBox, unitCylinder } from './unitMeshes';
 
 /** Instance translations and lengths are multiples of this, m (3.9 mm steps; the error is half). */
 export const POSITION_QUANTUM_M = 1 / 128;
-/** Quaternion components are stored as normalized int16 (EXT_mesh_gpu_instancing allows SHORT normalized). */
+/**
+ * Precision of the meshopt filters (meshopt.ts). Quaternions: 16 bits a component, decoded to
+ * normalized int16 (EXT_mesh_gpu_instancing allows SHORT normalized): ≤ 3e-5 rad, 3 mm at the end
+ * of a 100 m segment. Translations and scales: a 24-bit mantissa, one exponent per component over
+ * the batch, so values snapped to POSITION_QUANTUM_M (a power of two) come back exactly while the
+ * batch is under 2^16 m across.
+ */
+const QUATERNION_BITS = 16;
+/** Uncompressed quaternions: normalized int16. */
 const INT16_MAX = 32767;
+const EXPONENT_BITS = 24;
 
 export const INSTANCING = 'EXT_mesh_gpu_instancing';
 export const INSTANCE_FEATURES = 'EXT_instance_features';
@@ -53,12 +63,21 @@ export interface TileContentInput {
   colour: Rgb;
   /** Reference the layer schema by URI (relative to the tile) instead of embedding it. */
   schemaUri?: string;
+  /**
+   * 'meshopt' (default): every bufferView but the property tables EXT_meshopt_compression-coded.
+   * 'none': plain glTF (quaternions as normalized int16), for viewers without the extension and as
+   * the bench's peer.
+   */
+  compression?: TileCompression;
 }
+
+export type TileCompression = 'meshopt' | 'none';
 
 /** Instance transforms in glTF form, ready for accessors. */
 export interface InstanceBatch {
   translation: Float32Array;
-  rotation: Int16Array | null;
+  /** Unit quaternions (x, y, z, w); stored through meshopt's QUATERNION filter as normalized int16. */
+  rotation: Float32Array | null;
   scale: Float32Array;
   /** Row in the property table; unused (implicit ids) for fittings. */
   featureId: Uint32Array;
@@ -88,20 +107,20 @@ export function writeSegmentInstance(
   const sp = Math.sin(psi / 2), cp = Math.cos(psi / 2), st = Math.sin(theta / 2), ct = Math.cos(theta / 2);
   const r = batch.rotation!;
   // w = cos ψ/2 · cos θ/2 ≥ 0 (|ψ| ≤ π, |θ| ≤ π/2): one canonical sign, so repeated headings repeat bytes.
-  r[i * 4] = Math.round(sp * st * INT16_MAX);
-  r[i * 4 + 1] = Math.round(sp * ct * INT16_MAX);
-  r[i * 4 + 2] = Math.round(cp * st * INT16_MAX);
-  r[i * 4 + 3] = Math.round(cp * ct * INT16_MAX);
+  r[i * 4] = sp * st;
+  r[i * 4 + 1] = sp * ct;
+  r[i * 4 + 2] = cp * st;
+  r[i * 4 + 3] = cp * ct;
   batch.scale[i * 3] = Math.max(POSITION_QUANTUM_M, snap(Math.hypot(de, dn, du)));
   batch.scale[i * 3 + 1] = h;
   batch.scale[i * 3 + 2] = w;
 }
 
-/** +X onto glTF +Y (up): a quarter turn about +Z, as normalized int16. */
-const UPRIGHT = [0, 0, Math.round(Math.SQRT1_2 * INT16_MAX), Math.round(Math.SQRT1_2 * INT16_MAX)];
+/** +X onto glTF +Y (up): a quarter turn about +Z. */
+const UPRIGHT = [0, 0, Math.SQRT1_2, Math.SQRT1_2];
 
 function newBatch(n: number, rotation: boolean): InstanceBatch {
-  return { translation: new Float32Array(n * 3), rotation: rotation ? new Int16Array(n * 4) : null, scale: new Float32Array(n * 3), featureId: new Uint32Array(n) };
+  return { translation: new Float32Array(n * 3), rotation: rotation ? new Float32Array(n * 4) : null, scale: new Float32Array(n * 3), featureId: new Uint32Array(n) };
 }
 
 /** sRGB 8-bit → linear factor, as glTF's baseColorFactor is linear (glTF 2.0 §3.9.2). */
@@ -123,19 +142,22 @@ class ContentWriter {
   private readonly meshes: Record<string, unknown>[] = [];
   private readonly materials: Record<string, unknown>[] = [];
   private readonly anchorGltf: number[];
+  private readonly compress: boolean;
 
   constructor(private readonly input: TileContentInput, colour: number[], materialName: string) {
     const a = input.anchor;
     this.anchorGltf = [a[0], a[2], -a[1]];
+    this.compress = (input.compression ?? 'meshopt') === 'meshopt';
     this.materials.push({ name: materialName, pbrMetallicRoughness: { baseColorFactor: colour, metallicFactor: 0, roughnessFactor: 0.7 } });
   }
 
   addMesh(shape: 'cylinder' | 'box'): number {
     const mesh = shape === 'cylinder' ? unitCylinder() : unitBox();
     const b = this.builder;
-    const position = b.addAccessor({ data: mesh.positions, componentType: GL.FLOAT, type: 'VEC3', target: GL.ARRAY_BUFFER, bounds: true, name: `${shape} POSITION` });
-    const normal = b.addAccessor({ data: mesh.normals, componentType: GL.FLOAT, type: 'VEC3', target: GL.ARRAY_BUFFER, name: `${shape} NORMAL` });
-    const indices = b.addAccessor({ data: mesh.indices, componentType: GL.UNSIGNED_SHORT, type: 'SCALAR', target: GL.ELEMENT_ARRAY_BUFFER, name: `${shape} indices` });
+    const z = this.compress ? { compress: {} } : {};
+    const position = b.addAccessor({ data: mesh.positions, componentType: GL.FLOAT, type: 'VEC3', target: GL.ARRAY_BUFFER, bounds: true, name: `${shape} POSITION`, ...z });
+    const normal = b.addAccessor({ data: mesh.normals, componentType: GL.FLOAT, type: 'VEC3', target: GL.ARRAY_BUFFER, name: `${shape} NORMAL`, ...z });
+    const indices = b.addAccessor({ data: mesh.indices, componentType: GL.UNSIGNED_SHORT, type: 'SCALAR', target: GL.ELEMENT_ARRAY_BUFFER, name: `${shape} indices`, ...z });
     this.meshes.push({ name: `unit ${shape}`, primitives: [{ attributes: { POSITION: position, NORMAL: normal }, indices, material: 0, mode: GL.TRIANGLES }] });
     return this.meshes.length - 1;
   }
@@ -143,16 +165,25 @@ class ContentWriter {
   /** An instanced node; `featureIds` null means implicit ids (the instance index). */
   addInstancedNode(name: string, mesh: number, batch: InstanceBatch, featureCount: number, featureIds: Uint32Array | null, label: string): void {
     const b = this.builder;
+    const c = this.compress;
+    const z = c ? { compress: {} } : {};
+    const exponential = (v: Float32Array) => (c ? { compress: { filter: 'EXPONENTIAL' as const, encoded: exponentialFilter(v, 3, EXPONENT_BITS) } } : {});
     const attributes: Record<string, number> = {
-      TRANSLATION: b.addAccessor({ data: batch.translation, componentType: GL.FLOAT, type: 'VEC3', target: GL.ARRAY_BUFFER, bounds: true, name: `${name} TRANSLATION` }),
+      TRANSLATION: b.addAccessor({ data: batch.translation, componentType: GL.FLOAT, type: 'VEC3', target: GL.ARRAY_BUFFER, bounds: true, name: `${name} TRANSLATION`, ...exponential(batch.translation) }),
     };
-    if (batch.rotation) attributes['ROTATION'] = b.addAccessor({ data: batch.rotation, componentType: GL.SHORT, normalized: true, type: 'VEC4', target: GL.ARRAY_BUFFER, name: `${name} ROTATION` });
-    attributes['SCALE'] = b.addAccessor({ data: batch.scale, componentType: GL.FLOAT, type: 'VEC3', target: GL.ARRAY_BUFFER, name: `${name} SCALE` });
+    if (batch.rotation) {
+      const q = batch.rotation;
+      attributes['ROTATION'] = b.addAccessor({
+        componentType: GL.SHORT, normalized: true, type: 'VEC4', target: GL.ARRAY_BUFFER, name: `${name} ROTATION`,
+        ...(c ? { data: q, compress: { filter: 'QUATERNION' as const, encoded: quaternionFilter(q, QUATERNION_BITS) } } : { data: Int16Array.from(q, (v) => Math.round(v * INT16_MAX)) }),
+      });
+    }
+    attributes['SCALE'] = b.addAccessor({ data: batch.scale, componentType: GL.FLOAT, type: 'VEC3', target: GL.ARRAY_BUFFER, name: `${name} SCALE`, ...exponential(batch.scale) });
     if (featureIds) {
       // 2 bytes each, padded to a 4-byte stride (attribute elements must be 4-byte aligned, glTF 2.0 §3.6.2.4).
       attributes['_FEATURE_ID_0'] = featureCount <= 0xffff
-        ? b.addAccessor({ data: Uint16Array.from(featureIds), componentType: GL.UNSIGNED_SHORT, type: 'SCALAR', byteStride: 4, target: GL.ARRAY_BUFFER, name: `${name} _FEATURE_ID_0` })
-        : b.addAccessor({ data: Float32Array.from(featureIds), componentType: GL.FLOAT, type: 'SCALAR', target: GL.ARRAY_BUFFER, name: `${name} _FEATURE_ID_0` });
+        ? b.addAccessor({ data: Uint16Array.from(featureIds), componentType: GL.UNSIGNED_SHORT, type: 'SCALAR', byteStride: 4, target: GL.ARRAY_BUFFER, name: `${name} _FEATURE_ID_0`, ...z })
+        : b.addAccessor({ data: Float32Array.from(featureIds), componentType: GL.FLOAT, type: 'SCALAR', target: GL.ARRAY_BUFFER, name: `${name} _FEATURE_ID_0`, ...z });
     }
     const featureId: Record<string, unknown> = { featureCount, propertyTable: 0, label };
     if (featureIds) featureId['attribute'] = 0;

@@ -6,6 +6,7 @@
  *   tiles.schema           // schema.json, referenced by every tile's EXT_structural_metadata.schemaUri
  *   tiles.content('0-0-0.glb')          // lines of a tile: GLB bytes, built on demand (deterministic)
  *   tiles.content('0-0-0-fittings.glb') // its fittings
+ *   tiles.content('0-0-0.glb', 'none')  // without EXT_meshopt_compression
  *
  * Tile ids are `level-x-y` (tiling.ts); content URIs in tileset.json are relative to it.
  */
@@ -13,7 +14,7 @@ import { utilityColour, type ColourScheme } from '../colours';
 import type { LocalFrame } from '../crs';
 import type { Link, NetworkNode, UtilityType } from '../model';
 import { TilesetFrame, type HeightReference } from './earthFrame';
-import { fittingsGlb, linesGlb } from './instancedPipes';
+import { fittingsGlb, linesGlb, type TileCompression } from './instancedPipes';
 import { layerInstances, type LayerInstances, type SkippedSegment } from './layerInstances';
 import { layerSchema, type LayerSchema, type MetadataSchema } from './metadata';
 import { boxCentre, buildTileTree, tilesetJson, type TileNode, type TileTree, type TilingOptions } from './tiling';
@@ -36,6 +37,8 @@ export interface LayerTilesetOptions {
   colourScheme?: ColourScheme;
   /** Embed the schema in every tile instead of referencing SCHEMA_FILE (for a standalone GLB). */
   embedSchema?: boolean;
+  /** 'meshopt' (default, needs `await meshoptReady`) or 'none' (instancedPipes.ts TileContentInput). */
+  compression?: TileCompression;
 }
 
 export interface LayerTileset {
@@ -47,7 +50,7 @@ export interface LayerTileset {
   /** Segments not drawn (degenerate), with the reason. */
   skipped: SkippedSegment[];
   /** GLB of a content by its file name (`{id}.glb` lines, `{id}-fittings.glb` fittings); null when there is none. */
-  content(fileName: string): Uint8Array | null;
+  content(fileName: string, compression?: TileCompression): Uint8Array | null;
 }
 
 export function tileLayer(input: LayerTilesetInput, options: LayerTilesetOptions): LayerTileset {
@@ -70,7 +73,7 @@ export function tileLayer(input: LayerTilesetInput, options: LayerTilesetOptions
   const colour = utilityColour(options.colourScheme ?? 'cjj61', input.utility);
   return {
     utility: input.utility, tileset, schema: schema.schema, tree, layer, skipped: layer.skipped,
-    content(fileName: string): Uint8Array | null {
+    content(fileName: string, compression = options.compression): Uint8Array | null {
       const m = CONTENT_FILE.exec(fileName);
       const t: TileNode | undefined = m ? tree.tiles.get(m[1]!) : undefined;
       if (!m || !t) return null;
@@ -80,6 +83,7 @@ export function tileLayer(input: LayerTilesetInput, options: LayerTilesetOptions
       const input = {
         layer, schema, instances: fittings ? t.fittings : t.segments, anchor: roundedAnchor(boxCentre(box)), colour,
         ...(options.embedSchema ? {} : { schemaUri: SCHEMA_FILE }),
+        ...(compression ? { compression } : {}),
       };
       return fittings ? fittingsGlb(input) : linesGlb(input);
     },

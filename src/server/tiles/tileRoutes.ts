@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendEncoded } from '../http/respond';
+import { meshoptReady } from '../../core/tiles/meshopt';
 import type { NetworkStore } from '../storage/networkStore';
 import { TileCache, type TileCacheOptions } from './tileCache';
 
@@ -41,6 +42,7 @@ export function createTileRoutes(store: NetworkStore, options: TileCacheOptions 
       if (!m) {
         throw new HttpError(404, 'not_found', `no tile route ${url.pathname}; expected /api/tiles/{version}/{utility}/tileset.json, schema.json or {tile}.glb`);
       }
+      await meshoptReady; // the codec's WebAssembly, instantiated once
       const encoded = cache.file(Number(m[1]), m[2]!, m[3]!);
       sendEncoded(req, res, encoded, IMMUTABLE);
     },
