@@ -1,24 +1,31 @@
 /**
  * 3D Tiles for the large sample city (~1M segments): time to cut every layer (instances, quadtree,
- * every GLB), tiles and files, and bytes on the wire per segment — gzip of every file a client
- * would fetch (tileset.json, schema.json, every GLB, attributes included). The peer, measured in the
- * same run: today's JSON layer payload (protocol/layerPayload.ts encodeLayer, gzip), per segment.
+ * every GLB), tiles and files, and bytes on the wire per segment — every file a client would fetch
+ * (tileset.json, schema.json, every GLB, attributes and fittings included), gzip and brotli as the
+ * server encodes them (src/server/tiles/tileCache.ts).
+ *
+ * Peers, measured in the same run:
+ * - the same tiles as plain glTF (`compression: 'none'`, no EXT_meshopt_compression): GLB time and
+ *   bytes, so the cost and gain of meshopt are ratios, whatever the machine's load;
+ * - the JSON layer payload (protocol/layerPayload.ts encodeLayer), per segment.
  *
  * Usage: node --max-old-space-size=8192 --import tsx bench/tiles.ts [small|medium|large] [seed]
  */
-import { gzipSync, constants as zlib } from 'node:zlib';
 import { cityCollectionHeader, generateCity, type CitySize } from '../src/core/city';
 import { parseNetworkCollection } from '../src/core/importNetwork';
 import { UTILITY_TYPES, type UtilityType } from '../src/core/model';
 import type { NetworkFeature } from '../src/core/networkGeojson';
-import { tileLayer } from '../src/core/tiles/layerTileset';
+import type { TileCompression } from '../src/core/tiles/instancedPipes';
+import { tileLayer, type LayerTileset } from '../src/core/tiles/layerTileset';
+import { meshoptReady } from '../src/core/tiles/meshopt';
 import { fittingsUri, linesUri } from '../src/core/tiles/tiling';
 import { encodeLayer } from '../src/protocol/layerPayload';
+import { TILE_BROTLI_QUALITY, brotliTile, gzipTile } from '../src/server/tiles/tileCache';
 
 const size = (process.argv[2] ?? 'large') as CitySize;
 const seed = Number(process.argv[3] ?? 20261127);
-const GZIP = { level: zlib.Z_BEST_COMPRESSION };
 
+await meshoptReady;
 let t = performance.now();
 const byUtility = new Map<UtilityType, NetworkFeature[]>();
 for (const f of generateCity({ size, seed })) {
@@ -29,7 +36,40 @@ for (const f of generateCity({ size, seed })) {
 }
 console.log(`${size} city (seed ${seed}) generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-interface Row { utility: string; segments: number; fittings: number; tiles: number; files: number; treeS: number; glbS: number; raw: number; gz: number; peerGz: number }
+interface Bytes { raw: number; gz: number; br: number }
+interface Row { utility: string; segments: number; fittings: number; tiles: number; files: number; treeS: number; glbS: number; plainS: number; meshopt: Bytes; plain: Bytes; peer: Bytes }
+
+function measure(files: readonly Uint8Array[]): Bytes {
+  const b: Bytes = { raw: 0, gz: 0, br: 0 };
+  for (const f of files) {
+    b.raw += f.byteLength;
+    b.gz += gzipTile(f).byteLength;
+    b.br += brotliTile(f).byteLength;
+  }
+  return b;
+}
+
+/**
+ * Every GLB of the layer in both encodings, and the seconds each took: tile by tile, alternating
+ * which goes first, so load from other processes and warm-up fall on both alike.
+ */
+function glbs(tiles: LayerTileset): Record<TileCompression, { files: Uint8Array[]; s: number }> {
+  const out = { meshopt: { files: [] as Uint8Array[], s: 0 }, none: { files: [] as Uint8Array[], s: 0 } };
+  let k = 0;
+  for (const id of tiles.tree.tiles.keys()) {
+    for (const name of [linesUri(id), fittingsUri(id)]) {
+      const order: TileCompression[] = k++ % 2 === 0 ? ['none', 'meshopt'] : ['meshopt', 'none'];
+      for (const c of order) {
+        const t0 = performance.now();
+        const glb = tiles.content(name, c);
+        out[c].s += (performance.now() - t0) / 1000;
+        if (glb) out[c].files.push(glb);
+      }
+    }
+  }
+  return out;
+}
+
 const rows: Row[] = [];
 let frame: { originLon: number; originLat: number } | undefined;
 for (const utility of UTILITY_TYPES) {
@@ -43,37 +83,38 @@ for (const utility of UTILITY_TYPES) {
   t = performance.now();
   const tiles = tileLayer({ utility, frame: network.frame, links: network.links, nodes: network.nodes }, { tilesetVersion: '1' });
   const treeS = (performance.now() - t) / 1000;
-  t = performance.now();
-  const files: Uint8Array[] = [];
-  for (const id of tiles.tree.tiles.keys()) {
-    for (const name of [linesUri(id), fittingsUri(id)]) {
-      const glb = tiles.content(name);
-      if (glb) files.push(glb);
-    }
-  }
-  const glbS = (performance.now() - t) / 1000;
-  files.push(Buffer.from(JSON.stringify(tiles.tileset)), Buffer.from(JSON.stringify(tiles.schema)));
-  let raw = 0, gz = 0;
-  for (const f of files) {
-    raw += f.byteLength;
-    gz += gzipSync(f, GZIP).byteLength;
-  }
-  const peerGz = gzipSync(Buffer.from(JSON.stringify(encodeLayer(1, utility, network.frame, network.links))), GZIP).byteLength;
-  rows.push({ utility, segments: tiles.layer.segmentCount, fittings: tiles.layer.fittingCount, tiles: tiles.tree.tiles.size, files: files.length, treeS, glbS, raw, gz, peerGz });
+  const { meshopt, none: plain } = glbs(tiles);
+  const json = [Buffer.from(JSON.stringify(tiles.tileset)), Buffer.from(JSON.stringify(tiles.schema))];
+  const peer = measure([Buffer.from(JSON.stringify(encodeLayer(1, utility, network.frame, network.links)))]);
+  rows.push({
+    utility, segments: tiles.layer.segmentCount, fittings: tiles.layer.fittingCount, tiles: tiles.tree.tiles.size, files: meshopt.files.length + json.length,
+    treeS, glbS: meshopt.s, plainS: plain.s, meshopt: measure([...meshopt.files, ...json]), plain: measure([...plain.files, ...json]), peer,
+  });
 }
 
-const sum = (k: keyof Row) => rows.reduce((s, r) => s + (r[k] as number), 0);
+const sum = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0);
 const per = (bytes: number, n: number) => (bytes / n).toFixed(2);
-console.log('\nlayer      segments  fittings  tiles  files  tree s  glb s   raw B/seg  gzip B/seg  JSON peer gzip B/seg  tiles/peer');
+const col = (v: string, w: number) => v.padStart(w);
+console.log(`\nbytes per segment (B/seg): meshopt tiles, the same tiles as plain glTF, and the JSON layer payload; brotli quality ${TILE_BROTLI_QUALITY}, gzip 9`);
+console.log('layer      segments  fittings  tiles  files  tree s  glb s  plain s   raw  gzip  brotli   plain raw  gzip  brotli   JSON gzip  brotli   tiles/JSON br');
 for (const r of rows) {
+  const n = r.segments;
   console.log(
-    `${r.utility.padEnd(9)} ${String(r.segments).padStart(9)} ${String(r.fittings).padStart(9)} ${String(r.tiles).padStart(6)} ${String(r.files).padStart(6)}`
-    + ` ${r.treeS.toFixed(2).padStart(7)} ${r.glbS.toFixed(2).padStart(6)} ${per(r.raw, r.segments).padStart(11)} ${per(r.gz, r.segments).padStart(11)}`
-    + ` ${per(r.peerGz, r.segments).padStart(21)} ${(r.gz / r.peerGz).toFixed(2).padStart(11)}×`,
+    `${r.utility.padEnd(9)} ${col(String(n), 9)} ${col(String(r.fittings), 9)} ${col(String(r.tiles), 6)} ${col(String(r.files), 6)}`
+    + ` ${col(r.treeS.toFixed(2), 7)} ${col(r.glbS.toFixed(2), 6)} ${col(r.plainS.toFixed(2), 8)}`
+    + ` ${col(per(r.meshopt.raw, n), 5)} ${col(per(r.meshopt.gz, n), 5)} ${col(per(r.meshopt.br, n), 7)}`
+    + ` ${col(per(r.plain.raw, n), 11)} ${col(per(r.plain.gz, n), 5)} ${col(per(r.plain.br, n), 7)}`
+    + ` ${col(per(r.peer.gz, n), 11)} ${col(per(r.peer.br, n), 7)} ${col((r.meshopt.br / r.peer.br).toFixed(2), 14)}×`,
   );
 }
-const segments = sum('segments');
-console.log(`\nall layers: ${segments} segments, ${sum('fittings')} fittings, ${sum('tiles')} tiles, ${sum('files')} files; `
-  + `cut in ${(sum('treeS') + sum('glbS')).toFixed(1)} s (quadtree ${sum('treeS').toFixed(1)} s, GLBs ${sum('glbS').toFixed(1)} s)`);
-console.log(`bytes on the wire per segment (gzip, attributes and fittings included): ${per(sum('gz'), segments)} (goal < 16); raw ${per(sum('raw'), segments)}`);
-console.log(`peer, JSON layer payload (encodeLayer + gzip, no fittings, 4 attributes): ${per(sum('peerGz'), segments)} B/segment; tiles / peer = ${(sum('gz') / sum('peerGz')).toFixed(2)}×`);
+const segments = sum((r) => r.segments);
+const tot = (f: (r: Row) => number) => per(sum(f), segments);
+const glbS = sum((r) => r.glbS), plainS = sum((r) => r.plainS), treeS = sum((r) => r.treeS);
+console.log(`\nall layers: ${segments} segments, ${sum((r) => r.fittings)} fittings, ${sum((r) => r.tiles)} tiles, ${sum((r) => r.files)} files; `
+  + `cut in ${(treeS + glbS).toFixed(1)} s (quadtree ${treeS.toFixed(1)} s, GLBs ${glbS.toFixed(1)} s)`);
+console.log(`tile generation, whole city: ${(treeS + glbS).toFixed(1)} s with meshopt, ${(treeS + plainS).toFixed(1)} s as plain glTF: ${((treeS + glbS) / (treeS + plainS)).toFixed(2)}× (GLBs alone ${(glbS / plainS).toFixed(2)}×)`);
+console.log(`bytes on the wire per segment (attributes and fittings included; goal < 16): gzip ${tot((r) => r.meshopt.gz)}, brotli ${tot((r) => r.meshopt.br)}; raw ${tot((r) => r.meshopt.raw)}`);
+console.log(`peer, the same tiles as plain glTF: gzip ${tot((r) => r.plain.gz)}, brotli ${tot((r) => r.plain.br)}, raw ${tot((r) => r.plain.raw)} B/segment; `
+  + `meshopt / plain = ${(sum((r) => r.meshopt.gz) / sum((r) => r.plain.gz)).toFixed(2)}× gzip, ${(sum((r) => r.meshopt.br) / sum((r) => r.plain.br)).toFixed(2)}× brotli`);
+console.log(`peer, JSON layer payload (encodeLayer, no fittings, 4 attributes): gzip ${tot((r) => r.peer.gz)}, brotli ${tot((r) => r.peer.br)} B/segment; `
+  + `tiles / JSON = ${(sum((r) => r.meshopt.gz) / sum((r) => r.peer.gz)).toFixed(2)}× gzip, ${(sum((r) => r.meshopt.br) / sum((r) => r.peer.br)).toFixed(2)}× brotli`);

@@ -24,6 +24,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cityCollectionHeader, generateCity } from '../../src/core/city';
 import { parseNetworkCollection, type ImportedNetwork } from '../../src/core/importNetwork';
 import type { Link, NetworkNode, UtilityType } from '../../src/core/model';
+import { writeGlb, type GltfJson } from '../../src/core/tiles/glb';
 import { decodeInstancedNodes, glbLayoutIssues, readGlb } from '../../src/core/tiles/glbReader';
 import { POSITION_QUANTUM_M } from '../../src/core/tiles/instancedPipes';
 import { tileLayer, type LayerTileset } from '../../src/core/tiles/layerTileset';
@@ -131,6 +132,21 @@ describe('EXT_meshopt_compression', () => {
     expect(filters).toContain('TRIANGLES');
     // Property tables stay plain in buffer 0.
     expect(json.bufferViews.filter((bv) => bv.buffer === 0).every((bv) => bv.extensions === undefined)).toBe(true);
+  });
+
+  it('layout checks name a broken meshopt layout: not required, wrong stride, a plain view in the fallback buffer', () => {
+    const water = layers.get('water')!;
+    const glb = readGlb(water.content(linesUri(water.tree.root.id))!);
+    const damaged = (f: (json: GltfJson) => void) => {
+      const json = JSON.parse(JSON.stringify(glb.json)) as GltfJson;
+      f(json);
+      return glbLayoutIssues(writeGlb(json, glb.bin.slice()));
+    };
+    const quat = glb.json.bufferViews.findIndex((bv) => bv.extensions?.EXT_meshopt_compression?.filter === 'QUATERNION');
+    expect(damaged((j) => { j.extensionsRequired = ['EXT_mesh_gpu_instancing']; }).some((i) => /not in extensionsRequired/.test(i))).toBe(true);
+    expect(damaged((j) => { j.bufferViews[quat]!.extensions!.EXT_meshopt_compression!.byteStride = 12; j.bufferViews[quat]!.byteStride = 12; }))
+      .toEqual(expect.arrayContaining([expect.stringMatching(/QUATERNION needs byteStride 8/), expect.stringMatching(/byteLength \d+ ≠ byteStride 12/)]));
+    expect(damaged((j) => { delete j.bufferViews[quat]!.extensions; }).some((i) => new RegExp(`bufferView ${quat} lies in fallback buffer 1 without`).test(i))).toBe(true);
   });
 
   it('decodes to the plain glTF\'s instances: translations and lengths exactly, sections to 1 µm, quaternions within one int16 step', () => {

@@ -13,6 +13,7 @@ import { UNDRAWN_NODE_TYPES } from '../../src/core/tiles/layerInstances';
 import { tileLayer, type LayerTileset } from '../../src/core/tiles/layerTileset';
 import { fittingsUri, linesUri, type Box6, type TileNode } from '../../src/core/tiles/tiling';
 import { meshoptReady } from '../../src/core/tiles/meshopt';
+import { propertyTableIssues, tilesetIssues } from '../../src/core/tiles/tilesetChecks';
 
 await meshoptReady;
 
@@ -247,5 +248,46 @@ describe('tileset.json', () => {
     const gas = network.links.filter((l) => l.utility === 'gas');
     expect(() => tileLayer({ utility: 'water', frame: network.frame, links: gas, nodes: [] }, { tilesetVersion: '1' })).toThrow(/is gas, the layer is water/);
     expect(() => tileLayer({ utility: 'heat', frame: network.frame, links: [], nodes: [] }, { tilesetVersion: '1' })).toThrow(/no segments and no fittings/);
+  });
+
+  it('passes the structural 3D Tiles checks, which name each broken rule in a damaged copy', () => {
+    for (const t of [water, power]) expect(tilesetIssues(t.tileset).issues).toEqual([]);
+    const ts = JSON.parse(JSON.stringify(water.tileset)) as { geometricError: number; root: Record<string, any> };
+    const child = ts.root['children'][0];
+    const leaf = (t: Record<string, any>): Record<string, any> => (t['children']?.length ? leaf(t['children'][0]) : t);
+    child.boundingVolume.box[0] += 1e5; // moved out of its parent
+    leaf(ts.root['children'][1]).geometricError = 3; // a leaf with an error
+    ts.root['children'][1].geometricError = ts.root['geometricError'] + 1; // above its parent's
+    ts.root['transform'][15] = 2;
+    ts.root['refine'] = 'SOMETIMES';
+    const withContent = [...water.tree.tiles.values()].find((t) => t.linesBox && t.fittingsBox)!;
+    expect(withContent).toBeDefined();
+    const found = (t: Record<string, any>): Record<string, any> | undefined => (t['contents'] ? t : (t['children'] ?? []).map(found).find(Boolean));
+    const multi = found(ts.root)!;
+    multi['content'] = { uri: '../../../etc/passwd' };
+    const { issues, contentUris } = tilesetIssues(ts);
+    const expected = [/root refine "SOMETIMES"/, /root transform is not affine/, /root\/children\/0 box is not inside its parent's/,
+      /root\/children\/1 geometricError \d+(\.\d+)? is not below its parent's/, /is a leaf with geometricError 3/, /has both content and contents/,
+      /uri "..\/..\/..\/etc\/passwd" is not a relative path below the tileset/];
+    for (const e of expected) expect(issues.some((i) => e.test(i)), `${e} in ${JSON.stringify(issues)}`).toBe(true);
+    expect(contentUris.length).toBeGreaterThan(2);
+  });
+
+  it('checks property tables against the schema: missing classes, properties and unknown enum codes are named', () => {
+    const glb = readGlb(water.content(linesUri(water.tree.root.id))!);
+    expect(propertyTableIssues(glb, water.schema)).toEqual([]);
+    const copy = () => JSON.parse(JSON.stringify(water.schema)) as typeof water.schema;
+    const schema = copy();
+    delete schema.classes['link']!.properties['owner'];
+    schema.classes['link']!.properties['extra'] = { description: 'x', type: 'SCALAR', componentType: 'UINT8', required: true };
+    const issues = propertyTableIssues(glb, schema);
+    for (const e of [/has "owner", which class link lacks/, /lacks required link.extra/]) expect(issues.some((i) => e.test(i)), `${e} in ${JSON.stringify(issues)}`).toBe(true);
+    const codes = copy();
+    const first = codes.enums['status']!.values[0]!;
+    codes.enums['status']!.values = codes.enums['status']!.values.slice(1);
+    expect(propertyTableIssues(glb, codes)).toContain(`property table 0 status: code ${first.value} is no value of enum status`);
+    codes.enums['status']!.values = [];
+    expect(propertyTableIssues(glb, codes)).toContain('enum status has no values');
+    expect(propertyTableIssues(glb, { ...schema, classes: {} })).toEqual(['property table 0 names missing class "link"']);
   });
 });

@@ -8,11 +8,15 @@ import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
+import validator from 'gltf-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityCollectionHeader, generateCity } from '../../src/core/city';
 import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { glbLayoutIssues, readGlb } from '../../src/core/tiles/glbReader';
 import { meshoptReady } from '../../src/core/tiles/meshopt';
+import { propertyTableIssues, tilesetIssues } from '../../src/core/tiles/tilesetChecks';
+import { UTILITY_TYPES } from '../../src/core/model';
 import { sendError } from '../../src/server/http/respond';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { createTileRoutes } from '../../src/server/tiles/tileRoutes';
@@ -104,6 +108,55 @@ describe('GET /api/tiles/{version}/{utility}/…', () => {
     expect(schema.status).toBe(200);
     expect(((await schema.json()) as { classes: Record<string, unknown> }).classes).toHaveProperty('link');
   });
+
+  it('serves brotli before gzip when the client accepts both, decoding to the same bytes', async () => {
+    const tileset = (await (await fetch(`${base}/api/tiles/${version}/water/tileset.json`)).json()) as { root: Record<string, unknown> };
+    const path = `/api/tiles/${version}/water/${firstContentUri(tileset)}`;
+    const br = await rawGet(path, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['vary']).toBe('Accept-Encoding');
+    const plain = await rawGet(path);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    expect(br.body.byteLength).toBeLessThan(plain.body.byteLength);
+    expect((await rawGet(path, { 'Accept-Encoding': 'gzip' })).headers['content-encoding']).toBe('gzip');
+  });
+
+  it('every layer\'s tileset.json follows the 3D Tiles 1.1 rules we check, and every content and schema URI resolves over HTTP to valid glTF', async () => {
+    let layers = 0, glbs = 0;
+    for (const utility of UTILITY_TYPES) {
+      const tilesetUrl = `${base}/api/tiles/${version}/${utility}/tileset.json`;
+      const res = await fetch(tilesetUrl);
+      if (res.status === 404) continue; // an empty layer (heat in the small city)
+      layers++;
+      const { issues, contentUris } = tilesetIssues((await res.json()) as Record<string, unknown>);
+      expect(issues, utility).toEqual([]);
+      expect(new Set(contentUris).size, utility).toBe(contentUris.length);
+      const schemas = new Map<string, Parameters<typeof propertyTableIssues>[1]>();
+      for (const uri of contentUris) {
+        const url = new URL(uri, tilesetUrl);
+        const got = await rawGet(url.pathname);
+        expect(got.status, url.pathname).toBe(200);
+        expect(got.headers['content-type']).toBe('model/gltf-binary');
+        const bytes = new Uint8Array(got.body.buffer, got.body.byteOffset, got.body.byteLength);
+        expect(glbLayoutIssues(bytes), url.pathname).toEqual([]);
+        const report = await validator.validateBytes(bytes, { uri, maxIssues: 0 });
+        expect(report.issues.numErrors + report.issues.numWarnings, `${url.pathname}: ${JSON.stringify(report.issues.messages.filter((m) => m.severity < 2))}`).toBe(0);
+        const glb = readGlb(bytes);
+        const schemaUri = (glb.json.extensions!['EXT_structural_metadata'] as { schemaUri: string }).schemaUri;
+        const schemaUrl = new URL(schemaUri, url).href;
+        if (!schemas.has(schemaUrl)) {
+          const s = await fetch(schemaUrl);
+          expect(s.status, schemaUrl).toBe(200);
+          schemas.set(schemaUrl, (await s.json()) as Parameters<typeof propertyTableIssues>[1]);
+        }
+        expect(propertyTableIssues(glb, schemas.get(schemaUrl)!), url.pathname).toEqual([]);
+        glbs++;
+      }
+    }
+    expect(layers).toBeGreaterThanOrEqual(5);
+    expect(glbs).toBeGreaterThan(layers);
+  }, 120_000);
 
   it('answers HEAD with the headers and no body', async () => {
     const res = await fetch(`${base}/api/tiles/${version}/water/tileset.json`, { method: 'HEAD' });

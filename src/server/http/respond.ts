@@ -15,9 +15,15 @@ export function acceptsGzip(req: IncomingMessage): boolean {
   return /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
 }
 
+export function acceptsBrotli(req: IncomingMessage): boolean {
+  return /\bbr\b/.test(String(req.headers['accept-encoding'] ?? ''));
+}
+
 export interface Encoded {
   body: Buffer;
   gzipped: Buffer | null;
+  /** Brotli, served before gzip when the client accepts it (optional: encoders that skip it lose nothing). */
+  brotli?: Buffer | null;
   etag: string;
   contentType: string;
 }
@@ -42,7 +48,10 @@ export function sendEncoded(req: IncomingMessage, res: ServerResponse, e: Encode
     return;
   }
   res.setHeader('Content-Type', e.contentType);
-  if (e.gzipped && acceptsGzip(req)) {
+  if (e.brotli && acceptsBrotli(req)) {
+    res.setHeader('Content-Encoding', 'br');
+    res.writeHead(200).end(req.method === 'HEAD' ? undefined : e.brotli);
+  } else if (e.gzipped && acceptsGzip(req)) {
     res.setHeader('Content-Encoding', 'gzip');
     res.writeHead(200).end(req.method === 'HEAD' ? undefined : e.gzipped);
   } else {
