@@ -22,9 +22,10 @@
  * forwardAxis X). `Model.fromGltfAsync` defaults to forwardAxis Z and adds a further 90° turn
  * (Z_UP_TO_X_UP): a tile loaded as a bare Model needs `forwardAxis: Axis.X` to match.
  *
- * Compression: translations and lengths are snapped to 1/128 m so the low byte of each float is
- * zero and gzip finds it; instances are ordered by link and segment so consecutive rotations and
- * scales repeat.
+ * Compression (EXT_meshopt_compression, meshopt.ts; README "Size on the wire"): translations and
+ * lengths are snapped to 1/128 m, which the exponential filter then keeps exactly; rotations go
+ * through the quaternion filter; instances are ordered by link and segment so consecutive
+ * translations are close and rotations, scales and feature ids repeat for the byte-delta codec.
  */
 import type { Rgb } from '../colours';
 import { GL, GltfBuilder } from './glb';
