@@ -85,7 +85,8 @@ export interface BurstTrace {
   route: { from: RouteStart; depotId: string | null; start: LonLat; distance: 'plan'; length: number };
   optionalValves: TracedValve[];
   alreadyClosedValves: TracedValve[];
-  failedValvesPassed: string[];
+  /** Valves at the edge found inoperable, which widened the shutdown. */
+  failedValvesPassed: TracedValve[];
   isolated: TracedPart;
   unintended: TracedPart;
   alreadyWithoutSupply: TracedPart;

@@ -116,7 +116,7 @@ export function runTrace(store: NetworkStore, net: BurstNetwork, rules: BurstRul
     route: { from, depotId: depot?.id ?? null, start: net.toLonLat(start.x, start.y), distance: 'plan', length: Math.round(route.length * 10) / 10 },
     optionalValves: iso.optionalValves.map((a) => valveView(net, a.index, null)),
     alreadyClosedValves: iso.alreadyClosedValves.map((i) => valveView(net, i, null)),
-    failedValvesPassed: iso.failedValvesPassed.map((i) => g.valveIds[i]!),
+    failedValvesPassed: iso.failedValvesPassed.map((i) => valveView(net, i, null)),
     isolated: partView(net, iso.area),
     unintended: partView(net, iso.unintended),
     alreadyWithoutSupply: partView(net, iso.alreadyWithoutSupply),
