@@ -159,6 +159,21 @@ describe('burst response in a real browser', () => {
     }
   }, 10 * MINUTES);
 
+  it('locates a burst from a typed street name and from typed coordinates', async () => {
+    const { page } = app;
+    const word = target.street!.split(/\s+/)[1]!; // the pinyin after the Chinese name
+    await page.fill('#burst-search', word.toLowerCase());
+    await page.tap('#burst-find');
+    const street = page.locator(`#burst-hits button[data-kind="street"][data-label="${target.street}"]`);
+    await street.waitFor({ timeout: MINUTES });
+    await street.tap();
+    await page.waitForSelector('#burst-mains button[data-link-id]', { timeout: MINUTES });
+    const a = target.vertices[0]!, b = target.vertices[1]!;
+    await page.fill('#burst-search', `${((a.lon + b.lon) / 2).toFixed(7)}, ${((a.lat + b.lat) / 2).toFixed(7)}`);
+    await page.tap('#burst-find');
+    await page.waitForSelector(`#burst-mains li:first-child button[data-link-id="${target.id}"]`, { timeout: MINUTES });
+  }, 5 * MINUTES);
+
   it('made no request to any host but 127.0.0.1 and logged no errors', () => {
     expect(offMachineRequests(app.requests)).toEqual([]);
     expect(app.consoleErrors).toEqual([]);

@@ -237,6 +237,8 @@ describe('bad input is refused with a 4xx naming the field', () => {
     ['a longitude that is not a number', () => call<ErrorBody>('/api/burst/nearest?lon=abc&lat=23.13'), 400, 'lon'],
     ['a latitude beyond the pole', () => call<ErrorBody>('/api/burst/nearest?lon=113.33&lat=95'), 400, 'lat'],
     ['no coordinates at all', () => call<ErrorBody>('/api/burst/nearest'), 400, 'lon'],
+    ['a grid easting that is not a number', () => call<ErrorBody>('/api/burst/nearest?x=east&y=2559000'), 400, 'x'],
+    ['a search longer than the rules allow', () => call<ErrorBody>(`/api/burst/search?q=${'a'.repeat(rules.search.maxQueryLength + 1)}`), 400, 'q'],
     ['an empty search', () => call<ErrorBody>('/api/burst/search?q=%20'), 400, 'q'],
   ];
   for (const [what, request, status, field] of cases) {

@@ -32,12 +32,18 @@ export function mountBurst(container: HTMLElement, deps: { store: ViewStore; vie
   const view: BurstView = {
     active: false, query: '', hits: null, mains: null, linkId: null, failedValves: [], nearbyDistance: rules.nearbyDistance.value,
     routeFrom: rules.route.start === 'depot' ? rules.depots[0]!.id : 'burst', trace: null, previous: null, busy: false,
-    error: null, notice: null, incidentId: null,
+    error: null, notice: null, incidentId: null, networkCrs: null,
   };
   let network: Promise<NetworkSummary> | null = null;
   let traceSeq = 0;
   const t = (k: MessageKey, p?: Record<string, string | number>) => translate(deps.store.getState().locale, k, p);
-  const networkSummary = () => (network ??= request<NetworkSummary>('/api/network'));
+  const networkSummary = () => (network ??= request<NetworkSummary>('/api/network').then((s) => {
+    view.networkCrs = s.sourceCrs;
+    return s;
+  }, (e: unknown) => {
+    network = null; // ask again next time
+    throw e;
+  }));
 
   function render(): void {
     renderBurstPanel(container, view, t, actions, rules);
@@ -92,6 +98,7 @@ export function mountBurst(container: HTMLElement, deps: { store: ViewStore; vie
   const actions: BurstActions = {
     toggle(): void {
       view.active = !view.active;
+      if (view.active && !view.networkCrs) void networkSummary().then(render, () => undefined);
       if (!view.active) {
         Object.assign(view, { hits: null, mains: null, linkId: null, failedValves: [], trace: null, previous: null, error: null, notice: null });
         overlay.setTrace(null);

@@ -25,6 +25,8 @@ export interface BurstView {
   error: string | null;
   notice: string | null;
   incidentId: string | null;
+  /** The network's delivery CRS, in which typed x,y are read (GET /api/network). */
+  networkCrs: string | null;
 }
 
 export interface BurstActions {
@@ -55,7 +57,7 @@ export function renderBurstPanel(root: HTMLElement, view: BurstView, t: Translat
   appendAll(root,
     h('div', { className: 'status' }, t('burst.modeHint')),
     h('form', { className: 'row', onsubmit: (e: Event) => { e.preventDefault(); actions.search(input.value); } },
-      input = h('input', { id: 'burst-search', type: 'search', value: view.query, placeholder: t('burst.search'), 'aria-label': t('burst.search'), maxlength: rules.search.maxQueryLength, style: 'flex:1;min-width:0' }),
+      input = h('input', { id: 'burst-search', type: 'search', value: view.query, placeholder: t('burst.search', { crs: view.networkCrs ?? '—' }), 'aria-label': t('burst.search', { crs: view.networkCrs ?? '—' }), maxlength: rules.search.maxQueryLength, style: 'flex:1;min-width:0' }),
       h('button', { type: 'submit', id: 'burst-find' }, t('burst.find'))),
     view.busy ? h('div', { className: 'status', role: 'status' }, t('burst.working')) : null,
     view.error ? h('div', { className: 'status error', role: 'alert' }, view.error) : null,
