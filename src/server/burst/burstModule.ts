@@ -11,8 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseBurstRules, type BurstRules } from '../../core/burst/burstRules';
-import { lonLatTransform, transformBetween } from '../../core/crs';
+import { parseBurstRules } from '../../core/burst/burstRules';
+import { transformBetween } from '../../core/crs';
 import type { Incident, NearestMainsResult } from '../../protocol/burstApi';
 import type { ApiModule } from '../http/apiModule';
 import { HttpError, readJsonBody, sendJson } from '../http/respond';
@@ -40,7 +40,7 @@ function finiteParam(url: URL, name: string): number {
   return v;
 }
 
-export function createBurstModule(options: BurstModuleOptions): ApiModule & { rules: BurstRules } {
+export function createBurstModule(options: BurstModuleOptions): ApiModule {
   const rulesJson = JSON.parse(readFileSync(options.rulesFile ?? BURST_RULES_FILE, 'utf8')) as unknown;
   const rules = parseBurstRules(rulesJson);
   const networks = new BurstNetworkCache(options.store);
@@ -63,7 +63,7 @@ export function createBurstModule(options: BurstModuleOptions): ApiModule & { ru
       lat = finiteParam(url, 'lat');
       if (lon < -180 || lon > 180) throw new HttpError(400, 'bad_coordinates', `lon must be in -180…180; got ${lon}`, 'lon');
       if (lat < -90 || lat > 90) throw new HttpError(400, 'bad_coordinates', `lat must be in -90…90; got ${lat}`, 'lat');
-      [x, y] = lonLatTransform(net.frame).toLocal(lon, lat);
+      [x, y] = net.toLocal(lon, lat);
     } else if (url.searchParams.has('x') || url.searchParams.has('y')) {
       [x, y] = transformBetween(net.sourceCrs, net.frame).toLocal(finiteParam(url, 'x'), finiteParam(url, 'y'));
       if (!Number.isFinite(x) || !Number.isFinite(y)) throw new HttpError(400, 'bad_coordinates', `x,y do not transform from ${net.sourceCrs}`, 'x');
@@ -89,7 +89,6 @@ export function createBurstModule(options: BurstModuleOptions): ApiModule & { ru
   }
 
   return {
-    rules,
     async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
       const path = url.pathname;
       if (!path.startsWith('/api/burst/')) return false;

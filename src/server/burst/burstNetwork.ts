@@ -21,6 +21,7 @@ export interface BurstNetwork {
   /** Water nodes by id (valves, hydrants, service connections…). */
   nodes: Map<string, NetworkNode>;
   toLonLat(x: number, y: number): [number, number];
+  toLocal(lon: number, lat: number): [number, number];
   /** Milliseconds to read, build and segment. */
   buildMs: number;
 }
@@ -37,10 +38,10 @@ function buildBurstNetwork(store: NetworkStore, version: number): BurstNetwork {
   const linkIndex = new Map(graph.linkIds.map((id, i) => [id, i]));
   const valveIndex = new Map(graph.valveIds.map((id, i) => [id, i]));
   const nodes = new Map(waterNodes.map((n) => [n.id, n]));
-  const toLonLat = lonLatTransform(frame).fromLocal;
+  const { fromLocal: toLonLat, toLocal } = lonLatTransform(frame);
   return {
     version, frame, sourceCrs: store.currentVersion()!.sourceCrs, graph, segmentation, linkIndex, valveIndex, links, nodes,
-    toLonLat, buildMs: performance.now() - t,
+    toLonLat, toLocal, buildMs: performance.now() - t,
   };
 }
 

@@ -8,7 +8,6 @@ import { isolateBurst, VALVE_NORMALLY_OPEN, type IsolatedPart } from '../../core
 import type { BurstRules, RouteStart } from '../../core/burst/burstRules';
 import { linesNearBurst } from '../../core/burst/nearbyLines';
 import { orderValveRoute } from '../../core/burst/valveRoute';
-import { lonLatTransform } from '../../core/crs';
 import { VERTEX_STRIDE } from '../../core/model';
 import type { BurstTrace, TracedPart, TracedValve, TraceRequest } from '../../protocol/burstApi';
 import { HttpError } from '../http/respond';
@@ -88,7 +87,7 @@ export function runTrace(store: NetworkStore, net: BurstNetwork, rules: BurstRul
   const burstXY = { x: v[mid]!, y: v[mid + 1]! };
   const depot = rules.depots.find((d) => d.id === req.routeFrom);
   const from: RouteStart = depot ? 'depot' : 'burst';
-  const start = depot ? (() => { const [x, y] = lonLatTransform(net.frame).toLocal(depot.lon, depot.lat); return { x, y }; })() : burstXY;
+  const start = depot ? (() => { const [x, y] = net.toLocal(depot.lon, depot.lat); return { x, y }; })() : burstXY;
   const route = orderValveRoute(start, iso.valvesToClose.map((a) => ({ x: a.x, y: a.y })));
   const valvesToClose = route.order.map((k, i) => valveView(net, iso.valvesToClose[k]!.index, Math.round(route.legs[i]! * 10) / 10));
   // Other utilities: R*Tree candidates on the burst pipe's extent grown by the distance, then exact.
