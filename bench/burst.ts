@@ -9,9 +9,15 @@
  * The peer, in the same run: the plain per-burst floods over the whole graph (reference.ts) on a
  * subset of the same bursts, whose answers are also checked against the trace's.
  * Goals: segmentation < 0.5 s, trace p50 < 2 ms, p99 < 10 ms at 1M links.
- * Run: npx tsx bench/burst.ts [--no-city]
+ * 3. The trace over HTTP (POST /api/burst/trace on a real server with the medium sample city in
+ *    SQLite: trace, crew route, nearby lines, lon/lat geometry, JSON), p50/p99 of the round trip
+ *    over 1,000 random water links; peers in the same run: the same server-side work called
+ *    in-process (validateTraceRequest + runTrace), and isolateBurst alone.
+ * Run: npx tsx bench/burst.ts [--no-city] [--http-only]
  */
-import { loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -24,6 +30,14 @@ import {
 } from '../src/core/burst';
 import { prepareReference, referenceIsolation } from '../src/core/burst/reference';
 import { buildSupplyIndex } from '../src/core/burst/supply';
+import { parseBurstRules } from '../src/core/burst/burstRules';
+import { BURST_RULES_FILE } from '../src/server/burst/burstModule';
+import { BurstNetworkCache } from '../src/server/burst/burstNetwork';
+import { runTrace, validateTraceRequest } from '../src/server/burst/traceService';
+import { loadConfig } from '../src/server/config';
+import { startServer } from '../src/server/main';
+import { SqliteNetworkStore } from '../src/server/storage/sqliteNetworkStore';
+import { ensureCity } from '../scripts/city';
 import { mulberry32, percentile } from './stats';
 
 const SEED = 20261127;
@@ -226,8 +240,55 @@ async function bench(name: string, makeInput: () => WaterGraphInput, peerBursts:
   console.log(`  peer p50 / trace p50 on that subset: ${ratio.toFixed(0)}×; answers that differ from the trace: ${disagreements} of ${peerBursts}`);
 }
 
+/** The trace over HTTP against the same work in-process, on the medium sample city in SQLite. */
+async function benchHttp(): Promise<void> {
+  console.log(`\n== trace over HTTP: POST /api/burst/trace, medium sample city (seed ${SEED}) ==`);
+  const dir = mkdtempSync(join(tmpdir(), 'undergrid-bench-burst-'));
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', UNDERGRID_DATA_DIR: join(dir, 'db'), UNDERGRID_CITY_DIR: join(dir, 'city'), UNDERGRID_CITY_SIZE: 'medium', UNDERGRID_CITY_SEED: String(SEED) });
+  await ensureCity(config);
+  const running = await startServer(config);
+  const store = new SqliteNetworkStore(config.databaseFile);
+  try {
+    const rules = parseBurstRules(JSON.parse(readFileSync(BURST_RULES_FILE, 'utf8')));
+    let t = performance.now();
+    const net = new BurstNetworkCache(store).get();
+    console.log(`graph + segmentation for the version (once per version): ${ms(performance.now() - t)}, ${net.graph.linkCount} water links`);
+    const rng = mulberry32(SEED);
+    const links = Array.from({ length: BURSTS }, () => net.graph.linkIds[Math.floor(rng() * net.graph.linkCount)]!);
+    const body = (linkId: string) => ({ networkVersion: net.version, linkId });
+    const post = async (linkId: string) => {
+      const res = await fetch(`${running.url}api/burst/trace`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Encoding': 'gzip' }, body: JSON.stringify(body(linkId)) });
+      if (res.status !== 200) throw new Error(`trace ${linkId}: HTTP ${res.status}`);
+      return res.json();
+    };
+    for (const id of links.slice(0, WARM_UP)) await post(id); // also builds the server's own graph
+    const http: number[] = [], inProcess: number[] = [], engine: number[] = [];
+    for (const id of links) {
+      t = performance.now();
+      await post(id);
+      http.push(performance.now() - t);
+      t = performance.now();
+      JSON.stringify(runTrace(store, net, rules, validateTraceRequest(body(id), net, rules)));
+      inProcess.push(performance.now() - t);
+      t = performance.now();
+      isolateBurst(net.graph, net.segmentation, net.linkIndex.get(id)!);
+      engine.push(performance.now() - t);
+    }
+    console.log(`HTTP round trip, ${BURSTS} random water links: ${line(http)}`);
+    console.log(`peer, the same server-side work in-process (validate + runTrace + JSON.stringify): ${line(inProcess)}`);
+    console.log(`peer, isolateBurst alone: ${line(engine)}`);
+    console.log(`  HTTP p50 / in-process p50: ${(stats(http).p50 / stats(inProcess).p50).toFixed(1)}×; HTTP p99 / in-process p99: ${(stats(http).p99 / stats(inProcess).p99).toFixed(1)}×; in-process p50 / isolateBurst p50: ${(stats(inProcess).p50 / stats(engine).p50).toFixed(1)}×`);
+  } finally {
+    store.close();
+    await running.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const withCity = !process.argv.includes('--no-city');
+const httpOnly = process.argv.includes('--http-only');
 console.log(`Burst response benchmark (seed ${SEED}, node ${process.version}); load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-if (withCity) await bench('large sample city, water', cityInput, 100);
-await bench(`synthetic water grid, ${GRID_SIDE}×${GRID_SIDE} junctions (seed ${SEED})`, () => syntheticGrid(SEED), 20);
+if (withCity && !httpOnly) await bench('large sample city, water', cityInput, 100);
+if (!httpOnly) await bench(`synthetic water grid, ${GRID_SIDE}×${GRID_SIDE} junctions (seed ${SEED})`, () => syntheticGrid(SEED), 20);
+await benchHttp();
 console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (timings above include whatever else ran on this machine)`);

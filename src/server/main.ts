@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from './app';
+import { createBurstModule } from './burst/burstModule';
 import type { ApiModule } from './http/apiModule';
 import { loadConfig, type ServerConfig } from './config';
 import { ScreeningService } from './screeningService';
@@ -20,7 +21,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const store = new SqliteNetworkStore(config.databaseFile);
   const screening = new ScreeningService(store);
   /** Features' API modules; each owns its routes and what it stores. */
-  const modules: ApiModule[] = [];
+  const modules: ApiModule[] = [createBurstModule({ store, dataDir: config.dataDir })];
   const server = createApp({ store, screening, clientDir: existsSync(config.clientDir) ? config.clientDir : null, modules });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -7,9 +7,10 @@ export type Locale = (typeof LOCALES)[number];
  * Keys are namespaced by feature ("burst.…", "permit.…") so dictionaries never collide.
  */
 import { coreMessages } from './messages/core';
+import { burstMessages } from './messages/burst';
 
-const en = { ...coreMessages.en };
-const zhCN = { ...coreMessages['zh-CN'] };
+const en = { ...coreMessages.en, ...burstMessages.en };
+const zhCN = { ...coreMessages['zh-CN'], ...burstMessages['zh-CN'] };
 
 export type MessageKey = keyof typeof en;
 

@@ -18,6 +18,7 @@ import { DigOverlay } from '../viewer/digOverlay';
 import { attachInteraction } from '../viewer/interaction';
 import { NetworkLayers } from '../viewer/networkLayers';
 import { renderAttributePanel } from './attributePanel';
+import { mountBurst } from './burst/burstController';
 import { renderControlPanel } from './controlPanel';
 import { renderDigPanel, type ScreeningView } from './digPanel';
 import { h } from './dom';
@@ -34,13 +35,15 @@ const app = document.getElementById('app')!;
 const cesiumEl = h('div', { id: 'cesium' });
 const controlsTop = h('div', { id: 'controls-top' });
 const digEl = h('div', { id: 'dig-panel' });
-const controls = h('div', { id: 'controls', className: 'panel' }, controlsTop, digEl);
+const burstEl = h('div', { id: 'burst-panel' });
+const controls = h('div', { id: 'controls', className: 'panel' }, controlsTop, burstEl, digEl);
 const attributes = h('div', { id: 'attributes', className: 'panel', hidden: true });
 const hud = h('div', { id: 'hud', className: 'panel' });
 app.append(cesiumEl, controls, attributes, hud);
 
 const city = createCityViewer(cesiumEl);
 const scene = city.viewer.scene;
+const burst = mountBurst(burstEl, { store, viewer: city.viewer });
 /** Each worker holds its own copy of the network: a few workers are plenty for one person's digs. */
 const MAX_SCREENING_WORKERS = 4;
 const workers = new WorkerPool({
@@ -231,6 +234,7 @@ attachInteraction(city.viewer, {
     store.setState({ dig: { ...dig, corners: [...dig.corners, corner] } });
   },
   picked: (pick, coverHere) => {
+    if (burst.isActive()) return; // burst mode: taps locate a burst (burstController.ts)
     if (pick) void showLink(pick.linkId, coverHere);
     else if (selected) {
       selected = null;
