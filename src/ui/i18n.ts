@@ -7,9 +7,10 @@ export type Locale = (typeof LOCALES)[number];
  * Keys are namespaced by feature ("burst.…", "permit.…") so dictionaries never collide.
  */
 import { coreMessages } from './messages/core';
+import { styleMessages } from './messages/style';
 
-const en = { ...coreMessages.en };
-const zhCN = { ...coreMessages['zh-CN'] };
+const en = { ...coreMessages.en, ...styleMessages.en };
+const zhCN = { ...coreMessages['zh-CN'], ...styleMessages['zh-CN'] };
 
 export type MessageKey = keyof typeof en;
 
