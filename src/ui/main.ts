@@ -236,6 +236,7 @@ async function loadNetwork(): Promise<void> {
     document.body.dataset['tilesLoaded'] = String(p.settled);
     if (p.settled && !document.body.dataset['pipesDrawn']) {
       document.body.dataset['firstPipesMs'] = String(Math.round(cityLayers.tiles?.firstVisibleMs ?? performance.now()));
+      document.body.dataset['tilesSettledMs'] = String(Math.round(performance.now()));
       document.body.dataset['pipesDrawn'] = 'true';
     }
   });
