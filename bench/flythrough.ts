@@ -20,6 +20,9 @@ import { startTestServer } from '../tests/helpers/testServer';
 
 const size = (process.argv[2] ?? 'large') as CitySize;
 const MINUTE = 60_000;
+const sum = (xs: { duration: number }[]) => xs.reduce((a, x) => a + x.duration, 0);
+const max = (xs: { duration: number }[]) => xs.reduce((a, x) => Math.max(a, x.duration), 0);
+const sec = (ms: number) => (ms / 1000).toFixed(1);
 
 await ensureClientBuilt('dist');
 let t = performance.now();
@@ -48,6 +51,9 @@ try {
   }, undefined, { timeout: 10 * MINUTE, polling: 100 })).jsonValue() as number;
   await page.waitForSelector('body[data-tiles-loaded="true"]', { timeout: 20 * MINUTE });
   const marks = await page.evaluate(() => ({ first: Number(document.body.dataset['firstPipesMs']), settled: Number(document.body.dataset['tilesSettledMs']) }));
+  console.log(`segments in the city: ${summary.segments}; layers ${summary.layers.length}`);
+  console.log(`time to settled globe (peer): ${sec(globeMs)} s`);
+  console.log(`time to first pipes on screen: ${sec(marks.first)} s (${(marks.first / globeMs).toFixed(2)}× the globe); to a settled view: ${sec(marks.settled)} s (${(marks.settled / globeMs).toFixed(2)}×)`);
 
   const settle = () => page.waitForFunction(() => {
     const w = window as unknown as { undergrid: { requestRender(): void; tilesets(): { tilesLoaded: boolean; show: boolean }[] }; __polls?: number };
@@ -59,6 +65,7 @@ try {
   await settle();
   const longTasks = () => page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.slice());
   const loadTasks = await longTasks();
+  console.log(`long tasks during load: ${loadTasks.length} (${sec(sum(loadTasks))} s in all, longest ${max(loadTasks).toFixed(0)} ms)`);
 
   // Frame time: forced renders of the same view, network shown and hidden.
   const frameMs = (n: number) => page.evaluate((count) => {
@@ -85,6 +92,7 @@ try {
   const withoutNetwork = await frameMs(9);
   await setAllVisible(true);
   await settle();
+  console.log(`frame time, opening view: network shown ${withNetwork.toFixed(1)} ms, hidden (peer) ${withoutNetwork.toFixed(1)} ms: ratio ${(withNetwork / withoutNetwork).toFixed(2)}×`);
 
   const memory = await page.evaluate(() => ({
     heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN,
@@ -99,6 +107,8 @@ try {
       if (inst) segments += glb.json.accessors[inst.attributes['TRANSLATION']!]!.count;
     }
   }
+
+  console.log(`memory at the opening view: ${lineTiles.length} line tiles, ${segments} segments loaded; JS heap ${(memory.heap / 1e6).toFixed(1)} MB (${(memory.heap / segments).toFixed(0)} B/segment, JSON layers for the worker included); tiles ${(memory.tiles / 1e6).toFixed(1)} MB (${(memory.tiles / segments).toFixed(1)} B/segment)`);
 
   // The fly-through: city → street → below ground → along the street → home.
   const [w, s, e, n] = summary.extent;
@@ -126,16 +136,7 @@ try {
   const flyTasks = (await longTasks()).filter((x) => x.start >= flyStart && x.start <= flyEnd);
   await context.close();
 
-  const sum = (xs: { duration: number }[]) => xs.reduce((a, x) => a + x.duration, 0);
-  const max = (xs: { duration: number }[]) => xs.reduce((a, x) => Math.max(a, x.duration), 0);
-  const sec = (ms: number) => (ms / 1000).toFixed(1);
-  console.log(`segments in the city: ${summary.segments}; layers ${summary.layers.length}`);
-  console.log(`time to settled globe (peer): ${sec(globeMs)} s`);
-  console.log(`time to first pipes on screen: ${sec(marks.first)} s (${(marks.first / globeMs).toFixed(2)}× the globe); to a settled view: ${sec(marks.settled)} s (${(marks.settled / globeMs).toFixed(2)}×)`);
-  console.log(`long tasks during load: ${loadTasks.length} (${sec(sum(loadTasks))} s in all, longest ${max(loadTasks).toFixed(0)} ms)`);
   console.log(`long tasks during the fly-through (${sec(flyEnd - flyStart)} s, ${legs.length} legs): ${flyTasks.length} (${sum(flyTasks).toFixed(0)} ms in all, longest ${max(flyTasks).toFixed(0)} ms)`);
-  console.log(`frame time, opening view: network shown ${withNetwork.toFixed(1)} ms, hidden (peer) ${withoutNetwork.toFixed(1)} ms: ratio ${(withNetwork / withoutNetwork).toFixed(2)}×`);
-  console.log(`memory at the opening view: ${lineTiles.length} line tiles, ${segments} segments loaded; JS heap ${(memory.heap / 1e6).toFixed(1)} MB (${(memory.heap / segments).toFixed(0)} B/segment, JSON layers for the worker included); tiles ${(memory.tiles / 1e6).toFixed(1)} MB (${(memory.tiles / segments).toFixed(1)} B/segment)`);
 } finally {
   await browser.close();
   await server.dispose();

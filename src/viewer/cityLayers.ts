@@ -24,18 +24,32 @@ export function drawModeOf(search: string): DrawMode {
 
 export class CityLayers implements LineLookup {
   readonly index: LineIndex;
-  readonly tiles: TileLayers | null;
-  private readonly polylines: NetworkLayers | null;
+  tiles: TileLayers | null;
+  private polylines: NetworkLayers | null;
+  private scheme: ColourScheme = 'cjj61';
 
-  constructor(scene: Scene, frame: LocalFrame, readonly mode: DrawMode, onProgress: (p: TileProgress) => void) {
+  constructor(private readonly scene: Scene, private readonly frame: LocalFrame, public mode: DrawMode, onProgress: (p: TileProgress) => void) {
     this.index = new LineIndex(frame);
     this.tiles = mode === 'tiles' ? new TileLayers(scene, onProgress) : null;
     this.polylines = mode === 'polylines' ? new NetworkLayers(scene, frame, this.index) : null;
   }
 
-  /** Tiles: opens every layer's tileset (they stream by themselves from here on). */
+  /**
+   * Tiles: opens every layer's tileset (they stream by themselves from here on). When the tiles
+   * cannot be opened (no tile route, a broken tileset), falls back to polylines from the JSON layers.
+   */
   async open(version: number, utilities: readonly UtilityType[], visible: (u: UtilityType) => boolean): Promise<void> {
-    await this.tiles?.load(version, utilities, visible);
+    if (!this.tiles) return;
+    try {
+      await this.tiles.load(version, utilities, visible);
+    } catch (e) {
+      console.warn(`3D Tiles unavailable (${(e as Error).message}): drawing polylines instead`);
+      this.tiles.destroy();
+      this.tiles = null;
+      this.polylines = new NetworkLayers(this.scene, this.frame, this.index);
+      this.polylines.setColourScheme(this.scheme);
+      this.mode = 'polylines';
+    }
   }
 
   addLayer(payload: LayerPayload, visible: boolean): void {
@@ -66,6 +80,7 @@ export class CityLayers implements LineLookup {
   }
 
   setColourScheme(scheme: ColourScheme): void {
+    this.scheme = scheme;
     this.polylines?.setColourScheme(scheme);
   }
 
