@@ -13,6 +13,7 @@ const BENCHES: [string, ...string[]][] = [
   ['bench/tiles.ts', 'large'],
   ['bench/burst.ts'],
   ['bench/skeleton.ts', 'medium', '200'],
+  ['bench/flythrough.ts', 'large'],
 ];
 
 for (const [file, ...args] of BENCHES) {

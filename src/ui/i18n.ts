@@ -8,9 +8,10 @@ export type Locale = (typeof LOCALES)[number];
  */
 import { coreMessages } from './messages/core';
 import { burstMessages } from './messages/burst';
+import { styleMessages } from './messages/style';
 
-const en = { ...coreMessages.en, ...burstMessages.en };
-const zhCN = { ...coreMessages['zh-CN'], ...burstMessages['zh-CN'] };
+const en = { ...coreMessages.en, ...burstMessages.en, ...styleMessages.en };
+const zhCN = { ...coreMessages['zh-CN'], ...burstMessages['zh-CN'], ...styleMessages['zh-CN'] };
 
 export type MessageKey = keyof typeof en;
 

@@ -10,16 +10,21 @@ import type { DigRequest, DigScreening, ScreenedLine } from '../core/digScreenin
 import { UTILITY_TYPES, type UtilityType } from '../core/model';
 import type { LinkDetails } from '../protocol/apiTypes';
 import type { LayerPayload } from '../protocol/layerPayload';
+import type { Rgb } from '../core/colours';
 import { api } from '../services/api';
 import { defaultPoolSize, WorkerPool } from '../protocol/workerPool';
 import { createViewStore, type ViewState } from '../store/viewStore';
 import { createCityViewer } from '../viewer/cityViewer';
 import { DigOverlay } from '../viewer/digOverlay';
 import { attachInteraction } from '../viewer/interaction';
-import { NetworkLayers } from '../viewer/networkLayers';
+import { CityLayers, drawModeOf } from '../viewer/cityLayers';
+import { verdictRgb } from '../viewer/pipeShader';
+import { DISPLAY } from '../viewer/tileStyle';
 import { renderAttributePanel } from './attributePanel';
 import { mountBurst } from './burst/burstController';
 import { renderControlPanel } from './controlPanel';
+import { renderFittingPanel } from './fittingPanel';
+import { createStyleStore, renderStylePanel, renderTileProgress, styleSpecOf } from './stylePanel';
 import { renderDigPanel, type ScreeningView } from './digPanel';
 import { h } from './dom';
 import { detectLocale, translate } from './i18n';
@@ -36,10 +41,16 @@ const cesiumEl = h('div', { id: 'cesium' });
 const controlsTop = h('div', { id: 'controls-top' });
 const digEl = h('div', { id: 'dig-panel' });
 const burstEl = h('div', { id: 'burst-panel' });
-const controls = h('div', { id: 'controls', className: 'panel' }, controlsTop, burstEl, digEl);
+const tileProgressEl = h('div', { id: 'tile-progress', className: 'status', role: 'status', hidden: true });
+const styleEl = h('div', { id: 'style-panel' });
+const controls = h('div', { id: 'controls', className: 'panel' }, controlsTop, tileProgressEl, styleEl, burstEl, digEl);
 const attributes = h('div', { id: 'attributes', className: 'panel', hidden: true });
+const fittingEl = h('div', { id: 'fitting', className: 'panel', hidden: true, style: 'top:8px;right:8px;width:240px' });
 const hud = h('div', { id: 'hud', className: 'panel' });
-app.append(cesiumEl, controls, attributes, hud);
+app.append(cesiumEl, controls, attributes, fittingEl, hud);
+const styleStore = createStyleStore();
+let screened = new Map<string, Rgb>();
+let fitting: Record<string, string> | null = null;
 
 const city = createCityViewer(cesiumEl);
 const scene = city.viewer.scene;
@@ -50,7 +61,7 @@ const workers = new WorkerPool({
   size: defaultPoolSize(navigator.hardwareConcurrency, MAX_SCREENING_WORKERS),
   createWorker: () => new Worker(new URL('../../workers/screening.worker.ts', import.meta.url), { type: 'module' }),
 });
-let layers: NetworkLayers | null = null;
+let layers: CityLayers | null = null;
 let overlay: DigOverlay | null = null;
 let screeningView: ScreeningView = { status: 'idle' };
 let selected: { details: LinkDetails; coverHere: number | null } | null = null;
@@ -79,22 +90,40 @@ function render(): void {
     selected = null;
     render();
   });
+  renderFittingPanel(fittingEl, s.locale, fitting, () => { fitting = null; render(); });
+  const tiles = layers?.tiles;
+  renderStylePanel(styleEl, styleStore, { locale: s.locale, scheme: s.colourScheme, utilities: UTILITY_TYPES, materials: tiles?.materials ?? [], owners: tiles?.owners ?? [] });
+}
+
+function applyStyle(): void {
+  layers?.setStyle(styleSpecOf(styleStore.getState(), store.getState().colourScheme, screened), styleStore.getState().depthCue);
+}
+styleStore.subscribe(() => { applyStyle(); render(); });
+
+/** Screened lines lit by verdict: overlay polylines and tubes, and the tiles' own colour. */
+function setHighlights(lines: readonly ScreenedLine[]): void {
+  overlay?.setHighlights(lines);
+  screened = new Map(lines.map((l) => [l.linkId, verdictRgb(l.verdict)]));
+  applyStyle();
 }
 
 store.subscribe((s: ViewState, prev: ViewState) => {
   if (s.visible !== prev.visible && layers) for (const u of UTILITY_TYPES) layers.setVisible(u, s.visible[u]);
-  if (s.colourScheme !== prev.colourScheme) layers?.setColourScheme(s.colourScheme);
+  if (s.colourScheme !== prev.colourScheme) {
+    layers?.setColourScheme(s.colourScheme);
+    applyStyle();
+  }
   if (s.underground !== prev.underground) city.setUnderground(s.underground);
   if ((s.overrides !== prev.overrides || s.ruleSetId !== prev.ruleSetId) && screeningView.status === 'done') {
     screeningView = { status: 'idle' };
-    overlay?.setHighlights([]);
+    setHighlights([]);
   }
   if (s.dig !== prev.dig) {
     overlay?.setDig(s.dig.corners, s.dig.depth);
     // A result belongs to the dig it screened: a changed outline or depth voids it.
     if ((s.dig.corners !== prev.dig.corners || s.dig.depth !== prev.dig.depth) && screeningView.status !== 'running') {
       screeningView = { status: 'idle' };
-      overlay?.setHighlights([]);
+      setHighlights([]);
     }
   }
   render();
@@ -167,7 +196,7 @@ async function screenDig(): Promise<void> {
   try {
     const result = await workers.request('screenDig', request);
     screeningView = { status: 'done', result, serverAgrees: null };
-    overlay?.setHighlights(result.lines);
+    setHighlights(result.lines);
     render();
     // The worker's answer is for the person at the screen; the server's re-run is what counts.
     const server = (await api.screen({ ...request, networkVersion })) as DigScreening;
@@ -205,25 +234,38 @@ async function loadNetwork(): Promise<void> {
   extent = summary.extent;
   city.flyToExtent(summary.extent);
   city.showGroundGrid(summary.extent);
-  layers = new NetworkLayers(scene, summary.frame);
+  const cityLayers = new CityLayers(scene, summary.frame, drawModeOf(location.search), (p) => {
+    renderTileProgress(tileProgressEl, store.getState().locale, p);
+    document.body.dataset['tilesLoaded'] = String(p.settled);
+    if (p.settled && !document.body.dataset['pipesDrawn']) {
+      document.body.dataset['firstPipesMs'] = String(Math.round(cityLayers.tiles?.firstVisibleMs ?? performance.now()));
+      document.body.dataset['tilesSettledMs'] = String(Math.round(performance.now()));
+      document.body.dataset['pipesDrawn'] = 'true';
+    }
+  });
+  layers = cityLayers;
   layers.setColourScheme(store.getState().colourScheme);
   overlay = new DigOverlay(city.viewer, layers);
   const present = LOAD_ORDER.filter((u) => summary.layers.some((l) => l.utility === u));
+  await layers.open(summary.version, present, (u) => store.getState().visible[u]);
+  applyStyle();
+  render();
   store.setState({ load: { status: 'loading', done: 0, total: present.length } });
   const payloads: LayerPayload[] = [];
   for (const utility of present) {
     const payload = await api.layer(summary.version, utility);
-    layers.addLayer(payload);
-    layers.setVisible(utility, store.getState().visible[utility]);
+    layers.addLayer(payload, store.getState().visible[utility]);
     payloads.push(payload);
-    if (payloads.length === 1) document.body.dataset['firstPipesMs'] = String(Math.round(performance.now()));
     store.setState({ load: { status: 'loading', done: payloads.length, total: present.length } });
   }
-  document.body.dataset['pipesDrawn'] = 'true';
+  if (layers.mode === 'polylines') {
+    document.body.dataset['firstPipesMs'] = String(Math.round(performance.now()));
+    document.body.dataset['pipesDrawn'] = 'true';
+  }
   const [loaded] = await workers.broadcast('loadNetwork', { layers: payloads });
   store.setState({ load: { status: 'ready', version: summary.version, links: loaded!.links, segments: loaded!.segments } });
   document.body.dataset['workerReady'] = 'true';
-  for (const utility of present) layers.addNodes(await api.nodes(summary.version, utility));
+  if (layers.needsNodes) for (const utility of present) layers.addNodes(await api.nodes(summary.version, utility));
   document.body.dataset['nodesDrawn'] = 'true';
 }
 
@@ -235,12 +277,15 @@ attachInteraction(city.viewer, {
   },
   picked: (pick, coverHere) => {
     if (burst.isActive()) return; // burst mode: taps locate a burst (burstController.ts)
-    if (pick) void showLink(pick.linkId, coverHere);
-    else if (selected) {
-      selected = null;
-      render();
-    }
+    fitting = pick?.kind === 'fitting' ? pick.properties : null;
+    if (pick?.kind === 'link') return void showLink(pick.linkId, coverHere);
+    selected = null;
+    render();
   },
+  resolve: (picked) => layers?.resolve(picked) ?? null,
+  lines: () => layers,
+  hover: (picked) => layers?.hover(picked),
+  hoverThrottleMs: DISPLAY.hoverThrottle,
 });
 
 render();
@@ -266,6 +311,10 @@ loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', mess
   },
   /** Back to the opening view of the whole network. */
   home: goHome,
+  /** The tilesets on screen (tests count features, benches read memory); empty in polyline mode. */
+  tilesets: () => layers?.tiles?.tilesets() ?? [],
+  /** Bytes Cesium holds for loaded tiles. */
+  tileMemoryBytes: () => layers?.tiles?.memoryBytes() ?? 0,
   /** Screens a dig in the worker without the UI: for benchmarks. */
   screenInWorker: (request: DigRequest) => workers.request('screenDig', request),
 };

@@ -6,7 +6,7 @@ import {
   Cartesian2, Cartesian3, Color, ColorMaterialProperty, Material, PolygonHierarchy, PolylineCollection, type Entity, type Viewer,
 } from 'cesium';
 import type { LonLat } from '../store/viewStore';
-import type { NetworkLayers } from './networkLayers';
+import type { LineLookup } from './lineIndex';
 
 export type Verdict = 'STRIKE' | 'ENCROACH' | 'NEAR';
 
@@ -33,7 +33,7 @@ export class DigOverlay {
   private readonly highlights: PolylineCollection;
   private zones: Entity[] = [];
 
-  constructor(private readonly viewer: Viewer, private readonly layers: NetworkLayers) {
+  constructor(private readonly viewer: Viewer, private readonly layers: LineLookup) {
     this.highlights = viewer.scene.primitives.add(new PolylineCollection()) as PolylineCollection;
   }
 

@@ -1,21 +1,33 @@
 /**
  * Taps and clicks on the city: while a dig is being drawn they add its corners (on the ground
- * surface); otherwise they pick a line, also underground, and report the cover at the tapped point.
- * Cesium's ScreenSpaceEventHandler turns a touch tap into LEFT_CLICK, so touch works the same.
+ * surface); otherwise they pick a line or a fitting (a tile feature, or a fallback polyline), also
+ * underground, and report the cover at the tapped point. Cesium's ScreenSpaceEventHandler turns a
+ * touch tap into LEFT_CLICK, so touch works the same. Hover (a tint under the mouse) is for fine
+ * pointers only: a touch screen has no hover, and nothing depends on it.
  */
 import {
   Cartesian2, Cartographic, Math as CesiumMath, ScreenSpaceEventHandler, ScreenSpaceEventType, SceneTransforms, type Viewer,
 } from 'cesium';
 import type { LonLat } from '../store/viewStore';
-import { isLinePick, type LinePick } from './networkLayers';
+import { isLinePick, type LineLookup, type LinePick } from './lineIndex';
 
 /** A finger is wider than a mouse: pick within this many pixels. */
 const PICK_BOX_PX = 12;
 
+/** What a tap found: a line (by id, for /api/links/{id}) or a fitting with its attributes. */
+export type ScenePick = { kind: 'link'; linkId: string } | { kind: 'fitting'; properties: Record<string, string> };
+
 export interface InteractionCallbacks {
   isDrawing(): boolean;
   addCorner(corner: LonLat): void;
-  picked(pick: LinePick | null, coverHere: number | null): void;
+  picked(pick: ScenePick | null, coverHere: number | null): void;
+  /** Turns what scene.pick returned into a pick (tile features); polylines carry a LinePick id. */
+  resolve(picked: unknown): ScenePick | null;
+  /** The lines' geometry, for the cover at the tapped point. */
+  lines(): LineLookup | null;
+  /** Desktop hover over what scene.pick returned (undefined: nothing). */
+  hover?(picked: unknown): void;
+  hoverThrottleMs?: number;
 }
 
 export function attachInteraction(viewer: Viewer, callbacks: InteractionCallbacks): () => void {
@@ -29,12 +41,32 @@ export function attachInteraction(viewer: Viewer, callbacks: InteractionCallback
       return;
     }
     const picked = viewer.scene.pick(event.position, PICK_BOX_PX, PICK_BOX_PX) as { id?: unknown } | undefined;
-    if (picked && isLinePick(picked.id)) {
-      callbacks.picked(picked.id, coverAtScreenPoint(viewer, picked.id, event.position));
+    const pick: ScenePick | null = picked && isLinePick(picked.id) ? picked.id : callbacks.resolve(picked);
+    if (pick?.kind === 'link') {
+      const line = isLinePick(picked?.id) ? picked.id : callbacks.lines()?.pickOf(pick.linkId);
+      callbacks.picked(pick, line ? coverAtScreenPoint(viewer, line, event.position) : null);
     } else {
-      callbacks.picked(null, null);
+      callbacks.picked(pick, null);
     }
   }, ScreenSpaceEventType.LEFT_CLICK);
+  const hover = callbacks.hover;
+  if (hover && typeof matchMedia === 'function' && matchMedia('(pointer: fine)').matches) {
+    // One pick renders a pick frame: throttle, and pick only the latest mouse position.
+    let last = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const at = new Cartesian2();
+    handler.setInputAction((event: ScreenSpaceEventHandler.MotionEvent) => {
+      Cartesian2.clone(event.endPosition, at);
+      if (timer !== null) return;
+      const wait = Math.max(0, last + (callbacks.hoverThrottleMs ?? 0) - performance.now());
+      timer = setTimeout(() => {
+        timer = null;
+        last = performance.now();
+        if (callbacks.isDrawing()) return;
+        hover(viewer.scene.pick(at, PICK_BOX_PX / 2, PICK_BOX_PX / 2));
+      }, wait);
+    }, ScreenSpaceEventType.MOUSE_MOVE);
+  }
   return () => handler.destroy();
 }
 

@@ -1,27 +1,18 @@
 /**
- * Draws the utility layers: one PolylineCollection per utility, each line at its depth below ground
+ * The fallback drawing of the utility layers (`?lines=polylines`; the default is the 3D Tiles path
+ * in tileLayers.ts): one PolylineCollection per utility, each line at its depth below ground
  * (height = centreline elevation − ground elevation, see cityViewer.ts). Colour by the chosen
- * convention; picking returns a LinePick carried as the polyline's id.
+ * convention; picking returns a LinePick carried as the polyline's id. Kept as the peer the tiles
+ * are checked against (same place, same colours) and for browsers without instancing.
  */
 import { Cartesian3, Color, Material, NearFarScalar, PointPrimitiveCollection, PolylineCollection, type Scene } from 'cesium';
 import { utilityColour, type ColourScheme } from '../core/colours';
 import { lonLatTransform, type LocalFrame } from '../core/crs';
-import { VERTEX_STRIDE, type UtilityType } from '../core/model';
+import type { UtilityType } from '../core/model';
 import type { LayerPayload, NodePayload } from '../protocol/layerPayload';
+import { LineIndex, type LineLookup, type LinePick } from './lineIndex';
 
-export interface LinePick {
-  kind: 'link';
-  linkId: string;
-  utility: UtilityType;
-  /** Display positions of the line's vertices, for locating the tapped point along it. */
-  positions: Cartesian3[];
-  /** Cover (ground − top of pipe) at each vertex, m. */
-  cover: number[];
-}
-
-export function isLinePick(id: unknown): id is LinePick {
-  return typeof id === 'object' && id !== null && (id as LinePick).kind === 'link';
-}
+export { isLinePick, type LinePick } from './lineIndex';
 
 /** Pixel width by pipe size: big mains read as big from afar; service lines stay thin. */
 function lineWidth(sizeMm: number): number {
@@ -38,39 +29,23 @@ interface LayerEntry {
   lines: PolylineCollection;
   nodes: PointPrimitiveCollection | null;
   material: Material;
-  picks: Map<string, LinePick>;
 }
 
-export class NetworkLayers {
+export class NetworkLayers implements LineLookup {
   private readonly layers = new Map<UtilityType, LayerEntry>();
   private scheme: ColourScheme = 'cjj61';
 
-  constructor(private readonly scene: Scene, private readonly frame: LocalFrame) {}
+  constructor(private readonly scene: Scene, private readonly frame: LocalFrame, private readonly index = new LineIndex(frame)) {}
 
   addLayer(payload: LayerPayload): void {
-    const fromLocal = lonLatTransform(this.frame).fromLocal;
+    this.index.add(payload);
     const material = Material.fromType('Color', { color: this.colour(payload.utility) });
     const lines = this.scene.primitives.add(new PolylineCollection()) as PolylineCollection;
-    const picks = new Map<string, LinePick>();
-    let v = 0;
-    for (let i = 0; i < payload.ids.length; i++) {
-      const n = payload.vertexCounts[i]!;
-      const positions: Cartesian3[] = [];
-      const cover: number[] = [];
-      const halfHeightM = (payload.diameterMm[i]! || payload.heightMm[i]!) / 2000;
-      for (let k = 0; k < n; k++) {
-        const o = v + k * VERTEX_STRIDE;
-        const x = payload.xyzg[o]! / 100, y = payload.xyzg[o + 1]! / 100, z = payload.xyzg[o + 2]! / 100, g = payload.xyzg[o + 3]! / 100;
-        const [lon, lat] = fromLocal(x, y);
-        positions.push(Cartesian3.fromDegrees(lon, lat, z - g));
-        cover.push(g - (z + halfHeightM));
-      }
-      v += n * VERTEX_STRIDE;
-      const pick: LinePick = { kind: 'link', linkId: payload.ids[i]!, utility: payload.utility, positions, cover };
-      picks.set(pick.linkId, pick);
-      lines.add({ positions, width: lineWidth(payload.diameterMm[i]! || payload.widthMm[i]!), material, id: pick });
-    }
-    this.layers.set(payload.utility, { lines, nodes: null, material, picks });
+    payload.ids.forEach((id, i) => {
+      const pick: LinePick = this.index.pickOf(id)!;
+      lines.add({ positions: pick.positions, width: lineWidth(payload.diameterMm[i]! || payload.widthMm[i]!), material, id: pick });
+    });
+    this.layers.set(payload.utility, { lines, nodes: null, material });
     this.scene.requestRender();
   }
 
@@ -99,11 +74,7 @@ export class NetworkLayers {
   }
 
   pickOf(linkId: string): LinePick | null {
-    for (const entry of this.layers.values()) {
-      const p = entry.picks.get(linkId);
-      if (p) return p;
-    }
-    return null;
+    return this.index.pickOf(linkId);
   }
 
   setVisible(utility: UtilityType, visible: boolean): void {

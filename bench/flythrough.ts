@@ -1,0 +1,143 @@
+/**
+ * The tiled city in headless Chromium (software WebGL), cold, on localhost:
+ *  - time to first pipes on screen (first tile content drawn) and to a settled view (every tileset
+ *    has all tiles the opening view needs), against the same page's time to a settled globe as the peer;
+ *  - main-thread long tasks (PerformanceObserver 'longtask', > 50 ms) during the load and during a
+ *    scripted fly-through (city → street → below ground → along the street → home);
+ *  - frame time with the whole network shown, against the same view with every layer hidden, same
+ *    page, same run (the ratio is what counts on a software renderer);
+ *  - client memory per loaded segment: JS heap (performance.memory) and Cesium's own count of the
+ *    bytes the loaded tiles hold (tileset.totalMemoryUsageInBytes), over the segments in the line
+ *    tiles the page fetched (instance counts read from the same GLBs).
+ * Usage: npx tsx bench/flythrough.ts [small|medium|large]   (default large)
+ */
+import { ensureClientBuilt } from '../scripts/buildClient';
+import { readGlb } from '../src/core/tiles/glbReader';
+import type { CitySize } from '../src/server/config';
+import type { NetworkSummary } from '../src/protocol/apiTypes';
+import { launchBrowser } from '../tests/helpers/browser';
+import { startTestServer } from '../tests/helpers/testServer';
+
+const size = (process.argv[2] ?? 'large') as CitySize;
+const MINUTE = 60_000;
+const sum = (xs: { duration: number }[]) => xs.reduce((a, x) => a + x.duration, 0);
+const max = (xs: { duration: number }[]) => xs.reduce((a, x) => Math.max(a, x.duration), 0);
+const sec = (ms: number) => (ms / 1000).toFixed(1);
+
+await ensureClientBuilt('dist');
+let t = performance.now();
+const server = await startTestServer(size);
+console.log(`city ${size}: generated + imported in ${((performance.now() - t) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const summary = (await (await fetch(`${server.url}api/network`)).json()) as NetworkSummary;
+
+const browser = await launchBrowser();
+try {
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  // Long tasks from the very first script on, before the app starts.
+  await context.addInitScript(() => {
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const page = await context.newPage();
+  const tileUrls: string[] = [];
+  page.on('request', (r) => { if (/^\/api\/tiles\/.*\.glb$/.test(new URL(r.url()).pathname)) tileUrls.push(r.url()); });
+  await page.goto(server.url);
+  const globeMs = await (await page.waitForFunction(() => {
+    const u = (window as unknown as { undergrid?: { viewer: { scene: { globe: { tilesLoaded: boolean } } } } }).undergrid;
+    return u?.viewer.scene.globe.tilesLoaded ? performance.now() : false;
+  }, undefined, { timeout: 10 * MINUTE, polling: 100 })).jsonValue() as number;
+  await page.waitForSelector('body[data-tiles-loaded="true"]', { timeout: 20 * MINUTE });
+  const marks = await page.evaluate(() => ({ first: Number(document.body.dataset['firstPipesMs']), settled: Number(document.body.dataset['tilesSettledMs']) }));
+  console.log(`segments in the city: ${summary.segments}; layers ${summary.layers.length}`);
+  console.log(`time to settled globe (peer): ${sec(globeMs)} s`);
+  console.log(`time to first pipes on screen: ${sec(marks.first)} s (${(marks.first / globeMs).toFixed(2)}× the globe); to a settled view: ${sec(marks.settled)} s (${(marks.settled / globeMs).toFixed(2)}×)`);
+
+  const settle = () => page.waitForFunction(() => {
+    const w = window as unknown as { undergrid: { requestRender(): void; tilesets(): { tilesLoaded: boolean; show: boolean }[] }; __polls?: number };
+    w.undergrid.requestRender();
+    const done = w.undergrid.tilesets().every((x) => !x.show || x.tilesLoaded);
+    w.__polls = done ? (w.__polls ?? 0) + 1 : 0;
+    return w.__polls >= 2;
+  }, undefined, { timeout: 10 * MINUTE, polling: 500 });
+  await settle();
+  const longTasks = () => page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.slice());
+  const loadTasks = await longTasks();
+  console.log(`long tasks during load: ${loadTasks.length} (${sec(sum(loadTasks))} s in all, longest ${max(loadTasks).toFixed(0)} ms)`);
+
+  // Frame time: forced renders of the same view, network shown and hidden.
+  const frameMs = (n: number) => page.evaluate((count) => {
+    const u = (window as unknown as { undergrid: { viewer: { render(): void; scene: { requestRender(): void; context: { _gl: WebGLRenderingContext } } } } }).undergrid;
+    const gl = u.viewer.scene.context._gl;
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const s = performance.now();
+      u.viewer.scene.requestRender();
+      u.viewer.render();
+      gl.finish();
+      times.push(performance.now() - s);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)]!;
+  }, n);
+  const setAllVisible = (on: boolean) => page.evaluate((v) => {
+    const u = (window as unknown as { undergrid: { store: { getState(): { visible: Record<string, boolean> }; setState(s: unknown): void } } }).undergrid;
+    u.store.setState({ visible: Object.fromEntries(Object.keys(u.store.getState().visible).map((k) => [k, v])) });
+  }, on);
+  await frameMs(2);
+  const withNetwork = await frameMs(9);
+  await setAllVisible(false);
+  const withoutNetwork = await frameMs(9);
+  await setAllVisible(true);
+  await settle();
+  console.log(`frame time, opening view: network shown ${withNetwork.toFixed(1)} ms, hidden (peer) ${withoutNetwork.toFixed(1)} ms: ratio ${(withNetwork / withoutNetwork).toFixed(2)}×`);
+
+  const memory = await page.evaluate(() => ({
+    heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN,
+    tiles: (window as unknown as { undergrid: { tileMemoryBytes(): number } }).undergrid.tileMemoryBytes(),
+  }));
+  const lineTiles = [...new Set(tileUrls.filter((u) => !new URL(u).pathname.endsWith('-fittings.glb')))];
+  let segments = 0;
+  for (const url of lineTiles) {
+    const glb = readGlb(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+    for (const node of glb.json.nodes ?? []) {
+      const inst = (node['extensions'] as Record<string, { attributes: Record<string, number> }> | undefined)?.['EXT_mesh_gpu_instancing'];
+      if (inst) segments += glb.json.accessors[inst.attributes['TRANSLATION']!]!.count;
+    }
+  }
+
+  console.log(`memory at the opening view: ${lineTiles.length} line tiles, ${segments} segments loaded; JS heap ${(memory.heap / 1e6).toFixed(1)} MB (${(memory.heap / segments).toFixed(0)} B/segment, JSON layers for the worker included); tiles ${(memory.tiles / 1e6).toFixed(1)} MB (${(memory.tiles / segments).toFixed(1)} B/segment)`);
+
+  // The fly-through: city → street → below ground → along the street → home.
+  const [w, s, e, n] = summary.extent;
+  const lon = (w + e) / 2, lat = (s + n) / 2;
+  const legs: [number, number, number, number, boolean][] = [
+    [lon, lat - 0.006, 800, -45, false], [lon, lat - 0.0012, 150, -35, false], [lon, lat - 0.0002, 20, -25, false],
+    [lon, lat - 0.0001, -3, -10, true], [lon + 0.003, lat - 0.0001, -3, -10, true], [lon, lat - 0.01, 2500, -45, false],
+  ];
+  const flyStart = await page.evaluate(() => performance.now());
+  for (const [x, y, h, pitch, underground] of legs) {
+    await page.evaluate(([x2, y2, h2, p2, under]) => new Promise<void>((done) => {
+      const u = (window as unknown as { undergrid: { store: { setState(s: unknown): void }; viewer: { camera: { flyTo(o: unknown): void } } } }).undergrid;
+      u.store.setState({ underground: under });
+      // WGS 84 geodetic → ECEF (the page has no Cesium global to call).
+      const rad = Math.PI / 180;
+      const a = 6378137, e2 = 6.69437999014e-3;
+      const phi = (y2 as number) * rad, lam = (x2 as number) * rad;
+      const N = a / Math.sqrt(1 - e2 * Math.sin(phi) ** 2);
+      const destination = { x: (N + (h2 as number)) * Math.cos(phi) * Math.cos(lam), y: (N + (h2 as number)) * Math.cos(phi) * Math.sin(lam), z: (N * (1 - e2) + (h2 as number)) * Math.sin(phi) };
+      u.viewer.camera.flyTo({ destination, orientation: { heading: 0, pitch: (p2 as number) * rad, roll: 0 }, duration: 3, complete: done, cancel: done });
+    }), [x, y, h, pitch, underground] as const);
+    await settle();
+  }
+  const flyEnd = await page.evaluate(() => performance.now());
+  const flyTasks = (await longTasks()).filter((x) => x.start >= flyStart && x.start <= flyEnd);
+  await context.close();
+
+  console.log(`long tasks during the fly-through (${sec(flyEnd - flyStart)} s, ${legs.length} legs): ${flyTasks.length} (${sum(flyTasks).toFixed(0)} ms in all, longest ${max(flyTasks).toFixed(0)} ms)`);
+} finally {
+  await browser.close();
+  await server.dispose();
+}

@@ -1,0 +1,193 @@
+/**
+ * Draws every utility layer from its OGC 3D Tiles 1.1 tileset (`/api/tiles/{version}/{utility}/`):
+ * Cesium streams, culls and refines by itself (trunks in the upper tiles, drawn from afar), the
+ * tiles carry every attribute as metadata, so colouring and filtering are a 3D Tiles style applied
+ * to what is loaded (tileStyle.ts) and never a new download. One CustomShader (pipeShader.ts) keeps
+ * pipes visible from afar and adds the depth cue.
+ *
+ * Orientation: a tileset turns its glTF content z-up itself (Y_UP_TO_Z_UP); no forwardAxis change
+ * (src/core/tiles/README.md). Heights are z − ground, as the polylines of networkLayers.ts.
+ */
+import {
+  Cesium3DTileColorBlendMode, Cesium3DTileFeature, Cesium3DTileset, Cesium3DTileStyle, Color, type Scene,
+} from 'cesium';
+import type { UtilityType } from '../core/model';
+import { createPipeShader, type PipeShader } from './pipeShader';
+import { DISPLAY, HOVER_COLOUR, layerStyleJson, type StyleSpec } from './tileStyle';
+
+/** What a tap on a tile feature found: a line (its id for /api/links/{id}) or a fitting (its attributes). */
+export type TilePick =
+  | { kind: 'link'; linkId: string; utility: UtilityType }
+  | { kind: 'fitting'; utility: UtilityType; properties: Record<string, string> };
+
+export interface TileProgress {
+  /** Tiles requested and not yet arrived, and arrived but still being processed. */
+  pending: number;
+  processing: number;
+  /** Every tileset has loaded all tiles the current view needs. */
+  settled: boolean;
+}
+
+interface LayerSchemaJson {
+  enums?: Record<string, { values: { name: string }[] }>;
+}
+
+interface Layer {
+  tileset: Cesium3DTileset;
+  pending: number;
+  processing: number;
+  settled: boolean;
+}
+
+export class TileLayers {
+  private readonly layers = new Map<UtilityType, Layer>();
+  private readonly shader: PipeShader;
+  private spec: StyleSpec | null = null;
+  private materialNames: string[] = [];
+  private ownerNames: string[] = [];
+  private hovered: { feature: Cesium3DTileFeature; colour: Color } | null = null;
+  /** performance.now() when the first tile content was drawn. */
+  firstVisibleMs: number | null = null;
+
+  constructor(private readonly scene: Scene, private readonly onProgress: (p: TileProgress) => void) {
+    this.shader = createPipeShader(scene);
+  }
+
+  static baseUrl(version: number, utility: UtilityType): string {
+    return `/api/tiles/${version}/${utility}/`;
+  }
+
+  /** Opens every layer's tileset; each starts streaming as soon as it is added. */
+  async load(version: number, utilities: readonly UtilityType[], visible: (u: UtilityType) => boolean): Promise<void> {
+    const schemas = await Promise.all(utilities.map(async (u) => {
+      const res = await fetch(`${TileLayers.baseUrl(version, u)}schema.json`);
+      if (!res.ok) throw new Error(`schema of ${u}: HTTP ${res.status}`);
+      return (await res.json()) as LayerSchemaJson;
+    }));
+    const names = (enumId: string) => [...new Set(schemas.flatMap((s) => s.enums?.[enumId]?.values.map((v) => v.name) ?? []))].sort();
+    this.materialNames = names('material').filter((m) => m !== 'unknown');
+    this.ownerNames = names('owner').filter((m) => m !== 'unknown');
+    await Promise.all(utilities.map(async (utility) => {
+      const tileset = await Cesium3DTileset.fromUrl(`${TileLayers.baseUrl(version, utility)}tileset.json`, {
+        maximumScreenSpaceError: DISPLAY.maximumScreenSpaceError,
+        show: visible(utility),
+      });
+      // REPLACE: the style's colour is the pipe's colour (not multiplied by the tile's base colour).
+      tileset.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
+      tileset.customShader = this.shader.shader;
+      const layer: Layer = { tileset, pending: 0, processing: 0, settled: false };
+      tileset.loadProgress.addEventListener((pending: number, processing: number) => {
+        layer.pending = pending;
+        layer.processing = processing;
+        if (pending + processing > 0) layer.settled = false;
+        this.report();
+      });
+      tileset.allTilesLoaded.addEventListener(() => {
+        layer.settled = true;
+        this.report();
+      });
+      const firstVisible = tileset.tileVisible.addEventListener(() => {
+        this.firstVisibleMs ??= performance.now();
+        firstVisible();
+      });
+      if (this.spec) tileset.style = new Cesium3DTileStyle(layerStyleJson(this.spec, utility, this.materialNames));
+      this.layers.set(utility, layer);
+      this.scene.primitives.add(tileset);
+    }));
+    this.scene.requestRender();
+  }
+
+  private report(): void {
+    let pending = 0, processing = 0, settled = this.layers.size > 0;
+    for (const l of this.layers.values()) {
+      pending += l.pending;
+      processing += l.processing;
+      if (!l.settled && l.tileset.show) settled = false;
+    }
+    this.onProgress({ pending, processing, settled });
+    this.scene.requestRender();
+  }
+
+  get materials(): readonly string[] {
+    return this.materialNames;
+  }
+
+  get owners(): readonly string[] {
+    return this.ownerNames;
+  }
+
+  tilesets(): Cesium3DTileset[] {
+    return [...this.layers.values()].map((l) => l.tileset);
+  }
+
+  setVisible(utility: UtilityType, visible: boolean): void {
+    const l = this.layers.get(utility);
+    if (!l) return;
+    l.tileset.show = visible;
+    this.report();
+  }
+
+  /** Re-styles every loaded tile in place: no tile is requested again. */
+  setStyle(spec: StyleSpec): void {
+    this.spec = spec;
+    this.clearHover();
+    for (const [utility, l] of this.layers) l.tileset.style = new Cesium3DTileStyle(layerStyleJson(spec, utility, this.materialNames));
+    this.scene.requestRender();
+  }
+
+  setDepthCue(on: boolean): void {
+    this.shader.setDepthCue(on);
+  }
+
+  /** What scene.pick found, if it is one of our tile features. */
+  describe(picked: unknown): TilePick | null {
+    if (!(picked instanceof Cesium3DTileFeature)) return null;
+    const utility = String(picked.getProperty('utility')) as UtilityType;
+    if (picked.getProperty('nodeType') === undefined) {
+      const id = picked.getProperty('id');
+      return typeof id === 'string' ? { kind: 'link', linkId: id, utility } : null;
+    }
+    const properties: Record<string, string> = {};
+    for (const name of picked.getPropertyIds()) {
+      const v = picked.getProperty(name);
+      if (v !== undefined && v !== null) properties[name] = String(v);
+    }
+    return { kind: 'fitting', utility, properties };
+  }
+
+  /** Desktop hover: tints the feature under the mouse (restored when the mouse leaves it). */
+  hover(picked: unknown): string | null {
+    const feature = picked instanceof Cesium3DTileFeature ? picked : null;
+    if (this.hovered?.feature === feature) return feature ? String(feature.getProperty('id')) : null;
+    this.clearHover();
+    if (!feature) return null;
+    this.hovered = { feature, colour: Color.clone(feature.color) };
+    feature.color = Color.fromBytes(HOVER_COLOUR[0], HOVER_COLOUR[1], HOVER_COLOUR[2], 255);
+    this.scene.requestRender();
+    return String(feature.getProperty('id'));
+  }
+
+  private clearHover(): void {
+    if (!this.hovered) return;
+    try {
+      this.hovered.feature.color = this.hovered.colour;
+    } catch {
+      // The tile was unloaded under the mouse: nothing left to restore.
+    }
+    this.hovered = null;
+    this.scene.requestRender();
+  }
+
+  /** Bytes Cesium holds for the loaded tiles (GPU buffers and textures, per tileset). */
+  memoryBytes(): number {
+    let sum = 0;
+    for (const l of this.layers.values()) sum += l.tileset.totalMemoryUsageInBytes;
+    return sum;
+  }
+
+  destroy(): void {
+    this.shader.destroy();
+    for (const l of this.layers.values()) this.scene.primitives.remove(l.tileset);
+    this.layers.clear();
+  }
+}

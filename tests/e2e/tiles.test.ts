@@ -1,0 +1,220 @@
+/**
+ * The city streamed as 3D Tiles in a real Chromium: the tilesets load and draw pipes in their
+ * utility colours; a style change recolours what is on screen without one more tile request; a
+ * tap from a camera below ground picks the tile feature of a known gas main, whose attributes are
+ * the API's; a fitting is picked from its tile; the page asks nothing of any other host.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureClientBuilt } from '../../scripts/buildClient';
+import type { CitySize } from '../../src/server/config';
+import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
+import type { LayerPayload, NodePayload } from '../../src/protocol/layerPayload';
+import { lonLatTransform } from '../../src/core/crs';
+import { launchBrowser, offMachineRequests, type RecordedPage } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/testServer';
+
+const MINUTES = 60_000;
+/**
+ * Issue 4 asks for the large city (~1M segments). Here it does not fit in a few minutes: generating
+ * and importing it takes 150–215 s on this shared 2-core machine, and SwiftShader then needs well
+ * over 20 minutes to settle the opening view of every layer (measured by bench/flythrough.ts). So
+ * the default is the medium city (~97k segments, ~6 minutes in all); UNDERGRID_TILES_E2E_CITY=large
+ * runs the same test on the large one.
+ */
+const CITY = (process.env['UNDERGRID_TILES_E2E_CITY'] ?? 'medium') as CitySize;
+
+interface Handle {
+  undergrid: {
+    requestRender(): void;
+    windowPosition(lon: number, lat: number, h?: number): { x: number; y: number } | null;
+    lookFrom(lon: number, lat: number, height: number, headingDeg: number, pitchDeg: number): void;
+    tilesets(): { tilesLoaded: boolean; show: boolean }[];
+  };
+  __pixels?: Uint8ClampedArray;
+}
+
+/** Pixels of the WebGL canvas matching a predicate over r, g, b (a JS expression), counted in the page. */
+function countPixels(page: Page, predicate: string): Promise<number> {
+  return page.evaluate(`(() => {
+    window.undergrid.requestRender();
+    const gl = document.querySelector('#cesium canvas');
+    const c = document.createElement('canvas'); c.width = gl.width; c.height = gl.height;
+    const ctx = c.getContext('2d'); ctx.drawImage(gl, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data; let n = 0;
+    for (let i = 0; i < d.length; i += 4) { const r = d[i], g = d[i + 1], b = d[i + 2]; if (${predicate}) n++; }
+    return n;
+  })()`);
+}
+
+/** Waits until every shown tileset has all the tiles the view needs, twice in a row (no flicker). */
+async function tilesSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = window as unknown as Handle & { __settledPolls?: number };
+    w.undergrid.requestRender();
+    const done = w.undergrid.tilesets().every((t) => !t.show || t.tilesLoaded) && document.body.dataset['tilesLoaded'] === 'true';
+    w.__settledPolls = done ? (w.__settledPolls ?? 0) + 1 : 0;
+    return w.__settledPolls >= 3;
+  }, undefined, { timeout: 5 * MINUTES, polling: 1000 });
+}
+
+const CJJ_PIPE = '(r < 40 && g > 200 && b > 200) || (r > 200 && g < 40 && b > 200) || (r > 200 && g < 40 && b < 40) || (r < 40 && g > 200 && b < 40)';
+const tileRequests = (p: RecordedPage) => p.requests.filter((u) => new URL(u).pathname.startsWith('/api/tiles/')).length;
+
+describe(`the ${CITY} city streamed as 3D Tiles in a real browser`, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let app: RecordedPage;
+  let summary: NetworkSummary;
+
+  beforeAll(async () => {
+    await ensureClientBuilt('dist');
+    server = await startTestServer(CITY);
+    summary = (await (await fetch(`${server.url}api/network`)).json()) as NetworkSummary;
+    browser = await launchBrowser();
+    // As openPage, but the first load may take longer than Playwright's 30 s on a busy machine.
+    const page = await (await browser.newContext({ viewport: { width: 800, height: 600 }, locale: 'en-US' })).newPage();
+    app = { page, requests: [], consoleErrors: [] };
+    page.on('request', (r) => app.requests.push(r.url()));
+    page.on('console', (m) => { if (m.type() === 'error') app.consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => app.consoleErrors.push(String(e)));
+    await page.goto(server.url, { timeout: 5 * MINUTES });
+  }, 15 * MINUTES);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('loads every layer from its tileset and draws pipes in their CJJ 61 colours, with a loading indicator', async () => {
+    const { page } = app;
+    await page.waitForSelector('#tile-progress:not([hidden])', { timeout: 5 * MINUTES });
+    await page.waitForSelector('body[data-tiles-loaded="true"]', { timeout: 10 * MINUTES });
+    await expect(page.textContent('#tile-progress')).resolves.toMatch(/All tiles for this view loaded/);
+    await tilesSettled(page);
+    const tilesets = await page.evaluate(() => (window as unknown as Handle).undergrid.tilesets().length);
+    expect(tilesets).toBe(summary.layers.length);
+    expect(tileRequests(app)).toBeGreaterThan(summary.layers.length);
+    expect(app.requests.some((u) => /\/api\/tiles\/\d+\/gas\/tileset\.json$/.test(u))).toBe(true);
+    expect(app.requests.some((u) => /\/api\/tiles\/\d+\/\w+\/[\w-]+\.glb(\?|$)/.test(u))).toBe(true);
+    expect(await countPixels(page, CJJ_PIPE)).toBeGreaterThan(500);
+    expect(app.consoleErrors).toEqual([]);
+  }, 15 * MINUTES);
+
+  it('recolours by quality level and filters by cover without requesting any tile again', async () => {
+    const { page } = app;
+    await tilesSettled(page);
+    const before = tileRequests(app);
+    const typePixels = await countPixels(page, CJJ_PIPE);
+    await page.evaluate(() => {
+      const w = window as unknown as Handle;
+      const gl = document.querySelector('#cesium canvas') as HTMLCanvasElement;
+      const c = document.createElement('canvas'); c.width = gl.width; c.height = gl.height;
+      const ctx = c.getContext('2d')!; ctx.drawImage(gl, 0, 0);
+      w.__pixels = ctx.getImageData(0, 0, c.width, c.height).data;
+    });
+    await page.selectOption('#colour-by', 'quality');
+    // The legend follows the colouring.
+    await expect(page.locator('#legend li').count()).resolves.toBe(5);
+    await expect(page.textContent('#legend')).resolves.toMatch(/QL-A exposed/);
+    const changed = await page.waitForFunction(() => {
+      const w = window as unknown as Handle;
+      w.undergrid.requestRender();
+      const gl = document.querySelector('#cesium canvas') as HTMLCanvasElement;
+      const c = document.createElement('canvas'); c.width = gl.width; c.height = gl.height;
+      const ctx = c.getContext('2d')!; ctx.drawImage(gl, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - w.__pixels![i]!) + Math.abs(d[i + 1]! - w.__pixels![i + 1]!) + Math.abs(d[i + 2]! - w.__pixels![i + 2]!) > 60) n++;
+      return n > 300 ? n : false;
+    }, undefined, { timeout: 3 * MINUTES, polling: 1000 });
+    expect(await changed.jsonValue()).toBeGreaterThan(300);
+    await tilesSettled(page);
+    // The utility colours are gone from the pipes: they now wear the quality colours.
+    expect(await countPixels(page, CJJ_PIPE)).toBeLessThan(typePixels / 4);
+
+    // A cover filter no line meets hides every pipe, again without a request.
+    await page.fill('#cover-min', '40');
+    await page.fill('#cover-max', '41');
+    await page.dispatchEvent('#cover-max', 'change');
+    await tilesSettled(page);
+    await page.selectOption('#colour-by', 'type');
+    await tilesSettled(page);
+    expect(await countPixels(page, CJJ_PIPE)).toBeLessThan(typePixels / 10);
+    await page.fill('#cover-min', '');
+    await page.fill('#cover-max', '');
+    await page.dispatchEvent('#cover-max', 'change');
+    await tilesSettled(page);
+    expect(await countPixels(page, CJJ_PIPE)).toBeGreaterThan(typePixels / 2);
+    expect(tileRequests(app)).toBe(before);
+  }, 15 * MINUTES);
+
+  it('picks a gas main’s tile feature from a camera below ground, with the API’s attributes', async () => {
+    const { page } = app;
+    const gas = (await (await fetch(`${server.url}api/network/${summary.version}/layers/gas`)).json()) as LayerPayload;
+    const [w, s, e, n] = summary.extent;
+    const toLocal = lonLatTransform(summary.frame).toLocal;
+    const [cx, cy] = toLocal((w + e) / 2, (s + n) / 2);
+    // A gas main (not a service) whose first vertex is nearest the middle of the city.
+    let best = -1, bestD = Infinity, v = 0;
+    for (let i = 0; i < gas.ids.length; i++) {
+      const d = Math.hypot(gas.xyzg[v]! / 100 - cx, gas.xyzg[v + 1]! / 100 - cy);
+      if (gas.subtypes[i] !== 'service' && d < bestD) { best = i; bestD = d; }
+      v += gas.vertexCounts[i]! * 4;
+    }
+    const target = (await (await fetch(`${server.url}api/links/${encodeURIComponent(gas.ids[best]!)}`)).json()) as LinkDetails;
+    const a = target.vertices[0]!, b = target.vertices[1]!;
+    const mid = { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2, h: ((a.z - a.ground) + (b.z - b.ground)) / 2 };
+    // A DOM click on the checkbox (the panel re-renders on every change, so no locator re-check).
+    await page.evaluate(() => (document.querySelector('#underground') as HTMLInputElement).click());
+    // 0.3 m below ground, straight above the main, looking down at it.
+    await page.evaluate(([lon, lat]) => (window as unknown as Handle).undergrid.lookFrom(lon!, lat!, -0.3, 0, -90), [mid.lon, mid.lat]);
+    await page.waitForFunction(() => /below ground/.test(document.querySelector('#hud')?.textContent ?? ''), undefined, { timeout: MINUTES });
+    await tilesSettled(page);
+    const px = await page.evaluate(([lon, lat, h]) => (window as unknown as Handle).undergrid.windowPosition(lon!, lat!, h!), [mid.lon, mid.lat, mid.h]);
+    expect(px).not.toBeNull();
+    const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+    await page.mouse.click(canvas.x + px!.x, canvas.y + px!.y);
+    await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, target.id, { timeout: 2 * MINUTES });
+    await expect(page.textContent('#attribute-list dd[data-attr="attr.owner"]')).resolves.toBe(target.owner);
+    await expect(page.textContent('#attribute-list dd[data-attr="attr.material"]')).resolves.toBe(target.material);
+    // The cover where the tap landed, from the line's own geometry, between its two vertices' covers.
+    const cover = Number((await page.textContent('#attribute-list dd[data-attr="attr.cover"]'))!.replace(' m', ''));
+    expect(cover).toBeGreaterThanOrEqual(Math.min(a.cover, b.cover) - 0.01);
+    expect(cover).toBeLessThanOrEqual(Math.max(a.cover, b.cover) + 0.01);
+    await page.screenshot({ path: 'docs/tiles-underground.png' });
+  }, 15 * MINUTES);
+
+  it('picks a valve from its fittings tile and shows its attributes', async () => {
+    const { page } = app;
+    const nodes = (await (await fetch(`${server.url}api/network/${summary.version}/nodes/water`)).json()) as NodePayload;
+    const [w, s, e, n] = summary.extent;
+    const toLocal = lonLatTransform(summary.frame).toLocal;
+    const fromLocal = lonLatTransform(summary.frame).fromLocal;
+    const [cx, cy] = toLocal((w + e) / 2, (s + n) / 2);
+    let best = -1, bestD = Infinity;
+    nodes.ids.forEach((_, i) => {
+      const d = Math.hypot(nodes.xyzg[i * 4]! / 100 - cx, nodes.xyzg[i * 4 + 1]! / 100 - cy);
+      if (nodes.nodeTypes[i] === 'valve' && d < bestD) { best = i; bestD = d; }
+    });
+    expect(best).toBeGreaterThanOrEqual(0);
+    const [lon, lat] = fromLocal(nodes.xyzg[best * 4]! / 100, nodes.xyzg[best * 4 + 1]! / 100);
+    const h = (nodes.xyzg[best * 4 + 2]! - nodes.xyzg[best * 4 + 3]!) / 100;
+    await page.click('#close-attributes');
+    await page.evaluate(([lo, la]) => (window as unknown as Handle).undergrid.lookFrom(lo!, la!, -0.2, 0, -90), [lon, lat]);
+    await tilesSettled(page);
+    const px = await page.evaluate(([lo, la, hh]) => (window as unknown as Handle).undergrid.windowPosition(lo!, la!, hh!), [lon, lat, h]);
+    const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+    await page.mouse.click(canvas.x + px!.x, canvas.y + px!.y);
+    await page.waitForSelector('#fitting-list', { timeout: 2 * MINUTES });
+    await expect(page.textContent('#fitting-list dd[data-attr="id"]')).resolves.toBe(nodes.ids[best]);
+    await expect(page.textContent('#fitting-list dd[data-attr="nodeType"]')).resolves.toBe('valve');
+  }, 15 * MINUTES);
+
+  it('speaks Chinese in the style panel, and made no request to any host but 127.0.0.1', async () => {
+    const { page } = app;
+    await page.selectOption('#locale', 'zh-CN');
+    await expect(page.textContent('#style-panel h2')).resolves.toBe('样式');
+    expect(offMachineRequests(app.requests)).toEqual([]);
+  });
+});
