@@ -7,9 +7,10 @@ export type Locale = (typeof LOCALES)[number];
  * Keys are namespaced by feature ("burst.…", "permit.…") so dictionaries never collide.
  */
 import { coreMessages } from './messages/core';
+import { permitMessages } from './messages/permit';
 
-const en = { ...coreMessages.en };
-const zhCN = { ...coreMessages['zh-CN'] };
+const en = { ...coreMessages.en, ...permitMessages.en };
+const zhCN = { ...coreMessages['zh-CN'], ...permitMessages['zh-CN'] };
 
 export type MessageKey = keyof typeof en;
 

@@ -22,6 +22,7 @@ import { renderControlPanel } from './controlPanel';
 import { renderDigPanel, type ScreeningView } from './digPanel';
 import { h } from './dom';
 import { detectLocale, translate } from './i18n';
+import { mountPermits } from './permits/permitsPanel';
 
 /** How much of the city around a screened line the camera frames when the line is chosen, m. */
 const FOCUS_RADIUS_M = 25;
@@ -239,6 +240,7 @@ attachInteraction(city.viewer, {
   },
 });
 
+mountPermits(app, attributes, { store, viewer: city.viewer, overlay: () => overlay, networkVersion: () => networkVersion });
 render();
 loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', message: e.message } }));
 
