@@ -141,7 +141,7 @@ export function renderPermitDetail(ctrl: PermitController, d: PermitDetail, draf
   const lines = linesOf(d.screening?.result);
   const user = ctrl.deps.ui.getState().user;
   const printable = d.status === 'approved' || d.status === 'completed';
-  return h('div', { id: 'permit-detail', 'data-permit-id': d.id, 'data-status': d.status, 'data-conditions': d.conditions.length },
+  return h('div', { id: 'permit-detail', 'data-permit-id': d.id, 'data-receipt': d.receipt ?? '', 'data-status': d.status, 'data-conditions': d.conditions.length },
     h('div', { className: 'row' },
       h('button', { type: 'button', id: 'permit-back', onclick: back }, `← ${t('permit.back')}`),
       printable ? h('button', { type: 'button', id: 'permit-print', onclick: () => void ctrl.openPrint() }, t('permit.print')) : null),
