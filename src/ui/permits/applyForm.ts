@@ -40,13 +40,15 @@ export interface ApplyDraft {
   contactName: string;
   contactPhone: string;
   fileMessage: string | null;
+  /** False when the last file was refused. */
+  fileOk: boolean;
   formError: string | null;
 }
 
 export function newApplyDraft(now = Date.now()): ApplyDraft {
   return {
     excavationKind: 'open_cut', title: '', workKinds: '', method: 'open-cut', contactName: '', contactPhone: '',
-    startDate: civilDateOf(now), endDate: civilDateOf(now + DEFAULT_DURATION_DAYS * DAY_MS), fileMessage: null, formError: null,
+    startDate: civilDateOf(now), endDate: civilDateOf(now + DEFAULT_DURATION_DAYS * DAY_MS), fileMessage: null, fileOk: true, formError: null,
   };
 }
 
@@ -83,12 +85,14 @@ async function readFootprintFile(ctrl: PermitController, draft: ApplyDraft, file
   try {
     const ring = singleFootprint(parseFootprintGeoJson(await file.text()));
     draft.fileMessage = t('permit.file.read', { name: file.name, count: ring.length });
+    draft.fileOk = true;
     const depth = ctrl.deps.view.getState().dig.depth;
     ctrl.deps.scene.show({ footprint: ring, depth, ruleSetId: ctrl.deps.view.getState().ruleSetId }, null, true);
   } catch (e) {
     draft.fileMessage = e instanceof FootprintFileError
       ? t('permit.file.error', { name: file.name, where: e.path, what: t(e.key, e.params) })
       : t('permit.file.error', { name: file.name, where: '(file)', what: (e as Error).message });
+    draft.fileOk = false;
     document.body.dataset['permitFileError'] = e instanceof FootprintFileError ? e.key : 'other';
   }
   rerender();
@@ -100,7 +104,6 @@ export function renderApplyForm(ctrl: PermitController, draft: ApplyDraft, reren
   const dig = view.getState().dig;
   const s = ui.getState();
   const setDig = (patch: Partial<typeof dig>) => view.setState({ dig: { ...view.getState().dig, ...patch } });
-  const fileOk = draft.fileMessage !== null && document.body.dataset['permitFileError'] === undefined;
   const root = h('form', { id: 'permit-apply', onsubmit: (e: Event) => e.preventDefault() });
   appendAll(root,
     h('h2', {}, t('permit.apply')),
@@ -121,7 +124,7 @@ export function renderApplyForm(ctrl: PermitController, draft: ApplyDraft, reren
         if (file) void readFootprintFile(ctrl, draft, file, rerender);
       },
     })),
-    draft.fileMessage ? h('div', { className: `status${fileOk ? '' : ' error'}`, id: 'permit-file-message', role: fileOk ? 'status' : 'alert' }, draft.fileMessage) : null,
+    draft.fileMessage ? h('div', { className: `status${draft.fileOk ? '' : ' error'}`, id: 'permit-file-message', role: draft.fileOk ? 'status' : 'alert' }, draft.fileMessage) : null,
     field(t('depth'), h('input', {
       type: 'number', id: 'permit-depth', min: 0.1, max: 50, step: 0.1, inputmode: 'decimal', value: dig.depth,
       onchange: (e: Event) => setDig({ depth: Number((e.target as HTMLInputElement).value) }),

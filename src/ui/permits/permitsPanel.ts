@@ -41,7 +41,12 @@ function renderSignIn(ctrl: PermitController, creds: { username: string; passwor
   const busy = ctrl.deps.ui.getState().busy !== null;
   return h('form', {
     id: 'permit-sign-in',
-    onsubmit: (e: Event) => { e.preventDefault(); void ctrl.signIn(creds.username.trim(), creds.password); },
+    onsubmit: (e: Event) => {
+      e.preventDefault();
+      const password = creds.password;
+      creds.password = '';
+      void ctrl.signIn(creds.username.trim(), password);
+    },
   },
   h('label', { className: 'field' }, h('span', {}, t('permit.username')), h('input', {
     id: 'sign-in-user', name: 'username', autocomplete: 'username', value: creds.username, autocapitalize: 'off',
