@@ -1,0 +1,183 @@
+/**
+ * The permit API against a real server on 127.0.0.1 and real SQLite files: sign-in and sessions,
+ * applying with a pre-screening, the happy path to approval, conditions, printable data, contractor
+ * isolation, schema errors naming the field, and the public receipt view leaking nothing.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiTime } from '../../src/core/permits/civilDate';
+import type { ApiErrorBody, MeResponse, PermitDetail, PermitListResponse, PrintablePermit, QueueResponse, UserListResponse } from '../../src/protocol/permitApi';
+import { PERMITS_DATABASE } from '../../src/server/permits/permitsModule';
+import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
+import { permitOverGas, startPermitsHarness, type PermitsHarness } from './permitsHarness';
+
+const T0 = shanghaiTime('2026-03-09', 9);
+const HOUR = 3_600_000;
+let h: PermitsHarness;
+const tokens: Record<string, string> = {};
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  h = await startPermitsHarness(T0);
+  for (const a of SEED_ACCOUNTS) tokens[a.username] = await h.signIn(a.username);
+  const users = await h.call<UserListResponse>('GET', '/api/users', { token: tokens['dispatcher'] });
+  for (const u of users.body.users) ids[u.username] = u.id;
+}, 120_000);
+
+afterAll(async () => {
+  await h?.dispose();
+});
+
+const err = (b: unknown) => (b as ApiErrorBody).error;
+
+describe('sign-in and sessions', () => {
+  it('refuses a wrong password and an unknown user with the same 401', async () => {
+    const a = await h.call('POST', '/api/auth/sign-in', { body: { username: 'reviewer', password: 'wrong-password' } });
+    const b = await h.call('POST', '/api/auth/sign-in', { body: { username: 'nobody', password: 'wrong-password' } });
+    expect([a.status, b.status]).toEqual([401, 401]);
+    expect(err(a.body)).toEqual(err(b.body));
+  });
+
+  it('sets an HttpOnly SameSite=Strict cookie that signs the browser in', async () => {
+    const r = await h.call('POST', '/api/auth/sign-in', { body: { username: 'approver', password: 'demo-approver' } });
+    const cookie = r.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const me = await h.call<MeResponse>('GET', '/api/auth/me', { headers: { Cookie: cookie.split(';')[0]! } });
+    expect(me.status).toBe(200);
+    expect(me.body.user.role).toBe('approver');
+    const out = await h.call('POST', '/api/auth/sign-out', { headers: { Cookie: cookie.split(';')[0]! } });
+    expect(out.status).toBe(204);
+    expect((await h.call('GET', '/api/auth/me', { headers: { Cookie: cookie.split(';')[0]! } })).status).toBe(401);
+  });
+
+  it('stores neither passwords nor session tokens in clear', () => {
+    const db = new Database(join(h.config.dataDir, PERMITS_DATABASE), { readonly: true });
+    try {
+      const dump = JSON.stringify([db.prepare('SELECT * FROM users').all(), db.prepare('SELECT * FROM sessions').all()]);
+      for (const a of SEED_ACCOUNTS) expect(dump).not.toContain(a.password);
+      for (const t of Object.values(tokens)) expect(dump).not.toContain(t);
+      const hashes = (db.prepare('SELECT password_hash FROM users').all() as { password_hash: string }[]).map((r) => r.password_hash);
+      expect(hashes.every((x) => x.startsWith('scrypt$'))).toBe(true);
+      expect(new Set(hashes.map((x) => x.split('$')[4])).size).toBe(hashes.length); // a salt per user
+    } finally {
+      db.close();
+    }
+  });
+
+  it('expires a session after its lifetime (8 h from the rules table)', async () => {
+    const token = await h.signIn('supervisor');
+    expect((await h.call('GET', '/api/auth/me', { token })).status).toBe(200);
+    const saved = h.clock.now;
+    h.clock.now = saved + 8 * HOUR + 1;
+    try {
+      const r = await h.call('GET', '/api/auth/me', { token });
+      expect(r.status).toBe(401);
+      expect(err(r.body).code).toBe('unauthenticated');
+    } finally {
+      h.clock.now = saved;
+    }
+  });
+
+  it('answers 401 without a session', async () => {
+    expect((await h.call('GET', '/api/permits')).status).toBe(401);
+  });
+});
+
+describe('applying and deciding', () => {
+  let permit: PermitDetail;
+
+  it('applies with a pre-screening that flags the gas main, and gives a receipt number', async () => {
+    const r = await h.call<PermitDetail>('POST', '/api/permits', { token: tokens['contractor-a'], body: permitOverGas(h) });
+    expect(r.status).toBe(201);
+    permit = r.body;
+    expect(permit.status).toBe('submitted');
+    expect(permit.receipt).toMatch(/^UG-2026-/);
+    expect(permit.screening!.summary.strike).toBeGreaterThan(0);
+    expect(permit.screening!.networkVersion).toBe(h.store.currentVersion()!.version);
+    expect(permit.clock!.stage).toBe('submitted');
+  });
+
+  it('names the field of a bad request', async () => {
+    const base = permitOverGas(h);
+    const cases: [unknown, string][] = [
+      [{ ...base, extra: 1 }, 'extra'],
+      [{ ...base, title: undefined }, 'title'],
+      [{ ...base, works: { ...base.works, depth: 'deep' } }, 'works.depth'],
+      [{ ...base, works: { ...base.works, footprint: [[1, 2], [3, 4], [5, 'x']] } }, 'works.footprint[2][1]'],
+      [{ ...base, contact: { name: 'x', phone: 'call me' } }, 'contact.phone'],
+      [{ ...base, method: 'dynamite' }, 'method'],
+      [{ ...base, endDate: '2026-03-01' }, 'endDate'],
+      [{ ...base, works: { ...base.works, depth: 500 } }, 'works.depth'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await h.call('POST', '/api/permits', { token: tokens['contractor-a'], body });
+      expect(r.status, field).toBe(400);
+      expect(err(r.body).field, JSON.stringify(err(r.body))).toBe(field);
+    }
+    const act = await h.call('POST', `/api/permits/${permit.id}/actions`, { token: tokens['dispatcher'], body: { action: 'fly' } });
+    expect([act.status, err(act.body).field]).toEqual([400, 'action']);
+  });
+
+  it('keeps a contractor to their own permits (404 for another unit\'s, nothing listed)', async () => {
+    const other = tokens['contractor-b'];
+    expect((await h.call('GET', `/api/permits/${permit.id}`, { token: other })).status).toBe(404);
+    expect((await h.call('GET', `/api/permits/${permit.id}/print`, { token: other })).status).toBe(404);
+    expect((await h.call('GET', `/api/permits/${permit.id}/screenings`, { token: other })).status).toBe(404);
+    const act = await h.call('POST', `/api/permits/${permit.id}/actions`, { token: other, body: { action: 'withdraw' } });
+    expect(act.status).toBe(404);
+    const missing = await h.call('GET', '/api/permits/permit-0000000000000000', { token: other });
+    expect(err(act.body)).toEqual({ ...err(missing.body), message: err(act.body).message });
+    const list = await h.call<PermitListResponse>('GET', '/api/permits', { token: other });
+    expect(list.body.permits.map((p) => p.id)).not.toContain(permit.id);
+    const own = await h.call<PermitListResponse>('GET', '/api/permits', { token: tokens['contractor-a'] });
+    expect(own.body.permits.map((p) => p.id)).toContain(permit.id);
+  });
+
+  it('goes through accept, assign, conditions, review and approval to a printable permit', async () => {
+    const act = (who: string, body: unknown) => h.call<PermitDetail>('POST', `/api/permits/${permit.id}/actions`, { token: tokens[who], body });
+    h.clock.now += HOUR;
+    expect((await act('dispatcher', { action: 'accept' })).status).toBe(200);
+    const badAssign = await act('dispatcher', { action: 'assign', assignment: { reviewerId: ids['approver'], approverId: ids['approver'] } });
+    expect([badAssign.status, err(badAssign.body).field]).toEqual([400, 'assignment.reviewerId']);
+    expect((await act('dispatcher', { action: 'assign', assignment: { reviewerId: ids['reviewer'], approverId: ids['approver'] } })).status).toBe(200);
+    const queue = await h.call<QueueResponse>('GET', '/api/permits/queue', { token: tokens['reviewer'] });
+    expect(queue.body.permits.map((p) => p.id)).toContain(permit.id);
+
+    const lineId = (permit.screening!.result as { lines: { linkId: string; verdict: string }[] }).lines.find((l) => l.verdict === 'STRIKE')!.linkId;
+    const cond = (who: string, body: unknown) => h.call<PermitDetail>('POST', `/api/permits/${permit.id}/conditions`, { token: tokens[who], body });
+    expect((await cond('contractor-a', { kind: 'hand-dig' })).status).toBe(403);
+    expect((await cond('approver', { kind: 'hand-dig' })).status).toBe(409);
+    const noLine = await cond('reviewer', { kind: 'trial-hole' });
+    expect([noLine.status, err(noLine.body).field]).toEqual([400, 'lineId']);
+    expect((await cond('reviewer', { kind: 'hand-dig', lineId, text: 'Hand dig within 0.5 m of the gas main' })).status).toBe(201);
+    expect((await cond('reviewer', { kind: 'owner-presence', owner: 'City Gas' })).status).toBe(201);
+    const withTrial = await cond('reviewer', { kind: 'trial-hole', lineId });
+    expect(withTrial.body.conditions.map((c) => c.kind)).toEqual(['hand-dig', 'owner-presence', 'trial-hole']);
+
+    const reviewed = await act('reviewer', { action: 'review' });
+    expect(reviewed.body.status).toBe('reviewed');
+    const approved = await act('approver', { action: 'approve' });
+    expect(approved.body.status).toBe('approved');
+    expect(approved.body.events.map((e) => e.action)).toEqual(['submit', 'accept', 'assign', 'review', 'approve']);
+
+    const print = await h.call<PrintablePermit>('GET', `/api/permits/${permit.id}/print`, { token: tokens['contractor-a'] });
+    expect(print.status).toBe(200);
+    expect(print.body.approval!.approverName).toBe(SEED_ACCOUNTS.find((a) => a.username === 'approver')!.displayName);
+    expect(print.body.conditions.find((c) => c.kind === 'hand-dig')!.text).toBe('Hand dig within 0.5 m of the gas main');
+    expect(print.body.screening!.summary.strike).toBeGreaterThan(0);
+  });
+
+  it('shows the public only stage and dates, and nothing private', async () => {
+    const r = await h.call<Record<string, unknown>>('GET', `/api/public/receipts/${encodeURIComponent(permit.receipt!.toLowerCase())}`);
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.body).sort()).toEqual(['history', 'stage', 'stageSince', 'submittedOn']);
+    expect(r.body.stage).toBe('approved');
+    const text = JSON.stringify(r.body);
+    const privateValues = [permit.id, permit.title, permit.contact.name, permit.contact.phone, ids['contractor-a']!, ids['reviewer']!,
+      ...SEED_ACCOUNTS.map((a) => a.displayName), String(permit.works.footprint[0]![0]).slice(0, 8), 'City Gas', permit.unitName];
+    for (const v of privateValues) expect(text).not.toContain(v);
+    expect((await h.call('GET', '/api/public/receipts/UG-2026-00000-00000')).status).toBe(400);
+  });
+});
