@@ -4,6 +4,12 @@
  *
  * CHANGELOG (changes after v1 are additive only):
  * - v1 (2026-11-27 08:55 UTC): first version.
+ * - v1 notes (09:08): implemented in src/server/permits. Demo accounts: SEED_ACCOUNTS in
+ *   src/server/permits/seed.ts (admin, contractor-a/-b, dispatcher, reviewer, approver, supervisor),
+ *   seeded by startServer on an empty permits.sqlite. The print data is for anyone who may GET the
+ *   permit (its applicant included); `approval` is null unless approved/completed. The dispatcher
+ *   accepts, assigns (ids from GET /api/users?role=reviewer|approver) and completes. No holes or
+ *   multi-part footprints yet (the screening request is one footprint).
  *
  * Authentication: POST /api/auth/sign-in sets an HttpOnly, SameSite=Strict cookie `ug_session`
  * (the browser sends it by itself; use `credentials: 'same-origin'`, the fetch default) and also
