@@ -33,6 +33,8 @@ export interface PermitsHarness {
   logLines: string[];
   call<T = unknown>(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Headers }>;
   signIn(username: string): Promise<string>;
+  /** call() as a seed account, signing in again when the fake clock has outlived the session. */
+  as<T = unknown>(username: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
   dispose(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startPermitsHarness(start: number, notify: NotifyConfig = 
   const server: Server = createApp({ store, screening, clientDir: null, modules: [module] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sessions = new Map<string, string>();
   const h: PermitsHarness = {
     url, dir, config, clock, module, store, logLines,
     async call(method, path, options = {}) {
@@ -70,6 +73,17 @@ export async function startPermitsHarness(start: number, notify: NotifyConfig = 
       const r = await h.call<SignInResponse>('POST', '/api/auth/sign-in', { body: { username, password: a.password } });
       if (r.status !== 200) throw new Error(`sign-in ${username}: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body.token;
+    },
+    async as(username, method, path, body) {
+      let token = sessions.get(username) ?? await h.signIn(username);
+      sessions.set(username, token);
+      let r = await h.call(method, path, { token, body });
+      if (r.status === 401) {
+        token = await h.signIn(username);
+        sessions.set(username, token);
+        r = await h.call(method, path, { token, body });
+      }
+      return r as never;
     },
     async dispose() {
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });

@@ -114,7 +114,11 @@ export class PermitService {
     if (req.assignment) this.checkAssignment(req.assignment);
     this.ctx.permits.transaction(() => {
       const permit = permitOf(this.ctx, this.ctx.permits.row(id)!);
-      if (!permit) throw new HttpError(409, 'invalid_from_state', `${req.action} is not taken from a draft; submit it first`);
+      if (!permit) {
+        const rules = this.ctx.rules.workflow.transitions.filter((t) => t.action === req.action);
+        if (!rules.some((t) => t.roles.includes(user.role))) throw new HttpError(403, 'forbidden_role', `${req.action} is for ${[...new Set(rules.flatMap((t) => t.roles))].join(', ')}`);
+        throw new HttpError(409, 'invalid_from_state', `${req.action} is not taken from a draft; submit it first`);
+      }
       try {
         const { event } = this.ctx.workflow.transition(permit, req.action, actorOf(user), req.reason ?? null, now,
           req.assignment ? { assignment: req.assignment } : {});
