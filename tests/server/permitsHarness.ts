@@ -33,6 +33,7 @@ export interface PermitsHarness {
   logLines: string[];
   call<T = unknown>(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Headers }>;
   signIn(username: string): Promise<string>;
+  signInWith(username: string, password: string): Promise<string>;
   /** call() as a seed account, signing in again when the fake clock has outlived the session. */
   as<T = unknown>(username: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
   dispose(): Promise<void>;
@@ -70,8 +71,14 @@ export async function startPermitsHarness(start: number, notify: NotifyConfig = 
     async signIn(username) {
       const a = SEED_ACCOUNTS.find((x) => x.username === username);
       if (!a) throw new Error(`no seed account ${username}`);
-      const r = await h.call<SignInResponse>('POST', '/api/auth/sign-in', { body: { username, password: a.password } });
+      return h.signInWith(username, a.password);
+    },
+    async signInWith(username, password) {
+      const cached = sessions.get(`${username}\n${password}`);
+      if (cached && (await h.call('GET', '/api/auth/me', { token: cached })).status === 200) return cached;
+      const r = await h.call<SignInResponse>('POST', '/api/auth/sign-in', { body: { username, password } });
       if (r.status !== 200) throw new Error(`sign-in ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+      sessions.set(`${username}\n${password}`, r.body.token);
       return r.body.token;
     },
     async as(username, method, path, body) {
