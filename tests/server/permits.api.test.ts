@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiTime } from '../../src/core/permits/civilDate';
-import type { ApiErrorBody, MeResponse, PermitDetail, PermitListResponse, PrintablePermit, QueueResponse, UserListResponse } from '../../src/protocol/permitApi';
+import type { ApiErrorBody, DashboardResponse, MeResponse, PermitDetail, PermitListResponse, PrintablePermit, QueueResponse, UserListResponse } from '../../src/protocol/permitApi';
 import { PERMITS_DATABASE } from '../../src/server/permits/permitsModule';
 import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
 import { permitOverGas, startPermitsHarness, type PermitsHarness } from './permitsHarness';
@@ -179,5 +179,57 @@ describe('applying and deciding', () => {
       ...SEED_ACCOUNTS.map((a) => a.displayName), String(permit.works.footprint[0]![0]).slice(0, 8), 'City Gas', permit.unitName];
     for (const v of privateValues) expect(text).not.toContain(v);
     expect((await h.call('GET', '/api/public/receipts/UG-2026-00000-00000')).status).toBe(400);
+  });
+});
+
+describe('admin, dashboard and public lookups', () => {
+  it('lets only an admin create units and users, who can then sign in', async () => {
+    const unit = { name: 'Pearl River Cable Works' };
+    expect((await h.call('POST', '/api/admin/units', { token: tokens['supervisor'], body: unit })).status).toBe(403);
+    const u = await h.call<{ id: string; name: string }>('POST', '/api/admin/units', { token: tokens['admin'], body: unit });
+    expect(u.status).toBe(201);
+    expect((await h.call('POST', '/api/admin/units', { token: tokens['admin'], body: unit })).status).toBe(409);
+    const user = { username: 'cable-crew', password: 'cable-crew-pass', displayName: 'Cable crew', role: 'applicant', unitId: u.body.id };
+    const bad = await h.call('POST', '/api/admin/users', { token: tokens['admin'], body: { ...user, role: 'king' } });
+    expect([bad.status, err(bad.body).field]).toEqual([400, 'role']);
+    const weak = await h.call('POST', '/api/admin/users', { token: tokens['admin'], body: { ...user, password: 'short' } });
+    expect([weak.status, err(weak.body).field]).toEqual([400, 'password']);
+    const noUnit = await h.call('POST', '/api/admin/users', { token: tokens['admin'], body: { ...user, unitId: undefined } });
+    expect([noUnit.status, err(noUnit.body).field]).toEqual([400, 'unitId']);
+    expect((await h.call('POST', '/api/admin/users', { token: tokens['admin'], body: user })).status).toBe(201);
+    expect((await h.call('POST', '/api/admin/users', { token: tokens['admin'], body: user })).status).toBe(409);
+    const token = await h.signInWith('cable-crew', 'cable-crew-pass');
+    const me = await h.call<MeResponse>('GET', '/api/auth/me', { token });
+    expect([me.body.user.role, me.body.user.unitName]).toEqual(['applicant', unit.name]);
+    expect((await h.call('GET', '/api/admin/users', { token })).status).toBe(403);
+  });
+
+  it('filters the supervisor\'s dashboard by unit and handler and counts per week', async () => {
+    const b = await h.call<PermitDetail>('POST', '/api/permits', { token: tokens['contractor-b'], body: permitOverGas(h) });
+    expect(b.status).toBe(201);
+    const get = (q: string) => h.call<DashboardResponse>('GET', `/api/supervision/dashboard${q}`, { token: tokens['supervisor'] });
+    const all = (await get('')).body;
+    expect(all.permits.map((p) => p.id)).toContain(b.body.id);
+    const unitB = b.body.unitId;
+    const onlyB = (await get(`?unitId=${unitB}`)).body;
+    expect(onlyB.permits.length).toBeGreaterThan(0);
+    expect(onlyB.permits.every((p) => p.unitId === unitB)).toBe(true);
+    const dispatcherId = ids['dispatcher']!;
+    const byHandler = (await get(`?handlerId=${dispatcherId}`)).body;
+    expect(byHandler.permits.every((p) => p.handlerId === dispatcherId)).toBe(true);
+    const thisWeek = all.weeks[all.weeks.length - 1]!;
+    expect(all.weeks.length).toBe(12);
+    expect(thisWeek.weekOf).toBe('2026-03-09'); // the Monday of the fake clock's week
+    expect(thisWeek.submitted).toBeGreaterThanOrEqual(2);
+    expect(thisWeek.approved).toBe(1);
+    expect((await get('?unitId=' + 'x'.repeat(200))).status).toBe(400);
+  });
+
+  it('limits public receipt lookups per address and minute', async () => {
+    h.clock.now += 60_000 * 5; // a fresh minute
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await h.call('GET', '/api/public/receipts/UG-2026-00000-0000X')).status);
+    expect(statuses.slice(0, 30).every((s) => s === 400 || s === 404)).toBe(true);
+    expect(statuses[30]).toBe(429);
   });
 });
