@@ -116,8 +116,27 @@ describe('applying and deciding', () => {
       expect(r.status, field).toBe(400);
       expect(err(r.body).field, JSON.stringify(err(r.body))).toBe(field);
     }
+    const stale = await h.call('POST', '/api/permits', { token: tokens['contractor-a'], body: { ...base, works: { ...base.works, networkVersion: 99 } } });
+    expect([stale.status, err(stale.body).field]).toEqual([409, 'works.networkVersion']);
     const act = await h.call('POST', `/api/permits/${permit.id}/actions`, { token: tokens['dispatcher'], body: { action: 'fly' } });
     expect([act.status, err(act.body).field]).toEqual([400, 'action']);
+  });
+
+  it('edits a draft with a fresh screening, and only a draft, and only its applicant', async () => {
+    const body = permitOverGas(h, false);
+    const draft = (await h.call<PermitDetail>('POST', '/api/permits', { token: tokens['contractor-a'], body })).body;
+    expect([draft.status, draft.receipt, draft.allowedActions]).toEqual(['draft', null, ['submit']]);
+    expect((await h.call('GET', `/api/permits/${draft.id}`, { token: tokens['dispatcher'] })).status).toBe(404);
+    const { submit: _submit, ...update } = { ...body, title: 'Gas service repair, deeper', works: { ...body.works, depth: 4 } };
+    const edited = await h.call<PermitDetail>('PUT', `/api/permits/${draft.id}`, { token: tokens['contractor-a'], body: update });
+    expect([edited.status, edited.body.title, edited.body.works.depth]).toEqual([200, 'Gas service repair, deeper', 4]);
+    const history = await h.call<{ screenings: { reason: string }[] }>('GET', `/api/permits/${draft.id}/screenings`, { token: tokens['contractor-a'] });
+    expect(history.body.screenings.map((s) => s.reason)).toEqual(['create', 'update']);
+    expect((await h.call('PUT', `/api/permits/${draft.id}`, { token: tokens['contractor-b'], body: update })).status).toBe(404);
+    const submitted = await h.call<PermitDetail>('POST', `/api/permits/${draft.id}/actions`, { token: tokens['contractor-a'], body: { action: 'submit' } });
+    expect([submitted.status, submitted.body.status]).toEqual([200, 'submitted']);
+    expect(submitted.body.receipt).toMatch(/^UG-2026-/);
+    expect((await h.call('PUT', `/api/permits/${draft.id}`, { token: tokens['contractor-a'], body: update })).status).toBe(409);
   });
 
   it('keeps a contractor to their own permits (404 for another unit\'s, nothing listed)', async () => {

@@ -57,6 +57,7 @@ class PermanentError extends Error {}
 
 export class OutboxDelivery {
   private running = false;
+  private closed = false;
 
   constructor(private readonly ctx: PermitsContext, private readonly config: NotifyConfig) {}
 
@@ -110,9 +111,14 @@ export class OutboxDelivery {
     return this.config.mailApiUrl && channel === 'email' ? 'email (http api)' : channel === 'email' ? 'email (file drop)' : channel;
   }
 
+  /** After close, a pass in flight records nothing more (the database is closing). */
+  close(): void {
+    this.closed = true;
+  }
+
   /** One pass over the due messages. Returns how many were attempted. Never runs twice at once. */
   async deliverDue(limit = 100): Promise<number> {
-    if (this.running) return 0;
+    if (this.running || this.closed) return 0;
     this.running = true;
     try {
       const due = this.ctx.outbox.due(this.ctx.now(), limit);
@@ -128,6 +134,7 @@ export class OutboxDelivery {
             ? { ...m, attempts: m.attempts + 1, status: 'failed', nextAttemptAt: null, lastError: error.slice(0, MAX_ERROR_LENGTH) }
             : nextRetry(m, error, this.ctx.now(), this.ctx.rules.workflow.retry);
         }
+        if (this.closed) break;
         this.ctx.permits.transaction(() => this.ctx.outbox.record(m, after, this.ctx.now(), via));
       }
       return due.length;

@@ -43,7 +43,7 @@ export class PermitService {
     try {
       return this.ctx.screening.screen(works);
     } catch (e) {
-      if (e instanceof HttpError && e.status === 400) throw new HttpError(400, e.code, e.message, `works.${e.field ?? ''}`.replace(/\.$/, ''));
+      if (e instanceof HttpError && e.status < 500) throw new HttpError(e.status, e.code, e.message, e.field ? `works.${e.field}` : 'works');
       throw e;
     }
   }

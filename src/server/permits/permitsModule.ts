@@ -132,6 +132,7 @@ export class PermitsModule implements ApiModule {
 
   close(): void {
     for (const t of this.timers) clearInterval(t);
+    this.delivery.close();
     this.ctx.db.close();
   }
 }
