@@ -6,7 +6,7 @@
  * one that never answers well (failed after the rules' limit); and a re-screen after an import
  * moves the gas main under a permit (flagged to its reviewer).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +15,9 @@ import workflowJson from '../../data/rules/permit-workflow.json';
 import { cityFile } from '../../scripts/city';
 import { shanghaiTime } from '../../src/core/permits/civilDate';
 import type { DashboardResponse, NotificationListResponse, PermitDetail, ScreeningHistoryResponse, UserListResponse } from '../../src/protocol/permitApi';
+import { newOutboxMessage } from '../../src/core/permits/outbox';
 import { importNetworkFile } from '../../src/server/importFile';
+import { OutboxDelivery } from '../../src/server/permits/delivery';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { permitOverGas, squareAround, startPermitsHarness, type PermitsHarness } from './permitsHarness';
 
@@ -167,6 +169,30 @@ describe('the outbox', () => {
     expect(row().lastError).toMatch(/HTTP 500/);
     const n = await h.as<NotificationListResponse>('supervisor', 'GET', `/api/supervision/notifications?permitId=${p.id}`);
     expect(n.body.notifications.find((m) => m.channel === 'sms')!.status).toBe('failed');
+  });
+  it('sends webhooks as JSON and drops e-mail files, and logs a channel nobody configured', async () => {
+    const hookUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/hook`;
+    const dropDir = join(h.dir, 'mail-drop');
+    const lines: string[] = [];
+    const delivery = new OutboxDelivery(h.module.ctx, { webhookUrl: hookUrl, mailDropDir: dropDir, log: (l) => lines.push(l) });
+    const unconfigured = new OutboxDelivery(h.module.ctx, { log: (l) => lines.push(l) });
+    const params = { permitId: 'permit-x', stage: 'assigned', colour: 'red', cardId: 'c', dueAt: '2026-12-20 24:00', overdueWorkingDays: 2 };
+    const at = h.clock.now;
+    const make = (id: string, channel: 'webhook' | 'email' | 'sms') =>
+      h.module.ctx.outbox.enqueue(newOutboxMessage({ id, channel, to: ids['reviewer']!, template: 'permit.card.red', params }, at), { cardId: null, permitId: null }, at);
+    make('adapter-test/webhook', 'webhook');
+    make('adapter-test/email', 'email');
+    await delivery.deliverDue();
+    expect(received.find((r) => r.id === 'adapter-test/webhook')!.text).toMatch(/RED card/);
+    expect(h.module.ctx.outbox.get('adapter-test/webhook')!.deliveredVia).toBe('webhook');
+    expect(h.module.ctx.outbox.get('adapter-test/email')!.deliveredVia).toBe('email (file drop)');
+    const mail = readFileSync(join(dropDir, readdirSync(dropDir)[0]!), 'utf8');
+    expect(mail).toMatch(/^To: zhangmin@example\.org\r\nSubject: RED card/);
+    make('adapter-test/sms-unconfigured', 'sms');
+    await unconfigured.deliverDue();
+    const row = h.module.ctx.outbox.get('adapter-test/sms-unconfigured')!;
+    expect([row.status, row.deliveredVia]).toEqual(['delivered', 'log (sms not configured)']);
+    expect(lines.some((l) => l.includes('adapter-test/sms-unconfigured') && l.includes('not configured'))).toBe(true);
   });
 });
 
