@@ -180,9 +180,13 @@ export class PermitController {
     this.deps.ui.setState({ print: null });
   }
 
-  /** Staff for the dispatcher's assignment (handling reviewer and approving leader). */
+  /** Staff for the dispatcher's assignment (handling reviewer and approving leader). Quietly: no busy flag, no re-render. */
   async staff(role: 'reviewer' | 'approver'): Promise<{ id: string; name: string }[]> {
-    const res = await this.run('permit.loading', () => permitApi.users(role));
-    return (res?.users ?? []).map((u) => ({ id: u.id, name: u.displayName }));
+    try {
+      return (await permitApi.users(role)).users.map((u) => ({ id: u.id, name: u.displayName }));
+    } catch (e) {
+      this.deps.ui.setState({ error: this.describe(e) });
+      return [];
+    }
   }
 }

@@ -22,6 +22,8 @@ export interface DetailDraft {
   reviewerId: string;
   approverId: string;
   staff: { reviewer: { id: string; name: string }[]; approver: { id: string; name: string }[] } | null;
+  /** Set when the staff lists are asked for: every render must not ask again. */
+  staffRequested: boolean;
   conditionKind: ConditionKind;
   conditionLine: string;
   conditionOwner: string;
@@ -31,7 +33,7 @@ export interface DetailDraft {
 
 export function newDetailDraft(): DetailDraft {
   return {
-    permitId: null, reason: '', reviewerId: '', approverId: '', staff: null,
+    permitId: null, reason: '', reviewerId: '', approverId: '', staff: null, staffRequested: false,
     conditionKind: 'hand-dig', conditionLine: '', conditionOwner: '', conditionText: '', actionError: null,
   };
 }
@@ -98,7 +100,8 @@ function renderActions(ctrl: PermitController, d: PermitDetail, draft: DetailDra
   const actions = ACTION_ORDER.filter((a) => d.allowedActions.includes(a));
   if (actions.length === 0) return null;
   const busy = ctrl.deps.ui.getState().busy !== null;
-  if (actions.includes('assign') && draft.staff === null) {
+  if (actions.includes('assign') && !draft.staffRequested) {
+    draft.staffRequested = true;
     void Promise.all([ctrl.staff('reviewer'), ctrl.staff('approver')]).then(([reviewer, approver]) => {
       draft.staff = { reviewer, approver };
       draft.reviewerId ||= reviewer[0]?.id ?? '';
