@@ -48,7 +48,7 @@ export function buildValidators(rules: PermitServerRules): Validators {
       depth: { type: 'number' },
       ruleSetId: str(100),
       groundElevation: { type: 'number', nullable: true },
-      networkVersion: { type: 'integer', nullable: false },
+      networkVersion: { type: 'integer' },
     },
   };
   const permitProperties = {
