@@ -86,7 +86,14 @@ export class PermitsModule implements ApiModule {
     };
     supervise();
     this.timers.push(setInterval(supervise, supervisionIntervalMs).unref());
+    // The short timer also looks for a new network version (one indexed query when unchanged), so a
+    // re-screen follows an import within seconds rather than at the next supervision run.
     this.timers.push(setInterval(() => {
+      try {
+        this.supervision.rescreenIfNetworkChanged();
+      } catch (e) {
+        console.error('[permits] re-screen failed', e);
+      }
       this.deliverDue().catch((e) => console.error('[permits] delivery failed', e));
     }, deliveryIntervalMs).unref());
   }
