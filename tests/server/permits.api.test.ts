@@ -252,3 +252,30 @@ describe('admin, dashboard and public lookups', () => {
     expect(statuses[30]).toBe(429);
   });
 });
+
+describe('the reviewer\'s queue (last: it moves the clock by days)', () => {
+  it('lists the permits assigned to the reviewer, the earliest due first', async () => {
+    const create = async () => (await h.as<PermitDetail>('contractor-a', 'POST', '/api/permits', permitOverGas(h))).body;
+    const assign = async (p: PermitDetail) => {
+      await h.as('dispatcher', 'POST', `/api/permits/${p.id}/actions`, { action: 'accept' });
+      const r = await h.as<PermitDetail>('dispatcher', 'POST', `/api/permits/${p.id}/actions`,
+        { action: 'assign', assignment: { reviewerId: ids['reviewer'], approverId: ids['approver'] } });
+      expect(r.status).toBe(200);
+      return r.body;
+    };
+    h.clock.now = shanghaiTime('2026-03-10', 9); // Tuesday
+    const a = await create();
+    h.clock.now += 60_000;
+    const b = await create(); // created later, so listed first by date
+    const dueFirst = await assign(a);
+    h.clock.now = shanghaiTime('2026-03-11', 9); // Wednesday
+    const dueLater = await assign(b);
+    expect(dueFirst.clock!.dueAt).toBeLessThan(dueLater.clock!.dueAt);
+    const q = (await h.as<QueueResponse>('reviewer', 'GET', '/api/permits/queue')).body.permits;
+    expect(q.map((p) => p.id).filter((id) => id === a.id || id === b.id)).toEqual([a.id, b.id]);
+    const dues = q.map((p) => p.clock!.dueAt);
+    expect(dues).toEqual([...dues].sort((x, y) => x - y));
+    expect(q.every((p) => p.status === 'assigned')).toBe(true);
+    expect((await h.as<QueueResponse>('approver', 'GET', '/api/permits/queue')).body.permits.map((p) => p.id)).not.toContain(a.id);
+  });
+});
