@@ -104,6 +104,17 @@ describe('a dig permit from application to approval, in a real browser', () => {
     await page.dispatchEvent('#permit-depth', 'change');
     const a = main.vertices[0]!, b = main.vertices[1]!;
     const mid = { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2 };
+
+    // The same site as a WGS 84 file (a square of about 6 m on the main) is read and screened at once.
+    const d = 0.00003;
+    const square = [[mid.lon - d, mid.lat - d], [mid.lon + d, mid.lat - d], [mid.lon + d, mid.lat + d], [mid.lon - d, mid.lat + d], [mid.lon - d, mid.lat - d]];
+    const file = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [square] } }] };
+    await page.setInputFiles('#permit-file', { name: 'site-wgs84.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(file)) });
+    await page.waitForSelector('#permit-prescreen[data-status="done"]', { timeout: 2 * MINUTES });
+    await expect(page.textContent('#permit-file-message')).resolves.toMatch(/site-wgs84\.geojson: outline with 4 corners read/);
+    await expect(page.locator(`#permit-prescreen-lines tr[data-link-id="${main.id}"]`).getAttribute('data-verdict')).resolves.toBe('STRIKE');
+
+    // Drawn on the map instead: the drawing replaces the file's outline.
     await page.evaluate(([lon, lat, h]) => (window as unknown as Handle).undergrid.lookFrom(lon!, lat!, h!, 0, -90), [mid.lon, mid.lat, DRAW_HEIGHT_M]);
     const px = await page.evaluate(([lon, lat]) => (window as unknown as Handle).undergrid.windowPosition(lon!, lat!, 0), [mid.lon, mid.lat]);
     expect(px).not.toBeNull();
