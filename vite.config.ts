@@ -24,7 +24,11 @@ function cesiumStatic(): Plugin {
 
 export default defineConfig({
   define: { CESIUM_BASE_URL: JSON.stringify('/cesium/') },
-  build: { chunkSizeWarningLimit: 8000, sourcemap: false, target: 'es2022' },
+  build: {
+    chunkSizeWarningLimit: 8000, sourcemap: false, target: 'es2022',
+    // The public permit progress page (no map) is its own entry beside the city viewer.
+    rollupOptions: { input: { main: resolve('index.html'), receipt: resolve('receipt.html') } },
+  },
   worker: { format: 'es' },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/cesium': 'http://127.0.0.1:8080' } },
   plugins: [cesiumStatic()],

@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../src/server/config';
 import { startServer } from '../src/server/main';
+import { printSeedAccounts } from './seedAccounts';
 import { ensureClientBuilt } from './buildClient';
 import { ensureCity } from './city';
 
@@ -13,3 +14,4 @@ await ensureCity(config);
 await ensureClientBuilt(config.clientDir);
 const running = await startServer(config);
 console.log(`Undergrid is running at ${running.url}  (data: ${config.databaseFile}; stop with Ctrl+C)`);
+printSeedAccounts();

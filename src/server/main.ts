@@ -9,6 +9,7 @@ import type { ApiModule } from './http/apiModule';
 import { loadConfig, type ServerConfig } from './config';
 import { ScreeningService } from './screeningService';
 import { SqliteNetworkStore } from './storage/sqliteNetworkStore';
+import { PermitsModule, type PermitsModuleOptions } from './permits/permitsModule';
 
 export interface RunningServer {
   server: Server;
@@ -16,12 +17,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+export interface StartOptions {
+  /** Permits module settings; tests inject a clock here (`now`). */
+  permits?: Omit<PermitsModuleOptions, 'dataDir' | 'network' | 'screening'>;
+}
+
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true });
   const store = new SqliteNetworkStore(config.databaseFile);
   const screening = new ScreeningService(store);
   /** Features' API modules; each owns its routes and what it stores. */
-  const modules: ApiModule[] = [createBurstModule({ store, dataDir: config.dataDir })];
+  const modules: ApiModule[] = [
+    createBurstModule({ store, dataDir: config.dataDir }),
+    await PermitsModule.create({ dataDir: config.dataDir, network: store, screening, ...options.permits }),
+  ];
   const server = createApp({ store, screening, clientDir: existsSync(config.clientDir) ? config.clientDir : null, modules });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

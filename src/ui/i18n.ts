@@ -8,10 +8,21 @@ export type Locale = (typeof LOCALES)[number];
  */
 import { coreMessages } from './messages/core';
 import { burstMessages } from './messages/burst';
+import { permitMessages } from './messages/permit';
 import { styleMessages } from './messages/style';
 
-const en = { ...coreMessages.en, ...burstMessages.en, ...styleMessages.en };
-const zhCN = { ...coreMessages['zh-CN'], ...burstMessages['zh-CN'], ...styleMessages['zh-CN'] };
+const en = {
+  ...coreMessages.en,
+  ...burstMessages.en,
+  ...permitMessages.en,
+  ...styleMessages.en,
+};
+const zhCN = {
+  ...coreMessages['zh-CN'],
+  ...burstMessages['zh-CN'],
+  ...permitMessages['zh-CN'],
+  ...styleMessages['zh-CN'],
+};
 
 export type MessageKey = keyof typeof en;
 

@@ -28,6 +28,7 @@ import { createStyleStore, renderStylePanel, renderTileProgress, styleSpecOf } f
 import { renderDigPanel, type ScreeningView } from './digPanel';
 import { h } from './dom';
 import { detectLocale, translate } from './i18n';
+import { mountPermits } from './permits/permitsPanel';
 
 /** How much of the city around a screened line the camera frames when the line is chosen, m. */
 const FOCUS_RADIUS_M = 25;
@@ -288,6 +289,7 @@ attachInteraction(city.viewer, {
   hoverThrottleMs: DISPLAY.hoverThrottle,
 });
 
+mountPermits(app, attributes, { store, viewer: city.viewer, overlay: () => overlay, networkVersion: () => networkVersion });
 render();
 loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', message: e.message } }));
 

@@ -1,0 +1,145 @@
+/**
+ * The permits feature as an ApiModule (issue 6): its own database (permits.sqlite in the data
+ * folder), the routes of src/protocol/permitApi.ts, and two unref'd timers: the supervision run
+ * (re-screen after an import, then yellow/red cards) and the outbox delivery. The clock is
+ * injected (`now`); tests pass a fake one and call runSupervision / deliverDue themselves.
+ */
+import { randomFillSync } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { PermitWorkflow } from '../../core/permits/workflow';
+import type { ApiModule } from '../http/apiModule';
+import { HttpError } from '../http/respond';
+import type { ScreeningService } from '../screeningService';
+import type { NetworkStore } from '../storage/networkStore';
+import { Accounts } from './accounts';
+import type { PermitsContext } from './context';
+import { openPermitsDatabase } from './db';
+import { OutboxDelivery, notifyConfigFromEnv, type NotifyConfig } from './delivery';
+import { OutboxStore } from './outboxStore';
+import { PermitService } from './permitService';
+import { PermitStore } from './permitStore';
+import { buildRoutes, callOf } from './routes';
+import { loadPermitRules } from './rules';
+import { buildValidators } from './schemas';
+import { seedDemoAccounts } from './seed';
+import { SupervisionService, type RescreenOutcome } from './supervisionService';
+
+export const PERMITS_DATABASE = 'permits.sqlite';
+
+export interface PermitsModuleOptions {
+  dataDir: string;
+  network: NetworkStore;
+  screening: ScreeningService;
+  /** Epoch ms; default Date.now. */
+  now?: () => number;
+  notify?: NotifyConfig;
+  rulesDir?: string;
+  /** Create the demo accounts in an empty database (default: unless UNDERGRID_DEMO_ACCOUNTS=0). */
+  seedDemo?: boolean;
+  /** Start the supervision and delivery timers (default true). */
+  timers?: boolean;
+}
+
+const PREFIXES = ['/api/auth/', '/api/users', '/api/permits', '/api/admin/', '/api/supervision/', '/api/public/receipts/'];
+
+export class PermitsModule implements ApiModule {
+  readonly ctx: PermitsContext;
+  readonly supervision: SupervisionService;
+  readonly delivery: OutboxDelivery;
+  private readonly routes: ReturnType<typeof buildRoutes>;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly lookups = new Map<string, { minute: number; count: number }>();
+
+  private constructor(db: Database.Database, options: PermitsModuleOptions) {
+    const rules = loadPermitRules(options.rulesDir);
+    const now = options.now ?? (() => Date.now());
+    const permits = new PermitStore(db);
+    this.ctx = {
+      db, permits, outbox: new OutboxStore(db), accounts: new Accounts(db, rules.server, now), rules,
+      workflow: new PermitWorkflow(rules.workflow), screening: options.screening, network: options.network, now,
+      randomBytes: (n) => randomFillSync(new Uint8Array(n)),
+    };
+    this.supervision = new SupervisionService(this.ctx);
+    this.delivery = new OutboxDelivery(this.ctx, options.notify ?? notifyConfigFromEnv());
+    this.routes = buildRoutes({ ctx: this.ctx, permits: new PermitService(this.ctx), supervision: this.supervision, validators: buildValidators(rules.server) },
+      (req) => this.lookupAllowed(req));
+  }
+
+  static async create(options: PermitsModuleOptions): Promise<PermitsModule> {
+    const db = openPermitsDatabase(join(options.dataDir, PERMITS_DATABASE));
+    const module = new PermitsModule(db, options);
+    if (options.seedDemo ?? process.env['UNDERGRID_DEMO_ACCOUNTS'] !== '0') await seedDemoAccounts(module.ctx.accounts);
+    if (options.timers ?? true) module.startTimers();
+    return module;
+  }
+
+  private startTimers(): void {
+    const { supervisionIntervalMs, deliveryIntervalMs } = this.ctx.rules.server;
+    const supervise = () => {
+      try {
+        this.runSupervision();
+      } catch (e) {
+        console.error('[permits] supervision run failed', e);
+      }
+    };
+    supervise();
+    this.timers.push(setInterval(supervise, supervisionIntervalMs).unref());
+    // The short timer also looks for a new network version (one indexed query when unchanged), so a
+    // re-screen follows an import within seconds rather than at the next supervision run.
+    this.timers.push(setInterval(() => {
+      try {
+        this.supervision.rescreenIfNetworkChanged();
+      } catch (e) {
+        console.error('[permits] re-screen failed', e);
+      }
+      this.deliverDue().catch((e) => console.error('[permits] delivery failed', e));
+    }, deliveryIntervalMs).unref());
+  }
+
+  /** One supervision run: re-screen after a network change, then issue the cards now due. */
+  runSupervision(): { rescreen: RescreenOutcome; cards: string[] } {
+    const rescreen = this.supervision.rescreenIfNetworkChanged();
+    return { rescreen, cards: this.supervision.issueCards() };
+  }
+
+  deliverDue(): Promise<number> {
+    return this.delivery.deliverDue();
+  }
+
+  private lookupAllowed(req: IncomingMessage): boolean {
+    const minute = Math.floor(this.ctx.now() / 60_000);
+    const key = req.socket.remoteAddress ?? '?';
+    const entry = this.lookups.get(key);
+    if (!entry || entry.minute !== minute) {
+      if (this.lookups.size > 10_000) this.lookups.clear();
+      this.lookups.set(key, { minute, count: 1 });
+      return true;
+    }
+    entry.count++;
+    return entry.count <= this.ctx.rules.server.publicLookupsPerMinute;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const path = url.pathname;
+    if (!PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) return false;
+    let pathMatched = false;
+    for (const [method, pattern, handler] of this.routes) {
+      const m = pattern.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (method !== req.method) continue;
+      await handler(callOf(req, res, url, m.slice(1), this.ctx));
+      return true;
+    }
+    if (pathMatched) throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}`);
+    return false;
+  }
+
+  close(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.delivery.close();
+    this.ctx.db.close();
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The applicant's form: what kind of work, where (drawn on the map with the dig drawing, or a GeoJSON
+ * file), how deep, when, how, and who to call. The dig is screened by the server as soon as its
+ * outline is complete, and the verdicts show at once, in the panel and lit in 3D. Submitting returns
+ * the receipt number the applicant follows the permit by.
+ */
+import { civilDateOf } from '../../core/permits/civilDate';
+import { PERMIT_METHODS, type CreatePermitRequest, type PermitMethod } from '../../protocol/permitApi';
+import type { LonLat } from '../../store/viewStore';
+import { appendAll, h } from '../dom';
+import type { MessageKey } from '../i18n';
+import { FootprintFileError, parseFootprintGeoJson, singleFootprint } from './footprintFile';
+import type { PermitController, Translate } from './permitController';
+import { screeningTable, verdictCounts } from './screeningTable';
+
+/**
+ * Kinds of excavation the form can describe. Only the open cut is wired to the permit API today;
+ * trench, bore and piles are screened by src/core/screening and get their own inputs here when the
+ * API's works carry them (each kind: an input renderer and a converter to the request's works).
+ */
+export const FORM_EXCAVATION_KINDS = [
+  { kind: 'open_cut', enabled: true },
+  { kind: 'trench', enabled: false },
+  { kind: 'bore', enabled: false },
+  { kind: 'piles', enabled: false },
+] as const;
+
+/** How far ahead the planned start is put by default, days. */
+const DEFAULT_DURATION_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+/** What the person has typed; kept outside the store so that a re-render never loses it. */
+export interface ApplyDraft {
+  excavationKind: string;
+  title: string;
+  workKinds: string;
+  startDate: string;
+  endDate: string;
+  method: PermitMethod;
+  contactName: string;
+  contactPhone: string;
+  fileMessage: string | null;
+  /** False when the last file was refused. */
+  fileOk: boolean;
+  formError: string | null;
+}
+
+export function newApplyDraft(now = Date.now()): ApplyDraft {
+  return {
+    excavationKind: 'open_cut', title: '', workKinds: '', method: 'open-cut', contactName: '', contactPhone: '',
+    startDate: civilDateOf(now), endDate: civilDateOf(now + DEFAULT_DURATION_DAYS * DAY_MS), fileMessage: null, fileOk: true, formError: null,
+  };
+}
+
+function field(label: string, input: HTMLElement): HTMLElement {
+  return h('label', { className: 'field' }, h('span', {}, label), input);
+}
+
+function textInput(draft: ApplyDraft, key: 'title' | 'workKinds' | 'contactName' | 'contactPhone' | 'startDate' | 'endDate', attrs: Record<string, string | number> = {}): HTMLInputElement {
+  return h('input', {
+    type: 'text', id: `permit-${key}`, name: key, value: draft[key], ...attrs,
+    oninput: (e: Event) => { draft[key] = (e.target as HTMLInputElement).value; },
+  });
+}
+
+/** The request from the draft and the dig on screen, or the first missing or wrong field (message key). */
+export function requestFromDraft(draft: ApplyDraft, corners: readonly LonLat[], depth: number, ruleSetId: string, networkVersion: number): CreatePermitRequest | MessageKey {
+  if (corners.length < 3) return 'permit.need.footprint';
+  if (draft.title.trim() === '') return 'permit.need.title';
+  const workKinds = draft.workKinds.split(/[,，;；]/).map((s) => s.trim()).filter(Boolean);
+  if (workKinds.length === 0) return 'permit.need.workKinds';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(draft.startDate) || !/^\d{4}-\d{2}-\d{2}$/.test(draft.endDate)) return 'permit.need.dates';
+  if (draft.endDate < draft.startDate) return 'permit.need.dateOrder';
+  if (draft.contactName.trim() === '' || draft.contactPhone.trim() === '') return 'permit.need.contact';
+  return {
+    title: draft.title.trim(), workKinds,
+    works: { footprint: corners.map(([lon, lat]) => [lon, lat]), depth, ruleSetId, groundElevation: null, ...(networkVersion > 0 ? { networkVersion } : {}) },
+    startDate: draft.startDate, endDate: draft.endDate, method: draft.method,
+    contact: { name: draft.contactName.trim(), phone: draft.contactPhone.trim() },
+  };
+}
+
+async function readFootprintFile(ctrl: PermitController, draft: ApplyDraft, file: File, rerender: () => void): Promise<void> {
+  const t = ctrl.t;
+  try {
+    const ring = singleFootprint(parseFootprintGeoJson(await file.text()));
+    draft.fileMessage = t('permit.file.read', { name: file.name, count: ring.length });
+    draft.fileOk = true;
+    const depth = ctrl.deps.view.getState().dig.depth;
+    ctrl.deps.scene.show({ footprint: ring, depth, ruleSetId: ctrl.deps.view.getState().ruleSetId }, null, true);
+  } catch (e) {
+    draft.fileMessage = e instanceof FootprintFileError
+      ? t('permit.file.error', { name: file.name, where: e.path, what: t(e.key, e.params) })
+      : t('permit.file.error', { name: file.name, where: '(file)', what: (e as Error).message });
+    draft.fileOk = false;
+    document.body.dataset['permitFileError'] = e instanceof FootprintFileError ? e.key : 'other';
+  }
+  rerender();
+}
+
+export function renderApplyForm(ctrl: PermitController, draft: ApplyDraft, rerender: () => void): HTMLElement {
+  const t = ctrl.t;
+  const { view, ui } = ctrl.deps;
+  const dig = view.getState().dig;
+  const s = ui.getState();
+  const setDig = (patch: Partial<typeof dig>) => view.setState({ dig: { ...view.getState().dig, ...patch } });
+  const root = h('form', { id: 'permit-apply', onsubmit: (e: Event) => e.preventDefault() });
+  appendAll(root,
+    h('h2', {}, t('permit.apply')),
+    field(t('permit.excavationKind'), h('select', {
+      id: 'permit-excavation-kind', onchange: (e: Event) => { draft.excavationKind = (e.target as HTMLSelectElement).value; },
+    }, ...FORM_EXCAVATION_KINDS.map((k) => h('option', { value: k.kind, disabled: !k.enabled, selected: k.kind === draft.excavationKind },
+      t(`permit.kind.${k.kind}` as MessageKey) + (k.enabled ? '' : ` (${t('permit.kindLater')})`))))),
+    h('div', { className: 'row' },
+      h('button', { type: 'button', id: 'permit-draw', className: dig.drawing ? 'active' : '', onclick: () => setDig({ drawing: true, corners: [] }) }, t('permit.drawFootprint')),
+      h('button', { type: 'button', id: 'permit-finish', disabled: !dig.drawing || dig.corners.length < 3, onclick: () => setDig({ drawing: false }) }, t('finishDig'))),
+    h('div', { className: 'status', id: 'permit-footprint-status', 'data-corners': dig.corners.length },
+      dig.drawing ? t('drawHint') : dig.corners.length >= 3 ? t('permit.footprintCorners', { count: dig.corners.length }) : t('permit.footprintNone')),
+    field(t('permit.uploadFootprint'), h('input', {
+      type: 'file', id: 'permit-file', accept: '.geojson,.json,application/geo+json,application/json',
+      onchange: (e: Event) => {
+        const file = (e.target as HTMLInputElement).files?.[0];
+        delete document.body.dataset['permitFileError'];
+        if (file) void readFootprintFile(ctrl, draft, file, rerender);
+      },
+    })),
+    draft.fileMessage ? h('div', { className: `status${draft.fileOk ? '' : ' error'}`, id: 'permit-file-message', role: draft.fileOk ? 'status' : 'alert' }, draft.fileMessage) : null,
+    field(t('depth'), h('input', {
+      type: 'number', id: 'permit-depth', min: 0.1, max: 50, step: 0.1, inputmode: 'decimal', value: dig.depth,
+      onchange: (e: Event) => setDig({ depth: Number((e.target as HTMLInputElement).value) }),
+    })),
+    renderPreScreening(t, s.preScreening),
+    field(t('permit.title'), textInput(draft, 'title', { maxlength: 200 })),
+    field(t('permit.workKinds'), textInput(draft, 'workKinds', { maxlength: 200, placeholder: t('permit.workKindsHint') })),
+    field(t('permit.startDate'), textInput(draft, 'startDate', { type: 'date' })),
+    field(t('permit.endDate'), textInput(draft, 'endDate', { type: 'date' })),
+    field(t('permit.method'), h('select', {
+      id: 'permit-method', onchange: (e: Event) => { draft.method = (e.target as HTMLSelectElement).value as PermitMethod; },
+    }, ...PERMIT_METHODS.map((m) => h('option', { value: m, selected: m === draft.method }, t(`permit.method.${m}` as MessageKey))))),
+    field(t('permit.contactName'), textInput(draft, 'contactName', { maxlength: 100, autocomplete: 'name' })),
+    field(t('permit.contactPhone'), textInput(draft, 'contactPhone', { type: 'tel', maxlength: 40, autocomplete: 'tel' })),
+    draft.formError ? h('div', { className: 'status error', role: 'alert', id: 'permit-form-error' }, draft.formError) : null,
+    h('div', { className: 'row' },
+      h('button', {
+        type: 'button', id: 'permit-submit', className: 'primary', disabled: s.busy !== null || s.preScreening.status !== 'done',
+        onclick: () => {
+          const st = view.getState();
+          const req = requestFromDraft(draft, st.dig.corners, st.dig.depth, st.ruleSetId, ctrl.deps.networkVersion());
+          draft.formError = typeof req === 'string' ? t(req) : null;
+          if (typeof req === 'string') return rerender();
+          void ctrl.submit(req);
+        },
+      }, t('permit.submit'))),
+    s.receipt ? h('div', { className: 'receipt-box', id: 'permit-receipt', 'data-receipt': s.receipt, role: 'status' },
+      t('permit.receiptIs'), h('strong', {}, s.receipt),
+      h('a', { href: `receipt.html?n=${encodeURIComponent(s.receipt)}`, target: '_blank', rel: 'noopener' }, t('permit.publicPage'))) : null,
+  );
+  return root;
+}
+
+function renderPreScreening(t: Translate, pre: ReturnType<PermitController['deps']['ui']['getState']>['preScreening']): HTMLElement {
+  const box = h('div', { id: 'permit-prescreen', 'data-status': pre.status });
+  if (pre.status === 'running') box.append(h('div', { className: 'status', role: 'status' }, t('permit.preScreening')));
+  else if (pre.status === 'error') box.append(h('div', { className: 'status error', role: 'alert' }, pre.message));
+  else if (pre.status === 'done') {
+    appendAll(box,
+      h('h2', {}, t('permit.preScreen')),
+      verdictCounts(t, pre.result.summary),
+      screeningTable(t, pre.result.lines.filter((l) => l.verdict !== 'NEAR'), 'permit-prescreen-lines'),
+      pre.result.summary.near > 0 ? h('div', { className: 'status' }, t('permit.nearOmitted', { count: pre.result.summary.near })) : null);
+  }
+  return box;
+}

@@ -1,0 +1,75 @@
+/**
+ * A permit in the 3D city: its footprint becomes the dig on screen (the view store's dig, drawn by
+ * the DigOverlay as for any dig), its screened lines are lit by verdict, the camera frames the site,
+ * and a snapshot of the canvas goes on the printed permit.
+ */
+import { BoundingSphere, Cartesian3, HeadingPitchRange, Math as CesiumMath, Matrix4, type Viewer } from 'cesium';
+import type { ScreenedLine } from '../../core/digScreening';
+import type { PermitWorks } from '../../protocol/permitApi';
+import type { LonLat, ViewStore } from '../../store/viewStore';
+import type { DigOverlay } from '../../viewer/digOverlay';
+
+/** Margin around the footprint when the camera frames a site, m (the lines around it matter too). */
+const SITE_MARGIN_M = 20;
+/** Looking down at the site at this pitch, from this many times its radius. */
+const SITE_PITCH_DEG = -50;
+const SITE_RANGE_FACTOR = 3;
+const FLIGHT_SECONDS = 0.6;
+
+export interface PermitSceneDeps {
+  viewer: Viewer;
+  store: ViewStore;
+  /** The overlay exists once the network has loaded; null before. */
+  overlay(): DigOverlay | null;
+}
+
+function siteSphere(footprint: readonly LonLat[]): BoundingSphere {
+  const points = footprint.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0));
+  const sphere = BoundingSphere.fromPoints(points);
+  sphere.radius += SITE_MARGIN_M;
+  return sphere;
+}
+
+function siteOffset(sphere: BoundingSphere): HeadingPitchRange {
+  return new HeadingPitchRange(0, CesiumMath.toRadians(SITE_PITCH_DEG), sphere.radius * SITE_RANGE_FACTOR);
+}
+
+export class PermitScene {
+  constructor(private readonly deps: PermitSceneDeps) {}
+
+  /** Puts the permit's dig on screen (not drawing), lights its screened lines and flies to it. */
+  show(works: PermitWorks, lines: readonly ScreenedLine[] | null, fly: boolean): void {
+    const { store, viewer } = this.deps;
+    // Setting the dig clears any earlier highlights (main.ts voids a result when its dig changes): light ours after.
+    store.setState({ dig: { drawing: false, corners: works.footprint.map(([lon, lat]) => [lon, lat] as LonLat), depth: works.depth } });
+    this.highlight(lines ?? []);
+    if (fly && works.footprint.length >= 3) {
+      const sphere = siteSphere(works.footprint);
+      viewer.camera.flyToBoundingSphere(sphere, { offset: siteOffset(sphere), duration: FLIGHT_SECONDS });
+    }
+  }
+
+  highlight(lines: readonly ScreenedLine[]): void {
+    this.deps.overlay()?.setHighlights(lines);
+  }
+
+  /**
+   * A PNG of the site: the camera is put over it (no flight), one frame is rendered and read back in
+   * that frame's postRender, so the picture is of this view whatever the drawing buffer keeps.
+   */
+  snapshot(works: PermitWorks): Promise<string> {
+    const { viewer } = this.deps;
+    const scene = viewer.scene;
+    const sphere = siteSphere(works.footprint);
+    viewer.camera.viewBoundingSphere(sphere, siteOffset(sphere));
+    // viewBoundingSphere leaves the camera locked on the sphere: unlock it so the person can move again.
+    viewer.camera.lookAtTransform(Matrix4.IDENTITY);
+    return new Promise((resolve) => {
+      const remove = scene.postRender.addEventListener(() => {
+        remove();
+        resolve(scene.canvas.toDataURL('image/png'));
+      });
+      scene.requestRender();
+    });
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * A dig permit's whole life in a real Chromium against the real server and SQLite file: an applicant
+ * signs in, draws a dig over a known gas main, sees the pre-screening flag the STRIKE and submits for
+ * a receipt number; the dispatcher accepts and assigns it; the reviewer opens it from the queue (the
+ * camera flies to it, the dig is drawn in 3D), adds a condition and passes it on; the approver
+ * approves it; the printed permit carries the condition; the public page shows the stage by receipt
+ * number and no names. Each person signs in and out on the same page, as at a shared counter.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureClientBuilt } from '../../scripts/buildClient';
+import type { LayerPayload } from '../../src/protocol/layerPayload';
+import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
+import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
+import { launchBrowser, offMachineRequests, openPage, type RecordedPage } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/testServer';
+
+const MINUTES = 60_000;
+/** Height of the camera over the gas main when the dig is drawn, looking straight down, m. */
+const DRAW_HEIGHT_M = 150;
+/** Half the drawn square's side, px: a few metres from this height. */
+const HALF_SQUARE_PX = 14;
+
+interface Handle {
+  undergrid: {
+    windowPosition(lon: number, lat: number, h?: number): { x: number; y: number } | null;
+    lookFrom(lon: number, lat: number, height: number, headingDeg: number, pitchDeg: number): void;
+    store: { getState(): { dig: { corners: [number, number][]; depth: number } } };
+    home(): void;
+    viewer: { camera: { positionCartographic: { longitude: number; latitude: number; height: number } } };
+  };
+}
+
+function account(role: string): { username: string; password: string; displayName: string } {
+  const a = SEED_ACCOUNTS.find((x) => x.role === role);
+  if (!a) throw new Error(`no seed account with role ${role}; seeded: ${SEED_ACCOUNTS.map((x) => x.role).join(', ')}`);
+  return a;
+}
+
+async function signInAs(page: Page, role: string): Promise<void> {
+  if (await page.locator('#sign-out').count()) {
+    await page.click('#sign-out');
+    await page.waitForSelector('body[data-permit-user="none"]', { timeout: MINUTES });
+  }
+  const a = account(role);
+  await page.fill('#sign-in-user', a.username);
+  await page.fill('#sign-in-password', a.password);
+  await page.click('#sign-in');
+  await page.waitForSelector(`body[data-permit-user="${role}"]`, { timeout: MINUTES });
+}
+
+/** Opens the permit with this receipt from the signed-in person's queue. */
+async function openFromQueue(page: Page, receipt: string): Promise<void> {
+  await page.waitForSelector(`#permit-queue [data-receipt="${receipt}"]`, { timeout: MINUTES });
+  await page.click(`#permit-queue [data-receipt="${receipt}"]`);
+  await page.waitForSelector(`#permit-detail[data-receipt="${receipt}"]`, { timeout: MINUTES });
+}
+
+async function actAndWait(page: Page, action: string, status: string): Promise<void> {
+  await page.click(`#action-${action}`);
+  await page.waitForSelector(`#permit-detail[data-status="${status}"]`, { timeout: MINUTES });
+}
+
+describe('a dig permit from application to approval, in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let app: RecordedPage;
+  let main: LinkDetails;
+  let receipt = '';
+
+  beforeAll(async () => {
+    await ensureClientBuilt('dist');
+    server = await startTestServer('small');
+    browser = await launchBrowser();
+    const get = async <T>(path: string) => (await (await fetch(`${server.url}${path}`)).json()) as T;
+    const summary = await get<NetworkSummary>('api/network');
+    const gas = await get<LayerPayload>(`api/network/${summary.version}/layers/gas`);
+    // The longest of the first gas mains: a long straight first segment to draw the dig over.
+    const mains = await Promise.all(gas.ids.filter((_, i) => gas.subtypes[i] !== 'service').slice(0, 20)
+      .map((id) => get<LinkDetails>(`api/links/${encodeURIComponent(id)}`)));
+    const firstSegment = (l: LinkDetails) => Math.hypot(l.vertices[1]!.lon - l.vertices[0]!.lon, l.vertices[1]!.lat - l.vertices[0]!.lat);
+    main = mains.sort((a, b) => firstSegment(b) - firstSegment(a))[0]!;
+    app = await openPage(browser, server.url);
+  }, 10 * MINUTES);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('lets an applicant apply: an upload in metres is refused by name, the drawn dig is pre-screened as a STRIKE on the gas main, the submission returns a receipt', async () => {
+    const { page } = app;
+    await page.waitForSelector('body[data-pipes-drawn="true"]', { timeout: 5 * MINUTES });
+    await page.waitForSelector('body[data-permit-user="none"]', { timeout: MINUTES });
+    await signInAs(page, 'applicant');
+
+    // A footprint exported in a projected grid (metres) is refused, saying so and where.
+    const projected = { type: 'Polygon', coordinates: [[[435000, 2555000], [435010, 2555000], [435010, 2555010], [435000, 2555000]]] };
+    await page.setInputFiles('#permit-file', { name: 'site.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(projected)) });
+    await page.waitForSelector('body[data-permit-file-error="permit.file.projected"]', { timeout: MINUTES });
+    await expect(page.textContent('#permit-file-message')).resolves.toMatch(/site\.geojson.*projected.*coordinates\[0\]\[0\]/);
+
+    await page.fill('#permit-depth', '3');
+    await page.dispatchEvent('#permit-depth', 'change');
+    const a = main.vertices[0]!, b = main.vertices[1]!;
+    const mid = { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2 };
+
+    // The same site as a WGS 84 file (a square of about 6 m on the main) is read and screened at once.
+    const d = 0.00003;
+    const square = [[mid.lon - d, mid.lat - d], [mid.lon + d, mid.lat - d], [mid.lon + d, mid.lat + d], [mid.lon - d, mid.lat + d], [mid.lon - d, mid.lat - d]];
+    const file = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [square] } }] };
+    await page.setInputFiles('#permit-file', { name: 'site-wgs84.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(file)) });
+    await page.waitForSelector('#permit-prescreen[data-status="done"]', { timeout: 2 * MINUTES });
+    await expect(page.textContent('#permit-file-message')).resolves.toMatch(/site-wgs84\.geojson: outline with 4 corners read/);
+    await expect(page.locator(`#permit-prescreen-lines tr[data-link-id="${main.id}"]`).getAttribute('data-verdict')).resolves.toBe('STRIKE');
+
+    // Drawn on the map instead: the drawing replaces the file's outline.
+    await page.evaluate(([lon, lat, h]) => (window as unknown as Handle).undergrid.lookFrom(lon!, lat!, h!, 0, -90), [mid.lon, mid.lat, DRAW_HEIGHT_M]);
+    const px = await page.evaluate(([lon, lat]) => (window as unknown as Handle).undergrid.windowPosition(lon!, lat!, 0), [mid.lon, mid.lat]);
+    expect(px).not.toBeNull();
+    const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+    await page.click('#permit-draw');
+    for (const [dx, dy] of [[-1, -1], [1, -1], [1, 1], [-1, 1]] as const) {
+      await page.mouse.click(canvas.x + px!.x + dx * HALF_SQUARE_PX, canvas.y + px!.y + dy * HALF_SQUARE_PX);
+    }
+    await page.waitForSelector('#permit-footprint-status[data-corners="4"]', { timeout: MINUTES });
+    await page.click('#permit-finish');
+
+    // Screened by the server at once: the main is struck, and lit in 3D.
+    await page.waitForSelector('#permit-prescreen[data-status="done"]', { timeout: 2 * MINUTES });
+    const row = page.locator(`#permit-prescreen-lines tr[data-link-id="${main.id}"]`);
+    await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
+    expect(Number(await page.getAttribute('#permit-prescreen .verdict-counts', 'data-strike'))).toBeGreaterThanOrEqual(1);
+
+    await page.fill('#permit-title', 'Water service connection');
+    await page.fill('#permit-workKinds', 'water service');
+    await page.fill('#permit-contactName', 'Wang Jianguo');
+    await page.fill('#permit-contactPhone', '13800138000');
+    await page.click('#permit-submit');
+    await page.waitForSelector('#permit-receipt', { timeout: MINUTES });
+    receipt = (await page.getAttribute('#permit-receipt', 'data-receipt'))!;
+    expect(receipt).toMatch(/^UG-\d{4}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+
+    await page.click('#permit-tab-mine');
+    await page.waitForSelector(`#permit-mine [data-receipt="${receipt}"][data-status="submitted"]`, { timeout: MINUTES });
+  }, 10 * MINUTES);
+
+  it('lets the dispatcher accept it and assign the reviewer and the approver', async () => {
+    const { page } = app;
+    await signInAs(page, 'dispatcher');
+    await openFromQueue(page, receipt);
+    await actAndWait(page, 'accept', 'accepted');
+    // The assignment's choices come from the staff list: pick the seeded reviewer and approver by name.
+    await page.waitForSelector('#assign-reviewer option', { state: 'attached', timeout: MINUTES });
+    await page.selectOption('#assign-reviewer', { label: account('reviewer').displayName });
+    await page.selectOption('#assign-approver', { label: account('approver').displayName });
+    await actAndWait(page, 'assign', 'assigned');
+  }, 10 * MINUTES);
+
+  it('lets the reviewer open it from the queue in 3D, add a hand-dig condition on the main and pass it on', async () => {
+    const { page } = app;
+    await signInAs(page, 'reviewer');
+    // Away from the site, with no dig on screen: what follows must come from opening the permit.
+    await page.click('#clear-dig');
+    await page.evaluate(() => (window as unknown as Handle).undergrid.home());
+    await page.waitForFunction(() => (window as unknown as Handle).undergrid.viewer.camera.positionCartographic.height > 400, undefined, { timeout: MINUTES, polling: 500 });
+    expect(await page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().dig.corners.length)).toBe(0);
+    await openFromQueue(page, receipt);
+    await page.waitForSelector('#permit-detail[data-status="assigned"]', { timeout: MINUTES });
+    // The permit's dig is the one on screen, and the camera comes down over it.
+    const dig = await page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().dig);
+    expect(dig.corners).toHaveLength(4);
+    expect(dig.depth).toBe(3);
+    const [cLon, cLat] = [dig.corners.reduce((s, c) => s + c[0], 0) / 4, dig.corners.reduce((s, c) => s + c[1], 0) / 4];
+    await page.waitForFunction(([lon, lat]) => {
+      const c = (window as unknown as Handle).undergrid.viewer.camera.positionCartographic;
+      const dx = (c.longitude * 180 / Math.PI - lon!) * 111_000 * Math.cos(lat! * Math.PI / 180);
+      const dy = (c.latitude * 180 / Math.PI - lat!) * 111_000;
+      return Math.hypot(dx, dy) < 400 && c.height < 400;
+    }, [cLon, cLat], { timeout: 2 * MINUTES, polling: 500 });
+    await expect(page.locator(`#permit-detail-lines tr[data-link-id="${main.id}"]`).getAttribute('data-verdict')).resolves.toBe('STRIKE');
+
+    await page.selectOption('#condition-kind', 'hand-dig');
+    await page.selectOption('#condition-line', main.id);
+    await page.fill('#condition-text', 'Gas owner to mark the main first');
+    await page.click('#condition-add');
+    await page.waitForSelector('#permit-detail[data-conditions="1"]', { timeout: MINUTES });
+    await expect(page.textContent('#permit-conditions li')).resolves.toContain(main.id);
+    await actAndWait(page, 'review', 'reviewed');
+  }, 10 * MINUTES);
+
+  it('lets the approver approve it, and the printed permit carries the condition, the screening and a map', async () => {
+    const { page } = app;
+    await signInAs(page, 'approver');
+    await openFromQueue(page, receipt);
+    await page.waitForSelector('#permit-detail[data-status="reviewed"]', { timeout: MINUTES });
+    await actAndWait(page, 'approve', 'approved');
+    await page.click('#permit-print');
+    await page.waitForSelector('#permit-sheet', { timeout: MINUTES });
+    await expect(page.textContent('#print-conditions')).resolves.toContain(main.id);
+    await expect(page.textContent('#print-conditions')).resolves.toContain('Gas owner to mark the main first');
+    await expect(page.locator(`#print-screening tr[data-link-id="${main.id}"]`).getAttribute('data-verdict')).resolves.toBe('STRIKE');
+    await page.waitForSelector('#print-map[data-ready="true"]', { timeout: 2 * MINUTES });
+    const src = (await page.getAttribute('#print-map-image', 'src'))!;
+    expect(src.startsWith('data:image/png;base64,')).toBe(true);
+    expect(src.length).toBeGreaterThan(10_000);
+    // On paper only the sheet is printed.
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.isVisible('#permits')).resolves.toBe(false);
+    await expect(page.isVisible('#permit-sheet h1')).resolves.toBe(true);
+    await expect(page.isVisible('#print-now')).resolves.toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+    await page.click('#print-close');
+  }, 10 * MINUTES);
+
+  it('shows the supervisor the permit’s stage clock on the dashboard, with the weekly counts drawn', async () => {
+    const { page } = app;
+    await signInAs(page, 'supervisor');
+    await page.waitForSelector('#supervision[data-loaded="true"]', { timeout: MINUTES });
+    const card = page.locator('.sup-card', { hasText: receipt });
+    await expect(card.count()).resolves.toBe(1);
+    await expect(card.textContent()).resolves.toMatch(/Approved.*working day \d+ of \d+/);
+    // This week's bar for "submitted" counts our permit.
+    const submitted = await page.$$eval('svg.bar-chart rect[data-series="0"]', (rects) => rects.map((r) => Number(r.getAttribute('data-value'))));
+    expect(submitted.length).toBeGreaterThan(0);
+    expect(submitted[submitted.length - 1]).toBeGreaterThanOrEqual(1);
+    // A filter on a unit with no permits empties the list; back to all brings it back.
+    const applicantUnit = SEED_ACCOUNTS.find((a) => a.role === 'applicant')!.unit;
+    const otherUnit = await page.$$eval('#filter-unit option', (os, mine) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent })).find((o) => o.value && o.label !== mine)?.value ?? '', applicantUnit);
+    await page.selectOption('#filter-unit', otherUnit);
+    await page.waitForFunction(() => document.querySelectorAll('.sup-card').length === 0 && document.querySelector('#supervision-totals')?.getAttribute('data-open') === '0', undefined, { timeout: MINUTES });
+    await page.selectOption('#filter-unit', '');
+    await page.waitForSelector('.sup-card', { timeout: MINUTES });
+  }, 5 * MINUTES);
+
+  it('shows anyone the stage and dates by receipt number, and no names or phones', async () => {
+    const visitor = await openPage(browser, `${server.url}receipt.html?n=${encodeURIComponent(receipt.toLowerCase())}`);
+    try {
+      const { page } = visitor;
+      await page.waitForSelector('body[data-receipt-status="found"]', { timeout: MINUTES });
+      await expect(page.getAttribute('#receipt-result', 'data-stage')).resolves.toBe('approved');
+      const text = (await page.textContent('body'))!;
+      for (const secret of ['Wang Jianguo', '13800138000', account('applicant').displayName, account('reviewer').displayName, account('approver').displayName, main.id]) {
+        expect(text).not.toContain(secret);
+      }
+      await page.fill('#receipt-input', receipt.slice(0, -1) + (receipt.endsWith('0') ? '1' : '0'));
+      await page.click('#receipt-look-up');
+      await page.waitForSelector('body[data-receipt-status="error"]', { timeout: MINUTES });
+      await page.selectOption('#locale', 'zh-CN');
+      await expect(page.textContent('h1')).resolves.toBe('挖掘许可办理进度');
+      expect(offMachineRequests(visitor.requests)).toEqual([]);
+    } finally {
+      await visitor.page.context().close();
+    }
+  }, 5 * MINUTES);
+
+  it('made no request to any host but 127.0.0.1', () => {
+    expect(offMachineRequests(app.requests)).toEqual([]);
+  });
+});

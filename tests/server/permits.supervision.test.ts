@@ -1,0 +1,243 @@
+/**
+ * Supervision on a real server with a fake clock: yellow and red cards counted in working days over
+ * a weekend, the Labour Day holiday and a National Day make-up Saturday; each card issued once and
+ * its notifications queued for the handler, the reviewer and the approving leader; the outbox
+ * delivered to a real SMS gateway on 127.0.0.1 that fails twice and then answers (delivered), and
+ * one that never answers well (failed after the rules' limit); and a re-screen after an import
+ * moves the gas main under a permit (flagged to its reviewer).
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import workflowJson from '../../data/rules/permit-workflow.json';
+import { cityFile } from '../../scripts/city';
+import { shanghaiTime } from '../../src/core/permits/civilDate';
+import type { DashboardResponse, NotificationListResponse, PermitDetail, ScreeningHistoryResponse, UserListResponse } from '../../src/protocol/permitApi';
+import { newOutboxMessage } from '../../src/core/permits/outbox';
+import { importNetworkFile } from '../../src/server/importFile';
+import { OutboxDelivery } from '../../src/server/permits/delivery';
+import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
+import { permitOverGas, squareAround, startPermitsHarness, type PermitsHarness } from './permitsHarness';
+
+let h: PermitsHarness;
+let gateway: Server;
+const received: { id: string; to: string; text: string }[] = [];
+/** Message id → how many more attempts the gateway answers 500 to. */
+const failures = new Map<string, number>();
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  gateway = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => {
+      const m = JSON.parse(body) as { id: string; to: string; text: string };
+      received.push(m);
+      const left = failures.get(m.id) ?? 0;
+      if (left > 0) {
+        failures.set(m.id, left - 1);
+        res.writeHead(500).end('gateway busy');
+      } else {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+  const smsUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`;
+  h = await startPermitsHarness(shanghaiTime('2026-03-09', 9), { smsUrl });
+  for (const u of (await h.as<UserListResponse>('dispatcher', 'GET', '/api/users')).body.users) ids[u.username] = u.id;
+}, 120_000);
+
+afterAll(async () => {
+  await h?.dispose();
+  await new Promise<void>((resolve) => (gateway ? gateway.close(() => resolve()) : resolve()));
+});
+
+/** A permit submitted at `at` and taken by the listed actions, each one minute later. */
+async function permitAt(at: number, steps: ('accept' | 'assign' | 'review')[], offset = 0): Promise<PermitDetail> {
+  h.clock.now = at;
+  const body = permitOverGas(h);
+  const v = h.store.links({ utility: 'gas' })[0]!.vertices;
+  body.works.footprint = squareAround(h, (v[0]! + v[4]!) / 2 + offset, (v[1]! + v[5]!) / 2, 2);
+  let p = (await h.as<PermitDetail>('contractor-a', 'POST', '/api/permits', body)).body;
+  for (const action of steps) {
+    h.clock.now += 60_000;
+    const who = action === 'review' ? 'reviewer' : 'dispatcher';
+    const extra = action === 'assign' ? { assignment: { reviewerId: ids['reviewer'], approverId: ids['approver'] } } : {};
+    const r = await h.as<PermitDetail>(who, 'POST', `/api/permits/${p.id}/actions`, { action, ...extra });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    p = r.body;
+  }
+  return p;
+}
+
+async function cardsAt(at: number, permitId: string): Promise<string[]> {
+  h.clock.now = at;
+  h.module.runSupervision();
+  const d = await h.as<DashboardResponse>('supervisor', 'GET', '/api/supervision/dashboard');
+  expect(d.status).toBe(200);
+  return (d.body.permits.find((p) => p.id === permitId)?.cards ?? []).map((c) => c.colour);
+}
+
+describe('stage cards in working days', () => {
+  it('skips a weekend: a stage due Friday turns yellow at 24:00 Monday and red at 24:00 Tuesday', async () => {
+    const p = await permitAt(shanghaiTime('2026-03-12', 10), ['accept']); // accepted Thu, limit 1 → due Fri 13
+    expect(p.clock!.dueDate).toBe('2026-03-13');
+    expect(await cardsAt(shanghaiTime('2026-03-14', 0), p.id)).toEqual([]); // Saturday 00:00: late, not a working day late
+    expect(await cardsAt(shanghaiTime('2026-03-16', 23, 59), p.id)).toEqual([]);
+    expect(await cardsAt(shanghaiTime('2026-03-17', 0), p.id)).toEqual(['yellow']);
+    expect(await cardsAt(shanghaiTime('2026-03-17', 23, 59), p.id)).toEqual(['yellow']);
+    expect(await cardsAt(shanghaiTime('2026-03-18', 0), p.id)).toEqual(['yellow', 'red']);
+  });
+
+  it('skips the Labour Day holiday (1–5 May 2026)', async () => {
+    const p = await permitAt(shanghaiTime('2026-04-29', 10), ['accept']); // due Thu 30 April
+    expect(p.clock!.dueDate).toBe('2026-04-30');
+    expect(await cardsAt(shanghaiTime('2026-05-06', 0), p.id)).toEqual([]); // five days off: nothing
+    expect(await cardsAt(shanghaiTime('2026-05-07', 0), p.id)).toEqual(['yellow']); // Wed 6 May was the first working day late
+    expect(await cardsAt(shanghaiTime('2026-05-08', 0), p.id)).toEqual(['yellow', 'red']);
+  });
+
+  it('counts the National Day make-up Saturday (10 October 2026) as a working day', async () => {
+    const p = await permitAt(shanghaiTime('2026-10-08', 10), ['accept']); // due Fri 9 October
+    expect(p.clock!.dueDate).toBe('2026-10-09');
+    expect(await cardsAt(shanghaiTime('2026-10-10', 23), p.id)).toEqual([]);
+    expect(await cardsAt(shanghaiTime('2026-10-11', 0), p.id)).toEqual(['yellow']); // end of the make-up Saturday
+    expect(await cardsAt(shanghaiTime('2026-10-12', 23), p.id)).toEqual(['yellow']); // Sunday is off
+    expect(await cardsAt(shanghaiTime('2026-10-13', 0), p.id)).toEqual(['yellow', 'red']);
+  });
+
+  it('issues each card once and notifies the handler, the reviewer and the approving leader', async () => {
+    const p = await permitAt(shanghaiTime('2026-11-02', 9), ['accept', 'assign', 'review'], 40); // reviewed Mon 2 Nov, limit 5 → due Mon 9
+    expect(p.clock!.dueDate).toBe('2026-11-09');
+    expect(await cardsAt(shanghaiTime('2026-11-11', 0), p.id)).toEqual(['yellow']);
+    const again = h.module.runSupervision();
+    expect(again.cards).toEqual([]);
+    const n = await h.as<NotificationListResponse>('supervisor', 'GET', `/api/supervision/notifications?permitId=${p.id}`);
+    const sent = n.body.notifications.map((m) => `${m.channel}:${m.to}:${m.template}`).sort();
+    const channels = workflowJson.cards.channels;
+    expect(sent).toEqual([ids['approver'], ids['reviewer']].flatMap((to) => channels.map((c) => `${c}:${to}:permit.card.yellow`)).sort());
+    expect(n.body.notifications.every((m) => m.toName !== null)).toBe(true);
+    const contractor = await h.as('contractor-a', 'GET', '/api/supervision/dashboard');
+    expect(contractor.status).toBe(403);
+  });
+});
+
+describe('the outbox', () => {
+  const retry = workflowJson.retry;
+
+  it('retries a failing SMS gateway with backoff and records the delivery', async () => {
+    const p = await permitAt(shanghaiTime('2026-12-01', 10), ['accept']); // due Wed 2 Dec
+    const smsId = `${p.id}/1/yellow/sms/${ids['dispatcher']}`;
+    failures.set(smsId, 2);
+    expect(await cardsAt(shanghaiTime('2026-12-04', 0), p.id)).toEqual(['yellow']);
+    const row = () => h.module.ctx.outbox.get(smsId)!;
+    const attempts = () => received.filter((r) => r.id === smsId);
+    await h.module.deliverDue();
+    expect([row().status, row().attempts, row().nextAttemptAt]).toEqual(['pending', 1, h.clock.now + retry.baseDelaySeconds * 1000]);
+    await h.module.deliverDue(); // not due yet: nothing is sent
+    expect(attempts().length).toBe(1);
+    h.clock.now += retry.baseDelaySeconds * 1000;
+    await h.module.deliverDue();
+    expect([row().status, row().attempts]).toEqual(['pending', 2]);
+    expect(row().nextAttemptAt).toBe(h.clock.now + retry.baseDelaySeconds * retry.factor * 1000);
+    h.clock.now = row().nextAttemptAt!;
+    await h.module.deliverDue();
+    expect([row().status, row().attempts, row().deliveredVia, row().deliveredAt]).toEqual(['delivered', 3, 'sms', h.clock.now]);
+    expect(attempts().length).toBe(3);
+    expect(attempts()[2]!.to).toBe('+86 138 0000 0003'); // the dispatcher's phone, resolved at delivery
+    expect(attempts()[2]!.text).toMatch(/YELLOW card/);
+    const log = h.module.ctx.outbox.get(`${p.id}/1/yellow/log/${ids['dispatcher']}`)!;
+    expect([log.status, log.deliveredVia]).toEqual(['delivered', 'log']);
+    expect(h.logLines.some((l) => l.includes(`${p.id}/1/yellow/log/`))).toBe(true);
+  });
+
+  it('gives up after the rules\' maximum attempts and records the failure', async () => {
+    const p = await permitAt(shanghaiTime('2026-12-07', 10), ['accept']);
+    const smsId = `${p.id}/1/yellow/sms/${ids['dispatcher']}`;
+    failures.set(smsId, Number.MAX_SAFE_INTEGER);
+    expect(await cardsAt(shanghaiTime('2026-12-10', 0), p.id)).toEqual(['yellow']);
+    const row = () => h.module.ctx.outbox.get(smsId)!;
+    for (let i = 0; i < retry.maxAttempts; i++) {
+      expect(row().status).toBe('pending');
+      h.clock.now = Math.max(h.clock.now, row().nextAttemptAt!);
+      await h.module.deliverDue();
+    }
+    expect([row().status, row().attempts, row().nextAttemptAt]).toEqual(['failed', retry.maxAttempts, null]);
+    expect(row().lastError).toMatch(/HTTP 500/);
+    const n = await h.as<NotificationListResponse>('supervisor', 'GET', `/api/supervision/notifications?permitId=${p.id}`);
+    expect(n.body.notifications.find((m) => m.channel === 'sms')!.status).toBe('failed');
+  });
+  it('sends webhooks as JSON and drops e-mail files, and logs a channel nobody configured', async () => {
+    const hookUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/hook`;
+    const dropDir = join(h.dir, 'mail-drop');
+    const lines: string[] = [];
+    const delivery = new OutboxDelivery(h.module.ctx, { webhookUrl: hookUrl, mailDropDir: dropDir, log: (l) => lines.push(l) });
+    const unconfigured = new OutboxDelivery(h.module.ctx, { log: (l) => lines.push(l) });
+    const params = { permitId: 'permit-x', stage: 'assigned', colour: 'red', cardId: 'c', dueAt: '2026-12-20 24:00', overdueWorkingDays: 2 };
+    const at = h.clock.now;
+    const make = (id: string, channel: 'webhook' | 'email' | 'sms') =>
+      h.module.ctx.outbox.enqueue(newOutboxMessage({ id, channel, to: ids['reviewer']!, template: 'permit.card.red', params }, at), { cardId: null, permitId: null }, at);
+    make('adapter-test/webhook', 'webhook');
+    make('adapter-test/email', 'email');
+    await delivery.deliverDue();
+    expect(received.find((r) => r.id === 'adapter-test/webhook')!.text).toMatch(/RED card/);
+    expect(h.module.ctx.outbox.get('adapter-test/webhook')!.deliveredVia).toBe('webhook');
+    expect(h.module.ctx.outbox.get('adapter-test/email')!.deliveredVia).toBe('email (file drop)');
+    const mail = readFileSync(join(dropDir, readdirSync(dropDir)[0]!), 'utf8');
+    expect(mail).toMatch(/^To: zhangmin@example\.org\r\nSubject: RED card/);
+    make('adapter-test/sms-unconfigured', 'sms');
+    await unconfigured.deliverDue();
+    const row = h.module.ctx.outbox.get('adapter-test/sms-unconfigured')!;
+    expect([row.status, row.deliveredVia]).toEqual(['delivered', 'log (sms not configured)']);
+    expect(lines.some((l) => l.includes('adapter-test/sms-unconfigured') && l.includes('not configured'))).toBe(true);
+  });
+});
+
+describe('re-screening after a network import', () => {
+  it('stores a new screening with the new version and flags a changed verdict to the reviewer', async () => {
+    const moved = await permitAt(shanghaiTime('2026-12-14', 10), ['accept', 'assign']);
+    const gas = h.store.links({ utility: 'gas' })[0]!;
+    // Somewhere far from the gas main, where it is and where it will be.
+    const gasPoints: [number, number][] = [];
+    for (let o = 0; o < gas.vertices.length; o += 4) gasPoints.push([gas.vertices[o]!, gas.vertices[o + 1]!], [gas.vertices[o]! + 300, gas.vertices[o + 1]!]);
+    const clearance = (l: { vertices: Float64Array }) => Math.min(...gasPoints.map(([x, y]) => Math.hypot(l.vertices[0]! - x, l.vertices[1]! - y)));
+    const farV = h.store.links({ utility: 'water' }).reduce((a, b) => (clearance(b) > clearance(a) ? b : a)).vertices;
+    h.clock.now = shanghaiTime('2026-12-14', 11);
+    const body = permitOverGas(h);
+    body.works.footprint = squareAround(h, farV[0]!, farV[1]!, 1);
+    const untouched = (await h.as<PermitDetail>('contractor-a', 'POST', '/api/permits', body)).body;
+    expect(moved.screening!.summary.strike).toBeGreaterThan(0);
+
+    // A new delivery: the same city with the gas main under the permit moved 300 m east.
+    const city = JSON.parse(readFileSync(cityFile(h.config), 'utf8')) as { features: { properties: { id: string }; geometry: { coordinates: number[][] } }[] };
+    const f = city.features.find((x) => x.properties.id === gas.id)!;
+    f.geometry.coordinates = f.geometry.coordinates.map(([x, y, ...rest]) => [x! + 300, y!, ...rest]);
+    const file = join(h.dir, 'moved-gas.geojson');
+    writeFileSync(file, JSON.stringify(city));
+    const importer = new SqliteNetworkStore(h.config.databaseFile);
+    const version = await importNetworkFile(importer, file).finally(() => importer.close());
+
+    h.clock.now = shanghaiTime('2026-12-14', 12);
+    const { rescreen } = h.module.runSupervision();
+    expect(rescreen.networkVersion).toBe(version.version);
+    expect(rescreen.rescreened).toEqual(expect.arrayContaining([moved.id, untouched.id]));
+    expect(rescreen.changed).toContain(moved.id);
+    expect(rescreen.changed).not.toContain(untouched.id);
+    expect(h.module.runSupervision().rescreen.rescreened).toEqual([]); // once per version
+
+        const after = (await h.as<PermitDetail>('reviewer', 'GET', `/api/permits/${moved.id}`)).body;
+    expect(after.rescreenChanged).toBe(true);
+    expect(after.screening!.networkVersion).toBe(version.version);
+    const history = (await h.as<ScreeningHistoryResponse>('reviewer', 'GET', `/api/permits/${moved.id}/screenings`)).body.screenings;
+    expect(history.map((s) => [s.networkVersion, s.reason])).toEqual([[version.version - 1, 'create'], [version.version, 'network-change']]);
+    const n = await h.as<NotificationListResponse>('supervisor', 'GET', `/api/supervision/notifications?permitId=${moved.id}`);
+    expect(n.body.notifications.filter((m) => m.template === 'permit.rescreen.changed').map((m) => m.to)).toEqual(workflowJson.cards.channels.map(() => ids['reviewer']));
+    expect((await h.as<PermitDetail>('dispatcher', 'GET', `/api/permits/${untouched.id}`)).body.rescreenChanged).toBe(false);
+
+    const ack = await h.as<PermitDetail>('reviewer', 'POST', `/api/permits/${moved.id}/rescreen-acknowledged`);
+    expect([ack.status, ack.body.rescreenChanged]).toEqual([200, false]);
+  });
+});
