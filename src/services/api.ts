@@ -11,14 +11,18 @@ export class ApiError extends Error {
 }
 
 /** One request to the API; features' clients (src/ui/<feature>) call it too. */
+/** The server's `{error: {code, message, field}}` as an ApiError (a body that is not JSON gives the status). */
+async function errorOf(res: Response): Promise<ApiError> {
+  const e = ((await res.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null)?.error;
+  return new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `${res.status} ${res.statusText}`, e?.field);
+}
+
+/** One JSON request to our API; an empty answer (204) is null, an error answer throws ApiError. */
 export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await fetch(path, init);
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null;
-  if (!res.ok) {
-    const e = body?.error;
-    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `${res.status} ${res.statusText}`, e?.field);
-  }
-  return body as T;
+  if (!res.ok) throw await errorOf(res);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : null) as T;
 }
 
 export const api = {
@@ -30,10 +34,7 @@ export const api = {
   /** The server's screening as a downloadable report (the server re-runs it: never the client's copy). */
   screeningReport: async (body: unknown, format: 'json' | 'geojson'): Promise<Blob> => {
     const res = await fetch(`/api/screenings?format=${format}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    if (!res.ok) {
-      const e = ((await res.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null)?.error;
-      throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `${res.status} ${res.statusText}`, e?.field);
-    }
+    if (!res.ok) throw await errorOf(res);
     return res.blob();
   },
   screen: (body: unknown) =>

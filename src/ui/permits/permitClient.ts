@@ -2,7 +2,7 @@
  * Typed calls to the permit API (src/protocol/permitApi.ts). Methods and paths are read from
  * PERMIT_ROUTES, so the contract stays the one place a route is written. The session is the
  * HttpOnly cookie the sign-in sets: same-origin fetches send it, and no token is kept in the page.
- * Errors are the client's one ApiError (src/services/api.ts), carrying the server's code and field.
+ * Requests go through the client's one `request` (src/services/api.ts): errors are ApiError with the server's code and field.
  */
 import {
   PERMIT_ROUTES,
@@ -10,7 +10,7 @@ import {
   type PermitDetail, type PermitListResponse, type PrintablePermit, type PublicPermitView, type QueueResponse,
   type Role, type SignInRequest, type SignInResponse, type UserListResponse,
 } from '../../protocol/permitApi';
-import { ApiError } from '../../services/api';
+import { request } from '../../services/api';
 
 type RouteName = keyof typeof PERMIT_ROUTES;
 
@@ -35,20 +35,7 @@ async function call<T>(name: RouteName, opts: { params?: Record<string, string>;
     init.headers = { 'Content-Type': 'application/json' };
     init.body = JSON.stringify(opts.body);
   }
-  const res = await fetch(path, init);
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = null;
-  }
-  if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
-    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `${res.status} ${res.statusText}`, e?.field);
-  }
-  return body as T;
+  return request<T>(path, init);
 }
 
 export const permitApi = {
