@@ -26,10 +26,10 @@ import { QUALITY_LEVELS, UTILITY_TYPES, type QualityLevel, type UtilityType } fr
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import {
-  horizontalUncertaintyAt, maxClearance, maxUncertaintyAt, ruleSetOf, toleranceFor, uncertaintyDepth, verticalUncertaintyAt,
+  horizontalUncertaintyAt, maxClearance, maxUncertaintyAt, ruleSetOf, uncertaintyDepth, verticalUncertaintyAt,
   type PositionalUncertainty, type ScreeningRules,
 } from './rules';
-import { qualityOfLink, utilityOfLink, type SegmentTable } from './segmentTable';
+import { qualityOfLink, type SegmentTable } from './segmentTable';
 import { foldPieceDistance, pieceDistance, volumeOf, type Volume } from './volume';
 
 /** Rounding allowance, m: far above the kernel's float error (~1e-12 m at city scale), far below survey precision. */
@@ -126,6 +126,7 @@ const KERNEL_OUT = createSegmentPrismDistance();
  */
 interface RuleContext {
   clearance: Float64Array;
+  clearanceSource: string[];
   uncertainty: PositionalUncertainty[];
   pad: number;
 }
@@ -140,12 +141,13 @@ function ruleContext(rules: ScreeningRules, ruleSetId: string, table: SegmentTab
     const ruleSet = ruleSetOf(rules, ruleSetId);
     const clearance = new Float64Array(UTILITY_TYPES.length);
     for (let u = 0; u < UTILITY_TYPES.length; u++) clearance[u] = ruleSet.clearances[UTILITY_TYPES[u]!].value;
+    const clearanceSource = UTILITY_TYPES.map((u) => ruleSet.clearances[u].source);
     const uncertainty = QUALITY_LEVELS.map((q) => rules.positionalUncertainty[q]);
     uncertainty.push(rules.positionalUncertainty.D);
     // Every distance that could matter, at the network's deepest line: a superset of every verdict.
     const pad = maxClearance(rules, ruleSetId) + maxUncertaintyAt(rules, table.maxCentrelineDepth) +
       rules.notifyDistance.value + table.maxRadius + VERDICT_SLACK_M;
-    byKey.set(key, (ctx = { clearance, uncertainty, pad }));
+    byKey.set(key, (ctx = { clearance, clearanceSource, uncertainty, pad }));
   }
   return ctx;
 }
@@ -193,11 +195,6 @@ function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
 function gap(aMin: number, aMax: number, bMin: number, bMax: number): number {
   const a = aMin - bMax, b = bMin - aMax;
   return a > b ? (a > 0 ? a : 0) : (b > 0 ? b : 0);
-}
-
-function byVerdictThenDistance(a: LineConflict, b: LineConflict): number {
-  return VERDICTS.indexOf(a.verdict) - VERDICTS.indexOf(b.verdict) ||
-    a.distance3d - b.distance3d || (a.linkId < b.linkId ? -1 : a.linkId > b.linkId ? 1 : 0);
 }
 
 /**
@@ -274,22 +271,33 @@ export function screenExcavation(
     best.set(link, { slot, verdict, outside });
   }
 
-  const lines: LineConflict[] = [];
+  // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
+  const order = [...best];
+  if (order.length > 1) {
+    const ids = table.linkIds;
+    order.sort(([la, a], [lb, b]) => a.verdict - b.verdict || a.outside - b.outside ||
+      (ids[la]! < ids[lb]! ? -1 : ids[la]! > ids[lb]! ? 1 : 0));
+  }
+  const lines: LineConflict[] = new Array<LineConflict>(order.length);
   const counts = [0, 0, 0];
-  for (const [link, b] of best) {
+  for (let i = 0; i < order.length; i++) {
+    const [link, b] = order[i]!;
     const segment = hitSegment[b.slot]!;
     const hit = hitPool[b.slot]!;
     if (several) completePlanAndGap(volume, table, segment, hit);
     const r = radius[segment]!;
     const depthKnown = !Number.isNaN(hitDepth[b.slot]!);
     const depth = depthKnown ? hitDepth[b.slot]! : table.maxCentrelineDepth;
-    const utility = utilityOfLink(table, link);
-    const quality = qualityOfLink(table, link);
-    const zone = toleranceFor(rules, ruleSetId, utility, quality, depth);
+    const u = table.linkUtility[link]!;
+    const unc = ctx.uncertainty[table.linkQuality[link]!]!;
+    // The tolerance zone as toleranceFor (rules.ts) gives it, from the cached rule set.
+    const horizontalUncertainty = horizontalUncertaintyAt(unc, depth);
+    const verticalUncertainty = verticalUncertaintyAt(unc, depth);
+    const uncertainty = Math.max(horizontalUncertainty, verticalUncertainty);
     counts[b.verdict]!++;
-    lines.push({
+    lines[i] = {
       linkId: table.linkIds[link]!,
-      utility, quality,
+      utility: UTILITY_TYPES[u]!, quality: qualityOfLink(table, link),
       verdict: VERDICTS[b.verdict]!,
       distance3d: b.outside,
       horizontal: Math.max(0, hit.horizontal - r),
@@ -302,15 +310,14 @@ export function screenExcavation(
       radius: r,
       centrelineDepth: uncertaintyDepth(depth),
       depthKnown,
-      clearance: zone.clearance,
-      clearanceSource: zone.clearanceSource,
-      horizontalUncertainty: zone.horizontalUncertainty,
-      verticalUncertainty: zone.verticalUncertainty,
-      uncertainty: Math.max(zone.horizontalUncertainty, zone.verticalUncertainty),
-      tolerance: zone.tolerance,
-    });
+      clearance: ctx.clearance[u]!,
+      clearanceSource: ctx.clearanceSource[u]!,
+      horizontalUncertainty,
+      verticalUncertainty,
+      uncertainty,
+      tolerance: ctx.clearance[u]! + uncertainty,
+    };
   }
-  if (lines.length > 1) lines.sort(byVerdictThenDistance);
 
   return {
     ruleSetId,
