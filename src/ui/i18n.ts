@@ -7,9 +7,10 @@ export type Locale = (typeof LOCALES)[number];
  * Keys are namespaced by feature ("burst.…", "permit.…") so dictionaries never collide.
  */
 import { coreMessages } from './messages/core';
+import { digMessages } from './messages/dig';
 
-const en = { ...coreMessages.en };
-const zhCN = { ...coreMessages['zh-CN'] };
+const en = { ...coreMessages.en, ...digMessages.en };
+const zhCN = { ...coreMessages['zh-CN'], ...digMessages['zh-CN'] };
 
 export type MessageKey = keyof typeof en;
 
