@@ -140,6 +140,7 @@ describe('the city viewer in a real browser', () => {
 
   it('screens a trench drawn with taps across the same gas main as a STRIKE, in the worker and on the server', async () => {
     const { page } = app;
+    await page.click('#close-attributes'); // the last test opened them over the canvas
     const [a, b] = target.vertices;
     const px = await page.evaluate(([lon, lat]) => (window as unknown as PageHandle).undergrid.windowPosition(lon!, lat!, 0), [(a!.lon + b!.lon) / 2, (a!.lat + b!.lat) / 2]);
     expect(px).not.toBeNull();
@@ -154,7 +155,9 @@ describe('the city viewer in a real browser', () => {
     await page.dispatchEvent('#work-width', 'change');
     const row = await screenAndExpectStrike(app, target.id);
     await expect(row.locator('td[data-work]').getAttribute('data-work')).resolves.toBe('0');
-    await page.click('#clear-dig');
+    // Leave the page as the next test expects it: the line framed and its attributes open, open cuts drawn.
+    await row.click();
+    await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, target.id, { timeout: MINUTES });
     await page.selectOption('#work-kind', 'open_cut');
   }, 10 * MINUTES);
 
