@@ -116,6 +116,8 @@ export function validateWorksRequest(input: unknown, rules: ScreeningRules): Wor
 
 export interface ScreenedWork {
   kind: DigWork['kind'];
+  /** The work as asked (lon/lat, depths below ground): the JSON report carries every work's geometry. */
+  geometry: DigWork;
   groundElevation: number;
   groundSource: 'given' | 'network';
   /** The screened volume's top and (lowest) bottom elevation, m. */
@@ -216,7 +218,7 @@ export class DigScreener {
         if (e instanceof ExcavationError) throw new ExcavationError(`works[${i}].${e.field}`, e.detail);
         throw e;
       }
-      screened.push({ kind: w.kind, groundElevation: ground.min, groundSource: req.groundElevation === null ? 'network' : 'given', ...verticalExtent(ex) });
+      screened.push({ kind: w.kind, geometry: w, groundElevation: ground.min, groundSource: req.groundElevation === null ? 'network' : 'given', ...verticalExtent(ex) });
       return ex;
     });
     const rules = req.overrides ? applyOverrides(this.rules, req.overrides) : this.rules;

@@ -32,7 +32,8 @@ function closedRing(r: readonly [number, number][]): [number, number][] {
 
 /** Each work of a permit as GeoJSON: open cuts and pits as polygons (holes kept), trenches and bores as lines, piles as points. */
 function workFeatures(work: DigWork, index: number, screened: ScreenedWork): ExportedFeature[] {
-  const common = { ...screened, kind: 'work', workKind: work.kind, work: index };
+  const { geometry: _asked, ...volume } = screened;
+  const common = { ...volume, kind: 'work', workKind: work.kind, work: index };
   const pit = (p: PitWork, role: string): ExportedFeature => ({
     type: 'Feature', geometry: { type: 'Polygon', coordinates: [closedRing(p.footprint), ...(p.holes ?? []).map(closedRing)] },
     properties: { ...common, role, depth: p.depth ?? null, bottomElevation: p.bottomElevation ?? null },

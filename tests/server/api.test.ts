@@ -310,6 +310,7 @@ describe('screening permits of every kind of work on the server', () => {
       const { status, body } = await postWorks(worksOf(fixtures[kind]));
       expect(status, JSON.stringify(body.error)).toBe(200);
       expect(body.works.map((w) => w.kind)).toEqual([kind]);
+      expect(body.works[0]!.geometry).toEqual(worksOf(fixtures[kind])[0]); // the JSON report carries the work as asked
       expect(body.works[0]!.topZ).toBeGreaterThan(body.works[0]!.bottomZ);
       const line = body.lines.find((l) => l.linkId === gasMain.id);
       expect(line?.verdict).toBe('STRIKE');

@@ -115,7 +115,8 @@ function readWork(v: unknown): DigWork {
         if (o[pit] === undefined || o[pit] === null) continue;
         const p = objectAt(o[pit], pit, 'an open cut { footprint, depth | bottomElevation }');
         try {
-          out[pit] = readOpenCut(p);
+          const { kind: _openCut, ...asked } = readOpenCut(p);
+          out[pit] = asked;
         } catch (e) {
           if (e instanceof ExcavationError) throw new ExcavationError(`${pit}.${e.field}`, e.detail);
           throw e;
