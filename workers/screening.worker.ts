@@ -26,6 +26,10 @@ function handle(msg: WorkerRequestEnvelope): unknown {
       const result = screener.screen(msg.payload);
       return { ...result, ms: performance.now() - t0 };
     }
+    case 'screenWorks': {
+      const result = screener.screenWorks(msg.payload);
+      return { ...result, ms: performance.now() - t0 };
+    }
     default:
       throw unknownTypeError((msg as { type: unknown }).type);
   }

@@ -10,7 +10,9 @@
 import type Flatbush from 'flatbush';
 import { lonLatTransform, type FrameTransform, type LocalFrame } from './crs';
 import type { Link } from './model';
-import { ExcavationError } from './screening/excavation';
+import { readDigWorks, toExcavation, workPoints, type DigWork } from './screening/digWorks';
+import { ExcavationError, type Excavation } from './screening/excavation';
+import { MAX_WORKS_PER_PERMIT, screenPermit } from './screening/permit';
 import { applyOverrides, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
 import { screenExcavation, type LineConflict, type ScreeningSummary } from './screening/screen';
 import { buildSegmentIndex, buildSegmentTable, type SegmentTable } from './screening/segmentTable';
@@ -75,13 +77,76 @@ export function validateDigRequest(input: unknown, rules: ScreeningRules): DigRe
   }
   const ground = r['groundElevation'] ?? null;
   if (ground !== null && (typeof ground !== 'number' || !Number.isFinite(ground))) throw new ExcavationError('groundElevation', `must be a number or null; got ${String(ground)}`);
+  return { footprint, depth, groundElevation: readGround(r), ...readRuleChoice(r, rules) };
+}
+
+function readGround(r: Record<string, unknown>): number | null {
+  const ground = r['groundElevation'] ?? null;
+  if (ground !== null && (typeof ground !== 'number' || !Number.isFinite(ground))) throw new ExcavationError('groundElevation', `must be a number or null; got ${String(ground)}`);
+  return ground as number | null;
+}
+
+function readRuleChoice(r: Record<string, unknown>, rules: ScreeningRules): { ruleSetId: string; overrides: RuleOverrides | null } {
   const ruleSetId = r['ruleSetId'] ?? rules.defaultRuleSet;
-  if (typeof ruleSetId !== 'string' || !(ruleSetId in rules.ruleSets)) {
+  if (typeof ruleSetId !== 'string' || !Object.prototype.hasOwnProperty.call(rules.ruleSets, ruleSetId)) {
     throw new ExcavationError('ruleSetId', `unknown rule set ${JSON.stringify(ruleSetId)}; known: ${Object.keys(rules.ruleSets).join(', ')}`);
   }
   const overrides = r['overrides'] ?? null;
   if (overrides !== null && (typeof overrides !== 'object' || Array.isArray(overrides))) throw new ExcavationError('overrides', 'must be an object with clearances, notifyDistance and reason, or null');
-  return { footprint, depth, groundElevation: ground as number | null, ruleSetId, overrides: overrides as RuleOverrides | null };
+  return { ruleSetId, overrides: overrides as RuleOverrides | null };
+}
+
+/** The request for several works of any kind (digWorks.ts); ground is shared unless estimated per work. */
+export interface WorksRequest {
+  works: DigWork[];
+  groundElevation: number | null;
+  ruleSetId: string;
+  overrides?: RuleOverrides | null;
+}
+
+export function isWorksRequest(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && 'works' in input;
+}
+
+export function validateWorksRequest(input: unknown, rules: ScreeningRules): WorksRequest {
+  if (typeof input !== 'object' || input === null) throw new ExcavationError('(body)', 'expected an object with works and ruleSetId');
+  const r = input as Record<string, unknown>;
+  return { works: readDigWorks(r['works'], MAX_WORKS_PER_PERMIT), groundElevation: readGround(r), ...readRuleChoice(r, rules) };
+}
+
+export interface ScreenedWork {
+  kind: DigWork['kind'];
+  /** The work as asked (lon/lat, depths below ground): the JSON report carries every work's geometry. */
+  geometry: DigWork;
+  groundElevation: number;
+  groundSource: 'given' | 'network';
+  /** The screened volume's top and (lowest) bottom elevation, m. */
+  topZ: number;
+  bottomZ: number;
+}
+
+export interface WorksScreening {
+  networkVersion: number;
+  ruleSetId: string;
+  notifyDistance: number;
+  works: ScreenedWork[];
+  lines: (ScreenedLine & { work: number })[];
+  summary: ScreeningSummary & { owners: string[] };
+}
+
+/** Top and lowest bottom of a validated work's volume. */
+function verticalExtent(ex: Excavation): { topZ: number; bottomZ: number } {
+  switch (ex.kind) {
+    case 'open_cut': return { topZ: ex.topZ, bottomZ: ex.bottomZ };
+    case 'trench': return { topZ: ex.topZ, bottomZ: Math.min(...ex.bottomZ) };
+    case 'piles': return { topZ: ex.piles[0]!.topZ, bottomZ: ex.piles[0]!.topZ - ex.piles[0]!.depth };
+    case 'bore': {
+      const r = ex.reamerDiameter / 2;
+      const zs = [...ex.path.map((p) => p[2] + r), ...[ex.entryPit, ex.exitPit].flatMap((p) => (p ? [p.topZ] : []))];
+      const bs = [...ex.path.map((p) => p[2] - r), ...[ex.entryPit, ex.exitPit].flatMap((p) => (p ? [p.bottomZ] : []))];
+      return { topZ: Math.max(...zs), bottomZ: Math.min(...bs) };
+    }
+  }
 }
 
 export class DigScreener {
@@ -136,8 +201,40 @@ export class DigScreener {
     };
   }
 
+  /** Screens several works of any kind as one permit (the request shape in digWorks.ts). */
+  screenWorks(input: unknown): WorksScreening {
+    if (!this.table || !this.index || !this.transform) throw new Error('DigScreener.screenWorks: no network loaded');
+    const req = validateWorksRequest(input, this.rules);
+    const { fromLocal, toLocal } = this.transform;
+    const screened: ScreenedWork[] = [];
+    const works: Excavation[] = req.works.map((w, i) => {
+      const ground = req.groundElevation === null
+        ? this.groundNear(workPoints(w).map(([lon, lat]) => toLocal(lon, lat)), `works[${i}]`)
+        : { min: req.groundElevation, max: req.groundElevation };
+      let ex: Excavation;
+      try {
+        ex = toExcavation(w, toLocal, ground, TOP_ABOVE_GROUND_M);
+      } catch (e) {
+        if (e instanceof ExcavationError) throw new ExcavationError(`works[${i}].${e.field}`, e.detail);
+        throw e;
+      }
+      screened.push({ kind: w.kind, geometry: w, groundElevation: ground.min, groundSource: req.groundElevation === null ? 'network' : 'given', ...verticalExtent(ex) });
+      return ex;
+    });
+    const rules = req.overrides ? applyOverrides(this.rules, req.overrides) : this.rules;
+    const result = screenPermit(this.table, this.index, works, rules, req.ruleSetId);
+    const lines = result.lines.map((l) => {
+      const [lon, lat] = fromLocal(l.closestPoint.x, l.closestPoint.y);
+      return { ...l, owner: this.ownerByLink.get(l.linkId) ?? '', closest: { lon, lat, z: l.closestPoint.z } };
+    });
+    return {
+      networkVersion: this.version, ruleSetId: req.ruleSetId, notifyDistance: result.notifyDistance, works: screened, lines,
+      summary: { ...result.summary, owners: [...new Set(lines.map((l) => l.owner))].sort() },
+    };
+  }
+
   /** Lowest and highest surveyed ground at segment ends within GROUND_SEARCH_RADIUS_M of the footprint. */
-  private groundNear(footprint: [number, number][]): { min: number; max: number } {
+  private groundNear(footprint: [number, number][], field = ''): { min: number; max: number } {
     const xs = footprint.map((p) => p[0]), ys = footprint.map((p) => p[1]);
     const pad = GROUND_SEARCH_RADIUS_M;
     const hits = this.index!.search(Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad);
@@ -150,7 +247,7 @@ export class DigScreener {
       }
     }
     if (!Number.isFinite(min)) {
-      throw new ExcavationError('groundElevation', `no surveyed ground within ${GROUND_SEARCH_RADIUS_M} m of the dig: give the ground elevation`);
+      throw new ExcavationError('groundElevation', `${field ? `${field}: ` : ''}no surveyed ground within ${GROUND_SEARCH_RADIUS_M} m of the dig: give the ground elevation`);
     }
     return { min: min - GROUND_ROUNDING_M, max };
   }

@@ -4,7 +4,7 @@
  * boundary as plain {name, message, stack}.
  */
 import type { LayerPayload } from './layerPayload';
-import type { DigRequest, DigScreening } from '../core/digScreening';
+import type { DigRequest, DigScreening, WorksRequest, WorksScreening } from '../core/digScreening';
 import type { Excavation } from '../core/screening/excavation';
 import type { ScreeningResult, ScreeningSummary } from '../core/screening/screen';
 import type { SharedScreeningData } from '../core/screening/sharedTable';
@@ -13,6 +13,8 @@ export interface WorkerRequestMap {
   /** Replace the worker's network with these layers (all of one network version). */
   loadNetwork: { request: { layers: LayerPayload[] }; response: { version: number; links: number; segments: number; indexBytes: number; ms: number } };
   screenDig: { request: DigRequest; response: DigScreening & { ms: number } };
+  /** Several works of any kind as one permit (src/core/screening/digWorks.ts). */
+  screenWorks: { request: WorksRequest; response: WorksScreening & { ms: number } };
   /** Batch screening (server): the network as shared memory, and the rules table to validate. */
   loadTable: { request: { data: SharedScreeningData; rules: unknown }; response: { segments: number } };
   /** Screens each work on its own; `detail: 'summary'` returns counts only (cheap to send back). */
@@ -23,7 +25,7 @@ export interface WorkerRequestMap {
 }
 
 export type WorkerRequestType = keyof WorkerRequestMap;
-export const WORKER_REQUEST_TYPES: readonly WorkerRequestType[] = ['loadNetwork', 'screenDig', 'loadTable', 'screenBatch'];
+export const WORKER_REQUEST_TYPES: readonly WorkerRequestType[] = ['loadNetwork', 'screenDig', 'screenWorks', 'loadTable', 'screenBatch'];
 
 export interface WorkerRequestEnvelope<T extends WorkerRequestType = WorkerRequestType> {
   id: number;

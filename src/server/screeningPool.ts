@@ -1,6 +1,6 @@
 /**
  * Batch screening on the server across worker_threads: the network is shared memory (one copy for
- * all threads), works are split into one chunk per thread. Used for batch re-screening and the bench.
+ * all threads), works are pulled by the threads in chunks. Used for batch re-screening and the bench.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -29,6 +29,15 @@ function startTsWorker(entry: string): WorkerLike {
   };
 }
 
+/** Permits per chunk: about BATCH_CHUNKS_PER_THREAD chunks per thread, within [MIN, MAX] permits. */
+export const BATCH_CHUNKS_PER_THREAD = 16;
+export const MIN_BATCH_CHUNK = 32;
+export const MAX_BATCH_CHUNK = 1024;
+
+export function batchChunkSize(works: number, threads: number): number {
+  return Math.max(MIN_BATCH_CHUNK, Math.min(MAX_BATCH_CHUNK, Math.ceil(works / (threads * BATCH_CHUNKS_PER_THREAD))));
+}
+
 export class ScreeningThreadPool {
   private constructor(private readonly pool: WorkerPool) {}
 
@@ -42,14 +51,26 @@ export class ScreeningThreadPool {
     return this.pool.size;
   }
 
-  /** Screens every work; results in the order of `works`. */
+  /**
+   * Screens every work; results in the order of `works`. The works go out in chunks that each thread
+   * pulls when it finishes its last one (a shared cursor, not an even split), so a thread slowed by
+   * big works or a busy core does not hold the batch back; each chunk's clone overlaps the others'
+   * screening.
+   */
   async screenBatch(works: Excavation[], ruleSetId: string, detail: 'full' | 'summary' = 'full'): Promise<(ScreeningResult | { summary: ScreeningSummary })[]> {
-    const chunk = Math.ceil(works.length / this.pool.size);
-    const parts = await Promise.all(Array.from({ length: this.pool.size }, (_, i) => {
-      const slice = works.slice(i * chunk, (i + 1) * chunk);
-      return slice.length ? this.pool.requestOn(i, 'screenBatch', { works: slice, ruleSetId, detail }) : Promise.resolve({ results: [], ms: 0 });
-    }));
-    return parts.flatMap((p) => p.results);
+    const out = new Array<ScreeningResult | { summary: ScreeningSummary }>(works.length);
+    const chunk = batchChunkSize(works.length, this.pool.size);
+    let cursor = 0;
+    const drain = async (thread: number): Promise<void> => {
+      while (cursor < works.length) {
+        const start = cursor;
+        cursor = Math.min(works.length, cursor + chunk);
+        const { results } = await this.pool.requestOn(thread, 'screenBatch', { works: works.slice(start, cursor), ruleSetId, detail });
+        for (let i = 0; i < results.length; i++) out[start + i] = results[i]!;
+      }
+    };
+    await Promise.all(Array.from({ length: this.pool.size }, (_, i) => drain(i)));
+    return out;
   }
 
   dispose(): void {

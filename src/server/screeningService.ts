@@ -5,10 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lonLatTransform } from '../core/crs';
-import { DigScreener, validateDigRequest, type DigScreening } from '../core/digScreening';
+import {
+  DigScreener, isWorksRequest, validateDigRequest, validateWorksRequest, type DigScreening, type WorksScreening,
+} from '../core/digScreening';
 import { VERTEX_STRIDE } from '../core/model';
 import { RulesError, validateScreeningRules, type ScreeningRules } from '../core/screening/rules';
-import { screeningToGeoJson, type ExportedScreening } from '../core/screeningExport';
+import { screeningToGeoJson, worksToGeoJson, type ExportedScreening } from '../core/screeningExport';
 import { ExcavationError } from '../core/screening/excavation';
 import { HttpError } from './http/respond';
 import type { NetworkStore } from './storage/networkStore';
@@ -43,12 +45,11 @@ export class ScreeningService {
     return this.screener;
   }
 
-  /** The same screening as a GeoJSON report with each line's geometry (lon, lat, elevation). */
+  /** The same screening as a GeoJSON report with each work's and each line's geometry (lon, lat, elevation). */
   screenAsGeoJson(body: unknown): ExportedScreening {
     const result = this.screen(body);
-    const request = validateDigRequest(body, this.validRules);
     const toLonLat = lonLatTransform(this.store.frame()!).fromLocal;
-    return screeningToGeoJson(request, result, (id) => {
+    const geometryOf = (id: string): [number, number, number][] | null => {
       const link = this.store.link(id);
       if (!link) return null;
       const out: [number, number, number][] = [];
@@ -57,18 +58,32 @@ export class ScreeningService {
         out.push([lon, lat, link.vertices[o + 2]!]);
       }
       return out;
-    }, this.now());
+    };
+    if ('works' in result) return worksToGeoJson(validateWorksRequest(body, this.validRules), result, geometryOf, this.now());
+    return screeningToGeoJson(validateDigRequest(body, this.validRules), result, geometryOf, this.now());
   }
 
-  /** Screens an untrusted request body; a bad field is a 400 that names it. */
-  screen(body: unknown): DigScreening {
+  /**
+   * Screens an untrusted request body; a bad field is a 400 that names it. Two shapes: one open cut
+   * ({footprint, depth, …}: DigScreening) or several works of any kind ({works: […], …}: WorksScreening).
+   */
+  screen(body: unknown): DigScreening | WorksScreening {
+    return this.run(body, (screener) => (isWorksRequest(body) ? screener.screenWorks(body) : screener.screen(body)));
+  }
+
+  /** Screens one open cut ({footprint, depth, …}), the shape a permit application stores. */
+  screenOpenCut(body: unknown): DigScreening {
+    return this.run(body, (screener) => screener.screen(body));
+  }
+
+  private run<T>(body: unknown, screen: (screener: DigScreener) => T): T {
     const screener = this.current();
     const asked = (body as { networkVersion?: unknown } | null)?.networkVersion;
     if (asked !== undefined && asked !== screener.networkVersion) {
       throw new HttpError(409, 'network_version_changed', `the network is now version ${screener.networkVersion}, not ${String(asked)}: reload and screen again`, 'networkVersion');
     }
     try {
-      return screener.screen(body);
+      return screen(screener);
     } catch (e) {
       if (e instanceof ExcavationError) throw new HttpError(400, 'invalid_dig', e.message, e.field);
       if (e instanceof RulesError) throw new HttpError(400, 'invalid_overrides', e.message, e.path);

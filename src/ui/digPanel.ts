@@ -1,14 +1,18 @@
-/** Draw a dig, give its depth, screen it, read the result: the permit reviewer's core journey. */
-import type { DigScreening, ScreenedLine } from '../core/digScreening';
+/**
+ * Draw a dig, give its depth, screen it, read the result: the permit reviewer's core journey. A permit
+ * can hold several works of any kind (open cut, trench, bore, piles: workDraft.ts), each drawn with taps.
+ */
+import type { DigScreening, ScreenedLine, WorksScreening } from '../core/digScreening';
 import { UTILITY_TYPES, type UtilityType } from '../core/model';
 import type { ViewState, ViewStore } from '../store/viewStore';
 import { appendAll, clear, formatNumber, h } from './dom';
 import { translate, type MessageKey } from './i18n';
+import { drawnWork, MIN_POINTS, WORK_KINDS, type WorkDraft, type WorkDraftStore } from './workDraft';
 
 export type ScreeningView =
   | { status: 'idle' }
   | { status: 'running' }
-  | { status: 'done'; result: DigScreening & { ms: number }; serverAgrees: boolean | null }
+  | { status: 'done'; result: (DigScreening | WorksScreening) & { ms: number }; serverAgrees: boolean | null }
   | { status: 'error'; message: string };
 
 export interface RuleSetView {
@@ -23,28 +27,37 @@ export interface DigPanelActions {
   focusLine(line: ScreenedLine): void;
   ruleSets: RuleSetView[];
   notifyDistance: number;
+  draft: WorkDraftStore;
 }
+
+type Translate = (k: MessageKey, p?: Record<string, string | number>) => string;
 
 export function renderDigPanel(root: HTMLElement, store: ViewStore, view: ScreeningView, actions: DigPanelActions): void {
   const s = store.getState();
   const t = (k: MessageKey, p?: Record<string, string | number>) => translate(s.locale, k, p);
   const dig = s.dig;
+  const d = actions.draft.getState();
   clear(root);
   appendAll(root,
     h('h2', {}, t('dig')),
+    h('label', {}, t('dig.kind'),
+      h('select', { id: 'work-kind', onchange: (e: Event) => actions.draft.setState({ kind: (e.target as HTMLSelectElement).value as WorkDraft['kind'] }) },
+        ...WORK_KINDS.map((k) => h('option', { value: k, selected: k === d.kind }, t(`dig.kind.${k}` as MessageKey))))),
     h('div', { className: 'row' },
       h('button', {
         id: 'draw-dig', className: dig.drawing ? 'active' : '',
         onclick: () => store.setState({ dig: { ...dig, drawing: true, corners: dig.drawing ? dig.corners : [] } }),
       }, t('drawDig')),
-      h('button', { id: 'finish-dig', disabled: !dig.drawing || dig.corners.length < 3, onclick: () => store.setState({ dig: { ...dig, drawing: false } }) }, t('finishDig')),
+      h('button', { id: 'finish-dig', disabled: !dig.drawing || dig.corners.length < MIN_POINTS[d.kind], onclick: () => store.setState({ dig: { ...dig, drawing: false } }) }, t('finishDig')),
       h('button', { id: 'clear-dig', onclick: () => store.setState({ dig: { ...dig, drawing: false, corners: [] } }) }, t('clearDig'))),
-    dig.drawing ? h('div', { className: 'status' }, t('drawHint')) : null,
+    dig.drawing ? h('div', { className: 'status' }, t(d.kind === 'open_cut' ? 'drawHint' : `dig.hint.${d.kind}` as MessageKey)) : null,
     h('label', {}, t('depth'),
       h('input', {
         id: 'dig-depth', type: 'number', min: 0.1, max: 50, step: 0.1, value: dig.depth, inputmode: 'decimal',
         onchange: (e: Event) => store.setState({ dig: { ...store.getState().dig, depth: Number((e.target as HTMLInputElement).value) } }),
       })),
+    ...renderKindFields(store, actions.draft, t),
+    renderWorks(store, actions.draft, t),
     h('label', {}, t('ruleSet'),
       h('select', { id: 'rule-set', onchange: (e: Event) => store.setState({ ruleSetId: (e.target as HTMLSelectElement).value }) },
         ...actions.ruleSets.map((r) => h('option', { value: r.id, selected: r.id === s.ruleSetId }, r.title)))),
@@ -53,6 +66,66 @@ export function renderDigPanel(root: HTMLElement, store: ViewStore, view: Screen
       h('button', { id: 'screen-dig', className: 'primary', disabled: view.status === 'running', onclick: actions.screen }, t('screen'))),
     renderResult(view, s.locale, t, actions),
   );
+}
+
+function sizeInput(id: string, value: number, min: number, max: number, onValue: (v: number) => void): HTMLElement {
+  return h('input', {
+    id, type: 'number', min, max, step: 0.01, value, inputmode: 'decimal',
+    onchange: (e: Event) => onValue(Number((e.target as HTMLInputElement).value)),
+  });
+}
+
+/** The sizes of the kind being drawn; a bore's depth at each tapped vertex. */
+function renderKindFields(store: ViewStore, draft: WorkDraftStore, t: Translate): (HTMLElement | null)[] {
+  const d = draft.getState();
+  switch (d.kind) {
+    case 'open_cut': return [];
+    case 'trench': return [h('label', {}, t('dig.width'), sizeInput('work-width', d.width, 0.02, 50, (width) => draft.setState({ width })))];
+    case 'piles': return [h('label', {}, t('dig.diameter'), sizeInput('work-diameter', d.diameter, 0.02, 6, (diameter) => draft.setState({ diameter })))];
+    case 'bore':
+      return [
+        h('label', {}, t('dig.reamer'), sizeInput('work-reamer', d.reamerDiameter, 0.025, 3, (reamerDiameter) => draft.setState({ reamerDiameter }))),
+        ...store.getState().dig.corners.map((_, i) => h('label', {}, t('dig.vertexDepth', { n: i + 1 }),
+          h('input', {
+            type: 'number', min: 0.1, max: 100, step: 0.1, inputmode: 'decimal', 'data-vertex-depth': i, value: d.vertexDepths[i] ?? '',
+            onchange: (e: Event) => {
+              const next = [...draft.getState().vertexDepths];
+              next[i] = Number((e.target as HTMLInputElement).value);
+              draft.setState({ vertexDepths: next });
+            },
+          }))),
+      ];
+  }
+}
+
+/** "Add to permit" for the work on the map, and the works already in the permit. */
+function renderWorks(store: ViewStore, draft: WorkDraftStore, t: Translate): HTMLElement {
+  const s = store.getState();
+  const d = draft.getState();
+  const drawn = drawnWork(s, d);
+  return h('div', { id: 'permit-works' },
+    h('div', { className: 'row' },
+      h('button', {
+        id: 'add-work', disabled: !drawn,
+        onclick: () => {
+          if (!drawn) return;
+          draft.setState({ works: [...d.works, drawn], vertexDepths: [] });
+          store.setState({ dig: { ...s.dig, drawing: false, corners: [] } });
+        },
+      }, t('dig.addWork'))),
+    d.works.length === 0 ? null : h('ol', { 'aria-label': t('dig.works') },
+      ...d.works.map((w, i) => h('li', { 'data-work': i, 'data-kind': w.kind },
+        t('dig.workItem', { n: i + 1, kind: t(`dig.kind.${w.kind}` as MessageKey), points: pointCount(w) }), ' ',
+        h('button', { onclick: () => draft.setState({ works: d.works.filter((_, j) => j !== i) }) }, t('dig.removeWork'))))));
+}
+
+function pointCount(w: WorkDraft['works'][number]): number {
+  switch (w.kind) {
+    case 'open_cut': return w.footprint.length;
+    case 'trench': return w.centreLine.length;
+    case 'bore': return w.path.length;
+    case 'piles': return w.points.length;
+  }
 }
 
 /** The reviewer's own numbers: blank keeps the rule set's value (shown as the placeholder). */
@@ -100,6 +173,7 @@ function renderResult(view: ScreeningView, _locale: string, t: (k: MessageKey, p
     h('tr', { className: 'result', 'data-link-id': line.linkId, 'data-verdict': line.verdict, onclick: () => actions.focusLine(line) },
       h('td', {}, h('span', { className: `verdict ${line.verdict}` }, t(`verdict.${line.verdict}` as MessageKey))),
       h('td', { title: line.owner }, `${t(`utility.${line.utility}` as MessageKey)} ${line.linkId}`),
+      'work' in line ? h('td', { className: 'num', 'data-work': line.work as number }, String((line.work as number) + 1)) : null,
       h('td', { className: 'num' }, formatNumber(line.distance3d)),
       h('td', { className: 'num' }, formatNumber(line.horizontal)),
       h('td', { className: 'num' }, formatNumber(line.vertical)),
@@ -112,6 +186,6 @@ function renderResult(view: ScreeningView, _locale: string, t: (k: MessageKey, p
     view.serverAgrees === null ? null : h('div', { className: `status${view.serverAgrees ? '' : ' error'}`, id: 'server-check' }, t(view.serverAgrees ? 'serverAgrees' : 'serverDisagrees')),
     r.lines.length === 0 ? h('div', { className: 'status' }, t('noConflicts')) :
       h('table', { id: 'screening-results' },
-        h('thead', {}, h('tr', {}, ...(['col.verdict', 'col.line', 'col.d3', 'col.h', 'col.v', 'col.req'] as MessageKey[]).map((k) => h('th', {}, t(k))))),
+        h('thead', {}, h('tr', {}, ...(['col.verdict', 'col.line', ...('works' in r ? ['dig.col.work'] : []), 'col.d3', 'col.h', 'col.v', 'col.req'] as MessageKey[]).map((k) => h('th', {}, t(k))))),
         h('tbody', {}, ...rows)));
 }

@@ -8,18 +8,21 @@ export type Locale = (typeof LOCALES)[number];
  */
 import { coreMessages } from './messages/core';
 import { burstMessages } from './messages/burst';
+import { digMessages } from './messages/dig';
 import { permitMessages } from './messages/permit';
 import { styleMessages } from './messages/style';
 
 const en = {
   ...coreMessages.en,
   ...burstMessages.en,
+  ...digMessages.en,
   ...permitMessages.en,
   ...styleMessages.en,
 };
 const zhCN = {
   ...coreMessages['zh-CN'],
   ...burstMessages['zh-CN'],
+  ...digMessages['zh-CN'],
   ...permitMessages['zh-CN'],
   ...styleMessages['zh-CN'],
 };

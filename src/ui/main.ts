@@ -6,7 +6,7 @@ import 'cesium/Build/Cesium/Widgets/widgets.css';
 import './app.css';
 import { BoundingSphere, Cartesian3, Math as CesiumMath, SceneTransforms } from 'cesium';
 import rulesTable from '../../data/rules/screening.json';
-import type { DigRequest, DigScreening, ScreenedLine } from '../core/digScreening';
+import type { DigRequest, DigScreening, ScreenedLine, WorksScreening } from '../core/digScreening';
 import { UTILITY_TYPES, type UtilityType } from '../core/model';
 import type { LinkDetails } from '../protocol/apiTypes';
 import type { LayerPayload } from '../protocol/layerPayload';
@@ -29,6 +29,7 @@ import { renderDigPanel, type ScreeningView } from './digPanel';
 import { h } from './dom';
 import { detectLocale, translate } from './i18n';
 import { mountPermits } from './permits/permitsPanel';
+import { createWorkDraft, screeningJob, syncVertexDepths, worksOnMap } from './workDraft';
 
 /** How much of the city around a screened line the camera frames when the line is chosen, m. */
 const FOCUS_RADIUS_M = 25;
@@ -37,6 +38,7 @@ const FOCUS_RADIUS_M = 25;
 const LOAD_ORDER: UtilityType[] = ['gas', 'power', 'water', 'heat', 'sewer', 'storm', 'telecom'];
 
 const store = createViewStore({ locale: detectLocale(navigator.languages) });
+const draft = createWorkDraft();
 const app = document.getElementById('app')!;
 const cesiumEl = h('div', { id: 'cesium' });
 const controlsTop = h('div', { id: 'controls-top' });
@@ -86,6 +88,7 @@ function render(): void {
     focusLine,
     ruleSets: ruleSets.map((r) => ({ id: r.id, title: r.titles[s.locale] ?? r.titles.en, clearances: r.clearances })),
     notifyDistance: rulesTable.notifyDistance.value,
+    draft,
   });
   renderAttributePanel(attributes, s.locale, selected?.details ?? null, selected?.coverHere ?? null, () => {
     selected = null;
@@ -120,12 +123,29 @@ store.subscribe((s: ViewState, prev: ViewState) => {
     setHighlights([]);
   }
   if (s.dig !== prev.dig) {
-    overlay?.setDig(s.dig.corners, s.dig.depth);
+    syncVertexDepths(draft, s);
+    drawWorks();
     // A result belongs to the dig it screened: a changed outline or depth voids it.
     if ((s.dig.corners !== prev.dig.corners || s.dig.depth !== prev.dig.depth) && screeningView.status !== 'running') {
       screeningView = { status: 'idle' };
       setHighlights([]);
     }
+  }
+  render();
+});
+
+function drawWorks(): void {
+  const s = store.getState(), d = draft.getState();
+  overlay?.setDig(s.dig.corners, s.dig.depth, d.kind === 'open_cut');
+  overlay?.setWorks(worksOnMap(s, d));
+}
+
+draft.subscribe(() => {
+  drawWorks();
+  // A result belongs to the works it screened.
+  if (screeningView.status === 'done') {
+    screeningView = { status: 'idle' };
+    overlay?.setHighlights([]);
   }
   render();
 });
@@ -163,44 +183,29 @@ async function showLink(linkId: string, coverHere: number | null): Promise<void>
   render();
 }
 
-function sameVerdicts(a: DigScreening, b: DigScreening): boolean {
-  const key = (r: DigScreening) => r.lines.map((l) => `${l.linkId}:${l.verdict}`).sort().join('|');
+function sameVerdicts(a: DigScreening | WorksScreening, b: DigScreening | WorksScreening): boolean {
+  const key = (r: DigScreening | WorksScreening) => r.lines.map((l) => `${l.linkId}:${l.verdict}`).sort().join('|');
   return key(a) === key(b);
-}
-
-function currentDigRequest(): DigRequest {
-  const s = store.getState();
-  const o = s.overrides;
-  const hasOverrides = Object.keys(o.clearances).length > 0 || o.notifyDistance !== null;
-  return {
-    footprint: s.dig.corners, depth: s.dig.depth, groundElevation: null, ruleSetId: s.ruleSetId,
-    overrides: hasOverrides
-      ? { clearances: o.clearances, ...(o.notifyDistance !== null ? { notifyDistance: o.notifyDistance } : {}), ...(o.reason ? { reason: o.reason } : {}) }
-      : null,
-  };
 }
 
 async function screenDig(): Promise<void> {
   const s = store.getState();
-  if (s.dig.corners.length < 3) {
-    screeningView = { status: 'error', message: translate(s.locale, 'needPolygon') };
-    return render();
-  }
-  if (!(s.dig.depth >= 0.1 && s.dig.depth <= 50)) {
-    screeningView = { status: 'error', message: translate(s.locale, 'badDepth') };
+  const job = screeningJob(s, draft.getState());
+  if ('error' in job) {
+    screeningView = { status: 'error', message: translate(s.locale, job.error) };
     return render();
   }
   if (s.dig.drawing) store.setState({ dig: { ...s.dig, drawing: false } });
-  const request = currentDigRequest();
+  const request = job.request;
   screeningView = { status: 'running' };
   render();
   try {
-    const result = await workers.request('screenDig', request);
+    const result = job.type === 'screenDig' ? await workers.request('screenDig', job.request) : await workers.request('screenWorks', job.request);
     screeningView = { status: 'done', result, serverAgrees: null };
     setHighlights(result.lines);
     render();
     // The worker's answer is for the person at the screen; the server's re-run is what counts.
-    const server = (await api.screen({ ...request, networkVersion })) as DigScreening;
+    const server = (await api.screen({ ...request, networkVersion })) as DigScreening | WorksScreening;
     if (screeningView.status === 'done' && screeningView.result === result) {
       screeningView = { ...screeningView, serverAgrees: sameVerdicts(result, server) };
       render();
@@ -215,9 +220,10 @@ async function screenDig(): Promise<void> {
 /** Downloads the server's report for the dig on screen, with the network version it was screened against. */
 async function exportReport(format: 'json' | 'geojson'): Promise<void> {
   const s = store.getState();
-  const request = currentDigRequest();
+  const job = screeningJob(s, draft.getState());
+  if ('error' in job) return;
   try {
-    const blob = await api.screeningReport({ ...request, networkVersion }, format);
+    const blob = await api.screeningReport({ ...job.request, networkVersion }, format);
     const a = h('a', { href: URL.createObjectURL(blob), download: `undergrid-screening-v${networkVersion}.${format}` });
     document.body.append(a);
     a.click();
@@ -296,6 +302,7 @@ loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', mess
 // A handle for end-to-end tests and the console; the app itself never reads it.
 (window as unknown as { undergrid: unknown }).undergrid = {
   store,
+  draft,
   viewer: city.viewer,
   /** Window pixel of a lon/lat at a height relative to ground, or null when off screen. */
   windowPosition(lon: number, lat: number, height = 0): { x: number; y: number } | null {

@@ -6,7 +6,9 @@ import {
   Cartesian2, Cartesian3, Color, ColorMaterialProperty, Material, PolygonHierarchy, PolylineCollection, type Entity, type Viewer,
 } from 'cesium';
 import type { LonLat } from '../store/viewStore';
+import type { DigWork } from '../core/screening/digWorks';
 import type { LineLookup } from './lineIndex';
+import { addWorkShape } from './workShapes';
 
 export type Verdict = 'STRIKE' | 'ENCROACH' | 'NEAR';
 
@@ -32,12 +34,14 @@ export class DigOverlay {
   private corners: Entity[] = [];
   private readonly highlights: PolylineCollection;
   private zones: Entity[] = [];
+  private workShapes: Entity[] = [];
 
   constructor(private readonly viewer: Viewer, private readonly layers: LineLookup) {
     this.highlights = viewer.scene.primitives.add(new PolylineCollection()) as PolylineCollection;
   }
 
-  setDig(corners: readonly LonLat[], depth: number): void {
+  /** `volume` false: only the tapped points (a trench, bore or piles being drawn: see setWorks). */
+  setDig(corners: readonly LonLat[], depth: number, volume = true): void {
     const entities = this.viewer.entities;
     for (const c of this.corners) entities.remove(c);
     this.corners = corners.map(([lon, lat]) =>
@@ -45,7 +49,7 @@ export class DigOverlay {
     );
     if (this.volume) entities.remove(this.volume);
     this.volume = null;
-    if (corners.length >= 3) {
+    if (volume && corners.length >= 3) {
       this.volume = entities.add({
         polygon: {
           hierarchy: new PolygonHierarchy(corners.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0))),
@@ -57,11 +61,18 @@ export class DigOverlay {
           outlineColor: Color.WHITE,
         },
       });
-    } else if (corners.length === 2) {
+    } else if (volume && corners.length === 2) {
       this.volume = entities.add({
         polyline: { positions: corners.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0)), width: 2, material: Color.WHITE },
       });
     }
+    this.viewer.scene.requestRender();
+  }
+
+  /** The permit's works of every kind (workShapes.ts). */
+  setWorks(works: readonly DigWork[]): void {
+    for (const e of this.workShapes) this.viewer.entities.remove(e);
+    this.workShapes = works.flatMap((w) => addWorkShape(this.viewer.entities, w));
     this.viewer.scene.requestRender();
   }
 

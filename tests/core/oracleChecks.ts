@@ -1,17 +1,19 @@
 /**
  * Shared by the screening tests of the work kinds (screening.holes/trench/bore/piles/permit.test.ts):
- * seeded randomness, random networks, and the checks of a kernel's answer against the oracle.
+ * seeded randomness, random networks, the checks of a kernel's answer against the oracle, and the
+ * drivers each kind runs (its adversarial families, whole screenings against brute force, verdicts
+ * at the tolerance boundary); each kind file keeps only its own work and segment builders.
  *
  * Named tolerances:
  *   KERNEL_VS_ORACLE_M  kernel and oracle distances (3D, plan, vertical) agree within this
  *   NEVER_ABOVE_M       the kernel's 3D distance never exceeds the oracle's (an upper bound) by more
  */
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { QUALITY_LEVELS, UTILITY_TYPES, type Link, type QualityLevel, type UtilityType } from '../../src/core/model';
 import { createSegmentPrismDistance } from '../../src/core/screening/distance';
 import type { Excavation } from '../../src/core/screening/excavation';
 import type { ScreeningRules } from '../../src/core/screening/rules';
-import { screenExcavation, VERDICTS, type ScreeningResult } from '../../src/core/screening/screen';
+import { screenExcavation, VERDICTS, type LineConflict, type ScreeningResult } from '../../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
 import { segmentVolumeDistance, type Volume } from '../../src/core/screening/volume';
 import { severity, type OracleLine, type Seg } from './oracle';
@@ -139,4 +141,99 @@ export function verdictSeverities(links: readonly Link[], work: Excavation, rule
   const table = buildSegmentTable(links);
   const lines = new Map(screenExcavation(table, buildSegmentIndex(table), work, rules, ruleSetId).lines.map((l) => [l.linkId, VERDICTS.indexOf(l.verdict)]));
   return links.map((l) => lines.get(l.id) ?? VERDICTS.length);
+}
+
+// ---- the drivers every kind's test runs (screening.holes/trench/bore/piles.test.ts) -----------
+
+/**
+ * One kind's adversarial families against the oracle: `perFamily` cases per family, a fresh random
+ * work every `every` cases (`first`, when given, draws one before the loop), every `samplePeriod`-th
+ * case also against a sampled upper bound. `SCREENING_SEED` shifts every family's seed.
+ */
+export interface FamilyCases<W, F extends string> {
+  families: readonly F[];
+  perFamily: number;
+  seed: (familyIndex: number) => number;
+  every: number;
+  samplePeriod: number;
+  first?: (rng: Rng) => W;
+  next: (rng: Rng) => W;
+  volume: (w: W) => Volume;
+  solids: (w: W) => OracleSolid[];
+  segment: (rng: Rng, family: F, w: W) => Seg;
+  /** The work as the failure message shows it. */
+  show: (w: W) => unknown;
+}
+
+export const SCREENING_SEED = Number(process.env.SCREENING_SEED ?? 0);
+
+export function oracleFamilyTests<W, F extends string>(c: FamilyCases<W, F>): void {
+  for (const [fi, family] of c.families.entries()) {
+    it(`matches the oracle and is never farther than it for ${c.perFamily} "${family}" cases`, () => {
+      const rng = mulberry32(c.seed(fi) + SCREENING_SEED);
+      const tally = newTally();
+      let w = c.first ? c.first(rng) : null;
+      let volume = w === null ? null : c.volume(w), solids = w === null ? [] : c.solids(w);
+      for (let i = 0; i < c.perFamily; i++) {
+        if (i % c.every === 0) {
+          w = c.next(rng);
+          volume = c.volume(w);
+          solids = c.solids(w);
+        }
+        const seg = c.segment(rng, family, w!);
+        checkVolumeCase(volume!, solids, seg, () => `${family}: ${JSON.stringify(c.show(w!))} seg ${JSON.stringify(seg)}`, i % c.samplePeriod === 0, tally);
+      }
+      expect(tally.cases).toBe(c.perFamily);
+      expect(tally.worstOracle).toBeLessThanOrEqual(KERNEL_VS_ORACLE_M);
+      if (process.env.SHOW_TALLY) console.log(family, tally);
+    });
+  }
+}
+
+/** Brute force over a work: strict (slack 0) or lenient (slack 2 µm), as oracleScreen/oracleScreenSolids give it. */
+export type BruteForce<W> = (links: readonly Link[], work: W, ruleSetId: string, slack?: number) => Map<string, OracleLine>;
+
+/**
+ * Whole screenings against brute force: 12 random networks of 300 links, 6 works each (`work` may
+ * return null to skip one), a random rule set each; every line found, never milder, and nearly all
+ * verdicts exactly the oracle's.
+ */
+export function expectScreeningsMatchBruteForce<W extends Excavation>(seed: number, rules: ScreeningRules, work: (rng: Rng) => W | null, bruteForce: BruteForce<W>): void {
+  const rng = mulberry32(seed);
+  const ruleSets = Object.keys(rules.ruleSets);
+  let listed = 0, agreed = 0;
+  for (let net = 0; net < 12; net++) {
+    const links = randomNetwork(rng, 300, 30);
+    const table = buildSegmentTable(links);
+    const index = buildSegmentIndex(table);
+    for (let k = 0; k < 6; k++) {
+      const w = work(rng);
+      if (w === null) continue;
+      const ruleSetId = pick(rng, ruleSets);
+      const result = screenExcavation(table, index, w, rules, ruleSetId);
+      const c = compareWithBruteForce(result, bruteForce(links, w, ruleSetId), bruteForce(links, w, ruleSetId, 2e-6),
+        () => `net ${net} ${w.kind} ${JSON.stringify(w)}`);
+      listed += c.listed; agreed += c.agreed;
+    }
+  }
+  expect(listed).toBeGreaterThan(300);
+  expect(agreed).toBeGreaterThan(0.95 * listed);
+}
+
+/** Gas, QL-D, in cn-gb50289: clearance 1.0 m + uncertainty 2.0 m. */
+export const GAS_QLD_TOLERANCE_M = 1.0 + 2.0;
+
+/**
+ * A 200 mm QL-D gas line placed by `vertices(offset)` at `offset` m (outside distance) from the work,
+ * for each [offset, verdict]: the verdict it must get. Returns the rows for further checks.
+ */
+export function expectVerdictsAtOffsets(
+  work: Excavation, rules: ScreeningRules, cases: readonly (readonly [number, string])[], vertices: (offset: number) => number[],
+): LineConflict[] {
+  return cases.map(([offset, verdict]) => {
+    const table = buildSegmentTable([makeLink('g', vertices(offset), 'gas', 'D', { shape: 'circular', diameterMm: 200 })]);
+    const line = screenExcavation(table, buildSegmentIndex(table), work, rules, 'cn-gb50289').lines[0];
+    expect(line?.verdict, `offset ${offset}`).toBe(verdict);
+    return line!;
+  });
 }

@@ -11,19 +11,17 @@ import { MAX_BORE_VERTICES, MAX_REAMER_DIAMETER_M, MIN_REAMER_DIAMETER_M } from 
 import { createSegmentPrismDistance } from '../../src/core/screening/distance';
 import { ExcavationError, validateBore, validateExcavation, type BorePath, type OpenCut } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
-import { screenExcavation, VERDICTS } from '../../src/core/screening/screen';
+import { screenExcavation } from '../../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
 import { segmentVolumeDistance, volumeOf } from '../../src/core/screening/volume';
 import type { Seg } from './oracle';
 import {
-  between, checkVolumeCase, compareWithBruteForce, KERNEL_VS_ORACLE_M, makeLink, mulberry32, newTally, pick, randomNetwork, type Rng,
-  verdictSeverities,
+  between, expectScreeningsMatchBruteForce, expectVerdictsAtOffsets, GAS_QLD_TOLERANCE_M, makeLink, mulberry32, oracleFamilyTests, pick,
+  randomNetwork, type Rng, verdictSeverities,
 } from './oracleChecks';
 import { boreSolids, oracleScreenSolids, type OracleSolid } from './oracleSolids';
 
 const RULES = validateScreeningRules(rulesJson);
-/** SCREENING_SEED=n explores other random cases (the default 0 is what CI runs). */
-const SEED = Number(process.env.SCREENING_SEED ?? 0);
 
 function pitAround(x: number, y: number, z: number, size: number, angle: number, withHole: boolean): OpenCut {
   const c = Math.cos(angle), s = Math.sin(angle);
@@ -133,27 +131,18 @@ function randomSegment(rng: Rng, family: (typeof FAMILIES)[number], b: BorePath,
 }
 
 describe('the bore volume', () => {
-  const PER_FAMILY = 2_600;
-  for (const [fi, family] of FAMILIES.entries()) {
-    it(`matches the oracle and is never farther than it for ${PER_FAMILY} "${family}" cases`, () => {
-      const rng = mulberry32(0xb0e + fi * 15485863 + SEED);
-      const tally = newTally();
-      let scale = 10, bore = randomBore(rng, 0, 0, scale), volume = volumeOf(bore), solids = solidsOf(bore);
-      for (let i = 0; i < PER_FAMILY; i++) {
-        if (i % 5 === 0) {
-          scale = pick(rng, [3, 20, 100, 500]) * between(rng, 0.5, 1);
-          bore = randomBore(rng, between(rng, -3000, 3000), between(rng, -3000, 3000), scale);
-          volume = volumeOf(bore);
-          solids = solidsOf(bore);
-        }
-        const seg = randomSegment(rng, family, bore, scale);
-        checkVolumeCase(volume, solids, seg, () => `${family}: ${JSON.stringify(bore)} seg ${JSON.stringify(seg)}`, i % 25 === 0, tally);
-      }
-      expect(tally.cases).toBe(PER_FAMILY);
-      expect(tally.worstOracle).toBeLessThanOrEqual(KERNEL_VS_ORACLE_M);
-      if (process.env.SHOW_TALLY) console.log(family, tally);
-    });
-  }
+  oracleFamilyTests({
+    families: FAMILIES, perFamily: 2_600, seed: (fi) => 0xb0e + fi * 15485863, every: 5, samplePeriod: 25,
+    first: (rng) => ({ bore: randomBore(rng, 0, 0, 10), scale: 10 }),
+    next: (rng) => {
+      const scale = pick(rng, [3, 20, 100, 500]) * between(rng, 0.5, 1);
+      return { bore: randomBore(rng, between(rng, -3000, 3000), between(rng, -3000, 3000), scale), scale };
+    },
+    volume: (w) => volumeOf(w.bore),
+    solids: (w) => solidsOf(w.bore),
+    segment: (rng, family, w) => randomSegment(rng, family, w.bore, w.scale),
+    show: (w) => w.bore,
+  });
 
   it('gives exact distances for a pipe crossing at the reamer radius, over the bore and beside it', () => {
     const v = volumeOf(validateBore({ kind: 'bore', path: [[0, 0, -2], [20, 0, -6], [60, 0, -6]], reamerDiameter: 0.5 }));
@@ -176,41 +165,20 @@ describe('the bore volume', () => {
 
 describe('screening a bore', () => {
   it('lists exactly the lines the brute-force screening lists, never with a milder verdict', () => {
-    const rng = mulberry32(8088);
-    const ruleSets = Object.keys(RULES.ruleSets);
-    let listed = 0, agreed = 0;
-    for (let net = 0; net < 12; net++) {
-      const links = randomNetwork(rng, 300, 30);
-      const table = buildSegmentTable(links);
-      const index = buildSegmentIndex(table);
-      for (let w = 0; w < 6; w++) {
-        const bore = randomBore(rng, between(rng, -20, 20), between(rng, -20, 20), between(rng, 5, 20));
-        const level: BorePath = { ...bore, path: bore.path.map(([x, y, z]) => [x, y, Math.max(-9, Math.min(0, z - bore.path[0]![2]))] as [number, number, number]) };
-        let work: BorePath;
-        try { work = validateBore({ ...level, entryPit: undefined, exitPit: undefined }); } catch { continue; }
-        const ruleSetId = pick(rng, ruleSets);
-        const result = screenExcavation(table, index, work, RULES, ruleSetId);
-        const solids = solidsOf(work);
-        const c = compareWithBruteForce(result, oracleScreenSolids(links, solids, RULES, ruleSetId),
-          oracleScreenSolids(links, solids, RULES, ruleSetId, 2e-6), () => `net ${net} bore ${JSON.stringify(work)}`);
-        listed += c.listed; agreed += c.agreed;
-      }
-    }
-    expect(listed).toBeGreaterThan(300);
-    expect(agreed).toBeGreaterThan(0.95 * listed);
+    expectScreeningsMatchBruteForce(8088, RULES, (rng) => {
+      const bore = randomBore(rng, between(rng, -20, 20), between(rng, -20, 20), between(rng, 5, 20));
+      const level: BorePath = { ...bore, path: bore.path.map(([x, y, z]) => [x, y, Math.max(-9, Math.min(0, z - bore.path[0]![2]))] as [number, number, number]) };
+      try { return validateBore({ ...level, entryPit: undefined, exitPit: undefined }); } catch { return null; }
+    }, (links, bore, ruleSetId, slack) => oracleScreenSolids(links, solidsOf(bore), RULES, ruleSetId, slack));
   });
 
   it('calls a pipe crossing at the reamer radius STRIKE, at its tolerance ENCROACH and just beyond NEAR', () => {
-    const tol = 1.0 + 2.0; // gas in cn-gb50289, QL-D
+    const tol = GAS_QLD_TOLERANCE_M;
     const bore: BorePath = { kind: 'bore', path: [[0, 0, -1], [10, 0, -5], [50, 0, -5], [60, 0, -1]], reamerDiameter: 0.6 };
-    for (const [offset, verdict] of [[0, 'STRIKE'], [tol, 'ENCROACH'], [tol + 1e-3, 'NEAR']] as const) {
-      // A level pipe square to the level leg, passing over it: axis distance = 0.3 + 0.1 + offset.
-      const z = -5 + 0.3 + 0.1 + offset;
-      const table = buildSegmentTable([makeLink('g', [30, -10, z, 0, 30, 10, z, 0], 'gas', 'D', { shape: 'circular', diameterMm: 200 })]);
-      const line = screenExcavation(table, buildSegmentIndex(table), bore, RULES, 'cn-gb50289').lines[0];
-      expect(line?.verdict).toBe(verdict);
-      if (offset > 0) expect(line?.vertical).toBeCloseTo(offset, 6);
-    }
+    const cases = [[0, 'STRIKE'], [tol, 'ENCROACH'], [tol + 1e-3, 'NEAR']] as const;
+    // A level pipe square to the level leg, passing over it: axis distance = 0.3 + 0.1 + offset.
+    const lines = expectVerdictsAtOffsets(bore, RULES, cases, (offset) => [30, -10, -5 + 0.3 + 0.1 + offset, 0, 30, 10, -5 + 0.3 + 0.1 + offset, 0]);
+    for (const [i, [offset]] of cases.entries()) if (offset > 0) expect(lines[i]!.vertical).toBeCloseTo(offset, 6);
   });
 
   it('reports the pit that strikes a line, and the plan crossing of a bore deep beneath another', () => {

@@ -15,13 +15,12 @@ import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/s
 import { volumeOf } from '../../src/core/screening/volume';
 import { oracleScreen, type Seg } from './oracle';
 import {
-  between, checkVolumeCase, compareWithBruteForce, KERNEL_VS_ORACLE_M, makeLink, mulberry32, newTally, pick, randomNetwork, type Rng,
+  between, expectScreeningsMatchBruteForce, expectVerdictsAtOffsets, GAS_QLD_TOLERANCE_M, mulberry32, oracleFamilyTests, pick,
+  randomNetwork, type Rng,
 } from './oracleChecks';
 import { prismSolid } from './oracleSolids';
 
 const RULES = validateScreeningRules(rulesJson);
-/** SCREENING_SEED=n explores other random cases (the default 0 is what CI runs). */
-const SEED = Number(process.env.SCREENING_SEED ?? 0);
 type Ring = [number, number][];
 
 /** Outer rings, each with slots (centre, largest radius) where holes fit without touching anything. */
@@ -139,26 +138,15 @@ function randomSegment(rng: Rng, family: (typeof FAMILIES)[number], w: Work): Se
 }
 
 describe('the open cut with holes', () => {
-  const PER_FAMILY = 2_600;
-  for (const [fi, family] of FAMILIES.entries()) {
-    it(`matches the oracle and is never farther than it for ${PER_FAMILY} "${family}" cases`, () => {
-      const rng = mulberry32(0x4013 + fi * 7727 + SEED);
-      const tally = newTally();
-      let w = randomCut(rng, 0, 0, 1), volume = volumeOf(w.cut), solids = [prismSolid(w.cut.footprint, w.cut.holes!, w.cut.bottomZ, w.cut.topZ)];
-      for (let i = 0; i < PER_FAMILY; i++) {
-        if (i % 5 === 0) {
-          w = randomCut(rng, between(rng, -3000, 3000), between(rng, -3000, 3000), pick(rng, [0.5, 2, 10, 80, 600]) * between(rng, 0.6, 1));
-          volume = volumeOf(w.cut);
-          solids = [prismSolid(w.cut.footprint, w.cut.holes!, w.cut.bottomZ, w.cut.topZ)];
-        }
-        const seg = randomSegment(rng, family, w);
-        checkVolumeCase(volume, solids, seg, () => `${family}: ${JSON.stringify(w.cut)} seg ${JSON.stringify(seg)}`, i % 25 === 0, tally);
-      }
-      expect(tally.cases).toBe(PER_FAMILY);
-      expect(tally.worstOracle).toBeLessThanOrEqual(KERNEL_VS_ORACLE_M);
-      if (process.env.SHOW_TALLY) console.log(family, tally);
-    });
-  }
+  oracleFamilyTests({
+    families: FAMILIES, perFamily: 2_600, seed: (fi) => 0x4013 + fi * 7727, every: 5, samplePeriod: 25,
+    first: (rng) => randomCut(rng, 0, 0, 1),
+    next: (rng) => randomCut(rng, between(rng, -3000, 3000), between(rng, -3000, 3000), pick(rng, [0.5, 2, 10, 80, 600]) * between(rng, 0.6, 1)),
+    volume: (w) => volumeOf(w.cut),
+    solids: (w) => [prismSolid(w.cut.footprint, w.cut.holes!, w.cut.bottomZ, w.cut.topZ)],
+    segment: randomSegment,
+    show: (w) => w.cut,
+  });
 
   it('measures a pipe through a hole to the hole\'s walls, and strikes one that crosses the solid', () => {
     const prism = preparePrism([[0, 0], [10, 0], [10, 10], [0, 10]], -3, 0, [[[3, 3], [7, 3], [7, 7], [3, 7]]]);
@@ -183,35 +171,19 @@ describe('the open cut with holes', () => {
 
 describe('screening an open cut with holes', () => {
   it('lists exactly the lines the brute-force screening lists, never with a milder verdict', () => {
-    const rng = mulberry32(99991);
-    const ruleSets = Object.keys(RULES.ruleSets);
-    let listed = 0, agreed = 0;
-    for (let net = 0; net < 12; net++) {
-      const links = randomNetwork(rng, 300, 30);
-      const table = buildSegmentTable(links);
-      const index = buildSegmentIndex(table);
-      for (let k = 0; k < 6; k++) {
-        const w = randomCut(rng, between(rng, -20, 20), between(rng, -20, 20), between(rng, 3, 12));
-        const cut: OpenCut = { ...w.cut, topZ: 0, bottomZ: -between(rng, 0.5, 6) };
-        const ruleSetId = pick(rng, ruleSets);
-        const result = screenExcavation(table, index, cut, RULES, ruleSetId);
-        const c = compareWithBruteForce(result, oracleScreen(links, cut, RULES, ruleSetId), oracleScreen(links, cut, RULES, ruleSetId, 2e-6),
-          () => `net ${net} cut ${JSON.stringify(cut)}`);
-        listed += c.listed; agreed += c.agreed;
-      }
-    }
-    expect(listed).toBeGreaterThan(300);
-    expect(agreed).toBeGreaterThan(0.95 * listed);
+    expectScreeningsMatchBruteForce(99991, RULES, (rng): OpenCut => {
+      const w = randomCut(rng, between(rng, -20, 20), between(rng, -20, 20), between(rng, 3, 12));
+      return { ...w.cut, topZ: 0, bottomZ: -between(rng, 0.5, 6) };
+    }, (links, cut, ruleSetId, slack) => oracleScreen(links, cut, RULES, ruleSetId, slack));
   });
 
   it('leaves a pipe through the hole unstruck, at its tolerance ENCROACH', () => {
-    const tol = 1.0 + 2.0; // gas in cn-gb50289, QL-D
+    const tol = GAS_QLD_TOLERANCE_M;
     const cut: OpenCut = { kind: 'open_cut', footprint: [[0, 0], [20, 0], [20, 20], [0, 20]], holes: [[[2, 2], [18, 2], [18, 18], [2, 18]]], bottomZ: -3, topZ: 0 };
-    for (const [offset, verdict] of [[tol, 'ENCROACH'], [tol + 1e-3, 'NEAR'], [0, 'STRIKE']] as const) {
+    expectVerdictsAtOffsets(cut, RULES, [[tol, 'ENCROACH'], [tol + 1e-3, 'NEAR'], [0, 'STRIKE']], (offset) => {
       const x = 2 + offset + 0.1;
-      const table = buildSegmentTable([makeLink('g', [x, 8, -1, 0, x, 12, -1, 0], 'gas', 'D', { shape: 'circular', diameterMm: 200 })]);
-      expect(screenExcavation(table, buildSegmentIndex(table), cut, RULES, 'cn-gb50289').lines[0]?.verdict).toBe(verdict);
-    }
+      return [x, 8, -1, 0, x, 12, -1, 0];
+    });
   });
 });
 

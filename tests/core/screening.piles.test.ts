@@ -10,19 +10,15 @@ import { createSegmentPrismDistance } from '../../src/core/screening/distance';
 import { ExcavationError, validateExcavation, validatePiles, type PileGroup } from '../../src/core/screening/excavation';
 import { MAX_PILE_DIAMETER_M, MAX_PILES } from '../../src/core/screening/piles';
 import { validateScreeningRules } from '../../src/core/screening/rules';
-import { screenExcavation, VERDICTS } from '../../src/core/screening/screen';
-import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
 import { segmentVolumeDistance, volumeOf } from '../../src/core/screening/volume';
 import type { Seg } from './oracle';
 import {
-  between, checkVolumeCase, compareWithBruteForce, KERNEL_VS_ORACLE_M, makeLink, mulberry32, newTally, pick, randomNetwork, type Rng,
-  verdictSeverities,
+  between, expectScreeningsMatchBruteForce, expectVerdictsAtOffsets, GAS_QLD_TOLERANCE_M, mulberry32, oracleFamilyTests, pick,
+  randomNetwork, type Rng, verdictSeverities,
 } from './oracleChecks';
 import { oracleScreenSolids, pileSolids } from './oracleSolids';
 
 const RULES = validateScreeningRules(rulesJson);
-/** SCREENING_SEED=n explores other random cases (the default 0 is what CI runs). */
-const SEED = Number(process.env.SCREENING_SEED ?? 0);
 
 function randomPiles(rng: Rng, cx: number, cy: number, spread: number): PileGroup {
   const count = 1 + Math.floor(rng() * 5);
@@ -100,27 +96,18 @@ function randomSegment(rng: Rng, family: (typeof FAMILIES)[number], g: PileGroup
 }
 
 describe('the pile volume', () => {
-  const PER_FAMILY = 2_300;
-  for (const [fi, family] of FAMILIES.entries()) {
-    it(`matches the oracle and is never farther than it for ${PER_FAMILY} "${family}" cases`, () => {
-      const rng = mulberry32(0x91e5 + fi * 104729 + SEED);
-      const tally = newTally();
-      let group = randomPiles(rng, 0, 0, 1), spread = 1, volume = volumeOf(group), solids = pileSolids(group.piles);
-      for (let i = 0; i < PER_FAMILY; i++) {
-        if (i % 4 === 0) {
-          spread = pick(rng, [0.5, 3, 20]);
-          group = randomPiles(rng, between(rng, -3000, 3000), between(rng, -3000, 3000), spread);
-          volume = volumeOf(group);
-          solids = pileSolids(group.piles);
-        }
-        const seg = randomSegment(rng, family, group, spread);
-        checkVolumeCase(volume, solids, seg, () => `${family}: ${JSON.stringify(group)} seg ${JSON.stringify(seg)}`, i % 20 === 0, tally);
-      }
-      expect(tally.cases).toBe(PER_FAMILY);
-      expect(tally.worstOracle).toBeLessThanOrEqual(KERNEL_VS_ORACLE_M);
-      if (process.env.SHOW_TALLY) console.log(family, tally);
-    });
-  }
+  oracleFamilyTests({
+    families: FAMILIES, perFamily: 2_300, seed: (fi) => 0x91e5 + fi * 104729, every: 4, samplePeriod: 20,
+    first: (rng) => ({ group: randomPiles(rng, 0, 0, 1), spread: 1 }),
+    next: (rng) => {
+      const spread = pick(rng, [0.5, 3, 20]);
+      return { group: randomPiles(rng, between(rng, -3000, 3000), between(rng, -3000, 3000), spread), spread };
+    },
+    volume: (w) => volumeOf(w.group),
+    solids: (w) => pileSolids(w.group.piles),
+    segment: (rng, family, w) => randomSegment(rng, family, w.group, w.spread),
+    show: (w) => w.group,
+  });
 
   it('gives exact distances beside, over and past the rim of a pile', () => {
     const v = volumeOf(validatePiles({ kind: 'piles', piles: [{ x: 10, y: 20, diameter: 1, topZ: 0, depth: 12 }] }));
@@ -144,35 +131,18 @@ describe('the pile volume', () => {
 
 describe('screening piles', () => {
   it('lists exactly the lines the brute-force screening lists, never with a milder verdict', () => {
-    const rng = mulberry32(4242);
-    const ruleSets = Object.keys(RULES.ruleSets);
-    let listed = 0, agreed = 0;
-    for (let net = 0; net < 12; net++) {
-      const links = randomNetwork(rng, 300, 30);
-      const table = buildSegmentTable(links);
-      const index = buildSegmentIndex(table);
-      for (let w = 0; w < 6; w++) {
-        const group = validatePiles({ kind: 'piles', piles: randomPiles(rng, between(rng, -20, 20), between(rng, -20, 20), 8).piles.map((p) => ({ ...p, topZ: 0 })) });
-        const ruleSetId = pick(rng, ruleSets);
-        const result = screenExcavation(table, index, group, RULES, ruleSetId);
-        const solids = pileSolids(group.piles);
-        const c = compareWithBruteForce(result, oracleScreenSolids(links, solids, RULES, ruleSetId),
-          oracleScreenSolids(links, solids, RULES, ruleSetId, 2e-6), () => `net ${net} piles ${JSON.stringify(group)}`);
-        listed += c.listed; agreed += c.agreed;
-      }
-    }
-    expect(listed).toBeGreaterThan(300);
-    expect(agreed).toBeGreaterThan(0.95 * listed);
+    expectScreeningsMatchBruteForce(4242, RULES,
+      (rng) => validatePiles({ kind: 'piles', piles: randomPiles(rng, between(rng, -20, 20), between(rng, -20, 20), 8).piles.map((p) => ({ ...p, topZ: 0 })) }),
+      (links, group, ruleSetId, slack) => oracleScreenSolids(links, pileSolids(group.piles), RULES, ruleSetId, slack));
   });
 
   it('calls a pipe tangent to a pile STRIKE, at its tolerance ENCROACH and just beyond NEAR', () => {
-    const tol = 1.0 + 2.0; // gas in cn-gb50289, QL-D
+    const tol = GAS_QLD_TOLERANCE_M;
     const piles: PileGroup = { kind: 'piles', piles: [{ x: 0, y: 0, diameter: 0.6, topZ: 0, depth: 10 }] };
-    for (const [offset, verdict] of [[0, 'STRIKE'], [tol, 'ENCROACH'], [tol + 1e-3, 'NEAR']] as const) {
+    expectVerdictsAtOffsets(piles, RULES, [[0, 'STRIKE'], [tol, 'ENCROACH'], [tol + 1e-3, 'NEAR']], (offset) => {
       const y = 0.3 + 0.1 + offset;
-      const table = buildSegmentTable([makeLink('g', [-5, y, -1, 0, 5, y, -1, 0], 'gas', 'D', { shape: 'circular', diameterMm: 200 })]);
-      expect(screenExcavation(table, buildSegmentIndex(table), piles, RULES, 'cn-gb50289').lines[0]?.verdict).toBe(verdict);
-    }
+      return [-5, y, -1, 0, 5, y, -1, 0];
+    });
   });
 });
 

@@ -9,20 +9,16 @@ import rulesJson from '../../data/rules/screening.json';
 import { createSegmentPrismDistance } from '../../src/core/screening/distance';
 import { ExcavationError, validateExcavation, validateTrench, type Trench } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
-import { screenExcavation, VERDICTS } from '../../src/core/screening/screen';
-import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
 import { MAX_CENTRELINE_VERTICES, MAX_TRENCH_WIDTH_M, MIN_TRENCH_WIDTH_M } from '../../src/core/screening/trench';
 import { segmentVolumeDistance, TRENCH_MITRE_LIMIT, volumeOf } from '../../src/core/screening/volume';
 import type { Seg } from './oracle';
 import {
-  between, checkVolumeCase, compareWithBruteForce, KERNEL_VS_ORACLE_M, makeLink, mulberry32, newTally, pick, randomNetwork, type Rng,
-  verdictSeverities,
+  between, expectScreeningsMatchBruteForce, expectVerdictsAtOffsets, GAS_QLD_TOLERANCE_M, mulberry32, oracleFamilyTests, pick,
+  randomNetwork, type Rng, verdictSeverities,
 } from './oracleChecks';
 import { oracleScreenSolids, trenchSolids } from './oracleSolids';
 
 const RULES = validateScreeningRules(rulesJson);
-/** SCREENING_SEED=n explores other random cases (the default 0 is what CI runs). */
-const SEED = Number(process.env.SCREENING_SEED ?? 0);
 
 /** A random centre line: a walk with straight, tiny, right-angle, sharp and random turns. */
 function randomTrench(rng: Rng, cx: number, cy: number, scale: number): Trench {
@@ -144,27 +140,17 @@ function randomSegment(rng: Rng, family: (typeof FAMILIES)[number], t: Trench, s
 }
 
 describe('the trench volume', () => {
-  const PER_FAMILY = 2_750;
-  for (const [fi, family] of FAMILIES.entries()) {
-    it(`matches the oracle and is never farther than it for ${PER_FAMILY} "${family}" cases`, () => {
-      const rng = mulberry32(0x7e0c + fi * 7919 + SEED);
-      const tally = newTally();
-      let trench: Trench | null = null, scale = 1, volume = null as ReturnType<typeof volumeOf> | null, solids: ReturnType<typeof trenchSolids> = [];
-      for (let i = 0; i < PER_FAMILY; i++) {
-        if (i % 5 === 0) {
-          scale = pick(rng, [0.3, 2, 10, 60, 400]) * between(rng, 0.5, 1);
-          trench = randomTrench(rng, between(rng, -3000, 3000), between(rng, -3000, 3000), scale);
-          volume = volumeOf(trench);
-          solids = trenchSolids(trench.centreline, trench.width, trench.bottomZ, trench.topZ, TRENCH_MITRE_LIMIT);
-        }
-        const seg = randomSegment(rng, family, trench!, scale);
-        checkVolumeCase(volume!, solids, seg, () => `${family}: ${JSON.stringify(trench)} seg ${JSON.stringify(seg)}`, i % 25 === 0, tally);
-      }
-      expect(tally.cases).toBe(PER_FAMILY);
-      expect(tally.worstOracle).toBeLessThanOrEqual(KERNEL_VS_ORACLE_M);
-      if (process.env.SHOW_TALLY) console.log(family, tally);
-    });
-  }
+  oracleFamilyTests({
+    families: FAMILIES, perFamily: 2_750, seed: (fi) => 0x7e0c + fi * 7919, every: 5, samplePeriod: 25,
+    next: (rng) => {
+      const scale = pick(rng, [0.3, 2, 10, 60, 400]) * between(rng, 0.5, 1);
+      return { trench: randomTrench(rng, between(rng, -3000, 3000), between(rng, -3000, 3000), scale), scale };
+    },
+    volume: (w) => volumeOf(w.trench),
+    solids: (w) => toSolids(w.trench),
+    segment: (rng, family, w) => randomSegment(rng, family, w.trench, w.scale),
+    show: (w) => w.trench,
+  });
 
   it('gives the exact distance beside a straight trench, under its sloped floor and at a square corner', () => {
     const out = createSegmentPrismDistance();
@@ -214,35 +200,17 @@ function toSolids(t: Trench): ReturnType<typeof trenchSolids> {
 
 describe('screening a trench', () => {
   it('lists exactly the lines the brute-force screening lists, never with a milder verdict', () => {
-    const rng = mulberry32(31337);
-    const ruleSets = Object.keys(RULES.ruleSets);
-    let listed = 0, agreed = 0;
-    for (let net = 0; net < 12; net++) {
-      const links = randomNetwork(rng, 300, 30);
-      const table = buildSegmentTable(links);
-      const index = buildSegmentIndex(table);
-      for (let w = 0; w < 6; w++) {
-        const trench = randomTrench(rng, between(rng, -20, 20), between(rng, -20, 20), between(rng, 5, 25));
-        const ruleSetId = pick(rng, ruleSets);
-        const result = screenExcavation(table, index, trench, RULES, ruleSetId);
-        const solids = toSolids(trench);
-        const c = compareWithBruteForce(result, oracleScreenSolids(links, solids, RULES, ruleSetId),
-          oracleScreenSolids(links, solids, RULES, ruleSetId, 2e-6), () => `net ${net} trench ${JSON.stringify(trench)}`);
-        listed += c.listed; agreed += c.agreed;
-      }
-    }
-    expect(listed).toBeGreaterThan(300);
-    expect(agreed).toBeGreaterThan(0.95 * listed);
+    expectScreeningsMatchBruteForce(31337, RULES, (rng) => randomTrench(rng, between(rng, -20, 20), between(rng, -20, 20), between(rng, 5, 25)),
+      (links, trench, ruleSetId, slack) => oracleScreenSolids(links, toSolids(trench), RULES, ruleSetId, slack));
   });
 
   it('calls a line exactly at its tolerance from the trench wall ENCROACH, and just beyond NEAR', () => {
-    const tol = 1.0 + 2.0; // gas in cn-gb50289, QL-D
+    const tol = GAS_QLD_TOLERANCE_M;
     const trench: Trench = { kind: 'trench', centreline: [[0, 0], [10, 0], [10, 10]], width: 0.8, bottomZ: [-2, -2.5, -3], topZ: 0 };
-    for (const [offset, verdict] of [[tol, 'ENCROACH'], [tol + 1e-3, 'NEAR'], [0, 'STRIKE']] as const) {
+    expectVerdictsAtOffsets(trench, RULES, [[tol, 'ENCROACH'], [tol + 1e-3, 'NEAR'], [0, 'STRIKE']], (offset) => {
       const y = -(0.4 + offset + 0.1);
-      const table = buildSegmentTable([makeLink('g', [2, y, -1, 0, 8, y, -1, 0], 'gas', 'D', { shape: 'circular', diameterMm: 200 })]);
-      expect(screenExcavation(table, buildSegmentIndex(table), trench, RULES, 'cn-gb50289').lines[0]?.verdict).toBe(verdict);
-    }
+      return [2, y, -1, 0, 8, y, -1, 0];
+    });
   });
 });
 

@@ -25,6 +25,17 @@ interface PageHandle {
 
 const MINUTES = 60_000;
 
+/** Presses Screen and waits for the line's row: a STRIKE, and the server's re-check agreeing. */
+async function screenAndExpectStrike({ page }: RecordedPage, linkId: string) {
+  await page.click('#screen-dig');
+  const row = page.locator(`#screening-results tr[data-link-id="${linkId}"]`);
+  await row.waitFor({ timeout: 2 * MINUTES });
+  await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
+  await page.waitForSelector('#server-check', { timeout: MINUTES });
+  await expect(page.textContent('#server-check')).resolves.toMatch(/same verdicts/);
+  return row;
+}
+
 describe('the city viewer in a real browser', () => {
   let server: TestServer;
   let browser: Browser;
@@ -92,12 +103,7 @@ describe('the city viewer in a real browser', () => {
     await page.click('#finish-dig');
     await page.fill('#dig-depth', '3');
     await page.dispatchEvent('#dig-depth', 'change');
-    await page.click('#screen-dig');
-    const row = page.locator(`#screening-results tr[data-link-id="${target.id}"]`);
-    await row.waitFor({ timeout: 2 * MINUTES });
-    await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
-    await page.waitForSelector('#server-check', { timeout: MINUTES });
-    await expect(page.textContent('#server-check')).resolves.toMatch(/same verdicts/);
+    const row = await screenAndExpectStrike(app, target.id);
     // The report downloads from the server with the network version it was screened against.
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: MINUTES }), page.click('#export-geojson')]);
     const report = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { networkVersion: number; features: { properties: { linkId?: string; verdict?: string } }[] };
@@ -130,6 +136,29 @@ describe('the city viewer in a real browser', () => {
     await page.locator('#screening-results').scrollIntoViewIfNeeded();
     mkdirSync('docs', { recursive: true });
     await page.screenshot({ path: 'docs/screenshot.png' });
+  }, 10 * MINUTES);
+
+  it('screens a trench drawn with taps across the same gas main as a STRIKE, in the worker and on the server', async () => {
+    const { page } = app;
+    await page.click('#close-attributes'); // the last test opened them over the canvas
+    const [a, b] = target.vertices;
+    const px = await page.evaluate(([lon, lat]) => (window as unknown as PageHandle).undergrid.windowPosition(lon!, lat!, 0), [(a!.lon + b!.lon) / 2, (a!.lat + b!.lat) / 2]);
+    expect(px).not.toBeNull();
+    const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+    await page.click('#clear-dig');
+    await page.selectOption('#work-kind', 'trench');
+    await page.click('#draw-dig');
+    // A centre line through the main's midpoint: whatever the camera's heading, it crosses the main.
+    for (const d of [-20, 20]) await page.mouse.click(canvas.x + px!.x + d, canvas.y + px!.y + d);
+    await page.click('#finish-dig');
+    await page.fill('#work-width', '0.8');
+    await page.dispatchEvent('#work-width', 'change');
+    const row = await screenAndExpectStrike(app, target.id);
+    await expect(row.locator('td[data-work]').getAttribute('data-work')).resolves.toBe('0');
+    // Leave the page as the next test expects it: the line framed and its attributes open, open cuts drawn.
+    await row.click();
+    await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, target.id, { timeout: MINUTES });
+    await page.selectOption('#work-kind', 'open_cut');
   }, 10 * MINUTES);
 
   it('opens a line’s attributes, cover included, when it is tapped from a camera below ground', async () => {

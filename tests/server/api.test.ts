@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lonLatTransform } from '../../src/core/crs';
-import type { DigScreening } from '../../src/core/digScreening';
+import type { DigScreening, WorksScreening } from '../../src/core/digScreening';
 import { NetworkImportError } from '../../src/core/importNetwork';
 import type { Link } from '../../src/core/model';
 import { validateScreeningRules } from '../../src/core/screening/rules';
@@ -227,6 +227,145 @@ describe('screening a dig on the server', () => {
     expect(notJson.body.error.code).toBe('invalid_json');
     const stale = await postScreening({ footprint: squareAround(0, 0, 5), depth: 2, ruleSetId: 'cn-gb50289', networkVersion: 99 });
     expect(stale.status).toBe(409);
+  });
+});
+
+/**
+ * Permits of every kind of work, as GeoJSON in tests/fixtures/permits (one feature per work; a
+ * 'pit' feature belongs to the bore before it). They sit on the small city's first gas main and are
+ * regenerated from it with UPDATE_FIXTURES=1.
+ */
+const PERMITS_DIR = join(__dirname, '../fixtures/permits');
+const PERMIT_KINDS = ['open_cut', 'trench', 'bore', 'piles'] as const;
+
+interface PermitFeature { type: 'Feature'; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }
+interface PermitFixture { type: 'FeatureCollection'; description: string; features: PermitFeature[] }
+
+function worksOf(fixture: PermitFixture): Record<string, unknown>[] {
+  const works: Record<string, unknown>[] = [];
+  for (const { geometry: g, properties: { kind, ...p } } of fixture.features) {
+    const rings = g.coordinates as [number, number][][];
+    if (kind === 'open_cut') works.push({ kind, footprint: rings[0], holes: rings.slice(1), ...p });
+    else if (kind === 'trench') works.push({ kind, centreLine: g.coordinates, ...p });
+    else if (kind === 'piles') works.push({ kind, points: g.coordinates, ...p });
+    else if (kind === 'bore') {
+      const { depthsBelowGround, ...rest } = p as { depthsBelowGround: number[] };
+      works.push({ kind, path: (g.coordinates as [number, number][]).map(([lon, lat], i) => [lon, lat, depthsBelowGround[i]]), ...rest });
+    } else if (kind === 'pit') {
+      const { of, ...rest } = p;
+      works[works.length - 1]![`${String(of)}Pit`] = { footprint: rings[0], ...rest };
+    }
+  }
+  return works;
+}
+
+/** Writes the four fixtures around the first gas main's first segment (local metres, then lon/lat). */
+function writePermitFixtures(links: Link[]): void {
+  const main = links.find((l) => l.utility === 'gas' && l.subtype !== 'service')!;
+  const v = main.vertices;
+  const mx = (v[0]! + v[4]!) / 2, my = (v[1]! + v[5]!) / 2;
+  const len = Math.hypot(v[4]! - v[0]!, v[5]! - v[1]!);
+  const ux = (v[4]! - v[0]!) / len, uy = (v[5]! - v[1]!) / len, nx = -uy, ny = ux;
+  const depthAtMid = ((v[3]! - v[2]!) + (v[7]! - v[6]!)) / 2;
+  const fromLocal = lonLatTransform(summary.frame).fromLocal;
+  const ll = (x: number, y: number): [number, number] => fromLocal(x, y).map((c) => Math.round(c * 1e9) / 1e9) as [number, number];
+  const at = (a: number, b: number): [number, number] => ll(mx + a * ux + b * nx, my + a * uy + b * ny);
+  const square = (a: number, b: number, h: number): [number, number][] =>
+    [at(a - h, b - h), at(a + h, b - h), at(a + h, b + h), at(a - h, b + h), at(a - h, b - h)];
+  const feature = (type: string, coordinates: unknown, properties: Record<string, unknown>): PermitFeature => ({ type: 'Feature', geometry: { type, coordinates }, properties });
+  const fixtures: Record<(typeof PERMIT_KINDS)[number], PermitFixture> = {
+    open_cut: { type: 'FeatureCollection', description: `an 8 m pit over gas main ${main.id}, with a 1 m hole (a tree) 2.5 m off the main`, features: [
+      feature('Polygon', [square(0, 0, 4), square(0, 2.5, 0.5)], { kind: 'open_cut', depth: 3 })] },
+    trench: { type: 'FeatureCollection', description: `a 0.6 m trench across gas main ${main.id}, its bottom sloping from 2.5 to 3 m`, features: [
+      feature('LineString', [at(0, -6), at(0, 0), at(0.5, 6)], { kind: 'trench', width: 0.6, depths: [2.5, 2.75, 3] })] },
+    bore: { type: 'FeatureCollection', description: `a 0.3 m bore under the road through gas main ${main.id} at its depth, with an entry pit`, features: [
+      feature('LineString', [at(0, -20), at(0, 20)], { kind: 'bore', reamerDiameter: 0.3, depthsBelowGround: [+depthAtMid.toFixed(3), +depthAtMid.toFixed(3)] }),
+      feature('Polygon', [square(0, -21, 1)], { kind: 'pit', of: 'entry', depth: 2 })] },
+    piles: { type: 'FeatureCollection', description: `three 0.5 m fence posts 4 m deep, the middle one on gas main ${main.id}`, features: [
+      feature('MultiPoint', [at(0, -3), at(0, 0), at(0, 3)], { kind: 'piles', diameter: 0.5, depth: 4 })] },
+  };
+  for (const kind of PERMIT_KINDS) writeFileSync(join(PERMITS_DIR, `${kind}.geojson`), `${JSON.stringify(fixtures[kind], null, 1)}\n`);
+}
+
+describe('screening permits of every kind of work on the server', () => {
+  let links: Link[];
+  let gasMain: Link;
+  const fixtures = {} as Record<(typeof PERMIT_KINDS)[number], PermitFixture>;
+  beforeAll(() => {
+    const store = new SqliteNetworkStore(server.config.databaseFile);
+    links = store.links();
+    store.close();
+    gasMain = links.find((l) => l.utility === 'gas' && l.subtype !== 'service')!;
+    if (process.env.UPDATE_FIXTURES) writePermitFixtures(links);
+    for (const kind of PERMIT_KINDS) fixtures[kind] = JSON.parse(readFileSync(join(PERMITS_DIR, `${kind}.geojson`), 'utf8')) as PermitFixture;
+  });
+
+  const postWorks = (works: unknown, extra: Record<string, unknown> = {}) =>
+    getJson<WorksScreening & { error?: { code: string; field?: string; message: string } }>('/api/screenings', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ works, ruleSetId: 'cn-gb50289', networkVersion: 1, ...extra }),
+    });
+
+  for (const kind of PERMIT_KINDS) {
+    it(`strikes the gas main with the ${kind} fixture, and says which work decided`, async () => {
+      const { status, body } = await postWorks(worksOf(fixtures[kind]));
+      expect(status, JSON.stringify(body.error)).toBe(200);
+      expect(body.works.map((w) => w.kind)).toEqual([kind]);
+      expect(body.works[0]!.geometry).toEqual(worksOf(fixtures[kind])[0]); // the JSON report carries the work as asked
+      expect(body.works[0]!.topZ).toBeGreaterThan(body.works[0]!.bottomZ);
+      const line = body.lines.find((l) => l.linkId === gasMain.id);
+      expect(line?.verdict).toBe('STRIKE');
+      expect(line?.work).toBe(0);
+      expect(body.summary.strike).toBeGreaterThanOrEqual(1);
+      expect(body.summary.owners).toContain(gasMain.owner);
+    });
+  }
+
+  it('screens all four works as one permit, and exports every work’s geometry as GeoJSON', async () => {
+    const works = PERMIT_KINDS.flatMap((k) => worksOf(fixtures[k]));
+    const { status, body } = await postWorks(works);
+    expect(status).toBe(200);
+    expect(body.works.map((w) => w.kind)).toEqual([...PERMIT_KINDS]);
+    expect(body.lines.find((l) => l.linkId === gasMain.id)?.verdict).toBe('STRIKE');
+    const res = await fetch(`${server.url}api/screenings?format=geojson`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ works, ruleSetId: 'cn-gb50289' }),
+    });
+    expect(res.status).toBe(200);
+    const fc = (await res.json()) as { networkVersion: number; features: PermitFeature[] };
+    expect(fc.networkVersion).toBe(1);
+    const parts = fc.features.filter((f) => f.properties['kind'] === 'work').map((f) => [f.properties['work'], f.properties['role'], f.geometry.type]);
+    expect(parts).toEqual([[0, 'footprint', 'Polygon'], [1, 'centre_line', 'LineString'], [2, 'path', 'LineString'], [2, 'entry_pit', 'Polygon'], [3, 'piles', 'MultiPoint']]);
+    const pit = fc.features.find((f) => f.properties['role'] === 'footprint')!;
+    expect((pit.geometry.coordinates as unknown[]).length).toBe(2); // the outer ring and the hole
+    expect(fc.features.find((f) => f.properties['linkId'] === gasMain.id)?.properties['verdict']).toBe('STRIKE');
+  });
+
+  it('refuses bad works with a 400 naming the work and the field', async () => {
+    const [cut] = worksOf(fixtures.open_cut);
+    const [trench] = worksOf(fixtures.trench);
+    const [bore] = worksOf(fixtures.bore);
+    const [piles] = worksOf(fixtures.piles);
+    const fp = (cut as { footprint: [number, number][] }).footprint;
+    const line = (trench as { centreLine: [number, number][] }).centreLine;
+    const far: [number, number] = [line[0]![0] + 0.05, line[0]![1]]; // about 5 km east
+    const cases: [unknown, string][] = [
+      [[], 'works'],
+      [[cut, trench, { ...trench, width: 0 }], 'works[2].width'],
+      [[{ ...cut, footprint: [fp[0], fp[2], fp[1], fp[3]] }], 'works[0].footprint'],
+      [[{ ...cut, footprint: [fp[0], fp[0], fp[0]] }], 'works[0].footprint'],
+      [[{ ...cut, depth: undefined }], 'works[0].depth'],
+      [[{ ...trench, centreLine: [line[0], far] , depths: [2, 2] }], 'works[0].centreLine'],
+      [[{ ...trench, depths: [2, 3] }], 'works[0].depths'],
+      [[piles, { ...piles, diameter: 60 }], 'works[1].diameter'],
+      [[{ ...bore, reamerDiameter: -1 }], 'works[0].reamerDiameter'],
+      [[{ ...bore, entryPit: { footprint: fp.slice(0, 2), depth: 2 } }], 'works[0].entryPit.footprint'],
+      [[{ kind: 'tunnel' }], 'works[0].kind'],
+      [[{ ...piles, points: [[200, 0]] }], 'works[0].points[0][0]'],
+    ];
+    for (const [works, field] of cases) {
+      const r = await postWorks(works);
+      expect(r.status, `${field}: ${JSON.stringify(r.body.error)}`).toBe(400);
+      expect(r.body.error?.field).toBe(field);
+    }
   });
 });
 

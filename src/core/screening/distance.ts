@@ -23,7 +23,7 @@
  * is to the hole's walls.
  *
  * Everything is computed relative to the footprint's bbox centre to keep precision; results are
- * written to an out-parameter and the scratch lives in the Prism, so a call allocates nothing.
+ * written to an out-parameter and the scratch is shared module state (below), so a call allocates nothing.
  */
 import { clamp01, closestPair, segSegDist2 } from './segmentSegment';
 
@@ -49,14 +49,25 @@ export interface Prism {
   topZ: number;
   /** Absolute bbox of the prism. */
   minX: number; minY: number; maxX: number; maxY: number;
-  /** Scratch: crossing parameters (2 per edge, + the segment's two ends). */
-  params: Float64Array;
   /** 1 / length of edge i (from vertex i to i + 1). */
   invEdgeLength: Float64Array;
-  /** Scratch: squared plan distance from the current segment to each edge. */
-  edgeDist2: Float64Array;
-  /** Scratch: 1 where the current segment lies along edge i (both its ends snapped onto the edge's line). */
-  alongEdge: Uint8Array;
+}
+
+/**
+ * The kernel's scratch, shared by every prism (the kernel is synchronous and never re-entered), grown
+ * to the largest prism seen: crossing parameters (2 per edge + the segment's two ends), squared plan
+ * distance from the current segment to each edge, and 1 where the segment lies along edge i (both its
+ * ends snapped onto the edge's line). Sharing keeps preparing a prism to three small arrays.
+ */
+let scratchParams = new Float64Array(2 * 64 + 2);
+let scratchEdgeDist2 = new Float64Array(64);
+let scratchAlongEdge = new Uint8Array(64);
+
+function growScratch(n: number): void {
+  if (n <= scratchEdgeDist2.length) return;
+  scratchParams = new Float64Array(2 * n + 2);
+  scratchEdgeDist2 = new Float64Array(n);
+  scratchAlongEdge = new Uint8Array(n);
 }
 
 export interface SegmentPrismDistance {
@@ -136,7 +147,7 @@ export function preparePrism(
   }
   return {
     vertexCount: n, originX, originY, xs, ys, next, ringCount: rings.length, bottomZ, topZ, minX, minY, maxX, maxY,
-    invEdgeLength, params: new Float64Array(2 * n + 2), edgeDist2: new Float64Array(n), alongEdge: new Uint8Array(n),
+    invEdgeLength,
   };
 }
 
@@ -172,7 +183,7 @@ function insidePlan(prism: Prism, px: number, py: number): boolean {
  * whole. Near any other edge, the even–odd test at the midpoint decides.
  */
 function nearBoundary(prism: Prism, px: number, py: number): boolean {
-  const xs = prism.xs, ys = prism.ys, next = prism.next, n = prism.vertexCount, along = prism.alongEdge;
+  const xs = prism.xs, ys = prism.ys, next = prism.next, n = prism.vertexCount, along = scratchAlongEdge;
   const eps2 = 4 * BOUNDARY_EPS_M * BOUNDARY_EPS_M;
   for (let i = 0; i < n; i++) {
     if (along[i] === 0) continue;
@@ -219,7 +230,9 @@ function snap(d: number): number {
 export function segmentPrismDistance(
   prism: Prism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
 ): SegmentPrismDistance {
-  const n = prism.vertexCount, xs = prism.xs, ys = prism.ys, next = prism.next, params = prism.params, edgeDist2 = prism.edgeDist2;
+  const n = prism.vertexCount, xs = prism.xs, ys = prism.ys, next = prism.next;
+  growScratch(n);
+  const params = scratchParams, edgeDist2 = scratchEdgeDist2, alongEdge = scratchAlongEdge;
   const invEdgeLen = prism.invEdgeLength;
   const lo = prism.bottomZ, hi = prism.topZ;
   const px = x0 - prism.originX, py = y0 - prism.originY;
@@ -283,7 +296,7 @@ export function segmentPrismDistance(
     edgeDist2[i] = d2;
     // Along the edge exactly when the collinear branch above split the segment at the edge's ends;
     // a vertical segment is one point in plan, on the boundary if it is on any edge.
-    prism.alongEdge[i] = planLen2 === 0 || (dP === 0 && dQ === 0 && straddleSeg) ? 1 : 0;
+    alongEdge[i] = planLen2 === 0 || (dP === 0 && dQ === 0 && straddleSeg) ? 1 : 0;
     if (d2 < minEdge2) { minEdge2 = d2; horizontalT = tH; }
   }
 

@@ -41,9 +41,24 @@ function readRing(v: unknown, field: string, what: string): Ring {
   }
   const points = readTuples(v, field, 2, Infinity, '');
   const ring = openRing(points);
-  const distinct = new Set(ring.map(([x, y]) => `${x},${y}`)).size;
+  const distinct = distinctUpTo3(ring);
   if (distinct < 3) throw new ExcavationError(field, `${distinct} distinct vertices; ${what} needs at least 3`);
   return ring;
+}
+
+/** Number of distinct vertices, counted up to 3 (all validation needs), without building keys. */
+function distinctUpTo3(ring: Ring): number {
+  if (ring.length === 0) return 0;
+  const [ax, ay] = ring[0]!;
+  let second = -1;
+  for (let i = 1; i < ring.length; i++) {
+    const [x, y] = ring[i]!;
+    if (x === ax && y === ay) continue;
+    if (second < 0) { second = i; continue; }
+    const [bx, by] = ring[second]!;
+    if (x !== bx || y !== by) return 3;
+  }
+  return second < 0 ? 1 : 2;
 }
 
 function describeEdge(ring: Ring, k: number): string {
@@ -63,7 +78,9 @@ export function validateOpenCut(input: unknown): OpenCut {
   }
 
   const ring = readRing(o.footprint, 'footprint', 'an open cut');
-  checkExtent(ring.map((p) => p[0]), ring.map((p) => p[1]), 'footprint', 'footprint');
+  const xs = new Array<number>(ring.length), ys = new Array<number>(ring.length);
+  for (let i = 0; i < ring.length; i++) { xs[i] = ring[i]![0]; ys[i] = ring[i]![1]; }
+  checkExtent(xs, ys, 'footprint', 'footprint');
 
   const holesIn = o.holes === undefined ? [] : arrayAt(o.holes, 'holes', 'an array of rings', MAX_FOOTPRINT_VERTICES, 'MAX_FOOTPRINT_VERTICES');
   const holes = holesIn.map((h, i) => readRing(h, `holes[${i}]`, 'a hole'));

@@ -45,6 +45,21 @@ interface EdgeSet {
   to: Uint32Array;
 }
 
+/** Edge numbers sorted by smallest x, ties by number (a total order: the same for any sort). */
+function edgesByMinX(minX: Float64Array): Uint32Array | number[] {
+  const m = minX.length;
+  if (m > 64) return Array.from({ length: m }, (_, e) => e).sort((a, b) => minX[a]! - minX[b]! || a - b);
+  // Small rings (every hand-drawn pit): insertion sort, no closure and no boxed array.
+  const order = new Uint32Array(m);
+  for (let e = 0; e < m; e++) {
+    const x = minX[e]!;
+    let j = e - 1;
+    while (j >= 0 && minX[order[j]!]! > x) { order[j + 1] = order[j]!; j--; }
+    order[j + 1] = e;
+  }
+  return order;
+}
+
 /**
  * First pair of edges that meet other than at a shared vertex, or null. A sweep over edges sorted by
  * their smallest x: only pairs whose x ranges overlap are tested, O(n log n + k) for k such pairs.
@@ -57,7 +72,7 @@ function firstContact(edges: EdgeSet): [number, number] | null {
     minX[e] = Math.min(xs[from[e]!]!, xs[to[e]!]!);
     maxX[e] = Math.max(xs[from[e]!]!, xs[to[e]!]!);
   }
-  const order = Array.from({ length: m }, (_, e) => e).sort((a, b) => minX[a]! - minX[b]! || a - b);
+  const order = edgesByMinX(minX);
   let found: [number, number] | null = null;
   for (let oi = 0; oi < m; oi++) {
     const e = order[oi]!;

@@ -26,10 +26,10 @@ import { QUALITY_LEVELS, UTILITY_TYPES, type QualityLevel, type UtilityType } fr
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import {
-  horizontalUncertaintyAt, maxClearance, maxUncertaintyAt, ruleSetOf, toleranceFor, uncertaintyDepth, verticalUncertaintyAt,
+  horizontalUncertaintyAt, maxClearance, maxUncertaintyAt, ruleSetOf, uncertaintyDepth, verticalUncertaintyAt,
   type PositionalUncertainty, type ScreeningRules,
 } from './rules';
-import { QUALITY_UNKNOWN, qualityOfLink, utilityOfLink, type SegmentTable } from './segmentTable';
+import { qualityOfLink, type SegmentTable } from './segmentTable';
 import { foldPieceDistance, pieceDistance, volumeOf, type Volume } from './volume';
 
 /** Rounding allowance, m: far above the kernel's float error (~1e-12 m at city scale), far below survey precision. */
@@ -109,17 +109,78 @@ export function verdictIndex(axisDistance: number, radius: number, tolerance: nu
 }
 
 interface LineBest {
-  segment: number;
+  slot: number;
   verdict: number;
   outside: number;
-  depth: number;
-  depthKnown: boolean;
 }
 
 /** The union's distances for one segment: the minimum over the pieces computed so far (volume.ts). */
 type SegmentHit = SegmentPrismDistance;
 
 const KERNEL_OUT = createSegmentPrismDistance();
+
+/**
+ * What a rule set needs per call, computed once per (rules, rule set, table depth) and cached:
+ * clearance per utility, the uncertainty parameters per quality (index 4, unknown, is QL-D) and the
+ * index pad.
+ */
+interface RuleContext {
+  clearance: Float64Array;
+  clearanceSource: string[];
+  uncertainty: PositionalUncertainty[];
+  pad: number;
+}
+const RULE_CONTEXTS = new WeakMap<ScreeningRules, Map<string, RuleContext>>();
+
+function ruleContext(rules: ScreeningRules, ruleSetId: string, table: SegmentTable): RuleContext {
+  let byKey = RULE_CONTEXTS.get(rules);
+  if (!byKey) RULE_CONTEXTS.set(rules, (byKey = new Map()));
+  const key = `${ruleSetId}\u0000${table.maxCentrelineDepth}\u0000${table.maxRadius}`;
+  let ctx = byKey.get(key);
+  if (!ctx) {
+    const ruleSet = ruleSetOf(rules, ruleSetId);
+    const clearance = new Float64Array(UTILITY_TYPES.length);
+    for (let u = 0; u < UTILITY_TYPES.length; u++) clearance[u] = ruleSet.clearances[UTILITY_TYPES[u]!].value;
+    const clearanceSource = UTILITY_TYPES.map((u) => ruleSet.clearances[u].source);
+    const uncertainty = QUALITY_LEVELS.map((q) => rules.positionalUncertainty[q]);
+    uncertainty.push(rules.positionalUncertainty.D);
+    // Every distance that could matter, at the network's deepest line: a superset of every verdict.
+    const pad = maxClearance(rules, ruleSetId) + maxUncertaintyAt(rules, table.maxCentrelineDepth) +
+      rules.notifyDistance.value + table.maxRadius + VERDICT_SLACK_M;
+    byKey.set(key, (ctx = { clearance, clearanceSource, uncertainty, pad }));
+  }
+  return ctx;
+}
+
+// Working storage reused across calls (screenExcavation is synchronous and not re-entered): per hit
+// slot its segment, tolerance, depth and the kernel's distances.
+let hitSegment = new Int32Array(64);
+let hitTolerance = new Float64Array(64);
+let hitDepth = new Float64Array(64);
+const hitPool: SegmentHit[] = [];
+
+function growHits(n: number): void {
+  if (n <= hitSegment.length) return;
+  const size = Math.max(n, 2 * hitSegment.length);
+  const s = new Int32Array(size); s.set(hitSegment); hitSegment = s;
+  const t = new Float64Array(size); t.set(hitTolerance); hitTolerance = t;
+  const d = new Float64Array(size); d.set(hitDepth); hitDepth = d;
+}
+
+/** Depth left by the last `toleranceOf` call: deeper end of the segment, NaN when unknown. */
+let lastDepth = 0;
+
+/** Tolerance of segment s: clearance + max(horizontal, vertical uncertainty) at its depth. */
+function toleranceOf(table: SegmentTable, ctx: RuleContext, s: number): number {
+  const c = table.coords, o = s * 6;
+  const link = table.linkOfSegment[s]!;
+  const q = table.linkQuality[link]!;
+  const unc = ctx.uncertainty[q]!;
+  const h = Math.max(table.segmentGround[2 * s]! - c[o + 2]!, table.segmentGround[2 * s + 1]! - c[o + 5]!);
+  lastDepth = h;
+  const depth = h === h ? h : table.maxCentrelineDepth;
+  return ctx.clearance[table.linkUtility[link]!]! + Math.max(horizontalUncertaintyAt(unc, depth), verticalUncertaintyAt(unc, depth));
+}
 
 function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
   const c = table.coords, o = segment * 6;
@@ -132,7 +193,8 @@ function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
 
 /** Gap between two intervals (0 where they overlap). */
 function gap(aMin: number, aMax: number, bMin: number, bMax: number): number {
-  return Math.max(aMin - bMax, bMin - aMax, 0);
+  const a = aMin - bMax, b = bMin - aMax;
+  return a > b ? (a > 0 ? a : 0) : (b > 0 ? b : 0);
 }
 
 /**
@@ -143,37 +205,21 @@ export function screenExcavation(
   table: SegmentTable, index: Flatbush, excavation: Excavation, rules: ScreeningRules, ruleSetId: string = rules.defaultRuleSet,
 ): ScreeningResult {
   const work = validateExcavation(excavation);
-  const ruleSet = ruleSetOf(rules, ruleSetId);
+  const ctx = ruleContext(rules, ruleSetId, table);
   if (table.segmentCount > 0 && index.numItems !== table.segmentCount) {
     throw new RangeError(`screenExcavation: index holds ${index.numItems} items but the table has ${table.segmentCount} segments`);
   }
   const volume = volumeOf(work);
   const notify = rules.notifyDistance.value;
-  const clearance = new Float64Array(UTILITY_TYPES.length);
-  for (let u = 0; u < UTILITY_TYPES.length; u++) clearance[u] = ruleSet.clearances[UTILITY_TYPES[u]!].value;
-  const uncertainty: PositionalUncertainty[] = QUALITY_LEVELS.map((q) => rules.positionalUncertainty[q]);
-  const unknownDepth = table.maxCentrelineDepth;
-  const c = table.coords;
-
-  // Tolerance of segment s; also leaves its depth (for uncertainty) in `depth` and `depthKnown`.
-  let depth = 0;
-  let depthKnown = true;
-  const toleranceOf = (s: number): number => {
-    const o = s * 6;
-    const link = table.linkOfSegment[s]!;
-    const q = table.linkQuality[link]!;
-    const unc = uncertainty[q === QUALITY_UNKNOWN ? 3 : q]!;
-    const h = Math.max(table.segmentGround[2 * s]! - c[o + 2]!, table.segmentGround[2 * s + 1]! - c[o + 5]!);
-    depthKnown = !Number.isNaN(h);
-    depth = depthKnown ? h : unknownDepth;
-    return clearance[table.linkUtility[link]!]! + Math.max(horizontalUncertaintyAt(unc, depth), verticalUncertaintyAt(unc, depth));
-  };
+  const c = table.coords, radius = table.radius;
 
   // Each piece searches the index with its own plan box padded by every distance that could matter;
   // the union of those boxes holds every segment within reach of the volume.
-  const pad = maxClearance(rules, ruleSetId) + maxUncertaintyAt(rules, unknownDepth) + notify + table.maxRadius + VERDICT_SLACK_M;
-  const hits = new Map<number, SegmentHit>();
-  const seen = volume.pieces.length > 1 ? new Set<number>() : null;
+  const pad = ctx.pad;
+  const several = volume.pieces.length > 1;
+  const slotOf = several ? new Map<number, number>() : null;
+  const seen = several ? new Set<number>() : null;
+  let hitCount = 0;
   let candidates = 0;
   let segmentsTested = 0;
   for (const piece of table.segmentCount === 0 ? [] : volume.pieces) {
@@ -181,72 +227,97 @@ export function screenExcavation(
     const found = index.search(b.minX - pad, b.minY - pad, b.maxX + pad, b.maxY + pad);
     if (seen) for (const s of found) seen.add(s);
     else candidates += found.length;
-    for (const s of found) {
+    growHits(hitCount + found.length);
+    for (let f = 0; f < found.length; f++) {
+      const s = found[f]!;
       const o = s * 6;
       const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
-      const reach = Math.max(toleranceOf(s), notify) + table.radius[s]! + VERDICT_SLACK_M;
       // A box-to-box gap is a lower bound on the distance: skip pieces that cannot reach any threshold.
-      const gx = gap(b.minX, b.maxX, Math.min(x0, x1), Math.max(x0, x1));
-      const gy = gap(b.minY, b.maxY, Math.min(y0, y1), Math.max(y0, y1));
-      const gz = gap(b.minZ, b.maxZ, Math.min(z0, z1), Math.max(z0, z1));
-      if (gx * gx + gy * gy + gz * gz > reach * reach) continue;
+      const gx = gap(b.minX, b.maxX, x0 < x1 ? x0 : x1, x0 < x1 ? x1 : x0);
+      const gy = gap(b.minY, b.maxY, y0 < y1 ? y0 : y1, y0 < y1 ? y1 : y0);
+      const gz = gap(b.minZ, b.maxZ, z0 < z1 ? z0 : z1, z0 < z1 ? z1 : z0);
+      const g2 = gx * gx + gy * gy + gz * gz;
+      // First against the widest reach any line can have (cheap), then against this line's own.
+      if (g2 > pad * pad) continue;
+      const tolerance = toleranceOf(table, ctx, s);
+      const reach = (tolerance > notify ? tolerance : notify) + radius[s]! + VERDICT_SLACK_M;
+      if (g2 > reach * reach) continue;
       segmentsTested++;
       const k = pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT);
-      const hit = hits.get(s);
-      if (hit) foldPieceDistance(hit, k);
-      else hits.set(s, { ...k });
+      const prev = slotOf ? slotOf.get(s) : undefined;
+      if (prev !== undefined) { foldPieceDistance(hitPool[prev]!, k); continue; }
+      const slot = hitCount++;
+      if (slotOf) slotOf.set(s, slot);
+      const hit = hitPool[slot] ?? (hitPool[slot] = createSegmentPrismDistance());
+      hit.distance = k.distance; hit.t = k.t; hit.x = k.x; hit.y = k.y; hit.z = k.z;
+      hit.horizontal = k.horizontal; hit.horizontalT = k.horizontalT; hit.vertical = k.vertical; hit.verticalT = k.verticalT;
+      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitDepth[slot] = lastDepth;
     }
   }
   if (seen) candidates = seen.size;
 
   const best = new Map<number, LineBest>();
-  for (const [s, hit] of hits) {
-    const r = table.radius[s]!;
-    const verdict = verdictIndex(hit.distance, r, toleranceOf(s), notify);
+  for (let slot = 0; slot < hitCount; slot++) {
+    const s = hitSegment[slot]!;
+    const r = radius[s]!;
+    const distance = hitPool[slot]!.distance;
+    const verdict = verdictIndex(distance, r, hitTolerance[slot]!, notify);
     if (verdict === NO_VERDICT) continue;
-    const outside = Math.max(0, hit.distance - r);
+    const outside = distance - r > 0 ? distance - r : 0;
     const link = table.linkOfSegment[s]!;
     const prev = best.get(link);
     if (prev && (prev.verdict < verdict || (prev.verdict === verdict &&
-      (prev.outside < outside || (prev.outside === outside && prev.segment < s))))) continue;
-    best.set(link, { segment: s, verdict, outside, depth, depthKnown });
+      (prev.outside < outside || (prev.outside === outside && hitSegment[prev.slot]! < s))))) continue;
+    best.set(link, { slot, verdict, outside });
   }
 
-  const lines: LineConflict[] = [];
+  // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
+  const order = [...best];
+  if (order.length > 1) {
+    const ids = table.linkIds;
+    order.sort(([la, a], [lb, b]) => a.verdict - b.verdict || a.outside - b.outside ||
+      (ids[la]! < ids[lb]! ? -1 : ids[la]! > ids[lb]! ? 1 : 0));
+  }
+  const lines: LineConflict[] = new Array<LineConflict>(order.length);
   const counts = [0, 0, 0];
-  for (const [link, b] of best) {
-    const hit = hits.get(b.segment)!;
-    if (volume.pieces.length > 1) completePlanAndGap(volume, table, b.segment, hit);
-    const r = table.radius[b.segment]!;
-    const utility = utilityOfLink(table, link);
-    const quality = qualityOfLink(table, link);
-    const zone = toleranceFor(rules, ruleSetId, utility, quality, b.depth);
+  for (let i = 0; i < order.length; i++) {
+    const [link, b] = order[i]!;
+    const segment = hitSegment[b.slot]!;
+    const hit = hitPool[b.slot]!;
+    if (several) completePlanAndGap(volume, table, segment, hit);
+    const r = radius[segment]!;
+    const depthKnown = !Number.isNaN(hitDepth[b.slot]!);
+    const depth = depthKnown ? hitDepth[b.slot]! : table.maxCentrelineDepth;
+    const u = table.linkUtility[link]!;
+    const unc = ctx.uncertainty[table.linkQuality[link]!]!;
+    // The tolerance zone as toleranceFor (rules.ts) gives it, from the cached rule set.
+    const horizontalUncertainty = horizontalUncertaintyAt(unc, depth);
+    const verticalUncertainty = verticalUncertaintyAt(unc, depth);
+    const uncertainty = Math.max(horizontalUncertainty, verticalUncertainty);
     counts[b.verdict]!++;
-    lines.push({
+    lines[i] = {
       linkId: table.linkIds[link]!,
-      utility, quality,
+      utility: UTILITY_TYPES[u]!, quality: qualityOfLink(table, link),
       verdict: VERDICTS[b.verdict]!,
       distance3d: b.outside,
       horizontal: Math.max(0, hit.horizontal - r),
       vertical: hit.vertical === null ? null : Math.max(0, hit.vertical - r),
       closestPoint: { x: hit.x, y: hit.y, z: hit.z },
-      horizontalAt: pointOn(table, b.segment, hit.horizontalT),
-      verticalAt: hit.vertical === null ? null : pointOn(table, b.segment, hit.verticalT),
-      segmentIndex: table.segmentVertex[b.segment]!,
+      horizontalAt: pointOn(table, segment, hit.horizontalT),
+      verticalAt: hit.vertical === null ? null : pointOn(table, segment, hit.verticalT),
+      segmentIndex: table.segmentVertex[segment]!,
       t: hit.t,
       radius: r,
-      centrelineDepth: uncertaintyDepth(b.depth),
-      depthKnown: b.depthKnown,
-      clearance: zone.clearance,
-      clearanceSource: zone.clearanceSource,
-      horizontalUncertainty: zone.horizontalUncertainty,
-      verticalUncertainty: zone.verticalUncertainty,
-      uncertainty: Math.max(zone.horizontalUncertainty, zone.verticalUncertainty),
-      tolerance: zone.tolerance,
-    });
+      centrelineDepth: uncertaintyDepth(depth),
+      depthKnown,
+      clearance: ctx.clearance[u]!,
+      clearanceSource: ctx.clearanceSource[u]!,
+      horizontalUncertainty,
+      verticalUncertainty,
+      uncertainty,
+      tolerance: ctx.clearance[u]! + uncertainty,
+    };
   }
-  lines.sort((a, b) => VERDICTS.indexOf(a.verdict) - VERDICTS.indexOf(b.verdict) ||
-    a.distance3d - b.distance3d || (a.linkId < b.linkId ? -1 : a.linkId > b.linkId ? 1 : 0));
 
   return {
     ruleSetId,
@@ -256,7 +327,7 @@ export function screenExcavation(
     summary: {
       strike: counts[0]!, encroach: counts[1]!, near: counts[2]!,
       candidates, segmentsTested, segmentsInNetwork: table.segmentCount,
-      unscreenableLinkIds: [...table.unscreenableLinkIds], skippedNonFiniteSegments: table.skippedNonFinite,
+      unscreenableLinkIds: table.unscreenableLinkIds.length ? [...table.unscreenableLinkIds] : [], skippedNonFiniteSegments: table.skippedNonFinite,
     },
   };
 }

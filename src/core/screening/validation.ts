@@ -78,10 +78,19 @@ export function arrayAt(v: unknown, field: string, what: string, max: number, ma
 export function readTuples(v: unknown, field: string, dims: 2 | 3, max: number, maxName: string): number[][] {
   const shape = dims === 2 ? '[x, y]' : '[x, y, z]';
   const items = arrayAt(v, field, `an array of ${shape}`, max, maxName);
-  return items.map((p, i) => {
+  const out = new Array<number[]>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const p = items[i];
     if (!Array.isArray(p) || p.length !== dims) throw new ExcavationError(`${field}[${i}]`, `expected ${shape}, got ${fmt(p)}`);
-    return p.map((c, k) => finiteNumber(c, `${field}[${i}][${k}]`));
-  });
+    const q = new Array<number>(dims);
+    for (let k = 0; k < dims; k++) {
+      const c: unknown = p[k];
+      // Field names are built only for a refusal.
+      q[k] = typeof c === 'number' && Number.isFinite(c) ? c : finiteNumber(c, `${field}[${i}][${k}]`);
+    }
+    out[i] = q;
+  }
+  return out;
 }
 
 /**

@@ -41,7 +41,7 @@ export class PermitService {
   /** Screens the works on the current network; a refusal names the field under 'works.'. */
   screenWorks(works: CreatePermitRequest['works']): DigScreening {
     try {
-      return this.ctx.screening.screen(works);
+      return this.ctx.screening.screenOpenCut(works);
     } catch (e) {
       if (e instanceof HttpError && e.status < 500) throw new HttpError(e.status, e.code, e.message, e.field ? `works.${e.field}` : 'works');
       throw e;

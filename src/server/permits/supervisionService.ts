@@ -68,7 +68,7 @@ export class SupervisionService {
       const { networkVersion: _drawnOn, ...works } = JSON.parse(row.works) as PermitWorks;
       let screening;
       try {
-        screening = ctx.screening.screen(works);
+        screening = ctx.screening.screenOpenCut(works);
       } catch (e) {
         console.warn(`[permits] re-screening ${row.id} on network version ${version} failed: ${(e as Error).message}`);
         continue;

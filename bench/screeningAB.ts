@@ -1,0 +1,82 @@
+/**
+ * Same-run A/B of the screening kernel: the open-cut path of another commit (A, default c1deef2^,
+ * before the new kinds) against the working tree (B), on the same seeded 1M-segment network and
+ * the same 1,000 digs as bench/screening.ts. A's src/core and data/rules are taken with `git archive`
+ * into $TMPDIR/undergrid-ab/<rev> (with a node_modules link, so `flatbush` resolves), each side builds its own table and
+ * index, and timed passes alternate A, B, A, B… so load on a shared machine falls on both alike.
+ * Verdicts must match. Run: npx tsx bench/screeningAB.ts [rev] [segments]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { mulberry32, percentile } from './stats';
+import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
+
+const SEED = 0xb0a7;
+const DIGS = 1000;
+const WARM_PASSES = 3;
+const TIMED_PASSES = 8;
+
+interface Side {
+  name: string;
+  screen: (d: unknown) => { lines: { linkId: string; verdict: string }[] };
+  times: number[];
+}
+
+async function load(name: string, root: string, links: unknown): Promise<Side> {
+  const url = (p: string): string => pathToFileURL(join(root, p)).href;
+  const rulesJson: unknown = (await import(url('data/rules/screening.json'), { with: { type: 'json' } })).default;
+  const rules = await import(url('src/core/screening/rules.ts'));
+  const screen = await import(url('src/core/screening/screen.ts'));
+  const table = await import(url('src/core/screening/segmentTable.ts'));
+  const r = rules.validateScreeningRules(rulesJson);
+  const t = table.buildSegmentTable(links);
+  const index = table.buildSegmentIndex(t);
+  return { name, screen: (d) => screen.screenExcavation(t, index, d, r, r.defaultRuleSet), times: [] };
+}
+
+async function main(): Promise<void> {
+  const rev = process.argv[2] ?? 'c1deef2^';
+  const segments = Number(process.argv[3] ?? 1_000_000);
+  const here = resolve(import.meta.dirname, '..');
+  const sha = execFileSync('git', ['rev-parse', '--short', rev], { cwd: here, encoding: 'utf8' }).trim();
+  const dir = join(tmpdir(), 'undergrid-ab', sha);
+  if (!existsSync(join(dir, 'src/core/screening/screen.ts'))) {
+    mkdirSync(dir, { recursive: true });
+    if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
+    execFileSync('sh', ['-c', `git archive ${sha} src/core data/rules | tar -x -C "${dir}"`], { cwd: here });
+  }
+  const rng = mulberry32(SEED + segments);
+  const side = Math.sqrt(segments * AREA_PER_SEGMENT_M2);
+  const links = network(rng, segments, side);
+  const digs = Array.from({ length: DIGS }, () => dig(rng, side));
+  const a = await load(`A ${sha}`, dir, links);
+  const b = await load('B working tree', here, links);
+
+  let mismatches = 0;
+  for (const d of digs) {
+    const va = new Map(a.screen(d).lines.map((l) => [l.linkId, l.verdict]));
+    const vb = b.screen(d).lines;
+    if (va.size !== vb.length || vb.some((l) => va.get(l.linkId) !== l.verdict)) mismatches++;
+  }
+  for (let p = 0; p < WARM_PASSES + TIMED_PASSES; p++) {
+    for (const s of p % 2 === 0 ? [a, b] : [b, a]) {
+      for (const d of digs) {
+        const t0 = performance.now();
+        s.screen(d);
+        if (p >= WARM_PASSES) s.times.push(performance.now() - t0);
+      }
+    }
+  }
+  const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
+  console.log(`Screening A/B, ${segments.toLocaleString('en')} segments, ${DIGS} open-cut digs × ${TIMED_PASSES} passes, node ${process.version}`);
+  for (const s of [a, b]) {
+    const mean = s.times.reduce((x, y) => x + y, 0) / s.times.length;
+    console.log(`  ${s.name.padEnd(18)} p50 ${us(percentile(s.times, 50))}, p99 ${us(percentile(s.times, 99))}, mean ${us(mean)}`);
+  }
+  console.log(`  B / A at p50: ${(percentile(b.times, 50) / percentile(a.times, 50)).toFixed(2)}; verdicts differ on ${mismatches} of ${DIGS} digs`);
+}
+
+await main();
