@@ -145,7 +145,7 @@ draft.subscribe(() => {
   // A result belongs to the works it screened.
   if (screeningView.status === 'done') {
     screeningView = { status: 'idle' };
-    overlay?.setHighlights([]);
+    setHighlights([]);
   }
   render();
 });
@@ -295,7 +295,7 @@ attachInteraction(city.viewer, {
   hoverThrottleMs: DISPLAY.hoverThrottle,
 });
 
-mountPermits(app, attributes, { store, viewer: city.viewer, overlay: () => overlay, networkVersion: () => networkVersion });
+mountPermits(app, attributes, { store, viewer: city.viewer, setHighlights, networkVersion: () => networkVersion });
 render();
 loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', message: e.message } }));
 

@@ -7,7 +7,6 @@ import { BoundingSphere, Cartesian3, HeadingPitchRange, Math as CesiumMath, Matr
 import type { ScreenedLine } from '../../core/digScreening';
 import type { PermitWorks } from '../../protocol/permitApi';
 import type { LonLat, ViewStore } from '../../store/viewStore';
-import type { DigOverlay } from '../../viewer/digOverlay';
 
 /** Margin around the footprint when the camera frames a site, m (the lines around it matter too). */
 const SITE_MARGIN_M = 20;
@@ -19,8 +18,8 @@ const FLIGHT_SECONDS = 0.6;
 export interface PermitSceneDeps {
   viewer: Viewer;
   store: ViewStore;
-  /** The overlay exists once the network has loaded; null before. */
-  overlay(): DigOverlay | null;
+  /** Lights screened lines by verdict in 3D (overlay and tile colours: main.ts setHighlights). */
+  setHighlights(lines: readonly ScreenedLine[]): void;
 }
 
 function siteSphere(footprint: readonly LonLat[]): BoundingSphere {
@@ -50,7 +49,7 @@ export class PermitScene {
   }
 
   highlight(lines: readonly ScreenedLine[]): void {
-    this.deps.overlay()?.setHighlights(lines);
+    this.deps.setHighlights(lines);
   }
 
   /**

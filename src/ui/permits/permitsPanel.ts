@@ -6,7 +6,7 @@
  */
 import type { Viewer } from 'cesium';
 import type { ViewState, ViewStore } from '../../store/viewStore';
-import type { DigOverlay } from '../../viewer/digOverlay';
+import type { ScreenedLine } from '../../core/digScreening';
 import { appendAll, clear, h } from '../dom';
 import type { MessageKey } from '../i18n';
 import { newApplyDraft, renderApplyForm } from './applyForm';
@@ -22,7 +22,7 @@ import './permits.css';
 export interface PermitsMount {
   store: ViewStore;
   viewer: Viewer;
-  overlay(): DigOverlay | null;
+  setHighlights(lines: readonly ScreenedLine[]): void;
   networkVersion(): number;
 }
 
@@ -61,7 +61,7 @@ function renderSignIn(ctrl: PermitController, creds: { username: string; passwor
 
 export function mountPermits(app: HTMLElement, before: Element | null, deps: PermitsMount): PermitController {
   const ui = createPermitUiStore();
-  const scene = new PermitScene({ viewer: deps.viewer, store: deps.store, overlay: deps.overlay });
+  const scene = new PermitScene({ viewer: deps.viewer, store: deps.store, setHighlights: deps.setHighlights });
   const ctrl = new PermitController({ ui, view: deps.store, scene, networkVersion: deps.networkVersion });
   const panel = h('div', { id: 'permits', className: 'panel' });
   app.insertBefore(panel, before);
