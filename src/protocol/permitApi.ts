@@ -4,6 +4,7 @@
  *
  * CHANGELOG (changes after v1 are additive only):
  * - v1 (2026-11-27 08:55 UTC): first version.
+ * - v1 (10:40): GET /api/auth/session (200 with user null when signed out), used by pages on load.
  * - v1 notes (09:08): implemented in src/server/permits. Demo accounts: SEED_ACCOUNTS in
  *   src/server/permits/seed.ts (admin, contractor-a/-b, dispatcher, reviewer, approver, supervisor),
  *   seeded by startServer on an empty permits.sqlite. The print data is for anyone who may GET the
@@ -40,6 +41,7 @@ export const PERMIT_ROUTES = {
   signIn: 'POST /api/auth/sign-in',            // SignInRequest → 200 SignInResponse (+ Set-Cookie)
   signOut: 'POST /api/auth/sign-out',          // (no body) → 204, cookie cleared, session ended
   me: 'GET /api/auth/me',                      // → 200 MeResponse
+  session: 'GET /api/auth/session',            // → 200 SessionResponse (user null without a session: pages ask it on load)
   users: 'GET /api/users',                     // ?role=reviewer|approver|… → 200 UserListResponse (staff: dispatcher, supervisor, admin, reviewer, approver)
   listPermits: 'GET /api/permits',             // ?state=&unitId= → 200 PermitListResponse (an applicant gets only their own)
   createPermit: 'POST /api/permits',           // CreatePermitRequest → 201 PermitDetail (draft with its pre-screening; submitted at once when submit: true)
@@ -97,6 +99,9 @@ export interface MeResponse {
   user: UserView;
   expiresAt: EpochMs;
 }
+
+/** Like MeResponse, but no session is an answer rather than a 401. */
+export type SessionResponse = MeResponse | { user: null; expiresAt: null };
 
 export interface UserListResponse {
   users: UserView[];

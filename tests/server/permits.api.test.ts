@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiTime } from '../../src/core/permits/civilDate';
-import type { ApiErrorBody, DashboardResponse, MeResponse, PermitDetail, PermitListResponse, PrintablePermit, QueueResponse, UserListResponse } from '../../src/protocol/permitApi';
+import type { ApiErrorBody, DashboardResponse, MeResponse, SessionResponse, PermitDetail, PermitListResponse, PrintablePermit, QueueResponse, UserListResponse } from '../../src/protocol/permitApi';
 import { PERMITS_DATABASE } from '../../src/server/permits/permitsModule';
 import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
 import { permitOverGas, startPermitsHarness, type PermitsHarness } from './permitsHarness';
@@ -50,6 +50,14 @@ describe('sign-in and sessions', () => {
     const out = await h.call('POST', '/api/auth/sign-out', { headers: { Cookie: cookie.split(';')[0]! } });
     expect(out.status).toBe(204);
     expect((await h.call('GET', '/api/auth/me', { headers: { Cookie: cookie.split(';')[0]! } })).status).toBe(401);
+  });
+
+  it('tells a page on load whether it is signed in, without a 401 the browser would log', async () => {
+    const anonymous = await h.call<SessionResponse>('GET', '/api/auth/session');
+    expect([anonymous.status, anonymous.body.user]).toEqual([200, null]);
+    const signedIn = await h.call<SessionResponse>('GET', '/api/auth/session', { token: await h.signIn('reviewer') });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.user?.role).toBe('reviewer');
   });
 
   it('stores neither passwords nor session tokens in clear', () => {

@@ -81,6 +81,16 @@ export function buildRoutes(d: RouteDeps, lookupAllowed: (req: IncomingMessage) 
       c.res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
       c.res.writeHead(204).end();
     }],
+    ['GET', /^\/api\/auth\/session$/, (c) => {
+      // A page asks this on load: no session is an answer (200, user null), not an error the browser logs.
+      try {
+        const s = c.session();
+        json(c, 200, { user: ctx.accounts.view(s.user), expiresAt: s.expiresAt });
+      } catch (e) {
+        if (!(e instanceof HttpError && e.status === 401)) throw e;
+        json(c, 200, { user: null, expiresAt: null });
+      }
+    }],
     ['GET', /^\/api\/auth\/me$/, (c) => {
       const s = c.session();
       json(c, 200, { user: ctx.accounts.view(s.user), expiresAt: s.expiresAt });

@@ -33,7 +33,7 @@ export function openDispatchSheet(input: DispatchSheetInput): HTMLElement {
   const depot = input.rules.depots.find((d) => d.id === tr.route.depotId);
   const lang = document.documentElement.lang;
   const c = tr.customersCutOff;
-  const sheet = h('div', { id: SHEET_ID, role: 'dialog', 'aria-label': t('burst.sheetTitle') },
+  const sheet = h('div', { id: SHEET_ID, className: 'print-sheet', role: 'dialog', 'aria-label': t('burst.sheetTitle') },
     h('div', { className: 'row sheet-actions' },
       h('button', { id: 'sheet-print', onclick: () => window.print() }, t('burst.print')),
       h('button', { id: 'sheet-close', onclick: () => sheet.remove() }, t('burst.close'))),

@@ -6,7 +6,7 @@
  */
 import {
   PERMIT_ROUTES,
-  type ActionRequest, type ConditionRequest, type CreatePermitRequest, type DashboardResponse, type MeResponse,
+  type ActionRequest, type ConditionRequest, type CreatePermitRequest, type DashboardResponse, type MeResponse, type SessionResponse,
   type PermitDetail, type PermitListResponse, type PrintablePermit, type PublicPermitView, type QueueResponse,
   type Role, type SignInRequest, type SignInResponse, type UserListResponse,
 } from '../../protocol/permitApi';
@@ -42,6 +42,7 @@ export const permitApi = {
   signIn: (body: SignInRequest) => call<SignInResponse>('signIn', { body }),
   signOut: () => call<void>('signOut'),
   me: () => call<MeResponse>('me'),
+  session: () => call<SessionResponse>('session'),
   users: (role: Role) => call<UserListResponse>('users', { query: { role } }),
   listPermits: () => call<PermitListResponse>('listPermits'),
   createPermit: (body: CreatePermitRequest) => call<PermitDetail>('createPermit', { body }),

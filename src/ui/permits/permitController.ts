@@ -59,7 +59,11 @@ export class PermitController {
   async checkSession(): Promise<void> {
     const { ui } = this.deps;
     try {
-      const me = await permitApi.me();
+      const me = await permitApi.session();
+      if (!me.user) {
+        ui.setState({ user: null });
+        return;
+      }
       ui.setState({ user: me.user, view: homeViewOf(me.user.role) });
       await this.open(homeViewOf(me.user.role));
     } catch {

@@ -34,7 +34,7 @@ export function renderPrintSheet(ctrl: PermitController, printable: PrintablePer
     [t('permit.footprint'), d.works.footprint.map(([lon, lat]) => `${lon.toFixed(6)}, ${lat.toFixed(6)}`).join('; ')],
   ];
   if (printable.approval) rows.push([t('permit.approvedBy'), `${printable.approval.approverName}, ${formatTime(printable.approval.approvedAt)}`]);
-  const sheet = h('div', { id: 'permit-sheet', className: 'sheet', 'data-permit-id': d.id });
+  const sheet = h('div', { id: 'permit-sheet', className: 'sheet print-sheet', 'data-permit-id': d.id });
   appendAll(sheet,
     h('div', { className: 'row no-print' },
       h('button', { type: 'button', id: 'print-now', className: 'primary', onclick: () => window.print() }, t('permit.printNow')),
