@@ -7,6 +7,7 @@ import {
   buildModuleUrl, Cartesian3, Cartographic, Color, EllipsoidTerrainProvider, ImageryLayer, Math as CesiumMath,
   NearFarScalar, PolylineCollection, Material, Rectangle, TileMapServiceImageryProvider, Viewer,
 } from 'cesium';
+import { DISPLAY } from './tileStyle';
 
 export interface CityViewer {
   viewer: Viewer;
@@ -40,6 +41,8 @@ export function createCityViewer(container: HTMLElement): CityViewer {
     selectionIndicator: false,
     requestRenderMode: true,
     maximumRenderTimeChange: Infinity,
+    // Every frame's cost grows with the samples per pixel; data/rules/display.json says why 1.
+    msaaSamples: DISPLAY.msaaSamples,
     contextOptions: { webgl: { preserveDrawingBuffer: true } },
   });
   const scene = viewer.scene;

@@ -40,6 +40,7 @@ export const DISPLAY = (() => {
     minimumPipePixels: numberIn(value('minimumPipePixels'), 'minimumPipePixels.value', 0, 20),
     maximumScreenSpaceError: numberIn(value('maximumScreenSpaceError'), 'maximumScreenSpaceError.value', 1, 256),
     hoverThrottle: numberIn(value('hoverThrottle'), 'hoverThrottle.value', 0, 5000),
+    msaaSamples: numberIn(value('msaaSamples'), 'msaaSamples.value', 1, 8),
   };
 })();
 

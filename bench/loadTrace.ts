@@ -1,0 +1,63 @@
+/**
+ * Chromium trace of the tiled city opening, cold (CDP Tracing): per process and thread, busy wall
+ * time and CPU time of the top-level tasks, and the renderer main thread's events by name. Tells
+ * the page's own JavaScript from GPU-process work (SwiftShader) the main thread waits for.
+ * Usage: npx tsx bench/loadTrace.ts [small|medium|large]   (default medium)
+ */
+import { ensureClientBuilt } from '../scripts/buildClient';
+import type { CitySize } from '../src/server/config';
+import { launchBrowser } from '../tests/helpers/browser';
+import { startTestServer } from '../tests/helpers/testServer';
+
+const size = (process.argv[2] ?? 'medium') as CitySize;
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } }
+
+await ensureClientBuilt('dist');
+const server = await startTestServer(size);
+const browser = await launchBrowser();
+try {
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => { for (const x of e.value as unknown as TraceEvent[]) events.push(x); });
+  const complete = new Promise<void>((done) => cdp.once('Tracing.tracingComplete', () => done()));
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline,gpu,v8.execute,blink', transferMode: 'ReportEvents' });
+  const t0 = Date.now();
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-tiles-loaded="true"]', { timeout: 20 * 60_000 });
+  console.log(`city ${size}: settled in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // Distinct shader programs Cesium linked (each is compiled by SwiftShader at its first draw).
+  console.log(`shader programs: ${await page.evaluate('Object.keys(window.undergrid.viewer.scene.context.shaderCache._shaders).length')}; MSAA samples ${await page.evaluate('window.undergrid.viewer.scene.msaaSamples')}`);
+  await cdp.send('Tracing.end');
+  await complete;
+  const names = new Map<string, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}/${e.tid}`, e.args?.name ?? '?');
+  const threads = new Map<string, { wall: number; cpu: number }>();
+  const main = new Map<string, { wall: number; cpu: number; n: number; max: number }>();
+  const mainKey = [...names].find(([, n]) => n === 'CrRendererMain')?.[0];
+  for (const e of events) {
+    if (e.ph !== 'X' || e.dur === undefined) continue;
+    const key = `${e.pid}/${e.tid}`;
+    if (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') {
+      const t = threads.get(key) ?? { wall: 0, cpu: 0 };
+      t.wall += e.dur; t.cpu += e.tdur ?? 0;
+      threads.set(key, t);
+    }
+    if (key === mainKey) {
+      const m = main.get(e.name) ?? { wall: 0, cpu: 0, n: 0, max: 0 };
+      m.wall += e.dur; m.cpu += e.tdur ?? 0; m.n++; m.max = Math.max(m.max, e.dur);
+      main.set(e.name, m);
+    }
+  }
+  const commits = events.filter((e) => e.ph === 'X' && `${e.pid}/${e.tid}` === mainKey && e.name === 'Commit').sort((a, b) => a.ts - b.ts);
+  console.log(`frame commits (s from the first: wall ms): ${commits.map((e) => `${((e.ts - commits[0]!.ts) / 1e6).toFixed(1)}:${((e.dur ?? 0) / 1e3).toFixed(0)}`).join(' ')}`);
+  console.log('top-level tasks per thread (wall s / cpu s):');
+  for (const [k, t] of [...threads].sort((a, b) => b[1].wall - a[1].wall).slice(0, 12)) console.log(`  ${(names.get(k) ?? k).padEnd(28)} ${(t.wall / 1e6).toFixed(1)} / ${(t.cpu / 1e6).toFixed(1)}`);
+  console.log('renderer main thread events (wall s / cpu s, count, longest ms):');
+  for (const [n, m] of [...main].sort((a, b) => b[1].wall - a[1].wall).slice(0, 30)) console.log(`  ${n.padEnd(40)} ${(m.wall / 1e6).toFixed(2)} / ${(m.cpu / 1e6).toFixed(2)}  ×${m.n}  ${(m.max / 1e3).toFixed(0)}`);
+  await context.close();
+} finally {
+  await browser.close();
+  await server.dispose();
+}
