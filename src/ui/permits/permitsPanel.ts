@@ -9,6 +9,7 @@ import type { ViewState, ViewStore } from '../../store/viewStore';
 import type { ScreenedLine } from '../../core/digScreening';
 import { appendAll, clear, h } from '../dom';
 import type { MessageKey } from '../i18n';
+import type { WorkDraftStore } from '../workDraft';
 import { newApplyDraft, renderApplyForm } from './applyForm';
 import { renderDashboard } from './dashboard';
 import { PermitController } from './permitController';
@@ -22,6 +23,7 @@ import './permits.css';
 export interface PermitsMount {
   store: ViewStore;
   viewer: Viewer;
+  draft: WorkDraftStore;
   setHighlights(lines: readonly ScreenedLine[]): void;
   networkVersion(): number;
 }
@@ -61,7 +63,7 @@ function renderSignIn(ctrl: PermitController, creds: { username: string; passwor
 
 export function mountPermits(app: HTMLElement, before: Element | null, deps: PermitsMount): PermitController {
   const ui = createPermitUiStore();
-  const scene = new PermitScene({ viewer: deps.viewer, store: deps.store, setHighlights: deps.setHighlights });
+  const scene = new PermitScene({ viewer: deps.viewer, store: deps.store, draft: deps.draft, setHighlights: deps.setHighlights });
   const ctrl = new PermitController({ ui, view: deps.store, scene, networkVersion: deps.networkVersion });
   const panel = h('div', { id: 'permits', className: 'panel' });
   app.insertBefore(panel, before);
