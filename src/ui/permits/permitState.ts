@@ -6,7 +6,7 @@
  * re-render never takes the text or the focus from under their fingers.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { DigScreening } from '../../core/digScreening';
+import type { DigScreening, WorksScreening } from '../../core/digScreening';
 import type {
   DashboardResponse, PermitDetail, PermitSummary, PrintablePermit, UserView,
 } from '../../protocol/permitApi';
@@ -16,7 +16,7 @@ export type PermitView = 'apply' | 'mine' | 'queue' | 'detail' | 'dashboard';
 export type PreScreening =
   | { status: 'idle' }
   | { status: 'running' }
-  | { status: 'done'; result: DigScreening }
+  | { status: 'done'; result: DigScreening | WorksScreening }
   | { status: 'error'; message: string };
 
 export interface PermitUiState {

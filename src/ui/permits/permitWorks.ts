@@ -5,7 +5,8 @@
  */
 import { workPoints, type DigWork } from '../../core/screening/digWorks';
 import { isWorkList, type PermitWorks } from '../../protocol/permitApi';
-import type { LonLat } from '../../store/viewStore';
+import type { LonLat, ViewState } from '../../store/viewStore';
+import { screeningJob, type WorkDraft } from '../workDraft';
 import type { MessageKey } from '../i18n';
 import type { Translate } from './permitController';
 
@@ -54,4 +55,13 @@ export function workRows(t: Translate, works: PermitWorks): [string, string][] {
     const d = workDepth(w);
     return [`${i + 1}. ${t(`dig.kind.${w.kind}` as MessageKey)}`, `${sizeOf(w).trim()}${d === null ? '' : ` · ${d} m`} · ${coords(workPoints(w))}`.replace(/^ · /, '')];
   });
+}
+
+/** What the permit digs, from the works draft and the dig on screen (screeningJob's choice of shape), or the message key of what is missing. */
+export function permitWorksOf(s: ViewState, d: WorkDraft, networkVersion: number): PermitWorks | MessageKey {
+  const job = screeningJob(s, d);
+  if ('error' in job) return job.error === 'needPolygon' ? 'permit.need.footprint' : job.error;
+  const common = { ruleSetId: job.request.ruleSetId, groundElevation: null, ...(networkVersion > 0 ? { networkVersion } : {}) };
+  if (job.type === 'screenDig') return { footprint: job.request.footprint.map(([lon, lat]) => [lon, lat]), depth: job.request.depth, ...common };
+  return { works: job.request.works, ...common };
 }
