@@ -8,6 +8,7 @@ import type { ActionRequest, ConditionRequest, CreatePermitRequest, PermitAction
 import { api, ApiError } from '../../services/api';
 import type { ViewStore } from '../../store/viewStore';
 import { translate, type MessageKey } from '../i18n';
+import { loadAdminData } from './adminView';
 import { permitApi } from './permitClient';
 import type { WorkDraftStore } from '../workDraft';
 import type { PermitScene } from './permitScene';
@@ -101,6 +102,9 @@ export class PermitController {
     } else if (view === 'dashboard') {
       const res = await this.run('permit.loading', () => permitApi.dashboard(ui.getState().dashboardFilters));
       if (res) ui.setState({ dashboard: res });
+    } else if (view === 'admin') {
+      const res = await this.run('permit.loading', loadAdminData);
+      if (res) ui.setState({ admin: res });
     }
   }
 

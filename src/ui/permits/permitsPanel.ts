@@ -10,6 +10,7 @@ import type { ScreenedLine } from '../../core/digScreening';
 import { appendAll, clear, h } from '../dom';
 import type { MessageKey } from '../i18n';
 import type { WorkDraftStore } from '../workDraft';
+import { newAdminDraft, renderAdmin } from './adminView';
 import { newApplyDraft, renderApplyForm } from './applyForm';
 import { renderDashboard } from './dashboard';
 import { PermitController } from './permitController';
@@ -35,7 +36,7 @@ const NAV: Record<string, PermitView[]> = {
   reviewer: ['queue'],
   approver: ['queue'],
   supervisor: ['dashboard'],
-  admin: ['dashboard', 'queue'],
+  admin: ['dashboard', 'queue', 'admin'],
 };
 
 function renderSignIn(ctrl: PermitController, creds: { username: string; password: string }): HTMLElement {
@@ -71,6 +72,7 @@ export function mountPermits(app: HTMLElement, before: Element | null, deps: Per
   const creds = { username: '', password: '' };
   let applyDraft = newApplyDraft();
   const detailDraft = newDetailDraft();
+  const adminDraft = newAdminDraft();
   let collapsed = false;
 
   function body(s: PermitUiState): HTMLElement | null {
@@ -83,6 +85,7 @@ export function mountPermits(app: HTMLElement, before: Element | null, deps: Per
       return renderPermitDetail(ctrl, s.detail, detailDraft, () => void ctrl.open(back), render);
     }
     if (s.view === 'dashboard') return renderDashboard(ctrl, s.dashboard);
+    if (s.view === 'admin') return renderAdmin(ctrl, s.admin, adminDraft, render);
     return null;
   }
 
