@@ -11,6 +11,9 @@
  *   permit (its applicant included); `approval` is null unless approved/completed. The dispatcher
  *   accepts, assigns (ids from GET /api/users?role=reviewer|approver) and completes. No holes or
  *   multi-part footprints yet (the screening request is one footprint).
+ * - v1.1 (2026-11-27 10:25): additive: `works` is also {works: [open_cut|trench|bore|piles …]}
+ *   (PermitWorkList, the POST /api/screenings works body), screened and re-screened as such; the
+ *   stored screening's `result` is then a WorksScreening.
  *
  * Authentication: POST /api/auth/sign-in sets an HttpOnly, SameSite=Strict cookie `ug_session`
  * (the browser sends it by itself; use `credentials: 'same-origin'`, the fetch default) and also
@@ -31,6 +34,7 @@ import type { CardColour, CardLevel } from '../core/permits/supervision';
 import type { Channel, OutboxStatus } from '../core/permits/outbox';
 import type { PublicPermitView } from '../core/permits/receipt';
 import type { PermitAction, PermitState, Role } from '../core/permits/workflowRules';
+import type { DigWork } from '../core/screening/digWorks';
 
 export type { CivilDate, EpochMs, CardColour, CardLevel, Channel, OutboxStatus, PublicPermitView, PermitAction, PermitState, Role };
 
@@ -129,8 +133,8 @@ export interface CreateUserRequest {
 
 // ---- permits ----
 
-/** What is dug. The open-cut screening request (POST /api/screenings body); the server screens it. */
-export interface PermitWorks {
+/** One open cut: the first shape a permit took (POST /api/screenings' open-cut body); stored permits keep it. */
+export interface PermitOpenCut {
   /** Corners in WGS 84 degrees, [lon, lat], at least 3. */
   footprint: [number, number][];
   /** Depth below ground, m. */
@@ -139,6 +143,24 @@ export interface PermitWorks {
   groundElevation?: number | null;
   /** The network version the client drew against; 409 network_version_changed when stale. */
   networkVersion?: number;
+}
+
+/**
+ * Works of every kind (open_cut, trench, bore, piles): exactly the POST /api/screenings works body
+ * (src/core/screening/digWorks.ts). A bad work is a 400 naming 'works.works[1].width' and so on.
+ */
+export interface PermitWorkList {
+  works: DigWork[];
+  ruleSetId: string;
+  groundElevation?: number | null;
+  networkVersion?: number;
+}
+
+/** What is dug; the server screens it (ScreeningService.screen) and stores it as sent. */
+export type PermitWorks = PermitOpenCut | PermitWorkList;
+
+export function isWorkList(w: PermitWorks): w is PermitWorkList {
+  return Array.isArray((w as Partial<PermitWorkList>).works);
 }
 
 export const PERMIT_METHODS = ['open-cut', 'trench', 'bore', 'piles', 'hand-dig'] as const;
@@ -212,7 +234,7 @@ export interface StoredScreening {
   networkVersion: number;
   createdAt: EpochMs;
   summary: ScreeningSummaryView;
-  /** The full screening (DigScreening from src/core/digScreening.ts), as the server computed it. */
+  /** The full screening (DigScreening, or WorksScreening for a work list; src/core/digScreening.ts), as the server computed it. */
   result: unknown;
   /** 'create' | 'update' | 'network-change' */
   reason: string;

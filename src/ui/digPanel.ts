@@ -30,7 +30,7 @@ export interface DigPanelActions {
   draft: WorkDraftStore;
 }
 
-type Translate = (k: MessageKey, p?: Record<string, string | number>) => string;
+export type Translate = (k: MessageKey, p?: Record<string, string | number>) => string;
 
 export function renderDigPanel(root: HTMLElement, store: ViewStore, view: ScreeningView, actions: DigPanelActions): void {
   const s = store.getState();
@@ -75,16 +75,19 @@ function sizeInput(id: string, value: number, min: number, max: number, onValue:
   });
 }
 
-/** The sizes of the kind being drawn; a bore's depth at each tapped vertex. */
-function renderKindFields(store: ViewStore, draft: WorkDraftStore, t: Translate): (HTMLElement | null)[] {
+/**
+ * The sizes of the kind being drawn; a bore's depth at each tapped vertex. Also the permit apply
+ * form's (src/ui/permits/applyForm.ts), whose element ids take the prefix 'apply-'.
+ */
+export function renderKindFields(store: ViewStore, draft: WorkDraftStore, t: Translate, idPrefix = ''): (HTMLElement | null)[] {
   const d = draft.getState();
   switch (d.kind) {
     case 'open_cut': return [];
-    case 'trench': return [h('label', {}, t('dig.width'), sizeInput('work-width', d.width, 0.02, 50, (width) => draft.setState({ width })))];
-    case 'piles': return [h('label', {}, t('dig.diameter'), sizeInput('work-diameter', d.diameter, 0.02, 6, (diameter) => draft.setState({ diameter })))];
+    case 'trench': return [h('label', {}, t('dig.width'), sizeInput(`${idPrefix}work-width`, d.width, 0.02, 50, (width) => draft.setState({ width })))];
+    case 'piles': return [h('label', {}, t('dig.diameter'), sizeInput(`${idPrefix}work-diameter`, d.diameter, 0.02, 6, (diameter) => draft.setState({ diameter })))];
     case 'bore':
       return [
-        h('label', {}, t('dig.reamer'), sizeInput('work-reamer', d.reamerDiameter, 0.025, 3, (reamerDiameter) => draft.setState({ reamerDiameter }))),
+        h('label', {}, t('dig.reamer'), sizeInput(`${idPrefix}work-reamer`, d.reamerDiameter, 0.025, 3, (reamerDiameter) => draft.setState({ reamerDiameter }))),
         ...store.getState().dig.corners.map((_, i) => h('label', {}, t('dig.vertexDepth', { n: i + 1 }),
           h('input', {
             type: 'number', min: 0.1, max: 100, step: 0.1, inputmode: 'decimal', 'data-vertex-depth': i, value: d.vertexDepths[i] ?? '',
@@ -98,15 +101,15 @@ function renderKindFields(store: ViewStore, draft: WorkDraftStore, t: Translate)
   }
 }
 
-/** "Add to permit" for the work on the map, and the works already in the permit. */
-function renderWorks(store: ViewStore, draft: WorkDraftStore, t: Translate): HTMLElement {
+/** "Add to permit" for the work on the map, and the works already in the permit (also the apply form's, ids prefixed). */
+export function renderWorks(store: ViewStore, draft: WorkDraftStore, t: Translate, idPrefix = ''): HTMLElement {
   const s = store.getState();
   const d = draft.getState();
   const drawn = drawnWork(s, d);
-  return h('div', { id: 'permit-works' },
+  return h('div', { id: `${idPrefix}permit-works` },
     h('div', { className: 'row' },
       h('button', {
-        id: 'add-work', disabled: !drawn,
+        type: 'button', id: `${idPrefix}add-work`, disabled: !drawn,
         onclick: () => {
           if (!drawn) return;
           draft.setState({ works: [...d.works, drawn], vertexDepths: [] });
@@ -116,7 +119,7 @@ function renderWorks(store: ViewStore, draft: WorkDraftStore, t: Translate): HTM
     d.works.length === 0 ? null : h('ol', { 'aria-label': t('dig.works') },
       ...d.works.map((w, i) => h('li', { 'data-work': i, 'data-kind': w.kind },
         t('dig.workItem', { n: i + 1, kind: t(`dig.kind.${w.kind}` as MessageKey), points: pointCount(w) }), ' ',
-        h('button', { onclick: () => draft.setState({ works: d.works.filter((_, j) => j !== i) }) }, t('dig.removeWork'))))));
+        h('button', { type: 'button', onclick: () => draft.setState({ works: d.works.filter((_, j) => j !== i) }) }, t('dig.removeWork'))))));
 }
 
 function pointCount(w: WorkDraft['works'][number]): number {

@@ -295,7 +295,7 @@ attachInteraction(city.viewer, {
   hoverThrottleMs: DISPLAY.hoverThrottle,
 });
 
-mountPermits(app, attributes, { store, viewer: city.viewer, setHighlights, networkVersion: () => networkVersion });
+mountPermits(app, attributes, { store, viewer: city.viewer, draft, setHighlights, networkVersion: () => networkVersion });
 render();
 loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', message: e.message } }));
 

@@ -61,6 +61,24 @@ async function actAndWait(page: Page, action: string, status: string): Promise<v
   await page.waitForSelector(`#permit-detail[data-status="${status}"]`, { timeout: MINUTES });
 }
 
+/** Screen media and no print sheet open: a test after the print test starts from the panel, whatever that test left. */
+async function backToScreen(page: Page): Promise<void> {
+  await page.emulateMedia({ media: 'screen' });
+  if (await page.locator('#print-close').count()) await page.click('#print-close');
+  await page.waitForSelector('#permit-sheet', { state: 'detached', timeout: MINUTES });
+}
+
+/** Fills the rest of the apply form, submits it and returns the receipt number. */
+async function submitApplication(page: Page, title: string, workKinds: string): Promise<string> {
+  await page.fill('#permit-title', title);
+  await page.fill('#permit-workKinds', workKinds);
+  await page.fill('#permit-contactName', 'Wang Jianguo');
+  await page.fill('#permit-contactPhone', '13800138000');
+  await page.click('#permit-submit');
+  await page.waitForSelector('#permit-receipt', { timeout: MINUTES });
+  return (await page.getAttribute('#permit-receipt', 'data-receipt'))!;
+}
+
 describe('a dig permit from application to approval, in a real browser', () => {
   let server: TestServer;
   let browser: Browser;
@@ -132,13 +150,7 @@ describe('a dig permit from application to approval, in a real browser', () => {
     await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
     expect(Number(await page.getAttribute('#permit-prescreen .verdict-counts', 'data-strike'))).toBeGreaterThanOrEqual(1);
 
-    await page.fill('#permit-title', 'Water service connection');
-    await page.fill('#permit-workKinds', 'water service');
-    await page.fill('#permit-contactName', 'Wang Jianguo');
-    await page.fill('#permit-contactPhone', '13800138000');
-    await page.click('#permit-submit');
-    await page.waitForSelector('#permit-receipt', { timeout: MINUTES });
-    receipt = (await page.getAttribute('#permit-receipt', 'data-receipt'))!;
+    receipt = await submitApplication(page, 'Water service connection', 'water service');
     expect(receipt).toMatch(/^UG-\d{4}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 
     await page.click('#permit-tab-mine');
@@ -252,6 +264,59 @@ describe('a dig permit from application to approval, in a real browser', () => {
     } finally {
       await visitor.page.context().close();
     }
+  }, 5 * MINUTES);
+
+  it('lets an applicant apply for a trench drawn across the main with the works draft: pre-screened as a STRIKE, stored as a work list', async () => {
+    const { page } = app;
+    await backToScreen(page);
+    await signInAs(page, 'applicant');
+    await page.selectOption('#permit-excavation-kind', 'trench');
+    await page.waitForSelector('#apply-work-width', { timeout: MINUTES });
+    const a = main.vertices[0]!, b = main.vertices[1]!;
+    const mid = { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2 };
+    await page.evaluate(([lon, lat, h]) => (window as unknown as Handle).undergrid.lookFrom(lon!, lat!, h!, 0, -90), [mid.lon, mid.lat, DRAW_HEIGHT_M]);
+    const at = (p: { lon: number; lat: number }) => page.evaluate(([lon, lat]) => (window as unknown as Handle).undergrid.windowPosition(lon!, lat!, 0), [p.lon, p.lat]);
+    const [pa, pb, pm] = [await at(a), await at(b), await at(mid)];
+    expect(pa && pb && pm).toBeTruthy();
+    // Two taps across the main, on either side of it.
+    const len = Math.hypot(pb!.x - pa!.x, pb!.y - pa!.y);
+    const across = { x: -(pb!.y - pa!.y) / len, y: (pb!.x - pa!.x) / len };
+    const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+    await page.click('#permit-draw');
+    for (const side of [-2, 2]) await page.mouse.click(canvas.x + pm!.x + side * HALF_SQUARE_PX * across.x, canvas.y + pm!.y + side * HALF_SQUARE_PX * across.y);
+    await page.waitForSelector('#permit-footprint-status[data-corners="2"]', { timeout: MINUTES });
+    await page.click('#permit-finish');
+    await page.waitForSelector('#permit-prescreen[data-status="done"]', { timeout: 2 * MINUTES });
+    await expect(page.locator(`#permit-prescreen-lines tr[data-link-id="${main.id}"]`).first().getAttribute('data-verdict')).resolves.toBe('STRIKE');
+    const trenchReceipt = await submitApplication(page, 'Gas crossing trench', 'telecom duct');
+    await page.click('#permit-tab-mine');
+    await page.click(`#permit-mine [data-receipt="${trenchReceipt}"]`);
+    await page.waitForSelector(`#permit-detail[data-receipt="${trenchReceipt}"]`, { timeout: MINUTES });
+    await expect(page.textContent('#permit-detail')).resolves.toMatch(/1\. Trench/);
+  }, 10 * MINUTES);
+
+  it('lets an admin create a unit and a user, a refusal shown next to its field', async () => {
+    const { page } = app;
+    await backToScreen(page);
+    await signInAs(page, 'admin');
+    await page.click('#permit-tab-admin');
+    await page.waitForFunction(() => Number(document.querySelector('#permit-admin')?.getAttribute('data-units')) > 0, undefined, { timeout: MINUTES });
+    await page.fill('#admin-unit-name', 'Pearl River Gas Works');
+    await page.click('#admin-create-unit');
+    await page.waitForSelector('#admin-units li:has-text("Pearl River Gas Works")', { timeout: MINUTES });
+    const unitId = (await page.getAttribute('#admin-units li:has-text("Pearl River Gas Works")', 'data-unit-id'))!;
+    await page.fill('#admin-user-username', 'gas-site-lead');
+    await page.fill('#admin-user-displayName', 'Zhao Gang');
+    await page.selectOption('#admin-user-role', 'applicant');
+    await page.selectOption('#admin-user-unit', unitId);
+    await page.fill('#admin-user-password', 'x');
+    await page.click('#admin-create-user');
+    await page.waitForSelector('[data-field-error="user.password"]', { timeout: MINUTES });
+    await page.fill('#admin-user-password', 'a-long-enough-password-2026');
+    await page.click('#admin-create-user');
+    await page.waitForSelector('#admin-users tr[data-username="gas-site-lead"]', { timeout: MINUTES });
+    await expect(page.textContent('#admin-users tr[data-username="gas-site-lead"]')).resolves.toContain('Pearl River Gas Works');
+    expect(await page.locator('[data-field-error]').count()).toBe(0);
   }, 5 * MINUTES);
 
   it('made no request to any host but 127.0.0.1', () => {

@@ -4,10 +4,13 @@
  * isolation, schema errors naming the field, and the public receipt view leaking nothing.
  */
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorksScreening } from '../../src/core/digScreening';
 import { shanghaiTime } from '../../src/core/permits/civilDate';
-import type { ApiErrorBody, DashboardResponse, MeResponse, SessionResponse, PermitDetail, PermitListResponse, PrintablePermit, QueueResponse, UserListResponse } from '../../src/protocol/permitApi';
+import type { DigWork } from '../../src/core/screening/digWorks';
+import type { ApiErrorBody, CreatePermitRequest, DashboardResponse, MeResponse, SessionResponse, PermitDetail, PermitOpenCut, PermitWorkList, PermitListResponse, PrintablePermit, QueueResponse, UserListResponse } from '../../src/protocol/permitApi';
 import { PERMITS_DATABASE } from '../../src/server/permits/permitsModule';
 import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
 import { permitOverGas, startPermitsHarness, type PermitsHarness } from './permitsHarness';
@@ -137,7 +140,7 @@ describe('applying and deciding', () => {
     expect((await h.call('GET', `/api/permits/${draft.id}`, { token: tokens['dispatcher'] })).status).toBe(404);
     const { submit: _submit, ...update } = { ...body, title: 'Gas service repair, deeper', works: { ...body.works, depth: 4 } };
     const edited = await h.call<PermitDetail>('PUT', `/api/permits/${draft.id}`, { token: tokens['contractor-a'], body: update });
-    expect([edited.status, edited.body.title, edited.body.works.depth]).toEqual([200, 'Gas service repair, deeper', 4]);
+    expect([edited.status, edited.body.title, (edited.body.works as PermitOpenCut).depth]).toEqual([200, 'Gas service repair, deeper', 4]);
     const history = await h.call<{ screenings: { reason: string }[] }>('GET', `/api/permits/${draft.id}/screenings`, { token: tokens['contractor-a'] });
     expect(history.body.screenings.map((s) => s.reason)).toEqual(['create', 'update']);
     expect((await h.call('PUT', `/api/permits/${draft.id}`, { token: tokens['contractor-b'], body: update })).status).toBe(404);
@@ -203,9 +206,55 @@ describe('applying and deciding', () => {
     expect(r.body.stage).toBe('approved');
     const text = JSON.stringify(r.body);
     const privateValues = [permit.id, permit.title, permit.contact.name, permit.contact.phone, ids['contractor-a']!, ids['reviewer']!,
-      ...SEED_ACCOUNTS.map((a) => a.displayName), String(permit.works.footprint[0]![0]).slice(0, 8), 'City Gas', permit.unitName];
+      ...SEED_ACCOUNTS.map((a) => a.displayName), String((permit.works as PermitOpenCut).footprint[0]![0]).slice(0, 8), 'City Gas', permit.unitName];
     for (const v of privateValues) expect(text).not.toContain(v);
     expect((await h.call('GET', '/api/public/receipts/UG-2026-00000-00000')).status).toBe(400);
+  });
+});
+
+describe('a permit of every kind of work', () => {
+  /** The trench of tests/fixtures/permits across the small city's first gas main, as a work list. */
+  function trenchPermit(): CreatePermitRequest & { works: PermitWorkList } {
+    const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/permits/trench.geojson'), 'utf8')) as
+      { features: { geometry: { coordinates: [number, number][] }; properties: { kind: 'trench'; width: number; depths: number[] } }[] };
+    const f = fixture.features[0]!;
+    const trench: DigWork = { kind: 'trench', centreLine: f.geometry.coordinates, width: f.properties.width, depths: f.properties.depths };
+    const { works: _openCut, ...rest } = permitOverGas(h);
+    return { ...rest, title: 'Gas crossing trench', method: 'trench', works: { works: [trench], ruleSetId: 'cn-gb50289', groundElevation: null } };
+  }
+
+  it('screens a trench over the gas main as a STRIKE, stores the work list and reads it back', async () => {
+    const body = trenchPermit();
+    const r = await h.call<PermitDetail>('POST', '/api/permits', { token: tokens['contractor-a'], body });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.screening!.summary.strike).toBeGreaterThan(0);
+    const result = r.body.screening!.result as WorksScreening;
+    expect(result.works.map((w) => w.kind)).toEqual(['trench']);
+    const gas = new Set(h.store.links({ utility: 'gas' }).map((l) => l.id));
+    expect(result.lines.some((l) => l.verdict === 'STRIKE' && gas.has(l.linkId) && l.work === 0)).toBe(true);
+    const again = await h.call<PermitDetail>('GET', `/api/permits/${r.body.id}`, { token: tokens['contractor-a'] });
+    expect(again.body.works).toEqual(body.works);
+    expect(again.body.screening!.id).toBe(r.body.screening!.id);
+    expect(again.body.screening!.summary).toEqual(r.body.screening!.summary);
+  });
+
+  it('names the field of a bad work, and refuses a half of both shapes', async () => {
+    const body = trenchPermit();
+    const trench = body.works.works[0]!;
+    const cases: [unknown, string][] = [
+      [{ ...body, works: { ...body.works, works: [trench, { ...trench, width: -1 }] } }, 'works.works[1].width'],
+      [{ ...body, works: { ...body.works, works: [{ ...trench, kind: 'blast' }] } }, 'works.works[0].kind'],
+      [{ ...body, works: { ...body.works, works: [] } }, 'works.works'],
+      [{ ...body, works: { ...body.works, depth: 3 } }, 'works.depth'],
+      [{ ...body, works: { ruleSetId: 'cn-gb50289' } }, 'works.footprint'],
+    ];
+    const before = (await h.call<PermitListResponse>('GET', '/api/permits', { token: tokens['contractor-a'] })).body.permits.length;
+    for (const [bad, field] of cases) {
+      const r = await h.call('POST', '/api/permits', { token: tokens['contractor-a'], body: bad });
+      expect(r.status, field).toBe(400);
+      expect(err(r.body).field, JSON.stringify(err(r.body))).toBe(field);
+    }
+    expect((await h.call<PermitListResponse>('GET', '/api/permits', { token: tokens['contractor-a'] })).body.permits.length).toBe(before);
   });
 });
 

@@ -15,7 +15,7 @@ import { PermitsModule } from '../../src/server/permits/permitsModule';
 import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
 import { ScreeningService } from '../../src/server/screeningService';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
-import type { CreatePermitRequest, PermitDetail, SignInResponse } from '../../src/protocol/permitApi';
+import type { CreatePermitRequest, PermitDetail, PermitOpenCut, SignInResponse } from '../../src/protocol/permitApi';
 import { lonLatTransform } from '../../src/core/crs';
 import type { Server } from 'node:http';
 
@@ -109,7 +109,10 @@ export function squareAround(h: PermitsHarness, x: number, y: number, half: numb
 }
 
 /** A permit request over the middle of the first segment of the first gas main (screens with a STRIKE). */
-export function permitOverGas(h: PermitsHarness, submit = true): CreatePermitRequest {
+/** A permit request whose works are one open cut (the first shape). */
+export type OpenCutPermitRequest = CreatePermitRequest & { works: PermitOpenCut };
+
+export function permitOverGas(h: PermitsHarness, submit = true): OpenCutPermitRequest {
   const v = h.store.links({ utility: 'gas' })[0]!.vertices;
   return {
     title: 'Gas service repair', workKinds: ['gas'], startDate: '2026-03-10', endDate: '2026-03-20', method: 'open-cut',

@@ -6,12 +6,11 @@
 import { civilDateOf, tryDayNumber } from '../../core/permits/civilDate';
 import { generateReceipt } from '../../core/permits/receipt';
 import { TransitionError, type TransitionErrorCode } from '../../core/permits/workflow';
-import type { DigScreening } from '../../core/digScreening';
 import type { ActionRequest, ConditionRequest, CreatePermitRequest, PermitDetail, PermitSummary, UpdateDraftRequest } from '../../protocol/permitApi';
 import { HttpError } from '../http/respond';
 import { newId, type UserRow } from './accounts';
 import { actorOf, permitOf, requireRole, visibleRow, type PermitsContext } from './context';
-import type { PermitFields, PermitRow } from './permitStore';
+import type { PermitFields, PermitRow, PermitScreening } from './permitStore';
 import { conditionEditor, detailOf, summaryOf } from './views';
 
 const STATUS_OF: Record<TransitionErrorCode, [number, string | undefined]> = {
@@ -38,10 +37,10 @@ export function httpErrorOf(e: TransitionError): HttpError {
 export class PermitService {
   constructor(private readonly ctx: PermitsContext) {}
 
-  /** Screens the works on the current network; a refusal names the field under 'works.'. */
-  screenWorks(works: CreatePermitRequest['works']): DigScreening {
+  /** Screens the works (an open cut or a work list) on the current network; a refusal names the field under 'works.'. */
+  screenWorks(works: CreatePermitRequest['works']): PermitScreening {
     try {
-      return this.ctx.screening.screenOpenCut(works);
+      return this.ctx.screening.screen(works);
     } catch (e) {
       if (e instanceof HttpError && e.status < 500) throw new HttpError(e.status, e.code, e.message, e.field ? `works.${e.field}` : 'works');
       throw e;
@@ -152,7 +151,7 @@ export class PermitService {
     if (req.kind === 'owner-presence' && !req.owner?.trim()) throw new HttpError(400, 'invalid_request', 'name the owner who must be present', 'owner');
     if (req.kind === 'trial-hole' && !req.lineId) throw new HttpError(400, 'invalid_request', 'a trial hole is dug where the works cross a line: name the line', 'lineId');
     if (req.lineId) {
-      const lines = (this.ctx.permits.latestScreening(id)?.result as DigScreening | undefined)?.lines ?? [];
+      const lines = (this.ctx.permits.latestScreening(id)?.result as PermitScreening | undefined)?.lines ?? [];
       if (!lines.some((l) => l.linkId === req.lineId)) throw new HttpError(400, 'invalid_request', `line ${req.lineId} is not in this permit's screening`, 'lineId');
     }
     this.ctx.permits.transaction(() => this.ctx.permits.insertCondition({

@@ -4,7 +4,7 @@
  * the event that changes them; the events are the record.
  */
 import type Database from 'better-sqlite3';
-import type { DigScreening } from '../../core/digScreening';
+import type { DigScreening, WorksScreening } from '../../core/digScreening';
 import type { PermitEvent } from '../../core/permits/workflow';
 import type { PermitAction, PermitState, Role } from '../../core/permits/workflowRules';
 import type { ConditionRequest, PermitContact, PermitMethod, PermitStatus, PermitWorks, StoredScreening } from '../../protocol/permitApi';
@@ -55,8 +55,11 @@ export interface ConditionRow {
   text: string | null; added_by: string; added_at: number;
 }
 
+/** A permit's screening: of one open cut, or of a work list. */
+export type PermitScreening = DigScreening | WorksScreening;
+
 /** The verdict set a re-screen compares: 'linkId:VERDICT' sorted. */
-export function verdictSet(s: DigScreening): string[] {
+export function verdictSet(s: PermitScreening): string[] {
   return s.lines.map((l) => `${l.linkId}:${l.verdict}`).sort();
 }
 
@@ -133,7 +136,7 @@ export class PermitStore {
     return this.db.prepare('SELECT action, at FROM permit_events WHERE at >= ? AND at < ?').all(from, to) as { action: PermitAction; at: number }[];
   }
 
-  insertScreening(permitId: string, s: DigScreening, reason: string, now: number): void {
+  insertScreening(permitId: string, s: PermitScreening, reason: string, now: number): void {
     this.db.prepare(`INSERT INTO screenings (permit_id, network_version, created_at, reason, result, strike, encroach, near, owners, verdicts)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(permitId, s.networkVersion, now, reason, JSON.stringify(s), s.summary.strike,
       s.summary.encroach, s.summary.near, JSON.stringify(s.summary.owners), JSON.stringify(verdictSet(s)));

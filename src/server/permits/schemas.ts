@@ -7,6 +7,7 @@
 import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 import { CONDITION_KINDS, PERMIT_METHODS, type ActionRequest, type ConditionRequest, type CreatePermitRequest, type CreateUnitRequest, type CreateUserRequest, type SignInRequest, type UpdateDraftRequest } from '../../protocol/permitApi';
 import { PERMIT_ACTIONS, ROLES } from '../../core/permits/workflowRules';
+import { MAX_WORKS_PER_PERMIT } from '../../core/screening/permit';
 import { HttpError } from '../http/respond';
 import type { PermitServerRules } from './rules';
 
@@ -25,6 +26,7 @@ export function fieldOf(e: ErrorObject): string {
 function messageOf(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') return 'is not a field of this request';
   if (e.keyword === 'required') return 'is required';
+  if (e.keyword === 'false schema') return 'is not a field of works given as a work list (give each work its own)';
   return e.message ?? 'is not valid';
 }
 
@@ -41,15 +43,20 @@ export interface Validators {
 export function buildValidators(rules: PermitServerRules): Validators {
   const ajv = new Ajv({ allErrors: false, strict: true });
   const text = rules.form.maxTextLength;
+  // One open cut {footprint, depth, …} or a work list {works: […], …}; each work is read in depth by the screening.
   const works = {
-    type: 'object', additionalProperties: false, required: ['footprint', 'depth', 'ruleSetId'],
+    type: 'object', additionalProperties: false, required: ['ruleSetId'],
     properties: {
       footprint: { type: 'array', minItems: 3, maxItems: 1000, items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } } },
       depth: { type: 'number' },
+      works: { type: 'array', minItems: 1, maxItems: MAX_WORKS_PER_PERMIT, items: { type: 'object' } },
       ruleSetId: str(100),
       groundElevation: { type: 'number', nullable: true },
       networkVersion: { type: 'integer' },
     },
+    if: { properties: { works: true }, required: ['works'] },
+    then: { properties: { footprint: false, depth: false } },
+    else: { properties: { footprint: true, depth: true }, required: ['footprint', 'depth'] },
   };
   const permitProperties = {
     title: str(rules.form.maxTitleLength),

@@ -53,7 +53,8 @@ export class SupervisionService {
   }
 
   /**
-   * When the network version changed since the last run: re-screens every open permit (and draft)
+   * When the network version changed since the last run: re-screens every open permit (and draft),
+   * an open cut or a work list alike,
    * screened on an older version, stores the new screening with its version, and flags a permit
    * whose set of (line, verdict) changed to its reviewer (the dispatchers when none is assigned yet).
    */
@@ -68,7 +69,7 @@ export class SupervisionService {
       const { networkVersion: _drawnOn, ...works } = JSON.parse(row.works) as PermitWorks;
       let screening;
       try {
-        screening = ctx.screening.screenOpenCut(works);
+        screening = ctx.screening.screen(works);
       } catch (e) {
         console.warn(`[permits] re-screening ${row.id} on network version ${version} failed: ${(e as Error).message}`);
         continue;

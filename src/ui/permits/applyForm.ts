@@ -1,29 +1,21 @@
 /**
  * The applicant's form: what kind of work, where (drawn on the map with the dig drawing, or a GeoJSON
- * file), how deep, when, how, and who to call. The dig is screened by the server as soon as its
+ * file), how deep, when, how, and who to call. Trench, bore and piles are drawn with the dig panel's
+ * works draft (src/ui/workDraft.ts: the same store, its size fields and "add to permit"); a permit of
+ * one open cut is sent as {footprint, depth}, anything else as a work list {works: […]}. The dig is screened by the server as soon as its
  * outline is complete, and the verdicts show at once, in the panel and lit in 3D. Submitting returns
  * the receipt number the applicant follows the permit by.
  */
 import { civilDateOf } from '../../core/permits/civilDate';
-import { PERMIT_METHODS, type CreatePermitRequest, type PermitMethod } from '../../protocol/permitApi';
-import type { LonLat } from '../../store/viewStore';
+import { PERMIT_METHODS, type CreatePermitRequest, type PermitMethod, type PermitWorks } from '../../protocol/permitApi';
+import { renderKindFields, renderWorks } from '../digPanel';
 import { appendAll, h } from '../dom';
 import type { MessageKey } from '../i18n';
+import { drawnWork, MIN_POINTS, WORK_KINDS, type WorkKind } from '../workDraft';
+import { permitWorksOf } from './permitWorks';
 import { FootprintFileError, parseFootprintGeoJson, singleFootprint } from './footprintFile';
 import type { PermitController, Translate } from './permitController';
 import { screeningTable, verdictCounts } from './screeningTable';
-
-/**
- * Kinds of excavation the form can describe. Only the open cut is wired to the permit API today;
- * trench, bore and piles are screened by src/core/screening and get their own inputs here when the
- * API's works carry them (each kind: an input renderer and a converter to the request's works).
- */
-export const FORM_EXCAVATION_KINDS = [
-  { kind: 'open_cut', enabled: true },
-  { kind: 'trench', enabled: false },
-  { kind: 'bore', enabled: false },
-  { kind: 'piles', enabled: false },
-] as const;
 
 /** How far ahead the planned start is put by default, days. */
 const DEFAULT_DURATION_DAYS = 7;
@@ -31,7 +23,6 @@ const DAY_MS = 86_400_000;
 
 /** What the person has typed; kept outside the store so that a re-render never loses it. */
 export interface ApplyDraft {
-  excavationKind: string;
   title: string;
   workKinds: string;
   startDate: string;
@@ -47,7 +38,7 @@ export interface ApplyDraft {
 
 export function newApplyDraft(now = Date.now()): ApplyDraft {
   return {
-    excavationKind: 'open_cut', title: '', workKinds: '', method: 'open-cut', contactName: '', contactPhone: '',
+    title: '', workKinds: '', method: 'open-cut', contactName: '', contactPhone: '',
     startDate: civilDateOf(now), endDate: civilDateOf(now + DEFAULT_DURATION_DAYS * DAY_MS), fileMessage: null, fileOk: true, formError: null,
   };
 }
@@ -63,9 +54,9 @@ function textInput(draft: ApplyDraft, key: 'title' | 'workKinds' | 'contactName'
   });
 }
 
-/** The request from the draft and the dig on screen, or the first missing or wrong field (message key). */
-export function requestFromDraft(draft: ApplyDraft, corners: readonly LonLat[], depth: number, ruleSetId: string, networkVersion: number): CreatePermitRequest | MessageKey {
-  if (corners.length < 3) return 'permit.need.footprint';
+/** The request from the draft and the works on screen, or the first missing or wrong field (message key). */
+export function requestFromDraft(draft: ApplyDraft, works: PermitWorks | MessageKey): CreatePermitRequest | MessageKey {
+  if (typeof works === 'string') return works;
   if (draft.title.trim() === '') return 'permit.need.title';
   const workKinds = draft.workKinds.split(/[,，;；]/).map((s) => s.trim()).filter(Boolean);
   if (workKinds.length === 0) return 'permit.need.workKinds';
@@ -73,8 +64,7 @@ export function requestFromDraft(draft: ApplyDraft, corners: readonly LonLat[], 
   if (draft.endDate < draft.startDate) return 'permit.need.dateOrder';
   if (draft.contactName.trim() === '' || draft.contactPhone.trim() === '') return 'permit.need.contact';
   return {
-    title: draft.title.trim(), workKinds,
-    works: { footprint: corners.map(([lon, lat]) => [lon, lat]), depth, ruleSetId, groundElevation: null, ...(networkVersion > 0 ? { networkVersion } : {}) },
+    title: draft.title.trim(), workKinds, works,
     startDate: draft.startDate, endDate: draft.endDate, method: draft.method,
     contact: { name: draft.contactName.trim(), phone: draft.contactPhone.trim() },
   };
@@ -102,20 +92,25 @@ export function renderApplyForm(ctrl: PermitController, draft: ApplyDraft, reren
   const t = ctrl.t;
   const { view, ui } = ctrl.deps;
   const dig = view.getState().dig;
+  const workDraft = ctrl.deps.draft;
+  const d = workDraft.getState();
   const s = ui.getState();
   const setDig = (patch: Partial<typeof dig>) => view.setState({ dig: { ...view.getState().dig, ...patch } });
   const root = h('form', { id: 'permit-apply', onsubmit: (e: Event) => e.preventDefault() });
   appendAll(root,
     h('h2', {}, t('permit.apply')),
     field(t('permit.excavationKind'), h('select', {
-      id: 'permit-excavation-kind', onchange: (e: Event) => { draft.excavationKind = (e.target as HTMLSelectElement).value; },
-    }, ...FORM_EXCAVATION_KINDS.map((k) => h('option', { value: k.kind, disabled: !k.enabled, selected: k.kind === draft.excavationKind },
-      t(`permit.kind.${k.kind}` as MessageKey) + (k.enabled ? '' : ` (${t('permit.kindLater')})`))))),
+      id: 'permit-excavation-kind', onchange: (e: Event) => workDraft.setState({ kind: (e.target as HTMLSelectElement).value as WorkKind }),
+    }, ...WORK_KINDS.map((k) => h('option', { value: k, selected: k === d.kind }, t(`permit.kind.${k}` as MessageKey))))),
     h('div', { className: 'row' },
-      h('button', { type: 'button', id: 'permit-draw', className: dig.drawing ? 'active' : '', onclick: () => setDig({ drawing: true, corners: [] }) }, t('permit.drawFootprint')),
-      h('button', { type: 'button', id: 'permit-finish', disabled: !dig.drawing || dig.corners.length < 3, onclick: () => setDig({ drawing: false }) }, t('finishDig'))),
-    h('div', { className: 'status', id: 'permit-footprint-status', 'data-corners': dig.corners.length },
-      dig.drawing ? t('drawHint') : dig.corners.length >= 3 ? t('permit.footprintCorners', { count: dig.corners.length }) : t('permit.footprintNone')),
+      h('button', { type: 'button', id: 'permit-draw', className: dig.drawing ? 'active' : '', onclick: () => setDig({ drawing: true, corners: [] }) }, t(d.kind === 'open_cut' ? 'permit.drawFootprint' : 'drawDig')),
+      h('button', { type: 'button', id: 'permit-finish', disabled: !dig.drawing || dig.corners.length < MIN_POINTS[d.kind], onclick: () => setDig({ drawing: false }) }, t('finishDig'))),
+    h('div', { className: 'status', id: 'permit-footprint-status', 'data-corners': dig.corners.length, 'data-works': d.works.length },
+      dig.drawing ? t(d.kind === 'open_cut' ? 'drawHint' : `dig.hint.${d.kind}` as MessageKey)
+        : dig.corners.length >= 3 && d.kind === 'open_cut' ? t('permit.footprintCorners', { count: dig.corners.length })
+          : d.works.length === 0 && !drawnWork(view.getState(), d) ? t('permit.footprintNone') : ''),
+    ...renderKindFields(view, workDraft, t, 'apply-'),
+    renderWorks(view, workDraft, t, 'apply-'),
     field(t('permit.uploadFootprint'), h('input', {
       type: 'file', id: 'permit-file', accept: '.geojson,.json,application/geo+json,application/json',
       onchange: (e: Event) => {
@@ -144,8 +139,7 @@ export function renderApplyForm(ctrl: PermitController, draft: ApplyDraft, reren
       h('button', {
         type: 'button', id: 'permit-submit', className: 'primary', disabled: s.busy !== null || s.preScreening.status !== 'done',
         onclick: () => {
-          const st = view.getState();
-          const req = requestFromDraft(draft, st.dig.corners, st.dig.depth, st.ruleSetId, ctrl.deps.networkVersion());
+          const req = requestFromDraft(draft, permitWorksOf(view.getState(), workDraft.getState(), ctrl.deps.networkVersion()));
           draft.formError = typeof req === 'string' ? t(req) : null;
           if (typeof req === 'string') return rerender();
           void ctrl.submit(req);

@@ -9,6 +9,7 @@ import {
   type ActionRequest, type ConditionRequest, type CreatePermitRequest, type DashboardResponse, type MeResponse, type SessionResponse,
   type PermitDetail, type PermitListResponse, type PrintablePermit, type PublicPermitView, type QueueResponse,
   type Role, type SignInRequest, type SignInResponse, type UserListResponse,
+  type CreateUnitRequest, type CreateUserRequest, type UnitListResponse, type UnitView, type UserView,
 } from '../../protocol/permitApi';
 import { request } from '../../services/api';
 
@@ -55,5 +56,9 @@ export const permitApi = {
   queue: () => call<QueueResponse>('queue'),
   dashboard: (filters: { unitId?: string | null; handlerId?: string | null }) =>
     call<DashboardResponse>('dashboard', { query: { unitId: filters.unitId, handlerId: filters.handlerId } }),
+  adminUnits: () => call<UnitListResponse>('adminUnits'),
+  adminUsers: () => call<UserListResponse>('adminUsers'),
+  createUnit: (body: CreateUnitRequest) => call<UnitView>('adminCreateUnit', { body }),
+  createUser: (body: CreateUserRequest) => call<UserView>('adminCreateUser', { body }),
   publicReceipt: (receipt: string) => call<PublicPermitView>('publicReceipt', { params: { receipt } }),
 };

@@ -3,14 +3,20 @@
  * call goes to the permit API and puts the answer in the permit store; the views only render it.
  * Errors become the store's `error` (the server's message names the field); long calls set `busy`.
  */
-import type { DigScreening } from '../../core/digScreening';
+import type { DigScreening, WorksScreening } from '../../core/digScreening';
 import type { ActionRequest, ConditionRequest, CreatePermitRequest, PermitAction, PermitDetail } from '../../protocol/permitApi';
 import { api, ApiError } from '../../services/api';
 import type { ViewStore } from '../../store/viewStore';
 import { translate, type MessageKey } from '../i18n';
+import { loadAdminData } from './adminView';
 import { permitApi } from './permitClient';
+import type { WorkDraftStore } from '../workDraft';
 import type { PermitScene } from './permitScene';
+import { permitWorksOf } from './permitWorks';
 import { homeViewOf, type PermitUiStore, type PermitView } from './permitState';
+
+/** A screening of one open cut or of a work list, as the server answers it. */
+export type PermitScreening = DigScreening | WorksScreening;
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
@@ -18,6 +24,8 @@ export interface PermitControllerDeps {
   ui: PermitUiStore;
   view: ViewStore;
   scene: PermitScene;
+  /** The works draft (the dig panel's, src/ui/workDraft.ts): the apply form draws trench, bore and piles with it. */
+  draft: WorkDraftStore;
   /** The network version on screen (0 before it loads): sent with every dig so a stale one is refused. */
   networkVersion(): number;
 }
@@ -98,6 +106,9 @@ export class PermitController {
     } else if (view === 'dashboard') {
       const res = await this.run('permit.loading', () => permitApi.dashboard(ui.getState().dashboardFilters));
       if (res) ui.setState({ dashboard: res });
+    } else if (view === 'admin') {
+      const res = await this.run('permit.loading', loadAdminData);
+      if (res) ui.setState({ admin: res });
     }
   }
 
@@ -106,18 +117,18 @@ export class PermitController {
     await this.open('dashboard');
   }
 
-  /** The applicant's pre-screening: the server screens the dig on screen at once, before anything is stored. */
+  /** The applicant's pre-screening: the server screens the works on screen at once, before anything is stored. */
   async preScreen(): Promise<void> {
-    const { ui, view, scene } = this.deps;
+    const { ui, view, scene, draft } = this.deps;
     const dig = view.getState().dig;
-    if (dig.corners.length < 3) return;
+    const works = draft.getState().works;
+    const request = permitWorksOf(view.getState(), draft.getState(), this.deps.networkVersion());
+    if (typeof request === 'string') return;
     ui.setState({ preScreening: { status: 'running' }, receipt: null });
     try {
-      const result = (await api.screen({
-        footprint: dig.corners, depth: dig.depth, groundElevation: null, ruleSetId: view.getState().ruleSetId, networkVersion: this.deps.networkVersion(),
-      })) as DigScreening;
-      // A dig changed while the server screened is screened again by its own change: keep only the answer for this one.
-      if (view.getState().dig !== dig) return;
+      const result = (await api.screen(request)) as PermitScreening;
+      // Works changed while the server screened are screened again by their own change: keep only the answer for these.
+      if (view.getState().dig !== dig || draft.getState().works !== works) return;
       ui.setState({ preScreening: { status: 'done', result } });
       scene.highlight(result.lines);
     } catch (e) {

@@ -3,11 +3,12 @@
  * actions the signed-in person may take now (the server says which: `allowedActions`). Return and
  * reject need a reason; assign names the handling reviewer and the approving leader.
  */
-import { CONDITION_KINDS, type ConditionKind, type ConditionView, type PermitAction, type PermitDetail } from '../../protocol/permitApi';
+import { CONDITION_KINDS, isWorkList, type ConditionKind, type ConditionView, type PermitAction, type PermitDetail } from '../../protocol/permitApi';
 import { appendAll, h } from '../dom';
 import type { MessageKey } from '../i18n';
 import { linesOf, type PermitController, type Translate } from './permitController';
 import { clockBadge, formatTime, stageLabel } from './permitList';
+import { depthText, workRows } from './permitWorks';
 import { screeningTable, verdictCounts } from './screeningTable';
 
 /** Actions that need a written reason (the workflow table's reasonRequired; the server checks it too). */
@@ -157,7 +158,8 @@ export function renderPermitDetail(ctrl: PermitController, d: PermitDetail, draf
       [t('permit.dates'), `${d.startDate} – ${d.endDate}`],
       [t('permit.method'), t(`permit.method.${d.method}` as MessageKey)],
       [t('permit.workKinds'), d.workKinds.join(', ')],
-      [t('depth'), `${d.works.depth} m`],
+      [t('depth'), depthText(d.works)],
+      ...(isWorkList(d.works) ? workRows(t, d.works) : []),
       [t('permit.contact'), `${d.contact.name} ${d.contact.phone}`],
     ]),
     d.rescreenChanged ? h('div', { className: 'status error', id: 'permit-rescreen', role: 'alert' }, t('permit.rescreenChanged'),

@@ -6,17 +6,18 @@
  * re-render never takes the text or the focus from under their fingers.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { DigScreening } from '../../core/digScreening';
+import type { DigScreening, WorksScreening } from '../../core/digScreening';
 import type {
   DashboardResponse, PermitDetail, PermitSummary, PrintablePermit, UserView,
 } from '../../protocol/permitApi';
+import type { AdminData } from './adminView';
 
-export type PermitView = 'apply' | 'mine' | 'queue' | 'detail' | 'dashboard';
+export type PermitView = 'apply' | 'mine' | 'queue' | 'detail' | 'dashboard' | 'admin';
 
 export type PreScreening =
   | { status: 'idle' }
   | { status: 'running' }
-  | { status: 'done'; result: DigScreening }
+  | { status: 'done'; result: DigScreening | WorksScreening }
   | { status: 'error'; message: string };
 
 export interface PermitUiState {
@@ -36,6 +37,8 @@ export interface PermitUiState {
   dashboard: DashboardResponse | null;
   dashboardFilters: { unitId: string | null; handlerId: string | null };
   print: PrintablePermit | null;
+  /** The admin page's units and users. */
+  admin: AdminData | null;
 }
 
 export type PermitUiStore = StoreApi<PermitUiState>;
@@ -55,6 +58,7 @@ export function createPermitUiStore(): PermitUiStore {
     dashboard: null,
     dashboardFilters: { unitId: null, handlerId: null },
     print: null,
+    admin: null,
   }));
 }
 

@@ -9,6 +9,8 @@ import type { ViewState, ViewStore } from '../../store/viewStore';
 import type { ScreenedLine } from '../../core/digScreening';
 import { appendAll, clear, h } from '../dom';
 import type { MessageKey } from '../i18n';
+import type { WorkDraftStore } from '../workDraft';
+import { newAdminDraft, renderAdmin } from './adminView';
 import { newApplyDraft, renderApplyForm } from './applyForm';
 import { renderDashboard } from './dashboard';
 import { PermitController } from './permitController';
@@ -22,6 +24,7 @@ import './permits.css';
 export interface PermitsMount {
   store: ViewStore;
   viewer: Viewer;
+  draft: WorkDraftStore;
   setHighlights(lines: readonly ScreenedLine[]): void;
   networkVersion(): number;
 }
@@ -33,7 +36,7 @@ const NAV: Record<string, PermitView[]> = {
   reviewer: ['queue'],
   approver: ['queue'],
   supervisor: ['dashboard'],
-  admin: ['dashboard', 'queue'],
+  admin: ['dashboard', 'queue', 'admin'],
 };
 
 function renderSignIn(ctrl: PermitController, creds: { username: string; password: string }): HTMLElement {
@@ -61,14 +64,15 @@ function renderSignIn(ctrl: PermitController, creds: { username: string; passwor
 
 export function mountPermits(app: HTMLElement, before: Element | null, deps: PermitsMount): PermitController {
   const ui = createPermitUiStore();
-  const scene = new PermitScene({ viewer: deps.viewer, store: deps.store, setHighlights: deps.setHighlights });
-  const ctrl = new PermitController({ ui, view: deps.store, scene, networkVersion: deps.networkVersion });
+  const scene = new PermitScene({ viewer: deps.viewer, store: deps.store, draft: deps.draft, setHighlights: deps.setHighlights });
+  const ctrl = new PermitController({ ui, view: deps.store, scene, draft: deps.draft, networkVersion: deps.networkVersion });
   const panel = h('div', { id: 'permits', className: 'panel' });
   app.insertBefore(panel, before);
   let sheet: HTMLElement | null = null;
   const creds = { username: '', password: '' };
   let applyDraft = newApplyDraft();
   const detailDraft = newDetailDraft();
+  const adminDraft = newAdminDraft();
   let collapsed = false;
 
   function body(s: PermitUiState): HTMLElement | null {
@@ -81,6 +85,7 @@ export function mountPermits(app: HTMLElement, before: Element | null, deps: Per
       return renderPermitDetail(ctrl, s.detail, detailDraft, () => void ctrl.open(back), render);
     }
     if (s.view === 'dashboard') return renderDashboard(ctrl, s.dashboard);
+    if (s.view === 'admin') return renderAdmin(ctrl, s.admin, adminDraft, render);
     return null;
   }
 
@@ -125,14 +130,20 @@ export function mountPermits(app: HTMLElement, before: Element | null, deps: Per
       if (sheet && ui.getState().print) { sheet.remove(); sheet = null; }
       render();
     }
-    const u = ui.getState();
-    if (s.dig !== prev.dig && u.user?.role === 'applicant' && u.view === 'apply') {
-      if (u.preScreening.status !== 'idle' || u.receipt) ui.setState({ preScreening: { status: 'idle' }, receipt: null });
-      else render();
-      // The outline is complete (drawn and finished, or read from a file): screen it at once.
-      if (!s.dig.drawing && s.dig.corners.length >= 3 && (s.dig.corners !== prev.dig.corners || s.dig.depth !== prev.dig.depth || prev.dig.drawing)) void ctrl.preScreen();
-    }
+    // The outline is complete (drawn and finished, or read from a file): screen it at once.
+    if (s.dig !== prev.dig) worksChanged(!s.dig.drawing && (s.dig.corners !== prev.dig.corners || s.dig.depth !== prev.dig.depth || prev.dig.drawing));
   });
+  // A work added, removed or resized, or another kind chosen: the same.
+  deps.draft.subscribe(() => worksChanged(!deps.store.getState().dig.drawing));
+
+  /** While an applicant fills the form: voids the pre-screening of other works, and screens these when asked and complete. */
+  function worksChanged(screen: boolean): void {
+    const u = ui.getState();
+    if (u.user?.role !== 'applicant' || u.view !== 'apply') return;
+    if (u.preScreening.status !== 'idle' || u.receipt) ui.setState({ preScreening: { status: 'idle' }, receipt: null });
+    else render();
+    if (screen) void ctrl.preScreen();
+  }
   render();
   void ctrl.checkSession();
   return ctrl;

@@ -9,6 +9,7 @@ import type { MessageKey } from '../i18n';
 import { linesOf, type PermitController } from './permitController';
 import { formatTime, stageLabel } from './permitList';
 import { describeCondition } from './permitDetail';
+import { depthText, permitDepth, workRows } from './permitWorks';
 import { screeningTable, verdictCounts } from './screeningTable';
 
 export function renderPrintSheet(ctrl: PermitController, printable: PrintablePermit): HTMLElement {
@@ -16,7 +17,7 @@ export function renderPrintSheet(ctrl: PermitController, printable: PrintablePer
   const d = printable.permit;
   const screening = printable.screening;
   const img = h('img', { id: 'print-map-image', alt: t('permit.mapAlt') });
-  const mapBox = h('figure', { id: 'print-map', 'data-ready': 'false' }, img, h('figcaption', {}, t('permit.mapCaption', { depth: d.works.depth })));
+  const mapBox = h('figure', { id: 'print-map', 'data-ready': 'false' }, img, h('figcaption', {}, t('permit.mapCaption', { depth: permitDepth(d.works) ?? '—' })));
   void ctrl.deps.scene.snapshot(d.works).then((url) => {
     img.src = url;
     mapBox.dataset['ready'] = 'true';
@@ -30,8 +31,8 @@ export function renderPrintSheet(ctrl: PermitController, printable: PrintablePer
     [t('permit.dates'), `${d.startDate} – ${d.endDate}`],
     [t('permit.method'), t(`permit.method.${d.method}` as MessageKey)],
     [t('permit.workKinds'), d.workKinds.join(', ')],
-    [t('depth'), `${d.works.depth} m`],
-    [t('permit.footprint'), d.works.footprint.map(([lon, lat]) => `${lon.toFixed(6)}, ${lat.toFixed(6)}`).join('; ')],
+    [t('depth'), depthText(d.works)],
+    ...workRows(t, d.works),
   ];
   if (printable.approval) rows.push([t('permit.approvedBy'), `${printable.approval.approverName}, ${formatTime(printable.approval.approvedAt)}`]);
   const sheet = h('div', { id: 'permit-sheet', className: 'sheet print-sheet', 'data-permit-id': d.id });
