@@ -9,6 +9,7 @@ import {
 } from '../../src/core/permits/supervision';
 import { PermitWorkflow, type Actor, type Permit } from '../../src/core/permits/workflow';
 import { validatePermitWorkflowRules, type PermitAction, type PermitState, type Role } from '../../src/core/permits/workflowRules';
+import { ACTOR } from './permitActors';
 
 const CAL = WorkingDayCalendar.fromJson(calendarJson);
 const RECEIPT = generateReceipt(2026, (n) => new Uint8Array(n).fill(3));
@@ -23,15 +24,6 @@ function rulesWith(limits: Partial<Record<PermitState, number>>) {
 const RULES = rulesWith({ submitted: 5, accepted: 2, assigned: 3, reviewed: 2, approved: 2 });
 const WF = new PermitWorkflow(RULES);
 
-const ACTOR: Record<Role, Actor> = {
-  public: { id: 'citizen-1', role: 'public' },
-  applicant: { id: 'applicant-1', role: 'applicant' },
-  reviewer: { id: 'reviewer-1', role: 'reviewer' },
-  approver: { id: 'approver-1', role: 'approver' },
-  dispatcher: { id: 'dispatcher-1', role: 'dispatcher' },
-  supervisor: { id: 'supervisor-1', role: 'supervisor' },
-  admin: { id: 'admin-1', role: 'admin' },
-};
 
 /** A permit submitted at `submittedAt` that then took each step at the given instant. */
 function story(submittedAt: number, steps: [PermitAction, Role, number][]): Permit {

@@ -8,6 +8,7 @@ import {
   PERMIT_ACTIONS, PERMIT_STATES, ROLES, validatePermitWorkflowRules, type PermitAction, type PermitState, type Role,
 } from '../../src/core/permits/workflowRules';
 import { RulesError } from '../../src/core/screening/rules';
+import { ACTOR } from './permitActors';
 
 const RULES = validatePermitWorkflowRules(workflowJson);
 const WF = new PermitWorkflow(RULES);
@@ -15,16 +16,6 @@ const RECEIPT = generateReceipt(2026, (n) => new Uint8Array(n).fill(7));
 const T0 = shanghaiTime('2026-03-09', 9);
 const HOUR = 3_600_000;
 
-/** One person per role; the permit's assignment names these same ids. */
-const ACTOR: Record<Role, Actor> = {
-  public: { id: 'citizen-1', role: 'public' },
-  applicant: { id: 'applicant-1', role: 'applicant' },
-  reviewer: { id: 'reviewer-1', role: 'reviewer' },
-  approver: { id: 'approver-1', role: 'approver' },
-  dispatcher: { id: 'dispatcher-1', role: 'dispatcher' },
-  supervisor: { id: 'supervisor-1', role: 'supervisor' },
-  admin: { id: 'admin-1', role: 'admin' },
-};
 const ASSIGNMENT = { reviewerId: 'reviewer-1', approverId: 'approver-1' };
 
 type Step = [PermitAction, Role];
