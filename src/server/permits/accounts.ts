@@ -10,6 +10,7 @@ import type { Role } from '../../core/permits/workflowRules';
 import type { UnitView, UserView } from '../../protocol/permitApi';
 import { HttpError } from '../http/respond';
 import type { PermitServerRules } from './rules';
+import { SignInThrottle } from './signInThrottle';
 
 export interface UserRow {
   id: string;
@@ -69,9 +70,11 @@ export function newId(prefix: string): string {
 export class Accounts {
   /** A hash to compare against when the username is unknown, so both paths take as long. */
   private dummyHash: Promise<string>;
+  private readonly throttle: SignInThrottle;
 
   constructor(private readonly db: Database.Database, private readonly rules: PermitServerRules, private readonly now: () => number) {
     this.dummyHash = hashPassword(randomBytes(16).toString('hex'), rules.passwords);
+    this.throttle = new SignInThrottle(db, rules.signIn, now);
   }
 
   createUnit(name: string): UnitView {
@@ -138,11 +141,19 @@ export class Accounts {
     return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, unitId: r.unit_id, unitName: r.unit_id ? this.unit(r.unit_id)?.name ?? null : null };
   }
 
-  /** A new session for a correct username and password; the same 401 for a wrong name or password. */
-  async signIn(username: string, password: string): Promise<{ token: string; user: UserRow; expiresAt: number }> {
+  /**
+   * A new session for a correct username and password; the same 401 for a wrong name or password.
+   * `address` is the client's (the socket's peer): with the username it is throttled (signInThrottle.ts).
+   */
+  async signIn(username: string, password: string, address: string): Promise<{ token: string; user: UserRow; expiresAt: number }> {
+    this.throttle.check(username, address);
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     const ok = await verifyPassword(password, row?.password_hash ?? await this.dummyHash);
-    if (!row || !ok) throw new HttpError(401, 'bad_credentials', 'wrong username or password');
+    if (!row || !ok) {
+      this.throttle.failed(username, address);
+      throw new HttpError(401, 'bad_credentials', 'wrong username or password');
+    }
+    this.throttle.succeeded(username);
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const expiresAt = now + this.rules.sessionLifetimeMs;

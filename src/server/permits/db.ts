@@ -61,6 +61,12 @@ const MIGRATIONS: string[] = [
   CREATE INDEX outbox_permit ON outbox(permit_id);
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  `
+  CREATE TABLE sign_in_failures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL, address TEXT NOT NULL, at INTEGER NOT NULL);
+  CREATE INDEX sign_in_failures_username ON sign_in_failures(username, at);
+  CREATE INDEX sign_in_failures_address ON sign_in_failures(address, at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

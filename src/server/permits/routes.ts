@@ -14,6 +14,7 @@ import { requireRole, visibleRow, type PermitsContext } from './context';
 import type { PermitService } from './permitService';
 import { check, type Validators } from './schemas';
 import type { SupervisionService } from './supervisionService';
+import { SignInRefused } from './signInThrottle';
 import { printableOf } from './views';
 
 export const SESSION_COOKIE = 'ug_session';
@@ -71,7 +72,13 @@ export function buildRoutes(d: RouteDeps, lookupAllowed: (req: IncomingMessage) 
   return [
     ['POST', /^\/api\/auth\/sign-in$/, async (c) => {
       const b = await body(c, v.signIn);
-      const s = await ctx.accounts.signIn(b.username, b.password);
+      let s;
+      try {
+        s = await ctx.accounts.signIn(b.username, b.password, c.req.socket.remoteAddress ?? 'unknown');
+      } catch (e) {
+        if (e instanceof SignInRefused) c.res.setHeader('Retry-After', String(e.retryAfterSeconds));
+        throw e;
+      }
       const maxAge = Math.floor((s.expiresAt - ctx.now()) / 1000);
       c.res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${s.token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}`);
       json(c, 200, { user: ctx.accounts.view(s.user), token: s.token, expiresAt: s.expiresAt });

@@ -12,6 +12,7 @@ import { RulesError, flag, integerIn, onlyKeys, record, text } from '../../core/
 export interface PermitServerRules {
   sessionLifetimeMs: number;
   passwords: { minLength: number; N: number; r: number; p: number; keyLength: number; saltBytes: number };
+  signIn: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMinutes: number };
   publicLookupsPerMinute: number;
   supervisionIntervalMs: number;
   deliveryIntervalMs: number;
@@ -36,12 +37,13 @@ function section(root: Record<string, unknown>, name: string, keys: string[]): R
 
 export function validatePermitServerRules(input: unknown): PermitServerRules {
   const root = record(input, 'permit-server');
-  onlyKeys(root, ['version', 'sessions', 'passwords', 'publicLookup', 'scheduler', 'form', 'dashboard'], 'permit-server');
+  onlyKeys(root, ['version', 'sessions', 'passwords', 'signIn', 'publicLookup', 'scheduler', 'form', 'dashboard'], 'permit-server');
   integerIn(root.version, 'version', 1, Number.MAX_SAFE_INTEGER);
   const s = section(root, 'sessions', ['lifetimeHours']);
   const pw = section(root, 'passwords', ['minLength', 'scryptN', 'scryptR', 'scryptP', 'keyLength', 'saltBytes']);
   const N = integerIn(pw.scryptN, 'passwords.scryptN', 1024, 1 << 20);
   if ((N & (N - 1)) !== 0) throw new RulesError('passwords.scryptN', 'must be a power of two');
+  const signIn = section(root, 'signIn', ['maxFailuresPerAccount', 'maxFailuresPerAddress', 'windowMinutes']);
   const lookup = section(root, 'publicLookup', ['perMinutePerAddress']);
   const sch = section(root, 'scheduler', ['supervisionIntervalSeconds', 'deliveryIntervalSeconds', 'deliveryTimeoutSeconds']);
   const form = section(root, 'form', ['maxTitleLength', 'maxWorkKinds', 'maxTextLength', 'maxPermitDays']);
@@ -54,6 +56,11 @@ export function validatePermitServerRules(input: unknown): PermitServerRules {
       p: integerIn(pw.scryptP, 'passwords.scryptP', 1, 16),
       keyLength: integerIn(pw.keyLength, 'passwords.keyLength', 32, 128),
       saltBytes: integerIn(pw.saltBytes, 'passwords.saltBytes', 16, 64),
+    },
+    signIn: {
+      maxFailuresPerAccount: integerIn(signIn.maxFailuresPerAccount, 'signIn.maxFailuresPerAccount', 1, 100),
+      maxFailuresPerAddress: integerIn(signIn.maxFailuresPerAddress, 'signIn.maxFailuresPerAddress', 1, 100_000),
+      windowMinutes: integerIn(signIn.windowMinutes, 'signIn.windowMinutes', 1, 24 * 60),
     },
     publicLookupsPerMinute: integerIn(lookup.perMinutePerAddress, 'publicLookup.perMinutePerAddress', 1, 10_000),
     supervisionIntervalMs: integerIn(sch.supervisionIntervalSeconds, 'scheduler.supervisionIntervalSeconds', 1, 86_400) * 1000,
