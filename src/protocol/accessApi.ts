@@ -16,6 +16,8 @@ export interface AccessSummary {
   sites: number;
   /** Radius around each site's works, m ('sites' only). */
   siteRadiusM: number | null;
+  /** West, south, east, north in degrees of the sites with their radius ('sites' with at least one site): where the viewer opens. */
+  siteExtent: [number, number, number, number] | null;
 }
 
 /** A tileset the viewer may open: every layer's general tileset, plus the restricted ones when allowed. */

@@ -240,8 +240,8 @@ async function loadNetwork(): Promise<void> {
   const summary = await api.network();
   const mode = session.drawMode(summary, location.search);
   networkVersion = summary.version;
-  extent = summary.extent;
-  city.flyToExtent(summary.extent);
+  extent = summary.access?.siteExtent ?? summary.extent; // a contractor opens on their sites
+  city.flyToExtent(extent);
   city.showGroundGrid(summary.extent);
   const cityLayers = new CityLayers(scene, summary.frame, mode, (p) => {
     renderTileProgress(tileProgressEl, store.getState().locale, p);

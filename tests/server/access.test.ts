@@ -235,6 +235,10 @@ describe('a contractor', () => {
     const summary = await get<NetworkSummary>('contractor-a', '/api/network');
     expect(summary.body.access).toMatchObject({ role: 'applicant', network: 'sites', restricted: true, tiles: false, sites: 1, siteRadiusM: RADIUS });
     expect(summary.body.tilesets).toEqual([]);
+    const [w, s, e, n] = summary.body.access!.siteExtent!;
+    const [lon, lat] = lonLatTransform(h.store.frame()!).fromLocal(site.x, site.y);
+    expect(lon > w && lon < e && lat > s && lat < n).toBe(true);
+    expect((e - w) * 111_000 * Math.cos((lat * Math.PI) / 180)).toBeCloseTo(2 * (RADIUS + HALF), 0);
     let restrictedSeen = 0;
     for (const utility of ['power', 'water', 'gas', 'telecom', 'sewer', 'storm'] as const) {
       const layer = await get<LayerPayload>('contractor-a', `/api/network/${version}/layers/${utility}`);
@@ -274,7 +278,7 @@ describe('a contractor', () => {
 
   it('contractor-b sees nothing of contractor-a\'s site', async () => {
     const summary = await get<NetworkSummary>('contractor-b', '/api/network');
-    expect(summary.body.access).toMatchObject({ network: 'sites', sites: 0 });
+    expect(summary.body.access).toMatchObject({ network: 'sites', sites: 0, siteExtent: null });
     for (const utility of ['power', 'water', 'gas']) {
       expect((await get<LayerPayload>('contractor-b', `/api/network/${version}/layers/${utility}`)).body.ids).toEqual([]);
       expect((await get<NodePayload>('contractor-b', `/api/network/${version}/nodes/${utility}`)).body.ids).toEqual([]);

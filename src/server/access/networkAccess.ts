@@ -21,7 +21,7 @@ import type { AccessRules, RoleGrant } from './accessRules';
 import type { AuditLog } from './auditLog';
 import { assetsIn, withoutAssets } from './payloadFilter';
 import { RestrictedAssets } from './restrictedAssets';
-import type { SiteArea, XY } from './siteClip';
+import { sitesExtent, type SiteArea, type XY } from './siteClip';
 
 /** Who signs people in: the permits module (src/server/permits/permitsModule.ts). */
 export interface SessionSource {
@@ -118,13 +118,22 @@ export class NetworkAccess {
     });
   }
 
+  private lonLatExtent(sites: readonly SiteArea[]): [number, number, number, number] | null {
+    const r = sitesExtent(sites);
+    const frame = this.store.frame();
+    if (!r || !frame) return null;
+    const fromLocal = lonLatTransform(frame).fromLocal;
+    const corners = [fromLocal(r.minX, r.minY), fromLocal(r.maxX, r.minY), fromLocal(r.maxX, r.maxY), fromLocal(r.minX, r.maxY)];
+    return [Math.min(...corners.map((c) => c[0])), Math.min(...corners.map((c) => c[1])), Math.max(...corners.map((c) => c[0])), Math.max(...corners.map((c) => c[1]))];
+  }
+
   /** The summary with what this viewer may load: its grant and the tilesets to open. */
   summary(viewer: Viewer, base: NetworkSummary): NetworkSummary {
     const { grant } = viewer;
     const tiles = grant.network === 'all';
     const access: AccessSummary = {
       role: viewer.role, network: grant.network === 'sites' ? 'sites' : 'all', restricted: grant.restricted, tiles,
-      sites: viewer.sites.length, siteRadiusM: grant.network === 'sites' ? this.rules.sites.radiusM : null,
+      sites: viewer.sites.length, siteRadiusM: grant.network === 'sites' ? this.rules.sites.radiusM : null, siteExtent: this.lonLatExtent(viewer.sites),
     };
     const tilesets: TilesetRef[] = [];
     if (tiles) {
