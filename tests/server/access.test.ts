@@ -272,8 +272,13 @@ describe('a contractor', () => {
       const r = await get<{ error: { code: string } }>('contractor-a', path);
       expect(r.status, path).toBe(403);
     }
-    const screen = await post('contractor-a', '/api/screenings', { footprint: squareAround(h, site.x, site.y, HALF), depth: 2, ruleSetId: 'cn-gb50289', groundElevation: null });
+    // The dig over the 110 kV bank: screened in full (the bank is struck), and the view audited.
+    const screen = await post<{ lines: { linkId: string; verdict: string }[] }>('contractor-a', '/api/screenings', { footprint: squareAround(h, site.x, site.y, HALF), depth: 2, ruleSetId: 'cn-gb50289', groundElevation: null });
     expect(screen.status).toBe(200);
+    expect(screen.body.lines.map((l) => l.linkId)).toContain(hv[0]!.id);
+    const row = (await auditRows())[0]!;
+    expect(row).toMatchObject({ username: 'contractor-a', route: 'POST /api/screenings' });
+    expect(row.assetIds).toContain(hv[0]!.id);
   });
 
   it('contractor-b sees nothing of contractor-a\'s site', async () => {
@@ -284,6 +289,17 @@ describe('a contractor', () => {
       expect((await get<NodePayload>('contractor-b', `/api/network/${version}/nodes/${utility}`)).body.ids).toEqual([]);
     }
     expect((await get('contractor-b', `/api/links/${encodeURIComponent(hv[0]!.id)}`)).status).toBe(404);
+  });
+});
+
+describe('screening', () => {
+  it('never hides a line the dig strikes: the supervisor\'s screening over the 110 kV bank lists it, and the view is audited', async () => {
+    const screen = await post<{ lines: { linkId: string; verdict: string }[] }>('supervisor', '/api/screenings', { footprint: squareAround(h, site.x, site.y, HALF), depth: 2, ruleSetId: 'cn-gb50289', groundElevation: null });
+    expect(screen.status).toBe(200);
+    expect(screen.body.lines.find((l) => l.linkId === hv[0]!.id)?.verdict).toBe('STRIKE');
+    const row = (await auditRows())[0]!;
+    expect(row).toMatchObject({ username: 'supervisor', role: 'supervisor', route: 'POST /api/screenings' });
+    expect(row.assetIds).toContain(hv[0]!.id);
   });
 });
 
