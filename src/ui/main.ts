@@ -201,6 +201,14 @@ async function screenDig(): Promise<void> {
   screeningView = { status: 'running' };
   render();
   try {
+    if (session.partialNetwork) {
+      // This viewer's copy of the network lacks lines (restricted ones, or beyond their sites): only the server's screening is whole.
+      const t0 = performance.now();
+      const whole = (await api.screen({ ...request, networkVersion })) as DigScreening | WorksScreening;
+      screeningView = { status: 'done', result: { ...whole, ms: performance.now() - t0 }, serverAgrees: true };
+      setHighlights(whole.lines);
+      return render();
+    }
     const result = job.type === 'screenDig' ? await workers.request('screenDig', job.request) : await workers.request('screenWorks', job.request);
     screeningView = { status: 'done', result, serverAgrees: null };
     setHighlights(result.lines);

@@ -65,6 +65,15 @@ export class NetworkSession {
     void run();
   }
 
+  /**
+   * True when the layers this viewer holds are not the whole network (a contractor's sites, or no
+   * restricted classes): the screening worker would miss lines a dig may strike, so digs are
+   * screened by the server only (it screens against every line).
+   */
+  get partialNetwork(): boolean {
+    return this.access !== null && (this.access.network === 'sites' || !this.access.restricted);
+  }
+
   /** Records what the summary grants (for the status line) and answers how to draw it. */
   drawMode(summary: NetworkSummary, search: string): DrawMode {
     this.access = summary.access ?? null;

@@ -1,6 +1,7 @@
 /**
  * Network access in a real Chromium against the real server (issue 6, DESIGN.md Security): without
- * a session the viewer asks to sign in (en and zh-CN) and fetches no layer; a contractor with a
+ * a session the viewer asks to sign in (en and zh-CN) and fetches no layer; a supervisor's dig is
+ * screened by the server, whole, though their layers lack restricted lines; a contractor with a
  * submitted permit sees exactly the site-limited layers the server gives it, drawn as polylines,
  * and never asks for a tile.
  */
@@ -10,6 +11,9 @@ import { ensureClientBuilt } from '../../scripts/buildClient';
 import type { NetworkSummary } from '../../src/protocol/apiTypes';
 import type { LayerPayload } from '../../src/protocol/layerPayload';
 import type { LinkDetails } from '../../src/protocol/apiTypes';
+import { lonLatTransform } from '../../src/core/crs';
+import { VERTEX_STRIDE } from '../../src/core/model';
+import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { launchBrowser, offMachineRequests, openPage } from '../helpers/browser';
 import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
@@ -71,6 +75,31 @@ describe('who sees the network in the viewer', () => {
       } finally {
         await page.context().close();
       }
+    }
+  }, 10 * MINUTES);
+
+  it('screens a supervisor\'s dig on the server, so the 110 kV bank it strikes is listed though the supervisor\'s layers leave it out', async () => {
+    const store = new SqliteNetworkStore(server.config.databaseFile);
+    const hv = store.links({ utility: 'power' }).find((l) => l.pressureClass === '110kV')!;
+    const fromLocal = lonLatTransform(store.frame()!).fromLocal;
+    store.close();
+    const x = (hv.vertices[0]! + hv.vertices[VERTEX_STRIDE]!) / 2, y = (hv.vertices[1]! + hv.vertices[VERTEX_STRIDE + 1]!) / 2;
+    const corners = [[x - 3, y - 3], [x + 3, y - 3], [x + 3, y + 3], [x - 3, y + 3]].map(([a, b]) => fromLocal(a!, b!));
+    const { page, requests } = await openPage(browser, server.url, undefined, { signInAs: 'supervisor' });
+    try {
+      await page.waitForSelector('body[data-worker-ready="true"]', { timeout: 5 * MINUTES });
+      await page.evaluate((c) => {
+        const store = (window as unknown as { undergrid: { store: { getState(): { dig: object }; setState(s: object): void } } }).undergrid.store;
+        store.setState({ dig: { ...store.getState().dig, drawing: false, corners: c, depth: 2 } });
+      }, corners);
+      await page.click('#screen-dig');
+      const row = page.locator(`#screening-results tr[data-link-id="${hv.id}"]`);
+      await row.waitFor({ timeout: 2 * MINUTES });
+      await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
+      expect(requests.some((u) => u.endsWith('/api/screenings'))).toBe(true);
+      expect(requests.filter((u) => u.includes('-restricted/'))).toEqual([]);
+    } finally {
+      await page.context().close();
     }
   }, 10 * MINUTES);
 
