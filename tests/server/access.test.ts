@@ -157,6 +157,8 @@ describe('roles that see the whole network', () => {
     }
     const summary = await get<NetworkSummary>(who, '/api/network');
     expect(summary.body.access).toMatchObject({ role: who, network: 'all', restricted: false, tiles: true });
+    expect(summary.body.layers.find((l) => l.utility === 'power')!.links).toBe(layer.body.ids.length);
+    expect(summary.body.layers.find((l) => l.utility === 'power')!.nodes).toBe(nodes.body.ids.length);
     expect(summary.body.tilesets!.filter((t) => t.restricted)).toEqual([]);
     expect((await get(who, `/api/tiles/${version}/power-restricted/tileset.json`)).status).toBe(403);
     expect(await auditRows()).toEqual(before);

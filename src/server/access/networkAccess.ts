@@ -145,6 +145,11 @@ export class NetworkAccess {
         if (grant.restricted && restrictedLinks > 0) tilesets.push({ utility: layer.utility, restricted: true, url: url(`${layer.utility}${RESTRICTED_SUFFIX}`) });
       }
     }
-    return { ...base, access, tilesets: tilesets.sort((a, b) => UTILITY_TYPES.indexOf(a.utility) - UTILITY_TYPES.indexOf(b.utility)) };
+    const sorted = tilesets.sort((a, b) => UTILITY_TYPES.indexOf(a.utility) - UTILITY_TYPES.indexOf(b.utility));
+    if (grant.restricted) return { ...base, access, tilesets: sorted };
+    // Counts as this viewer's layers hold them: restricted lines and fittings left out (segments stay the network's).
+    const set = this.restricted.get();
+    const layers = base.layers.map((l) => ({ ...l, links: l.links - (set.linkIds.get(l.utility)?.length ?? 0), nodes: l.nodes - (set.nodeIds.get(l.utility)?.length ?? 0) }));
+    return { ...base, links: base.links - set.links.size, nodes: base.nodes - set.nodes.size, layers, access, tilesets: sorted };
   }
 }
