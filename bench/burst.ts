@@ -36,6 +36,7 @@ import { BurstNetworkCache } from '../src/server/burst/burstNetwork';
 import { runTrace, validateTraceRequest } from '../src/server/burst/traceService';
 import { loadConfig } from '../src/server/config';
 import { startServer } from '../src/server/main';
+import { signIn } from '../tests/helpers/session';
 import { SqliteNetworkStore } from '../src/server/storage/sqliteNetworkStore';
 import { ensureCity } from '../scripts/city';
 import { mulberry32, percentile } from './stats';
@@ -248,6 +249,8 @@ async function benchHttp(): Promise<void> {
   await ensureCity(config);
   const running = await startServer(config);
   const store = new SqliteNetworkStore(config.databaseFile);
+  // Burst response is read signed in, as the dispatcher (src/server/access).
+  const session = await signIn(running.url, 'dispatcher');
   try {
     const rules = parseBurstRules(JSON.parse(readFileSync(BURST_RULES_FILE, 'utf8')));
     let t = performance.now();
@@ -257,7 +260,7 @@ async function benchHttp(): Promise<void> {
     const links = Array.from({ length: BURSTS }, () => net.graph.linkIds[Math.floor(rng() * net.graph.linkCount)]!);
     const body = (linkId: string) => ({ networkVersion: net.version, linkId });
     const post = async (linkId: string) => {
-      const res = await fetch(`${running.url}api/burst/trace`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Encoding': 'gzip' }, body: JSON.stringify(body(linkId)) });
+      const res = await fetch(`${running.url}api/burst/trace`, { method: 'POST', headers: { ...session, 'Content-Type': 'application/json', 'Accept-Encoding': 'gzip' }, body: JSON.stringify(body(linkId)) });
       if (res.status !== 200) throw new Error(`trace ${linkId}: HTTP ${res.status}`);
       return res.json();
     };

@@ -44,7 +44,8 @@ for (let i = 0; i < digs; i++) {
 }
 
 const browser = await launchBrowser();
-const { page } = await openPage(browser, server.url);
+// The viewer is read signed in (src/server/access); a reviewer sees the whole network, as before.
+const { page } = await openPage(browser, server.url, undefined, { signInAs: 'reviewer' });
 const opened = performance.now();
 const firstPixels = (predicate: string) => page.waitForFunction(`(() => {
   window.undergrid?.requestRender();

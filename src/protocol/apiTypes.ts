@@ -1,6 +1,7 @@
 /** Wire types of the HTTP API shared by the server and the client. */
 import type { LocalFrame } from '../core/crs';
 import type { Link, UtilityType } from '../core/model';
+import type { AccessSummary, TilesetRef } from './accessApi';
 
 export interface NetworkSummary {
   version: number;
@@ -14,6 +15,10 @@ export interface NetworkSummary {
   nodes: number;
   segments: number;
   layers: { utility: UtilityType; links: number; nodes: number }[];
+  /** Who is asking and what they may load (src/server/access); set on every answer to a signed-in user. */
+  access?: AccessSummary;
+  /** The tilesets to open, restricted ones only for roles that may see them; empty when `access.tiles` is false. */
+  tilesets?: TilesetRef[];
 }
 
 export interface LinkDetails {

@@ -8,11 +8,12 @@ import { HttpError, readJsonBody, sendEncoded, sendError, sendJson } from './htt
 import { serveStatic } from './http/staticFiles';
 import { NetworkCache } from './networkCache';
 import type { NetworkStore } from './storage/networkStore';
-import { linkDetails } from './api/linkDetails';
 import type { ScreeningService } from './screeningService';
 import { createTileRoutes } from './tiles/tileRoutes';
 import { NETWORK_REPORTS, NetworkReports, type NetworkReportKind } from './networkReports';
 import type { ApiModule } from './http/apiModule';
+import type { NetworkAccess, Viewer } from './access/networkAccess';
+import { ViewerAnswers } from './access/viewerAnswers';
 
 export interface AppOptions {
   store: NetworkStore;
@@ -21,6 +22,8 @@ export interface AppOptions {
   clientDir: string | null;
   /** Features' own routes, asked in order before the answer is 404. */
   modules?: ApiModule[];
+  /** Who may read which part of the network (src/server/access): every network read passes its gate. */
+  access: NetworkAccess;
 }
 
 function utilityParam(value: string): UtilityType {
@@ -41,52 +44,59 @@ function bboxParam(value: string): [number, number, number, number] {
 
 export function createApp(options: AppOptions): Server {
   const cache = new NetworkCache(options.store);
-  const tiles = createTileRoutes(options.store);
+  const { access } = options;
+  const tiles = createTileRoutes(options.store, {
+    restricted: () => access.restricted.get(),
+    served: (req, t) => { if (t.restricted) access.record(access.viewerOf(req), tiles.cache.assetsOf(t.version, t.tileset, t.file), true); },
+  });
   const reports = new NetworkReports(options.store);
-  const immutable = 'public, max-age=31536000, immutable';
+  const answers = new ViewerAnswers(access, options.store, cache, reports);
+  // Network answers now differ by viewer: browsers may keep them (private) but must ask again (the ETag makes it a 304).
+  const perViewer = 'private, no-cache';
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
     const get = req.method === 'GET' || req.method === 'HEAD';
     if (get && path === '/api/health') return sendJson(req, res, 200, { ok: true });
+    const viewer = access.gate(req, res, url);
+    const who = (): Viewer => {
+      if (!viewer) throw new Error(`network route ${path} is not gated (src/server/access/networkAccess.ts NETWORK_ROUTES)`);
+      return viewer;
+    };
     if (!cache.hasNetwork()) throw new HttpError(503, 'no_network', 'no network has been imported yet: run `npm run city`');
     if (tiles.matches(url)) return tiles.handleTileRequest(req, res, url);
-    if (get && path === '/api/network') return sendJson(req, res, 200, cache.summary());
+    if (get && path === '/api/network') return sendJson(req, res, 200, access.summary(who(), cache.summary()));
     let m = /^\/api\/network\/(\d+)\/layers\/([a-z]+)$/.exec(path);
     if (get && m) {
       // Versioned URLs are immutable: a new import gives new URLs, so clients and CDNs cache forever.
       if (Number(m[1]) !== cache.summary().version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${cache.summary().version})`, 'version');
       const bbox = url.searchParams.get('bbox');
-      if (bbox !== null) return sendEncoded(req, res, cache.layerInArea(utilityParam(m[2]!), bboxParam(bbox)), immutable);
-      return sendEncoded(req, res, cache.layer(utilityParam(m[2]!)), immutable);
+      return sendEncoded(req, res, answers.layer(who(), utilityParam(m[2]!), bbox === null ? null : bboxParam(bbox)), perViewer);
     }
     m = /^\/api\/network\/(\d+)\/nodes\/([a-z]+)$/.exec(path);
     if (get && m) {
       if (Number(m[1]) !== cache.summary().version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${cache.summary().version})`, 'version');
-      return sendEncoded(req, res, cache.nodes(utilityParam(m[2]!)), immutable);
+      return sendEncoded(req, res, answers.nodes(who(), utilityParam(m[2]!)), perViewer);
     }
     m = /^\/api\/network\/(\d+)\/reports\/([a-z]+)$/.exec(path);
     if (get && m) {
       const version = cache.summary().version;
       if (Number(m[1]) !== version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${version})`, 'version');
       if (!(NETWORK_REPORTS as readonly string[]).includes(m[2]!)) throw new HttpError(404, 'unknown_report', `unknown report "${m[2]}"; reports: ${NETWORK_REPORTS.join(', ')}`, 'report');
-      return sendEncoded(req, res, reports.report(m[2] as NetworkReportKind, version), immutable);
+      return sendEncoded(req, res, answers.report(who(), m[2] as NetworkReportKind, version), perViewer);
     }
     m = /^\/api\/links\/([^/]+)$/.exec(path);
     if (get && m) {
-      const id = decodeURIComponent(m[1]!);
-      const link = options.store.link(id);
-      if (!link) throw new HttpError(404, 'unknown_link', `no link with id "${id}"`, 'id');
-      return sendJson(req, res, 200, linkDetails(link, options.store.frame()!));
+      return sendJson(req, res, 200, answers.link(who(), decodeURIComponent(m[1]!)));
     }
     if (get && path === '/api/rules') return sendJson(req, res, 200, options.screening.rules());
     if (req.method === 'POST' && path === '/api/screenings') {
       const body = await readJsonBody(req);
       const format = url.searchParams.get('format') ?? 'json';
-      if (format === 'json') return sendJson(req, res, 200, options.screening.screen(body));
+      if (format === 'json') return sendJson(req, res, 200, answers.screening(who(), options.screening.screen(body)));
       if (format === 'geojson') {
         res.setHeader('Content-Disposition', 'attachment; filename="screening.geojson"');
-        return sendJson(req, res, 200, options.screening.screenAsGeoJson(body), 'application/geo+json');
+        return sendJson(req, res, 200, answers.screening(who(), options.screening.screenAsGeoJson(body)), 'application/geo+json');
       }
       throw new HttpError(400, 'bad_format', `format must be json or geojson; got "${format}"`, 'format');
     }

@@ -10,6 +10,7 @@ import { loadConfig, type ServerConfig } from './config';
 import { ScreeningService } from './screeningService';
 import { SqliteNetworkStore } from './storage/sqliteNetworkStore';
 import { PermitsModule, type PermitsModuleOptions } from './permits/permitsModule';
+import { AccessModule } from './access/accessModule';
 
 export interface RunningServer {
   server: Server;
@@ -27,11 +28,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const store = new SqliteNetworkStore(config.databaseFile);
   const screening = new ScreeningService(store);
   /** Features' API modules; each owns its routes and what it stores. */
+  const permits = await PermitsModule.create({ dataDir: config.dataDir, network: store, screening, ...options.permits });
+  const access = new AccessModule({ store, sessions: permits, dataDir: config.dataDir, ...(options.permits?.now ? { now: options.permits.now } : {}) });
   const modules: ApiModule[] = [
-    createBurstModule({ store, dataDir: config.dataDir }),
-    await PermitsModule.create({ dataDir: config.dataDir, network: store, screening, ...options.permits }),
+    access,
+    createBurstModule({ store, dataDir: config.dataDir, access: access.access }),
+    permits,
   ];
-  const server = createApp({ store, screening, clientDir: existsSync(config.clientDir) ? config.clientDir : null, modules });
+  const server = createApp({ store, screening, clientDir: existsSync(config.clientDir) ? config.clientDir : null, modules, access: access.access });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

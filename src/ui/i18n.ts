@@ -11,6 +11,7 @@ import { burstMessages } from './messages/burst';
 import { digMessages } from './messages/dig';
 import { permitMessages } from './messages/permit';
 import { styleMessages } from './messages/style';
+import { accessMessages } from './messages/access';
 
 const en = {
   ...coreMessages.en,
@@ -18,6 +19,7 @@ const en = {
   ...digMessages.en,
   ...permitMessages.en,
   ...styleMessages.en,
+  ...accessMessages.en,
 };
 const zhCN = {
   ...coreMessages['zh-CN'],
@@ -25,6 +27,7 @@ const zhCN = {
   ...digMessages['zh-CN'],
   ...permitMessages['zh-CN'],
   ...styleMessages['zh-CN'],
+  ...accessMessages['zh-CN'],
 };
 
 export type MessageKey = keyof typeof en;

@@ -17,7 +17,7 @@ import { createViewStore, type ViewState } from '../store/viewStore';
 import { createCityViewer } from '../viewer/cityViewer';
 import { DigOverlay } from '../viewer/digOverlay';
 import { attachInteraction } from '../viewer/interaction';
-import { CityLayers, drawModeOf } from '../viewer/cityLayers';
+import { CityLayers } from '../viewer/cityLayers';
 import { verdictRgb } from '../viewer/pipeShader';
 import { DISPLAY } from '../viewer/tileStyle';
 import { renderAttributePanel } from './attributePanel';
@@ -29,6 +29,7 @@ import { renderDigPanel, type ScreeningView } from './digPanel';
 import { h } from './dom';
 import { detectLocale, translate } from './i18n';
 import { mountPermits } from './permits/permitsPanel';
+import { NetworkSession } from './session';
 import { createWorkDraft, screeningJob, syncVertexDepths, worksOnMap } from './workDraft';
 
 /** How much of the city around a screened line the camera frames when the line is chosen, m. */
@@ -200,6 +201,14 @@ async function screenDig(): Promise<void> {
   screeningView = { status: 'running' };
   render();
   try {
+    if (session.partialNetwork) {
+      // This viewer's copy of the network lacks lines (restricted ones, or beyond their sites): only the server's screening is whole.
+      const t0 = performance.now();
+      const whole = (await api.screen({ ...request, networkVersion })) as DigScreening | WorksScreening;
+      screeningView = { status: 'done', result: { ...whole, ms: performance.now() - t0 }, serverAgrees: true };
+      setHighlights(whole.lines);
+      return render();
+    }
     const result = job.type === 'screenDig' ? await workers.request('screenDig', job.request) : await workers.request('screenWorks', job.request);
     screeningView = { status: 'done', result, serverAgrees: null };
     setHighlights(result.lines);
@@ -237,11 +246,12 @@ async function exportReport(format: 'json' | 'geojson'): Promise<void> {
 
 async function loadNetwork(): Promise<void> {
   const summary = await api.network();
+  const mode = session.drawMode(summary, location.search);
   networkVersion = summary.version;
-  extent = summary.extent;
-  city.flyToExtent(summary.extent);
+  extent = summary.access?.siteExtent ?? summary.extent; // a contractor opens on their sites
+  city.flyToExtent(extent);
   city.showGroundGrid(summary.extent);
-  const cityLayers = new CityLayers(scene, summary.frame, drawModeOf(location.search), (p) => {
+  const cityLayers = new CityLayers(scene, summary.frame, mode, (p) => {
     renderTileProgress(tileProgressEl, store.getState().locale, p);
     document.body.dataset['tilesLoaded'] = String(p.settled);
     if (p.settled && !document.body.dataset['pipesDrawn']) {
@@ -254,7 +264,7 @@ async function loadNetwork(): Promise<void> {
   layers.setColourScheme(store.getState().colourScheme);
   overlay = new DigOverlay(city.viewer, layers);
   const present = LOAD_ORDER.filter((u) => summary.layers.some((l) => l.utility === u));
-  await layers.open(summary.version, present, (u) => store.getState().visible[u]);
+  await layers.open(session.tilesets(summary, present), (u) => store.getState().visible[u]);
   applyStyle();
   render();
   store.setState({ load: { status: 'loading', done: 0, total: present.length } });
@@ -295,9 +305,10 @@ attachInteraction(city.viewer, {
   hoverThrottleMs: DISPLAY.hoverThrottle,
 });
 
-mountPermits(app, attributes, { store, viewer: city.viewer, draft, setHighlights, networkVersion: () => networkVersion });
+const permits = mountPermits(app, attributes, { store, viewer: city.viewer, draft, setHighlights, networkVersion: () => networkVersion });
+const session = new NetworkSession({ ui: permits.deps.ui, store, panel: controls });
 render();
-loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', message: e.message } }));
+session.start(loadNetwork);
 
 // A handle for end-to-end tests and the console; the app itself never reads it.
 (window as unknown as { undergrid: unknown }).undergrid = {
@@ -320,6 +331,8 @@ loadNetwork().catch((e: Error) => store.setState({ load: { status: 'error', mess
   },
   /** Back to the opening view of the whole network. */
   home: goHome,
+  /** Lines drawn from the JSON layers (polyline mode; a contractor's site-limited layers). */
+  drawnLines: () => layers?.drawnLines ?? 0,
   /** The tilesets on screen (tests count features, benches read memory); empty in polyline mode. */
   tilesets: () => layers?.tiles?.tilesets() ?? [],
   /** Bytes Cesium holds for loaded tiles. */

@@ -27,6 +27,8 @@ export class CityLayers implements LineLookup {
   tiles: TileLayers | null;
   private polylines: NetworkLayers | null;
   private scheme: ColourScheme = 'cjj61';
+  /** Lines drawn as polylines so far (the JSON layers' ids). */
+  drawnLines = 0;
 
   constructor(private readonly scene: Scene, private readonly frame: LocalFrame, public mode: DrawMode, onProgress: (p: TileProgress) => void) {
     this.index = new LineIndex(frame);
@@ -35,13 +37,13 @@ export class CityLayers implements LineLookup {
   }
 
   /**
-   * Tiles: opens every layer's tileset (they stream by themselves from here on). When the tiles
+   * Tiles: opens the tilesets the server lists (they stream by themselves from here on). When the tiles
    * cannot be opened (no tile route, a broken tileset), falls back to polylines from the JSON layers.
    */
-  async open(version: number, utilities: readonly UtilityType[], visible: (u: UtilityType) => boolean): Promise<void> {
+  async open(tilesets: readonly { utility: UtilityType; url: string }[], visible: (u: UtilityType) => boolean): Promise<void> {
     if (!this.tiles) return;
     try {
-      await this.tiles.load(version, utilities, visible);
+      await this.tiles.load(tilesets, visible);
     } catch (e) {
       console.warn(`3D Tiles unavailable (${(e as Error).message}): drawing polylines instead`);
       this.tiles.destroy();
@@ -56,6 +58,7 @@ export class CityLayers implements LineLookup {
     if (this.polylines) {
       this.polylines.addLayer(payload);
       this.polylines.setVisible(payload.utility, visible);
+      this.drawnLines += payload.ids.length;
     } else {
       this.index.add(payload);
     }

@@ -33,6 +33,7 @@ interface LayerSchemaJson {
 }
 
 interface Layer {
+  utility: UtilityType;
   tileset: Cesium3DTileset;
   pending: number;
   processing: number;
@@ -40,7 +41,8 @@ interface Layer {
 }
 
 export class TileLayers {
-  private readonly layers = new Map<UtilityType, Layer>();
+  /** By tileset folder URL: a layer may have two (its general and its restricted tileset, src/server/access). */
+  private readonly layers = new Map<string, Layer>();
   private readonly shader: PipeShader;
   private spec: StyleSpec | null = null;
   private materialNames: string[] = [];
@@ -57,25 +59,25 @@ export class TileLayers {
     return `/api/tiles/${version}/${utility}/`;
   }
 
-  /** Opens every layer's tileset; each starts streaming as soon as it is added. */
-  async load(version: number, utilities: readonly UtilityType[], visible: (u: UtilityType) => boolean): Promise<void> {
-    const schemas = await Promise.all(utilities.map(async (u) => {
-      const res = await fetch(`${TileLayers.baseUrl(version, u)}schema.json`);
-      if (!res.ok) throw new Error(`schema of ${u}: HTTP ${res.status}`);
+  /** Opens every tileset the server listed (folder URLs ending in '/'); each starts streaming as soon as it is added. */
+  async load(tilesets: readonly { utility: UtilityType; url: string }[], visible: (u: UtilityType) => boolean): Promise<void> {
+    const schemas = await Promise.all(tilesets.map(async ({ url }) => {
+      const res = await fetch(`${url}schema.json`);
+      if (!res.ok) throw new Error(`schema of ${url}: HTTP ${res.status}`);
       return (await res.json()) as LayerSchemaJson;
     }));
     const names = (enumId: string) => [...new Set(schemas.flatMap((s) => s.enums?.[enumId]?.values.map((v) => v.name) ?? []))].sort();
     this.materialNames = names('material').filter((m) => m !== 'unknown');
     this.ownerNames = names('owner').filter((m) => m !== 'unknown');
-    await Promise.all(utilities.map(async (utility) => {
-      const tileset = await Cesium3DTileset.fromUrl(`${TileLayers.baseUrl(version, utility)}tileset.json`, {
+    await Promise.all(tilesets.map(async ({ utility, url }) => {
+      const tileset = await Cesium3DTileset.fromUrl(`${url}tileset.json`, {
         maximumScreenSpaceError: DISPLAY.maximumScreenSpaceError,
         show: visible(utility),
       });
       // REPLACE: the style's colour is the pipe's colour (not multiplied by the tile's base colour).
       tileset.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
       tileset.customShader = this.shader.shader;
-      const layer: Layer = { tileset, pending: 0, processing: 0, settled: false };
+      const layer: Layer = { utility, tileset, pending: 0, processing: 0, settled: false };
       tileset.loadProgress.addEventListener((pending: number, processing: number) => {
         layer.pending = pending;
         layer.processing = processing;
@@ -91,7 +93,7 @@ export class TileLayers {
         firstVisible();
       });
       if (this.spec) tileset.style = new Cesium3DTileStyle(layerStyleJson(this.spec, utility, this.materialNames));
-      this.layers.set(utility, layer);
+      this.layers.set(url, layer);
       this.scene.primitives.add(tileset);
     }));
     this.scene.requestRender();
@@ -121,9 +123,7 @@ export class TileLayers {
   }
 
   setVisible(utility: UtilityType, visible: boolean): void {
-    const l = this.layers.get(utility);
-    if (!l) return;
-    l.tileset.show = visible;
+    for (const l of this.layers.values()) if (l.utility === utility) l.tileset.show = visible;
     this.report();
   }
 
@@ -131,7 +131,7 @@ export class TileLayers {
   setStyle(spec: StyleSpec): void {
     this.spec = spec;
     this.clearHover();
-    for (const [utility, l] of this.layers) l.tileset.style = new Cesium3DTileStyle(layerStyleJson(spec, utility, this.materialNames));
+    for (const l of this.layers.values()) l.tileset.style = new Cesium3DTileStyle(layerStyleJson(spec, l.utility, this.materialNames));
     this.scene.requestRender();
   }
 

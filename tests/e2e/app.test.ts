@@ -17,6 +17,7 @@ import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore'
 import { oracleScreen, severity } from '../core/oracle';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import { launchBrowser, offMachineRequests, openPage, type RecordedPage } from '../helpers/browser';
+import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
 interface PageHandle {
@@ -46,16 +47,18 @@ describe('the city viewer in a real browser', () => {
     await ensureClientBuilt('dist');
     server = await startTestServer('small');
     browser = await launchBrowser();
-    const summary = (await (await fetch(`${server.url}api/network`)).json()) as NetworkSummary;
-    const gas = (await (await fetch(`${server.url}api/network/${summary.version}/layers/gas`)).json()) as LayerPayload;
+    // The viewer's person is a reviewer, who sees the whole network (src/server/access).
+    const headers = await signIn(server.url, 'reviewer');
+    const summary = (await (await fetch(`${server.url}api/network`, { headers })).json()) as NetworkSummary;
+    const gas = (await (await fetch(`${server.url}api/network/${summary.version}/layers/gas`, { headers })).json()) as LayerPayload;
     // A gas main near the middle of the city, so it is on screen in the opening view.
     const mains = gas.ids.filter((_, i) => gas.subtypes[i] !== 'service');
-    const details = await Promise.all(mains.slice(0, 40).map(async (id) => (await (await fetch(`${server.url}api/links/${encodeURIComponent(id)}`)).json()) as LinkDetails));
+    const details = await Promise.all(mains.slice(0, 40).map(async (id) => (await (await fetch(`${server.url}api/links/${encodeURIComponent(id)}`, { headers })).json()) as LinkDetails));
     const [w, s, e, n] = summary.extent;
     const mid = [(w + e) / 2, (s + n) / 2] as const;
     details.sort((a, b) => Math.hypot(a.vertices[0]!.lon - mid[0], a.vertices[0]!.lat - mid[1]) - Math.hypot(b.vertices[0]!.lon - mid[0], b.vertices[0]!.lat - mid[1]));
     target = details[0]!;
-    app = await openPage(browser, server.url);
+    app = await openPage(browser, server.url, undefined, { signInAs: 'reviewer' });
   }, 10 * MINUTES);
 
   afterAll(async () => {
@@ -193,7 +196,7 @@ describe('the city viewer in a real browser', () => {
   });
 
   it('opens a line’s attributes from a finger tap on a touch screen', async () => {
-    const tablet = await openPage(browser, server.url, { width: 800, height: 600 }, { hasTouch: true });
+    const tablet = await openPage(browser, server.url, { width: 800, height: 600 }, { hasTouch: true, signInAs: 'reviewer' });
     try {
       const { page } = tablet;
       await page.waitForSelector('body[data-pipes-drawn="true"]', { timeout: 5 * MINUTES });

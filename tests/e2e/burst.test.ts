@@ -12,6 +12,7 @@ import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import type { BurstTrace } from '../../src/protocol/burstApi';
 import type { LayerPayload } from '../../src/protocol/layerPayload';
 import { launchBrowser, offMachineRequests, openPage, type RecordedPage } from '../helpers/browser';
+import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
 interface PageHandle {
@@ -30,10 +31,11 @@ describe('burst response in a real browser', () => {
   let candidates: LinkDetails[];
   let target: LinkDetails;
   let afterFailure: string[];
+  let headers: Record<string, string>;
 
   async function serverTrace(linkId: string, failedValves: string[] = []): Promise<BurstTrace> {
     const res = await fetch(`${server.url}api/burst/trace`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ networkVersion: summary.version, linkId, failedValves }),
+      method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ networkVersion: summary.version, linkId, failedValves }),
     });
     return (await res.json()) as BurstTrace;
   }
@@ -44,10 +46,12 @@ describe('burst response in a real browser', () => {
     await ensureClientBuilt('dist');
     server = await startTestServer('small');
     browser = await launchBrowser();
-    summary = (await (await fetch(`${server.url}api/network`)).json()) as NetworkSummary;
-    const water = (await (await fetch(`${server.url}api/network/${summary.version}/layers/water`)).json()) as LayerPayload;
+    // Burst response is the dispatcher's (src/server/access: the network is read signed in).
+    headers = await signIn(server.url, 'dispatcher');
+    summary = (await (await fetch(`${server.url}api/network`, { headers })).json()) as NetworkSummary;
+    const water = (await (await fetch(`${server.url}api/network/${summary.version}/layers/water`, { headers })).json()) as LayerPayload;
     const mains = water.ids.filter((_, i) => water.subtypes[i] === 'main');
-    const details = await Promise.all(mains.map(async (id) => (await (await fetch(`${server.url}api/links/${encodeURIComponent(id)}`)).json()) as LinkDetails));
+    const details = await Promise.all(mains.map(async (id) => (await (await fetch(`${server.url}api/links/${encodeURIComponent(id)}`, { headers })).json()) as LinkDetails));
     const [w, s, e, n] = summary.extent;
     const mid = [(w + e) / 2, (s + n) / 2] as const;
     details.sort((a, b) => Math.hypot(a.vertices[0]!.lon - mid[0], a.vertices[0]!.lat - mid[1]) - Math.hypot(b.vertices[0]!.lon - mid[0], b.vertices[0]!.lat - mid[1]));
@@ -57,7 +61,7 @@ describe('burst response in a real browser', () => {
       if ((await serverTrace(d.id)).valvesToClose.length >= 2) candidates.push(d);
       if (candidates.length >= 30) break;
     }
-    app = await openPage(browser, server.url, { width: 800, height: 600 }, { hasTouch: true });
+    app = await openPage(browser, server.url, { width: 800, height: 600 }, { hasTouch: true, signInAs: 'dispatcher' });
   }, 10 * MINUTES);
 
   afterAll(async () => {
@@ -146,7 +150,7 @@ describe('burst response in a real browser', () => {
     const href = await page.getAttribute('#burst-incident-link', 'href');
     expect(href).toMatch(/^\?incident=[A-Za-z0-9_-]{12}$/);
     expect(new URL(page.url()).search).toBe(href);
-    const reopened = await openPage(browser, server.url + href!.slice(0), { width: 800, height: 600 }, { hasTouch: true, locale: 'zh-CN' });
+    const reopened = await openPage(browser, server.url + href!.slice(0), { width: 800, height: 600 }, { hasTouch: true, locale: 'zh-CN', signInAs: 'dispatcher' });
     try {
       const p = reopened.page;
       await p.waitForSelector(`#burst-trace[data-link-id="${target.id}"]`, { timeout: 5 * MINUTES });

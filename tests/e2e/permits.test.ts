@@ -13,6 +13,7 @@ import type { LayerPayload } from '../../src/protocol/layerPayload';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
 import { launchBrowser, offMachineRequests, openPage, type RecordedPage } from '../helpers/browser';
+import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
 const MINUTES = 60_000;
@@ -37,16 +38,19 @@ function account(role: string): { username: string; password: string; displayNam
   return a;
 }
 
+/** Signs in through the panel (signing out first reloads the page: no network stays in memory) and waits for the network this role may see. */
 async function signInAs(page: Page, role: string): Promise<void> {
   if (await page.locator('#sign-out').count()) {
-    await page.click('#sign-out');
-    await page.waitForSelector('body[data-permit-user="none"]', { timeout: MINUTES });
+    await Promise.all([page.waitForEvent('load', { timeout: MINUTES }), page.click('#sign-out')]);
+    await page.waitForSelector('body[data-network-access="sign-in"]', { timeout: MINUTES });
   }
+  await page.waitForSelector('body[data-permit-user="none"]', { timeout: MINUTES });
   const a = account(role);
   await page.fill('#sign-in-user', a.username);
   await page.fill('#sign-in-password', a.password);
   await page.click('#sign-in');
   await page.waitForSelector(`body[data-permit-user="${role}"]`, { timeout: MINUTES });
+  await page.waitForSelector('body[data-network-access="loaded"]', { timeout: 5 * MINUTES });
 }
 
 /** Opens the permit with this receipt from the signed-in person's queue. */
@@ -90,7 +94,8 @@ describe('a dig permit from application to approval, in a real browser', () => {
     await ensureClientBuilt('dist');
     server = await startTestServer('small');
     browser = await launchBrowser();
-    const get = async <T>(path: string) => (await (await fetch(`${server.url}${path}`)).json()) as T;
+    const headers = await signIn(server.url, 'reviewer');
+    const get = async <T>(path: string) => (await (await fetch(`${server.url}${path}`, { headers })).json()) as T;
     const summary = await get<NetworkSummary>('api/network');
     const gas = await get<LayerPayload>(`api/network/${summary.version}/layers/gas`);
     // The longest of the first gas mains: a long straight first segment to draw the dig over.
@@ -108,9 +113,10 @@ describe('a dig permit from application to approval, in a real browser', () => {
 
   it('lets an applicant apply: an upload in metres is refused by name, the drawn dig is pre-screened as a STRIKE on the gas main, the submission returns a receipt', async () => {
     const { page } = app;
-    await page.waitForSelector('body[data-pipes-drawn="true"]', { timeout: 5 * MINUTES });
-    await page.waitForSelector('body[data-permit-user="none"]', { timeout: MINUTES });
+    // No network without a session: the viewer asks to sign in and fetches no layer.
+    await page.waitForSelector('body[data-network-access="sign-in"]', { timeout: 5 * MINUTES });
     await signInAs(page, 'applicant');
+    await page.waitForSelector('body[data-pipes-drawn="true"]', { timeout: 5 * MINUTES });
 
     // A footprint exported in a projected grid (metres) is refused, saying so and where.
     const projected = { type: 'Polygon', coordinates: [[[435000, 2555000], [435010, 2555000], [435010, 2555010], [435000, 2555000]]] };

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -29,8 +30,18 @@ export interface RecordedPage {
   consoleErrors: string[];
 }
 
-export async function openPage(browser: Browser, url: string, viewport = { width: 800, height: 600 }, extra: { hasTouch?: boolean; locale?: string } = {}): Promise<RecordedPage> {
+/**
+ * A new context and page at `url`. `signInAs` signs a demo account in first (the session cookie is
+ * set in the context before the page loads), as the network is read signed in (src/server/access).
+ */
+export async function openPage(browser: Browser, url: string, viewport = { width: 800, height: 600 }, extra: { hasTouch?: boolean; locale?: string; signInAs?: string } = {}): Promise<RecordedPage> {
   const context = await browser.newContext({ viewport, hasTouch: extra.hasTouch ?? false, locale: extra.locale ?? 'en-US' });
+  if (extra.signInAs) {
+    const account = SEED_ACCOUNTS.find((a) => a.username === extra.signInAs);
+    if (!account) throw new Error(`no demo account "${extra.signInAs}"`);
+    const res = await context.request.post(new URL('/api/auth/sign-in', url).href, { data: { username: account.username, password: account.password } });
+    if (!res.ok()) throw new Error(`sign-in as ${account.username}: HTTP ${res.status()} ${await res.text()}`);
+  }
   const page = await context.newPage();
   const requests: string[] = [];
   const consoleErrors: string[] = [];

@@ -16,13 +16,17 @@ import { importNetworkFile } from '../../src/server/importFile';
 import { RULES_FILE } from '../../src/server/screeningService';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { oracleScreen, severity } from '../core/oracle';
+import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
 let server: TestServer;
 let summary: NetworkSummary;
 
+/** The reviewer's session: the network is read signed in (src/server/access), and a reviewer sees all of it. */
+let session: Record<string, string>;
+
 async function getJson<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T; res: Response }> {
-  const res = await fetch(server.url + path.replace(/^\//, ''), init);
+  const res = await fetch(server.url + path.replace(/^\//, ''), { ...init, headers: { ...session, ...(init?.headers as Record<string, string> | undefined) } });
   return { status: res.status, body: (await res.json()) as T, res };
 }
 
@@ -40,6 +44,7 @@ function squareAround(x: number, y: number, half: number): [number, number][] {
 
 beforeAll(async () => {
   server = await startTestServer('small');
+  session = await signIn(server.url, 'reviewer');
   summary = (await getJson<NetworkSummary>('/api/network')).body;
 }, 300_000);
 
@@ -63,14 +68,15 @@ describe('the network API', () => {
 
   it('serves a layer compressed, with an ETag that answers 304 when revalidated', async () => {
     const url = `${server.url}api/network/${summary.version}/layers/water`;
-    const res = await fetch(url, { headers: { 'Accept-Encoding': 'gzip' } });
+    const res = await fetch(url, { headers: { ...session, 'Accept-Encoding': 'gzip' } });
     expect(res.status).toBe(200);
-    expect(res.headers.get('cache-control')).toContain('immutable');
+    // Layers differ by viewer (src/server/access): kept privately, revalidated by ETag.
+    expect(res.headers.get('cache-control')).toBe('private, no-cache');
     const payload = (await res.json()) as LayerPayload;
     expect(payload.utility).toBe('water');
     expect(payload.ids.length).toBe(summary.layers.find((l) => l.utility === 'water')!.links);
     expect(payload.xyzg.length).toBe(payload.vertexCounts.reduce((a, b) => a + b, 0) * 4);
-    const again = await fetch(url, { headers: { 'If-None-Match': res.headers.get('etag')! } });
+    const again = await fetch(url, { headers: { ...session, 'If-None-Match': res.headers.get('etag')! } });
     expect(again.status).toBe(304);
   });
 
@@ -172,7 +178,7 @@ describe('screening a dig on the server', () => {
     const main = links.find((l) => l.utility === 'water' && l.subtype !== 'service')!;
     const v = main.vertices;
     const body = { footprint: squareAround((v[0]! + v[4]!) / 2, (v[1]! + v[5]!) / 2, 2), depth: 3, groundElevation: null, ruleSetId: 'cn-gb50289' };
-    const res = await fetch(`${server.url}api/screenings?format=geojson`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${server.url}api/screenings?format=geojson`, { method: 'POST', headers: { ...session, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.headers.get('content-type')).toContain('application/geo+json');
     expect(res.headers.get('content-disposition')).toContain('attachment');
     const fc = (await res.json()) as { networkVersion: number; features: { geometry: { type: string; coordinates: number[][] }; properties: Record<string, unknown> }[] };
@@ -183,7 +189,7 @@ describe('screening a dig on the server', () => {
     expect(line.properties['verdict']).toBe('STRIKE');
     expect(line.geometry.coordinates).toHaveLength(v.length / 4);
     expect(line.geometry.coordinates[0]![0]).toBeCloseTo(lonLatTransform(summary.frame).fromLocal(v[0]!, v[1]!)[0], 9);
-    const bad = await fetch(`${server.url}api/screenings?format=kml`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const bad = await fetch(`${server.url}api/screenings?format=kml`, { method: 'POST', headers: { ...session, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     expect(bad.status).toBe(400);
   });
 
@@ -327,7 +333,7 @@ describe('screening permits of every kind of work on the server', () => {
     expect(body.works.map((w) => w.kind)).toEqual([...PERMIT_KINDS]);
     expect(body.lines.find((l) => l.linkId === gasMain.id)?.verdict).toBe('STRIKE');
     const res = await fetch(`${server.url}api/screenings?format=geojson`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ works, ruleSetId: 'cn-gb50289' }),
+      method: 'POST', headers: { ...session, 'Content-Type': 'application/json' }, body: JSON.stringify({ works, ruleSetId: 'cn-gb50289' }),
     });
     expect(res.status).toBe(200);
     const fc = (await res.json()) as { networkVersion: number; features: PermitFeature[] };

@@ -17,11 +17,14 @@ import type { BurstSearchResult, BurstTrace, Incident, NearestMainsResult } from
 import type { NetworkSummary } from '../../src/protocol/apiTypes';
 import { BURST_RULES_FILE, INCIDENTS_FILE } from '../../src/server/burst/burstModule';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
+import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
 type ErrorBody = { error: { code: string; message: string; field?: string } };
 
 let server: TestServer;
+/** The dispatcher's session: burst response is read signed in (src/server/access), as the dispatcher who runs it. */
+let session: Record<string, string>;
 let summary: NetworkSummary;
 let store: SqliteNetworkStore;
 let graph: WaterGraph;
@@ -31,8 +34,8 @@ let mains: Link[];
 const rules = parseBurstRules(JSON.parse(readFileSync(BURST_RULES_FILE, 'utf8')));
 
 async function call<T>(path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const init: RequestInit | undefined = body === undefined ? undefined
-    : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  const init: RequestInit = body === undefined ? { headers: session }
+    : { method: 'POST', headers: { ...session, 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
   const res = await fetch(server.url + path.replace(/^\//, ''), init);
   return { status: res.status, body: (await res.json()) as T };
 }
@@ -47,6 +50,7 @@ function pointOn(link: Link): [number, number] {
 
 beforeAll(async () => {
   server = await startTestServer('small');
+  session = await signIn(server.url, 'dispatcher');
   summary = (await call<NetworkSummary>('/api/network')).body;
   store = new SqliteNetworkStore(server.config.databaseFile);
   allLinks = store.links();

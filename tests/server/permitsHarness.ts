@@ -12,6 +12,8 @@ import { createApp } from '../../src/server/app';
 import { loadConfig, type ServerConfig } from '../../src/server/config';
 import type { NotifyConfig } from '../../src/server/permits/delivery';
 import { PermitsModule } from '../../src/server/permits/permitsModule';
+import { AccessModule } from '../../src/server/access/accessModule';
+import { createBurstModule } from '../../src/server/burst/burstModule';
 import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
 import { ScreeningService } from '../../src/server/screeningService';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
@@ -29,6 +31,8 @@ export interface PermitsHarness {
   config: ServerConfig;
   clock: Clock;
   module: PermitsModule;
+  /** Network access (src/server/access): the gate, and the audit of restricted views. */
+  access: AccessModule;
   store: SqliteNetworkStore;
   logLines: string[];
   call<T = unknown>(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Headers }>;
@@ -54,12 +58,14 @@ export async function startPermitsHarness(start: number, notify: NotifyConfig = 
     dataDir: config.dataDir, network: store, screening, now: () => clock.now, timers: false, seedDemo: true,
     notify: { log: (l) => logLines.push(l), ...notify },
   });
-  const server: Server = createApp({ store, screening, clientDir: null, modules: [module] });
+  const access = new AccessModule({ store, sessions: module, dataDir: config.dataDir, now: () => clock.now });
+  const burst = createBurstModule({ store, dataDir: config.dataDir, access: access.access });
+  const server: Server = createApp({ store, screening, clientDir: null, modules: [access, burst, module], access: access.access });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sessions = new Map<string, string>();
   const h: PermitsHarness = {
-    url, dir, config, clock, module, store, logLines,
+    url, dir, config, clock, module, access, store, logLines,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers['Authorization'] = `Bearer ${options.token}`;
@@ -95,6 +101,8 @@ export async function startPermitsHarness(start: number, notify: NotifyConfig = 
     async dispose() {
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
       module.close();
+      access.close();
+      burst.close?.();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },

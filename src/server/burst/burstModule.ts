@@ -17,6 +17,7 @@ import type { Incident, NearestMainsResult } from '../../protocol/burstApi';
 import type { ApiModule } from '../http/apiModule';
 import { HttpError, readJsonBody, sendJson } from '../http/respond';
 import type { NetworkStore } from '../storage/networkStore';
+import type { NetworkAccess } from '../access/networkAccess';
 import { BurstNetworkCache } from './burstNetwork';
 import { IncidentStore } from './incidentStore';
 import { nearestMains } from './nearestMains';
@@ -31,6 +32,8 @@ export interface BurstModuleOptions {
   store: NetworkStore;
   dataDir: string;
   rulesFile?: string;
+  /** Network access (src/server/access): cuts restricted lines for roles that may not see them and audits the rest. */
+  access: NetworkAccess;
 }
 
 function finiteParam(url: URL, name: string): number {
@@ -106,19 +109,19 @@ export function createBurstModule(options: BurstModuleOptions): ApiModule {
           if (e instanceof RangeError) throw new HttpError(400, 'bad_coordinates', e.message, 'q');
           throw e;
         }
-        sendJson(req, res, 200, { query: q, hits });
+        sendJson(req, res, 200, { query: q, hits: options.access.burstAnswer(req, hits) });
       } else if (get && path === '/api/burst/nearest') {
-        sendJson(req, res, 200, nearest(url));
+        sendJson(req, res, 200, options.access.burstAnswer(req, nearest(url)));
       } else if (post && path === '/api/burst/trace') {
-        sendJson(req, res, 200, await traceAndMaybeSave(req, false));
+        sendJson(req, res, 200, options.access.burstAnswer(req, await traceAndMaybeSave(req, false)));
       } else if (post && path === '/api/burst/incidents') {
-        sendJson(req, res, 201, await traceAndMaybeSave(req, true));
+        sendJson(req, res, 201, options.access.burstAnswer(req, await traceAndMaybeSave(req, true)));
       } else {
         const m = /^\/api\/burst\/incidents\/([A-Za-z0-9_-]{1,64})$/.exec(path);
         if (!(get && m)) throw new HttpError(404, 'not_found', `no API route ${req.method} ${path}`);
         const incident: Incident | null = incidents.get(m[1]!);
         if (!incident) throw new HttpError(404, 'unknown_incident', `no incident with id "${m[1]}"`, 'id');
-        sendJson(req, res, 200, incident);
+        sendJson(req, res, 200, options.access.burstAnswer(req, incident));
       }
       return true;
     },

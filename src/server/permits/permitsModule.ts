@@ -13,7 +13,9 @@ import type { ApiModule } from '../http/apiModule';
 import { HttpError } from '../http/respond';
 import type { ScreeningService } from '../screeningService';
 import type { NetworkStore } from '../storage/networkStore';
-import { Accounts } from './accounts';
+import type { PermitState } from '../../core/permits/workflowRules';
+import type { PermitWorks } from '../../protocol/permitApi';
+import { Accounts, type UserRow } from './accounts';
 import type { PermitsContext } from './context';
 import { openPermitsDatabase } from './db';
 import { OutboxDelivery, notifyConfigFromEnv, type NotifyConfig } from './delivery';
@@ -135,6 +137,21 @@ export class PermitsModule implements ApiModule {
     }
     if (pathMatched) throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}`);
     return false;
+  }
+
+  /** The signed-in user of a request (cookie or Bearer token), or null: for network access (src/server/access). */
+  userOf(req: IncomingMessage, res: ServerResponse, url: URL): UserRow | null {
+    try {
+      return callOf(req, res, url, [], this.ctx).session().user;
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 401) return null;
+      throw e;
+    }
+  }
+
+  /** The works of a unit's permits in these states (drafts never): a contractor's sites. */
+  unitWorks(unitId: string, states: readonly PermitState[]): PermitWorks[] {
+    return this.ctx.permits.rows({ unitId, states, withDrafts: false }).map((r) => JSON.parse(r.works) as PermitWorks);
   }
 
   close(): void {

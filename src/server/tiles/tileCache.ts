@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { UTILITY_TYPES, type UtilityType } from '../../core/model';
-import { tileLayer, type LayerTileset } from '../../core/tiles/layerTileset';
+import { CONTENT_FILE, tileLayer, type LayerTileset } from '../../core/tiles/layerTileset';
 import type { TilingOptions } from '../../core/tiles/tiling';
 import { HttpError, type Encoded } from '../http/respond';
 import type { NetworkStore } from '../storage/networkStore';
@@ -21,6 +21,22 @@ export const GLB_CONTENT_TYPE = 'model/gltf-binary';
 
 export interface TileCacheOptions {
   tiling?: Partial<TilingOptions>;
+  /**
+   * Restricted asset classes (src/server/access): when given, each layer's tileset leaves them out
+   * and a second tileset `{utility}-restricted` holds only them, so every file stays the same for
+   * every viewer (CDN-cacheable) and the restricted files can be refused or audited per request.
+   */
+  restricted?: () => { links: ReadonlySet<string>; nodes: ReadonlySet<string> };
+}
+
+/** The tileset of a layer's restricted assets: `/api/tiles/{version}/{utility}${RESTRICTED_SUFFIX}/`. */
+export const RESTRICTED_SUFFIX = '-restricted';
+
+/** A tileset name in a tile path: a utility, or a utility's restricted part. */
+export function parseTilesetName(name: string): { utility: UtilityType; restricted: boolean } | null {
+  const restricted = name.endsWith(RESTRICTED_SUFFIX);
+  const utility = restricted ? name.slice(0, -RESTRICTED_SUFFIX.length) : name;
+  return (UTILITY_TYPES as readonly string[]).includes(utility) ? { utility: utility as UtilityType, restricted } : null;
 }
 
 interface LayerEntry {
@@ -57,7 +73,7 @@ export function encodeBytes(body: Buffer, contentType: string): Encoded {
 
 export class TileCache {
   private version = -1;
-  private readonly layers = new Map<UtilityType, LayerEntry>();
+  private readonly layers = new Map<string, LayerEntry>();
 
   constructor(private readonly store: NetworkStore, private readonly options: TileCacheOptions = {}) {}
 
@@ -74,17 +90,24 @@ export class TileCache {
     }
   }
 
-  private layer(utility: UtilityType): LayerEntry {
-    let entry = this.layers.get(utility);
+  private layer(name: string): LayerEntry {
+    let entry = this.layers.get(name);
     if (!entry) {
-      const links = this.store.links({ utility });
-      if (links.length === 0) throw new HttpError(404, 'empty_layer', `layer ${utility} has no lines in network version ${this.version}`, 'utility');
+      const { utility, restricted } = parseTilesetName(name)!;
+      let links = this.store.links({ utility });
+      let nodes = this.store.nodes({ utility });
+      const split = this.options.restricted?.();
+      if (split) {
+        links = links.filter((l) => split.links.has(l.id) === restricted);
+        nodes = nodes.filter((n) => split.nodes.has(n.id) === restricted);
+      }
+      if (links.length === 0) throw new HttpError(404, 'empty_layer', `layer ${name} has no lines in network version ${this.version}`, 'utility');
       const tiles = tileLayer(
-        { utility, frame: this.store.frame()!, links, nodes: this.store.nodes({ utility }) },
+        { utility, frame: this.store.frame()!, links, nodes },
         { tilesetVersion: String(this.version), ...(this.options.tiling ? { tiling: this.options.tiling } : {}) },
       );
       entry = { tiles, files: new Map() };
-      this.layers.set(utility, entry);
+      this.layers.set(name, entry);
     }
     return entry;
   }
@@ -92,10 +115,11 @@ export class TileCache {
   /** A file of a layer's tileset: `tileset.json`, `schema.json` or a content `.glb`. */
   file(version: number, utility: string, name: string): Encoded {
     this.checkVersion(version);
-    if (!(UTILITY_TYPES as readonly string[]).includes(utility)) {
-      throw new HttpError(404, 'unknown_layer', `unknown layer "${utility}"; layers: ${UTILITY_TYPES.join(', ')}`, 'utility');
+    const parsed = parseTilesetName(utility);
+    if (!parsed || (parsed.restricted && !this.options.restricted)) {
+      throw new HttpError(404, 'unknown_layer', `unknown layer "${utility}"; layers: ${UTILITY_TYPES.join(', ')}${this.options.restricted ? ` (and {layer}${RESTRICTED_SUFFIX})` : ''}`, 'utility');
     }
-    const entry = this.layer(utility as UtilityType);
+    const entry = this.layer(utility);
     let e = entry.files.get(name);
     if (e) return e;
     if (name === TILESET_FILE) e = encodeBytes(Buffer.from(JSON.stringify(entry.tiles.tileset)), 'application/json; charset=utf-8');
@@ -107,6 +131,19 @@ export class TileCache {
     }
     entry.files.set(name, e);
     return e;
+  }
+
+  /** The link and node ids a file of a tileset draws (a tileset.json or schema.json draws none). */
+  assetsOf(version: number, tileset: string, name: string): string[] {
+    this.checkVersion(version);
+    const { tiles } = this.layer(tileset);
+    const m = CONTENT_FILE.exec(name);
+    const tile = m ? tiles.tree.tiles.get(m[1]!) : undefined;
+    if (!m || !tile) return [];
+    const ids = new Set<string>();
+    if (m[2] === undefined) for (const i of tile.segments) ids.add(tiles.layer.links[tiles.layer.segLink[i]!]!.id);
+    else for (const i of tile.fittings) ids.add(tiles.layer.nodes[tiles.layer.fitNode[i]!]!.id);
+    return [...ids];
   }
 
   /** Cuts a layer ahead of the first request (e.g. right after an import). */

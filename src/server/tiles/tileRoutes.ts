@@ -10,16 +10,32 @@
  * gzip when the client accepts it (JSON and GLB alike: instance attributes shrink by half). A
  * version other than the current one is a 404 naming both. Errors are thrown as HttpError for the
  * app's error handler.
+ *
+ * With `restricted` (src/server/access), restricted asset classes live in their own tilesets
+ * (`/api/tiles/{version}/{utility}-restricted/…`), sent `private, no-cache` so no shared cache keeps
+ * them and every use comes back to the server (an ETag makes it a 304), where `served` audits it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendEncoded } from '../http/respond';
 import { meshoptReady } from '../../core/tiles/meshopt';
 import type { NetworkStore } from '../storage/networkStore';
-import { TileCache, type TileCacheOptions } from './tileCache';
+import { TileCache, parseTilesetName, type TileCacheOptions } from './tileCache';
 
 export const TILES_PREFIX = '/api/tiles/';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-const ROUTE = /^\/api\/tiles\/(\d+)\/([a-z]+)\/([A-Za-z0-9.-]+)$/;
+const PRIVATE = 'private, no-cache';
+const ROUTE = /^\/api\/tiles\/(\d+)\/([a-z]+(?:-restricted)?)\/([A-Za-z0-9.-]+)$/;
+
+/** A tile path's parts: `/api/tiles/{version}/{tileset}/{file}`; null when it is not one. */
+export function tilePathOf(path: string): { version: number; tileset: string; file: string } | null {
+  const m = ROUTE.exec(path);
+  return m ? { version: Number(m[1]), tileset: m[2]!, file: m[3]! } : null;
+}
+
+export interface TileRoutesOptions extends TileCacheOptions {
+  /** Called with every file about to be sent (the access audit). */
+  served?: (req: IncomingMessage, tile: { version: number; tileset: string; file: string; restricted: boolean }) => void;
+}
 
 export interface TileRoutes {
   /** True when the path is under /api/tiles/ (the app then awaits handleTileRequest). */
@@ -28,7 +44,7 @@ export interface TileRoutes {
   cache: TileCache;
 }
 
-export function createTileRoutes(store: NetworkStore, options: TileCacheOptions = {}): TileRoutes {
+export function createTileRoutes(store: NetworkStore, options: TileRoutesOptions = {}): TileRoutes {
   const cache = new TileCache(store, options);
   return {
     cache,
@@ -38,13 +54,15 @@ export function createTileRoutes(store: NetworkStore, options: TileCacheOptions 
         res.setHeader('Allow', 'GET, HEAD');
         throw new HttpError(405, 'method_not_allowed', `tiles are read-only; ${req.method} is not allowed`);
       }
-      const m = ROUTE.exec(url.pathname);
+      const m = tilePathOf(url.pathname);
       if (!m) {
         throw new HttpError(404, 'not_found', `no tile route ${url.pathname}; expected /api/tiles/{version}/{utility}/tileset.json, schema.json or {tile}.glb`);
       }
       await meshoptReady; // the codec's WebAssembly, instantiated once
-      const encoded = cache.file(Number(m[1]), m[2]!, m[3]!);
-      sendEncoded(req, res, encoded, IMMUTABLE);
+      const encoded = cache.file(m.version, m.tileset, m.file);
+      const restricted = parseTilesetName(m.tileset)?.restricted ?? false;
+      options.served?.(req, { ...m, restricted });
+      sendEncoded(req, res, encoded, restricted ? PRIVATE : IMMUTABLE);
     },
   };
 }

@@ -1,0 +1,48 @@
+/**
+ * Wire types of network access (issue 6, DESIGN.md Security): what /api/network tells the client it
+ * may load, and the audit rows GET /api/admin/audit answers with.
+ */
+import type { UtilityType } from '../core/model';
+import type { Role } from '../core/permits/workflowRules';
+
+export interface AccessSummary {
+  role: Role;
+  /** 'all': the whole network (less restricted assets without `restricted`); 'sites': only around the unit's active permits. */
+  network: 'all' | 'sites';
+  restricted: boolean;
+  /** May open the 3D Tiles (whole-network tilesets); false: draw the JSON layers as polylines. */
+  tiles: boolean;
+  /** Active permit sites the layers are clipped to ('sites' only; 0 for 'all'). */
+  sites: number;
+  /** Radius around each site's works, m ('sites' only). */
+  siteRadiusM: number | null;
+  /** West, south, east, north in degrees of the sites with their radius ('sites' with at least one site): where the viewer opens. */
+  siteExtent: [number, number, number, number] | null;
+}
+
+/** A tileset the viewer may open: every layer's general tileset, plus the restricted ones when allowed. */
+export interface TilesetRef {
+  utility: UtilityType;
+  restricted: boolean;
+  /** Folder URL ending in '/', holding tileset.json and schema.json. */
+  url: string;
+}
+
+export interface AuditRow {
+  id: number;
+  /** Epoch ms. */
+  at: number;
+  userId: string;
+  username: string;
+  role: Role;
+  route: string;
+  networkVersion: number;
+  assetCount: number;
+  /** Up to access.json audit.maxIdsPerRow ids; idsTruncated when the answer carried more. */
+  assetIds: string[];
+  idsTruncated: boolean;
+}
+
+export interface AuditResponse {
+  rows: AuditRow[];
+}

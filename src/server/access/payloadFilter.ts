@@ -1,0 +1,66 @@
+/**
+ * Cutting restricted assets out of answers that were built for the whole network: the columnar
+ * layer and node payloads, the network reports, burst answers; and finding which restricted assets
+ * an answer carries, for the audit.
+ */
+import { VERTEX_STRIDE } from '../../core/model';
+import type { LayerPayload, NodePayload } from '../../protocol/layerPayload';
+
+/** The payload with only the links `keep` accepts (same columns, same order). */
+export function filterLayer(p: LayerPayload, keep: (id: string) => boolean): LayerPayload {
+  const out: LayerPayload = { ...p, ids: [], subtypes: [], owners: [], quality: [], diameterMm: [], widthMm: [], heightMm: [], vertexCounts: [], xyzg: [] };
+  let v = 0;
+  for (let i = 0; i < p.ids.length; i++) {
+    const n = p.vertexCounts[i]! * VERTEX_STRIDE;
+    if (keep(p.ids[i]!)) {
+      out.ids.push(p.ids[i]!); out.subtypes.push(p.subtypes[i]!); out.owners.push(p.owners[i]!); out.quality.push(p.quality[i] ?? null);
+      out.diameterMm.push(p.diameterMm[i]!); out.widthMm.push(p.widthMm[i]!); out.heightMm.push(p.heightMm[i]!);
+      out.vertexCounts.push(p.vertexCounts[i]!);
+      for (let k = 0; k < n; k++) out.xyzg.push(p.xyzg[v + k]!);
+    }
+    v += n;
+  }
+  return out;
+}
+
+export function filterNodes(p: NodePayload, keep: (id: string) => boolean): NodePayload {
+  const out: NodePayload = { ...p, ids: [], nodeTypes: [], xyzg: [] };
+  for (let i = 0; i < p.ids.length; i++) {
+    if (!keep(p.ids[i]!)) continue;
+    out.ids.push(p.ids[i]!);
+    out.nodeTypes.push(p.nodeTypes[i]!);
+    for (let k = 0; k < 4; k++) out.xyzg.push(p.xyzg[i * 4 + k]!);
+  }
+  return out;
+}
+
+/** Every string in a JSON value that names an asset in `assets` (ids in findings, lines, hits…), once each. */
+export function assetsIn(value: unknown, assets: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (assets.has(v)) found.add(v);
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const x of Object.values(v)) walk(x);
+    }
+  };
+  if (assets.size > 0) walk(value);
+  return [...found];
+}
+
+/**
+ * A copy of a JSON value with every array entry removed that names a restricted asset (a report's
+ * finding about a restricted line, a nearby restricted line, a search hit for one). Entries are
+ * objects whose own string fields are checked (nested arrays are filtered the same way).
+ */
+export function withoutAssets<T>(value: T, assets: ReadonlySet<string>): T {
+  const names = (o: object) => Object.values(o).some((x) => typeof x === 'string' && assets.has(x));
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.filter((x) => !(typeof x === 'object' && x !== null && !Array.isArray(x) && names(x))).map(walk);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

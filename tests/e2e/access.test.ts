@@ -1,0 +1,122 @@
+/**
+ * Network access in a real Chromium against the real server (issue 6, DESIGN.md Security): without
+ * a session the viewer asks to sign in (en and zh-CN) and fetches no layer; a supervisor's dig is
+ * screened by the server, whole, though their layers lack restricted lines; a contractor with a
+ * submitted permit sees exactly the site-limited layers the server gives it, drawn as polylines,
+ * and never asks for a tile.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureClientBuilt } from '../../scripts/buildClient';
+import type { NetworkSummary } from '../../src/protocol/apiTypes';
+import type { LayerPayload } from '../../src/protocol/layerPayload';
+import type { LinkDetails } from '../../src/protocol/apiTypes';
+import { lonLatTransform } from '../../src/core/crs';
+import { VERTEX_STRIDE } from '../../src/core/model';
+import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
+import { launchBrowser, offMachineRequests, openPage } from '../helpers/browser';
+import { signIn } from '../helpers/session';
+import { startTestServer, type TestServer } from '../helpers/testServer';
+
+const MINUTES = 60_000;
+
+interface Handle { undergrid: { drawnLines(): number; tilesets(): unknown[] } }
+
+describe('who sees the network in the viewer', () => {
+  let server: TestServer;
+  let browser: Browser;
+  /** Lines of every layer the server sends contractor-a (its site-limited layers). */
+  let contractorLines = 0;
+
+  beforeAll(async () => {
+    await ensureClientBuilt('dist');
+    server = await startTestServer('small');
+    browser = await launchBrowser();
+    const reviewer = await signIn(server.url, 'reviewer');
+    const summary = (await (await fetch(`${server.url}api/network`, { headers: reviewer })).json()) as NetworkSummary;
+    const gas = (await (await fetch(`${server.url}api/network/${summary.version}/layers/gas`, { headers: reviewer })).json()) as LayerPayload;
+    const main = (await (await fetch(`${server.url}api/links/${encodeURIComponent(gas.ids.find((_, i) => gas.subtypes[i] === 'main')!)}`, { headers: reviewer })).json()) as LinkDetails;
+    const a = main.vertices[0]!, b = main.vertices[1]!;
+    const [lon, lat] = [(a.lon + b.lon) / 2, (a.lat + b.lat) / 2];
+    const d = 0.00003;
+    const contractor = await signIn(server.url, 'contractor-a');
+    const permit = await fetch(`${server.url}api/permits`, {
+      method: 'POST', headers: { ...contractor, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Gas service repair', workKinds: ['gas'], startDate: '2026-12-01', endDate: '2026-12-10', method: 'open-cut',
+        contact: { name: 'Site lead', phone: '+86 138 1111 2222' },
+        works: { footprint: [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d]], depth: 2, ruleSetId: 'cn-gb50289', groundElevation: null },
+        submit: true,
+      }),
+    });
+    expect(permit.status).toBe(201);
+    for (const l of summary.layers) {
+      const layer = (await (await fetch(`${server.url}api/network/${summary.version}/layers/${l.utility}`, { headers: contractor })).json()) as LayerPayload;
+      contractorLines += layer.ids.length;
+    }
+  }, 10 * MINUTES);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('without a session asks to sign in, in English and Chinese, and fetches no layer or tile', async () => {
+    for (const [locale, words] of [['en-US', 'Sign in to see the network'], ['zh-CN', '请登录后查看管网']] as const) {
+      const { page, requests, consoleErrors } = await openPage(browser, server.url, undefined, { locale });
+      try {
+        await page.waitForSelector('body[data-network-access="sign-in"]', { timeout: 5 * MINUTES });
+        await expect(page.textContent('#load-status')).resolves.toContain(words);
+        await page.waitForSelector('body[data-permit-user="none"]', { timeout: MINUTES });
+        expect(requests.filter((u) => /\/layers\/|\/nodes\/|\/api\/tiles\//.test(u))).toEqual([]);
+        expect(offMachineRequests(requests)).toEqual([]);
+        // The one refused request is the summary's 401: the browser logs it; nothing else failed.
+        expect(consoleErrors.filter((e) => !/401/.test(e))).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }
+  }, 10 * MINUTES);
+
+  it('screens a supervisor\'s dig on the server, so the 110 kV bank it strikes is listed though the supervisor\'s layers leave it out', async () => {
+    const store = new SqliteNetworkStore(server.config.databaseFile);
+    const hv = store.links({ utility: 'power' }).find((l) => l.pressureClass === '110kV')!;
+    const fromLocal = lonLatTransform(store.frame()!).fromLocal;
+    store.close();
+    const x = (hv.vertices[0]! + hv.vertices[VERTEX_STRIDE]!) / 2, y = (hv.vertices[1]! + hv.vertices[VERTEX_STRIDE + 1]!) / 2;
+    const corners = [[x - 3, y - 3], [x + 3, y - 3], [x + 3, y + 3], [x - 3, y + 3]].map(([a, b]) => fromLocal(a!, b!));
+    const { page, requests } = await openPage(browser, server.url, undefined, { signInAs: 'supervisor' });
+    try {
+      await page.waitForSelector('body[data-worker-ready="true"]', { timeout: 5 * MINUTES });
+      await page.evaluate((c) => {
+        const store = (window as unknown as { undergrid: { store: { getState(): { dig: object }; setState(s: object): void } } }).undergrid.store;
+        store.setState({ dig: { ...store.getState().dig, drawing: false, corners: c, depth: 2 } });
+      }, corners);
+      await page.click('#screen-dig');
+      const row = page.locator(`#screening-results tr[data-link-id="${hv.id}"]`);
+      await row.waitFor({ timeout: 2 * MINUTES });
+      await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
+      expect(requests.some((u) => u.endsWith('/api/screenings'))).toBe(true);
+      expect(requests.filter((u) => u.includes('-restricted/'))).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  }, 10 * MINUTES);
+
+  it('shows a contractor only the lines near its site, as polylines, and never asks for a tile', async () => {
+    expect(contractorLines).toBeGreaterThan(0);
+    const { page, requests } = await openPage(browser, server.url, undefined, { signInAs: 'contractor-a' });
+    try {
+      await page.waitForSelector('body[data-network-access="loaded"]', { timeout: 5 * MINUTES });
+      await page.waitForSelector('body[data-pipes-drawn="true"]', { timeout: 5 * MINUTES });
+      expect(await page.evaluate(() => (window as unknown as Handle).undergrid.drawnLines())).toBe(contractorLines);
+      expect(await page.evaluate(() => (window as unknown as Handle).undergrid.tilesets().length)).toBe(0);
+      await expect(page.getAttribute('body', 'data-access-sites')).resolves.toBe('1');
+      await expect(page.textContent('#access-status')).resolves.toMatch(/within 50 m of your 1 active permit sites/);
+      expect(requests.filter((u) => u.includes('/api/tiles/'))).toEqual([]);
+      expect(requests.some((u) => /\/layers\/gas$/.test(u))).toBe(true);
+    } finally {
+      await page.context().close();
+    }
+  }, 10 * MINUTES);
+});
