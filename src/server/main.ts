@@ -30,6 +30,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   /** Features' API modules; each owns its routes and what it stores. */
   const permits = await PermitsModule.create({ dataDir: config.dataDir, network: store, screening, ...options.permits });
   const access = new AccessModule({ store, sessions: permits, dataDir: config.dataDir, ...(options.permits?.now ? { now: options.permits.now } : {}) });
+  access.guardPermits(permits);
   const modules: ApiModule[] = [
     access,
     createBurstModule({ store, dataDir: config.dataDir, access: access.access }),

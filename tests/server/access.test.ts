@@ -35,6 +35,8 @@ let hvIds: Set<string>;
 /** The centre of contractor-a's open cut (local frame), over a 110 kV bank. */
 let site: { x: number; y: number };
 let draftAt: { x: number; y: number };
+/** contractor-a's submitted permit over the 110 kV bank. */
+let permitId: string;
 
 const get = <T>(who: string | null, path: string) => (who ? h.as<T>(who, 'GET', path) : h.call<T>('GET', path));
 const post = <T>(who: string | null, path: string, body: unknown) => (who ? h.as<T>(who, 'POST', path, body) : h.call<T>('POST', path, { body }));
@@ -77,6 +79,7 @@ beforeAll(async () => {
   site = { x: (v[0]! + v[VERTEX_STRIDE]!) / 2, y: (v[1]! + v[VERTEX_STRIDE + 1]!) / 2 };
   const submitted = await post<PermitDetail>('contractor-a', '/api/permits', openCut(site, true));
   expect(submitted.status).toBe(201);
+  permitId = submitted.body.id;
   // A draft far away: drafts are not sites, so nothing around it may be sent.
   const far = h.store.links({ utility: 'water' }).map((l) => ({ x: l.vertices[0]!, y: l.vertices[1]! })).find((p) => Math.hypot(p.x - site.x, p.y - site.y) > 6 * RADIUS)!;
   draftAt = far;
@@ -305,6 +308,19 @@ describe('screening', () => {
   });
 });
 
+describe('permit answers', () => {
+  it('carry their stored screening whole, and a reviewer opening a permit over the 110 kV bank leaves an audit row naming it', async () => {
+    for (const path of [`/api/permits/${permitId}`, `/api/permits/${permitId}/print`, `/api/permits/${permitId}/screenings`]) {
+      const r = await get<unknown>('reviewer', path);
+      expect(r.status).toBe(200);
+      expect(JSON.stringify(r.body)).toContain(hv[0]!.id);
+      const row = (await auditRows())[0]!;
+      expect(row).toMatchObject({ username: 'reviewer', route: `GET ${path}` });
+      expect(row.assetIds).toContain(hv[0]!.id);
+    }
+  });
+});
+
 describe('the audit endpoint', () => {
   it('answers admin and supervisor, refuses other roles and no session', async () => {
     expect((await get('supervisor', '/api/admin/audit')).status).toBe(200);
@@ -327,5 +343,35 @@ describe('the audit endpoint', () => {
     const r = await get<{ error: { field: string } }>('admin', `/api/admin/audit?${query}`);
     expect(r.status).toBe(400);
     expect(r.body.error.field).toBe(field);
+  });
+});
+
+describe('screening rate of a role that sees only its sites', () => {
+  const limit = accessJson.screenings.perHourForSites.value;
+  const dig = () => ({ footprint: squareAround(h, draftAt.x, draftAt.y, HALF), depth: 2, ruleSetId: 'cn-gb50289', groundElevation: null });
+
+  it(`lets a contractor screen ${limit} digs an hour anywhere, then answers 429 with Retry-After (applying counts too) until the hour has passed`, async () => {
+    let answered = 0;
+    let refused: { status: number; body: { error: { code: string } }; headers: Headers } | null = null;
+    for (let i = 0; i <= limit && !refused; i++) {
+      const r = await post<{ error: { code: string } }>('contractor-a', '/api/screenings', dig());
+      if (r.status === 429) refused = r;
+      else { expect(r.status).toBe(200); answered++; }
+    }
+    expect(refused, `no refusal after ${limit + 1} screenings`).not.toBeNull();
+    expect(answered).toBeLessThanOrEqual(limit);
+    expect(refused!.body.error.code).toBe('too_many_screenings');
+    const retry = Number(refused!.headers.get('retry-after'));
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(3600);
+    // Applying screens the works too: refused alike, and nothing is stored.
+    const before = (await get<{ permits: unknown[] }>('contractor-a', '/api/permits')).body.permits.length;
+    expect((await post('contractor-a', '/api/permits', openCut(draftAt, false))).status).toBe(429);
+    expect((await get<{ permits: unknown[] }>('contractor-a', '/api/permits')).body.permits.length).toBe(before);
+    // Another contractor and every staff role are not held to it.
+    expect((await post('contractor-b', '/api/screenings', dig())).status).toBe(200);
+    expect((await post('reviewer', '/api/screenings', dig())).status).toBe(200);
+    h.clock.now += 3_600_000 + 1000;
+    expect((await post('contractor-a', '/api/screenings', dig())).status).toBe(200);
   });
 });

@@ -59,6 +59,7 @@ export async function startPermitsHarness(start: number, notify: NotifyConfig = 
     notify: { log: (l) => logLines.push(l), ...notify },
   });
   const access = new AccessModule({ store, sessions: module, dataDir: config.dataDir, now: () => clock.now });
+  access.guardPermits(module);
   const burst = createBurstModule({ store, dataDir: config.dataDir, access: access.access });
   const server: Server = createApp({ store, screening, clientDir: null, modules: [access, burst, module], access: access.access });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

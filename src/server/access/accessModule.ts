@@ -13,7 +13,7 @@ import { Ajv, type JSONSchemaType } from 'ajv';
 import type { AuditResponse } from '../../protocol/accessApi';
 import type { ApiModule } from '../http/apiModule';
 import { HttpError, sendJson } from '../http/respond';
-import { requireRole } from '../permits/context';
+import { requireRole, type PermitHooks } from '../permits/context';
 import { check } from '../permits/schemas';
 import type { NetworkStore } from '../storage/networkStore';
 import { loadAccessRules, type AccessRules } from './accessRules';
@@ -72,6 +72,14 @@ export class AccessModule implements ApiModule {
     const body: AuditResponse = { rows: this.audit.rows({ ...(since !== undefined ? { since } : {}), ...(q.user ? { username: q.user } : {}), limit }) };
     sendJson(req, res, 200, body);
     return true;
+  }
+
+  /** Holds a permit's screenings to the same rate as POST /api/screenings, and audits restricted lines in permit answers. */
+  guardPermits(permits: { useHooks(hooks: PermitHooks): void }): void {
+    permits.useHooks({
+      beforeScreening: (user, route) => this.access.takeScreening(user, route),
+      answered: (user, route, answer) => this.access.permitAnswer(user, route, answer),
+    });
   }
 
   close(): void {

@@ -24,6 +24,8 @@ export interface AccessRules {
   minPowerVoltageKv: number;
   sites: { states: PermitState[]; radiusM: number };
   audit: { maxIdsPerRow: number; readRoles: Role[]; maxRowsPerPage: number };
+  /** Screenings a 'sites' role may ask in any hour (a screening shows every line near the dig). */
+  screeningsPerHourForSites: number;
 }
 
 /** An entry `{ value, source, verified? }`: the value, with its source required. */
@@ -41,7 +43,7 @@ function roleList(v: unknown, path: string): Role[] {
 
 export function validateAccessRules(input: unknown): AccessRules {
   const root = record(input, 'access');
-  onlyKeys(root, ['version', 'roles', 'restrictedClasses', 'sites', 'audit'], 'access');
+  onlyKeys(root, ['version', 'roles', 'restrictedClasses', 'sites', 'screenings', 'audit'], 'access');
   integerIn(root['version'], 'version', 1, Number.MAX_SAFE_INTEGER);
   const rolesIn = record(root['roles'], 'roles');
   onlyKeys(rolesIn, ROLES, 'roles');
@@ -65,10 +67,13 @@ export function validateAccessRules(input: unknown): AccessRules {
   if (states.length === 0) throw new RulesError('sites.states.value', 'list at least one permit state');
   oneOf(entry(sites, 'scope', 'sites'), ['unit'] as const, 'sites.scope.value');
   const radiusM = numberIn(entry(sites, 'radiusM', 'sites'), 'sites.radiusM.value', 0, 1000);
+  const screenings = record(root['screenings'], 'screenings');
+  onlyKeys(screenings, ['perHourForSites'], 'screenings');
+  const screeningsPerHourForSites = integerIn(entry(screenings, 'perHourForSites', 'screenings'), 'screenings.perHourForSites.value', 1, 100_000);
   const audit = record(root['audit'], 'audit');
   onlyKeys(audit, ['maxIdsPerRow', 'readRoles', 'maxRowsPerPage'], 'audit');
   return {
-    roles, gasPressureClasses: gas, minPowerVoltageKv: kv, sites: { states, radiusM },
+    roles, gasPressureClasses: gas, minPowerVoltageKv: kv, sites: { states, radiusM }, screeningsPerHourForSites,
     audit: {
       maxIdsPerRow: integerIn(entry(audit, 'maxIdsPerRow', 'audit'), 'audit.maxIdsPerRow.value', 0, 100_000),
       readRoles: roleList(entry(audit, 'readRoles', 'audit'), 'audit.readRoles.value'),

@@ -9,6 +9,7 @@ import type { Role } from '../../core/permits/workflowRules';
 import type { AuditRow } from '../../protocol/accessApi';
 
 export const AUDIT_DATABASE = 'audit.sqlite';
+const HOUR_MS = 3_600_000;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS restricted_views (
@@ -28,6 +29,13 @@ const SCHEMA = `
     BEGIN SELECT RAISE(ABORT, 'restricted_views is append-only'); END;
   CREATE TRIGGER IF NOT EXISTS restricted_views_no_delete BEFORE DELETE ON restricted_views
     BEGIN SELECT RAISE(ABORT, 'restricted_views is append-only'); END;
+  CREATE TABLE IF NOT EXISTS screenings_by_sites_roles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user_id TEXT NOT NULL, username TEXT NOT NULL, route TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS screenings_by_sites_roles_user ON screenings_by_sites_roles(user_id, at);
+  CREATE TRIGGER IF NOT EXISTS screenings_by_sites_roles_no_update BEFORE UPDATE ON screenings_by_sites_roles
+    BEGIN SELECT RAISE(ABORT, 'screenings_by_sites_roles is append-only'); END;
+  CREATE TRIGGER IF NOT EXISTS screenings_by_sites_roles_no_delete BEFORE DELETE ON screenings_by_sites_roles
+    BEGIN SELECT RAISE(ABORT, 'screenings_by_sites_roles is append-only'); END;
 `;
 
 export interface RestrictedView {
@@ -62,6 +70,21 @@ export class AuditLog {
     this.db.prepare(`INSERT INTO restricted_views (at, user_id, username, role, route, network_version, asset_count, asset_ids, ids_truncated)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.now(), v.userId, v.username, v.role, v.route, v.networkVersion, v.assetIds.length,
       JSON.stringify(ids), ids.length < v.assetIds.length ? 1 : 0);
+  }
+
+  /**
+   * Counts a screening by a 'sites' role against its rate: at most `limit` in the hour before now.
+   * Returns the seconds to wait when over (nothing recorded), or 0 when allowed (recorded).
+   */
+  takeScreening(userId: string, username: string, route: string, limit: number): number {
+    const now = this.now();
+    return this.db.transaction(() => {
+      const oldest = this.db.prepare('SELECT at FROM screenings_by_sites_roles WHERE user_id = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?')
+        .get(userId, now - HOUR_MS, limit - 1) as { at: number } | undefined;
+      if (oldest) return Math.max(1, Math.ceil((oldest.at + HOUR_MS - now) / 1000));
+      this.db.prepare('INSERT INTO screenings_by_sites_roles (at, user_id, username, route) VALUES (?, ?, ?, ?)').run(now, userId, username, route);
+      return 0;
+    }).immediate();
   }
 
   /** Newest first. */

@@ -68,8 +68,30 @@ export class NetworkAccess {
       throw new HttpError(403, 'forbidden', `restricted assets are not shown to the role ${user.role}`, 'utility');
     }
     const viewer: Viewer = { user, role: user.role, grant, route: `${req.method} ${path}`, sites: grant.network === 'sites' ? this.sitesOf(user) : [] };
+    if (req.method === 'POST' && path === '/api/screenings') this.takeScreening(user, viewer.route, res);
     this.viewers.set(req, viewer);
     return viewer;
+  }
+
+  /**
+   * A screening asked by `user` (POST /api/screenings, or applying for / editing a permit): a 'sites'
+   * role is held to access.json screenings.perHourForSites (429 with Retry-After past it), because a
+   * screening shows every line near the dig, wherever the dig is.
+   */
+  takeScreening(user: UserRow, route: string, res?: ServerResponse): void {
+    if (this.rules.roles[user.role].network !== 'sites') return;
+    const limit = this.rules.screeningsPerHourForSites;
+    const wait = this.audit.takeScreening(user.id, user.username, route, limit);
+    if (wait === 0) return;
+    res?.setHeader('Retry-After', String(wait));
+    throw new HttpError(429, 'too_many_screenings', `as ${user.role} you may screen ${limit} digs an hour; try again in ${Math.ceil(wait / 60)} min`);
+  }
+
+  /** A permit answer (its stored screenings may carry restricted lines): audited like a screening, never cut. */
+  permitAnswer(user: UserRow, route: string, answer: unknown): void {
+    const { links, nodes } = this.restricted.get();
+    const ids = [...assetsIn(answer, links), ...assetsIn(answer, nodes)];
+    this.record({ user, role: user.role, grant: this.rules.roles[user.role], route, sites: [] }, ids);
   }
 
   /** The viewer `gate` resolved for this request (modules answering network reads call it). */

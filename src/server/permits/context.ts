@@ -10,6 +10,19 @@ import type { OutboxStore } from './outboxStore';
 import type { PermitRow, PermitStore } from './permitStore';
 import type { PermitRules } from './rules';
 
+/**
+ * What another module (network access, src/server/access) adds to permit answers. Defaults do
+ * nothing; AccessModule.guardPermits installs its own.
+ */
+export interface PermitHooks {
+  /** Before a user's works are screened (apply, edit a draft): may refuse, e.g. 429 past a rate. */
+  beforeScreening(user: UserRow, route: string): void;
+  /** Every permit answer before it is sent (detail, print, screening history…): e.g. audit the restricted lines it carries. */
+  answered(user: UserRow, route: string, answer: unknown): void;
+}
+
+export const NO_PERMIT_HOOKS: PermitHooks = { beforeScreening: () => {}, answered: () => {} };
+
 export interface PermitsContext {
   db: Database.Database;
   permits: PermitStore;
@@ -22,6 +35,7 @@ export interface PermitsContext {
   /** Epoch milliseconds; injected so tests can move time. */
   now: () => number;
   randomBytes: RandomBytes;
+  hooks: PermitHooks;
 }
 
 export const actorOf = (u: UserRow): Actor => ({ id: u.id, role: u.role });

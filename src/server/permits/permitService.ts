@@ -63,6 +63,7 @@ export class PermitService {
     requireRole(user, this.ctx.rules.workflow.submitRoles, 'applying for a permit');
     if (!user.unit_id) throw new HttpError(403, 'no_unit', 'your account belongs to no unit; ask an admin');
     const fields = this.fields(body);
+    this.ctx.hooks.beforeScreening(user, 'POST /api/permits');
     const screening = this.screenWorks(fields.works);
     const id = newId('permit');
     const now = this.ctx.now();
@@ -79,6 +80,7 @@ export class PermitService {
     if (row.applicant_id !== user.id) throw new HttpError(403, 'forbidden', 'only the applicant edits a draft');
     if (row.status !== 'draft') throw new HttpError(409, 'not_a_draft', `the permit is ${row.status}; only a draft can be edited`);
     const fields = this.fields(body);
+    this.ctx.hooks.beforeScreening(user, `PUT /api/permits/${id}`);
     const screening = this.screenWorks(fields.works);
     const now = this.ctx.now();
     this.ctx.permits.transaction(() => {

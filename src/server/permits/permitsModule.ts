@@ -16,7 +16,7 @@ import type { NetworkStore } from '../storage/networkStore';
 import type { PermitState } from '../../core/permits/workflowRules';
 import type { PermitWorks } from '../../protocol/permitApi';
 import { Accounts, type UserRow } from './accounts';
-import type { PermitsContext } from './context';
+import { NO_PERMIT_HOOKS, type PermitHooks, type PermitsContext } from './context';
 import { openPermitsDatabase } from './db';
 import { OutboxDelivery, notifyConfigFromEnv, type NotifyConfig } from './delivery';
 import { OutboxStore } from './outboxStore';
@@ -62,6 +62,7 @@ export class PermitsModule implements ApiModule {
       db, permits, outbox: new OutboxStore(db), accounts: new Accounts(db, rules.server, now), rules,
       workflow: new PermitWorkflow(rules.workflow), screening: options.screening, network: options.network, now,
       randomBytes: (n) => randomFillSync(new Uint8Array(n)),
+      hooks: NO_PERMIT_HOOKS,
     };
     this.supervision = new SupervisionService(this.ctx);
     this.delivery = new OutboxDelivery(this.ctx, options.notify ?? notifyConfigFromEnv());
@@ -98,6 +99,11 @@ export class PermitsModule implements ApiModule {
       }
       this.deliverDue().catch((e) => console.error('[permits] delivery failed', e));
     }, deliveryIntervalMs).unref());
+  }
+
+  /** Network access's checks and audit around permit answers (src/server/access/accessModule.ts guardPermits). */
+  useHooks(hooks: PermitHooks): void {
+    this.ctx.hooks = hooks;
   }
 
   /** One supervision run: re-screen after a network change, then issue the cards now due. */

@@ -68,6 +68,11 @@ export function buildRoutes(d: RouteDeps, lookupAllowed: (req: IncomingMessage) 
   const { ctx, permits, supervision, validators: v } = d;
   const body = async <T>(c: Call, validate: Parameters<typeof check<T>>[0]) => check(validate, await readJsonBody(c.req));
   const json = (c: Call, status: number, value: unknown) => sendJson(c.req, c.res, status, value);
+  /** A permit answer: stored screenings may carry restricted lines, which the hooks audit. */
+  const permitJson = (c: Call, status: number, value: unknown) => {
+    ctx.hooks.answered(c.session().user, `${c.req.method} ${c.url.pathname}`, value);
+    json(c, status, value);
+  };
   const id = '([A-Za-z0-9-]{1,128})';
   return [
     ['POST', /^\/api\/auth\/sign-in$/, async (c) => {
@@ -111,33 +116,33 @@ export function buildRoutes(d: RouteDeps, lookupAllowed: (req: IncomingMessage) 
       const unitId = query(c.url, 'unitId');
       json(c, 200, { permits: permits.list(c.session().user, { ...(status ? { status } : {}), ...(unitId ? { unitId } : {}) }) });
     }],
-    ['GET', /^\/api\/permits\/queue$/, (c) => json(c, 200, { permits: permits.queue(c.session().user) })],
+    ['GET', /^\/api\/permits\/queue$/, (c) => permitJson(c, 200, { permits: permits.queue(c.session().user) })],
     ['POST', /^\/api\/permits$/, async (c) => {
       const user = c.session().user;
-      json(c, 201, permits.create(user, await body(c, v.createPermit)));
+      permitJson(c, 201, permits.create(user, await body(c, v.createPermit)));
     }],
-    ['GET', new RegExp(`^/api/permits/${id}$`), (c) => json(c, 200, permits.detail(c.session().user, c.params[0]!))],
+    ['GET', new RegExp(`^/api/permits/${id}$`), (c) => permitJson(c, 200, permits.detail(c.session().user, c.params[0]!))],
     ['PUT', new RegExp(`^/api/permits/${id}$`), async (c) => {
       const user = c.session().user;
-      json(c, 200, permits.updateDraft(user, c.params[0]!, await body(c, v.updateDraft)));
+      permitJson(c, 200, permits.updateDraft(user, c.params[0]!, await body(c, v.updateDraft)));
     }],
     ['POST', new RegExp(`^/api/permits/${id}/actions$`), async (c) => {
       const user = c.session().user;
-      json(c, 200, permits.act(user, c.params[0]!, await body(c, v.action)));
+      permitJson(c, 200, permits.act(user, c.params[0]!, await body(c, v.action)));
     }],
     ['POST', new RegExp(`^/api/permits/${id}/conditions$`), async (c) => {
       const user = c.session().user;
-      json(c, 201, permits.addCondition(user, c.params[0]!, await body(c, v.condition)));
+      permitJson(c, 201, permits.addCondition(user, c.params[0]!, await body(c, v.condition)));
     }],
-    ['DELETE', new RegExp(`^/api/permits/${id}/conditions/${id}$`), (c) => json(c, 200, permits.removeCondition(c.session().user, c.params[0]!, c.params[1]!))],
+    ['DELETE', new RegExp(`^/api/permits/${id}/conditions/${id}$`), (c) => permitJson(c, 200, permits.removeCondition(c.session().user, c.params[0]!, c.params[1]!))],
     ['GET', new RegExp(`^/api/permits/${id}/screenings$`), (c) => {
       const row = visibleRow(ctx, c.session().user, c.params[0]!);
-      json(c, 200, { screenings: ctx.permits.screenings(row.id) });
+      permitJson(c, 200, { screenings: ctx.permits.screenings(row.id) });
     }],
-    ['POST', new RegExp(`^/api/permits/${id}/rescreen-acknowledged$`), (c) => json(c, 200, permits.acknowledgeRescreen(c.session().user, c.params[0]!))],
+    ['POST', new RegExp(`^/api/permits/${id}/rescreen-acknowledged$`), (c) => permitJson(c, 200, permits.acknowledgeRescreen(c.session().user, c.params[0]!))],
     ['GET', new RegExp(`^/api/permits/${id}/print$`), (c) => {
       const user = c.session().user;
-      json(c, 200, printableOf(ctx, visibleRow(ctx, user, c.params[0]!), user));
+      permitJson(c, 200, printableOf(ctx, visibleRow(ctx, user, c.params[0]!), user));
     }],
     ['GET', /^\/api\/admin\/units$/, (c) => {
       requireRole(c.session().user, ['admin'], 'managing units');
