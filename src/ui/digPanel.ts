@@ -12,7 +12,7 @@ import { drawnWork, MIN_POINTS, WORK_KINDS, type WorkDraft, type WorkDraftStore 
 export type ScreeningView =
   | { status: 'idle' }
   | { status: 'running' }
-  | { status: 'done'; result: (DigScreening | WorksScreening) & { ms: number }; serverAgrees: boolean | null }
+  | { status: 'done'; result: (DigScreening | WorksScreening) & { ms: number }; serverAgrees: boolean | null; onServer?: boolean }
   | { status: 'error'; message: string };
 
 export interface RuleSetView {
@@ -182,7 +182,7 @@ function renderResult(view: ScreeningView, _locale: string, t: (k: MessageKey, p
       h('td', { className: 'num' }, formatNumber(line.vertical)),
       h('td', { className: 'num', title: `${line.clearance.toFixed(2)} m: ${line.clearanceSource}; + ${line.uncertainty.toFixed(2)} m (QL-${line.quality ?? 'D'})` }, formatNumber(line.tolerance))));
   return h('div', { id: 'screening-status' },
-    h('div', { className: 'status', role: 'status' }, t('screened', { count: r.lines.length, ms: r.ms.toFixed(1) })),
+    h('div', { className: 'status', role: 'status' }, t(view.onServer ? 'screenedOnServer' : 'screened', { count: r.lines.length, ms: r.ms.toFixed(1) })),
     h('div', { className: 'row' },
       h('button', { id: 'export-json', onclick: () => actions.exportReport('json') }, t('exportJson')),
       h('button', { id: 'export-geojson', onclick: () => actions.exportReport('geojson') }, t('exportGeojson'))),

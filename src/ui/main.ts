@@ -205,7 +205,7 @@ async function screenDig(): Promise<void> {
       // This viewer's copy of the network lacks lines (restricted ones, or beyond their sites): only the server's screening is whole.
       const t0 = performance.now();
       const whole = (await api.screen({ ...request, networkVersion })) as DigScreening | WorksScreening;
-      screeningView = { status: 'done', result: { ...whole, ms: performance.now() - t0 }, serverAgrees: true };
+      screeningView = { status: 'done', result: { ...whole, ms: performance.now() - t0 }, serverAgrees: null, onServer: true };
       setHighlights(whole.lines);
       return render();
     }
