@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import type Flatbush from 'flatbush';
 import { validateScreeningRules, type ScreeningRules } from '../src/core/screening/rules';
-import { screenExcavation } from '../src/core/screening/screen';
+import { screenExcavation, screenExcavationSummary } from '../src/core/screening/screen';
 import type { SegmentTable } from '../src/core/screening/segmentTable';
 import { indexFromShared } from '../src/core/screening/sharedTable';
 import {
@@ -26,10 +26,11 @@ function handle(msg: WorkerRequestEnvelope): unknown {
       if (!state) throw new Error('screenBatch: no network loaded (send loadTable first)');
       const { works, ruleSetId, detail } = msg.payload as WorkerRequestMap['screenBatch']['request'];
       const t0 = performance.now();
-      const results = works.map((w) => {
-        const r = screenExcavation(state!.table, state!.index, w, state!.rules, ruleSetId);
-        return detail === 'summary' ? { summary: r.summary } : r;
-      });
+      const { table, index, rules } = state;
+      // 'summary' builds no rows: the counts come straight from the verdicts.
+      const results = detail === 'summary'
+        ? works.map((w) => ({ summary: screenExcavationSummary(table, index, w, rules, ruleSetId) }))
+        : works.map((w) => screenExcavation(table, index, w, rules, ruleSetId));
       return { results, ms: performance.now() - t0 };
     }
     default:

@@ -154,7 +154,7 @@ function randomCase(rng: Rng, family: (typeof FAMILIES)[number], work: Work): Ca
   return { ring, bottomZ, topZ, seg, family };
 }
 
-interface Tally { cases: number; sampled: number; worstOracle: number; worstSample: number }
+interface Tally { cases: number; sampled: number; worstOracle: number; worstSample: number; cutoffExact: number }
 
 function checkCase(c: Case, prism: Prism, op: OraclePrism, sample: boolean, tally: Tally): void {
   const out = segmentPrismDistance(prism, ...c.seg, createSegmentPrismDistance());
@@ -193,6 +193,16 @@ function checkCase(c: Case, prism: Prism, op: OraclePrism, sample: boolean, tall
   if (Math.abs(atClosest - out.distance) > KERNEL_VS_ORACLE_M) expect.fail(`closest point is ${atClosest} away, distance says ${out.distance} (${where()})`);
   if (!(out.t >= 0 && out.t <= 1)) expect.fail(`t = ${out.t} (${where()})`);
 
+  // With a cutoff (screen.ts passes the segment's reach): exact below it, Infinity only at or past it,
+  // and the plan distance and vertical gap unchanged. Cutoffs around the true distance, on both sides.
+  const cutoff = o * (0.5 + (tally.cases % 7) / 4) + (tally.cases % 3) * 1e-7;
+  const cut = segmentPrismDistance(prism, ...c.seg, createSegmentPrismDistance(), cutoff);
+  if (cut.distance === Infinity ? o < cutoff - KERNEL_VS_ORACLE_M : Math.abs(cut.distance - out.distance) > KERNEL_VS_ORACLE_M) {
+    expect.fail(`cutoff ${cutoff}: kernel ${cut.distance}, oracle ${o} (${where()})`);
+  }
+  if (cut.horizontal !== out.horizontal || cut.vertical !== out.vertical) expect.fail(`cutoff ${cutoff} changed the plan distance or vertical gap (${where()})`);
+  if (cut.distance !== Infinity) tally.cutoffExact++;
+
   if (sample) {
     const ub = sampledUpperBound(c.ring, c.bottomZ, c.topZ, c.seg);
     tally.sampled++;
@@ -209,7 +219,7 @@ describe('the segment–prism kernel', () => {
   for (const [f, family] of FAMILIES.entries()) {
     it(`matches the oracle and never exceeds the sampled upper bound for ${PER_FAMILY} "${family}" cases`, () => {
       const rng = mulberry32(0x5eed + f * 7919);
-      const tally: Tally = { cases: 0, sampled: 0, worstOracle: 0, worstSample: -Infinity };
+      const tally: Tally = { cases: 0, sampled: 0, worstOracle: 0, worstSample: -Infinity, cutoffExact: 0 };
       let work = randomWork(rng);
       let prism = preparePrism(work.ring, work.bottomZ, work.topZ);
       let op = oraclePrism(work.ring, work.bottomZ, work.topZ);
@@ -224,6 +234,9 @@ describe('the segment–prism kernel', () => {
         checkCase(c, prism, op, i % SAMPLE_EVERY === 0, tally);
       }
       expect(tally.cases).toBe(PER_FAMILY);
+      // Both sides of the cutoff were exercised: some exact answers, some Infinity.
+      expect(tally.cutoffExact).toBeGreaterThan(0);
+      expect(tally.cutoffExact).toBeLessThan(PER_FAMILY);
       expect(tally.worstOracle).toBeLessThanOrEqual(KERNEL_VS_ORACLE_M);
     });
   }

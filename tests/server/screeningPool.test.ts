@@ -47,12 +47,12 @@ describe('batch screening across worker threads', () => {
     expect(conflicts).toBeGreaterThan(100);
   });
 
-  it('returns summaries only when asked, with the same counts', async () => {
+  it('returns summaries only when asked (no rows built), equal to the full screening summary', async () => {
     const works = randomWorks(50);
     const results = await pool.screenBatch(works, 'cn-gb50289', 'summary');
     results.forEach((r, i) => {
       expect(Object.keys(r)).toEqual(['summary']);
-      expect(r.summary.strike).toBe(screenExcavation(table, index, works[i]!, rules, 'cn-gb50289').summary.strike);
+      expect(r.summary).toEqual(screenExcavation(table, index, works[i]!, rules, 'cn-gb50289').summary);
     });
   });
 

@@ -55,12 +55,17 @@ export interface Volume {
   index: Flatbush | null;
 }
 
-/** Distance from a segment to one piece, in the kernels' common out-parameter. */
+/**
+ * Distance from a segment to one piece, in the kernels' common out-parameter. With a `cutoff` (m) a
+ * kernel may answer `distance` = Infinity for a true distance at least that (the prism kernel does);
+ * plan distance and vertical gap stay exact.
+ */
 export function pieceDistance(
   piece: Piece, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+  cutoff = Infinity,
 ): SegmentPrismDistance {
   switch (piece.shape) {
-    case 'prism': return segmentPrismDistance(piece.prism, x0, y0, z0, x1, y1, z1, out);
+    case 'prism': return segmentPrismDistance(piece.prism, x0, y0, z0, x1, y1, z1, out, cutoff);
     case 'convex': return segmentConvexPrismDistance(piece.convex, x0, y0, z0, x1, y1, z1, out);
     case 'cylinder': return segmentCylinderDistance(piece.cylinder, x0, y0, z0, x1, y1, z1, out);
     case 'capsule': return segmentCapsuleDistance(piece.capsule, x0, y0, z0, x1, y1, z1, out);
