@@ -4,7 +4,9 @@ import rulesJson from '../../data/rules/screening.json';
 import type { Link } from '../../src/core/model';
 import { ExcavationError, type OpenCut } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
+import { IndexSearch } from '../../src/core/screening/indexSearch';
 import { screenExcavation } from '../../src/core/screening/screen';
+import { mulberry32 } from '../../src/core/random';
 import {
   buildSegmentIndex, buildSegmentTable, float32AtLeast, QUALITY_UNKNOWN, segmentTableBuffers, segmentTableFromTransfer,
 } from '../../src/core/screening/segmentTable';
@@ -164,5 +166,33 @@ describe('screenExcavation inputs', () => {
     expect(r.summary.segmentsInNetwork).toBe(4000);
     expect(r.summary.candidates).toBeLessThan(400);
     expect(r.summary.segmentsTested).toBeLessThanOrEqual(r.summary.candidates);
+  });
+});
+
+describe('IndexSearch', () => {
+  it('finds exactly what Flatbush.search finds, for boxes of every size, touching ones included', () => {
+    const rng = mulberry32(404);
+    for (const [items, nodeSize] of [[1, 16], [17, 16], [5000, 16], [3000, 4]] as const) {
+      const index = new Flatbush(items, nodeSize);
+      const boxes: number[][] = [];
+      for (let i = 0; i < items; i++) {
+        const x = rng() * 1000, y = rng() * 1000, w = rng() < 0.1 ? 0 : rng() * 30, h = rng() * 30;
+        boxes.push([x, y, x + w, y + h]);
+        index.add(x, y, x + w, y + h);
+      }
+      index.finish();
+      const search = new IndexSearch();
+      for (let q = 0; q < 400; q++) {
+        // Every tenth query starts exactly on an item's edge: touching counts on both sides.
+        const b = boxes[Math.floor(rng() * items)]!;
+        const x = q % 10 === 0 ? b[2]! : rng() * 1100 - 50, y = q % 10 === 0 ? b[3]! : rng() * 1100 - 50;
+        const s = rng() < 0.2 ? 0 : rng() ** 3 * 600;
+        const expected = index.search(x, y, x + s, y + s).sort((a, c) => a - c);
+        const n = search.run(index, x, y, x + s, y + s);
+        expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(expected);
+      }
+      // A box holding everything: the result buffer grows.
+      expect(search.run(index, -1e9, -1e9, 1e9, 1e9)).toBe(items);
+    }
   });
 });

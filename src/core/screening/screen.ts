@@ -25,6 +25,7 @@ import type Flatbush from 'flatbush';
 import { UTILITY_TYPES, type QualityLevel, type UtilityType } from '../model';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
+import { IndexSearch } from './indexSearch';
 import { ruleContext, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { qualityOfLink, type SegmentTable } from './segmentTable';
@@ -109,6 +110,7 @@ export function verdictIndex(axisDistance: number, radius: number, tolerance: nu
 type SegmentHit = SegmentPrismDistance;
 
 const KERNEL_OUT = createSegmentPrismDistance();
+const SEARCH = new IndexSearch();
 
 // Working storage reused across calls (screenExcavation is synchronous and not re-entered): per hit
 // slot its segment, tolerance, depth and the kernel's distances.
@@ -220,11 +222,12 @@ function collect(
   let segmentsTested = 0;
   for (const piece of table.segmentCount === 0 ? [] : volume.pieces) {
     const b = piece.bounds;
-    const found = index.search(b.minX - pad, b.minY - pad, b.maxX + pad, b.maxY + pad);
-    if (seen) for (const s of found) seen.add(s);
-    else candidates += found.length;
-    growHits(hitCount + found.length);
-    for (let f = 0; f < found.length; f++) {
+    const n = SEARCH.run(index, b.minX - pad, b.minY - pad, b.maxX + pad, b.maxY + pad);
+    const found = SEARCH.items;
+    if (seen) for (let f = 0; f < n; f++) seen.add(found[f]!);
+    else candidates += n;
+    growHits(hitCount + n);
+    for (let f = 0; f < n; f++) {
       const s = found[f]!;
       const o = s * 6;
       const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
