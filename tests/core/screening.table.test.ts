@@ -8,7 +8,7 @@ import { IndexSearch } from '../../src/core/screening/indexSearch';
 import { screenExcavation } from '../../src/core/screening/screen';
 import { mulberry32 } from '../../src/core/random';
 import {
-  buildSegmentIndex, buildSegmentTable, float32AtLeast, QUALITY_UNKNOWN, segmentTableBuffers, segmentTableFromTransfer,
+  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, segmentTableBuffers, segmentTableFromTransfer,
 } from '../../src/core/screening/segmentTable';
 
 const RULES = validateScreeningRules(rulesJson);
@@ -166,6 +166,29 @@ describe('screenExcavation inputs', () => {
     expect(r.summary.segmentsInNetwork).toBe(4000);
     expect(r.summary.candidates).toBeLessThan(400);
     expect(r.summary.segmentsTested).toBeLessThanOrEqual(r.summary.candidates);
+  });
+});
+
+describe('buildSegmentIndex', () => {
+  it('holds each segment in a Float32 box that contains its true plan box padded by the radius', () => {
+    const rng = mulberry32(77);
+    const links = Array.from({ length: 300 }, (_, i) => {
+      const x = 4.4e5 + rng() * 1e4, y = 2.5e6 + rng() * 1e4;
+      return link(`L${i}`, [x, y, -1, 0, x + rng() * 30 - 15, y + rng() * 0.3, -1.2, 0], { section: { shape: 'circular', diameterMm: 20 + Math.floor(rng() * 900) } });
+    });
+    const t = buildSegmentTable(links);
+    const index = buildSegmentIndex(t);
+    expect(index._boxes).toBeInstanceOf(Float32Array);
+    for (let pos = 0; pos < t.segmentCount; pos++) {
+      const s = index._indices[pos]!, o = s * 6, c = t.coords, r = t.radius[s]!;
+      const box = index._boxes.subarray(4 * pos, 4 * pos + 4);
+      expect(box[0]).toBeLessThanOrEqual(Math.min(c[o]!, c[o + 3]!) - r);
+      expect(box[1]).toBeLessThanOrEqual(Math.min(c[o + 1]!, c[o + 4]!) - r);
+      expect(box[2]).toBeGreaterThanOrEqual(Math.max(c[o]!, c[o + 3]!) + r);
+      expect(box[3]).toBeGreaterThanOrEqual(Math.max(c[o + 1]!, c[o + 4]!) + r);
+    }
+    expect(float32AtMost(0.1)).toBeLessThanOrEqual(0.1);
+    expect(float32AtMost(-1e-50)).toBeLessThan(0);
   });
 });
 
