@@ -93,8 +93,14 @@ export function createSegmentPrismDistance(): SegmentPrismDistance {
 
 type PlanRing = readonly (readonly [number, number])[];
 
-/** The ring without repeated consecutive vertices (zero-length walls) and without its closing vertex. */
+/**
+ * The ring without repeated consecutive vertices (zero-length walls) and without its closing vertex;
+ * the ring itself when it has neither (every validated ring), so nothing is copied.
+ */
 function openDistinct(input: PlanRing): PlanRing {
+  let clean = input.length > 0 && (input[0]![0] !== input[input.length - 1]![0] || input[0]![1] !== input[input.length - 1]![1]);
+  for (let i = 1; clean && i < input.length; i++) clean = input[i]![0] !== input[i - 1]![0] || input[i]![1] !== input[i - 1]![1];
+  if (clean) return input;
   const ring: (readonly [number, number])[] = [];
   for (const p of input) {
     const last = ring[ring.length - 1];

@@ -203,15 +203,15 @@ export function pointInRing(ring: readonly (readonly [number, number])[], px: nu
 
 /**
  * Reads a ring as validation needs it: consecutive repeated vertices dropped (they make zero-length
- * edges), the closing vertex dropped. The caller checks the count.
+ * edges), the closing vertex dropped. The caller checks the count. The ring holds the given point
+ * arrays themselves, not copies: pass points the caller owns (readTuples' fresh [x, y] arrays).
  */
-export function openRing(points: readonly (readonly number[])[]): [number, number][] {
+export function openRing(points: readonly [number, number][]): [number, number][] {
   const ring: [number, number][] = [];
   for (const p of points) {
-    const x = p[0]!, y = p[1]!;
     const last = ring[ring.length - 1];
-    if (last && last[0] === x && last[1] === y) continue;
-    ring.push([x, y]);
+    if (last && last[0] === p[0] && last[1] === p[1]) continue;
+    ring.push(p);
   }
   while (ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1]) ring.pop();
   return ring;
