@@ -302,7 +302,20 @@ export function screenExcavation(
   // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
   const order: number[] = new Array<number>(entries);
   for (let e = 0; e < entries; e++) order[e] = e;
-  if (entries > 1) { sortIds = table.linkIds; order.sort(byEntry); sortIds = []; }
+  if (entries > 1) {
+    sortIds = table.linkIds;
+    if (entries > 16) order.sort(byEntry);
+    else {
+      // A permit lists a few lines: insertion sort, no call into the engine's sort.
+      for (let i = 1; i < entries; i++) {
+        const e = order[i]!;
+        let j = i - 1;
+        while (j >= 0 && byEntry(order[j]!, e) > 0) { order[j + 1] = order[j]!; j--; }
+        order[j + 1] = e;
+      }
+    }
+    sortIds = [];
+  }
   const lines: LineConflict[] = new Array<LineConflict>(entries);
   const counts = [0, 0, 0];
   for (let i = 0; i < entries; i++) {
