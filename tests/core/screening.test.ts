@@ -19,10 +19,10 @@ import { buildSegmentIndex, buildSegmentTable, type SegmentTable } from '../../s
 import type Flatbush from 'flatbush';
 import {
   oracleDistance, oracleHorizontal, oraclePrism, oracleScreen, oracleVertical, pointPrismDistance, sampledUpperBound,
-  severity, type OraclePrism, type Seg,
+  type OraclePrism, type Seg,
 } from './oracle';
 import { mulberry32, type Rng } from '../../src/core/random';
-import { between, makeLink, pick, randomNetwork } from './oracleChecks';
+import { between, compareWithBruteForce, makeLink, pick, randomNetwork } from './oracleChecks';
 
 const KERNEL_VS_ORACLE_M = 1e-6;
 const NO_FALSE_NEGATIVE_M = 1e-6;
@@ -332,24 +332,13 @@ function randomOpenCut(rng: Rng, half: number): OpenCut {
 }
 
 describe('screenExcavation', () => {
-  /** One screening against the oracle's: no line missed or milder, none listed beyond a threshold + 2 µm. */
+  /** One screening against the oracle's (compareWithBruteForce): no line missed or milder, none listed beyond a threshold + 2 µm. */
   function compareWithOracle(links: Link[], table: SegmentTable, index: Flatbush, work: OpenCut, ruleSetId: string, tally: { listed: number; agreedExactly: number }): void {
     const result = screenExcavation(table, index, work, RULES, ruleSetId);
-    const strict = oracleScreen(links, work, RULES, ruleSetId);
-    const lenient = oracleScreen(links, work, RULES, ruleSetId, 2e-6);
-    const got = new Map(result.lines.map((l) => [l.linkId, l]));
-    for (const [id, o] of strict) {
-      const k = got.get(id);
-      if (!k) expect.fail(`line ${id} missed: oracle says ${o.verdict} at ${o.distance} (work ${JSON.stringify(work)})`);
-      if (VERDICTS.indexOf(k.verdict) > severity(o.verdict)) expect.fail(`line ${id} is ${k.verdict}, oracle ${o.verdict} at ${o.distance}`);
-      if (k.verdict === o.verdict) tally.agreedExactly++;
-    }
-    for (const [id, k] of got) {
-      const o = lenient.get(id);
-      if (!o) expect.fail(`line ${id} listed as ${k.verdict} at ${k.distance3d} but not within any threshold + 2e-6`);
-      if (VERDICTS.indexOf(k.verdict) < severity(o.verdict)) expect.fail(`line ${id} is ${k.verdict}, more severe than the threshold allowance (${o.verdict})`);
-    }
-    tally.listed += got.size;
+    const { listed, agreed } = compareWithBruteForce(result, oracleScreen(links, work, RULES, ruleSetId),
+      oracleScreen(links, work, RULES, ruleSetId, 2e-6), () => `work ${JSON.stringify(work)}`);
+    tally.listed += listed;
+    tally.agreedExactly += agreed;
     expect(result.summary.strike + result.summary.encroach + result.summary.near).toBe(result.lines.length);
   }
 
