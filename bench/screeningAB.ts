@@ -4,14 +4,15 @@
  * the same 1,000 digs as bench/screening.ts. A's src/core and data/rules are taken with `git archive`
  * into $TMPDIR/undergrid-ab/<rev> (with a node_modules link, so `flatbush` resolves), each side builds its own table and
  * index, and timed passes alternate A, B, A, B… so load on a shared machine falls on both alike.
- * Verdicts must match. Run: npx tsx bench/screeningAB.ts [rev] [segments]
+ * Verdicts must match. Run: npx tsx bench/screeningAB.ts [rev] [segments] [aa]; with `aa` B is a
+ * second copy of rev (an A/A run), which should read 1.00: run one beside an A/B to see the noise.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { mulberry32, percentile } from './stats';
+import { loadText, mulberry32, percentile } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
 
 const SEED = 0xb0a7;
@@ -43,17 +44,28 @@ async function main(): Promise<void> {
   const here = resolve(import.meta.dirname, '..');
   const sha = execFileSync('git', ['rev-parse', '--short', rev], { cwd: here, encoding: 'utf8' }).trim();
   const dir = join(tmpdir(), 'undergrid-ab', sha);
+  // 'aa': B is a second copy of A, to read the bench's own bias (it should print 1.00).
+  const self = process.argv[4] === 'aa';
+  const copy = join(tmpdir(), 'undergrid-ab', `${sha}-copy`);
+  if (self && !existsSync(join(copy, 'src/core/screening/screen.ts'))) {
+    mkdirSync(copy, { recursive: true });
+    symlinkSync(join(here, 'node_modules'), join(copy, 'node_modules'));
+    execFileSync('sh', ['-c', `git archive ${sha} src/core data/rules | tar -x -C "${copy}"`], { cwd: here });
+  }
   if (!existsSync(join(dir, 'src/core/screening/screen.ts'))) {
     mkdirSync(dir, { recursive: true });
     if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
     execFileSync('sh', ['-c', `git archive ${sha} src/core data/rules | tar -x -C "${dir}"`], { cwd: here });
   }
+  // As the repo's package.json says: without it tsx loads A's .ts files as CommonJS, and imported
+  // calls through CommonJS wrappers made A about 20% slower than the same code as B.
+  for (const d of [dir, copy]) if (existsSync(d)) writeFileSync(join(d, 'package.json'), '{ "type": "module" }\n');
   const rng = mulberry32(SEED + segments);
   const side = Math.sqrt(segments * AREA_PER_SEGMENT_M2);
   const links = network(rng, segments, side);
   const digs = Array.from({ length: DIGS }, () => dig(rng, side));
   const a = await load(`A ${sha}`, dir, links);
-  const b = await load('B working tree', here, links);
+  const b = self ? await load(`B ${sha} (copy)`, copy, links) : await load('B working tree', here, links);
 
   let mismatches = 0;
   for (const d of digs) {
@@ -71,7 +83,7 @@ async function main(): Promise<void> {
     }
   }
   const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
-  console.log(`Screening A/B, ${segments.toLocaleString('en')} segments, ${DIGS} open-cut digs × ${TIMED_PASSES} passes, node ${process.version}`);
+  console.log(`Screening A/B, ${segments.toLocaleString('en')} segments, ${DIGS} open-cut digs × ${TIMED_PASSES} passes, node ${process.version} (${loadText()})`);
   for (const s of [a, b]) {
     const mean = s.times.reduce((x, y) => x + y, 0) / s.times.length;
     console.log(`  ${s.name.padEnd(18)} p50 ${us(percentile(s.times, 50))}, p99 ${us(percentile(s.times, 99))}, mean ${us(mean)}`);

@@ -5,9 +5,10 @@
 import { parentPort } from 'node:worker_threads';
 import type Flatbush from 'flatbush';
 import { validateScreeningRules, type ScreeningRules } from '../src/core/screening/rules';
-import { screenExcavation } from '../src/core/screening/screen';
+import { screenExcavation, screenExcavationSummary } from '../src/core/screening/screen';
 import type { SegmentTable } from '../src/core/screening/segmentTable';
 import { indexFromShared } from '../src/core/screening/sharedTable';
+import { SUMMARY_STRIDE, unpackWorks, writeSummary } from '../src/core/screening/batchCodec';
 import {
   isWorkerRequestType, serializeError, unknownTypeError,
   type WorkerRequestEnvelope, type WorkerRequestMap, type WorkerResponseEnvelope,
@@ -24,13 +25,19 @@ function handle(msg: WorkerRequestEnvelope): unknown {
     }
     case 'screenBatch': {
       if (!state) throw new Error('screenBatch: no network loaded (send loadTable first)');
-      const { works, ruleSetId, detail } = msg.payload as WorkerRequestMap['screenBatch']['request'];
+      const { works: sent, packed, ruleSetId, detail } = msg.payload as WorkerRequestMap['screenBatch']['request'];
       const t0 = performance.now();
-      const results = works.map((w) => {
-        const r = screenExcavation(state!.table, state!.index, w, state!.rules, ruleSetId);
-        return detail === 'summary' ? { summary: r.summary } : r;
-      });
-      return { results, ms: performance.now() - t0 };
+      const { table, index, rules } = state;
+      const works = packed ? unpackWorks(packed) : sent;
+      if (detail === 'summary') {
+        // No rows are built: the counts come straight from the verdicts, and go back as numbers.
+        const summaries = works.map((w) => screenExcavationSummary(table, index, w, rules, ruleSetId));
+        if (!packed) return { results: summaries.map((summary) => ({ summary })), ms: performance.now() - t0 };
+        const counts = new Float64Array(works.length * SUMMARY_STRIDE);
+        summaries.forEach((s, i) => writeSummary(counts, i, s));
+        return { results: [], counts, ms: performance.now() - t0 };
+      }
+      return { results: works.map((w) => screenExcavation(table, index, w, rules, ruleSetId)), ms: performance.now() - t0 };
     }
     default:
       throw unknownTypeError(msg.type);
@@ -46,5 +53,6 @@ parentPort!.on('message', (msg: WorkerRequestEnvelope | { id: number; type: 'can
   } catch (e) {
     reply = { id: msg.id, ok: false, error: serializeError(e) };
   }
-  parentPort!.postMessage(reply);
+  const counts = reply.ok ? (reply.result as { counts?: Float64Array }).counts : undefined;
+  parentPort!.postMessage(reply, counts ? [counts.buffer as ArrayBuffer] : []);
 });

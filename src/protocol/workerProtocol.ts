@@ -6,6 +6,7 @@
 import type { LayerPayload } from './layerPayload';
 import type { DigRequest, DigScreening, WorksRequest, WorksScreening } from '../core/digScreening';
 import type { Excavation } from '../core/screening/excavation';
+import type { PackedWorks } from '../core/screening/batchCodec';
 import type { ScreeningResult, ScreeningSummary } from '../core/screening/screen';
 import type { SharedScreeningData } from '../core/screening/sharedTable';
 
@@ -19,8 +20,10 @@ export interface WorkerRequestMap {
   loadTable: { request: { data: SharedScreeningData; rules: unknown }; response: { segments: number } };
   /** Screens each work on its own; `detail: 'summary'` returns counts only (cheap to send back). */
   screenBatch: {
-    request: { works: Excavation[]; ruleSetId: string; detail: 'full' | 'summary' };
-    response: { results: (ScreeningResult | { summary: ScreeningSummary })[]; ms: number };
+    /** `packed` (batchCodec.ts), when given, holds the works instead of `works`. */
+    request: { works: Excavation[]; ruleSetId: string; detail: 'full' | 'summary'; packed?: PackedWorks };
+    /** With `packed` and 'summary', the summaries come as `counts` (batchCodec.ts) and `results` is empty. */
+    response: { results: (ScreeningResult | { summary: ScreeningSummary })[]; ms: number; counts?: Float64Array };
   };
 }
 

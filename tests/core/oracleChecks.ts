@@ -68,6 +68,7 @@ export interface Tally { cases: number; sampled: number; worstOracle: number; wo
 export const newTally = (): Tally => ({ cases: 0, sampled: 0, worstOracle: 0, worstAbove: -Infinity });
 
 const OUT = createSegmentPrismDistance();
+const CUT_OUT = createSegmentPrismDistance();
 
 /**
  * One segment against one work: the kernel's union distance (segmentVolumeDistance) against the
@@ -98,6 +99,17 @@ export function checkVolumeCase(volume: Volume, solids: readonly OracleSolid[], 
   } else if (k.horizontal === 0) {
     expect.fail(`vertical missing with plan overlap (${where()})`);
   }
+  // With a reach cutoff (screen.ts): exact below it; at or past it, anything not below it (Infinity
+  // from a kernel that stopped, or another piece's farther exact distance); plan distance and
+  // vertical gap unchanged. Cutoffs on both sides of the true distance.
+  const exact = { distance: k.distance, horizontal: k.horizontal, vertical: k.vertical };
+  const cutoff = o * (0.5 + (tally.cases % 7) / 4) + (tally.cases % 3) * 1e-7;
+  const cut = segmentVolumeDistance(volume, ...s, CUT_OUT, cutoff);
+  const same = Math.abs(cut.distance - exact.distance) <= KERNEL_VS_ORACLE_M;
+  if (!same && (o < cutoff - KERNEL_VS_ORACLE_M || !(cut.distance >= cutoff - KERNEL_VS_ORACLE_M))) {
+    expect.fail(`cutoff ${cutoff}: kernel ${cut.distance}, oracle ${o} (${where()})`);
+  }
+  if (cut.horizontal !== exact.horizontal || cut.vertical !== exact.vertical) expect.fail(`cutoff ${cutoff} changed the plan distance or vertical gap (${where()})`);
   if (sample) {
     tally.sampled++;
     const ub = solidsSampledUpperBound(solids, s, 400);

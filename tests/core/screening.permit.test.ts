@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import rulesJson from '../../data/rules/screening.json';
 import { ExcavationError, validateBore, validatePiles, validateTrench, type Excavation, type OpenCut } from '../../src/core/screening/excavation';
+import { MAX_BORE_VERTICES } from '../../src/core/screening/bore';
+import { readDigWorks } from '../../src/core/screening/digWorks';
 import { MAX_WORKS_PER_PERMIT, screenPermit } from '../../src/core/screening/permit';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation, VERDICTS } from '../../src/core/screening/screen';
@@ -127,5 +129,15 @@ describe('screenPermit', () => {
     expect(refusal([ok, ok, { kind: 'bore', path: [[0, 0, -1], [9, 0, -2]], reamerDiameter: 0.3, entryPit: { kind: 'open_cut', footprint: [[0, 0]], bottomZ: -1, topZ: 0 } }]).field)
       .toBe('works[2].entryPit.footprint');
     expect(refusal([{ kind: 'tunnel' }]).message).toMatch(/works\[0\]\.kind: unknown excavation kind "tunnel"; known kinds: open_cut, trench, bore, piles/);
+  });
+
+  it('refuses a lon/lat bore path longer than MAX_BORE_VERTICES, naming the limit', () => {
+    const path = (n: number): number[][] => Array.from({ length: n }, (_, i) => [113.33 + i * 1e-5, 23.13, 2]);
+    const bore = (n: number): unknown => [{ kind: 'bore', path: path(n), reamerDiameter: 0.3 }];
+    expect(readDigWorks(bore(MAX_BORE_VERTICES), MAX_WORKS_PER_PERMIT)).toHaveLength(1);
+    let refused: ExcavationError | null = null;
+    try { readDigWorks(bore(MAX_BORE_VERTICES + 1), MAX_WORKS_PER_PERMIT); } catch (e) { refused = e as ExcavationError; }
+    expect(refused?.field).toBe('works[0].path');
+    expect(refused?.message).toMatch(/limit is MAX_BORE_VERTICES = 1024/);
   });
 });

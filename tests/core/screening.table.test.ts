@@ -4,9 +4,11 @@ import rulesJson from '../../data/rules/screening.json';
 import type { Link } from '../../src/core/model';
 import { ExcavationError, type OpenCut } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
+import { IndexSearch } from '../../src/core/screening/indexSearch';
 import { screenExcavation } from '../../src/core/screening/screen';
+import { mulberry32 } from '../../src/core/random';
 import {
-  buildSegmentIndex, buildSegmentTable, float32AtLeast, QUALITY_UNKNOWN, segmentTableBuffers, segmentTableFromTransfer,
+  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, segmentTableBuffers, segmentTableFromTransfer,
 } from '../../src/core/screening/segmentTable';
 
 const RULES = validateScreeningRules(rulesJson);
@@ -164,5 +166,56 @@ describe('screenExcavation inputs', () => {
     expect(r.summary.segmentsInNetwork).toBe(4000);
     expect(r.summary.candidates).toBeLessThan(400);
     expect(r.summary.segmentsTested).toBeLessThanOrEqual(r.summary.candidates);
+  });
+});
+
+describe('buildSegmentIndex', () => {
+  it('holds each segment in a Float32 box that contains its true plan box padded by the radius', () => {
+    const rng = mulberry32(77);
+    const links = Array.from({ length: 300 }, (_, i) => {
+      const x = 4.4e5 + rng() * 1e4, y = 2.5e6 + rng() * 1e4;
+      return link(`L${i}`, [x, y, -1, 0, x + rng() * 30 - 15, y + rng() * 0.3, -1.2, 0], { section: { shape: 'circular', diameterMm: 20 + Math.floor(rng() * 900) } });
+    });
+    const t = buildSegmentTable(links);
+    const index = buildSegmentIndex(t);
+    expect(index._boxes).toBeInstanceOf(Float32Array);
+    for (let pos = 0; pos < t.segmentCount; pos++) {
+      const s = index._indices[pos]!, o = s * 6, c = t.coords, r = t.radius[s]!;
+      const box = index._boxes.subarray(4 * pos, 4 * pos + 4);
+      expect(box[0]).toBeLessThanOrEqual(Math.min(c[o]!, c[o + 3]!) - r);
+      expect(box[1]).toBeLessThanOrEqual(Math.min(c[o + 1]!, c[o + 4]!) - r);
+      expect(box[2]).toBeGreaterThanOrEqual(Math.max(c[o]!, c[o + 3]!) + r);
+      expect(box[3]).toBeGreaterThanOrEqual(Math.max(c[o + 1]!, c[o + 4]!) + r);
+    }
+    expect(float32AtMost(0.1)).toBeLessThanOrEqual(0.1);
+    expect(float32AtMost(-1e-50)).toBeLessThan(0);
+  });
+});
+
+describe('IndexSearch', () => {
+  it('finds exactly what Flatbush.search finds, for boxes of every size, touching ones included', () => {
+    const rng = mulberry32(404);
+    for (const [items, nodeSize] of [[1, 16], [17, 16], [5000, 16], [3000, 4]] as const) {
+      const index = new Flatbush(items, nodeSize);
+      const boxes: number[][] = [];
+      for (let i = 0; i < items; i++) {
+        const x = rng() * 1000, y = rng() * 1000, w = rng() < 0.1 ? 0 : rng() * 30, h = rng() * 30;
+        boxes.push([x, y, x + w, y + h]);
+        index.add(x, y, x + w, y + h);
+      }
+      index.finish();
+      const search = new IndexSearch();
+      for (let q = 0; q < 400; q++) {
+        // Every tenth query starts exactly on an item's edge: touching counts on both sides.
+        const b = boxes[Math.floor(rng() * items)]!;
+        const x = q % 10 === 0 ? b[2]! : rng() * 1100 - 50, y = q % 10 === 0 ? b[3]! : rng() * 1100 - 50;
+        const s = rng() < 0.2 ? 0 : rng() ** 3 * 600;
+        const expected = index.search(x, y, x + s, y + s).sort((a, c) => a - c);
+        const n = search.run(index, x, y, x + s, y + s);
+        expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(expected);
+      }
+      // A box holding everything: the result buffer grows.
+      expect(search.run(index, -1e9, -1e9, 1e9, 1e9)).toBe(items);
+    }
   });
 });

@@ -15,13 +15,14 @@ import { segSegDist2 } from '../../src/core/screening/segmentSegment';
 import type { OpenCut } from '../../src/core/screening/excavation';
 import { validateScreeningRules, type ScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation, VERDICTS } from '../../src/core/screening/screen';
-import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
+import { buildSegmentIndex, buildSegmentTable, type SegmentTable } from '../../src/core/screening/segmentTable';
+import type Flatbush from 'flatbush';
 import {
   oracleDistance, oracleHorizontal, oraclePrism, oracleScreen, oracleVertical, pointPrismDistance, sampledUpperBound,
-  severity, type OraclePrism, type Seg,
+  type OraclePrism, type Seg,
 } from './oracle';
 import { mulberry32, type Rng } from '../../src/core/random';
-import { between, makeLink, pick, randomNetwork } from './oracleChecks';
+import { between, compareWithBruteForce, makeLink, pick, randomNetwork } from './oracleChecks';
 
 const KERNEL_VS_ORACLE_M = 1e-6;
 const NO_FALSE_NEGATIVE_M = 1e-6;
@@ -154,7 +155,7 @@ function randomCase(rng: Rng, family: (typeof FAMILIES)[number], work: Work): Ca
   return { ring, bottomZ, topZ, seg, family };
 }
 
-interface Tally { cases: number; sampled: number; worstOracle: number; worstSample: number }
+interface Tally { cases: number; sampled: number; worstOracle: number; worstSample: number; cutoffExact: number }
 
 function checkCase(c: Case, prism: Prism, op: OraclePrism, sample: boolean, tally: Tally): void {
   const out = segmentPrismDistance(prism, ...c.seg, createSegmentPrismDistance());
@@ -193,6 +194,16 @@ function checkCase(c: Case, prism: Prism, op: OraclePrism, sample: boolean, tall
   if (Math.abs(atClosest - out.distance) > KERNEL_VS_ORACLE_M) expect.fail(`closest point is ${atClosest} away, distance says ${out.distance} (${where()})`);
   if (!(out.t >= 0 && out.t <= 1)) expect.fail(`t = ${out.t} (${where()})`);
 
+  // With a cutoff (screen.ts passes the segment's reach): exact below it, Infinity only at or past it,
+  // and the plan distance and vertical gap unchanged. Cutoffs around the true distance, on both sides.
+  const cutoff = o * (0.5 + (tally.cases % 7) / 4) + (tally.cases % 3) * 1e-7;
+  const cut = segmentPrismDistance(prism, ...c.seg, createSegmentPrismDistance(), cutoff);
+  if (cut.distance === Infinity ? o < cutoff - KERNEL_VS_ORACLE_M : Math.abs(cut.distance - out.distance) > KERNEL_VS_ORACLE_M) {
+    expect.fail(`cutoff ${cutoff}: kernel ${cut.distance}, oracle ${o} (${where()})`);
+  }
+  if (cut.horizontal !== out.horizontal || cut.vertical !== out.vertical) expect.fail(`cutoff ${cutoff} changed the plan distance or vertical gap (${where()})`);
+  if (cut.distance !== Infinity) tally.cutoffExact++;
+
   if (sample) {
     const ub = sampledUpperBound(c.ring, c.bottomZ, c.topZ, c.seg);
     tally.sampled++;
@@ -209,7 +220,7 @@ describe('the segment–prism kernel', () => {
   for (const [f, family] of FAMILIES.entries()) {
     it(`matches the oracle and never exceeds the sampled upper bound for ${PER_FAMILY} "${family}" cases`, () => {
       const rng = mulberry32(0x5eed + f * 7919);
-      const tally: Tally = { cases: 0, sampled: 0, worstOracle: 0, worstSample: -Infinity };
+      const tally: Tally = { cases: 0, sampled: 0, worstOracle: 0, worstSample: -Infinity, cutoffExact: 0 };
       let work = randomWork(rng);
       let prism = preparePrism(work.ring, work.bottomZ, work.topZ);
       let op = oraclePrism(work.ring, work.bottomZ, work.topZ);
@@ -224,6 +235,9 @@ describe('the segment–prism kernel', () => {
         checkCase(c, prism, op, i % SAMPLE_EVERY === 0, tally);
       }
       expect(tally.cases).toBe(PER_FAMILY);
+      // Both sides of the cutoff were exercised: some exact answers, some Infinity.
+      expect(tally.cutoffExact).toBeGreaterThan(0);
+      expect(tally.cutoffExact).toBeLessThan(PER_FAMILY);
       expect(tally.worstOracle).toBeLessThanOrEqual(KERNEL_VS_ORACLE_M);
     });
   }
@@ -318,41 +332,67 @@ function randomOpenCut(rng: Rng, half: number): OpenCut {
 }
 
 describe('screenExcavation', () => {
+  /** One screening against the oracle's (compareWithBruteForce): no line missed or milder, none listed beyond a threshold + 2 µm. */
+  function compareWithOracle(links: Link[], table: SegmentTable, index: Flatbush, work: OpenCut, ruleSetId: string, tally: { listed: number; agreedExactly: number }): void {
+    const result = screenExcavation(table, index, work, RULES, ruleSetId);
+    const { listed, agreed } = compareWithBruteForce(result, oracleScreen(links, work, RULES, ruleSetId),
+      oracleScreen(links, work, RULES, ruleSetId, 2e-6), () => `work ${JSON.stringify(work)}`);
+    tally.listed += listed;
+    tally.agreedExactly += agreed;
+    expect(result.summary.strike + result.summary.encroach + result.summary.near).toBe(result.lines.length);
+  }
+
   it('lists exactly the lines the brute-force screening lists, never with a milder verdict', () => {
     const rng = mulberry32(20240611);
     const ruleSets = Object.keys(RULES.ruleSets);
-    let compared = 0, listed = 0, agreedExactly = 0;
+    const tally = { listed: 0, agreedExactly: 0 };
+    let compared = 0;
     for (let net = 0; net < 24; net++) {
       const links = randomNetwork(rng, 300, 40);
       const table = buildSegmentTable(links);
       const index = buildSegmentIndex(table);
       for (let w = 0; w < 8; w++) {
-        const work = randomOpenCut(rng, 35);
-        const ruleSetId = pick(rng, ruleSets);
-        const result = screenExcavation(table, index, work, RULES, ruleSetId);
-        const strict = oracleScreen(links, work, RULES, ruleSetId);
-        const lenient = oracleScreen(links, work, RULES, ruleSetId, 2e-6);
-        const got = new Map(result.lines.map((l) => [l.linkId, l]));
-        for (const [id, o] of strict) {
-          const k = got.get(id);
-          if (!k) expect.fail(`line ${id} missed: oracle says ${o.verdict} at ${o.distance} (net ${net}, work ${JSON.stringify(work)})`);
-          if (VERDICTS.indexOf(k.verdict) > severity(o.verdict)) expect.fail(`line ${id} is ${k.verdict}, oracle ${o.verdict} at ${o.distance}`);
-          if (k.verdict === o.verdict) agreedExactly++;
-        }
-        for (const [id, k] of got) {
-          const o = lenient.get(id);
-          if (!o) expect.fail(`line ${id} listed as ${k.verdict} at ${k.distance3d} but not within any threshold + 2e-6`);
-          if (VERDICTS.indexOf(k.verdict) < severity(o.verdict)) expect.fail(`line ${id} is ${k.verdict}, more severe than the threshold allowance (${o.verdict})`);
-        }
+        compareWithOracle(links, table, index, randomOpenCut(rng, 35), pick(rng, ruleSets), tally);
         compared++;
-        listed += got.size;
-        expect(result.summary.strike + result.summary.encroach + result.summary.near).toBe(result.lines.length);
       }
     }
     expect(compared).toBe(24 * 8);
-    expect(listed).toBeGreaterThan(500);
+    expect(tally.listed).toBeGreaterThan(500);
     // Verdicts may differ only within 2 µm of a threshold; with real data that is rare.
-    expect(agreedExactly).toBeGreaterThan(0.95 * listed);
+    expect(tally.agreedExactly).toBeGreaterThan(0.95 * tally.listed);
+  });
+
+  it('agrees with the brute force on many-vertex curved lines and works spanning many index leaves', () => {
+    // Arcs of 40–300 vertices (radius 15–400 m, some dipping into risers) among straight runs over
+    // 1.6 km, and concave cuts 50 m to 1.3 km across: each work's search box holds hundreds of
+    // flatbush leaves, and its walls cross the curves many times.
+    const rng = mulberry32(31337);
+    const ruleSets = Object.keys(RULES.ruleSets);
+    const links = randomNetwork(rng, 500, 800);
+    for (let a = 0; a < 50; a++) {
+      const n = 40 + Math.floor(rng() * 260), radius = between(rng, 15, 400), sweep = between(rng, 0.5, 2 * Math.PI);
+      const cx = between(rng, -700, 700), cy = between(rng, -700, 700), start = rng() * 2 * Math.PI;
+      const v: number[] = [];
+      let z = between(rng, -6, -0.5);
+      for (let i = 0; i < n; i++) {
+        const t = start + (sweep * i) / (n - 1);
+        if (rng() < 0.03) z = between(rng, -8, -0.3); // a riser: the next vertex jumps in depth
+        v.push(cx + radius * Math.cos(t), cy + radius * Math.sin(t), z, z + between(rng, 0.5, 3));
+      }
+      links.push(makeLink(`arc${a}`, v, pick(rng, UTILITY_TYPES), rng() < 0.15 ? null : pick(rng, QUALITY_LEVELS), pick(rng, [{ shape: 'circular', diameterMm: 300 }, { shape: 'rect', widthMm: 900, heightMm: 600 }] as const)));
+    }
+    const table = buildSegmentTable(links);
+    const index = buildSegmentIndex(table);
+    expect(table.segmentCount).toBeGreaterThan(8000);
+    const tally = { listed: 0, agreedExactly: 0 };
+    for (let w = 0; w < 10; w++) {
+      const ring = place(pick(rng, [L_SHAPE, U_SHAPE, COMB, star(6, 0.4), randomStarShaped(rng, 9)]),
+        between(rng, -300, 300), between(rng, -300, 300), between(rng, 25, 300), rng() * 2 * Math.PI);
+      const bottomZ = between(rng, -7, -1);
+      compareWithOracle(links, table, index, { kind: 'open_cut', footprint: ring, bottomZ, topZ: bottomZ + between(rng, 1, 8) }, pick(rng, ruleSets), tally);
+    }
+    expect(tally.listed).toBeGreaterThan(100);
+    expect(tally.agreedExactly).toBeGreaterThan(0.95 * tally.listed);
   });
 
   it('sorts lines by severity, then by distance', () => {

@@ -47,12 +47,27 @@ describe('batch screening across worker threads', () => {
     expect(conflicts).toBeGreaterThan(100);
   });
 
-  it('returns summaries only when asked, with the same counts', async () => {
+  it('returns summaries only when asked (no rows built), equal to the full screening summary', async () => {
     const works = randomWorks(50);
     const results = await pool.screenBatch(works, 'cn-gb50289', 'summary');
     results.forEach((r, i) => {
       expect(Object.keys(r)).toEqual(['summary']);
-      expect(r.summary.strike).toBe(screenExcavation(table, index, works[i]!, rules, 'cn-gb50289').summary.strike);
+      expect(r.summary).toEqual(screenExcavation(table, index, works[i]!, rules, 'cn-gb50289').summary);
+    });
+  });
+
+  it('screens works of every kind in one batch, full and summary, as this thread does', async () => {
+    const plain = randomWorks(40);
+    const trench = { kind: 'trench', centreline: plain[0]!.kind === 'open_cut' ? plain[0]!.footprint.slice(0, 2) : [], width: 0.8, bottomZ: [-1, -1.5], topZ: 2 } as Excavation;
+    const [x, y] = plain[1]!.kind === 'open_cut' ? plain[1]!.footprint[0]! : [0, 0];
+    const holed = { kind: 'open_cut', footprint: [[x, y], [x + 12, y], [x + 12, y + 12], [x, y + 12]], holes: [[[x + 4, y + 4], [x + 6, y + 4], [x + 6, y + 6]]], bottomZ: -3, topZ: 5 } as Excavation;
+    const works = [...plain.slice(0, 20), trench, holed, ...plain.slice(20)];
+    const full = await pool.screenBatch(works, 'cn-gb50289');
+    const summaries = await pool.screenBatch(works, 'cn-gb50289', 'summary');
+    works.forEach((w, i) => {
+      const local = screenExcavation(table, index, w, rules, 'cn-gb50289');
+      expect(full[i]).toEqual(local);
+      expect(summaries[i]).toEqual({ summary: local.summary });
     });
   });
 

@@ -109,10 +109,13 @@ function insidePlan(cp: ConvexPrism, x: number, y: number): boolean {
 
 /**
  * Distance from segment (x0,y0,z0)–(x1,y1,z1), absolute local frame, to the prism. Writes `out` and
- * returns it. A zero-length segment is a point and works too.
+ * returns it. A zero-length segment is a point and works too. `cutoff` as in distance.ts: a true
+ * distance of at least `cutoff` may be answered as Infinity (edges that far in plan are skipped);
+ * below it the distance is exact, and plan distance and vertical gap are always exact.
  */
 export function segmentConvexPrismDistance(
   cp: ConvexPrism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+  cutoff = Infinity,
 ): SegmentPrismDistance {
   const n = cp.vertexCount, xs = cp.xs, ys = cp.ys, nx = cp.nx, ny = cp.ny, off = cp.offset, bottomAt = cp.bottomAt;
   const top = cp.topZ, bx = cp.bx, by = cp.by;
@@ -158,6 +161,10 @@ export function segmentConvexPrismDistance(
     horizontal = Math.sqrt(h2);
   }
 
+  // Not meeting: only distances under the cutoff are sought (the bound starts there).
+  const cutoff2 = cutoff * cutoff;
+  const beyond = best2 > 0 && !(best2 < cutoff2);
+  if (beyond) best2 = cutoff2;
   if (best2 > 0) {
     // Ends of the segment to the faces they project into.
     for (let end = 0; end < 2; end++) {
@@ -197,7 +204,7 @@ export function segmentConvexPrismDistance(
     }
   }
 
-  out.distance = Math.sqrt(best2);
+  out.distance = beyond && best2 === cutoff2 ? Infinity : Math.sqrt(best2);
   out.t = bestT;
   out.x = x0 + bestT * (x1 - x0);
   out.y = y0 + bestT * (y1 - y0);

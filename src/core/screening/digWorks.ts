@@ -17,7 +17,7 @@
  * path is given by depth below ground: each vertex is put at mid-range − depth and the reamer is
  * widened by the range (max − min), so the screened capsule holds the bore at any ground in range.
  */
-import { MAX_REAMER_DIAMETER_M, MIN_REAMER_DIAMETER_M, type BorePath } from './bore';
+import { MAX_BORE_VERTICES, MAX_REAMER_DIAMETER_M, MIN_REAMER_DIAMETER_M, type BorePath } from './bore';
 import type { Excavation } from './excavation';
 import { validateExcavation } from './excavation';
 import type { OpenCut } from './openCut';
@@ -102,7 +102,7 @@ function readWork(v: unknown): DigWork {
       return { kind: 'trench', centreLine, width, depths };
     }
     case 'bore': {
-      const path = arrayAt(o.path, 'path', 'an array of [lon, lat, depth below ground]', 1025, '1025').map((p, i): [number, number, number] => {
+      const path = arrayAt(o.path, 'path', 'an array of [lon, lat, depth below ground]', MAX_BORE_VERTICES, 'MAX_BORE_VERTICES').map((p, i): [number, number, number] => {
         const [lon, lat] = lonLat(p, `path[${i}]`);
         if ((p as unknown[]).length !== 3) throw new ExcavationError(`path[${i}]`, `expected [lon, lat, depth below ground], got ${fmt(p)}`);
         return [lon, lat, depthIn((p as unknown[])[2], `path[${i}][2]`)];

@@ -93,8 +93,14 @@ export function createSegmentPrismDistance(): SegmentPrismDistance {
 
 type PlanRing = readonly (readonly [number, number])[];
 
-/** The ring without repeated consecutive vertices (zero-length walls) and without its closing vertex. */
+/**
+ * The ring without repeated consecutive vertices (zero-length walls) and without its closing vertex;
+ * the ring itself when it has neither (every validated ring), so nothing is copied.
+ */
 function openDistinct(input: PlanRing): PlanRing {
+  let clean = input.length > 0 && (input[0]![0] !== input[input.length - 1]![0] || input[0]![1] !== input[input.length - 1]![1]);
+  for (let i = 1; clean && i < input.length; i++) clean = input[i]![0] !== input[i - 1]![0] || input[i]![1] !== input[i - 1]![1];
+  if (clean) return input;
   const ring: (readonly [number, number])[] = [];
   for (const p of input) {
     const last = ring[ring.length - 1];
@@ -223,12 +229,18 @@ function snap(d: number): number {
  * Distance from segment (x0,y0,z0)–(x1,y1,z1), absolute local frame, to the prism. Writes `out` and
  * returns it. A zero-length segment is a point and works too.
  *
+ * `cutoff` (m, default none): a caller that only needs distances below it (screen.ts: the segment's
+ * reach) gets `distance` = Infinity when the true distance is at least `cutoff`, which lets pass 2
+ * skip every wall at least that far in plan. Below the cutoff the distance is exact; the plan
+ * distance and the vertical gap are always exact.
+ *
  * Plan crossings are found from signed distances to lines snapped to 0 within BOUNDARY_EPS_M: a
  * segment running along an edge, or through a vertex, must not slip between two edges by rounding
  * (a missed crossing would classify a whole piece wrongly). A spurious crossing only splits a piece.
  */
 export function segmentPrismDistance(
   prism: Prism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+  cutoff = Infinity,
 ): SegmentPrismDistance {
   const n = prism.vertexCount, xs = prism.xs, ys = prism.ys, next = prism.next;
   growScratch(n);
@@ -331,8 +343,12 @@ export function segmentPrismDistance(
     if (g < vertical) { vertical = g; verticalT = gapT; }
   }
 
-  // Pass 2: side walls not ruled out by their plan distance.
+  // Pass 2: side walls not ruled out by their plan distance, nor by the cutoff (a wall whose plan
+  // edge is at least `cutoff` away cannot bring the distance under it).
   let best2 = best * best;
+  const cutoff2 = cutoff * cutoff;
+  const beyond = !(best2 < cutoff2);
+  if (beyond) best2 = cutoff2;
   for (let i = 0; i < n && best2 > 0; i++) {
     if (edgeDist2[i]! >= best2) continue;
     const k = next[i]!;
@@ -357,7 +373,8 @@ export function segmentPrismDistance(
     if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
   }
 
-  out.distance = Math.sqrt(best2);
+  // Nothing under the cutoff: the true distance is at least `cutoff`; say so with Infinity.
+  out.distance = beyond && best2 === cutoff2 ? Infinity : Math.sqrt(best2);
   out.t = bestT;
   out.x = x0 + bestT * (x1 - x0);
   out.y = y0 + bestT * (y1 - y0);

@@ -39,8 +39,8 @@ function readRing(v: unknown, field: string, what: string): Ring {
   if (v.length > MAX_FOOTPRINT_VERTICES + 1) {
     throw new ExcavationError(field, `${v.length} vertices; the limit is MAX_FOOTPRINT_VERTICES = ${MAX_FOOTPRINT_VERTICES}`);
   }
-  const points = readTuples(v, field, 2, Infinity, '');
-  const ring = openRing(points);
+  // readTuples' [x, y] arrays are fresh: the ring keeps them rather than copying them again.
+  const ring = openRing(readTuples(v, field, 2, Infinity, '') as [number, number][]);
   const distinct = distinctUpTo3(ring);
   if (distinct < 3) throw new ExcavationError(field, `${distinct} distinct vertices; ${what} needs at least 3`);
   return ring;

@@ -35,22 +35,40 @@ function foldsBack(ax: number, ay: number, bx: number, by: number, cx: number, c
 }
 
 /**
- * A set of edges over shared vertex arrays: edge e runs from vertex from[e] to vertex to[e]. Two edges
- * that share a vertex (`adjacent`) meet there by construction and are only refused when they fold back.
+ * A set of `count` edges over shared vertex arrays: edge e runs from vertex from[e] to vertex to[e].
+ * Two edges that share a vertex (`adjacent`) meet there by construction and are only refused when
+ * they fold back. The arrays may be longer than needed (they are reused scratch, below).
  */
 interface EdgeSet {
+  count: number;
   xs: Float64Array;
   ys: Float64Array;
   from: Uint32Array;
   to: Uint32Array;
 }
 
-/** Edge numbers sorted by smallest x, ties by number (a total order: the same for any sort). */
-function edgesByMinX(minX: Float64Array): Uint32Array | number[] {
-  const m = minX.length;
+/**
+ * Working storage for the contact tests, reused across calls and grown to the largest work seen:
+ * validation runs once per screening, and allocating eight small typed arrays each time was a
+ * measurable share of a 10 µs screening. Nothing here outlives a call (the results are plain values).
+ */
+let scratchSize = 0;
+let sXs = new Float64Array(0), sYs = new Float64Array(0), sFrom = new Uint32Array(0), sTo = new Uint32Array(0);
+let sRingOf = new Uint32Array(0), sMinX = new Float64Array(0), sMaxX = new Float64Array(0), sOrder = new Uint32Array(0);
+
+function scratchFor(n: number): void {
+  if (n <= scratchSize) return;
+  scratchSize = Math.max(n, 2 * scratchSize, 16);
+  sXs = new Float64Array(scratchSize); sYs = new Float64Array(scratchSize);
+  sFrom = new Uint32Array(scratchSize); sTo = new Uint32Array(scratchSize); sRingOf = new Uint32Array(scratchSize);
+  sMinX = new Float64Array(scratchSize); sMaxX = new Float64Array(scratchSize); sOrder = new Uint32Array(scratchSize);
+}
+
+/** The first m edge numbers sorted by smallest x, ties by number (a total order: the same for any sort). */
+function edgesByMinX(minX: Float64Array, m: number): Uint32Array | number[] {
   if (m > 64) return Array.from({ length: m }, (_, e) => e).sort((a, b) => minX[a]! - minX[b]! || a - b);
   // Small rings (every hand-drawn pit): insertion sort, no closure and no boxed array.
-  const order = new Uint32Array(m);
+  const order = sOrder;
   for (let e = 0; e < m; e++) {
     const x = minX[e]!;
     let j = e - 1;
@@ -65,14 +83,15 @@ function edgesByMinX(minX: Float64Array): Uint32Array | number[] {
  * their smallest x: only pairs whose x ranges overlap are tested, O(n log n + k) for k such pairs.
  */
 function firstContact(edges: EdgeSet): [number, number] | null {
-  const { xs, ys, from, to } = edges;
-  const m = from.length;
-  const minX = new Float64Array(m), maxX = new Float64Array(m);
+  const { xs, ys, from, to, count: m } = edges;
+  // The callers sized the scratch for at least m (so this never replaces the arrays they filled).
+  scratchFor(m);
+  const minX = sMinX, maxX = sMaxX;
   for (let e = 0; e < m; e++) {
     minX[e] = Math.min(xs[from[e]!]!, xs[to[e]!]!);
     maxX[e] = Math.max(xs[from[e]!]!, xs[to[e]!]!);
   }
-  const order = edgesByMinX(minX);
+  const order = edgesByMinX(minX, m);
   let found: [number, number] | null = null;
   for (let oi = 0; oi < m; oi++) {
     const e = order[oi]!;
@@ -99,23 +118,24 @@ function firstContact(edges: EdgeSet): [number, number] | null {
 }
 
 /** Rings as one edge set: ring r's vertices follow ring r − 1's; returns, per vertex, its ring. */
-function ringEdges(rings: readonly (readonly (readonly [number, number])[])[], ox: number, oy: number): EdgeSet & { ringOf: Uint32Array; start: number[] } {
-  const n = rings.reduce((s, r) => s + r.length, 0);
-  const xs = new Float64Array(n), ys = new Float64Array(n), from = new Uint32Array(n), to = new Uint32Array(n);
-  const ringOf = new Uint32Array(n);
-  const start: number[] = [];
+function ringEdges(rings: readonly (readonly (readonly [number, number])[])[], ox: number, oy: number): EdgeSet & { ringOf: Uint32Array } {
+  let n = 0;
+  for (const ring of rings) n += ring.length;
+  scratchFor(n);
+  const xs = sXs, ys = sYs, from = sFrom, to = sTo, ringOf = sRingOf;
   let v = 0;
-  for (const [r, ring] of rings.entries()) {
-    start.push(v);
+  for (let r = 0; r < rings.length; r++) {
+    const ring = rings[r]!;
     const first = v;
-    for (const [x, y] of ring) {
-      xs[v] = x - ox; ys[v] = y - oy;
+    for (let i = 0; i < ring.length; i++) {
+      const p = ring[i]!;
+      xs[v] = p[0] - ox; ys[v] = p[1] - oy;
       from[v] = v; to[v] = v + 1; ringOf[v] = r;
       v++;
     }
     to[v - 1] = first;
   }
-  return { xs, ys, from, to, ringOf, start };
+  return { count: n, xs, ys, from, to, ringOf };
 }
 
 export interface RingContact {
@@ -137,17 +157,19 @@ export function firstRingContact(rings: readonly (readonly (readonly [number, nu
   if (!pair) return null;
   const [e, f] = pair;
   const ringA = edges.ringOf[e]!, ringB = edges.ringOf[f]!;
-  return { ringA, edgeA: e - edges.start[ringA]!, ringB, edgeB: f - edges.start[ringB]! };
+  let startA = 0, startB = 0;
+  for (let r = 0; r < ringB; r++) { if (r < ringA) startA += rings[r]!.length; startB += rings[r]!.length; }
+  return { ringA, edgeA: e - startA, ringB, edgeB: f - startB };
 }
 
 /** First pair of segments of an open polyline that meet other than consecutive ones at their shared vertex. */
 export function firstPolylineContact(points: readonly (readonly [number, number])[], ox: number, oy: number): [number, number] | null {
   const n = points.length;
-  const xs = new Float64Array(n), ys = new Float64Array(n);
+  scratchFor(n);
+  const xs = sXs, ys = sYs, from = sFrom, to = sTo;
   for (let i = 0; i < n; i++) { xs[i] = points[i]![0] - ox; ys[i] = points[i]![1] - oy; }
-  const from = new Uint32Array(Math.max(0, n - 1)), to = new Uint32Array(Math.max(0, n - 1));
   for (let i = 0; i + 1 < n; i++) { from[i] = i; to[i] = i + 1; }
-  return firstContact({ xs, ys, from, to });
+  return firstContact({ count: Math.max(0, n - 1), xs, ys, from, to });
 }
 
 /** Twice the signed area of a ring (shoelace), relative to (ox, oy); > 0 when counter-clockwise. */
@@ -181,15 +203,15 @@ export function pointInRing(ring: readonly (readonly [number, number])[], px: nu
 
 /**
  * Reads a ring as validation needs it: consecutive repeated vertices dropped (they make zero-length
- * edges), the closing vertex dropped. The caller checks the count.
+ * edges), the closing vertex dropped. The caller checks the count. The ring holds the given point
+ * arrays themselves, not copies: pass points the caller owns (readTuples' fresh [x, y] arrays).
  */
-export function openRing(points: readonly (readonly number[])[]): [number, number][] {
+export function openRing(points: readonly [number, number][]): [number, number][] {
   const ring: [number, number][] = [];
   for (const p of points) {
-    const x = p[0]!, y = p[1]!;
     const last = ring[ring.length - 1];
-    if (last && last[0] === x && last[1] === y) continue;
-    ring.push([x, y]);
+    if (last && last[0] === p[0] && last[1] === p[1]) continue;
+    ring.push(p);
   }
   while (ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1]) ring.pop();
   return ring;

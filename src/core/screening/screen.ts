@@ -22,18 +22,16 @@
  * the nearest segment is not always the one that decides.
  */
 import type Flatbush from 'flatbush';
-import { QUALITY_LEVELS, UTILITY_TYPES, type QualityLevel, type UtilityType } from '../model';
+import { UTILITY_TYPES, type QualityLevel, type UtilityType } from '../model';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
-import {
-  horizontalUncertaintyAt, maxClearance, maxUncertaintyAt, ruleSetOf, uncertaintyDepth, verticalUncertaintyAt,
-  type PositionalUncertainty, type ScreeningRules,
-} from './rules';
+import { IndexSearch } from './indexSearch';
+import { ruleContext, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
+import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { qualityOfLink, type SegmentTable } from './segmentTable';
 import { foldPieceDistance, pieceDistance, volumeOf, type Volume } from './volume';
 
-/** Rounding allowance, m: far above the kernel's float error (~1e-12 m at city scale), far below survey precision. */
-export const VERDICT_SLACK_M = 1e-6;
+export { VERDICT_SLACK_M };
 
 export const VERDICTS = ['STRIKE', 'ENCROACH', 'NEAR'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -108,49 +106,11 @@ export function verdictIndex(axisDistance: number, radius: number, tolerance: nu
   return NO_VERDICT;
 }
 
-interface LineBest {
-  slot: number;
-  verdict: number;
-  outside: number;
-}
-
 /** The union's distances for one segment: the minimum over the pieces computed so far (volume.ts). */
 type SegmentHit = SegmentPrismDistance;
 
 const KERNEL_OUT = createSegmentPrismDistance();
-
-/**
- * What a rule set needs per call, computed once per (rules, rule set, table depth) and cached:
- * clearance per utility, the uncertainty parameters per quality (index 4, unknown, is QL-D) and the
- * index pad.
- */
-interface RuleContext {
-  clearance: Float64Array;
-  clearanceSource: string[];
-  uncertainty: PositionalUncertainty[];
-  pad: number;
-}
-const RULE_CONTEXTS = new WeakMap<ScreeningRules, Map<string, RuleContext>>();
-
-function ruleContext(rules: ScreeningRules, ruleSetId: string, table: SegmentTable): RuleContext {
-  let byKey = RULE_CONTEXTS.get(rules);
-  if (!byKey) RULE_CONTEXTS.set(rules, (byKey = new Map()));
-  const key = `${ruleSetId}\u0000${table.maxCentrelineDepth}\u0000${table.maxRadius}`;
-  let ctx = byKey.get(key);
-  if (!ctx) {
-    const ruleSet = ruleSetOf(rules, ruleSetId);
-    const clearance = new Float64Array(UTILITY_TYPES.length);
-    for (let u = 0; u < UTILITY_TYPES.length; u++) clearance[u] = ruleSet.clearances[UTILITY_TYPES[u]!].value;
-    const clearanceSource = UTILITY_TYPES.map((u) => ruleSet.clearances[u].source);
-    const uncertainty = QUALITY_LEVELS.map((q) => rules.positionalUncertainty[q]);
-    uncertainty.push(rules.positionalUncertainty.D);
-    // Every distance that could matter, at the network's deepest line: a superset of every verdict.
-    const pad = maxClearance(rules, ruleSetId) + maxUncertaintyAt(rules, table.maxCentrelineDepth) +
-      rules.notifyDistance.value + table.maxRadius + VERDICT_SLACK_M;
-    byKey.set(key, (ctx = { clearance, clearanceSource, uncertainty, pad }));
-  }
-  return ctx;
-}
+const SEARCH = new IndexSearch();
 
 // Working storage reused across calls (screenExcavation is synchronous and not re-entered): per hit
 // slot its segment, tolerance, depth and the kernel's distances.
@@ -165,6 +125,34 @@ function growHits(n: number): void {
   const s = new Int32Array(size); s.set(hitSegment); hitSegment = s;
   const t = new Float64Array(size); t.set(hitTolerance); hitTolerance = t;
   const d = new Float64Array(size); d.set(hitDepth); hitDepth = d;
+}
+
+// One entry per listed line: its deciding slot, verdict and outside distance. A line finds its entry
+// through linkEntry, valid where linkStamp equals this call's stamp (no Map, no clearing).
+let entrySlot = new Int32Array(64);
+let entryVerdict = new Int32Array(64);
+let entryOutside = new Float64Array(64);
+let entryLink = new Int32Array(64);
+let linkStamp = new Uint32Array(0);
+let linkEntry = new Int32Array(0);
+let stamp = 0;
+
+function prepareEntries(hits: number, links: number): void {
+  if (hits > entrySlot.length) {
+    const size = Math.max(hits, 2 * entrySlot.length);
+    entrySlot = new Int32Array(size); entryVerdict = new Int32Array(size);
+    entryOutside = new Float64Array(size); entryLink = new Int32Array(size);
+  }
+  if (links > linkStamp.length) { linkStamp = new Uint32Array(links); linkEntry = new Int32Array(links); stamp = 0; }
+  if (++stamp === 0xffffffff) { linkStamp.fill(0); stamp = 1; }
+}
+
+/** Severity, then outside distance, then line id: the order of the rows. */
+let sortIds: readonly string[] = [];
+function byEntry(a: number, b: number): number {
+  const la = entryLink[a]!, lb = entryLink[b]!;
+  return entryVerdict[a]! - entryVerdict[b]! || entryOutside[a]! - entryOutside[b]! ||
+    (sortIds[la]! < sortIds[lb]! ? -1 : sortIds[la]! > sortIds[lb]! ? 1 : 0);
 }
 
 /** Depth left by the last `toleranceOf` call: deeper end of the segment, NaN when unknown. */
@@ -197,13 +185,23 @@ function gap(aMin: number, aMax: number, bMin: number, bMax: number): number {
   return a > b ? (a > 0 ? a : 0) : (b > 0 ? b : 0);
 }
 
+/** What `collect` leaves besides the hits and entries (module state): the call's context and tallies. */
+interface Collected {
+  ctx: RuleContext;
+  volume: Volume;
+  notify: number;
+  entries: number;
+  candidates: number;
+  segmentsTested: number;
+}
+
 /**
- * Screens one excavation against the network. The excavation is validated here (the server re-runs
- * this on untrusted input); `rules` must come from validateScreeningRules.
+ * The work of a screening up to the verdicts: validate, build the volume, search, cull, run the
+ * kernels, and keep per line its deciding hit (entries 0..entries − 1 in the module's arrays).
  */
-export function screenExcavation(
-  table: SegmentTable, index: Flatbush, excavation: Excavation, rules: ScreeningRules, ruleSetId: string = rules.defaultRuleSet,
-): ScreeningResult {
+function collect(
+  table: SegmentTable, index: Flatbush, excavation: Excavation, rules: ScreeningRules, ruleSetId: string,
+): Collected {
   const work = validateExcavation(excavation);
   const ctx = ruleContext(rules, ruleSetId, table);
   if (table.segmentCount > 0 && index.numItems !== table.segmentCount) {
@@ -224,11 +222,12 @@ export function screenExcavation(
   let segmentsTested = 0;
   for (const piece of table.segmentCount === 0 ? [] : volume.pieces) {
     const b = piece.bounds;
-    const found = index.search(b.minX - pad, b.minY - pad, b.maxX + pad, b.maxY + pad);
-    if (seen) for (const s of found) seen.add(s);
-    else candidates += found.length;
-    growHits(hitCount + found.length);
-    for (let f = 0; f < found.length; f++) {
+    const n = SEARCH.run(index, b.minX - pad, b.minY - pad, b.maxX + pad, b.maxY + pad);
+    const found = SEARCH.items;
+    if (seen) for (let f = 0; f < n; f++) seen.add(found[f]!);
+    else candidates += n;
+    growHits(hitCount + n);
+    for (let f = 0; f < n; f++) {
       const s = found[f]!;
       const o = s * 6;
       const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
@@ -243,7 +242,8 @@ export function screenExcavation(
       const reach = (tolerance > notify ? tolerance : notify) + radius[s]! + VERDICT_SLACK_M;
       if (g2 > reach * reach) continue;
       segmentsTested++;
-      const k = pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT);
+      // Past reach + slack no verdict is possible: the kernel may stop there (distance Infinity).
+      const k = pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, reach + VERDICT_SLACK_M);
       const prev = slotOf ? slotOf.get(s) : undefined;
       if (prev !== undefined) { foldPieceDistance(hitPool[prev]!, k); continue; }
       const slot = hitCount++;
@@ -256,7 +256,8 @@ export function screenExcavation(
   }
   if (seen) candidates = seen.size;
 
-  const best = new Map<number, LineBest>();
+  prepareEntries(hitCount, table.linkIds.length);
+  let entries = 0;
   for (let slot = 0; slot < hitCount; slot++) {
     const s = hitSegment[slot]!;
     const r = radius[s]!;
@@ -265,41 +266,79 @@ export function screenExcavation(
     if (verdict === NO_VERDICT) continue;
     const outside = distance - r > 0 ? distance - r : 0;
     const link = table.linkOfSegment[s]!;
-    const prev = best.get(link);
-    if (prev && (prev.verdict < verdict || (prev.verdict === verdict &&
-      (prev.outside < outside || (prev.outside === outside && hitSegment[prev.slot]! < s))))) continue;
-    best.set(link, { slot, verdict, outside });
+    let e: number;
+    if (linkStamp[link] !== stamp) {
+      linkStamp[link] = stamp; linkEntry[link] = e = entries++; entryLink[e] = link;
+    } else {
+      e = linkEntry[link]!;
+      const pv = entryVerdict[e]!, po = entryOutside[e]!;
+      if (pv < verdict || (pv === verdict && (po < outside || (po === outside && hitSegment[entrySlot[e]!]! < s)))) continue;
+    }
+    entrySlot[e] = slot; entryVerdict[e] = verdict; entryOutside[e] = outside;
   }
+  return { ctx, volume, notify, entries, candidates, segmentsTested };
+}
+
+function summaryOf(table: SegmentTable, k: Collected, counts: readonly number[]): ScreeningSummary {
+  return {
+    strike: counts[0]!, encroach: counts[1]!, near: counts[2]!,
+    candidates: k.candidates, segmentsTested: k.segmentsTested, segmentsInNetwork: table.segmentCount,
+    unscreenableLinkIds: table.unscreenableLinkIds.length ? [...table.unscreenableLinkIds] : [], skippedNonFiniteSegments: table.skippedNonFinite,
+  };
+}
+
+/**
+ * Screens one excavation against the network. The excavation is validated here (the server re-runs
+ * this on untrusted input); `rules` must come from validateScreeningRules.
+ */
+export function screenExcavation(
+  table: SegmentTable, index: Flatbush, excavation: Excavation, rules: ScreeningRules, ruleSetId: string = rules.defaultRuleSet,
+): ScreeningResult {
+  const k = collect(table, index, excavation, rules, ruleSetId);
+  const { ctx, volume, entries } = k;
+  const radius = table.radius;
+  const several = volume.pieces.length > 1;
 
   // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
-  const order = [...best];
-  if (order.length > 1) {
-    const ids = table.linkIds;
-    order.sort(([la, a], [lb, b]) => a.verdict - b.verdict || a.outside - b.outside ||
-      (ids[la]! < ids[lb]! ? -1 : ids[la]! > ids[lb]! ? 1 : 0));
+  const order: number[] = new Array<number>(entries);
+  for (let e = 0; e < entries; e++) order[e] = e;
+  if (entries > 1) {
+    sortIds = table.linkIds;
+    if (entries > 16) order.sort(byEntry);
+    else {
+      // A permit lists a few lines: insertion sort, no call into the engine's sort.
+      for (let i = 1; i < entries; i++) {
+        const e = order[i]!;
+        let j = i - 1;
+        while (j >= 0 && byEntry(order[j]!, e) > 0) { order[j + 1] = order[j]!; j--; }
+        order[j + 1] = e;
+      }
+    }
+    sortIds = [];
   }
-  const lines: LineConflict[] = new Array<LineConflict>(order.length);
+  const lines: LineConflict[] = new Array<LineConflict>(entries);
   const counts = [0, 0, 0];
-  for (let i = 0; i < order.length; i++) {
-    const [link, b] = order[i]!;
-    const segment = hitSegment[b.slot]!;
-    const hit = hitPool[b.slot]!;
+  for (let i = 0; i < entries; i++) {
+    const e = order[i]!;
+    const link = entryLink[e]!, slot = entrySlot[e]!, verdict = entryVerdict[e]!;
+    const segment = hitSegment[slot]!;
+    const hit = hitPool[slot]!;
     if (several) completePlanAndGap(volume, table, segment, hit);
     const r = radius[segment]!;
-    const depthKnown = !Number.isNaN(hitDepth[b.slot]!);
-    const depth = depthKnown ? hitDepth[b.slot]! : table.maxCentrelineDepth;
+    const depthKnown = !Number.isNaN(hitDepth[slot]!);
+    const depth = depthKnown ? hitDepth[slot]! : table.maxCentrelineDepth;
     const u = table.linkUtility[link]!;
     const unc = ctx.uncertainty[table.linkQuality[link]!]!;
     // The tolerance zone as toleranceFor (rules.ts) gives it, from the cached rule set.
     const horizontalUncertainty = horizontalUncertaintyAt(unc, depth);
     const verticalUncertainty = verticalUncertaintyAt(unc, depth);
     const uncertainty = Math.max(horizontalUncertainty, verticalUncertainty);
-    counts[b.verdict]!++;
+    counts[verdict]!++;
     lines[i] = {
       linkId: table.linkIds[link]!,
       utility: UTILITY_TYPES[u]!, quality: qualityOfLink(table, link),
-      verdict: VERDICTS[b.verdict]!,
-      distance3d: b.outside,
+      verdict: VERDICTS[verdict]!,
+      distance3d: entryOutside[e]!,
       horizontal: Math.max(0, hit.horizontal - r),
       vertical: hit.vertical === null ? null : Math.max(0, hit.vertical - r),
       closestPoint: { x: hit.x, y: hit.y, z: hit.z },
@@ -319,17 +358,21 @@ export function screenExcavation(
     };
   }
 
-  return {
-    ruleSetId,
-    notifyDistance: notify,
-    notifySource: rules.notifyDistance.source,
-    lines,
-    summary: {
-      strike: counts[0]!, encroach: counts[1]!, near: counts[2]!,
-      candidates, segmentsTested, segmentsInNetwork: table.segmentCount,
-      unscreenableLinkIds: table.unscreenableLinkIds.length ? [...table.unscreenableLinkIds] : [], skippedNonFiniteSegments: table.skippedNonFinite,
-    },
-  };
+  return { ruleSetId, notifyDistance: k.notify, notifySource: rules.notifyDistance.source, lines, summary: summaryOf(table, k, counts) };
+}
+
+/**
+ * The same screening's summary only (counts per verdict, candidates, tested): no rows are built. For
+ * batches that keep the counts (workers/screeningBatch.node.ts 'summary'); equal to
+ * `screenExcavation(…).summary`.
+ */
+export function screenExcavationSummary(
+  table: SegmentTable, index: Flatbush, excavation: Excavation, rules: ScreeningRules, ruleSetId: string = rules.defaultRuleSet,
+): ScreeningSummary {
+  const k = collect(table, index, excavation, rules, ruleSetId);
+  const counts = [0, 0, 0];
+  for (let e = 0; e < k.entries; e++) counts[entryVerdict[e]!]!++;
+  return summaryOf(table, k, counts);
 }
 
 /**

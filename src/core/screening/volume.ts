@@ -55,13 +55,18 @@ export interface Volume {
   index: Flatbush | null;
 }
 
-/** Distance from a segment to one piece, in the kernels' common out-parameter. */
+/**
+ * Distance from a segment to one piece, in the kernels' common out-parameter. With a `cutoff` (m) a
+ * kernel may answer `distance` = Infinity for a true distance at least that (the prism and convex
+ * prism kernels do: open cuts, pits, trench boxes and mitres); plan distance and vertical gap stay exact.
+ */
 export function pieceDistance(
   piece: Piece, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+  cutoff = Infinity,
 ): SegmentPrismDistance {
   switch (piece.shape) {
-    case 'prism': return segmentPrismDistance(piece.prism, x0, y0, z0, x1, y1, z1, out);
-    case 'convex': return segmentConvexPrismDistance(piece.convex, x0, y0, z0, x1, y1, z1, out);
+    case 'prism': return segmentPrismDistance(piece.prism, x0, y0, z0, x1, y1, z1, out, cutoff);
+    case 'convex': return segmentConvexPrismDistance(piece.convex, x0, y0, z0, x1, y1, z1, out, cutoff);
     case 'cylinder': return segmentCylinderDistance(piece.cylinder, x0, y0, z0, x1, y1, z1, out);
     case 'capsule': return segmentCapsuleDistance(piece.capsule, x0, y0, z0, x1, y1, z1, out);
   }
@@ -81,13 +86,16 @@ const PIECE_OUT = createSegmentPrismDistance();
 
 /**
  * Distance from a segment to the whole volume, every piece tried (no cull). For tests, reports and
- * single queries; screen.ts does the same with the index and a cull.
+ * single queries; screen.ts does the same with the index and a cull. With a `cutoff` the distance is
+ * exact below it, and otherwise only known not to be below it (Infinity, or a farther piece's
+ * exact distance): all a verdict needs.
  */
 export function segmentVolumeDistance(
   volume: Volume, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+  cutoff = Infinity,
 ): SegmentPrismDistance {
   out.distance = Infinity; out.horizontal = Infinity; out.vertical = null; out.verticalT = NaN;
-  for (const piece of volume.pieces) foldPieceDistance(out, pieceDistance(piece, x0, y0, z0, x1, y1, z1, PIECE_OUT));
+  for (const piece of volume.pieces) foldPieceDistance(out, pieceDistance(piece, x0, y0, z0, x1, y1, z1, PIECE_OUT, cutoff));
   return out;
 }
 
