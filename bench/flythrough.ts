@@ -72,21 +72,26 @@ try {
   const page = await context.newPage();
   const tileUrls: string[] = [];
   page.on('request', (r) => { if (/^\/api\/tiles\/.*\.glb$/.test(new URL(r.url()).pathname)) tileUrls.push(r.url()); });
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`  page ${m.type()}: ${m.text().slice(0, 300)}`); });
+  page.on('pageerror', (e) => console.log(`  page error: ${String(e).slice(0, 300)}`));
+  // Until the view settles: every 30 s, how far it got (a city that does not settle shows why).
+  const started = Date.now();
+  const progress = setInterval(() => {
+    // A string, not a function: tsx would wrap a nested arrow function in a helper the page lacks.
+    (page.evaluate(`(() => {
+      const u = window.undergrid;
+      if (!u) return null;
+      const st = u.tilesets().map((t) => t.statistics);
+      const total = (k) => st.reduce((a, x) => a + x[k], 0);
+      return { frames: u.viewer.scene.frameState.frameNumber, pending: total('numberOfPendingRequests'), processing: total('numberOfTilesProcessing'), loaded: total('numberOfLoadedTilesTotal'), selected: total('numberOfTilesSelected'), features: total('numberOfFeaturesSelected'), longTasks: window.__longTasks.length, body: JSON.stringify(document.body.dataset) };
+    })()`) as Promise<{ frames: number; pending: number; processing: number; loaded: number; selected: number; features: number; longTasks: number; body: string } | null>)
+      .then((p) => console.log(p ? `  ${sec(Date.now() - started)} s: frame ${p.frames}, tiles pending ${p.pending}, processing ${p.processing}, loaded ${p.loaded}, selected ${p.selected} (${p.features} features); long tasks ${p.longTasks}; ${p.body}` : `  ${sec(Date.now() - started)} s: page not started`), () => undefined);
+  }, 30_000);
   await page.goto(server.url);
   const globeMs = await (await page.waitForFunction(() => {
     const u = (window as unknown as { undergrid?: { viewer: { scene: { globe: { tilesLoaded: boolean } } } } }).undergrid;
     return u?.viewer.scene.globe.tilesLoaded ? performance.now() : false;
   }, undefined, { timeout: 10 * MINUTE, polling: 100 })).jsonValue() as number;
-  // While the view settles: every 30 s, how far it got (a city that does not settle shows why).
-  const started = Date.now();
-  const progress = setInterval(() => {
-    page.evaluate(() => {
-      const u = (window as unknown as { undergrid: { tilesets(): { statistics: { numberOfPendingRequests: number; numberOfTilesProcessing: number; numberOfLoadedTilesTotal: number; numberOfFeaturesSelected: number; numberOfTilesSelected: number } }[]; viewer: { scene: { frameState: { frameNumber: number } } } } }).undergrid;
-      const st = u.tilesets().map((t) => t.statistics);
-      const total = (k: keyof (typeof st)[number]) => st.reduce((a, x) => a + x[k], 0);
-      return { frames: u.viewer.scene.frameState.frameNumber, pending: total('numberOfPendingRequests'), processing: total('numberOfTilesProcessing'), loaded: total('numberOfLoadedTilesTotal'), selected: total('numberOfTilesSelected'), features: total('numberOfFeaturesSelected'), longTasks: (window as unknown as { __longTasks: unknown[] }).__longTasks.length };
-    }).then((p) => console.log(`  ${sec(Date.now() - started)} s: frame ${p.frames}, tiles pending ${p.pending}, processing ${p.processing}, loaded ${p.loaded}, selected ${p.selected} (${p.features} features); long tasks ${p.longTasks}`), () => undefined);
-  }, 30_000);
   await page.waitForSelector('body[data-tiles-loaded="true"]', { timeout: 20 * MINUTE }).finally(() => clearInterval(progress));
   const marks = await page.evaluate(() => ({ first: Number(document.body.dataset['firstPipesMs']), settled: Number(document.body.dataset['tilesSettledMs']) }));
   console.log(`segments in the city: ${summary.segments}; layers ${summary.layers.length}`);
