@@ -37,8 +37,9 @@ function unionLength(spans: [number, number][]): number {
 function longTaskBreakdown(events: TraceEvent[], mainKey: string | undefined): void {
   const main = events.filter((e) => e.ph === 'X' && e.dur !== undefined && `${e.pid}/${e.tid}` === mainKey).sort((a, b) => a.ts - b.ts);
   const tasks = main.filter((e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && e.dur! > LONG_TASK_US);
-  const rows = { gl: { n: 0, longest: 0, ms: 0 }, ours: { n: 0, longest: 0, ms: 0 } };
+  const rows = { gl: { n: 0, longest: 0, ms: 0, cpuMs: 0 }, ours: { n: 0, longest: 0, ms: 0, cpuMs: 0 } };
   const inOurs = new Map<string, { ms: number; n: number }>();
+  const ourTasks: { ms: number; cpuMs: number; what: string }[] = [];
   for (const t of tasks) {
     const end = t.ts + t.dur!;
     let lo = 0, hi = main.length;
@@ -48,8 +49,10 @@ function longTaskBreakdown(events: TraceEvent[], mainKey: string | undefined): v
     const wait = unionLength(inside.filter((e) => GL_WAIT.test(e.name)).map((e) => [e.ts, e.ts + e.dur!]));
     const kind = wait >= t.dur! / 2 ? 'gl' : 'ours';
     const r = rows[kind];
-    r.n++; r.ms += t.dur! / 1e3; r.longest = Math.max(r.longest, t.dur! / 1e3);
+    r.n++; r.ms += t.dur! / 1e3; r.cpuMs += (t.tdur ?? 0) / 1e3; r.longest = Math.max(r.longest, t.dur! / 1e3);
     if (kind === 'ours') {
+      const top = inside.filter((e) => /FireAnimationFrame|TimerFire|EventDispatch|EvaluateScript|FunctionCall|MajorGC|ParseHTML/.test(e.name)).sort((a, b) => b.dur! - a.dur!)[0];
+      ourTasks.push({ ms: t.dur! / 1e3, cpuMs: (t.tdur ?? 0) / 1e3, what: top ? (top.name === 'EventDispatch' ? `EventDispatch ${top.args?.data?.type ?? ''}` : top.name) : '?' });
       for (const e of inside) {
         if (!/FunctionCall|FireAnimationFrame|TimerFire|EventDispatch|ParseHTML|EvaluateScript|v8.compile|MajorGC|MinorGC|V8.GC|Layout|UpdateLayoutTree|Paint/.test(e.name)) continue;
         const label = e.name === 'EventDispatch' ? `EventDispatch ${e.args?.data?.type ?? ''}` : e.name;
@@ -59,7 +62,9 @@ function longTaskBreakdown(events: TraceEvent[], mainKey: string | undefined): v
       }
     }
   }
-  console.log(`long tasks (> 50 ms) on the main thread: ${tasks.length}; GL waits (the GPU process drawing or reading back): ${rows.gl.n}, ${(rows.gl.ms / 1e3).toFixed(1)} s, longest ${rows.gl.longest.toFixed(0)} ms; ours (JS, layout, GC): ${rows.ours.n}, ${(rows.ours.ms / 1e3).toFixed(1)} s, longest ${rows.ours.longest.toFixed(0)} ms`);
+  // CPU time next to wall time: on a loaded machine a task's wall time is mostly waiting for a core.
+  console.log(`long tasks (> 50 ms) on the main thread: ${tasks.length}; GL waits (the GPU process drawing or reading back): ${rows.gl.n}, ${(rows.gl.ms / 1e3).toFixed(1)} s wall, longest ${rows.gl.longest.toFixed(0)} ms; ours (JS, layout, GC): ${rows.ours.n}, ${(rows.ours.ms / 1e3).toFixed(1)} s wall (${(rows.ours.cpuMs / 1e3).toFixed(1)} s CPU), longest ${rows.ours.longest.toFixed(0)} ms`);
+  console.log(`our longest: ${ourTasks.sort((a, b) => b.ms - a.ms).slice(0, 6).map((t) => `${t.ms.toFixed(0)} ms wall / ${t.cpuMs.toFixed(0)} ms CPU (${t.what})`).join('; ')}`);
   console.log('inside our long tasks (ms, count; nested events count in each of their parents):');
   for (const [n, x] of [...inOurs].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) console.log(`  ${n.padEnd(40)} ${x.ms.toFixed(0)}  ×${x.n}`);
 }

@@ -17,8 +17,8 @@ import { startTestServer, type TestServer } from '../helpers/testServer';
 const MINUTES = 60_000;
 /**
  * Issue 4 asks for the large city (~1M segments), and this journey runs on it: the whole file took
- * 9 min 01 s on the shared 2-core machine (load average ~8), city generation and import (~110 s)
- * and the polyline check (~190 s) included. UNDERGRID_TILES_E2E_CITY=medium runs it in ~3 min.
+ * 5 min 42 s on the shared 2-core machine (load average ~8), city generation and import (~30–110 s)
+ * and the polyline check (~170 s) included. UNDERGRID_TILES_E2E_CITY=medium runs it in ~3 min.
  */
 const CITY = (process.env['UNDERGRID_TILES_E2E_CITY'] ?? 'large') as CitySize;
 

@@ -54,7 +54,7 @@ export interface TilingOptions {
  */
 export const DEFAULT_TILING: TilingOptions = {
   maxInstancesPerTile: 8192,
-  rootInstances: 8192,
+  rootInstances: 2048,
   maxDepth: 10,
   distributionMaxCellM: 2000,
   classErrorM: [120, 25, 5],
