@@ -83,9 +83,9 @@ try {
       if (!u) return null;
       const st = u.tilesets().map((t) => t.statistics);
       const total = (k) => st.reduce((a, x) => a + x[k], 0);
-      return { frames: u.viewer.scene.frameState.frameNumber, pending: total('numberOfPendingRequests'), processing: total('numberOfTilesProcessing'), loaded: total('numberOfLoadedTilesTotal'), selected: total('numberOfTilesSelected'), features: total('numberOfFeaturesSelected'), longTasks: window.__longTasks.length, body: JSON.stringify(document.body.dataset) };
-    })()`) as Promise<{ frames: number; pending: number; processing: number; loaded: number; selected: number; features: number; longTasks: number; body: string } | null>)
-      .then((p) => console.log(p ? `  ${sec(Date.now() - started)} s: frame ${p.frames}, tiles pending ${p.pending}, processing ${p.processing}, loaded ${p.loaded}, selected ${p.selected} (${p.features} features); long tasks ${p.longTasks}; ${p.body}` : `  ${sec(Date.now() - started)} s: page not started`), () => undefined);
+      return { frames: u.viewer.scene.frameState.frameNumber, pending: total('numberOfPendingRequests'), processing: total('numberOfTilesProcessing'), loaded: total('numberOfLoadedTilesTotal'), features: total('numberOfFeaturesSelected'), longTasks: window.__longTasks.length, body: JSON.stringify(document.body.dataset) };
+    })()`) as Promise<{ frames: number; pending: number; processing: number; loaded: number; features: number; longTasks: number; body: string } | null>)
+      .then((p) => console.log(p ? `  ${sec(Date.now() - started)} s: frame ${p.frames}, tiles pending ${p.pending}, processing ${p.processing}, loaded ${p.loaded}, ${p.features} features selected; long tasks ${p.longTasks}; ${p.body}` : `  ${sec(Date.now() - started)} s: page not started`), () => undefined);
   }, 30_000);
   await page.goto(server.url);
   const globeMs = await (await page.waitForFunction(() => {
