@@ -15,10 +15,39 @@ import { ensureClientBuilt } from '../scripts/buildClient';
 import { readGlb } from '../src/core/tiles/glbReader';
 import type { CitySize } from '../src/server/config';
 import type { NetworkSummary } from '../src/protocol/apiTypes';
-import { launchBrowser } from '../tests/helpers/browser';
+import type { CDPSession } from 'playwright-core';
+import { launchBrowser, signInContext } from '../tests/helpers/browser';
+import { signIn } from '../tests/helpers/session';
 import { startTestServer } from '../tests/helpers/testServer';
 
 const size = (process.argv[2] ?? 'large') as CitySize;
+
+/**
+ * Used heap of each dedicated worker of the page, after a GC in each. Playwright's CDP session has
+ * no child sessions, so this attaches without flattening and talks through Target messages.
+ */
+async function heapsOfWorkers(cdp: CDPSession): Promise<{ url: string; bytes: number }[]> {
+  const sessions: { id: string; url: string }[] = [];
+  const replies = new Map<number, (r: unknown) => void>();
+  cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') sessions.push({ id: e.sessionId, url: e.targetInfo.url }); });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message) as { id?: number; result?: unknown };
+    if (m.id !== undefined) replies.get(m.id)?.(m.result);
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  let next = 1;
+  const call = (sessionId: string, method: string) => new Promise<unknown>((done) => {
+    const id = next++;
+    replies.set(id, done);
+    void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) });
+  });
+  const out: { url: string; bytes: number }[] = [];
+  for (const s of sessions) {
+    await call(s.id, 'HeapProfiler.collectGarbage');
+    out.push({ url: s.url, bytes: (await call(s.id, 'Runtime.getHeapUsage') as { usedSize: number }).usedSize });
+  }
+  return out;
+}
 const MINUTE = 60_000;
 const sum = (xs: { duration: number }[]) => xs.reduce((a, x) => a + x.duration, 0);
 const max = (xs: { duration: number }[]) => xs.reduce((a, x) => Math.max(a, x.duration), 0);
@@ -28,11 +57,14 @@ await ensureClientBuilt('dist');
 let t = performance.now();
 const server = await startTestServer(size);
 console.log(`city ${size}: generated + imported in ${((performance.now() - t) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-const summary = (await (await fetch(`${server.url}api/network`)).json()) as NetworkSummary;
+// The network is read signed in (src/server/access): a reviewer sees all of it, restricted tilesets included.
+const auth = await signIn(server.url, 'reviewer');
+const summary = (await (await fetch(`${server.url}api/network`, { headers: auth })).json()) as NetworkSummary;
 
 const browser = await launchBrowser();
 try {
   const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  await signInContext(context, server.url, 'reviewer');
   // Long tasks from the very first script on, before the app starts.
   await context.addInitScript(() => {
     const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
@@ -44,12 +76,27 @@ try {
   const page = await context.newPage();
   const tileUrls: string[] = [];
   page.on('request', (r) => { if (/^\/api\/tiles\/.*\.glb$/.test(new URL(r.url()).pathname)) tileUrls.push(r.url()); });
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`  page ${m.type()}: ${m.text().slice(0, 300)}`); });
+  page.on('pageerror', (e) => console.log(`  page error: ${String(e).slice(0, 300)}`));
+  // Until the view settles: every 30 s, how far it got (a city that does not settle shows why).
+  const started = Date.now();
+  const progress = setInterval(() => {
+    // A string, not a function: tsx would wrap a nested arrow function in a helper the page lacks.
+    (page.evaluate(`(() => {
+      const u = window.undergrid;
+      if (!u) return null;
+      const st = u.tilesets().map((t) => t.statistics);
+      const total = (k) => st.reduce((a, x) => a + x[k], 0);
+      return { frames: u.viewer.scene.frameState.frameNumber, pending: total('numberOfPendingRequests'), processing: total('numberOfTilesProcessing'), loaded: total('numberOfLoadedTilesTotal'), features: total('numberOfFeaturesSelected'), longTasks: window.__longTasks.length, body: JSON.stringify(document.body.dataset) };
+    })()`) as Promise<{ frames: number; pending: number; processing: number; loaded: number; features: number; longTasks: number; body: string } | null>)
+      .then((p) => console.log(p ? `  ${sec(Date.now() - started)} s: frame ${p.frames}, tiles pending ${p.pending}, processing ${p.processing}, loaded ${p.loaded}, ${p.features} features selected; long tasks ${p.longTasks}; ${p.body}` : `  ${sec(Date.now() - started)} s: page not started`), () => undefined);
+  }, 30_000);
   await page.goto(server.url);
   const globeMs = await (await page.waitForFunction(() => {
     const u = (window as unknown as { undergrid?: { viewer: { scene: { globe: { tilesLoaded: boolean } } } } }).undergrid;
     return u?.viewer.scene.globe.tilesLoaded ? performance.now() : false;
   }, undefined, { timeout: 10 * MINUTE, polling: 100 })).jsonValue() as number;
-  await page.waitForSelector('body[data-tiles-loaded="true"]', { timeout: 20 * MINUTE });
+  await page.waitForSelector('body[data-tiles-loaded="true"]', { timeout: 20 * MINUTE }).finally(() => clearInterval(progress));
   const marks = await page.evaluate(() => ({ first: Number(document.body.dataset['firstPipesMs']), settled: Number(document.body.dataset['tilesSettledMs']) }));
   console.log(`segments in the city: ${summary.segments}; layers ${summary.layers.length}`);
   console.log(`time to settled globe (peer): ${sec(globeMs)} s`);
@@ -103,17 +150,26 @@ try {
     heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN,
     tiles: (window as unknown as { undergrid: { tileMemoryBytes(): number } }).undergrid.tileMemoryBytes(),
   }));
+  // The main thread's heap after a full garbage collection (performance.memory is coarse and lags),
+  // and each screening worker's, which holds the JSON layers in tiles mode.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const mainHeap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  const workerHeaps = await heapsOfWorkers(cdp);
   const lineTiles = [...new Set(tileUrls.filter((u) => !new URL(u).pathname.endsWith('-fittings.glb')))];
   let segments = 0;
   for (const url of lineTiles) {
-    const glb = readGlb(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+    const glb = readGlb(new Uint8Array(await (await fetch(url, { headers: auth })).arrayBuffer()));
     for (const node of glb.json.nodes ?? []) {
       const inst = (node['extensions'] as Record<string, { attributes: Record<string, number> }> | undefined)?.['EXT_mesh_gpu_instancing'];
       if (inst) segments += glb.json.accessors[inst.attributes['TRANSLATION']!]!.count;
     }
   }
 
-  console.log(`memory at the opening view: ${lineTiles.length} line tiles, ${segments} segments loaded; JS heap ${(memory.heap / 1e6).toFixed(1)} MB (${(memory.heap / segments).toFixed(0)} B/segment, JSON layers for the worker included); tiles ${(memory.tiles / 1e6).toFixed(1)} MB (${(memory.tiles / segments).toFixed(1)} B/segment)`);
+  console.log(`memory at the opening view: ${lineTiles.length} line tiles, ${segments} segments loaded; JS heap (performance.memory) ${(memory.heap / 1e6).toFixed(1)} MB (${(memory.heap / segments).toFixed(0)} B/segment); tiles ${(memory.tiles / 1e6).toFixed(1)} MB (${(memory.tiles / segments).toFixed(1)} B/segment)`);
+  const screening = workerHeaps.filter((x) => /screening/.test(x.url));
+  const screeningBytes = screening.reduce((a, x) => a + x.bytes, 0);
+  console.log(`main-thread JS heap after GC: ${(mainHeap / 1e6).toFixed(1)} MB (${(mainHeap / segments).toFixed(0)} B/loaded segment); ${screening.length} screening worker(s): ${(screeningBytes / 1e6).toFixed(1)} MB (${(screeningBytes / summary.segments).toFixed(0)} B per segment of the city); ${workerHeaps.length - screening.length} other workers (Cesium's): ${((workerHeaps.reduce((a, x) => a + x.bytes, 0) - screeningBytes) / 1e6).toFixed(1)} MB`);
 
   // The fly-through: city → street → below ground → along the street → home.
   const [w, s, e, n] = summary.extent;

@@ -1,33 +1,72 @@
 /**
  * Screening worker: a thin adapter over core's DigScreener. Takes a message, calls core, replies;
  * errors go back as {name, message, stack, field}. Imports no runtime value from cesium or three.
+ * In tiles mode it fetches the JSON layers itself (fetchLayer, then loadFetched) and answers the
+ * viewer's few questions about single lines (lineGeometry), so the main thread never holds them.
  */
 import rulesTable from '../data/rules/screening.json';
 import { DigScreener } from '../src/core/digScreening';
-import { decodeLayer } from '../src/protocol/layerPayload';
+import { decodeLayer, type LayerPayload } from '../src/protocol/layerPayload';
+import { LineGeometryStore } from '../src/protocol/lineGeometry';
 import {
   isWorkerRequestType, serializeError, unknownTypeError,
   type CancelEnvelope, type WorkerRequestEnvelope, type WorkerRequestMap, type WorkerResponseEnvelope,
 } from '../src/protocol/workerProtocol';
 
 const screener = new DigScreener(rulesTable);
+const geometry = new LineGeometryStore();
+/** Layers fetched for a version and not yet loaded into the screener. */
+let fetched: { version: number; layers: LayerPayload[] } = { version: -1, layers: [] };
 
-function handle(msg: WorkerRequestEnvelope): unknown {
+function load(layers: readonly LayerPayload[], t0: number): WorkerRequestMap['loadNetwork']['response'] {
+  if (layers.length === 0) throw new RangeError('loadNetwork: no layers given');
+  const links = layers.flatMap(decodeLayer);
+  const loaded = screener.load(links, layers[0]!.frame, layers[0]!.version);
+  geometry.clear();
+  for (const l of layers) geometry.add(l);
+  return { version: layers[0]!.version, ...loaded, ms: performance.now() - t0 };
+}
+
+async function fetchLayer(version: number, url: string): Promise<LayerPayload> {
+  // Same origin: the browser sends the session cookie with it.
+  const res = await fetch(url, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`fetchLayer ${url}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+  const payload = (await res.json()) as LayerPayload;
+  if (payload.version !== version) throw new RangeError(`fetchLayer ${url}: version ${payload.version}, expected ${version}`);
+  return payload;
+}
+
+async function handle(msg: WorkerRequestEnvelope): Promise<unknown> {
   const t0 = performance.now();
   switch (msg.type) {
     case 'loadNetwork': {
       const { layers } = msg.payload as WorkerRequestMap['loadNetwork']['request'];
-      if (layers.length === 0) throw new RangeError('loadNetwork: no layers given');
-      const links = layers.flatMap(decodeLayer);
-      const loaded = screener.load(links, layers[0]!.frame, layers[0]!.version);
-      return { version: layers[0]!.version, ...loaded, ms: performance.now() - t0 };
+      return load(layers, t0);
+    }
+    case 'fetchLayer': {
+      const { version, url } = msg.payload as WorkerRequestMap['fetchLayer']['request'];
+      const payload = await fetchLayer(version, url);
+      if (fetched.version !== version) fetched = { version, layers: [] };
+      fetched.layers.push(payload);
+      return { utility: payload.utility, links: payload.ids.length, ms: performance.now() - t0 };
+    }
+    case 'loadFetched': {
+      const { version } = msg.payload as WorkerRequestMap['loadFetched']['request'];
+      if (fetched.version !== version) throw new RangeError(`loadFetched: no layers fetched for version ${version}`);
+      const layers = fetched.layers;
+      fetched = { version: -1, layers: [] };
+      return load(layers, t0);
+    }
+    case 'lineGeometry': {
+      const { ids } = msg.payload as WorkerRequestMap['lineGeometry']['request'];
+      return { lines: geometry.many(ids) };
     }
     case 'screenDig': {
-      const result = screener.screen(msg.payload);
+      const result = screener.screen(msg.payload as WorkerRequestMap['screenDig']['request']);
       return { ...result, ms: performance.now() - t0 };
     }
     case 'screenWorks': {
-      const result = screener.screenWorks(msg.payload);
+      const result = screener.screenWorks(msg.payload as WorkerRequestMap['screenWorks']['request']);
       return { ...result, ms: performance.now() - t0 };
     }
     default:
@@ -35,17 +74,22 @@ function handle(msg: WorkerRequestEnvelope): unknown {
   }
 }
 
+/** Requests run one at a time in arrival order, the asynchronous ones (fetches) included. */
+let queue: Promise<void> = Promise.resolve();
+
 self.addEventListener('message', (event: MessageEvent<WorkerRequestEnvelope | CancelEnvelope>) => {
   const msg = event.data;
-  // Requests run to completion in arrival order, so a cancel always arrives too late to stop one;
-  // the client has already rejected the caller and drops the answer.
+  // A cancel always arrives too late to stop a request that is running; the client has already
+  // rejected the caller and drops the answer.
   if (msg.type === 'cancel') return;
-  let reply: WorkerResponseEnvelope;
-  try {
-    if (!isWorkerRequestType(msg.type)) throw unknownTypeError(msg.type);
-    reply = { id: msg.id, ok: true, result: handle(msg) };
-  } catch (e) {
-    reply = { id: msg.id, ok: false, error: serializeError(e) };
-  }
-  self.postMessage(reply);
+  queue = queue.then(async () => {
+    let reply: WorkerResponseEnvelope;
+    try {
+      if (!isWorkerRequestType(msg.type)) throw unknownTypeError(msg.type);
+      reply = { id: msg.id, ok: true, result: await handle(msg) };
+    } catch (e) {
+      reply = { id: msg.id, ok: false, error: serializeError(e) };
+    }
+    self.postMessage(reply);
+  });
 });

@@ -4,6 +4,7 @@
  * boundary as plain {name, message, stack}.
  */
 import type { LayerPayload } from './layerPayload';
+import type { LineGeometry } from './lineGeometry';
 import type { DigRequest, DigScreening, WorksRequest, WorksScreening } from '../core/digScreening';
 import type { Excavation } from '../core/screening/excavation';
 import type { PackedWorks } from '../core/screening/batchCodec';
@@ -13,6 +14,15 @@ import type { SharedScreeningData } from '../core/screening/sharedTable';
 export interface WorkerRequestMap {
   /** Replace the worker's network with these layers (all of one network version). */
   loadNetwork: { request: { layers: LayerPayload[] }; response: { version: number; links: number; segments: number; indexBytes: number; ms: number } };
+  /**
+   * The worker fetches one layer itself (same origin, the session cookie goes with it) and keeps it
+   * until `loadFetched` of the same version: the main thread never holds the JSON layers (tiles mode).
+   */
+  fetchLayer: { request: { version: number; url: string }; response: { utility: string; links: number; ms: number } };
+  /** Replace the worker's network with the layers fetched for this version (as loadNetwork). */
+  loadFetched: { request: { version: number }; response: { version: number; links: number; segments: number; indexBytes: number; ms: number } };
+  /** The geometry of these lines (lineGeometry.ts), from the layers the worker holds; unknown ids are left out. */
+  lineGeometry: { request: { ids: string[] }; response: { lines: LineGeometry[] } };
   screenDig: { request: DigRequest; response: DigScreening & { ms: number } };
   /** Several works of any kind as one permit (src/core/screening/digWorks.ts). */
   screenWorks: { request: WorksRequest; response: WorksScreening & { ms: number } };
@@ -28,7 +38,9 @@ export interface WorkerRequestMap {
 }
 
 export type WorkerRequestType = keyof WorkerRequestMap;
-export const WORKER_REQUEST_TYPES: readonly WorkerRequestType[] = ['loadNetwork', 'screenDig', 'screenWorks', 'loadTable', 'screenBatch'];
+export const WORKER_REQUEST_TYPES: readonly WorkerRequestType[] = [
+  'loadNetwork', 'fetchLayer', 'loadFetched', 'lineGeometry', 'screenDig', 'screenWorks', 'loadTable', 'screenBatch',
+];
 
 export interface WorkerRequestEnvelope<T extends WorkerRequestType = WorkerRequestType> {
   id: number;

@@ -9,7 +9,6 @@ import rulesTable from '../../data/rules/screening.json';
 import type { DigRequest, DigScreening, ScreenedLine, WorksScreening } from '../core/digScreening';
 import { UTILITY_TYPES, type UtilityType } from '../core/model';
 import type { LinkDetails } from '../protocol/apiTypes';
-import type { LayerPayload } from '../protocol/layerPayload';
 import type { Rgb } from '../core/colours';
 import { api } from '../services/api';
 import { defaultPoolSize, WorkerPool } from '../protocol/workerPool';
@@ -18,6 +17,7 @@ import { createCityViewer } from '../viewer/cityViewer';
 import { DigOverlay } from '../viewer/digOverlay';
 import { attachInteraction } from '../viewer/interaction';
 import { CityLayers } from '../viewer/cityLayers';
+import { loadLayers } from '../viewer/layerLoad';
 import { verdictRgb } from '../viewer/pipeShader';
 import { DISPLAY } from '../viewer/tileStyle';
 import { renderAttributePanel } from './attributePanel';
@@ -166,7 +166,8 @@ function updateHud(): void {
 }
 scene.postRender.addEventListener(updateHud);
 
-function focusLine(line: ScreenedLine): void {
+async function focusLine(line: ScreenedLine): Promise<void> {
+  await layers?.load([line.linkId]);
   const pick = layers?.pickOf(line.linkId);
   if (!pick) return;
   const z = line.closestPoint.z - (pick.cover[line.segmentIndex] ?? 0);
@@ -267,20 +268,15 @@ async function loadNetwork(): Promise<void> {
   await layers.open(session.tilesets(summary, present), (u) => store.getState().visible[u]);
   applyStyle();
   render();
-  store.setState({ load: { status: 'loading', done: 0, total: present.length } });
-  const payloads: LayerPayload[] = [];
-  for (const utility of present) {
-    const payload = await api.layer(summary.version, utility);
-    layers.addLayer(payload, store.getState().visible[utility]);
-    payloads.push(payload);
-    store.setState({ load: { status: 'loading', done: payloads.length, total: present.length } });
-  }
+  const loaded = await loadLayers(layers, workers, summary.version, present, {
+    visible: (u) => store.getState().visible[u],
+    progress: (done, total) => store.setState({ load: { status: 'loading', done, total } }),
+  });
   if (layers.mode === 'polylines') {
     document.body.dataset['firstPipesMs'] = String(Math.round(performance.now()));
     document.body.dataset['pipesDrawn'] = 'true';
   }
-  const [loaded] = await workers.broadcast('loadNetwork', { layers: payloads });
-  store.setState({ load: { status: 'ready', version: summary.version, links: loaded!.links, segments: loaded!.segments } });
+  store.setState({ load: { status: 'ready', version: summary.version, links: loaded.links, segments: loaded.segments } });
   document.body.dataset['workerReady'] = 'true';
   if (layers.needsNodes) for (const utility of present) layers.addNodes(await api.nodes(summary.version, utility));
   document.body.dataset['nodesDrawn'] = 'true';

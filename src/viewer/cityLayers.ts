@@ -1,8 +1,9 @@
 /**
  * The network on screen, whichever way it is drawn: from the 3D Tiles of every layer (default,
  * tileLayers.ts) or, as a fallback and comparison peer, as polylines from the JSON layers
- * (`?lines=polylines`, networkLayers.ts). The JSON layers still arrive in both modes (the screening
- * worker needs them) and feed the line index that the dig overlay and the tap's cover use.
+ * (`?lines=polylines`, networkLayers.ts). In tiles mode the main thread never holds the JSON layers
+ * (the screening workers fetch them, layerLoad.ts); the line index asks a worker for the few lines
+ * the dig overlay and the tap's cover need.
  */
 import type { Scene } from 'cesium';
 import type { ColourScheme } from '../core/colours';
@@ -54,14 +55,12 @@ export class CityLayers implements LineLookup {
     }
   }
 
+  /** Polyline mode only: tiles mode never has the JSON layers on the main thread. */
   addLayer(payload: LayerPayload, visible: boolean): void {
-    if (this.polylines) {
-      this.polylines.addLayer(payload);
-      this.polylines.setVisible(payload.utility, visible);
-      this.drawnLines += payload.ids.length;
-    } else {
-      this.index.add(payload);
-    }
+    if (!this.polylines) return;
+    this.polylines.addLayer(payload);
+    this.polylines.setVisible(payload.utility, visible);
+    this.drawnLines += payload.ids.length;
   }
 
   /** Fittings come with the tiles; only the polyline fallback draws the node layers. */
@@ -75,6 +74,10 @@ export class CityLayers implements LineLookup {
 
   pickOf(linkId: string): LinePick | null {
     return this.index.pickOf(linkId);
+  }
+
+  load(linkIds: readonly string[]): Promise<void> {
+    return this.index.load(linkIds);
   }
 
   setVisible(utility: UtilityType, visible: boolean): void {

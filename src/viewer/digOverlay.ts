@@ -35,6 +35,7 @@ export class DigOverlay {
   private readonly highlights: PolylineCollection;
   private zones: Entity[] = [];
   private workShapes: Entity[] = [];
+  private highlightCall = 0;
 
   constructor(private readonly viewer: Viewer, private readonly layers: LineLookup) {
     this.highlights = viewer.scene.primitives.add(new PolylineCollection()) as PolylineCollection;
@@ -81,6 +82,15 @@ export class DigOverlay {
    * tolerance zone (clearance + positional uncertainty beyond the pipe wall) as a translucent tube.
    */
   setHighlights(lines: readonly { linkId: string; verdict: Verdict; tolerance?: number; radius?: number }[]): void {
+    // The lines' geometry may have to come from the screening worker first (lineIndex.ts); only
+    // the latest call draws.
+    const call = ++this.highlightCall;
+    void this.layers.load(lines.map((l) => l.linkId)).catch((e: Error) => console.error(e)).then(() => {
+      if (call === this.highlightCall) this.drawHighlights(lines);
+    });
+  }
+
+  private drawHighlights(lines: readonly { linkId: string; verdict: Verdict; tolerance?: number; radius?: number }[]): void {
     this.highlights.removeAll();
     for (const z of this.zones) this.viewer.entities.remove(z);
     this.zones = [];

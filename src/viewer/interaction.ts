@@ -42,9 +42,16 @@ export function attachInteraction(viewer: Viewer, callbacks: InteractionCallback
     }
     const picked = viewer.scene.pick(event.position, PICK_BOX_PX, PICK_BOX_PX) as { id?: unknown } | undefined;
     const pick: ScenePick | null = picked && isLinePick(picked.id) ? picked.id : callbacks.resolve(picked);
-    if (pick?.kind === 'link') {
-      const line = isLinePick(picked?.id) ? picked.id : callbacks.lines()?.pickOf(pick.linkId);
-      callbacks.picked(pick, line ? coverAtScreenPoint(viewer, line, event.position) : null);
+    if (pick?.kind === 'link' && isLinePick(picked?.id)) {
+      callbacks.picked(pick, coverAtScreenPoint(viewer, picked.id, event.position));
+    } else if (pick?.kind === 'link') {
+      // A tile feature: its line's geometry may have to come from the screening worker first.
+      const lines = callbacks.lines();
+      const tap = Cartesian2.clone(event.position);
+      void (lines ? lines.load([pick.linkId]) : Promise.resolve()).catch((e: Error) => console.error(e)).then(() => {
+        const line = lines?.pickOf(pick.linkId);
+        callbacks.picked(pick, line ? coverAtScreenPoint(viewer, line, tap) : null);
+      });
     } else {
       callbacks.picked(pick, null);
     }

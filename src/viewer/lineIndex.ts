@@ -1,14 +1,17 @@
 /**
- * Every line of the loaded layers by id, for the few lines the viewer needs as geometry: the
- * screened lines the dig overlay lights up, the line a person tapped (cover at the tapped point).
- * Built lazily from the columnar JSON layers the screening worker needs anyway: nothing is
- * converted until a line is asked for, so a million-segment city costs one Map of ids here.
+ * The few lines the viewer needs as geometry: the screened lines the dig overlay lights up, the
+ * line a person tapped (cover at the tapped point), the line the camera focuses on. In polyline
+ * mode the main thread holds the JSON layers and reads them (`add`); in tiles mode it does not:
+ * the lines come on demand from the screening worker that holds the layers (`setSource`, worker
+ * request `lineGeometry`), so a million-segment city costs the main thread nothing here until a line
+ * is asked for. `load(ids)` fetches what is missing; `pickOf(id)` answers from what is loaded.
  * Heights are z − ground, as every layer is drawn (cityViewer.ts).
  */
 import { Cartesian3 } from 'cesium';
 import { lonLatTransform, type LocalFrame } from '../core/crs';
 import { VERTEX_STRIDE, type UtilityType } from '../core/model';
 import type { LayerPayload } from '../protocol/layerPayload';
+import { LineGeometryStore, type LineGeometry } from '../protocol/lineGeometry';
 
 export interface LinePick {
   kind: 'link';
@@ -25,57 +28,65 @@ export function isLinePick(id: unknown): id is LinePick {
 }
 
 export interface LineLookup {
+  /** The line if it is loaded (after `load`), else null. */
   pickOf(linkId: string): LinePick | null;
+  /** Makes these lines available to pickOf (a worker round trip in tiles mode). */
+  load(linkIds: readonly string[]): Promise<void>;
 }
 
-interface Located {
-  payload: LayerPayload;
-  index: number;
-  /** Offset of the line's first vertex in payload.xyzg. */
-  offset: number;
-}
+/** Where lines come from when the main thread does not hold the layers. */
+export type LineSource = (linkIds: string[]) => Promise<LineGeometry[]>;
+
+/** Lines from the source are kept; past this many the oldest go (they are cheap to ask again). */
+const MAX_BUILT_LINES = 5000;
 
 export class LineIndex implements LineLookup {
-  private readonly lines = new Map<string, Located>();
+  private readonly local = new LineGeometryStore();
   private readonly built = new Map<string, LinePick>();
+  private source: LineSource | null = null;
   private readonly fromLocal: (x: number, y: number) => [number, number];
 
   constructor(frame: LocalFrame) {
     this.fromLocal = lonLatTransform(frame).fromLocal;
   }
 
+  /** Polyline mode: the main thread has the layer anyway. */
   add(payload: LayerPayload): void {
-    let offset = 0;
-    for (let i = 0; i < payload.ids.length; i++) {
-      this.lines.set(payload.ids[i]!, { payload, index: i, offset });
-      offset += payload.vertexCounts[i]! * VERTEX_STRIDE;
-    }
+    this.local.add(payload);
   }
 
-  /** Ids of one layer, in payload order. */
-  *ids(utility: UtilityType): Iterable<string> {
-    for (const [id, l] of this.lines) if (l.payload.utility === utility) yield id;
+  /** Tiles mode: ask for lines here (the screening worker). */
+  setSource(source: LineSource): void {
+    this.source = source;
   }
 
   pickOf(linkId: string): LinePick | null {
     const cached = this.built.get(linkId);
     if (cached) return cached;
-    const l = this.lines.get(linkId);
-    if (!l) return null;
-    const { payload, index, offset } = l;
-    const n = payload.vertexCounts[index]!;
-    const halfHeightM = (payload.diameterMm[index]! || payload.heightMm[index]!) / 2000;
+    const g = this.local.get(linkId);
+    return g ? this.build(g) : null;
+  }
+
+  async load(linkIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(linkIds)].filter((id) => !this.built.has(id) && this.local.get(id) === null);
+    if (missing.length === 0 || !this.source) return;
+    for (const g of await this.source(missing)) {
+      if (this.built.size >= MAX_BUILT_LINES) this.built.delete(this.built.keys().next().value!);
+      this.built.set(g.linkId, this.build(g));
+    }
+  }
+
+  private build(g: LineGeometry): LinePick {
+    const n = g.xyzg.length / VERTEX_STRIDE;
     const positions: Cartesian3[] = [];
     const cover: number[] = [];
     for (let k = 0; k < n; k++) {
-      const o = offset + k * VERTEX_STRIDE;
-      const x = payload.xyzg[o]! / 100, y = payload.xyzg[o + 1]! / 100, z = payload.xyzg[o + 2]! / 100, g = payload.xyzg[o + 3]! / 100;
+      const o = k * VERTEX_STRIDE;
+      const x = g.xyzg[o]! / 100, y = g.xyzg[o + 1]! / 100, z = g.xyzg[o + 2]! / 100, ground = g.xyzg[o + 3]! / 100;
       const [lon, lat] = this.fromLocal(x, y);
-      positions.push(Cartesian3.fromDegrees(lon, lat, z - g));
-      cover.push(g - (z + halfHeightM));
+      positions.push(Cartesian3.fromDegrees(lon, lat, z - ground));
+      cover.push(ground - (z + g.halfHeightM));
     }
-    const pick: LinePick = { kind: 'link', linkId, utility: payload.utility, positions, cover };
-    this.built.set(linkId, pick);
-    return pick;
+    return { kind: 'link', linkId: g.linkId, utility: g.utility, positions, cover };
   }
 }

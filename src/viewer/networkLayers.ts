@@ -77,6 +77,10 @@ export class NetworkLayers implements LineLookup {
     return this.index.pickOf(linkId);
   }
 
+  load(linkIds: readonly string[]): Promise<void> {
+    return this.index.load(linkIds);
+  }
+
   setVisible(utility: UtilityType, visible: boolean): void {
     const entry = this.layers.get(utility);
     if (!entry) return;

@@ -37,7 +37,6 @@ interface Layer {
   tileset: Cesium3DTileset;
   pending: number;
   processing: number;
-  settled: boolean;
 }
 
 export class TileLayers {
@@ -48,6 +47,8 @@ export class TileLayers {
   private materialNames: string[] = [];
   private ownerNames: string[] = [];
   private hovered: { feature: Cesium3DTileFeature; colour: Color } | null = null;
+  private removePostRender: (() => void) | null = null;
+  private lastSettled: boolean | null = null;
   /** performance.now() when the first tile content was drawn. */
   firstVisibleMs: number | null = null;
 
@@ -77,15 +78,10 @@ export class TileLayers {
       // REPLACE: the style's colour is the pipe's colour (not multiplied by the tile's base colour).
       tileset.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
       tileset.customShader = this.shader.shader;
-      const layer: Layer = { utility, tileset, pending: 0, processing: 0, settled: false };
+      const layer: Layer = { utility, tileset, pending: 0, processing: 0 };
       tileset.loadProgress.addEventListener((pending: number, processing: number) => {
         layer.pending = pending;
         layer.processing = processing;
-        if (pending + processing > 0) layer.settled = false;
-        this.report();
-      });
-      tileset.allTilesLoaded.addEventListener(() => {
-        layer.settled = true;
         this.report();
       });
       const firstVisible = tileset.tileVisible.addEventListener(() => {
@@ -96,17 +92,29 @@ export class TileLayers {
       this.layers.set(url, layer);
       this.scene.primitives.add(tileset);
     }));
+    // Settled is read after each frame from every tileset's own tilesLoaded: its allTilesLoaded
+    // event comes only after a change in progress, so a tileset that needs no tile in this view
+    // (e.g. hidden, or off screen) would never report.
+    this.removePostRender = this.scene.postRender.addEventListener(() => {
+      if (this.isSettled() !== this.lastSettled) this.report();
+    });
     this.scene.requestRender();
   }
 
+  private isSettled(): boolean {
+    return this.layers.size > 0 && [...this.layers.values()].every((l) => !l.tileset.show || l.tileset.tilesLoaded);
+  }
+
   private report(): void {
-    let pending = 0, processing = 0, settled = this.layers.size > 0;
+    let pending = 0, processing = 0;
     for (const l of this.layers.values()) {
       pending += l.pending;
       processing += l.processing;
-      if (!l.settled && l.tileset.show) settled = false;
     }
+    const settled = this.isSettled();
+    this.lastSettled = settled;
     this.onProgress({ pending, processing, settled });
+    // Cesium renders on request only: keep frames coming while tiles load.
     this.scene.requestRender();
   }
 
@@ -186,6 +194,7 @@ export class TileLayers {
   }
 
   destroy(): void {
+    this.removePostRender?.();
     this.shader.destroy();
     for (const l of this.layers.values()) this.scene.primitives.remove(l.tileset);
     this.layers.clear();

@@ -11,7 +11,7 @@ import { decodeInstancedNodes, glbLayoutIssues, readAccessor, readGlb, readPrope
 import { DISTRIBUTION, SERVICE, TRUNK } from '../../src/core/tiles/importance';
 import { UNDRAWN_NODE_TYPES } from '../../src/core/tiles/layerInstances';
 import { tileLayer, type LayerTileset } from '../../src/core/tiles/layerTileset';
-import { fittingsUri, linesUri, type Box6, type TileNode } from '../../src/core/tiles/tiling';
+import { buildTileTree, fittingsUri, linesUri, type Box6, type TileNode } from '../../src/core/tiles/tiling';
 import { meshoptReady } from '../../src/core/tiles/meshopt';
 import { propertyTableIssues, tilesetIssues } from '../../src/core/tiles/tilesetChecks';
 
@@ -86,6 +86,16 @@ describe('cutting a layer into tiles', () => {
     for (const t of tiles) {
       if (t.level < water.tree.options.maxDepth) expect(t.segments.length + t.fittings.length).toBeLessThanOrEqual(TILING.maxInstancesPerTile);
     }
+  });
+
+  it('keeps the root to rootInstances and lets each level down hold 4× more, up to the tile budget', () => {
+    const tree = buildTileTree(water.layer, { ...TILING, rootInstances: 30 });
+    for (const t of tree.tiles.values()) {
+      if (t.children.length === 0) continue;
+      expect(t.segments.length + t.fittings.length).toBeLessThanOrEqual(Math.min(TILING.maxInstancesPerTile, 30 * 4 ** t.level));
+    }
+    expect(tree.root.segments.length + tree.root.fittings.length).toBeGreaterThan(0);
+    expect(() => buildTileTree(water.layer, { rootInstances: 0 })).toThrow(/rootInstances must be ≥ 1; got 0/);
   });
 
   it('puts every segment in exactly one tile, once (tree)', () => {
@@ -183,6 +193,9 @@ describe('cutting a layer into tiles', () => {
       for (const c of t.children) expect(c.geometricError).toBeLessThan(t.geometricError);
     }
     expect(water.tree.geometricError).toBeGreaterThan(water.tree.root.geometricError);
+    // Drawing nothing misses the whole layer: CesiumJS skips a tileset whose own error is small on
+    // screen, which kept whole layers of the large city off its opening view.
+    expect(water.tree.geometricError).toBeGreaterThanOrEqual(water.tree.root.cell.size);
   });
 
   it('places trunks first, distribution only in small cells, services only in leaf tiles', () => {

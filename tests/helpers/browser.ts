@@ -3,7 +3,7 @@
  * background networking. Records every request the page makes so tests can prove it stays offline.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -30,18 +30,21 @@ export interface RecordedPage {
   consoleErrors: string[];
 }
 
+/** Signs a demo account in within a browser context: its session cookie then goes with every request of its pages. */
+export async function signInContext(context: BrowserContext, url: string, username: string): Promise<void> {
+  const account = SEED_ACCOUNTS.find((a) => a.username === username);
+  if (!account) throw new Error(`no demo account "${username}"`);
+  const res = await context.request.post(new URL('/api/auth/sign-in', url).href, { data: { username: account.username, password: account.password } });
+  if (!res.ok()) throw new Error(`sign-in as ${account.username}: HTTP ${res.status()} ${await res.text()}`);
+}
+
 /**
  * A new context and page at `url`. `signInAs` signs a demo account in first (the session cookie is
  * set in the context before the page loads), as the network is read signed in (src/server/access).
  */
 export async function openPage(browser: Browser, url: string, viewport = { width: 800, height: 600 }, extra: { hasTouch?: boolean; locale?: string; signInAs?: string } = {}): Promise<RecordedPage> {
   const context = await browser.newContext({ viewport, hasTouch: extra.hasTouch ?? false, locale: extra.locale ?? 'en-US' });
-  if (extra.signInAs) {
-    const account = SEED_ACCOUNTS.find((a) => a.username === extra.signInAs);
-    if (!account) throw new Error(`no demo account "${extra.signInAs}"`);
-    const res = await context.request.post(new URL('/api/auth/sign-in', url).href, { data: { username: account.username, password: account.password } });
-    if (!res.ok()) throw new Error(`sign-in as ${account.username}: HTTP ${res.status()} ${await res.text()}`);
-  }
+  if (extra.signInAs) await signInContext(context, url, extra.signInAs);
   const page = await context.newPage();
   const requests: string[] = [];
   const consoleErrors: string[] = [];

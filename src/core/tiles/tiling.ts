@@ -7,12 +7,15 @@
  * - walking down from the root, a tile takes the most important instances of its cell first:
  *   trunks anywhere, distribution lines once the cell is at most `distributionMaxCellM` across,
  *   service lines and connections only in leaf tiles. Whole links (their part in the cell) are
- *   taken in order of (importance, size descending) until `maxInstancesPerTile` would be passed;
+ *   taken in order of (importance, size descending) until the level's budget would be passed
+ *   (`rootInstances` at the root, 4× more per level down, at most `maxInstancesPerTile`);
  *   what is left goes to the four children. So the biggest mains come first, in the root;
  * - a cell becomes a leaf when what is left fits the budget and every class in it may be placed
  *   at that cell size, or at `maxDepth`.
  *
- * Geometric error (metres, what CesiumJS compares with its screen-space error): a leaf has 0. A
+ * Geometric error (metres, what CesiumJS compares with its screen-space error): the tileset's is
+ * the width of the root cell (drawing nothing misses the whole layer), so trunks are drawn whenever
+ * the layer is in view. A leaf has 0. A
  * parent's error is what is missing until its children load: the largest CLASS_ERROR_M of the
  * classes in its children's content, and at least twice the children's own error (the usual
  * halving per quadtree level). So errors fall strictly with depth, service lines load only near
@@ -31,6 +34,12 @@ import { DISTRIBUTION, SERVICE, TRUNK } from './importance';
 export interface TilingOptions {
   /** Most instances (segments + fittings) in one tile, except at maxDepth. */
   maxInstancesPerTile: number;
+  /**
+   * Most instances in the root; each level down may hold 4× more (as many per square metre as its
+   * parent), up to maxInstancesPerTile. The root is drawn in every view of the layer and its box
+   * is the whole layer, so it cannot be culled: fewer instances there is a cheaper frame everywhere.
+   */
+  rootInstances: number;
   /** Deepest level; cells there take all that is left. */
   maxDepth: number;
   /** Distribution lines are placed only in cells at most this wide, m. */
@@ -45,6 +54,7 @@ export interface TilingOptions {
  */
 export const DEFAULT_TILING: TilingOptions = {
   maxInstancesPerTile: 8192,
+  rootInstances: 2048,
   maxDepth: 10,
   distributionMaxCellM: 2000,
   classErrorM: [120, 25, 5],
@@ -92,6 +102,8 @@ export interface TileTree {
 export function buildTileTree(layer: LayerInstances, options: Partial<TilingOptions> = {}): TileTree {
   const opt: TilingOptions = { ...DEFAULT_TILING, ...options };
   if (!(opt.maxInstancesPerTile >= 1)) throw new RangeError(`buildTileTree: maxInstancesPerTile must be ≥ 1; got ${opt.maxInstancesPerTile}`);
+  if (!(opt.rootInstances >= 1)) throw new RangeError(`buildTileTree: rootInstances must be ≥ 1; got ${opt.rootInstances}`);
+  const budget = (level: number) => Math.min(opt.maxInstancesPerTile, opt.rootInstances * 4 ** level);
   if (!(Number.isInteger(opt.maxDepth) && opt.maxDepth >= 0 && opt.maxDepth <= 24)) throw new RangeError(`buildTileTree: maxDepth must be an integer 0..24; got ${opt.maxDepth}`);
   const nS = layer.segmentCount, nF = layer.fittingCount, n = nS + nF;
   if (n === 0) throw new RangeError(`buildTileTree: layer ${layer.utility} has no segments and no fittings to tile`);
@@ -150,7 +162,7 @@ export function buildTileTree(layer: LayerInstances, options: Partial<TilingOpti
         if (!maySit(c, size, false)) break;
         let end = k + 1;
         while (end < items.length && feature[items[end]!] === feature[items[k]!]) end++;
-        if (end > opt.maxInstancesPerTile) break;
+        if (end > budget(level)) break;
         k = end;
       }
       taken = items.subarray(0, k);
@@ -195,7 +207,10 @@ export function buildTileTree(layer: LayerInstances, options: Partial<TilingOpti
   const all = Uint32Array.from(order);
   const root = build(all, 0, 0, 0, minX - 0.5, minY - 0.5, rootSize);
   const rootMissing = root.bestClass >= 0 ? opt.classErrorM[root.bestClass]! : 0;
-  const geometricError = Math.max(rootMissing, LEVEL_ERROR_RATIO * root.geometricError, opt.classErrorM[TRUNK]);
+  // The error of drawing nothing is the layer itself: as wide as its root cell. CesiumJS draws no
+  // tile of a tileset whose own error is under maximumScreenSpaceError on screen, so a smaller value
+  // (the trunk class error) left whole layers of the large city off its opening view.
+  const geometricError = Math.max(rootMissing, LEVEL_ERROR_RATIO * root.geometricError, opt.classErrorM[TRUNK], Math.ceil(rootSize));
   return { root, tiles, geometricError, options: opt };
 }
 

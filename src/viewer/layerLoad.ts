@@ -1,0 +1,48 @@
+/**
+ * Loads the JSON layers of one network version where they are needed. Tiles mode: the tiles draw
+ * the city, so the main thread never holds the layers; each screening worker fetches and parses
+ * them itself (same origin, the session cookie goes with the fetch), and the line index asks a
+ * worker for the few lines it draws or measures. Polyline mode: the main thread fetches them to
+ * draw them and hands them to the workers, as before.
+ */
+import type { UtilityType } from '../core/model';
+import type { LayerPayload } from '../protocol/layerPayload';
+import type { WorkerPool } from '../protocol/workerPool';
+import type { WorkerRequestMap } from '../protocol/workerProtocol';
+import { api } from '../services/api';
+import type { CityLayers } from './cityLayers';
+
+export type NetworkLoaded = WorkerRequestMap['loadNetwork']['response'];
+
+export interface LoadHooks {
+  visible(utility: UtilityType): boolean;
+  /** After each layer: how many of them are in. */
+  progress(done: number, total: number): void;
+}
+
+/** The JSON layer of one utility (src/server/app.ts). */
+export function layerUrl(version: number, utility: UtilityType): string {
+  return `/api/network/${version}/layers/${utility}`;
+}
+
+export async function loadLayers(layers: CityLayers, workers: WorkerPool, version: number, utilities: readonly UtilityType[], hooks: LoadHooks): Promise<NetworkLoaded> {
+  hooks.progress(0, utilities.length);
+  if (layers.mode === 'tiles') {
+    layers.index.setSource(async (ids) => (await workers.request('lineGeometry', { ids })).lines);
+    for (const [i, utility] of utilities.entries()) {
+      await workers.broadcast('fetchLayer', { version, url: layerUrl(version, utility) });
+      hooks.progress(i + 1, utilities.length);
+    }
+    const [loaded] = await workers.broadcast('loadFetched', { version });
+    return loaded!;
+  }
+  const payloads: LayerPayload[] = [];
+  for (const utility of utilities) {
+    const payload = await api.layer(version, utility);
+    layers.addLayer(payload, hooks.visible(utility));
+    payloads.push(payload);
+    hooks.progress(payloads.length, utilities.length);
+  }
+  const [loaded] = await workers.broadcast('loadNetwork', { layers: payloads });
+  return loaded!;
+}
