@@ -47,7 +47,8 @@ async function handle(msg: WorkerRequestEnvelope): Promise<unknown> {
       const { version, url } = msg.payload as WorkerRequestMap['fetchLayer']['request'];
       const payload = await fetchLayer(version, url);
       if (fetched.version !== version) fetched = { version, layers: [] };
-      fetched.layers.push(payload);
+      // A layer fetched again (a retry after a partial load) replaces its earlier copy: never screened twice.
+      fetched.layers = [...fetched.layers.filter((l) => l.utility !== payload.utility), payload];
       return { utility: payload.utility, links: payload.ids.length, ms: performance.now() - t0 };
     }
     case 'loadFetched': {
@@ -90,6 +91,11 @@ self.addEventListener('message', (event: MessageEvent<WorkerRequestEnvelope | Ca
     } catch (e) {
       reply = { id: msg.id, ok: false, error: serializeError(e) };
     }
-    self.postMessage(reply);
-  });
+    try {
+      self.postMessage(reply);
+    } catch (e) {
+      // An answer that cannot be cloned must not break the queue for every later request.
+      self.postMessage({ id: msg.id, ok: false, error: serializeError(e) } satisfies WorkerResponseEnvelope);
+    }
+  }).catch(() => undefined);
 });

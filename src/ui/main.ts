@@ -86,7 +86,7 @@ function render(): void {
   renderDigPanel(digEl, store, screeningView, {
     screen: () => void screenDig(),
     exportReport: (format) => void exportReport(format),
-    focusLine,
+    focusLine: (line) => void focusLine(line).catch((e: Error) => console.error(e)),
     ruleSets: ruleSets.map((r) => ({ id: r.id, title: r.titles[s.locale] ?? r.titles.en, clearances: r.clearances })),
     notifyDistance: rulesTable.notifyDistance.value,
     draft,
@@ -106,7 +106,13 @@ function applyStyle(): void {
 styleStore.subscribe(() => { applyStyle(); render(); });
 
 /** Screened lines lit by verdict: overlay polylines and tubes, and the tiles' own colour. */
-function setHighlights(lines: readonly ScreenedLine[]): void {
+function setHighlights(screenedLines: readonly ScreenedLine[]): void {
+  // A contractor's map holds a line as pieces clipped to their sites ('L1', 'L1#2', …: src/server/access/siteClip.ts): light every piece.
+  const lines = screenedLines.flatMap((l) => {
+    const pieces = [l];
+    for (let k = 2; layers?.pickOf(`${l.linkId}#${k}`); k++) pieces.push({ ...l, linkId: `${l.linkId}#${k}` });
+    return pieces;
+  });
   overlay?.setHighlights(lines);
   screened = new Map(lines.map((l) => [l.linkId, verdictRgb(l.verdict)]));
   applyStyle();

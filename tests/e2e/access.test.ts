@@ -50,6 +50,11 @@ describe('who sees the network in the viewer', () => {
       }),
     });
     expect(permit.status).toBe(201);
+    // A site once the office accepts it (access.json sites.states).
+    const accepted = await fetch(`${server.url}api/permits/${((await permit.json()) as { id: string }).id}/actions`, {
+      method: 'POST', headers: { ...(await signIn(server.url, 'dispatcher')), 'Content-Type': 'application/json' }, body: JSON.stringify({ action: 'accept' }),
+    });
+    expect(accepted.status).toBe(200);
     for (const l of summary.layers) {
       const layer = (await (await fetch(`${server.url}api/network/${summary.version}/layers/${l.utility}`, { headers: contractor })).json()) as LayerPayload;
       contractorLines += layer.ids.length;

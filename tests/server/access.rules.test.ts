@@ -11,6 +11,7 @@ import { VERTEX_STRIDE, type Link } from '../../src/core/model';
 import { RulesError } from '../../src/core/rulesTable';
 import { loadAccessRules, validateAccessRules } from '../../src/server/access/accessRules';
 import { isRestrictedLink, restrictedNodes, voltageKv } from '../../src/server/access/restrictedAssets';
+import { assetsIn, withoutAssets } from '../../src/server/access/payloadFilter';
 import { clipToSites, siteDistance, type SiteArea, type XY } from '../../src/server/access/siteClip';
 
 const rules = loadAccessRules();
@@ -61,6 +62,28 @@ describe('the access table', () => {
     const nodes = [{ id: 'v1', link: 'HV' }, { id: 'v2', link: 'LV' }, { id: 'a', link: null }, { id: 'b', link: null }, { id: 'c', link: null }];
     const got = restrictedNodes([link('HV', 'a', 'b'), link('LV', 'b', 'c')], nodes as never, new Set(['HV']));
     expect([...got].sort()).toEqual(['a', 'b', 'v1']);
+  });
+});
+
+describe('cutting restricted assets out of an answer', () => {
+  const restricted = new Set(['L9', 'N3']);
+  const report = {
+    findings: [{ linkId: 'L1', otherLinkId: 'L2' }, { linkId: 'L9', otherLinkId: 'L2' }, { nodeId: 'N3' }],
+    uncheckedLinkIds: ['L4', 'L9'],
+    nested: { hits: [['L9'], ['L5']] },
+    note: 'L9 is a string field of an object, not an entry',
+  };
+
+  it('drops entries that name a restricted asset: objects by their own fields, bare ids in lists', () => {
+    const out = withoutAssets(report, restricted);
+    expect(out.findings).toEqual([{ linkId: 'L1', otherLinkId: 'L2' }]);
+    expect(out.uncheckedLinkIds).toEqual(['L4']);
+    expect(out.nested.hits).toEqual([[], ['L5']]);
+    expect(assetsIn(out, restricted)).toEqual([]);
+  });
+
+  it('finds every restricted id an answer carries, for the audit', () => {
+    expect(assetsIn(report, restricted).sort()).toEqual(['L9', 'N3']);
   });
 });
 

@@ -2,7 +2,7 @@
  * Network access by role (issue 6, DESIGN.md Security, data/rules/access.json) against the real
  * server and SQLite files: every network route refuses a request without a session; supervisor and
  * admin never receive a 110 kV line while reviewer, approver and dispatcher do, each such answer
- * leaving an audit row; a contractor with a submitted permit receives only the stretches of lines
+ * leaving an audit row; a contractor with a permit the office has accepted receives only the stretches of lines
  * within the site radius of its footprint (checked by measuring every line of the full layer), and
  * nothing of another unit's site.
  */
@@ -35,7 +35,7 @@ let hvIds: Set<string>;
 /** The centre of contractor-a's open cut (local frame), over a 110 kV bank. */
 let site: { x: number; y: number };
 let draftAt: { x: number; y: number };
-/** contractor-a's submitted permit over the 110 kV bank. */
+/** contractor-a's permit over the 110 kV bank, submitted and accepted by the office. */
 let permitId: string;
 
 const get = <T>(who: string | null, path: string) => (who ? h.as<T>(who, 'GET', path) : h.call<T>('GET', path));
@@ -80,6 +80,12 @@ beforeAll(async () => {
   const submitted = await post<PermitDetail>('contractor-a', '/api/permits', openCut(site, true));
   expect(submitted.status).toBe(201);
   permitId = submitted.body.id;
+  // Submitted is not yet a site (a contractor could submit anywhere): nothing around it is sent…
+  const before = await get<LayerPayload>('contractor-a', `/api/network/${version}/layers/power`);
+  expect(before.status).toBe(200);
+  expect(before.body.ids).toEqual([]);
+  // …until the office accepts it (受理).
+  expect((await post('dispatcher', `/api/permits/${permitId}/actions`, { action: 'accept' })).status).toBe(200);
   // A draft far away: drafts are not sites, so nothing around it may be sent.
   const far = h.store.links({ utility: 'water' }).map((l) => ({ x: l.vertices[0]!, y: l.vertices[1]! })).find((p) => Math.hypot(p.x - site.x, p.y - site.y) > 6 * RADIUS)!;
   draftAt = far;
@@ -193,9 +199,9 @@ describe('tiles', () => {
     return { ids, cacheControl: ts.headers.get('cache-control') };
   }
 
-  it('the general power tileset holds no 110 kV line and stays publicly cacheable; the restricted one holds exactly them, private and audited', async () => {
+  it('the general power tileset holds no 110 kV line and stays cacheable for good (private: only signed-in browsers); the restricted one holds exactly them, private and audited', async () => {
     const general = await tilesetLinkIds('supervisor', 'power');
-    expect(general.cacheControl).toContain('public');
+    expect(general.cacheControl).toBe('private, max-age=31536000, immutable');
     expect([...general.ids].filter((id) => hvIds.has(id))).toEqual([]);
     expect(general.ids.size).toBe(h.store.links({ utility: 'power' }).length - hv.length);
     const before = (await auditRows()).length;
@@ -236,7 +242,7 @@ describe('burst response', () => {
 });
 
 describe('a contractor', () => {
-  it('gets only the stretches of lines within the site radius of its submitted permit, 110 kV included, as measuring every line finds', async () => {
+  it('gets only the stretches of lines within the site radius of its accepted permit, 110 kV included, as measuring every line finds', async () => {
     const summary = await get<NetworkSummary>('contractor-a', '/api/network');
     expect(summary.body.access).toMatchObject({ role: 'applicant', network: 'sites', restricted: true, tiles: false, sites: 1, siteRadiusM: RADIUS });
     expect(summary.body.tilesets).toEqual([]);

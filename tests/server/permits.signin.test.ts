@@ -63,4 +63,14 @@ describe('sign-in throttling', () => {
     expect((await h.call('POST', '/api/auth/sign-in', { body: { username: 'reviewer', password: 'demo-reviewer' } })).status).toBe(200);
   });
 
+
+  it('holds the lock against guesses sent in parallel: each is counted before its password is checked', async () => {
+    const rules = JSON.parse(readFileSync('data/rules/permit-server.json', 'utf8')).signIn;
+    h.clock.now += 2 * rules.windowMinutes * 60_000; // earlier failures are out of the window
+    const answers = await Promise.all(Array.from({ length: rules.maxFailuresPerAccount + 4 }, (_, i) =>
+      h.call('POST', '/api/auth/sign-in', { body: { username: 'approver', password: `parallel-${i}` } })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401).length).toBe(rules.maxFailuresPerAccount);
+    expect(statuses.filter((s) => s === 429).length).toBe(4);
+  });
 });

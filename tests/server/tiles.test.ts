@@ -79,7 +79,7 @@ describe('GET /api/tiles/{version}/{utility}/…', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(res.headers.get('content-encoding')).toBe('gzip');
-    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
     const etag = res.headers.get('etag');
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     const tileset = (await res.json()) as { asset: { version: string; tilesetVersion: string }; root: Record<string, unknown> };
@@ -96,7 +96,7 @@ describe('GET /api/tiles/{version}/{utility}/…', () => {
     expect(gz.status).toBe(200);
     expect(gz.headers['content-type']).toBe('model/gltf-binary');
     expect(gz.headers['content-encoding']).toBe('gzip');
-    expect(gz.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(gz.headers['cache-control']).toBe('private, max-age=31536000, immutable');
     expect(gz.headers['etag']).toBeDefined();
     const plain = await rawGet(`/api/tiles/${version}/gas/${uri}`);
     expect(plain.headers['content-encoding']).toBeUndefined();

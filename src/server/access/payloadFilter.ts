@@ -52,13 +52,16 @@ export function assetsIn(value: unknown, assets: ReadonlySet<string>): string[] 
 
 /**
  * A copy of a JSON value with every array entry removed that names a restricted asset (a report's
- * finding about a restricted line, a nearby restricted line, a search hit for one). Entries are
- * objects whose own string fields are checked (nested arrays are filtered the same way).
+ * finding about a restricted line, a nearby restricted line, a search hit for one, a bare id in a
+ * list such as a report's unchecked lines). Object entries are checked by their own string fields;
+ * nested arrays are filtered the same way.
  */
 export function withoutAssets<T>(value: T, assets: ReadonlySet<string>): T {
   const names = (o: object) => Object.values(o).some((x) => typeof x === 'string' && assets.has(x));
   const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.filter((x) => !(typeof x === 'object' && x !== null && !Array.isArray(x) && names(x))).map(walk);
+    if (Array.isArray(v)) {
+      return v.filter((x) => !(typeof x === 'string' && assets.has(x)) && !(typeof x === 'object' && x !== null && !Array.isArray(x) && names(x))).map(walk);
+    }
     if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };

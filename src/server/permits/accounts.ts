@@ -146,13 +146,13 @@ export class Accounts {
    * `address` is the client's (the socket's peer): with the username it is throttled (signInThrottle.ts).
    */
   async signIn(username: string, password: string, address: string): Promise<{ token: string; user: UserRow; expiresAt: number }> {
+    // Checked and counted in one synchronous step before the (async) hash: attempts sent in parallel
+    // each see the ones before them, so none slips past the lock. A right password clears the count.
     this.throttle.check(username, address);
+    this.throttle.failed(username, address);
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     const ok = await verifyPassword(password, row?.password_hash ?? await this.dummyHash);
-    if (!row || !ok) {
-      this.throttle.failed(username, address);
-      throw new HttpError(401, 'bad_credentials', 'wrong username or password');
-    }
+    if (!row || !ok) throw new HttpError(401, 'bad_credentials', 'wrong username or password');
     this.throttle.succeeded(username);
     const token = randomBytes(32).toString('base64url');
     const now = this.now();

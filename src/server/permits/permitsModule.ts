@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { PermitWorkflow } from '../../core/permits/workflow';
 import type { ApiModule } from '../http/apiModule';
+import { clientAddressOf, trustedProxiesFromEnv, type ClientAddress } from '../http/clientAddress';
 import { HttpError } from '../http/respond';
 import type { ScreeningService } from '../screeningService';
 import type { NetworkStore } from '../storage/networkStore';
@@ -40,6 +41,8 @@ export interface PermitsModuleOptions {
   rulesDir?: string;
   /** Create the demo accounts in an empty database (default: unless UNDERGRID_DEMO_ACCOUNTS=0). */
   seedDemo?: boolean;
+  /** Proxies whose X-Forwarded-For is believed for per-address limits (default: UNDERGRID_TRUSTED_PROXIES). */
+  trustedProxies?: string[];
   /** Start the supervision and delivery timers (default true). */
   timers?: boolean;
 }
@@ -54,8 +57,11 @@ export class PermitsModule implements ApiModule {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly lookups = new Map<string, { minute: number; count: number }>();
 
+  private readonly clientAddress: ClientAddress;
+
   private constructor(db: Database.Database, options: PermitsModuleOptions) {
     const rules = loadPermitRules(options.rulesDir);
+    this.clientAddress = clientAddressOf(options.trustedProxies ?? trustedProxiesFromEnv());
     const now = options.now ?? (() => Date.now());
     const permits = new PermitStore(db);
     this.ctx = {
@@ -67,7 +73,7 @@ export class PermitsModule implements ApiModule {
     this.supervision = new SupervisionService(this.ctx);
     this.delivery = new OutboxDelivery(this.ctx, options.notify ?? notifyConfigFromEnv());
     this.routes = buildRoutes({ ctx: this.ctx, permits: new PermitService(this.ctx), supervision: this.supervision, validators: buildValidators(rules.server) },
-      (req) => this.lookupAllowed(req));
+      (req) => this.lookupAllowed(req), this.clientAddress);
   }
 
   static async create(options: PermitsModuleOptions): Promise<PermitsModule> {
@@ -118,7 +124,7 @@ export class PermitsModule implements ApiModule {
 
   private lookupAllowed(req: IncomingMessage): boolean {
     const minute = Math.floor(this.ctx.now() / 60_000);
-    const key = req.socket.remoteAddress ?? '?';
+    const key = this.clientAddress(req);
     const entry = this.lookups.get(key);
     if (!entry || entry.minute !== minute) {
       if (this.lookups.size > 10_000) this.lookups.clear();

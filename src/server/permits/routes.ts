@@ -8,6 +8,7 @@ import { normaliseReceipt, publicView } from '../../core/permits/receipt';
 import { replay } from '../../core/permits/workflow';
 import { PERMIT_STATES, ROLES, type Role } from '../../core/permits/workflowRules';
 import type { PermitStatus } from '../../protocol/permitApi';
+import type { ClientAddress } from '../http/clientAddress';
 import { HttpError, readJsonBody, sendJson } from '../http/respond';
 import type { Session } from './accounts';
 import { requireRole, visibleRow, type PermitsContext } from './context';
@@ -64,7 +65,7 @@ function query(url: URL, name: string): string | undefined {
   return v || undefined;
 }
 
-export function buildRoutes(d: RouteDeps, lookupAllowed: (req: IncomingMessage) => boolean): [string, RegExp, Handler][] {
+export function buildRoutes(d: RouteDeps, lookupAllowed: (req: IncomingMessage) => boolean, clientAddress: ClientAddress): [string, RegExp, Handler][] {
   const { ctx, permits, supervision, validators: v } = d;
   const body = async <T>(c: Call, validate: Parameters<typeof check<T>>[0]) => check(validate, await readJsonBody(c.req));
   const json = (c: Call, status: number, value: unknown) => sendJson(c.req, c.res, status, value);
@@ -79,7 +80,7 @@ export function buildRoutes(d: RouteDeps, lookupAllowed: (req: IncomingMessage) 
       const b = await body(c, v.signIn);
       let s;
       try {
-        s = await ctx.accounts.signIn(b.username, b.password, c.req.socket.remoteAddress ?? 'unknown');
+        s = await ctx.accounts.signIn(b.username, b.password, clientAddress(c.req));
       } catch (e) {
         if (e instanceof SignInRefused) c.res.setHeader('Retry-After', String(e.retryAfterSeconds));
         throw e;

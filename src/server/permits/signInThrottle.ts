@@ -7,8 +7,9 @@
  *   so the answer does not reveal which accounts exist;
  * - an address with `maxFailuresPerAddress` failures in the window is refused the same way, which
  *   stops one client walking through many usernames.
- * A refused attempt is not counted (the lock cannot be extended by hammering it); a correct
- * sign-in clears its username's failures. Figures: data/rules/permit-server.json `signIn`.
+ * A refused attempt is not counted (the lock cannot be extended by hammering it). An attempt is
+ * counted before its password is checked, so parallel guesses cannot all pass the check; a correct
+ * sign-in then clears its username's count. Figures: data/rules/permit-server.json `signIn`.
  */
 import type Database from 'better-sqlite3';
 import { HttpError } from '../http/respond';

@@ -2,7 +2,7 @@
  * 3D Tiles of the network version in force, per utility layer: cut on first request (core
  * tiles/layerTileset.ts), then every file encoded, gzipped and brotli-coded once and kept in memory. Tiles are
  * immutable per version, so a new import simply starts a new cache; URLs carry the version, so
- * clients and CDNs may cache them forever.
+ * clients may cache them forever (a CDN too, behind signed URLs: the network is read signed in).
  *
  * Memory: the large sample city (~1M segments) holds ~50 MB of tiles (raw and gzipped) once every
  * tile has been asked for. Disk or object storage would slot in behind `file()`.
@@ -24,7 +24,7 @@ export interface TileCacheOptions {
   /**
    * Restricted asset classes (src/server/access): when given, each layer's tileset leaves them out
    * and a second tileset `{utility}-restricted` holds only them, so every file stays the same for
-   * every viewer (CDN-cacheable) and the restricted files can be refused or audited per request.
+   * every viewer (cacheable for good) and the restricted files can be refused or audited per request.
    */
   restricted?: () => { links: ReadonlySet<string>; nodes: ReadonlySet<string> };
 }

@@ -22,7 +22,12 @@ import type { NetworkStore } from '../storage/networkStore';
 import { TileCache, parseTilesetName, type TileCacheOptions } from './tileCache';
 
 export const TILES_PREFIX = '/api/tiles/';
-const IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * Immutable per version, but `private`: the network is read signed in (src/server/access), so a
+ * shared cache must not hand tiles to someone without a session. The browser keeps them for good;
+ * a CDN in front needs signed URLs or token checks at the edge (tiles are the same for every viewer).
+ */
+const IMMUTABLE = 'private, max-age=31536000, immutable';
 const PRIVATE = 'private, no-cache';
 const ROUTE = /^\/api\/tiles\/(\d+)\/([a-z]+(?:-restricted)?)\/([A-Za-z0-9.-]+)$/;
 
