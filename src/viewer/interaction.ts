@@ -32,6 +32,8 @@ export interface InteractionCallbacks {
 
 export function attachInteraction(viewer: Viewer, callbacks: InteractionCallbacks): () => void {
   const handler = new ScreenSpaceEventHandler(viewer.scene.canvas);
+  /** Taps so far: an answer that waits for a line's geometry is dropped when a later tap came. */
+  let taps = 0;
   handler.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
     if (callbacks.isDrawing()) {
       const ground = viewer.camera.pickEllipsoid(event.position, viewer.scene.globe.ellipsoid);
@@ -40,6 +42,7 @@ export function attachInteraction(viewer: Viewer, callbacks: InteractionCallback
       callbacks.addCorner([CesiumMath.toDegrees(c.longitude), CesiumMath.toDegrees(c.latitude)]);
       return;
     }
+    const tap = ++taps;
     const picked = viewer.scene.pick(event.position, PICK_BOX_PX, PICK_BOX_PX) as { id?: unknown } | undefined;
     const pick: ScenePick | null = picked && isLinePick(picked.id) ? picked.id : callbacks.resolve(picked);
     if (pick?.kind === 'link' && isLinePick(picked?.id)) {
@@ -47,10 +50,11 @@ export function attachInteraction(viewer: Viewer, callbacks: InteractionCallback
     } else if (pick?.kind === 'link') {
       // A tile feature: its line's geometry may have to come from the screening worker first.
       const lines = callbacks.lines();
-      const tap = Cartesian2.clone(event.position);
+      const at = Cartesian2.clone(event.position);
       void (lines ? lines.load([pick.linkId]) : Promise.resolve()).catch((e: Error) => console.error(e)).then(() => {
+        if (tap !== taps) return; // a later tap has answered already
         const line = lines?.pickOf(pick.linkId);
-        callbacks.picked(pick, line ? coverAtScreenPoint(viewer, line, tap) : null);
+        callbacks.picked(pick, line ? coverAtScreenPoint(viewer, line, at) : null);
       });
     } else {
       callbacks.picked(pick, null);

@@ -70,10 +70,16 @@ export class LineIndex implements LineLookup {
   async load(linkIds: readonly string[]): Promise<void> {
     const missing = [...new Set(linkIds)].filter((id) => !this.built.has(id) && this.local.get(id) === null);
     if (missing.length === 0 || !this.source) return;
-    for (const g of await this.source(missing)) {
-      if (this.built.size >= MAX_BUILT_LINES) this.built.delete(this.built.keys().next().value!);
-      this.built.set(g.linkId, this.build(g));
+    const lines = await this.source(missing);
+    // Room for them by dropping the oldest lines this request does not want (a request larger than the
+    // cap keeps all of its own: the overlay draws every line it asked for).
+    const wanted = new Set(linkIds);
+    let excess = this.built.size + lines.length - MAX_BUILT_LINES;
+    for (const id of this.built.keys()) {
+      if (excess <= 0) break;
+      if (!wanted.has(id)) { this.built.delete(id); excess--; }
     }
+    for (const g of lines) this.built.set(g.linkId, this.build(g));
   }
 
   private build(g: LineGeometry): LinePick {
