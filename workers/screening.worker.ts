@@ -1,8 +1,9 @@
 /**
  * Screening worker: a thin adapter over core's DigScreener. Takes a message, calls core, replies;
  * errors go back as {name, message, stack, field}. Imports no runtime value from cesium or three.
- * In tiles mode it fetches the JSON layers itself (fetchLayer, then loadFetched) and answers the
- * viewer's few questions about single lines (lineGeometry), so the main thread never holds them.
+ * In tiles mode it parses the JSON layers itself from the bytes the main thread fetched
+ * (addLayerBytes, then loadFetched) and answers the viewer's few questions about single lines
+ * (lineGeometry), so the main thread never holds them parsed.
  */
 import rulesTable from '../data/rules/screening.json';
 import { DigScreener } from '../src/core/digScreening';
@@ -15,7 +16,7 @@ import {
 
 const screener = new DigScreener(rulesTable);
 const geometry = new LineGeometryStore();
-/** Layers fetched for a version and not yet loaded into the screener. */
+/** Layers received for a version and not yet loaded into the screener. */
 let fetched: { version: number; layers: LayerPayload[] } = { version: -1, layers: [] };
 
 function load(layers: readonly LayerPayload[], t0: number): WorkerRequestMap['loadNetwork']['response'] {
@@ -27,12 +28,11 @@ function load(layers: readonly LayerPayload[], t0: number): WorkerRequestMap['lo
   return { version: layers[0]!.version, ...loaded, ms: performance.now() - t0 };
 }
 
-async function fetchLayer(version: number, url: string): Promise<LayerPayload> {
-  // Same origin: the browser sends the session cookie with it.
-  const res = await fetch(url, { credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`fetchLayer ${url}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
-  const payload = (await res.json()) as LayerPayload;
-  if (payload.version !== version) throw new RangeError(`fetchLayer ${url}: version ${payload.version}, expected ${version}`);
+function parseLayer(version: number, utility: string, bytes: ArrayBuffer): LayerPayload {
+  const payload = JSON.parse(new TextDecoder().decode(bytes)) as LayerPayload;
+  if (payload.version !== version || payload.utility !== utility) {
+    throw new RangeError(`addLayerBytes: got layer ${payload.utility} of version ${payload.version}, expected ${utility} of version ${version}`);
+  }
   return payload;
 }
 
@@ -43,9 +43,9 @@ async function handle(msg: WorkerRequestEnvelope): Promise<unknown> {
       const { layers } = msg.payload as WorkerRequestMap['loadNetwork']['request'];
       return load(layers, t0);
     }
-    case 'fetchLayer': {
-      const { version, url } = msg.payload as WorkerRequestMap['fetchLayer']['request'];
-      const payload = await fetchLayer(version, url);
+    case 'addLayerBytes': {
+      const { version, utility, bytes } = msg.payload as WorkerRequestMap['addLayerBytes']['request'];
+      const payload = parseLayer(version, utility, bytes);
       if (fetched.version !== version) fetched = { version, layers: [] };
       // A layer fetched again (a retry after a partial load) replaces its earlier copy: never screened twice.
       fetched.layers = [...fetched.layers.filter((l) => l.utility !== payload.utility), payload];
@@ -53,7 +53,7 @@ async function handle(msg: WorkerRequestEnvelope): Promise<unknown> {
     }
     case 'loadFetched': {
       const { version } = msg.payload as WorkerRequestMap['loadFetched']['request'];
-      if (fetched.version !== version) throw new RangeError(`loadFetched: no layers fetched for version ${version}`);
+      if (fetched.version !== version) throw new RangeError(`loadFetched: no layers received for version ${version}`);
       const layers = fetched.layers;
       fetched = { version: -1, layers: [] };
       return load(layers, t0);

@@ -20,6 +20,15 @@ export interface AccessSummary {
   siteExtent: [number, number, number, number] | null;
 }
 
+/**
+ * The id a stretch of a line clipped to a contractor's sites travels under (server: siteClip.ts;
+ * viewer: lineIndex.ts lights every piece of a struck line): the line's own for the first, `id#2`,
+ * `id#3`… after.
+ */
+export function pieceId(linkId: string, index: number): string {
+  return index === 0 ? linkId : `${linkId}#${index + 1}`;
+}
+
 /** A tileset the viewer may open: every layer's general tileset, plus the restricted ones when allowed. */
 export interface TilesetRef {
   utility: UtilityType;

@@ -47,6 +47,10 @@ export class LineGeometryStore {
     this.lines.clear();
   }
 
+  has(linkId: string): boolean {
+    return this.lines.has(linkId);
+  }
+
   get size(): number {
     return this.lines.size;
   }

@@ -15,11 +15,12 @@ export interface WorkerRequestMap {
   /** Replace the worker's network with these layers (all of one network version). */
   loadNetwork: { request: { layers: LayerPayload[] }; response: { version: number; links: number; segments: number; indexBytes: number; ms: number } };
   /**
-   * The worker fetches one layer itself (same origin, the session cookie goes with it) and keeps it
-   * until `loadFetched` of the same version: the main thread never holds the JSON layers (tiles mode).
+   * One layer's JSON as bytes (tiles mode): the main thread fetches it once, unparsed, and each worker
+   * gets a copy, parses it and keeps it until `loadFetched` of the same version; the main thread
+   * never holds the parsed layers, and the server answers (and audits) each layer once.
    */
-  fetchLayer: { request: { version: number; url: string }; response: { utility: string; links: number; ms: number } };
-  /** Replace the worker's network with the layers fetched for this version (as loadNetwork). */
+  addLayerBytes: { request: { version: number; utility: string; bytes: ArrayBuffer }; response: { utility: string; links: number; ms: number } };
+  /** Replace the worker's network with the layers received for this version (as loadNetwork). */
   loadFetched: { request: { version: number }; response: { version: number; links: number; segments: number; indexBytes: number; ms: number } };
   /** The geometry of these lines (lineGeometry.ts), from the layers the worker holds; unknown ids are left out. */
   lineGeometry: { request: { ids: string[] }; response: { lines: LineGeometry[] } };
@@ -39,7 +40,7 @@ export interface WorkerRequestMap {
 
 export type WorkerRequestType = keyof WorkerRequestMap;
 export const WORKER_REQUEST_TYPES: readonly WorkerRequestType[] = [
-  'loadNetwork', 'fetchLayer', 'loadFetched', 'lineGeometry', 'screenDig', 'screenWorks', 'loadTable', 'screenBatch',
+  'loadNetwork', 'addLayerBytes', 'loadFetched', 'lineGeometry', 'screenDig', 'screenWorks', 'loadTable', 'screenBatch',
 ];
 
 export interface WorkerRequestEnvelope<T extends WorkerRequestType = WorkerRequestType> {

@@ -25,9 +25,17 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return (text ? JSON.parse(text) : null) as T;
 }
 
+const layerPath = (version: number, utility: UtilityType) => `/api/network/${version}/layers/${utility}`;
+
 export const api = {
   network: () => request<NetworkSummary>('/api/network'),
-  layer: (version: number, utility: UtilityType) => request<LayerPayload>(`/api/network/${version}/layers/${utility}`),
+  layer: (version: number, utility: UtilityType) => request<LayerPayload>(layerPath(version, utility)),
+  /** A layer's JSON as bytes, unparsed: the main thread hands it on to the screening workers, which parse it. */
+  layerBytes: async (version: number, utility: UtilityType): Promise<ArrayBuffer> => {
+    const res = await fetch(layerPath(version, utility));
+    if (!res.ok) throw await errorOf(res);
+    return res.arrayBuffer();
+  },
   nodes: (version: number, utility: UtilityType) => request<NodePayload>(`/api/network/${version}/nodes/${utility}`),
   link: (id: string) => request<LinkDetails>(`/api/links/${encodeURIComponent(id)}`),
   rules: () => request<unknown>('/api/rules'),

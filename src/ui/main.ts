@@ -107,12 +107,8 @@ styleStore.subscribe(() => { applyStyle(); render(); });
 
 /** Screened lines lit by verdict: overlay polylines and tubes, and the tiles' own colour. */
 function setHighlights(screenedLines: readonly ScreenedLine[]): void {
-  // A contractor's map holds a line as pieces clipped to their sites ('L1', 'L1#2', …: src/server/access/siteClip.ts): light every piece.
-  const lines = screenedLines.flatMap((l) => {
-    const pieces = [l];
-    for (let k = 2; layers?.pickOf(`${l.linkId}#${k}`); k++) pieces.push({ ...l, linkId: `${l.linkId}#${k}` });
-    return pieces;
-  });
+  // A contractor's map holds a line as pieces clipped to their sites: light every piece.
+  const lines = screenedLines.flatMap((l) => layers ? layers.index.piecesOf(l.linkId).map((linkId) => ({ ...l, linkId })) : [l]);
   overlay?.setHighlights(lines);
   screened = new Map(lines.map((l) => [l.linkId, verdictRgb(l.verdict)]));
   applyStyle();

@@ -1,8 +1,8 @@
 /**
  * Loads the JSON layers of one network version where they are needed. Tiles mode: the tiles draw
- * the city, so the main thread never holds the layers; each screening worker fetches and parses
- * them itself (same origin, the session cookie goes with the fetch), and the line index asks a
- * worker for the few lines it draws or measures. Polyline mode: the main thread fetches them to
+ * the city, so the main thread never parses the layers: it fetches each once as bytes (the server
+ * answers and audits it once), every screening worker parses its own copy, and the line index asks
+ * a worker for the few lines it draws or measures. Polyline mode: the main thread fetches them to
  * draw them and hands them to the workers, as before.
  */
 import type { UtilityType } from '../core/model';
@@ -20,17 +20,13 @@ export interface LoadHooks {
   progress(done: number, total: number): void;
 }
 
-/** The JSON layer of one utility (src/server/app.ts). */
-export function layerUrl(version: number, utility: UtilityType): string {
-  return `/api/network/${version}/layers/${utility}`;
-}
-
 export async function loadLayers(layers: CityLayers, workers: WorkerPool, version: number, utilities: readonly UtilityType[], hooks: LoadHooks): Promise<NetworkLoaded> {
   hooks.progress(0, utilities.length);
   if (layers.mode === 'tiles') {
     layers.index.setSource(async (ids) => (await workers.request('lineGeometry', { ids })).lines);
     for (const [i, utility] of utilities.entries()) {
-      await workers.broadcast('fetchLayer', { version, url: layerUrl(version, utility) });
+      // Fetched once, unparsed here: each worker parses its own copy.
+      await workers.broadcast('addLayerBytes', { version, utility, bytes: await api.layerBytes(version, utility) });
       hooks.progress(i + 1, utilities.length);
     }
     const [loaded] = await workers.broadcast('loadFetched', { version });

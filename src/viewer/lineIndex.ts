@@ -10,6 +10,7 @@
 import { Cartesian3 } from 'cesium';
 import { lonLatTransform, type LocalFrame } from '../core/crs';
 import { VERTEX_STRIDE, type UtilityType } from '../core/model';
+import { pieceId } from '../protocol/accessApi';
 import type { LayerPayload } from '../protocol/layerPayload';
 import { LineGeometryStore, type LineGeometry } from '../protocol/lineGeometry';
 
@@ -58,6 +59,16 @@ export class LineIndex implements LineLookup {
   /** Tiles mode: ask for lines here (the screening worker). */
   setSource(source: LineSource): void {
     this.source = source;
+  }
+
+  /**
+   * The ids this map draws a line under: the line's own, and on a contractor's map (layers clipped to
+   * their sites) every further stretch `id#2`, `id#3`… (pieceId).
+   */
+  piecesOf(linkId: string): string[] {
+    const ids = [linkId];
+    for (let k = 1; this.local.has(pieceId(linkId, k)); k++) ids.push(pieceId(linkId, k));
+    return ids;
   }
 
   pickOf(linkId: string): LinePick | null {

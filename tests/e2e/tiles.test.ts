@@ -109,6 +109,10 @@ describe(`the ${CITY} city streamed as 3D Tiles in a real browser`, () => {
     expect(app.requests.some((u) => /\/api\/tiles\/\d+\/gas\/tileset\.json$/.test(u))).toBe(true);
     expect(app.requests.some((u) => /\/api\/tiles\/\d+\/\w+\/[\w-]+\.glb(\?|$)/.test(u))).toBe(true);
     expect(await countPixels(page, CJJ_PIPE)).toBeGreaterThan(500);
+    // The screening workers get the JSON layers, each fetched once by the page (not once per worker).
+    await page.waitForSelector('body[data-worker-ready="true"]', { timeout: 10 * MINUTES });
+    const layerRequests = app.requests.filter((u) => /^\/api\/network\/\d+\/layers\//.test(new URL(u).pathname));
+    expect(layerRequests.length).toBe(summary.layers.length);
     expect(app.consoleErrors).toEqual([]);
   }, 15 * MINUTES);
 

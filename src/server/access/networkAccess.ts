@@ -157,11 +157,11 @@ export class NetworkAccess {
       role: viewer.role, network: grant.network === 'sites' ? 'sites' : 'all', restricted: grant.restricted, tiles,
       sites: viewer.sites.length, siteRadiusM: grant.network === 'sites' ? this.rules.sites.radiusM : null, siteExtent: this.lonLatExtent(viewer.sites),
     };
+    const set = this.restricted.get();
     const tilesets: TilesetRef[] = [];
     if (tiles) {
-      const counts = this.restricted.get().linksByUtility;
       for (const layer of base.layers) {
-        const restrictedLinks = counts.get(layer.utility) ?? 0;
+        const restrictedLinks = set.linkIds.get(layer.utility)?.length ?? 0;
         const url = (name: string) => `/api/tiles/${base.version}/${name}/`;
         if (layer.links > restrictedLinks) tilesets.push({ utility: layer.utility, restricted: false, url: url(layer.utility) });
         if (grant.restricted && restrictedLinks > 0) tilesets.push({ utility: layer.utility, restricted: true, url: url(`${layer.utility}${RESTRICTED_SUFFIX}`) });
@@ -170,7 +170,6 @@ export class NetworkAccess {
     const sorted = tilesets.sort((a, b) => UTILITY_TYPES.indexOf(a.utility) - UTILITY_TYPES.indexOf(b.utility));
     if (grant.restricted) return { ...base, access, tilesets: sorted };
     // Counts as this viewer's layers hold them: restricted lines and fittings left out (segments stay the network's).
-    const set = this.restricted.get();
     const layers = base.layers.map((l) => ({ ...l, links: l.links - (set.linkIds.get(l.utility)?.length ?? 0), nodes: l.nodes - (set.nodeIds.get(l.utility)?.length ?? 0) }));
     return { ...base, links: base.links - set.links.size, nodes: base.nodes - set.nodes.size, layers, access, tilesets: sorted };
   }

@@ -29,7 +29,6 @@ export interface RestrictedSet {
   /** Restricted link ids and node ids per layer (what a whole layer's answer carries). */
   linkIds: ReadonlyMap<UtilityType, readonly string[]>;
   nodeIds: ReadonlyMap<UtilityType, readonly string[]>;
-  linksByUtility: ReadonlyMap<UtilityType, number>;
 }
 
 function groupIds<T extends { id: string; utility: UtilityType }>(items: readonly T[], keep: ReadonlySet<string>): Map<UtilityType, string[]> {
@@ -62,16 +61,14 @@ export class RestrictedAssets {
 
   get(): RestrictedSet {
     const v = this.store.currentVersion();
-    if (!v) return { version: -1, links: new Set(), nodes: new Set(), linkIds: new Map(), nodeIds: new Map(), linksByUtility: new Map() };
+    if (!v) return { version: -1, links: new Set(), nodes: new Set(), linkIds: new Map(), nodeIds: new Map() };
     if (this.current?.version === v.version) return this.current;
     const links = this.store.links();
     const nodes = this.store.nodes();
     const restricted = new Set(links.filter((l) => isRestrictedLink(l, this.rules)).map((l) => l.id));
     const restrictedNodeIds = restrictedNodes(links, nodes, restricted);
-    const linkIds = groupIds(links, restricted);
     this.current = {
-      version: v.version, links: restricted, nodes: restrictedNodeIds, linkIds, nodeIds: groupIds(nodes, restrictedNodeIds),
-      linksByUtility: new Map([...linkIds].map(([u, ids]) => [u, ids.length])),
+      version: v.version, links: restricted, nodes: restrictedNodeIds, linkIds: groupIds(links, restricted), nodeIds: groupIds(nodes, restrictedNodeIds),
     };
     return this.current;
   }

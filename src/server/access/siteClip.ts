@@ -5,7 +5,7 @@
  * the route of a trunk main across the city is never sent, only the part a crew works beside.
  * Pure geometry in the local frame (metres); interpolated vertices carry z and ground linearly.
  */
-import { VERTEX_STRIDE, type Link, type NetworkNode } from '../../core/model';
+import { VERTEX_STRIDE, type NetworkNode } from '../../core/model';
 import type { Rect } from '../storage/networkStore';
 
 export type XY = [number, number];
@@ -183,16 +183,6 @@ export function clipToSites(vertices: Float64Array, sites: readonly SiteArea[]):
   }
   close();
   return pieces;
-}
-
-/** The id a stretch of a clipped link travels under: the link's own for the first, `id#2`, `id#3`… after. */
-export function pieceId(linkId: string, index: number): string {
-  return index === 0 ? linkId : `${linkId}#${index + 1}`;
-}
-
-/** A link cut to the sites, one Link per stretch (ids by pieceId); nothing when it stays outside. */
-export function clipLink(link: Link, sites: readonly SiteArea[]): Link[] {
-  return clipToSites(link.vertices, sites).map((vertices, i) => ({ ...link, id: pieceId(link.id, i), vertices }));
 }
 
 export function nodeInSites(node: Pick<NetworkNode, 'x' | 'y'>, sites: readonly SiteArea[]): boolean {

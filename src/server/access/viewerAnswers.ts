@@ -18,7 +18,8 @@ import type { NetworkReportKind, NetworkReports } from '../networkReports';
 import type { NetworkStore, Rect } from '../storage/networkStore';
 import type { NetworkAccess, Viewer } from './networkAccess';
 import { assetsIn, filterLayer, filterNodes, withoutAssets } from './payloadFilter';
-import { clipToSites, nodeInSites, pieceId, sitesExtent } from './siteClip';
+import { pieceId } from '../../protocol/accessApi';
+import { clipToSites, nodeInSites, sitesExtent } from './siteClip';
 
 type LonLatBox = [number, number, number, number];
 

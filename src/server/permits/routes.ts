@@ -186,12 +186,15 @@ export function buildRoutes(d: RouteDeps, lookupAllowed: (req: IncomingMessage) 
 
 export function callOf(req: IncomingMessage, res: ServerResponse, url: URL, params: string[], ctx: PermitsContext): Call {
   const token = tokenOf(req);
+  // Looked up once per request: a handler, its answer's audit (permitJson) and the gate all ask, and a
+  // session that expires mid-request must not turn a write already made into a 401.
+  let session: Session | null = null;
   return {
     req, res, url, params, token,
     session() {
-      const s = token ? ctx.accounts.session(token) : null;
-      if (!s) throw new HttpError(401, 'unauthenticated', token ? 'your session has expired or ended: sign in again' : 'sign in first');
-      return s;
+      session ??= token ? ctx.accounts.session(token) : null;
+      if (!session) throw new HttpError(401, 'unauthenticated', token ? 'your session has expired or ended: sign in again' : 'sign in first');
+      return session;
     },
   };
 }

@@ -42,6 +42,8 @@ export function parseTilesetName(name: string): { utility: UtilityType; restrict
 interface LayerEntry {
   tiles: LayerTileset;
   files: Map<string, Encoded>;
+  /** The asset ids each content file draws, found once (the audit asks on every restricted request, 304s too). */
+  assets: Map<string, string[]>;
 }
 
 /**
@@ -106,7 +108,7 @@ export class TileCache {
         { utility, frame: this.store.frame()!, links, nodes },
         { tilesetVersion: String(this.version), ...(this.options.tiling ? { tiling: this.options.tiling } : {}) },
       );
-      entry = { tiles, files: new Map() };
+      entry = { tiles, files: new Map(), assets: new Map() };
       this.layers.set(name, entry);
     }
     return entry;
@@ -136,19 +138,18 @@ export class TileCache {
   /** The link and node ids a file of a tileset draws (a tileset.json or schema.json draws none). */
   assetsOf(version: number, tileset: string, name: string): string[] {
     this.checkVersion(version);
-    const { tiles } = this.layer(tileset);
+    const entry = this.layer(tileset);
+    const known = entry.assets.get(name);
+    if (known) return known;
+    const { tiles } = entry;
     const m = CONTENT_FILE.exec(name);
     const tile = m ? tiles.tree.tiles.get(m[1]!) : undefined;
     if (!m || !tile) return [];
     const ids = new Set<string>();
     if (m[2] === undefined) for (const i of tile.segments) ids.add(tiles.layer.links[tiles.layer.segLink[i]!]!.id);
     else for (const i of tile.fittings) ids.add(tiles.layer.nodes[tiles.layer.fitNode[i]!]!.id);
-    return [...ids];
-  }
-
-  /** Cuts a layer ahead of the first request (e.g. right after an import). */
-  warm(utility: UtilityType): void {
-    const v = this.store.currentVersion();
-    if (v) this.file(v.version, utility, TILESET_FILE);
+    const found = [...ids];
+    entry.assets.set(name, found);
+    return found;
   }
 }
