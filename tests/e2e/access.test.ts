@@ -2,8 +2,9 @@
  * Network access in a real Chromium against the real server (issue 6, DESIGN.md Security): without
  * a session the viewer asks to sign in (en and zh-CN) and fetches no layer; a supervisor's dig is
  * screened by the server, whole, though their layers lack restricted lines; a contractor with a
- * submitted permit sees exactly the site-limited layers the server gives it, drawn as polylines,
- * and never asks for a tile.
+ * permit the office accepted sees exactly the site-limited layers the server gives it, drawn as
+ * polylines, and never asks for a tile; one with no accepted permit is told why its map is empty;
+ * an admin reads the audit of restricted views in its own tab, by touch.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +121,42 @@ describe('who sees the network in the viewer', () => {
       await expect(page.textContent('#access-status')).resolves.toMatch(/within 50 m of your 1 active permit sites/);
       expect(requests.filter((u) => u.includes('/api/tiles/'))).toEqual([]);
       expect(requests.some((u) => /\/layers\/gas$/.test(u))).toBe(true);
+    } finally {
+      await page.context().close();
+    }
+  }, 10 * MINUTES);
+  it('tells a contractor whose unit has no accepted permit why the map is empty, in English and Chinese', async () => {
+    for (const [locale, words] of [['en-US', 'no permit the permit office has accepted'], ['zh-CN', '您还没有已受理的许可']] as const) {
+      const { page, requests } = await openPage(browser, server.url, undefined, { signInAs: 'contractor-b', locale });
+      try {
+        await page.waitForSelector('body[data-network-access="loaded"][data-access-sites="0"]', { timeout: 5 * MINUTES });
+        await expect(page.textContent('#access-status')).resolves.toContain(words);
+        expect(await page.evaluate(() => (window as unknown as Handle).undergrid.drawnLines())).toBe(0);
+        expect(requests.filter((u) => u.includes('/api/tiles/'))).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }
+  }, 10 * MINUTES);
+
+  it('lets an admin read, by touch, who saw restricted lines: the reviewer\'s read of the 110 kV layer is in the audit tab', async () => {
+    const reviewer = await signIn(server.url, 'reviewer');
+    const version = ((await (await fetch(`${server.url}api/network`, { headers: reviewer })).json()) as NetworkSummary).version;
+    expect((await fetch(`${server.url}api/network/${version}/layers/power`, { headers: reviewer })).status).toBe(200);
+    const { page } = await openPage(browser, server.url, undefined, { signInAs: 'admin', hasTouch: true });
+    try {
+      await page.waitForSelector('#permit-tab-audit', { timeout: 5 * MINUTES });
+      await page.tap('#permit-tab-audit');
+      await page.waitForSelector('#permit-audit[data-loaded="true"]', { timeout: MINUTES });
+      await page.fill('#audit-user', 'reviewer');
+      await page.tap('#audit-apply');
+      const row = page.locator(`#audit-rows tr[data-route="GET /api/network/${version}/layers/power"]`).first();
+      await row.waitFor({ timeout: MINUTES });
+      const users = await page.$$eval('#audit-rows tbody tr', (rows) => rows.map((r) => r.getAttribute('data-username')));
+      expect(users.length).toBeGreaterThan(0);
+      expect(users.every((u) => u === 'reviewer')).toBe(true);
+      await row.locator('summary').tap();
+      await expect(row.locator('.audit-ids').textContent()).resolves.toMatch(/\S/);
     } finally {
       await page.context().close();
     }

@@ -14,7 +14,7 @@ import { shanghaiTime } from '../../src/core/permits/civilDate';
 import { readGlb, readPropertyTable } from '../../src/core/tiles/glbReader';
 import { meshoptReady } from '../../src/core/tiles/meshopt';
 import { tilesetIssues } from '../../src/core/tiles/tilesetChecks';
-import type { AuditResponse } from '../../src/protocol/accessApi';
+import type { AuditResponse, AuditRow } from '../../src/protocol/accessApi';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import type { BurstTrace } from '../../src/protocol/burstApi';
 import type { LayerPayload, NodePayload } from '../../src/protocol/layerPayload';
@@ -343,8 +343,23 @@ describe('the audit endpoint', () => {
     expect((await get<AuditResponse>('admin', '/api/admin/audit?since=2026-01-01&limit=2')).body.rows.length).toBe(2);
   });
 
+  it('pages back through older rows with before=<the last id shown>, every row once, newest first', async () => {
+    const all = (await get<AuditResponse>('admin', '/api/admin/audit')).body.rows;
+    expect(all.length).toBeGreaterThan(2);
+    const paged: AuditRow[] = [];
+    let before: number | null = null;
+    for (;;) {
+      const page: AuditRow[] = (await get<AuditResponse>('admin', `/api/admin/audit?limit=2${before === null ? '' : `&before=${before}`}`)).body.rows;
+      if (page.length === 0) break;
+      paged.push(...page);
+      before = page[page.length - 1]!.id;
+    }
+    expect(paged.map((r) => r.id)).toEqual(all.map((r) => r.id));
+    expect(paged.every((r, i) => i === 0 || r.id < paged[i - 1]!.id)).toBe(true);
+  });
+
   it.each([
-    ['since=yesterday', 'since'], ['user=a%20b', 'user'], ['limit=0', 'limit'], ['limit=100000', 'limit'], ['colour=red', 'colour'],
+    ['since=yesterday', 'since'], ['user=a%20b', 'user'], ['before=-1', 'before'], ['before=x', 'before'], ['limit=0', 'limit'], ['limit=100000', 'limit'], ['colour=red', 'colour'],
   ])('refuses ?%s naming the field %s', async (query, field) => {
     const r = await get<{ error: { field: string } }>('admin', `/api/admin/audit?${query}`);
     expect(r.status).toBe(400);

@@ -2,9 +2,10 @@
  * Network access as the server wires it: the gate and the per-viewer answers (for app.ts), the
  * audit file, and the one route of its own:
  *
- *   GET /api/admin/audit?since=&user=&limit=   restricted views, newest first (access.json audit.readRoles)
+ *   GET /api/admin/audit?since=&user=&before=&limit=   restricted views, newest first (access.json audit.readRoles)
  *
- * `since` is epoch ms or an ISO 8601 date/time, `user` a username, `limit` ≤ audit.maxRowsPerPage.
+ * `since` is epoch ms or an ISO 8601 date/time, `user` a username, `before` a row id (the next page holds
+ * the rows older than the last one shown), `limit` ≤ audit.maxRowsPerPage.
  * The query is checked by a JSON schema like every request body; a refusal names the parameter.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -32,6 +33,7 @@ export interface AccessOptions {
 interface AuditQuery {
   since?: string;
   user?: string;
+  before?: string;
   limit?: string;
 }
 
@@ -41,6 +43,7 @@ const auditQuerySchema: JSONSchemaType<AuditQuery> = {
   properties: {
     since: { type: 'string', nullable: true, pattern: '^(\\d{1,15}|\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})?)?)$' },
     user: { type: 'string', nullable: true, minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' },
+    before: { type: 'string', nullable: true, pattern: '^[1-9]\\d{0,14}$' },
     limit: { type: 'string', nullable: true, pattern: '^[1-9]\\d{0,5}$' },
   },
 };
@@ -69,7 +72,11 @@ export class AccessModule implements ApiModule {
     }
     const limit = q.limit === undefined ? this.rules.audit.maxRowsPerPage : Number(q.limit);
     if (limit > this.rules.audit.maxRowsPerPage) throw new HttpError(400, 'invalid_request', `limit must be at most ${this.rules.audit.maxRowsPerPage}`, 'limit');
-    const body: AuditResponse = { rows: this.audit.rows({ ...(since !== undefined ? { since } : {}), ...(q.user ? { username: q.user } : {}), limit }) };
+    const body: AuditResponse = {
+      rows: this.audit.rows({
+        ...(since !== undefined ? { since } : {}), ...(q.user ? { username: q.user } : {}), ...(q.before ? { before: Number(q.before) } : {}), limit,
+      }),
+    };
     sendJson(req, res, 200, body);
     return true;
   }

@@ -88,10 +88,11 @@ export class AuditLog {
   }
 
   /** Newest first. */
-  rows(filter: { since?: number; username?: string; limit: number }): AuditRow[] {
+  rows(filter: { since?: number; username?: string; before?: number; limit: number }): AuditRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.since !== undefined) { where.push('at >= ?'); args.push(filter.since); }
+    if (filter.before !== undefined) { where.push('id < ?'); args.push(filter.before); }
     if (filter.username !== undefined) { where.push('username = ?'); args.push(filter.username); }
     const sql = `SELECT * FROM restricted_views ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, filter.limit) as Row[]).map((r) => ({

@@ -9,6 +9,7 @@ import { api, ApiError } from '../../services/api';
 import type { ViewStore } from '../../store/viewStore';
 import { translate, type MessageKey } from '../i18n';
 import { loadAdminData } from './adminView';
+import { AUDIT_PAGE_ROWS, loadAudit, loadAuditPage, type AuditFilters } from './auditView';
 import { permitApi } from './permitClient';
 import type { WorkDraftStore } from '../workDraft';
 import type { PermitScene } from './permitScene';
@@ -90,7 +91,7 @@ export class PermitController {
 
   async signOut(): Promise<void> {
     await this.run('permit.signingOut', () => permitApi.signOut());
-    this.deps.ui.setState({ user: null, detail: null, mine: [], queue: [], dashboard: null, print: null, receipt: null, preScreening: { status: 'idle' } });
+    this.deps.ui.setState({ user: null, detail: null, mine: [], queue: [], dashboard: null, admin: null, audit: null, print: null, receipt: null, preScreening: { status: 'idle' } });
   }
 
   /** Opens a view and loads what it shows. */
@@ -109,7 +110,24 @@ export class PermitController {
     } else if (view === 'admin') {
       const res = await this.run('permit.loading', loadAdminData);
       if (res) ui.setState({ admin: res });
+    } else if (view === 'audit') {
+      await this.filterAudit(ui.getState().audit?.filters ?? { user: '', since: '' });
     }
+  }
+
+  /** The audit's first page for these filters. */
+  async filterAudit(filters: AuditFilters): Promise<void> {
+    const res = await this.run('permit.loading', () => loadAudit(filters));
+    if (res) this.deps.ui.setState({ audit: res });
+  }
+
+  /** The next page of the audit: rows older than the last one shown. */
+  async olderAudit(): Promise<void> {
+    const audit = this.deps.ui.getState().audit;
+    const last = audit?.rows[audit.rows.length - 1];
+    if (!audit || !last) return;
+    const rows = await this.run('permit.loading', () => loadAuditPage(audit.filters, last.id));
+    if (rows) this.deps.ui.setState({ audit: { ...audit, rows: [...audit.rows, ...rows], more: rows.length === AUDIT_PAGE_ROWS } });
   }
 
   async setDashboardFilters(filters: { unitId: string | null; handlerId: string | null }): Promise<void> {

@@ -11,8 +11,9 @@ import type {
   DashboardResponse, PermitDetail, PermitSummary, PrintablePermit, UserView,
 } from '../../protocol/permitApi';
 import type { AdminData } from './adminView';
+import type { AuditData } from './auditView';
 
-export type PermitView = 'apply' | 'mine' | 'queue' | 'detail' | 'dashboard' | 'admin';
+export type PermitView = 'apply' | 'mine' | 'queue' | 'detail' | 'dashboard' | 'admin' | 'audit';
 
 export type PreScreening =
   | { status: 'idle' }
@@ -39,6 +40,8 @@ export interface PermitUiState {
   print: PrintablePermit | null;
   /** The admin page's units and users. */
   admin: AdminData | null;
+  /** The audit of restricted views (admin, supervisor). */
+  audit: AuditData | null;
 }
 
 export type PermitUiStore = StoreApi<PermitUiState>;
@@ -59,6 +62,7 @@ export function createPermitUiStore(): PermitUiStore {
     dashboardFilters: { unitId: null, handlerId: null },
     print: null,
     admin: null,
+    audit: null,
   }));
 }
 

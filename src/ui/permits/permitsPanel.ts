@@ -12,6 +12,7 @@ import type { MessageKey } from '../i18n';
 import type { WorkDraftStore } from '../workDraft';
 import { newAdminDraft, renderAdmin } from './adminView';
 import { newApplyDraft, renderApplyForm } from './applyForm';
+import { renderAudit } from './auditView';
 import { renderDashboard } from './dashboard';
 import { PermitController } from './permitController';
 import { newDetailDraft, renderPermitDetail } from './permitDetail';
@@ -35,8 +36,8 @@ const NAV: Record<string, PermitView[]> = {
   dispatcher: ['queue'],
   reviewer: ['queue'],
   approver: ['queue'],
-  supervisor: ['dashboard'],
-  admin: ['dashboard', 'queue', 'admin'],
+  supervisor: ['dashboard', 'audit'],
+  admin: ['dashboard', 'queue', 'admin', 'audit'],
 };
 
 function renderSignIn(ctrl: PermitController, creds: { username: string; password: string }): HTMLElement {
@@ -86,6 +87,7 @@ export function mountPermits(app: HTMLElement, before: Element | null, deps: Per
     }
     if (s.view === 'dashboard') return renderDashboard(ctrl, s.dashboard);
     if (s.view === 'admin') return renderAdmin(ctrl, s.admin, adminDraft, render);
+    if (s.view === 'audit') return renderAudit(ctrl, s.audit, (f) => void ctrl.filterAudit(f), () => void ctrl.olderAudit());
     return null;
   }
 
@@ -96,7 +98,7 @@ export function mountPermits(app: HTMLElement, before: Element | null, deps: Per
     document.body.dataset['permitView'] = s.view;
     document.body.dataset['permitBusy'] = s.busy ? 'true' : 'false';
     clear(panel);
-    panel.classList.toggle('wide', s.user !== null && s.view === 'dashboard' && !collapsed);
+    panel.classList.toggle('wide', s.user !== null && (s.view === 'dashboard' || s.view === 'audit') && !collapsed);
     panel.classList.toggle('collapsed', collapsed);
     appendAll(panel,
       h('div', { className: 'row' },
