@@ -65,7 +65,7 @@ export function createApp(options: AppOptions): Server {
     };
     if (!cache.hasNetwork()) throw new HttpError(503, 'no_network', 'no network has been imported yet: run `npm run city`');
     if (tiles.matches(url)) return tiles.handleTileRequest(req, res, url);
-    if (get && path === '/api/network') return sendJson(req, res, 200, access.summary(who(), cache.summary()));
+    if (get && path === '/api/network') return sendJson(req, res, 200, answers.summary(who(), cache.summary()));
     let m = /^\/api\/network\/(\d+)\/layers\/([a-z]+)$/.exec(path);
     if (get && m) {
       // Versioned URLs are immutable: a new import gives new URLs, so clients and CDNs cache forever.

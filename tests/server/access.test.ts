@@ -269,6 +269,17 @@ describe('a contractor', () => {
       for (const p of pieces) for (const [x, y] of p.xy) expect(siteDistance(x, y, draftAt)).toBeGreaterThan(RADIUS);
     }
     expect(restrictedSeen).toBeGreaterThan(0);
+    // The summary counts what the contractor may load, not the city.
+    let links = 0, nodes = 0;
+    for (const l of summary.body.layers) {
+      const layer = (await get<LayerPayload>('contractor-a', `/api/network/${version}/layers/${l.utility}`)).body;
+      const fittings = (await get<NodePayload>('contractor-a', `/api/network/${version}/nodes/${l.utility}`)).body;
+      expect(l.links, l.utility).toBe(layer.ids.length);
+      expect(l.nodes, l.utility).toBe(fittings.ids.length);
+      links += layer.ids.length; nodes += fittings.ids.length;
+    }
+    expect(summary.body).toMatchObject({ links, nodes });
+    expect(summary.body.links).toBeLessThan(h.store.links({}).length / 10);
     const rows = await auditRows();
     expect(rows.some((r) => r.username === 'contractor-a' && r.route === `GET /api/network/${version}/layers/power` && r.assetIds.includes(hv[0]!.id))).toBe(true);
   }, 120_000);
@@ -295,6 +306,7 @@ describe('a contractor', () => {
   it('contractor-b sees nothing of contractor-a\'s site', async () => {
     const summary = await get<NetworkSummary>('contractor-b', '/api/network');
     expect(summary.body.access).toMatchObject({ network: 'sites', sites: 0, siteExtent: null });
+    expect(summary.body).toMatchObject({ links: 0, nodes: 0, segments: 0 });
     for (const utility of ['power', 'water', 'gas']) {
       expect((await get<LayerPayload>('contractor-b', `/api/network/${version}/layers/${utility}`)).body.ids).toEqual([]);
       expect((await get<NodePayload>('contractor-b', `/api/network/${version}/nodes/${utility}`)).body.ids).toEqual([]);

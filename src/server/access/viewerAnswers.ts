@@ -8,8 +8,8 @@
  * restricted lines in them are audited. Per-version answers for 'all' are encoded once and kept.
  */
 import { lonLatTransform } from '../../core/crs';
-import { VERTEX_STRIDE, type Link, type UtilityType } from '../../core/model';
-import type { LinkDetails } from '../../protocol/apiTypes';
+import { VERTEX_STRIDE, type Link, type NetworkNode, type UtilityType } from '../../core/model';
+import type { LinkDetails, NetworkSummary } from '../../protocol/apiTypes';
 import { encodeLayer, encodeNodes, type LayerPayload, type NodePayload } from '../../protocol/layerPayload';
 import { linkDetails } from '../api/linkDetails';
 import { HttpError, encodeJson, type Encoded } from '../http/respond';
@@ -64,11 +64,37 @@ export class ViewerAnswers {
     return this.keep(`layer:${utility}`, () => ({ encoded: general(this.cache.layer(utility)), assets: [] })).encoded;
   }
 
+  /**
+   * The network's summary as this viewer may have it (NetworkAccess.summary). For a 'sites' viewer
+   * the counts are those of what it may load, the stretches and fittings within its sites, not the
+   * city's: a contractor learns nothing of the network beyond its sites, not even its size.
+   */
+  summary(viewer: Viewer, base: NetworkSummary): NetworkSummary {
+    const summary = this.access.summary(viewer, base);
+    if (viewer.grant.network !== 'sites') return summary;
+    let segments = 0;
+    const layers = base.layers.map((l) => {
+      const { links } = this.clippedLinks(viewer, l.utility, null);
+      for (const link of links) segments += link.vertices.length / VERTEX_STRIDE - 1;
+      return { utility: l.utility, links: links.length, nodes: this.siteNodes(viewer, l.utility).length };
+    });
+    return {
+      ...summary, layers, segments,
+      links: layers.reduce((n, l) => n + l.links, 0), nodes: layers.reduce((n, l) => n + l.nodes, 0),
+    };
+  }
+
+  /** The fittings within a 'sites' viewer's sites (restricted ones only when its role may see them). */
+  private siteNodes(viewer: Viewer, utility: UtilityType): NetworkNode[] {
+    const extent = sitesExtent(viewer.sites);
+    const restricted = this.set.nodes;
+    return extent ? this.store.nodes({ utility, bbox: extent }).filter((n) => nodeInSites(n, viewer.sites) && (viewer.grant.restricted || !restricted.has(n.id))) : [];
+  }
+
   nodes(viewer: Viewer, utility: UtilityType): Encoded {
     const restricted = this.set.nodes;
     if (viewer.grant.network === 'sites') {
-      const extent = sitesExtent(viewer.sites);
-      const nodes = extent ? this.store.nodes({ utility, bbox: extent }).filter((n) => nodeInSites(n, viewer.sites) && (viewer.grant.restricted || !restricted.has(n.id))) : [];
+      const nodes = this.siteNodes(viewer, utility);
       this.access.record(viewer, nodes.filter((n) => restricted.has(n.id)).map((n) => n.id));
       return encodeJson(encodeNodes(this.set.version, utility, nodes));
     }
