@@ -20,7 +20,10 @@ import { tileLayer, type LayerTileset } from '../src/core/tiles/layerTileset';
 import { meshoptReady } from '../src/core/tiles/meshopt';
 import { fittingsUri, linesUri } from '../src/core/tiles/tiling';
 import { encodeLayer } from '../src/protocol/layerPayload';
-import { TILE_BROTLI_QUALITY, brotliTile, gzipTile } from '../src/server/tiles/tileCache';
+import { brotliTile, gzipTile } from '../src/server/tiles/tileFiles';
+import { loadTileServerRules } from '../src/server/tiles/tileRules';
+
+const { compression } = loadTileServerRules();
 
 const size = (process.argv[2] ?? 'large') as CitySize;
 const seed = Number(process.argv[3] ?? 20261127);
@@ -43,8 +46,8 @@ function measure(files: readonly Uint8Array[]): Bytes {
   const b: Bytes = { raw: 0, gz: 0, br: 0 };
   for (const f of files) {
     b.raw += f.byteLength;
-    b.gz += gzipTile(f).byteLength;
-    b.br += brotliTile(f).byteLength;
+    b.gz += gzipTile(f, compression).byteLength;
+    b.br += brotliTile(f, compression).byteLength;
   }
   return b;
 }
@@ -95,7 +98,7 @@ for (const utility of UTILITY_TYPES) {
 const sum = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0);
 const per = (bytes: number, n: number) => (bytes / n).toFixed(2);
 const col = (v: string, w: number) => v.padStart(w);
-console.log(`\nbytes per segment (B/seg): meshopt tiles, the same tiles as plain glTF, and the JSON layer payload; brotli quality ${TILE_BROTLI_QUALITY}, gzip 9`);
+console.log(`\nbytes per segment (B/seg): meshopt tiles, the same tiles as plain glTF, and the JSON layer payload; brotli quality ${compression.brotliQuality}, gzip ${compression.gzipLevel}`);
 console.log('layer      segments  fittings  tiles  files  tree s  glb s  plain s   raw  gzip  brotli   plain raw  gzip  brotli   JSON gzip  brotli   tiles/JSON br');
 for (const r of rows) {
   const n = r.segments;
