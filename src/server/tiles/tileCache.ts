@@ -56,7 +56,8 @@ export interface TileCutStatus {
   total: number;
   /** Seconds since the version's cutting began, or that it took once every layer is done. */
   seconds: number;
-  layers: { utility: UtilityType; state: LayerCutState; tilesets: string[]; files: number; seconds: number | null; error: string | null }[];
+  /** Per layer: `cuts` started for this version (1, or more after a failed cut), `seconds` the cut took where it ran. */
+  layers: { utility: UtilityType; state: LayerCutState; tilesets: string[]; files: number; cuts: number; seconds: number | null; error: string | null }[];
 }
 
 interface LayerJob {
@@ -67,14 +68,16 @@ interface LayerJob {
   reject(e: Error): void;
   cut: CutLayer | null;
   error: string | null;
+  /** Cuts of this layer started for this version, failed ones included. */
+  cuts: number;
 }
 
-function newJob(utility: UtilityType): LayerJob {
+function newJob(utility: UtilityType, cuts = 0): LayerJob {
   let resolve!: (cut: CutLayer) => void;
   let reject!: (e: Error) => void;
   const done = new Promise<CutLayer>((res, rej) => { resolve = res; reject = rej; });
   done.catch(() => {}); // a background cut that fails with nobody waiting is not an unhandled rejection
-  return { utility, state: 'pending', done, resolve, reject, cut: null, error: null };
+  return { utility, state: 'pending', done, resolve, reject, cut: null, error: null, cuts };
 }
 
 function staleVersion(requested: number, current: number): HttpError {
@@ -158,6 +161,7 @@ export class TileCache {
     job.state = 'cutting';
     this.busy = true;
     this.cutsStarted++;
+    job.cuts++;
     this.cutter.cut(version, job.utility).then(
       (cut) => {
         if (this.jobs.get(job.utility) !== job) return; // a new version came in: dropped
@@ -196,7 +200,7 @@ export class TileCache {
   private layer(utility: UtilityType, name: string): Promise<CutLayer> {
     let job = this.jobs.get(utility);
     if (!job) throw new HttpError(404, 'empty_layer', `layer ${name} has no lines in network version ${this.version}`, 'utility');
-    if (job.state === 'failed') this.jobs.set(utility, (job = newJob(utility)));
+    if (job.state === 'failed') this.jobs.set(utility, (job = newJob(utility, job.cuts)));
     if (job.state === 'pending') {
       this.queue = [utility, ...this.queue.filter((u) => u !== utility)];
       this.pump();
@@ -241,6 +245,7 @@ export class TileCache {
       utility: j.utility, state: j.state,
       tilesets: j.cut ? j.cut.tilesets.filter((t) => !t.empty).map((t) => t.name) : [],
       files: j.cut ? j.cut.tilesets.reduce((s, t) => s + t.files.size, 0) : 0,
+      cuts: j.cuts,
       seconds: j.cut ? Math.round(j.cut.seconds * 100) / 100 : null,
       error: j.error,
     }));
