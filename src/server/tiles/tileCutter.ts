@@ -101,6 +101,7 @@ export class InProcessTileCutter implements LayerCutter {
 
   async cut(version: number, utility: UtilityType): Promise<CutLayer> {
     await meshoptReady;
+    await new Promise((resolve) => setImmediate(resolve)); // one layer per turn of the loop, as when each was cut on its first request
     return cutLayer(this.store, version, utility, this.options, this.restricted.of(this.store, version, this.options.restricted));
   }
 
