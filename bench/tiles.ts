@@ -67,7 +67,7 @@ function brotliQualities(files: readonly Uint8Array[]): Map<number, { bytes: num
     for (let k = 0; k < BROTLI_QUALITIES.length; k++) {
       const q = BROTLI_QUALITIES[(i + k) % BROTLI_QUALITIES.length]!;
       const t0 = performance.now();
-      const bytes = brotliTile(f, { ...compression, brotliQuality: q }).byteLength;
+      const bytes = brotliTile(f, q).byteLength;
       const r = out.get(q)!;
       r.s += (performance.now() - t0) / 1000;
       r.bytes += bytes;
@@ -81,9 +81,9 @@ function measure(files: readonly Uint8Array[]): Bytes {
   for (const f of files) {
     b.raw += f.byteLength;
     const t0 = performance.now();
-    b.gz += gzipTile(f, compression).byteLength;
+    b.gz += gzipTile(f, compression.gzipLevel).byteLength;
     b.gzS += (performance.now() - t0) / 1000;
-    b.br += brotliTile(f, compression).byteLength;
+    b.br += brotliTile(f, compression.brotliQuality).byteLength;
   }
   return b;
 }

@@ -1,20 +1,21 @@
 /**
  * The tile cutter's worker thread: a thin adapter over src/server/tiles/layerCut.ts. It opens the
  * network's SQLite file read-only, cuts the layer it is asked for (general and restricted tilesets),
- * encodes and compresses every file, and sends them back in one transferred ArrayBuffer.
+ * encodes and compresses every file, and sends them back in one transferred ArrayBuffer. Once a
+ * version is cut, it brotli-codes files again at a higher quality when asked (`recode`).
  */
 import { parentPort } from 'node:worker_threads';
 import { meshoptReady } from '../src/core/tiles/meshopt';
 import { serializeError } from '../src/protocol/workerProtocol';
 import { SqliteNetworkStore } from '../src/server/storage/sqliteNetworkStore';
 import { RestrictedLinks, cutLayer } from '../src/server/tiles/layerCut';
-import type { CutLayerReply, CutLayerRequest } from '../src/server/tiles/tileCutProtocol';
-import { packLayer } from '../src/server/tiles/tileFiles';
+import type { CutLayerRequest, RecodeRequest, TileCutReply, TileCutRequest } from '../src/server/tiles/tileCutProtocol';
+import { brotliTile, packBytes, packLayer, viewOf } from '../src/server/tiles/tileFiles';
 
 let store: SqliteNetworkStore | null = null;
 const restricted = new RestrictedLinks();
 
-async function handle(msg: CutLayerRequest): Promise<{ reply: CutLayerReply; transfer: ArrayBuffer[] }> {
+async function cut(msg: CutLayerRequest): Promise<TileCutReply> {
   await meshoptReady;
   if (store?.path !== msg.databaseFile) {
     store?.close();
@@ -23,12 +24,18 @@ async function handle(msg: CutLayerRequest): Promise<{ reply: CutLayerReply; tra
   }
   const links = restricted.of(store, msg.version, msg.options.restricted);
   const { packed, buffer } = packLayer(cutLayer(store, msg.version, msg.utility, msg.options, links));
-  return { reply: { id: msg.id, ok: true, layer: packed, buffer }, transfer: [buffer] };
+  return { id: msg.id, ok: true, layer: packed, buffer };
 }
 
-parentPort!.on('message', (msg: CutLayerRequest) => {
-  handle(msg).then(
-    ({ reply, transfer }) => parentPort!.postMessage(reply, transfer),
-    (e: unknown) => parentPort!.postMessage({ id: msg.id, ok: false, error: serializeError(e) } satisfies CutLayerReply),
+function recode(msg: RecodeRequest): TileCutReply {
+  const coded = msg.bodies.map((span) => brotliTile(viewOf(msg.buffer, span), msg.brotliQuality));
+  const { buffer, spans } = packBytes(coded);
+  return { id: msg.id, ok: true, brotli: spans, buffer };
+}
+
+parentPort!.on('message', (msg: TileCutRequest) => {
+  (msg.type === 'cutLayer' ? cut(msg) : Promise.resolve().then(() => recode(msg))).then(
+    (reply) => parentPort!.postMessage(reply, reply.ok ? [reply.buffer] : []),
+    (e: unknown) => parentPort!.postMessage({ id: msg.id, ok: false, error: serializeError(e) } satisfies TileCutReply),
   );
 });

@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityFile } from '../../scripts/city';
 import { cityCollectionHeader, generateCity } from '../../src/core/city';
@@ -27,7 +28,9 @@ import { importNetworkFile } from '../../src/server/importFile';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import type { TileCutStatus } from '../../src/server/tiles/tileCache';
 import type { WorkerTileCutter } from '../../src/server/tiles/tileCutter';
+import { brotliTile } from '../../src/server/tiles/tileFiles';
 import { createTileRoutes } from '../../src/server/tiles/tileRoutes';
+import { loadTileServerRules } from '../../src/server/tiles/tileRules';
 import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
@@ -108,8 +111,10 @@ describe('tiles cut in a worker thread', () => {
     expect(s.version).toBe(version);
     expect(s.total).toBeGreaterThanOrEqual(5);
     for (const layer of s.layers) expect(layer, layer.utility).toMatchObject({ state: 'ready', cuts: 1, error: null });
+    for (const layer of s.layers) expect([5, 11], layer.utility).toContain(layer.brotliQuality); // 11 once re-coded (tile-server.json)
     expect(s.layers.find((l) => l.utility === 'power')!.tilesets).toEqual(['power', 'power-restricted']);
-    expect(await status()).toEqual(s);
+    const current = await status(); // the version in force, without naming it
+    expect([current.version, current.done, current.total]).toEqual([s.version, s.done, s.total]);
     const stale = await fetch(`${base}/api/tiles/${version + 7}/status`, { headers: reviewer });
     expect(stale.status).toBe(404);
     expect(((await stale.json()) as { error: { code: string; field: string } }).error).toMatchObject({ code: 'stale_version', field: 'version' });
@@ -206,4 +211,42 @@ describe('a tile cutter whose worker thread dies', () => {
     expect(states).toMatchObject({ water: 'ready', sewer: 'ready', gas: 'pending' });
     expect(UTILITY_TYPES.filter((u) => states[u] === 'ready')).toEqual(['water', 'sewer']);
   }, 120_000);
+});
+
+describe('brotli coded again once a version is cut', () => {
+  it('replaces every file\'s brotli bytes with quality 11 bytes that decode to the same file, under the same ETag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'undergrid-recode-'));
+    const store = new SqliteNetworkStore(join(dir, 'network.sqlite'));
+    store.replaceNetwork(parseNetworkCollection({ ...cityCollectionHeader(), features: [...generateCity({ size: 'small', seed: 20261127 })] }), 'small city');
+    const rules = loadTileServerRules();
+    const lines: string[] = [];
+    const routes = createTileRoutes(store, { rules: { ...rules, compression: { ...rules.compression, brotliQuality: 5, recodeBrotliQuality: 11, recodeBatchBytes: 64 * 1024, recodeAfterIdleMs: 0 } }, log: (l) => lines.push(l) });
+    try {
+      const first = await routes.cache.file(1, 'gas', 'tileset.json');
+      const etag = first.etag;
+      const atFive = brotliDecompressSync(first.brotli!);
+      while (!routes.cache.status().layers.every((l) => l.brotliQuality === 11)) await new Promise((resolve) => setImmediate(resolve));
+      expect(lines.some((l) => /brotli-coded again at quality 11/.test(l))).toBe(true);
+      let at5 = 0, at11 = 0;
+      for (const layer of routes.cache.status().layers) {
+        for (const name of layer.tilesets) {
+          const ts = JSON.parse((await routes.cache.file(1, name, 'tileset.json')).body.toString('utf8')) as Record<string, unknown>;
+          for (const uri of tilesetIssues(ts).contentUris) {
+            const e = await routes.cache.file(1, name, uri);
+            expect(brotliDecompressSync(e.brotli!).equals(e.body), uri).toBe(true);
+            at5 += brotliTile(e.body, 5).byteLength;
+            at11 += e.brotli!.byteLength;
+          }
+        }
+      }
+      expect(at11).toBeLessThan(at5);
+      const again = await routes.cache.file(1, 'gas', 'tileset.json');
+      expect(again.etag).toBe(etag);
+      expect(brotliDecompressSync(again.brotli!).equals(atFive)).toBe(true);
+    } finally {
+      routes.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

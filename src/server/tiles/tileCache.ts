@@ -57,7 +57,7 @@ export interface TileCutStatus {
   /** Seconds since the version's cutting began, or that it took once every layer is done. */
   seconds: number;
   /** Per layer: `cuts` started for this version (1, or more after a failed cut), `seconds` the cut took where it ran. */
-  layers: { utility: UtilityType; state: LayerCutState; tilesets: string[]; files: number; cuts: number; seconds: number | null; error: string | null }[];
+  layers: { utility: UtilityType; state: LayerCutState; tilesets: string[]; files: number; cuts: number; brotliQuality: number | null; seconds: number | null; error: string | null }[];
 }
 
 interface LayerJob {
@@ -70,6 +70,10 @@ interface LayerJob {
   error: string | null;
   /** Cuts of this layer started for this version, failed ones included. */
   cuts: number;
+  /** The brotli quality its files are coded at now (tile-server.json: raised once the whole version is cut). */
+  brotliQuality: number | null;
+  /** Files still to be brotli-coded again. */
+  recodeLeft: number;
 }
 
 function newJob(utility: UtilityType, cuts = 0): LayerJob {
@@ -77,7 +81,7 @@ function newJob(utility: UtilityType, cuts = 0): LayerJob {
   let reject!: (e: Error) => void;
   const done = new Promise<CutLayer>((res, rej) => { resolve = res; reject = rej; });
   done.catch(() => {}); // a background cut that fails with nobody waiting is not an unhandled rejection
-  return { utility, state: 'pending', done, resolve, reject, cut: null, error: null, cuts };
+  return { utility, state: 'pending', done, resolve, reject, cut: null, error: null, cuts, brotliQuality: null, recodeLeft: 0 };
 }
 
 function staleVersion(requested: number, current: number): HttpError {
@@ -88,7 +92,12 @@ export class TileCache {
   private version = -1;
   private readonly jobs = new Map<UtilityType, LayerJob>();
   private queue: UtilityType[] = [];
+  /** Files brotli-coded again at compression.recodeBrotliQuality, once every layer is cut. */
+  private recodeQueue: { job: LayerJob; files: Encoded[] }[] = [];
   private busy = false;
+  /** When a tile was last asked for: re-coding waits for the server to be idle that long. */
+  private lastRequestAt = -Infinity;
+  private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private startedAt = 0;
   private finishedAt: number | null = null;
@@ -96,11 +105,13 @@ export class TileCache {
   private readonly background: boolean;
   private readonly log: (line: string) => void;
   readonly cutter: LayerCutter;
+  private readonly compression: TileServerRules['compression'];
   /** Layer cuts started since the cache was made (each layer once per version unless a cut fails). */
   cutsStarted = 0;
 
   constructor(private readonly store: NetworkStore, private readonly options: TileCacheOptions = {}) {
     const rules = options.rules ?? loadTileServerRules();
+    this.compression = rules.compression;
     const cutOptions = { ...(options.tiling ? { tiling: options.tiling } : {}), ...(options.restricted ? { restricted: options.restricted } : {}), compression: rules.compression };
     this.cutter = options.cutIn !== 'in-process' && store instanceof SqliteNetworkStore
       ? new WorkerTileCutter(store.path, cutOptions)
@@ -131,6 +142,7 @@ export class TileCache {
     for (const u of UTILITY_TYPES) if (counts[u]?.links) this.jobs.set(u, newJob(u));
     // The order the viewer asks for them (networkAccess.ts summary: UTILITY_TYPES order).
     this.queue = this.background ? [...this.jobs.keys()] : [];
+    this.recodeQueue = [];
     this.startedAt = performance.now();
     this.finishedAt = null;
     this.pump();
@@ -153,7 +165,10 @@ export class TileCache {
       if (job?.state === 'pending') next = job;
     }
     if (!next) {
-      this.cutter.release();
+      const wait = this.lastRequestAt + this.compression.recodeAfterIdleMs - performance.now();
+      if (this.recodeQueue.length && wait > 0) {
+        this.idleTimer ??= setTimeout(() => { this.idleTimer = null; this.pump(); }, wait).unref();
+      } else if (!this.recodeNext()) this.cutter.release();
       return;
     }
     const job = next;
@@ -167,6 +182,7 @@ export class TileCache {
         if (this.jobs.get(job.utility) !== job) return; // a new version came in: dropped
         job.state = 'ready';
         job.cut = cut;
+        job.brotliQuality = this.compression.brotliQuality;
         job.resolve(cut);
         this.announce();
       },
@@ -183,6 +199,58 @@ export class TileCache {
     });
   }
 
+  /**
+   * Brotli-codes the next batch of files again at the higher quality (every layer is cut by then):
+   * the new bytes replace the old ones, which decode to the same file (same ETag). Small batches, so
+   * a new version's first cut never waits long behind them. False: nothing to do.
+   */
+  private recodeNext(): boolean {
+    const batch = this.recodeQueue.shift();
+    if (!batch) return false;
+    const { job, files } = batch;
+    const target = this.compression.recodeBrotliQuality;
+    this.busy = true;
+    this.cutter.recode(files.map((e) => e.body), target).then(
+      (brotli) => {
+        if (this.jobs.get(job.utility) !== job) return;
+        files.forEach((e, i) => { e.brotli = brotli[i]!; });
+        job.recodeLeft -= files.length;
+        if (job.recodeLeft === 0) job.brotliQuality = target;
+        if (this.recodeQueue.length === 0) this.log(`[undergrid] tiles of network version ${this.version} brotli-coded again at quality ${target}: ${this.brotliBytes()} `
+          + `in ${((performance.now() - this.finishedAt!) / 1000).toFixed(1)} s after they were cut`);
+      },
+      (e: Error) => this.log(`[undergrid] tiles: brotli-coding files of layer ${job.utility} again failed (they keep quality ${job.brotliQuality}): ${e.message}`),
+    ).finally(() => {
+      this.busy = false;
+      this.pump();
+    });
+    return true;
+  }
+
+  /** Every file of the version in batches of about compression.recodeBatchBytes (before compression). */
+  private recodeBatches(): { job: LayerJob; files: Encoded[] }[] {
+    const out: { job: LayerJob; files: Encoded[] }[] = [];
+    for (const job of this.jobs.values()) {
+      let files: Encoded[] = [], bytes = 0;
+      for (const t of job.cut!.tilesets) {
+        for (const e of t.files.values()) {
+          files.push(e);
+          bytes += e.body.byteLength;
+          job.recodeLeft++;
+          if (bytes >= this.compression.recodeBatchBytes) { out.push({ job, files }); files = []; bytes = 0; }
+        }
+      }
+      if (files.length) out.push({ job, files });
+    }
+    return out;
+  }
+
+  private brotliBytes(): string {
+    let bytes = 0;
+    for (const j of this.jobs.values()) for (const t of j.cut?.tilesets ?? []) for (const e of t.files.values()) bytes += e.brotli?.byteLength ?? 0;
+    return `${(bytes / 1e6).toFixed(2)} MB of brotli`;
+  }
+
   /** One console line when the last layer of a version is ready. */
   private announce(): void {
     const jobs = [...this.jobs.values()];
@@ -193,7 +261,8 @@ export class TileCache {
     for (const t of tilesets) for (const e of t.files.values()) { files++; bytes += e.body.byteLength; }
     this.log(`[undergrid] tiles of network version ${this.version} cut: ${jobs.length} layers, ${tilesets.length} tilesets, ${files} files `
       + `(${(bytes / 1e6).toFixed(1)} MB before compression) in ${((this.finishedAt - this.startedAt) / 1000).toFixed(1)} s`
-      + ` (${this.cutter instanceof WorkerTileCutter ? 'worker thread' : 'in process'}; cutting alone ${jobs.reduce((s, j) => s + j.cut!.seconds, 0).toFixed(1)} s)`);
+      + ` (${this.cutter instanceof WorkerTileCutter ? 'worker thread' : 'in process'}; cutting alone ${jobs.reduce((s, j) => s + j.cut!.seconds, 0).toFixed(1)} s; ${this.brotliBytes()} at quality ${this.compression.brotliQuality})`);
+    if (this.compression.recodeBrotliQuality !== this.compression.brotliQuality) this.recodeQueue = this.recodeBatches();
   }
 
   /** The cut layer, cut first if need be (it jumps the queue); a failed layer is cut again. */
@@ -216,6 +285,7 @@ export class TileCache {
 
   /** A file of a layer's tileset: `tileset.json`, `schema.json` or a content `.glb`. */
   async file(version: number, tileset: string, name: string): Promise<Encoded> {
+    this.lastRequestAt = performance.now();
     this.checkVersion(version);
     const parsed = parseTilesetName(tileset);
     if (!parsed || (parsed.restricted && !this.options.restricted)) {
@@ -246,6 +316,7 @@ export class TileCache {
       tilesets: j.cut ? j.cut.tilesets.filter((t) => !t.empty).map((t) => t.name) : [],
       files: j.cut ? j.cut.tilesets.reduce((s, t) => s + t.files.size, 0) : 0,
       cuts: j.cuts,
+      brotliQuality: j.brotliQuality,
       seconds: j.cut ? Math.round(j.cut.seconds * 100) / 100 : null,
       error: j.error,
     }));
@@ -256,8 +327,10 @@ export class TileCache {
   close(): void {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const job of this.jobs.values()) if (job.state !== 'ready') job.reject(new HttpError(503, 'closing', 'the server is closing'));
     this.queue = [];
+    this.recodeQueue = [];
     this.cutter.close();
   }
 }

@@ -2,7 +2,7 @@
 import type { UtilityType } from '../../core/model';
 import type { SerializedError } from '../../protocol/workerProtocol';
 import type { LayerCutOptions } from './layerCut';
-import type { PackedLayer } from './tileFiles';
+import type { PackedLayer, Span } from './tileFiles';
 
 /** Cut one layer of `version` from the SQLite file (opened read-only by the worker). */
 export interface CutLayerRequest {
@@ -14,7 +14,19 @@ export interface CutLayerRequest {
   options: LayerCutOptions;
 }
 
-/** The layer packed into `buffer`, which comes in the transfer list. */
-export type CutLayerReply =
+/** Brotli-code these files again (at a higher quality, once a version is cut): `bodies` spans into the transferred `buffer`. */
+export interface RecodeRequest {
+  id: number;
+  type: 'recode';
+  buffer: ArrayBuffer;
+  bodies: Span[];
+  brotliQuality: number;
+}
+
+export type TileCutRequest = CutLayerRequest | RecodeRequest;
+
+/** `buffer` comes in the transfer list: the packed layer's bytes, or each file's new brotli bytes (`brotli`, in the order asked). */
+export type TileCutReply =
   | { id: number; ok: true; layer: PackedLayer; buffer: ArrayBuffer }
+  | { id: number; ok: true; brotli: Span[]; buffer: ArrayBuffer }
   | { id: number; ok: false; error: SerializedError };

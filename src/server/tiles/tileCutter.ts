@@ -9,13 +9,18 @@ import { meshoptReady } from '../../core/tiles/meshopt';
 import type { NetworkStore } from '../storage/networkStore';
 import { bootTsWorker } from '../workerBoot';
 import { RestrictedLinks, cutLayer, type LayerCutOptions } from './layerCut';
-import type { CutLayerReply, CutLayerRequest } from './tileCutProtocol';
-import { unpackLayer, type CutLayer } from './tileFiles';
+import type { CutLayerRequest, RecodeRequest, TileCutReply, TileCutRequest } from './tileCutProtocol';
+import { brotliTile, packBytes, unpackLayer, viewOf, type CutLayer } from './tileFiles';
+
+type Ok = Extract<TileCutReply, { ok: true }>;
+type Request = Omit<CutLayerRequest, 'id'> | Omit<RecodeRequest, 'id'>;
 
 const TILE_CUT_WORKER = new URL('../../../workers/tileCut.node.ts', import.meta.url).href;
 
 export interface LayerCutter {
   cut(version: number, utility: UtilityType): Promise<CutLayer>;
+  /** Each file brotli-coded at `quality`, in order. */
+  recode(bodies: readonly Uint8Array[], quality: number): Promise<Buffer[]>;
   /** Nothing more to cut for now: let go of what is held (the worker thread and its memory). */
   release(): void;
   close(): void;
@@ -31,7 +36,7 @@ function revived(e: { name: string; message: string }): Error {
 export class WorkerTileCutter implements LayerCutter {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(cut: CutLayer): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { resolve(reply: Ok): void; reject(e: Error): void }>();
 
   constructor(private readonly databaseFile: string, private readonly options: LayerCutOptions) {}
 
@@ -40,24 +45,36 @@ export class WorkerTileCutter implements LayerCutter {
     return this.worker;
   }
 
-  cut(version: number, utility: UtilityType): Promise<CutLayer> {
+  async cut(version: number, utility: UtilityType): Promise<CutLayer> {
+    const reply = await this.send({ type: 'cutLayer', databaseFile: this.databaseFile, version, utility, options: this.options });
+    if (!('layer' in reply)) throw new Error('the tile cutter answered a cut without a layer');
+    return unpackLayer(reply.layer, reply.buffer);
+  }
+
+  async recode(bodies: readonly Uint8Array[], quality: number): Promise<Buffer[]> {
+    const { buffer, spans } = packBytes(bodies);
+    const reply = await this.send({ type: 'recode', buffer, bodies: spans, brotliQuality: quality }, [buffer]);
+    if (!('brotli' in reply)) throw new Error('the tile cutter answered a re-code without brotli bytes');
+    return reply.brotli.map((span) => viewOf(reply.buffer, span));
+  }
+
+  private send(request: Request, transfer: ArrayBuffer[] = []): Promise<Ok> {
     const worker = this.worker ?? this.boot();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const request: CutLayerRequest = { id, type: 'cutLayer', databaseFile: this.databaseFile, version, utility, options: this.options };
-      worker.postMessage(request);
+      worker.postMessage({ ...request, id } as TileCutRequest, transfer);
     });
   }
 
   private boot(): Worker {
     const worker = bootTsWorker(TILE_CUT_WORKER);
     this.worker = worker;
-    worker.on('message', (reply: CutLayerReply) => {
+    worker.on('message', (reply: TileCutReply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
-      if (reply.ok) p.resolve(unpackLayer(reply.layer, reply.buffer));
+      if (reply.ok) p.resolve(reply);
       else p.reject(revived(reply.error));
     });
     worker.on('error', (err) => this.lost(worker, err.message));
@@ -103,6 +120,11 @@ export class InProcessTileCutter implements LayerCutter {
     await meshoptReady;
     await new Promise((resolve) => setImmediate(resolve)); // one layer per turn of the loop, as when each was cut on its first request
     return cutLayer(this.store, version, utility, this.options, this.restricted.of(this.store, version, this.options.restricted));
+  }
+
+  async recode(bodies: readonly Uint8Array[], quality: number): Promise<Buffer[]> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return bodies.map((b) => brotliTile(b, quality));
   }
 
   release(): void {

@@ -8,20 +8,20 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 import type { Encoded } from '../http/respond';
 import type { TileCompression } from './tileRules';
 
-export function gzipTile(body: Uint8Array, compression: TileCompression): Buffer {
-  return gzipSync(body, { level: compression.gzipLevel });
+export function gzipTile(body: Uint8Array, level: number): Buffer {
+  return gzipSync(body, { level });
 }
 
-export function brotliTile(body: Uint8Array, compression: TileCompression): Buffer {
-  return brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: compression.brotliQuality, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } });
+export function brotliTile(body: Uint8Array, quality: number): Buffer {
+  return brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: quality, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } });
 }
 
 /** Immutable bytes, gzipped and brotli-coded once. */
 export function encodeTileFile(body: Buffer, contentType: string, compression: TileCompression): Encoded {
   return {
     body,
-    gzipped: gzipTile(body, compression),
-    brotli: brotliTile(body, compression),
+    gzipped: gzipTile(body, compression.gzipLevel),
+    brotli: brotliTile(body, compression.brotliQuality),
     etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
     contentType,
   };
@@ -44,7 +44,7 @@ export interface CutLayer {
   seconds: number;
 }
 
-type Span = [offset: number, length: number];
+export type Span = [offset: number, length: number];
 
 /** A CutLayer without its bytes: spans into the one transferred buffer. */
 export interface PackedLayer {
@@ -59,24 +59,39 @@ export interface PackedLayer {
   }[];
 }
 
-/** Copies every file's bytes into one ArrayBuffer (zlib's Buffers may share pooled memory, which must not be transferred). */
-export function packLayer(cut: CutLayer): { packed: PackedLayer; buffer: ArrayBuffer } {
-  let total = 0;
-  for (const t of cut.tilesets) for (const e of t.files.values()) total += e.body.byteLength + (e.gzipped?.byteLength ?? 0) + (e.brotli?.byteLength ?? 0);
-  const buffer = new ArrayBuffer(total);
+/**
+ * Byte arrays copied into one ArrayBuffer, to go in a transfer list: a view's whole backing buffer
+ * would be cloned or detached with it, and zlib's Buffers may share pooled memory.
+ */
+export function packBytes(list: readonly Uint8Array[]): { buffer: ArrayBuffer; spans: Span[] } {
+  const buffer = new ArrayBuffer(list.reduce((s, b) => s + b.byteLength, 0));
   const bytes = new Uint8Array(buffer);
   let at = 0;
-  const put = (b: Uint8Array): Span => {
+  const spans = list.map((b): Span => {
     bytes.set(b, at);
     at += b.byteLength;
     return [at - b.byteLength, b.byteLength];
-  };
+  });
+  return { buffer, spans };
+}
+
+export function viewOf(buffer: ArrayBuffer, [offset, length]: Span): Buffer {
+  return Buffer.from(buffer, offset, length);
+}
+
+/** Every file's bytes in one ArrayBuffer, the rest as spans into it. */
+export function packLayer(cut: CutLayer): { packed: PackedLayer; buffer: ArrayBuffer } {
+  const list: Uint8Array[] = [];
+  for (const t of cut.tilesets) for (const e of t.files.values()) list.push(e.body, e.gzipped!, ...(e.brotli ? [e.brotli] : []));
+  const { buffer, spans } = packBytes(list);
+  let next = 0;
+  const put = (): Span => spans[next++]!;
   const packed: PackedLayer = {
     version: cut.version, utility: cut.utility, seconds: cut.seconds,
     tilesets: cut.tilesets.map((t) => ({
       name: t.name, empty: t.empty,
       files: [...t.files].map(([name, e]) => ({
-        name, contentType: e.contentType, etag: e.etag, body: put(e.body), gzipped: put(e.gzipped!), brotli: e.brotli ? put(e.brotli) : null,
+        name, contentType: e.contentType, etag: e.etag, body: put(), gzipped: put(), brotli: e.brotli ? put() : null,
       })),
       assets: t.assets ? [...t.assets] : null,
     })),
@@ -86,7 +101,7 @@ export function packLayer(cut: CutLayer): { packed: PackedLayer; buffer: ArrayBu
 
 /** The CutLayer back, its Buffers views into `buffer` (no copy). */
 export function unpackLayer(packed: PackedLayer, buffer: ArrayBuffer): CutLayer {
-  const view = ([offset, length]: Span) => Buffer.from(buffer, offset, length);
+  const view = (span: Span) => viewOf(buffer, span);
   return {
     version: packed.version, utility: packed.utility, seconds: packed.seconds,
     tilesets: packed.tilesets.map((t) => ({

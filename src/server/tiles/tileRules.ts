@@ -11,8 +11,14 @@ export const TILE_RULES_FILE = 'tile-server.json';
 export interface TileCompression {
   /** zlib level, 1–9. */
   gzipLevel: number;
-  /** BROTLI_PARAM_QUALITY, 0–11. */
+  /** BROTLI_PARAM_QUALITY, 0–11, of the files as they are cut (served at once). */
   brotliQuality: number;
+  /** The quality every file is brotli-coded at again once all of its version is cut; equal to brotliQuality: not again. */
+  recodeBrotliQuality: number;
+  /** Bytes (before compression) brotli-coded again per job: a new version's first cut waits at most one job. */
+  recodeBatchBytes: number;
+  /** Re-coding starts only when no tile has been asked for this long (it takes a core for minutes on a large city). */
+  recodeAfterIdleMs: number;
 }
 
 export interface TileServerRules {
@@ -32,12 +38,15 @@ export function validateTileServerRules(input: unknown): TileServerRules {
   const root = record(input, 'tile-server');
   onlyKeys(root, ['version', 'compression', 'cutting'], 'tile-server');
   integerIn(root['version'], 'version', 1, Number.MAX_SAFE_INTEGER);
-  const c = section(root, 'compression', ['gzipLevel', 'brotliQuality']);
+  const c = section(root, 'compression', ['gzipLevel', 'brotliQuality', 'recodeBrotliQuality', 'recodeBatchKb', 'recodeAfterIdleSeconds']);
   const cut = section(root, 'cutting', ['versionPollSeconds']);
   return {
     compression: {
       gzipLevel: integerIn(c['gzipLevel'], 'compression.gzipLevel', 1, 9),
       brotliQuality: integerIn(c['brotliQuality'], 'compression.brotliQuality', 0, 11),
+      recodeBrotliQuality: integerIn(c['recodeBrotliQuality'], 'compression.recodeBrotliQuality', 0, 11),
+      recodeBatchBytes: integerIn(c['recodeBatchKb'], 'compression.recodeBatchKb', 1, 1 << 20) * 1024,
+      recodeAfterIdleMs: integerIn(c['recodeAfterIdleSeconds'], 'compression.recodeAfterIdleSeconds', 0, 86_400) * 1000,
     },
     versionPollMs: integerIn(cut['versionPollSeconds'], 'cutting.versionPollSeconds', 1, 3600) * 1000,
   };
