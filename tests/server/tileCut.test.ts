@@ -132,6 +132,11 @@ describe('tiles cut in a worker thread', () => {
     const done = <T>(name: string, p: Promise<T>): Promise<T> => p.then((v) => { order.push(name); return v; });
     const first = done('tile', fetch(`${base}/api/tiles/${version}/gas/tileset.json`, { headers: reviewer }));
     const second = done('tile again', fetch(`${base}/api/tiles/${version}/gas/tileset.json`, { headers: reviewer }));
+    // Once the server says it is cutting gas (a cut in this thread would block from here on)…
+    for (let s = await status(version); s.layers.find((l) => l.utility === 'gas')!.state !== 'cutting'; s = await status(version)) {
+      expect(s.layers.find((l) => l.utility === 'gas')!.state, 'gas was cut before it could be seen cutting').toBe('pending');
+    }
+    // …other requests are still answered, before the tile.
     const health = await done('health', fetch(`${base}/api/health`));
     const network = await done('network', fetch(`${base}/api/network`, { headers: reviewer }));
     expect(health.status).toBe(200);
