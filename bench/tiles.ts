@@ -9,7 +9,15 @@
  *   bytes, so the cost and gain of meshopt are ratios, whatever the machine's load;
  * - the JSON layer payload (protocol/layerPayload.ts encodeLayer), per segment.
  *
- * Usage: node --max-old-space-size=8192 --import tsx bench/tiles.ts [small|medium|large] [seed]
+ * Brotli quality: every file a client fetches, coded at each quality in BROTLI_QUALITIES (file by
+ * file, the order rotating), bytes and seconds, beside the gzip level the server uses: the choice
+ * in data/rules/tile-server.json. On by default for small and medium; `--brotli` for large.
+ *
+ * `--loop`: event-loop delay (perf_hooks monitorEventLoopDelay, max and p99) while the server's tile
+ * cache cuts every layer of the city from a SQLite file, in this thread (as before) against in its
+ * worker thread (now), in the same run (bench/tileLoop.ts).
+ *
+ * Usage: node --max-old-space-size=8192 --import tsx bench/tiles.ts [small|medium|large] [seed] [--brotli] [--loop]
  */
 import { cityCollectionHeader, generateCity, type CitySize } from '../src/core/city';
 import { parseNetworkCollection } from '../src/core/importNetwork';
@@ -20,10 +28,22 @@ import { tileLayer, type LayerTileset } from '../src/core/tiles/layerTileset';
 import { meshoptReady } from '../src/core/tiles/meshopt';
 import { fittingsUri, linesUri } from '../src/core/tiles/tiling';
 import { encodeLayer } from '../src/protocol/layerPayload';
-import { TILE_BROTLI_QUALITY, brotliTile, gzipTile } from '../src/server/tiles/tileCache';
+import { brotliTile, gzipTile } from '../src/server/tiles/tileFiles';
+import { loadTileServerRules } from '../src/server/tiles/tileRules';
+import { loadText } from './stats';
+import { benchTileLoop } from './tileLoop';
 
-const size = (process.argv[2] ?? 'large') as CitySize;
-const seed = Number(process.argv[3] ?? 20261127);
+const { compression } = loadTileServerRules();
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const size = (args[0] ?? 'large') as CitySize;
+const seed = Number(args[1] ?? 20261127);
+if (process.argv.includes('--loop')) {
+  await benchTileLoop(size, seed);
+  process.exit(0);
+}
+const BROTLI_QUALITIES = [5, 9, 11];
+const brotliRun = size !== 'large' || process.argv.includes('--brotli');
 
 await meshoptReady;
 let t = performance.now();
@@ -36,15 +56,34 @@ for (const f of generateCity({ size, seed })) {
 }
 console.log(`${size} city (seed ${seed}) generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-interface Bytes { raw: number; gz: number; br: number }
-interface Row { utility: string; segments: number; fittings: number; tiles: number; files: number; treeS: number; glbS: number; plainS: number; meshopt: Bytes; plain: Bytes; peer: Bytes }
+interface Bytes { raw: number; gz: number; br: number; gzS: number }
+interface Row { utility: string; segments: number; fittings: number; tiles: number; files: number; treeS: number; glbS: number; plainS: number; meshopt: Bytes; plain: Bytes; peer: Bytes; qualities: Map<number, { bytes: number; s: number }> }
+
+/** Every file at each brotli quality, the order rotating file by file so load falls on all alike. */
+function brotliQualities(files: readonly Uint8Array[]): Map<number, { bytes: number; s: number }> {
+  const out = new Map(BROTLI_QUALITIES.map((q) => [q, { bytes: 0, s: 0 }]));
+  if (!brotliRun) return out;
+  files.forEach((f, i) => {
+    for (let k = 0; k < BROTLI_QUALITIES.length; k++) {
+      const q = BROTLI_QUALITIES[(i + k) % BROTLI_QUALITIES.length]!;
+      const t0 = performance.now();
+      const bytes = brotliTile(f, q).byteLength;
+      const r = out.get(q)!;
+      r.s += (performance.now() - t0) / 1000;
+      r.bytes += bytes;
+    }
+  });
+  return out;
+}
 
 function measure(files: readonly Uint8Array[]): Bytes {
-  const b: Bytes = { raw: 0, gz: 0, br: 0 };
+  const b: Bytes = { raw: 0, gz: 0, br: 0, gzS: 0 };
   for (const f of files) {
     b.raw += f.byteLength;
-    b.gz += gzipTile(f).byteLength;
-    b.br += brotliTile(f).byteLength;
+    const t0 = performance.now();
+    b.gz += gzipTile(f, compression.gzipLevel).byteLength;
+    b.gzS += (performance.now() - t0) / 1000;
+    b.br += brotliTile(f, compression.brotliQuality).byteLength;
   }
   return b;
 }
@@ -89,13 +128,14 @@ for (const utility of UTILITY_TYPES) {
   rows.push({
     utility, segments: tiles.layer.segmentCount, fittings: tiles.layer.fittingCount, tiles: tiles.tree.tiles.size, files: meshopt.files.length + json.length,
     treeS, glbS: meshopt.s, plainS: plain.s, meshopt: measure([...meshopt.files, ...json]), plain: measure([...plain.files, ...json]), peer,
+    qualities: brotliQualities([...meshopt.files, ...json]),
   });
 }
 
 const sum = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0);
 const per = (bytes: number, n: number) => (bytes / n).toFixed(2);
 const col = (v: string, w: number) => v.padStart(w);
-console.log(`\nbytes per segment (B/seg): meshopt tiles, the same tiles as plain glTF, and the JSON layer payload; brotli quality ${TILE_BROTLI_QUALITY}, gzip 9`);
+console.log(`\nbytes per segment (B/seg): meshopt tiles, the same tiles as plain glTF, and the JSON layer payload; brotli quality ${compression.brotliQuality}, gzip ${compression.gzipLevel}`);
 console.log('layer      segments  fittings  tiles  files  tree s  glb s  plain s   raw  gzip  brotli   plain raw  gzip  brotli   JSON gzip  brotli   tiles/JSON br');
 for (const r of rows) {
   const n = r.segments;
@@ -118,3 +158,15 @@ console.log(`peer, the same tiles as plain glTF: gzip ${tot((r) => r.plain.gz)},
   + `meshopt / plain = ${(sum((r) => r.meshopt.gz) / sum((r) => r.plain.gz)).toFixed(2)}× gzip, ${(sum((r) => r.meshopt.br) / sum((r) => r.plain.br)).toFixed(2)}× brotli`);
 console.log(`peer, JSON layer payload (encodeLayer, no fittings, 4 attributes): gzip ${tot((r) => r.peer.gz)}, brotli ${tot((r) => r.peer.br)} B/segment; `
   + `tiles / JSON = ${(sum((r) => r.meshopt.gz) / sum((r) => r.peer.gz)).toFixed(2)}× gzip, ${(sum((r) => r.meshopt.br) / sum((r) => r.peer.br)).toFixed(2)}× brotli`);
+
+if (brotliRun) {
+  // gzip at the server's level over the same files, timed the same way, as the yardstick.
+  console.log(`\nbrotli quality over every served file (meshopt tiles, tileset.json, schema.json), ${loadText()}:`);
+  const gzS = rows.reduce((s, r) => s + r.meshopt.gzS, 0), gzBytes = sum((r) => r.meshopt.gz);
+  console.log(`  gzip ${compression.gzipLevel}: ${(gzBytes / 1e6).toFixed(2)} MB, ${tot((r) => r.meshopt.gz)} B/segment, ${gzS.toFixed(2)} s`);
+  for (const q of BROTLI_QUALITIES) {
+    const bytes = sum((r) => r.qualities.get(q)!.bytes), s = rows.reduce((a, r) => a + r.qualities.get(q)!.s, 0);
+    console.log(`  brotli ${String(q).padStart(2)}: ${(bytes / 1e6).toFixed(2)} MB, ${per(bytes, segments)} B/segment, ${s.toFixed(2)} s = `
+      + `${(bytes / gzBytes).toFixed(3)}× gzip bytes, ${(s / gzS).toFixed(2)}× gzip time`);
+  }
+}

@@ -46,7 +46,7 @@ export function createApp(options: AppOptions): Server {
   const cache = new NetworkCache(options.store);
   const { access } = options;
   const tiles = createTileRoutes(options.store, {
-    restricted: () => access.restricted.get(),
+    restricted: access.rules,
     served: (req, t) => { if (t.restricted) access.record(access.viewerOf(req), tiles.cache.assetsOf(t.version, t.tileset, t.file), true); },
   });
   const reports = new NetworkReports(options.store);
@@ -106,7 +106,7 @@ export function createApp(options: AppOptions): Server {
     throw new HttpError(404, 'not_found', `no API route ${req.method} ${path}`);
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (url.pathname.startsWith('/api/')) {
@@ -116,4 +116,6 @@ export function createApp(options: AppOptions): Server {
     if ((req.method === 'GET' || req.method === 'HEAD') && options.clientDir && serveStatic(options.clientDir, req, res, url.pathname)) return;
     sendError(req, res, new HttpError(404, 'not_found', `no file ${url.pathname}`));
   });
+  server.on('close', () => tiles.close()); // the tile cutter's worker thread
+  return server;
 }

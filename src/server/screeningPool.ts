@@ -2,34 +2,16 @@
  * Batch screening on the server across worker_threads: the network is shared memory (one copy for
  * all threads), works are pulled by the threads in chunks. Used for batch re-screening and the bench.
  */
-import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Excavation } from '../core/screening/excavation';
 import type { ScreeningResult, ScreeningSummary } from '../core/screening/screen';
 import type { SharedScreeningData } from '../core/screening/sharedTable';
 import type { SegmentTable } from '../core/screening/segmentTable';
 import { packWorks, readSummary } from '../core/screening/batchCodec';
-import type { WorkerLike } from '../protocol/workerClient';
 import { defaultPoolSize, WorkerPool } from '../protocol/workerPool';
+import { startTsWorker } from './workerBoot';
 
 const BATCH_WORKER = new URL('../../workers/screeningBatch.node.ts', import.meta.url).href;
-
-/**
- * Starts a TypeScript worker: the worker registers tsx's loader itself, which works whether the
- * parent runs under tsx, vitest or compiled JS.
- */
-function startTsWorker(entry: string): WorkerLike {
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  const worker = new Worker(boot, { eval: true });
-  return {
-    postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
-    addEventListener: ((type: 'message' | 'error', listener: (e: { data?: unknown; message?: string }) => void) => {
-      if (type === 'message') worker.on('message', (data) => listener({ data }));
-      else worker.on('error', (err) => listener({ message: err.message }));
-    }) as WorkerLike['addEventListener'],
-    terminate: () => void worker.terminate(),
-  };
-}
 
 /** Permits per chunk: about BATCH_CHUNKS_PER_THREAD chunks per thread, within [MIN, MAX] permits. */
 export const BATCH_CHUNKS_PER_THREAD = 16;

@@ -28,13 +28,14 @@ let store: SqliteNetworkStore;
 let server: Server;
 let base: string;
 let version: number;
+let routes: ReturnType<typeof createTileRoutes>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'undergrid-tiles-'));
   store = new SqliteNetworkStore(join(dir, 'network.sqlite'));
   const network = parseNetworkCollection({ ...cityCollectionHeader(), features: [...generateCity({ size: 'small', seed: 20261127 })] });
   version = store.replaceNetwork(network, 'small city').version;
-  const routes = createTileRoutes(store);
+  routes = createTileRoutes(store);
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (routes.matches(url)) routes.handleTileRequest(req, res, url).catch((err) => sendError(req, res, err));
@@ -46,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
+  routes?.close();
   store?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

@@ -79,7 +79,12 @@ function extent(vertices: Float64Array): Rect {
 export class SqliteNetworkStore implements NetworkStore {
   private readonly db: Database.Database;
 
-  constructor(readonly path: string) {
+  /** `readonly`: a reader beside the writer (e.g. the tile cutter's worker thread); the file must exist. */
+  constructor(readonly path: string, options: { readonly?: boolean } = {}) {
+    if (options.readonly) {
+      this.db = new Database(path, { readonly: true, fileMustExist: true });
+      return;
+    }
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
