@@ -26,7 +26,7 @@ import { UTILITY_TYPES, type QualityLevel, type UtilityType } from '../model';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { IndexSearch } from './indexSearch';
-import { ruleContext, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
+import { ruleContext, segmentDepth, segmentToleranceOf, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { qualityOfLink, type SegmentTable } from './segmentTable';
 import { foldPieceDistance, pieceDistance, volumeOf, type Volume } from './volume';
@@ -113,10 +113,9 @@ const KERNEL_OUT = createSegmentPrismDistance();
 const SEARCH = new IndexSearch();
 
 // Working storage reused across calls (screenExcavation is synchronous and not re-entered): per hit
-// slot its segment, tolerance, depth and the kernel's distances.
+// slot its segment, tolerance and the kernel's distances.
 let hitSegment = new Int32Array(64);
 let hitTolerance = new Float64Array(64);
-let hitDepth = new Float64Array(64);
 const hitPool: SegmentHit[] = [];
 
 function growHits(n: number): void {
@@ -124,7 +123,6 @@ function growHits(n: number): void {
   const size = Math.max(n, 2 * hitSegment.length);
   const s = new Int32Array(size); s.set(hitSegment); hitSegment = s;
   const t = new Float64Array(size); t.set(hitTolerance); hitTolerance = t;
-  const d = new Float64Array(size); d.set(hitDepth); hitDepth = d;
 }
 
 // One entry per listed line: its deciding slot, verdict and outside distance. A line finds its entry
@@ -153,21 +151,6 @@ function byEntry(a: number, b: number): number {
   const la = entryLink[a]!, lb = entryLink[b]!;
   return entryVerdict[a]! - entryVerdict[b]! || entryOutside[a]! - entryOutside[b]! ||
     (sortIds[la]! < sortIds[lb]! ? -1 : sortIds[la]! > sortIds[lb]! ? 1 : 0);
-}
-
-/** Depth left by the last `toleranceOf` call: deeper end of the segment, NaN when unknown. */
-let lastDepth = 0;
-
-/** Tolerance of segment s: clearance + max(horizontal, vertical uncertainty) at its depth. */
-function toleranceOf(table: SegmentTable, ctx: RuleContext, s: number): number {
-  const c = table.coords, o = s * 6;
-  const link = table.linkOfSegment[s]!;
-  const q = table.linkQuality[link]!;
-  const unc = ctx.uncertainty[q]!;
-  const h = Math.max(table.segmentGround[2 * s]! - c[o + 2]!, table.segmentGround[2 * s + 1]! - c[o + 5]!);
-  lastDepth = h;
-  const depth = h === h ? h : table.maxCentrelineDepth;
-  return ctx.clearance[table.linkUtility[link]!]! + Math.max(horizontalUncertaintyAt(unc, depth), verticalUncertaintyAt(unc, depth));
 }
 
 function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
@@ -214,6 +197,7 @@ function collect(
   // Each piece searches the index with its own plan box padded by every distance that could matter;
   // the union of those boxes holds every segment within reach of the volume.
   const pad = ctx.pad;
+  const tolerances = segmentTolerances(table, ctx);
   const several = volume.pieces.length > 1;
   const slotOf = several ? new Map<number, number>() : null;
   const seen = several ? new Set<number>() : null;
@@ -238,7 +222,7 @@ function collect(
       const g2 = gx * gx + gy * gy + gz * gz;
       // First against the widest reach any line can have (cheap), then against this line's own.
       if (g2 > pad * pad) continue;
-      const tolerance = toleranceOf(table, ctx, s);
+      const tolerance = tolerances !== null ? tolerances[s]! : segmentToleranceOf(table, ctx, s);
       const reach = (tolerance > notify ? tolerance : notify) + radius[s]! + VERDICT_SLACK_M;
       if (g2 > reach * reach) continue;
       segmentsTested++;
@@ -251,7 +235,7 @@ function collect(
       const hit = hitPool[slot] ?? (hitPool[slot] = createSegmentPrismDistance());
       hit.distance = k.distance; hit.t = k.t; hit.x = k.x; hit.y = k.y; hit.z = k.z;
       hit.horizontal = k.horizontal; hit.horizontalT = k.horizontalT; hit.vertical = k.vertical; hit.verticalT = k.verticalT;
-      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitDepth[slot] = lastDepth;
+      hitSegment[slot] = s; hitTolerance[slot] = tolerance;
     }
   }
   if (seen) candidates = seen.size;
@@ -325,8 +309,9 @@ export function screenExcavation(
     const hit = hitPool[slot]!;
     if (several) completePlanAndGap(volume, table, segment, hit);
     const r = radius[segment]!;
-    const depthKnown = !Number.isNaN(hitDepth[slot]!);
-    const depth = depthKnown ? hitDepth[slot]! : table.maxCentrelineDepth;
+    const h = segmentDepth(table, segment);
+    const depthKnown = h === h;
+    const depth = depthKnown ? h : table.maxCentrelineDepth;
     const u = table.linkUtility[link]!;
     const unc = ctx.uncertainty[table.linkQuality[link]!]!;
     // The tolerance zone as toleranceFor (rules.ts) gives it, from the cached rule set.
