@@ -157,10 +157,13 @@ export function preparePrism(
   };
 }
 
-/** Plan point-to-segment squared distance, also setting `projT`: the parameter of the nearest point. */
+/**
+ * Plan point-to-segment squared distance, also setting `projT`: the parameter of the nearest point.
+ * `invLen2` is 1 / |s|² (0 for a zero-length segment): a multiply where a divide was, per call.
+ */
 let projT = 0;
-function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: number, sy: number, len2: number): number {
-  projT = len2 > 0 ? clamp01(((px - ax) * sx + (py - ay) * sy) / len2) : 0;
+function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: number, sy: number, invLen2: number): number {
+  projT = clamp01(((px - ax) * sx + (py - ay) * sy) * invLen2);
   const dx = px - ax - projT * sx, dy = py - ay - projT * sy;
   return dx * dx + dy * dy;
 }
@@ -195,7 +198,8 @@ function nearBoundary(prism: Prism, px: number, py: number): boolean {
     if (along[i] === 0) continue;
     const k = next[i]!;
     const ex = xs[k]! - xs[i]!, ey = ys[k]! - ys[i]!;
-    if (pointSegDist2D2T(px, py, xs[i]!, ys[i]!, ex, ey, ex * ex + ey * ey) <= eps2) return true;
+    const inv = prism.invEdgeLength[i]!;
+    if (pointSegDist2D2T(px, py, xs[i]!, ys[i]!, ex, ey, inv * inv) <= eps2) return true;
   }
   return false;
 }
@@ -252,11 +256,12 @@ export function segmentPrismDistance(
   const sx = qx - px, sy = qy - py, dz = z1 - z0;
   const planLen2 = sx * sx + sy * sy;
   const invPlanLen = planLen2 > 0 ? 1 / Math.sqrt(planLen2) : 0;
+  const invPlanLen2 = invPlanLen * invPlanLen;
   const tSlack = BOUNDARY_EPS_M * invPlanLen;
 
   // Pass 1, in plan: distance to each edge, and where the segment crosses the boundary.
   let crossings = 0;
-  let minEdge2 = Infinity, horizontalT = 0;
+  let minEdge2 = Infinity, horizontalT = 0, nearestEdge = 0;
   let best = Infinity, bestT = 0;
   let vertical = Infinity, verticalT = NaN;
   for (let i = 0; i < n; i++) {
@@ -296,20 +301,20 @@ export function segmentPrismDistance(
         if ((collinear || dB === 0) && tB >= -tSlack && tB <= 1 + tSlack) params[2 + crossings++] = clamp01(tB);
       }
       // Plan segments that do not cross are closest at an end of one of them.
-      const l2 = ex * ex + ey * ey;
-      d2 = pointSegDist2D2T(px, py, ax, ay, ex, ey, l2);
-      let d = pointSegDist2D2T(qx, qy, ax, ay, ex, ey, l2);
+      const invL2 = inv * inv;
+      d2 = pointSegDist2D2T(px, py, ax, ay, ex, ey, invL2);
+      let d = pointSegDist2D2T(qx, qy, ax, ay, ex, ey, invL2);
       if (d < d2) { d2 = d; tH = 1; }
-      d = pointSegDist2D2T(ax, ay, px, py, sx, sy, planLen2);
+      d = pointSegDist2D2T(ax, ay, px, py, sx, sy, invPlanLen2);
       if (d < d2) { d2 = d; tH = projT; }
-      d = pointSegDist2D2T(bx, by, px, py, sx, sy, planLen2);
+      d = pointSegDist2D2T(bx, by, px, py, sx, sy, invPlanLen2);
       if (d < d2) { d2 = d; tH = projT; }
     }
     edgeDist2[i] = d2;
     // Along the edge exactly when the collinear branch above split the segment at the edge's ends;
     // a vertical segment is one point in plan, on the boundary if it is on any edge.
     alongEdge[i] = planLen2 === 0 || (dP === 0 && dQ === 0 && straddleSeg) ? 1 : 0;
-    if (d2 < minEdge2) { minEdge2 = d2; horizontalT = tH; }
+    if (d2 < minEdge2) { minEdge2 = d2; horizontalT = tH; nearestEdge = i; }
   }
 
   // Boundary points: in the closed footprint, so their slab gap is a true distance.
@@ -344,21 +349,28 @@ export function segmentPrismDistance(
   }
 
   // Pass 2: side walls not ruled out by their plan distance, nor by the cutoff (a wall whose plan
-  // edge is at least `cutoff` away cannot bring the distance under it).
+  // edge is at least `cutoff` away cannot bring the distance under it). Every point of a wall has z
+  // in [lo, hi], so its distance is at least √(plan distance² + zGap²), zGap the segment's z range's
+  // gap to the slab. The wall nearest in plan goes first: it usually decides, and the rest skip.
   let best2 = best * best;
   const cutoff2 = cutoff * cutoff;
   const beyond = !(best2 < cutoff2);
   if (beyond) best2 = cutoff2;
-  for (let i = 0; i < n && best2 > 0; i++) {
-    if (edgeDist2[i]! >= best2) continue;
+  const zMin = z0 < z1 ? z0 : z1, zMax = z0 < z1 ? z1 : z0;
+  const zGap = zMin > hi ? zMin - hi : zMax < lo ? lo - zMax : 0;
+  const zGap2 = zGap * zGap;
+  for (let w = -1; w < n && best2 > 0; w++) {
+    if (w === nearestEdge) continue;
+    const i = w < 0 ? nearestEdge : w;
+    if (edgeDist2[i]! + zGap2 >= best2) continue;
     const k = next[i]!;
     const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
     const ex = bx - ax, ey = by - ay;
-    const len2 = ex * ex + ey * ey;
+    const invL2 = invEdgeLen[i]! * invEdgeLen[i]!;
 
     for (let end = 0; end < 2; end++) {
       const ex0 = end === 0 ? px : qx, ey0 = end === 0 ? py : qy, ez0 = end === 0 ? z0 : z1;
-      const u = clamp01(((ex0 - ax) * ex + (ey0 - ay) * ey) / len2);
+      const u = clamp01(((ex0 - ax) * ex + (ey0 - ay) * ey) * invL2);
       const cz = ez0 < lo ? lo : ez0 > hi ? hi : ez0;
       const ddx = ex0 - ax - u * ex, ddy = ey0 - ay - u * ey, ddz = ez0 - cz;
       const d2 = ddx * ddx + ddy * ddy + ddz * ddz;
