@@ -118,6 +118,15 @@ let hitSegment = new Int32Array(64);
 let hitTolerance = new Float64Array(64);
 const hitPool: SegmentHit[] = [];
 
+/**
+ * Per candidate of the current search, GATHER_STRIDE numbers: x0, y0, z0, x1, y1, z1, radius,
+ * tolerance (NaN before the table's tolerance column exists). Filled by one loop of independent reads
+ * before any candidate is tested, so the cache misses of a search's candidates (rows scattered over
+ * the table) overlap instead of each waiting behind the previous candidate's kernel.
+ */
+const GATHER_STRIDE = 8;
+let gathered = new Float64Array(GATHER_STRIDE * 64);
+
 function growHits(n: number): void {
   if (n <= hitSegment.length) return;
   const size = Math.max(n, 2 * hitSegment.length);
@@ -211,10 +220,17 @@ function collect(
     if (seen) for (let f = 0; f < n; f++) seen.add(found[f]!);
     else candidates += n;
     growHits(hitCount + n);
+    if (n * GATHER_STRIDE > gathered.length) gathered = new Float64Array(Math.max(n * GATHER_STRIDE, 2 * gathered.length));
+    const g = gathered;
+    for (let f = 0; f < n; f++) {
+      const s = found[f]!, o = s * 6, q = f * GATHER_STRIDE;
+      g[q] = c[o]!; g[q + 1] = c[o + 1]!; g[q + 2] = c[o + 2]!; g[q + 3] = c[o + 3]!; g[q + 4] = c[o + 4]!; g[q + 5] = c[o + 5]!;
+      g[q + 6] = radius[s]!; g[q + 7] = tolerances !== null ? tolerances[s]! : NaN;
+    }
     for (let f = 0; f < n; f++) {
       const s = found[f]!;
-      const o = s * 6;
-      const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
+      const q = f * GATHER_STRIDE;
+      const x0 = g[q]!, y0 = g[q + 1]!, z0 = g[q + 2]!, x1 = g[q + 3]!, y1 = g[q + 4]!, z1 = g[q + 5]!;
       // A box-to-box gap is a lower bound on the distance: skip pieces that cannot reach any threshold.
       const gx = gap(b.minX, b.maxX, x0 < x1 ? x0 : x1, x0 < x1 ? x1 : x0);
       const gy = gap(b.minY, b.maxY, y0 < y1 ? y0 : y1, y0 < y1 ? y1 : y0);
@@ -222,8 +238,8 @@ function collect(
       const g2 = gx * gx + gy * gy + gz * gz;
       // First against the widest reach any line can have (cheap), then against this line's own.
       if (g2 > pad * pad) continue;
-      const tolerance = tolerances !== null ? tolerances[s]! : segmentToleranceOf(table, ctx, s);
-      const reach = (tolerance > notify ? tolerance : notify) + radius[s]! + VERDICT_SLACK_M;
+      const tolerance = tolerances !== null ? g[q + 7]! : segmentToleranceOf(table, ctx, s);
+      const reach = (tolerance > notify ? tolerance : notify) + g[q + 6]! + VERDICT_SLACK_M;
       if (g2 > reach * reach) continue;
       segmentsTested++;
       // Past reach + slack no verdict is possible: the kernel may stop there (distance Infinity).
