@@ -22,89 +22,22 @@
  * the nearest segment is not always the one that decides.
  */
 import type Flatbush from 'flatbush';
-import { UTILITY_TYPES, type QualityLevel, type UtilityType } from '../model';
+import { UTILITY_TYPES } from '../model';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { IndexSearch } from './indexSearch';
 import { ruleContext, segmentDepth, segmentToleranceOf, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { qualityOfLink, type SegmentTable } from './segmentTable';
+import {
+  NO_VERDICT, verdictIndex, VERDICTS, type LineConflict, type Point3, type ScreeningResult, type ScreeningSummary,
+} from './verdicts';
 import { foldPieceDistance, pieceDistance, volumeOf, type Volume } from './volume';
 
 export { VERDICT_SLACK_M };
 
-export const VERDICTS = ['STRIKE', 'ENCROACH', 'NEAR'] as const;
-export type Verdict = (typeof VERDICTS)[number];
-const NO_VERDICT = VERDICTS.length;
-
-export interface Point3 { x: number; y: number; z: number }
-
-export interface LineConflict {
-  linkId: string;
-  utility: UtilityType;
-  /** As recorded; null (unknown) is screened as QL-D. */
-  quality: QualityLevel | null;
-  verdict: Verdict;
-  /** Minimum 3D distance from the excavation to the outside of the pipe on the deciding segment, m. */
-  distance3d: number;
-  /** Plan distance to the outside of the pipe, m (0 when the line crosses the footprint in plan). */
-  horizontal: number;
-  /** Vertical gap to the outside of the pipe where it passes over or under the footprint; null if it never does. */
-  vertical: number | null;
-  /** Closest point on the pipe's axis, local frame (x, y m; z elevation m). */
-  closestPoint: Point3;
-  /** Point on the axis where the horizontal distance is attained. */
-  horizontalAt: Point3;
-  /** Point on the axis where the vertical gap is attained; null with `vertical`. */
-  verticalAt: Point3 | null;
-  /** Segment number from the link's start: the segment from vertex `segmentIndex` to the next. */
-  segmentIndex: number;
-  /** Parameter of the closest point along that segment, 0..1. */
-  t: number;
-  /** Bounding radius of the section, m. */
-  radius: number;
-  /** h used for depth-scaled uncertainty: deeper end of the segment, at least 1 m (rules.ts). */
-  centrelineDepth: number;
-  /** False when the ground is unknown at an end: the depth is then the network's deepest line. */
-  depthKnown: boolean;
-  clearance: number;
-  clearanceSource: string;
-  horizontalUncertainty: number;
-  verticalUncertainty: number;
-  uncertainty: number;
-  tolerance: number;
-}
-
-export interface ScreeningSummary {
-  strike: number;
-  encroach: number;
-  near: number;
-  /** Segments the flatbush prefilter returned. */
-  candidates: number;
-  /** Segments that went through the exact kernel. */
-  segmentsTested: number;
-  segmentsInNetwork: number;
-  /** From the table: lines that could not be screened at all (no finite geometry). */
-  unscreenableLinkIds: string[];
-  skippedNonFiniteSegments: number;
-}
-
-export interface ScreeningResult {
-  ruleSetId: string;
-  notifyDistance: number;
-  notifySource: string;
-  lines: LineConflict[];
-  summary: ScreeningSummary;
-}
-
-/** Verdict index (0 STRIKE, 1 ENCROACH, 2 NEAR, 3 none) for an axis distance. */
-export function verdictIndex(axisDistance: number, radius: number, tolerance: number, notifyDistance: number): number {
-  const outside = axisDistance - radius - VERDICT_SLACK_M;
-  if (outside <= 0) return 0;
-  if (outside <= tolerance) return 1;
-  if (outside <= notifyDistance) return 2;
-  return NO_VERDICT;
-}
+export { verdictIndex, VERDICTS } from './verdicts';
+export type { LineConflict, Point3, ScreeningResult, ScreeningSummary, Verdict } from './verdicts';
 
 /** The union's distances for one segment: the minimum over the pieces computed so far (volume.ts). */
 type SegmentHit = SegmentPrismDistance;
@@ -113,9 +46,11 @@ const KERNEL_OUT = createSegmentPrismDistance();
 const SEARCH = new IndexSearch();
 
 // Working storage reused across calls (screenExcavation is synchronous and not re-entered): per hit
-// slot its segment, tolerance and the kernel's distances.
+// slot its segment, its line, tolerance, radius and the kernel's distances.
 let hitSegment = new Int32Array(64);
+let hitLink = new Int32Array(64);
 let hitTolerance = new Float64Array(64);
+let hitRadius = new Float64Array(64);
 const hitPool: SegmentHit[] = [];
 
 /**
@@ -125,13 +60,18 @@ const hitPool: SegmentHit[] = [];
  * the table) overlap instead of each waiting behind the previous candidate's kernel.
  */
 const GATHER_STRIDE = 8;
+/** Up to this many hits, a hit finds its line's entry by scanning the entries. */
+const SCAN_ENTRIES_UP_TO = 32;
 let gathered = new Float64Array(GATHER_STRIDE * 64);
+let gatheredLink = new Int32Array(64);
 
 function growHits(n: number): void {
   if (n <= hitSegment.length) return;
   const size = Math.max(n, 2 * hitSegment.length);
   const s = new Int32Array(size); s.set(hitSegment); hitSegment = s;
   const t = new Float64Array(size); t.set(hitTolerance); hitTolerance = t;
+  const l = new Int32Array(size); l.set(hitLink); hitLink = l;
+  const r = new Float64Array(size); r.set(hitRadius); hitRadius = r;
 }
 
 // One entry per listed line: its deciding slot, verdict and outside distance. A line finds its entry
@@ -153,6 +93,12 @@ function prepareEntries(hits: number, links: number): void {
   if (links > linkStamp.length) { linkStamp = new Uint32Array(links); linkEntry = new Int32Array(links); stamp = 0; }
   if (++stamp === 0xffffffff) { linkStamp.fill(0); stamp = 1; }
 }
+
+/** Per entry, read before the rows are built: the deciding segment's depth and vertex number. */
+let rowDepth = new Float64Array(64);
+let rowVertex = new Int32Array(64);
+/** Sum of the listed ids' lengths: keeps the early reads of the id strings from being optimised away. */
+let rowIdChars = 0;
 
 /** Severity, then outside distance, then line id: the order of the rows. */
 let sortIds: readonly string[] = [];
@@ -220,12 +166,16 @@ function collect(
     if (seen) for (let f = 0; f < n; f++) seen.add(found[f]!);
     else candidates += n;
     growHits(hitCount + n);
-    if (n * GATHER_STRIDE > gathered.length) gathered = new Float64Array(Math.max(n * GATHER_STRIDE, 2 * gathered.length));
-    const g = gathered;
+    if (n > gatheredLink.length) {
+      gatheredLink = new Int32Array(Math.max(n, 2 * gatheredLink.length));
+      gathered = new Float64Array(GATHER_STRIDE * gatheredLink.length);
+    }
+    const g = gathered, gLink = gatheredLink, linkOf = table.linkOfSegment;
     for (let f = 0; f < n; f++) {
       const s = found[f]!, o = s * 6, q = f * GATHER_STRIDE;
       g[q] = c[o]!; g[q + 1] = c[o + 1]!; g[q + 2] = c[o + 2]!; g[q + 3] = c[o + 3]!; g[q + 4] = c[o + 4]!; g[q + 5] = c[o + 5]!;
       g[q + 6] = radius[s]!; g[q + 7] = tolerances !== null ? tolerances[s]! : NaN;
+      gLink[f] = linkOf[s]!;
     }
     for (let f = 0; f < n; f++) {
       const s = found[f]!;
@@ -251,26 +201,35 @@ function collect(
       const hit = hitPool[slot] ?? (hitPool[slot] = createSegmentPrismDistance());
       hit.distance = k.distance; hit.t = k.t; hit.x = k.x; hit.y = k.y; hit.z = k.z;
       hit.horizontal = k.horizontal; hit.horizontalT = k.horizontalT; hit.vertical = k.vertical; hit.verticalT = k.verticalT;
-      hitSegment[slot] = s; hitTolerance[slot] = tolerance;
+      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitRadius[slot] = g[q + 6]!; hitLink[slot] = gLink[f]!;
     }
   }
   if (seen) candidates = seen.size;
 
-  prepareEntries(hitCount, table.linkIds.length);
+  // A few hits find their line's entry by a scan of the entries (no read of a per-line array, which
+  // is a cache miss per hit on a large network); many use the per-line stamp.
+  const scan = hitCount <= SCAN_ENTRIES_UP_TO;
+  prepareEntries(hitCount, scan ? 0 : table.linkIds.length);
   let entries = 0;
   for (let slot = 0; slot < hitCount; slot++) {
     const s = hitSegment[slot]!;
-    const r = radius[s]!;
+    const r = hitRadius[slot]!;
     const distance = hitPool[slot]!.distance;
     const verdict = verdictIndex(distance, r, hitTolerance[slot]!, notify);
     if (verdict === NO_VERDICT) continue;
     const outside = distance - r > 0 ? distance - r : 0;
-    const link = table.linkOfSegment[s]!;
-    let e: number;
-    if (linkStamp[link] !== stamp) {
-      linkStamp[link] = stamp; linkEntry[link] = e = entries++; entryLink[e] = link;
-    } else {
+    const link = hitLink[slot]!;
+    let e = -1;
+    if (scan) {
+      for (let k = 0; k < entries; k++) if (entryLink[k] === link) { e = k; break; }
+    } else if (linkStamp[link] === stamp) {
       e = linkEntry[link]!;
+    } else {
+      linkStamp[link] = stamp; linkEntry[link] = entries;
+    }
+    if (e < 0) {
+      e = entries++; entryLink[e] = link;
+    } else {
       const pv = entryVerdict[e]!, po = entryOutside[e]!;
       if (pv < verdict || (pv === verdict && (po < outside || (po === outside && hitSegment[entrySlot[e]!]! < s)))) continue;
     }
@@ -296,7 +255,6 @@ export function screenExcavation(
 ): ScreeningResult {
   const k = collect(table, index, excavation, rules, ruleSetId);
   const { ctx, volume, entries } = k;
-  const radius = table.radius;
   const several = volume.pieces.length > 1;
 
   // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
@@ -316,6 +274,17 @@ export function screenExcavation(
     }
     sortIds = [];
   }
+  // The rows' scattered reads (depth, vertex number, line id) first, in one loop of independent
+  // reads, so their cache misses overlap rather than each waiting behind the previous row's objects.
+  if (entries > rowDepth.length) { rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); }
+  let idChars = 0;
+  for (let e = 0; e < entries; e++) {
+    const segment = hitSegment[entrySlot[e]!]!;
+    rowDepth[e] = segmentDepth(table, segment);
+    rowVertex[e] = table.segmentVertex[segment]!;
+    idChars += table.linkIds[entryLink[e]!]!.length;
+  }
+  rowIdChars = idChars;
   const lines: LineConflict[] = new Array<LineConflict>(entries);
   const counts = [0, 0, 0];
   for (let i = 0; i < entries; i++) {
@@ -324,8 +293,8 @@ export function screenExcavation(
     const segment = hitSegment[slot]!;
     const hit = hitPool[slot]!;
     if (several) completePlanAndGap(volume, table, segment, hit);
-    const r = radius[segment]!;
-    const h = segmentDepth(table, segment);
+    const r = hitRadius[slot]!;
+    const h = rowDepth[e]!;
     const depthKnown = h === h;
     const depth = depthKnown ? h : table.maxCentrelineDepth;
     const u = table.linkUtility[link]!;
@@ -345,7 +314,7 @@ export function screenExcavation(
       closestPoint: { x: hit.x, y: hit.y, z: hit.z },
       horizontalAt: pointOn(table, segment, hit.horizontalT),
       verticalAt: hit.vertical === null ? null : pointOn(table, segment, hit.verticalT),
-      segmentIndex: table.segmentVertex[segment]!,
+      segmentIndex: rowVertex[e]!,
       t: hit.t,
       radius: r,
       centrelineDepth: uncertaintyDepth(depth),
