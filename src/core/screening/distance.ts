@@ -117,8 +117,11 @@ function openDistinct(input: PlanRing): PlanRing {
 export function preparePrism(
   footprint: PlanRing, bottomZ: number, topZ: number, holes: readonly PlanRing[] = [],
 ): Prism {
-  const rings = [footprint, ...holes].map(openDistinct);
-  for (const [r, ring] of rings.entries()) {
+  const rings = holes.length === 0 ? [openDistinct(footprint)] : [footprint, ...holes].map(openDistinct);
+  let n = 0;
+  for (let r = 0; r < rings.length; r++) {
+    const ring = rings[r]!;
+    n += ring.length;
     if (ring.length < 3) {
       throw new RangeError(`preparePrism: ${r === 0 ? 'footprint' : `hole ${r - 1}`} has ${ring.length} distinct vertices, at least 3 needed`);
     }
@@ -126,21 +129,23 @@ export function preparePrism(
   if (!(bottomZ <= topZ)) throw new RangeError(`preparePrism: bottomZ ${bottomZ} is above topZ ${topZ}`);
   // Holes lie inside the outer ring, so its bbox is the prism's.
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const [x, y] of rings[0]!) {
+  const outer = rings[0]!;
+  for (let i = 0; i < outer.length; i++) {
+    const x = outer[i]![0], y = outer[i]![1];
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
     if (y < minY) minY = y;
     if (y > maxY) maxY = y;
   }
-  const n = rings.reduce((sum, ring) => sum + ring.length, 0);
   const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
   const xs = new Float64Array(n), ys = new Float64Array(n), next = new Uint32Array(n);
   let v = 0;
-  for (const ring of rings) {
+  for (let r = 0; r < rings.length; r++) {
+    const ring = rings[r]!;
     const start = v;
-    for (const [x, y] of ring) {
-      xs[v] = x - originX;
-      ys[v] = y - originY;
+    for (let i = 0; i < ring.length; i++) {
+      xs[v] = ring[i]![0] - originX;
+      ys[v] = ring[i]![1] - originY;
       next[v] = v + 1;
       v++;
     }
