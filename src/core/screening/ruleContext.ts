@@ -18,7 +18,16 @@ export interface RuleContext {
   clearance: Float64Array;
   clearanceSource: string[];
   uncertainty: PositionalUncertainty[];
+  /**
+   * The widest reach any segment can have (a superset of every verdict): the most any line's
+   * tolerance or the notify distance can be, + the largest radius + slack. The 3D box cull's bound.
+   */
   pad: number;
+  /**
+   * The index search's pad: `pad` without the radius, which each index box already has (buildSegmentIndex
+   * pads every segment's plan box by its own radius), + one more slack for rounding.
+   */
+  searchPad: number;
   /** The numbers a segment's tolerance depends on (clearances, uncertainty parameters), as a key. */
   toleranceKey: string;
 }
@@ -48,12 +57,15 @@ function ruleContextByKey(rules: ScreeningRules, ruleSetId: string, table: Segme
     const clearanceSource = UTILITY_TYPES.map((u) => ruleSet.clearances[u].source);
     const uncertainty = QUALITY_LEVELS.map((q) => rules.positionalUncertainty[q]);
     uncertainty.push(rules.positionalUncertainty.D);
-    // Every distance that could matter, at the network's deepest line: a superset of every verdict.
-    const pad = maxClearance(rules, ruleSetId) + maxUncertaintyAt(rules, table.maxCentrelineDepth) +
-      rules.notifyDistance.value + table.maxRadius + VERDICT_SLACK_M;
+    // A verdict needs outside distance ≤ tolerance (ENCROACH) or ≤ notify (NEAR): the larger of the two
+    // bounds it, not their sum. The tolerance is largest at the network's deepest line.
+    const tolerance = maxClearance(rules, ruleSetId) + maxUncertaintyAt(rules, table.maxCentrelineDepth);
+    const reach = Math.max(tolerance, rules.notifyDistance.value);
+    const pad = reach + table.maxRadius + VERDICT_SLACK_M;
+    const searchPad = reach + 2 * VERDICT_SLACK_M;
     const toleranceKey = [...clearance].join() + '|' +
       uncertainty.map((u) => `${u.horizontal},${u.vertical},${u.horizontalDepthShare},${u.verticalDepthShare}`).join('|');
-    byKey.set(key, (ctx = { clearance, clearanceSource, uncertainty, pad, toleranceKey }));
+    byKey.set(key, (ctx = { clearance, clearanceSource, uncertainty, pad, searchPad, toleranceKey }));
   }
   return ctx;
 }

@@ -10,10 +10,11 @@
  *
  * The work's volume is a union of pieces (volume.ts: one prism for an open cut; boxes, joints and
  * wedges for a trench; capsules and pits for a bore; cylinders for piles). For each piece the flatbush
- * prefilter searches the piece's plan bbox padded by every distance that could matter (max clearance
- * + max uncertainty at the network's deepest line + notify distance + max radius + slack); since a
- * plan distance never exceeds the 3D one and each bbox contains its piece, every segment that can get
- * a verdict from any piece is a candidate of that piece. A 3D bbox-to-bbox gap, a lower bound on the
+ * prefilter searches the piece's plan bbox padded by the farthest a verdict can reach (the larger of
+ * the notify distance and the widest tolerance, max clearance + max uncertainty at the network's
+ * deepest line, + slack; the index boxes carry each segment's radius); since a plan distance never
+ * exceeds the 3D one and each bbox contains its piece, every segment that can get a verdict from any
+ * piece is a candidate of that piece. A 3D bbox-to-bbox gap, a lower bound on the
  * true distance, then skips hopeless (piece, segment) pairs before the piece's kernel. A segment's
  * distance to the volume is the minimum over its pieces.
  *
@@ -151,7 +152,7 @@ function collect(
 
   // Each piece searches the index with its own plan box padded by every distance that could matter;
   // the union of those boxes holds every segment within reach of the volume.
-  const pad = ctx.pad;
+  const pad = ctx.pad, searchPad = ctx.searchPad;
   const tolerances = segmentTolerances(table, ctx);
   const several = volume.pieces.length > 1;
   const slotOf = several ? new Map<number, number>() : null;
@@ -161,7 +162,7 @@ function collect(
   let segmentsTested = 0;
   for (const piece of table.segmentCount === 0 ? [] : volume.pieces) {
     const b = piece.bounds;
-    const n = SEARCH.run(index, b.minX - pad, b.minY - pad, b.maxX + pad, b.maxY + pad);
+    const n = SEARCH.run(index, b.minX - searchPad, b.minY - searchPad, b.maxX + searchPad, b.maxY + searchPad);
     const found = SEARCH.items;
     if (seen) for (let f = 0; f < n; f++) seen.add(found[f]!);
     else candidates += n;
