@@ -98,7 +98,7 @@ function prepareEntries(hits: number, links: number): void {
 /** Per entry, read before the rows are built: the deciding segment's depth and vertex number. */
 let rowDepth = new Float64Array(64);
 let rowVertex = new Int32Array(64);
-/** Sum of the listed ids' lengths: keeps the early reads of the id strings from being optimised away. */
+/** A sum over the early reads of the rows' line data: keeps them from being optimised away. */
 let rowIdChars = 0;
 
 /** Severity, then outside distance, then line id: the order of the rows. */
@@ -258,6 +258,19 @@ export function screenExcavation(
   const { ctx, volume, entries } = k;
   const several = volume.pieces.length > 1;
 
+  // The rows' scattered reads (depth, vertex number, line id, utility, quality) first, in one loop of independent
+  // reads, so their cache misses overlap rather than each waiting behind the previous row's objects
+  // (and the sort, which compares ids when verdict and distance tie, as strikes at 0 m do).
+  if (entries > rowDepth.length) { rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); }
+  let idChars = 0;
+  for (let e = 0; e < entries; e++) {
+    const segment = hitSegment[entrySlot[e]!]!;
+    rowDepth[e] = segmentDepth(table, segment);
+    rowVertex[e] = table.segmentVertex[segment]!;
+    const link = entryLink[e]!;
+    idChars += table.linkIds[link]!.length + table.linkUtility[link]! + table.linkQuality[link]!;
+  }
+  rowIdChars = idChars;
   // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
   const order: number[] = new Array<number>(entries);
   for (let e = 0; e < entries; e++) order[e] = e;
@@ -275,17 +288,6 @@ export function screenExcavation(
     }
     sortIds = [];
   }
-  // The rows' scattered reads (depth, vertex number, line id) first, in one loop of independent
-  // reads, so their cache misses overlap rather than each waiting behind the previous row's objects.
-  if (entries > rowDepth.length) { rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); }
-  let idChars = 0;
-  for (let e = 0; e < entries; e++) {
-    const segment = hitSegment[entrySlot[e]!]!;
-    rowDepth[e] = segmentDepth(table, segment);
-    rowVertex[e] = table.segmentVertex[segment]!;
-    idChars += table.linkIds[entryLink[e]!]!.length;
-  }
-  rowIdChars = idChars;
   const lines: LineConflict[] = new Array<LineConflict>(entries);
   const counts = [0, 0, 0];
   for (let i = 0; i < entries; i++) {
