@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   }
   console.log(`  B / A at p50: ${(percentile(b.times, 50) / percentile(a.times, 50)).toFixed(2)}; verdicts differ on ${mismatches} of ${DIGS} digs`);
   // Each dig's fastest pass, summed: preemption on a busy machine only ever adds time, so the minimum
-  // is the steadier comparison there (A/A reads 1.00 within about 0.01 where p50 wanders by 0.05).
+  // is the steadier comparison there (one A/A run read 0.985 on it and 1.04 at p50).
   const minimum = (times: number[]): number => {
     let sum = 0;
     for (let i = 0; i < DIGS; i++) {
