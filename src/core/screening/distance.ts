@@ -305,15 +305,25 @@ export function segmentPrismDistance(
         if ((collinear || dA === 0) && tA >= -tSlack && tA <= 1 + tSlack) params[2 + crossings++] = clamp01(tA);
         if ((collinear || dB === 0) && tB >= -tSlack && tB <= 1 + tSlack) params[2 + crossings++] = clamp01(tB);
       }
-      // Plan segments that do not cross are closest at an end of one of them.
-      const invL2 = inv * inv;
-      d2 = pointSegDist2D2T(px, py, ax, ay, ex, ey, invL2);
-      let d = pointSegDist2D2T(qx, qy, ax, ay, ex, ey, invL2);
-      if (d < d2) { d2 = d; tH = 1; }
-      d = pointSegDist2D2T(ax, ay, px, py, sx, sy, invPlanLen2);
-      if (d < d2) { d2 = d; tH = projT; }
-      d = pointSegDist2D2T(bx, by, px, py, sx, sy, invPlanLen2);
-      if (d < d2) { d2 = d; tH = projT; }
+      // Lower bound: wholly on one side of the other's line, the two are at least the nearer end's
+      // distance to that line apart. An edge that cannot beat the nearest so far keeps the bound
+      // (pass 2 only needs a lower bound to skip a wall) and is not measured.
+      let lb = 0;
+      if ((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0)) lb = Math.min(Math.abs(dP), Math.abs(dQ));
+      if ((dA > 0 && dB > 0) || (dA < 0 && dB < 0)) lb = Math.max(lb, Math.min(Math.abs(dA), Math.abs(dB)));
+      if (lb * lb >= minEdge2) {
+        d2 = lb * lb;
+      } else {
+        // Plan segments that do not cross are closest at an end of one of them.
+        const invL2 = inv * inv;
+        d2 = pointSegDist2D2T(px, py, ax, ay, ex, ey, invL2);
+        let d = pointSegDist2D2T(qx, qy, ax, ay, ex, ey, invL2);
+        if (d < d2) { d2 = d; tH = 1; }
+        d = pointSegDist2D2T(ax, ay, px, py, sx, sy, invPlanLen2);
+        if (d < d2) { d2 = d; tH = projT; }
+        d = pointSegDist2D2T(bx, by, px, py, sx, sy, invPlanLen2);
+        if (d < d2) { d2 = d; tH = projT; }
+      }
     }
     edgeDist2[i] = d2;
     // Along the edge exactly when the collinear branch above split the segment at the edge's ends;
