@@ -483,9 +483,10 @@ async function measurePostgis(c: Cluster): Promise<void> {
   const loaded = psql(c, join(c.dir, 'load.sql')).trim().split('|');
   console.log(`  loaded ${Number(loaded[0]).toLocaleString('en')} segments as LINESTRING Z (SRID 0) with a 2D GiST index in ${sec(t)} (${loaded[1]} with index)`);
 
-  const reach = NOTIFY + maxTol + table.maxRadius + SLACK;
-  console.log(`  candidates: ST_3DDWithin(segment, dig POLYHEDRALSURFACE Z, ${reach.toFixed(3)} m = notify ${NOTIFY} + max tolerance ` +
-    `${maxTol.toFixed(3)} + max radius ${table.maxRadius.toFixed(3)}); verdict from ST_3DDistance − radius`);
+  // A verdict needs outside distance ≤ tolerance or ≤ notify: the larger of the two bounds it (as ours, ruleContext.ts).
+  const reach = Math.max(NOTIFY, maxTol) + table.maxRadius + SLACK;
+  console.log(`  candidates: ST_3DDWithin(segment, dig POLYHEDRALSURFACE Z, ${reach.toFixed(3)} m = max(notify ${NOTIFY}, max tolerance ` +
+    `${maxTol.toFixed(3)}) + max radius ${table.maxRadius.toFixed(3)}); verdict from ST_3DDistance − radius`);
 
   const prepared = digQuery('ST_GeomFromText($2)', 'ST_GeomFromText($3)', '$4', '$5', reach);
   const plpgsql = digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach);

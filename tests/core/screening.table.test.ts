@@ -5,6 +5,7 @@ import type { Link } from '../../src/core/model';
 import { ExcavationError, type OpenCut } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import { IndexSearch } from '../../src/core/screening/indexSearch';
+import { ruleContext, segmentToleranceOf, segmentTolerances } from '../../src/core/screening/ruleContext';
 import { screenExcavation } from '../../src/core/screening/screen';
 import { mulberry32 } from '../../src/core/random';
 import {
@@ -158,6 +159,22 @@ describe('screenExcavation inputs', () => {
     expect(line.depthKnown).toBe(false);
     expect(line.centrelineDepth).toBe(20);
     expect(line.verticalUncertainty).toBeCloseTo(0.15 * 20, 6);
+  });
+
+  it('keeps a tolerance column from the second screening on, with the per-segment numbers and the same results', () => {
+    const t = buildSegmentTable([...grid(60), link('blind', [-1.5, -5, -1, NaN, -1.5, 10, -1, NaN], { qualityLevel: 'C' })]);
+    const index = buildSegmentIndex(t);
+    const ctx = ruleContext(RULES, 'cn-gb50289', t);
+    const first = screenExcavation(t, index, PIT, RULES, 'cn-gb50289');
+    const column = segmentTolerances(t, ctx);
+    expect(column).not.toBeNull();
+    for (let s = 0; s < t.segmentCount; s++) expect(column![s]).toBe(segmentToleranceOf(t, ctx, s));
+    expect(screenExcavation(t, index, PIT, RULES, 'cn-gb50289')).toEqual(first);
+    // Another rule set with other clearances gets its own column, built on its second use.
+    const other = ruleContext(RULES, 'cga-5.19', t);
+    expect(other.toleranceKey).not.toBe(ctx.toleranceKey);
+    expect(segmentTolerances(t, other)).toBeNull();
+    expect(segmentTolerances(t, other)![0]).toBe(segmentToleranceOf(t, other, 0));
   });
 
   it('reports the prefilter candidates and the segments tested', () => {

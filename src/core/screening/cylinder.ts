@@ -101,9 +101,17 @@ function rimSearch(ta: number, tb: number, L: number): void {
 /**
  * Distance from segment (x0,y0,z0)–(x1,y1,z1), absolute local frame, to the cylinder. Writes `out`
  * and returns it. A zero-length segment is a point and works too.
+ *
+ * `cutoff` (m, default none), as in the prism kernels (distance.ts): a rim piece whose distance
+ * cannot come under it, nor under the best so far (less the search's allowances), is not searched. On a rim piece the distance is
+ * hypot(ρ − R, gap), at least hypot(min (ρ − R), min gap) over the piece, both exact there (ρ² is a
+ * convex quadratic, the gap linear between the cuts). So below the cutoff the distance is as without
+ * it; at or past it, it is Infinity or another piece's distance, never below the cutoff. The plan
+ * distance and vertical gap never depend on it.
  */
 export function segmentCylinderDistance(
   c: Cylinder, x0: number, y0: number, zStart: number, x1: number, y1: number, zEnd: number, out: SegmentPrismDistance,
+  cutoff = Infinity,
 ): SegmentPrismDistance {
   R = c.radius; lo = c.bottomZ; hi = c.topZ;
   px = x0 - c.centreX; py = y0 - c.centreY;
@@ -183,7 +191,12 @@ export function segmentCylinderDistance(
       const t = A > 0 ? Math.min(tb, Math.max(ta, tc)) : ta;
       consider(t, Math.max(0, rho(t) - R));
     } else {
-      rimSearch(ta, tb, L);
+      // The rim: a golden-section search, the costly case; skipped when it cannot win. It answers at
+      // least its piece's bound less its allowances (RIM_SEARCH_WIDTH_M + RIM_ROUNDING_M, doubled for
+      // the bound's own rounding), so the skip changes no answer below the cutoff.
+      const t = A > 0 ? Math.min(tb, Math.max(ta, tc)) : ta;
+      const bound = Math.hypot(Math.max(0, rho(t) - R), Math.min(gapAt(ta), gapAt(tb))) - 2 * (RIM_SEARCH_WIDTH_M + RIM_ROUNDING_M);
+      if (bound < best && bound < cutoff) rimSearch(ta, tb, L);
     }
   }
 

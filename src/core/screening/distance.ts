@@ -25,33 +25,16 @@
  * Everything is computed relative to the footprint's bbox centre to keep precision; results are
  * written to an out-parameter and the scratch is shared module state (below), so a call allocates nothing.
  */
+import type { Prism } from './prism';
 import { clamp01, closestPair, segSegDist2 } from './segmentSegment';
+
+export { preparePrism, type Prism } from './prism';
 
 /**
  * Plan tolerance for "on a line" and "on the boundary" (which counts as inside): far above the float
  * error at city coordinates (~1e-12 m), far below anything a survey can resolve.
  */
 const BOUNDARY_EPS_M = 1e-9;
-
-export interface Prism {
-  /** Vertices of all rings, which is also the number of edges. */
-  vertexCount: number;
-  originX: number;
-  originY: number;
-  /** Vertices relative to (originX, originY): the outer ring, then each hole; every ring open. */
-  xs: Float64Array;
-  ys: Float64Array;
-  /** Edge i runs from vertex i to vertex next[i] (the next vertex of the same ring). */
-  next: Uint32Array;
-  /** Number of rings: 1 + holes. */
-  ringCount: number;
-  bottomZ: number;
-  topZ: number;
-  /** Absolute bbox of the prism. */
-  minX: number; minY: number; maxX: number; maxY: number;
-  /** 1 / length of edge i (from vertex i to i + 1). */
-  invEdgeLength: Float64Array;
-}
 
 /**
  * The kernel's scratch, shared by every prism (the kernel is synchronous and never re-entered), grown
@@ -91,76 +74,14 @@ export function createSegmentPrismDistance(): SegmentPrismDistance {
   return { distance: Infinity, t: 0, x: NaN, y: NaN, z: NaN, horizontal: Infinity, horizontalT: 0, vertical: null, verticalT: NaN };
 }
 
-type PlanRing = readonly (readonly [number, number])[];
 
 /**
- * The ring without repeated consecutive vertices (zero-length walls) and without its closing vertex;
- * the ring itself when it has neither (every validated ring), so nothing is copied.
+ * Plan point-to-segment squared distance, also setting `projT`: the parameter of the nearest point.
+ * `invLen2` is 1 / |s|² (0 for a zero-length segment): a multiply where a divide was, per call.
  */
-function openDistinct(input: PlanRing): PlanRing {
-  let clean = input.length > 0 && (input[0]![0] !== input[input.length - 1]![0] || input[0]![1] !== input[input.length - 1]![1]);
-  for (let i = 1; clean && i < input.length; i++) clean = input[i]![0] !== input[i - 1]![0] || input[i]![1] !== input[i - 1]![1];
-  if (clean) return input;
-  const ring: (readonly [number, number])[] = [];
-  for (const p of input) {
-    const last = ring[ring.length - 1];
-    if (!last || last[0] !== p[0] || last[1] !== p[1]) ring.push(p);
-  }
-  while (ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1]) ring.pop();
-  return ring;
-}
-
-/**
- * Prepares a footprint (open or closed ring of a validated simple polygon), its holes (rings inside
- * it, meeting neither it nor each other: validateOpenCut checks) and its z range.
- */
-export function preparePrism(
-  footprint: PlanRing, bottomZ: number, topZ: number, holes: readonly PlanRing[] = [],
-): Prism {
-  const rings = [footprint, ...holes].map(openDistinct);
-  for (const [r, ring] of rings.entries()) {
-    if (ring.length < 3) {
-      throw new RangeError(`preparePrism: ${r === 0 ? 'footprint' : `hole ${r - 1}`} has ${ring.length} distinct vertices, at least 3 needed`);
-    }
-  }
-  if (!(bottomZ <= topZ)) throw new RangeError(`preparePrism: bottomZ ${bottomZ} is above topZ ${topZ}`);
-  // Holes lie inside the outer ring, so its bbox is the prism's.
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const [x, y] of rings[0]!) {
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
-  const n = rings.reduce((sum, ring) => sum + ring.length, 0);
-  const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
-  const xs = new Float64Array(n), ys = new Float64Array(n), next = new Uint32Array(n);
-  let v = 0;
-  for (const ring of rings) {
-    const start = v;
-    for (const [x, y] of ring) {
-      xs[v] = x - originX;
-      ys[v] = y - originY;
-      next[v] = v + 1;
-      v++;
-    }
-    next[v - 1] = start;
-  }
-  const invEdgeLength = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = next[i]!;
-    invEdgeLength[i] = 1 / Math.hypot(xs[k]! - xs[i]!, ys[k]! - ys[i]!);
-  }
-  return {
-    vertexCount: n, originX, originY, xs, ys, next, ringCount: rings.length, bottomZ, topZ, minX, minY, maxX, maxY,
-    invEdgeLength,
-  };
-}
-
-/** Plan point-to-segment squared distance, also setting `projT`: the parameter of the nearest point. */
 let projT = 0;
-function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: number, sy: number, len2: number): number {
-  projT = len2 > 0 ? clamp01(((px - ax) * sx + (py - ay) * sy) / len2) : 0;
+function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: number, sy: number, invLen2: number): number {
+  projT = clamp01(((px - ax) * sx + (py - ay) * sy) * invLen2);
   const dx = px - ax - projT * sx, dy = py - ay - projT * sy;
   return dx * dx + dy * dy;
 }
@@ -195,7 +116,8 @@ function nearBoundary(prism: Prism, px: number, py: number): boolean {
     if (along[i] === 0) continue;
     const k = next[i]!;
     const ex = xs[k]! - xs[i]!, ey = ys[k]! - ys[i]!;
-    if (pointSegDist2D2T(px, py, xs[i]!, ys[i]!, ex, ey, ex * ex + ey * ey) <= eps2) return true;
+    const inv = prism.invEdgeLength[i]!;
+    if (pointSegDist2D2T(px, py, xs[i]!, ys[i]!, ex, ey, inv * inv) <= eps2) return true;
   }
   return false;
 }
@@ -252,11 +174,12 @@ export function segmentPrismDistance(
   const sx = qx - px, sy = qy - py, dz = z1 - z0;
   const planLen2 = sx * sx + sy * sy;
   const invPlanLen = planLen2 > 0 ? 1 / Math.sqrt(planLen2) : 0;
+  const invPlanLen2 = invPlanLen * invPlanLen;
   const tSlack = BOUNDARY_EPS_M * invPlanLen;
 
   // Pass 1, in plan: distance to each edge, and where the segment crosses the boundary.
   let crossings = 0;
-  let minEdge2 = Infinity, horizontalT = 0;
+  let minEdge2 = Infinity, horizontalT = 0, nearestEdge = 0;
   let best = Infinity, bestT = 0;
   let vertical = Infinity, verticalT = NaN;
   for (let i = 0; i < n; i++) {
@@ -295,21 +218,31 @@ export function segmentPrismDistance(
         if ((collinear || dA === 0) && tA >= -tSlack && tA <= 1 + tSlack) params[2 + crossings++] = clamp01(tA);
         if ((collinear || dB === 0) && tB >= -tSlack && tB <= 1 + tSlack) params[2 + crossings++] = clamp01(tB);
       }
-      // Plan segments that do not cross are closest at an end of one of them.
-      const l2 = ex * ex + ey * ey;
-      d2 = pointSegDist2D2T(px, py, ax, ay, ex, ey, l2);
-      let d = pointSegDist2D2T(qx, qy, ax, ay, ex, ey, l2);
-      if (d < d2) { d2 = d; tH = 1; }
-      d = pointSegDist2D2T(ax, ay, px, py, sx, sy, planLen2);
-      if (d < d2) { d2 = d; tH = projT; }
-      d = pointSegDist2D2T(bx, by, px, py, sx, sy, planLen2);
-      if (d < d2) { d2 = d; tH = projT; }
+      // Lower bound: wholly on one side of the other's line, the two are at least the nearer end's
+      // distance to that line apart. An edge that cannot beat the nearest so far keeps the bound
+      // (pass 2 only needs a lower bound to skip a wall) and is not measured.
+      let lb = 0;
+      if ((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0)) lb = Math.min(Math.abs(dP), Math.abs(dQ));
+      if ((dA > 0 && dB > 0) || (dA < 0 && dB < 0)) lb = Math.max(lb, Math.min(Math.abs(dA), Math.abs(dB)));
+      if (lb * lb >= minEdge2) {
+        d2 = lb * lb;
+      } else {
+        // Plan segments that do not cross are closest at an end of one of them.
+        const invL2 = inv * inv;
+        d2 = pointSegDist2D2T(px, py, ax, ay, ex, ey, invL2);
+        let d = pointSegDist2D2T(qx, qy, ax, ay, ex, ey, invL2);
+        if (d < d2) { d2 = d; tH = 1; }
+        d = pointSegDist2D2T(ax, ay, px, py, sx, sy, invPlanLen2);
+        if (d < d2) { d2 = d; tH = projT; }
+        d = pointSegDist2D2T(bx, by, px, py, sx, sy, invPlanLen2);
+        if (d < d2) { d2 = d; tH = projT; }
+      }
     }
     edgeDist2[i] = d2;
     // Along the edge exactly when the collinear branch above split the segment at the edge's ends;
     // a vertical segment is one point in plan, on the boundary if it is on any edge.
     alongEdge[i] = planLen2 === 0 || (dP === 0 && dQ === 0 && straddleSeg) ? 1 : 0;
-    if (d2 < minEdge2) { minEdge2 = d2; horizontalT = tH; }
+    if (d2 < minEdge2) { minEdge2 = d2; horizontalT = tH; nearestEdge = i; }
   }
 
   // Boundary points: in the closed footprint, so their slab gap is a true distance.
@@ -344,21 +277,28 @@ export function segmentPrismDistance(
   }
 
   // Pass 2: side walls not ruled out by their plan distance, nor by the cutoff (a wall whose plan
-  // edge is at least `cutoff` away cannot bring the distance under it).
+  // edge is at least `cutoff` away cannot bring the distance under it). Every point of a wall has z
+  // in [lo, hi], so its distance is at least √(plan distance² + zGap²), zGap the segment's z range's
+  // gap to the slab. The wall nearest in plan goes first: it usually decides, and the rest skip.
   let best2 = best * best;
   const cutoff2 = cutoff * cutoff;
   const beyond = !(best2 < cutoff2);
   if (beyond) best2 = cutoff2;
-  for (let i = 0; i < n && best2 > 0; i++) {
-    if (edgeDist2[i]! >= best2) continue;
+  const zMin = z0 < z1 ? z0 : z1, zMax = z0 < z1 ? z1 : z0;
+  const zGap = zMin > hi ? zMin - hi : zMax < lo ? lo - zMax : 0;
+  const zGap2 = zGap * zGap;
+  for (let w = -1; w < n && best2 > 0; w++) {
+    if (w === nearestEdge) continue;
+    const i = w < 0 ? nearestEdge : w;
+    if (edgeDist2[i]! + zGap2 >= best2) continue;
     const k = next[i]!;
     const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
     const ex = bx - ax, ey = by - ay;
-    const len2 = ex * ex + ey * ey;
+    const invL2 = invEdgeLen[i]! * invEdgeLen[i]!;
 
     for (let end = 0; end < 2; end++) {
       const ex0 = end === 0 ? px : qx, ey0 = end === 0 ? py : qy, ez0 = end === 0 ? z0 : z1;
-      const u = clamp01(((ex0 - ax) * ex + (ey0 - ay) * ey) / len2);
+      const u = clamp01(((ex0 - ax) * ex + (ey0 - ay) * ey) * invL2);
       const cz = ez0 < lo ? lo : ez0 > hi ? hi : ez0;
       const ddx = ex0 - ax - u * ex, ddy = ey0 - ay - u * ey, ddz = ez0 - cz;
       const d2 = ddx * ddx + ddy * ddy + ddz * ddz;

@@ -31,6 +31,7 @@ export interface OpenCut {
 }
 
 type Ring = [number, number][];
+const NO_RINGS: readonly unknown[] = [];
 
 /** Reads one ring at `field`, refusing fewer than 3 distinct vertices. */
 function readRing(v: unknown, field: string, what: string): Ring {
@@ -61,6 +62,11 @@ function distinctUpTo3(ring: Ring): number {
   return second < 0 ? 1 : 2;
 }
 
+/** The field of ring r: 0 the footprint, 1 + h hole h. */
+function ringName(r: number): string {
+  return r === 0 ? 'footprint' : `holes[${r - 1}]`;
+}
+
 function describeEdge(ring: Ring, k: number): string {
   return `${k} ${fmt(ring[k])}→${fmt(ring[(k + 1) % ring.length])}`;
 }
@@ -82,48 +88,51 @@ export function validateOpenCut(input: unknown): OpenCut {
   for (let i = 0; i < ring.length; i++) { xs[i] = ring[i]![0]; ys[i] = ring[i]![1]; }
   checkExtent(xs, ys, 'footprint', 'footprint');
 
-  const holesIn = o.holes === undefined ? [] : arrayAt(o.holes, 'holes', 'an array of rings', MAX_FOOTPRINT_VERTICES, 'MAX_FOOTPRINT_VERTICES');
-  const holes = holesIn.map((h, i) => readRing(h, `holes[${i}]`, 'a hole'));
-  const total = holes.reduce((s, h) => s + h.length, ring.length);
+  const holesIn = o.holes === undefined ? NO_RINGS : arrayAt(o.holes, 'holes', 'an array of rings', MAX_FOOTPRINT_VERTICES, 'MAX_FOOTPRINT_VERTICES');
+  const holes: Ring[] = holesIn.length === 0 ? [] : holesIn.map((h, i) => readRing(h, `holes[${i}]`, 'a hole'));
+  let total = ring.length;
+  for (let h = 0; h < holes.length; h++) total += holes[h]!.length;
   if (total > MAX_FOOTPRINT_VERTICES) {
     throw new ExcavationError('holes', `the footprint and its holes have ${total} vertices; the limit is MAX_FOOTPRINT_VERTICES = ${MAX_FOOTPRINT_VERTICES}`);
   }
 
   // Relative to the first vertex, so that areas and orientations keep their precision far from the origin.
   const ox = ring[0]![0], oy = ring[0]![1];
-  const rings = [ring, ...holes];
-  const names = rings.map((_, r) => (r === 0 ? 'footprint' : `holes[${r - 1}]`));
-  const twiceAreas = rings.map((r) => ringTwiceArea(r, ox, oy));
+  const rings = holes.length === 0 ? [ring] : [ring, ...holes];
+  const twiceAreas = new Array<number>(rings.length);
+  for (let r = 0; r < rings.length; r++) twiceAreas[r] = ringTwiceArea(rings[r]!, ox, oy);
   // All on one line: say "no area" rather than "intersects itself" (which such a ring also does).
-  for (const [r, rg] of rings.entries()) {
-    if (twiceAreas[r] === 0 && allCollinear(rg)) throw new ExcavationError(names[r]!, 'area 0 m²: all vertices lie on one line');
+  for (let r = 0; r < rings.length; r++) {
+    if (twiceAreas[r] === 0 && allCollinear(rings[r]!)) throw new ExcavationError(ringName(r), 'area 0 m²: all vertices lie on one line');
   }
   const contact = firstRingContact(rings, ox, oy);
   if (contact) {
     const { ringA, edgeA, ringB, edgeB } = contact;
     const a = rings[ringA]!, b = rings[ringB]!;
     if (ringA === ringB) {
-      throw new ExcavationError(names[ringA]!, `the ring intersects itself: edges ${describeEdge(a, edgeA)} and ${describeEdge(b, edgeB)} meet`);
+      throw new ExcavationError(ringName(ringA), `the ring intersects itself: edges ${describeEdge(a, edgeA)} and ${describeEdge(b, edgeB)} meet`);
     }
     const what = ringA === 0 ? 'the footprint' : `hole ${ringA - 1}`;
-    throw new ExcavationError(names[ringB]!, `hole ${ringB - 1} meets ${what}: edges ${describeEdge(a, edgeA)} and ${describeEdge(b, edgeB)} touch`);
+    throw new ExcavationError(ringName(ringB), `hole ${ringB - 1} meets ${what}: edges ${describeEdge(a, edgeA)} and ${describeEdge(b, edgeB)} touch`);
   }
-  for (const [r, rg] of rings.entries()) {
+  for (let r = 0; r < rings.length; r++) {
+    const rg = rings[r]!;
     const area = Math.abs(twiceAreas[r]!) / 2;
     if (!(area >= MIN_FOOTPRINT_AREA_M2)) {
-      throw new ExcavationError(names[r]!, `area ${fmt(area)} m² is below MIN_FOOTPRINT_AREA_M2 = ${MIN_FOOTPRINT_AREA_M2} m²`);
+      throw new ExcavationError(ringName(r), `area ${fmt(area)} m² is below MIN_FOOTPRINT_AREA_M2 = ${MIN_FOOTPRINT_AREA_M2} m²`);
     }
     // No ring touches another, so one vertex tells inside from outside for the whole ring.
     if (r > 0 && !pointInRing(ring, rg[0]![0], rg[0]![1])) {
-      throw new ExcavationError(names[r]!, `hole ${r - 1} lies outside the footprint`);
+      throw new ExcavationError(ringName(r), `hole ${r - 1} lies outside the footprint`);
     }
     for (let q = 1; q < r; q++) {
       if (pointInRing(rings[q]!, rg[0]![0], rg[0]![1]) || pointInRing(rg, rings[q]![0]![0], rings[q]![0]![1])) {
-        throw new ExcavationError(names[r]!, `holes ${q - 1} and ${r - 1} overlap: one lies inside the other`);
+        throw new ExcavationError(ringName(r), `holes ${q - 1} and ${r - 1} overlap: one lies inside the other`);
       }
     }
   }
-  const dug = holes.reduce((s, _, h) => s - Math.abs(twiceAreas[h + 1]!) / 2, Math.abs(twiceAreas[0]!) / 2);
+  let dug = Math.abs(twiceAreas[0]!) / 2;
+  for (let h = 0; h < holes.length; h++) dug -= Math.abs(twiceAreas[h + 1]!) / 2;
   if (!(dug >= MIN_FOOTPRINT_AREA_M2)) {
     throw new ExcavationError('holes', `the holes leave ${fmt(dug)} m² to dig, below MIN_FOOTPRINT_AREA_M2 = ${MIN_FOOTPRINT_AREA_M2} m²`);
   }

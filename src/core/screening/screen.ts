@@ -10,10 +10,11 @@
  *
  * The work's volume is a union of pieces (volume.ts: one prism for an open cut; boxes, joints and
  * wedges for a trench; capsules and pits for a bore; cylinders for piles). For each piece the flatbush
- * prefilter searches the piece's plan bbox padded by every distance that could matter (max clearance
- * + max uncertainty at the network's deepest line + notify distance + max radius + slack); since a
- * plan distance never exceeds the 3D one and each bbox contains its piece, every segment that can get
- * a verdict from any piece is a candidate of that piece. A 3D bbox-to-bbox gap, a lower bound on the
+ * prefilter searches the piece's plan bbox padded by the farthest a verdict can reach (the larger of
+ * the notify distance and the widest tolerance, max clearance + max uncertainty at the network's
+ * deepest line, + slack; the index boxes carry each segment's radius); since a plan distance never
+ * exceeds the 3D one and each bbox contains its piece, every segment that can get a verdict from any
+ * piece is a candidate of that piece. A 3D bbox-to-bbox gap, a lower bound on the
  * true distance, then skips hopeless (piece, segment) pairs before the piece's kernel. A segment's
  * distance to the volume is the minimum over its pieces.
  *
@@ -22,89 +23,22 @@
  * the nearest segment is not always the one that decides.
  */
 import type Flatbush from 'flatbush';
-import { UTILITY_TYPES, type QualityLevel, type UtilityType } from '../model';
+import { UTILITY_TYPES } from '../model';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { IndexSearch } from './indexSearch';
-import { ruleContext, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
+import { ruleContext, segmentDepth, segmentToleranceOf, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { qualityOfLink, type SegmentTable } from './segmentTable';
+import {
+  NO_VERDICT, verdictIndex, VERDICTS, type LineConflict, type Point3, type ScreeningResult, type ScreeningSummary,
+} from './verdicts';
 import { foldPieceDistance, pieceDistance, volumeOf, type Volume } from './volume';
 
 export { VERDICT_SLACK_M };
 
-export const VERDICTS = ['STRIKE', 'ENCROACH', 'NEAR'] as const;
-export type Verdict = (typeof VERDICTS)[number];
-const NO_VERDICT = VERDICTS.length;
-
-export interface Point3 { x: number; y: number; z: number }
-
-export interface LineConflict {
-  linkId: string;
-  utility: UtilityType;
-  /** As recorded; null (unknown) is screened as QL-D. */
-  quality: QualityLevel | null;
-  verdict: Verdict;
-  /** Minimum 3D distance from the excavation to the outside of the pipe on the deciding segment, m. */
-  distance3d: number;
-  /** Plan distance to the outside of the pipe, m (0 when the line crosses the footprint in plan). */
-  horizontal: number;
-  /** Vertical gap to the outside of the pipe where it passes over or under the footprint; null if it never does. */
-  vertical: number | null;
-  /** Closest point on the pipe's axis, local frame (x, y m; z elevation m). */
-  closestPoint: Point3;
-  /** Point on the axis where the horizontal distance is attained. */
-  horizontalAt: Point3;
-  /** Point on the axis where the vertical gap is attained; null with `vertical`. */
-  verticalAt: Point3 | null;
-  /** Segment number from the link's start: the segment from vertex `segmentIndex` to the next. */
-  segmentIndex: number;
-  /** Parameter of the closest point along that segment, 0..1. */
-  t: number;
-  /** Bounding radius of the section, m. */
-  radius: number;
-  /** h used for depth-scaled uncertainty: deeper end of the segment, at least 1 m (rules.ts). */
-  centrelineDepth: number;
-  /** False when the ground is unknown at an end: the depth is then the network's deepest line. */
-  depthKnown: boolean;
-  clearance: number;
-  clearanceSource: string;
-  horizontalUncertainty: number;
-  verticalUncertainty: number;
-  uncertainty: number;
-  tolerance: number;
-}
-
-export interface ScreeningSummary {
-  strike: number;
-  encroach: number;
-  near: number;
-  /** Segments the flatbush prefilter returned. */
-  candidates: number;
-  /** Segments that went through the exact kernel. */
-  segmentsTested: number;
-  segmentsInNetwork: number;
-  /** From the table: lines that could not be screened at all (no finite geometry). */
-  unscreenableLinkIds: string[];
-  skippedNonFiniteSegments: number;
-}
-
-export interface ScreeningResult {
-  ruleSetId: string;
-  notifyDistance: number;
-  notifySource: string;
-  lines: LineConflict[];
-  summary: ScreeningSummary;
-}
-
-/** Verdict index (0 STRIKE, 1 ENCROACH, 2 NEAR, 3 none) for an axis distance. */
-export function verdictIndex(axisDistance: number, radius: number, tolerance: number, notifyDistance: number): number {
-  const outside = axisDistance - radius - VERDICT_SLACK_M;
-  if (outside <= 0) return 0;
-  if (outside <= tolerance) return 1;
-  if (outside <= notifyDistance) return 2;
-  return NO_VERDICT;
-}
+export { verdictIndex, VERDICTS } from './verdicts';
+export type { LineConflict, Point3, ScreeningResult, ScreeningSummary, Verdict } from './verdicts';
 
 /** The union's distances for one segment: the minimum over the pieces computed so far (volume.ts). */
 type SegmentHit = SegmentPrismDistance;
@@ -113,18 +47,32 @@ const KERNEL_OUT = createSegmentPrismDistance();
 const SEARCH = new IndexSearch();
 
 // Working storage reused across calls (screenExcavation is synchronous and not re-entered): per hit
-// slot its segment, tolerance, depth and the kernel's distances.
+// slot its segment, its line, tolerance, radius and the kernel's distances.
 let hitSegment = new Int32Array(64);
+let hitLink = new Int32Array(64);
 let hitTolerance = new Float64Array(64);
-let hitDepth = new Float64Array(64);
+let hitRadius = new Float64Array(64);
 const hitPool: SegmentHit[] = [];
+
+/**
+ * Per candidate of the current search, GATHER_STRIDE numbers: x0, y0, z0, x1, y1, z1, radius,
+ * tolerance (NaN before the table's tolerance column exists). Filled by one loop of independent reads
+ * before any candidate is tested, so the cache misses of a search's candidates (rows scattered over
+ * the table) overlap instead of each waiting behind the previous candidate's kernel.
+ */
+const GATHER_STRIDE = 8;
+/** Up to this many hits, a hit finds its line's entry by scanning the entries. */
+const SCAN_ENTRIES_UP_TO = 32;
+let gathered = new Float64Array(GATHER_STRIDE * 64);
+let gatheredLink = new Int32Array(64);
 
 function growHits(n: number): void {
   if (n <= hitSegment.length) return;
   const size = Math.max(n, 2 * hitSegment.length);
   const s = new Int32Array(size); s.set(hitSegment); hitSegment = s;
   const t = new Float64Array(size); t.set(hitTolerance); hitTolerance = t;
-  const d = new Float64Array(size); d.set(hitDepth); hitDepth = d;
+  const l = new Int32Array(size); l.set(hitLink); hitLink = l;
+  const r = new Float64Array(size); r.set(hitRadius); hitRadius = r;
 }
 
 // One entry per listed line: its deciding slot, verdict and outside distance. A line finds its entry
@@ -147,27 +95,18 @@ function prepareEntries(hits: number, links: number): void {
   if (++stamp === 0xffffffff) { linkStamp.fill(0); stamp = 1; }
 }
 
+/** Per entry, read before the rows are built: the deciding segment's depth and vertex number. */
+let rowDepth = new Float64Array(64);
+let rowVertex = new Int32Array(64);
+/** A sum over the early reads of the rows' line data: keeps them from being optimised away. */
+let rowIdChars = 0;
+
 /** Severity, then outside distance, then line id: the order of the rows. */
 let sortIds: readonly string[] = [];
 function byEntry(a: number, b: number): number {
   const la = entryLink[a]!, lb = entryLink[b]!;
   return entryVerdict[a]! - entryVerdict[b]! || entryOutside[a]! - entryOutside[b]! ||
     (sortIds[la]! < sortIds[lb]! ? -1 : sortIds[la]! > sortIds[lb]! ? 1 : 0);
-}
-
-/** Depth left by the last `toleranceOf` call: deeper end of the segment, NaN when unknown. */
-let lastDepth = 0;
-
-/** Tolerance of segment s: clearance + max(horizontal, vertical uncertainty) at its depth. */
-function toleranceOf(table: SegmentTable, ctx: RuleContext, s: number): number {
-  const c = table.coords, o = s * 6;
-  const link = table.linkOfSegment[s]!;
-  const q = table.linkQuality[link]!;
-  const unc = ctx.uncertainty[q]!;
-  const h = Math.max(table.segmentGround[2 * s]! - c[o + 2]!, table.segmentGround[2 * s + 1]! - c[o + 5]!);
-  lastDepth = h;
-  const depth = h === h ? h : table.maxCentrelineDepth;
-  return ctx.clearance[table.linkUtility[link]!]! + Math.max(horizontalUncertaintyAt(unc, depth), verticalUncertaintyAt(unc, depth));
 }
 
 function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
@@ -213,7 +152,8 @@ function collect(
 
   // Each piece searches the index with its own plan box padded by every distance that could matter;
   // the union of those boxes holds every segment within reach of the volume.
-  const pad = ctx.pad;
+  const pad = ctx.pad, searchPad = ctx.searchPad;
+  const tolerances = segmentTolerances(table, ctx);
   const several = volume.pieces.length > 1;
   const slotOf = several ? new Map<number, number>() : null;
   const seen = several ? new Set<number>() : null;
@@ -222,15 +162,26 @@ function collect(
   let segmentsTested = 0;
   for (const piece of table.segmentCount === 0 ? [] : volume.pieces) {
     const b = piece.bounds;
-    const n = SEARCH.run(index, b.minX - pad, b.minY - pad, b.maxX + pad, b.maxY + pad);
+    const n = SEARCH.run(index, b.minX - searchPad, b.minY - searchPad, b.maxX + searchPad, b.maxY + searchPad);
     const found = SEARCH.items;
     if (seen) for (let f = 0; f < n; f++) seen.add(found[f]!);
     else candidates += n;
     growHits(hitCount + n);
+    if (n > gatheredLink.length) {
+      gatheredLink = new Int32Array(Math.max(n, 2 * gatheredLink.length));
+      gathered = new Float64Array(GATHER_STRIDE * gatheredLink.length);
+    }
+    const g = gathered, gLink = gatheredLink, linkOf = table.linkOfSegment;
+    for (let f = 0; f < n; f++) {
+      const s = found[f]!, o = s * 6, q = f * GATHER_STRIDE;
+      g[q] = c[o]!; g[q + 1] = c[o + 1]!; g[q + 2] = c[o + 2]!; g[q + 3] = c[o + 3]!; g[q + 4] = c[o + 4]!; g[q + 5] = c[o + 5]!;
+      g[q + 6] = radius[s]!; g[q + 7] = tolerances !== null ? tolerances[s]! : NaN;
+      gLink[f] = linkOf[s]!;
+    }
     for (let f = 0; f < n; f++) {
       const s = found[f]!;
-      const o = s * 6;
-      const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
+      const q = f * GATHER_STRIDE;
+      const x0 = g[q]!, y0 = g[q + 1]!, z0 = g[q + 2]!, x1 = g[q + 3]!, y1 = g[q + 4]!, z1 = g[q + 5]!;
       // A box-to-box gap is a lower bound on the distance: skip pieces that cannot reach any threshold.
       const gx = gap(b.minX, b.maxX, x0 < x1 ? x0 : x1, x0 < x1 ? x1 : x0);
       const gy = gap(b.minY, b.maxY, y0 < y1 ? y0 : y1, y0 < y1 ? y1 : y0);
@@ -238,8 +189,8 @@ function collect(
       const g2 = gx * gx + gy * gy + gz * gz;
       // First against the widest reach any line can have (cheap), then against this line's own.
       if (g2 > pad * pad) continue;
-      const tolerance = toleranceOf(table, ctx, s);
-      const reach = (tolerance > notify ? tolerance : notify) + radius[s]! + VERDICT_SLACK_M;
+      const tolerance = tolerances !== null ? g[q + 7]! : segmentToleranceOf(table, ctx, s);
+      const reach = (tolerance > notify ? tolerance : notify) + g[q + 6]! + VERDICT_SLACK_M;
       if (g2 > reach * reach) continue;
       segmentsTested++;
       // Past reach + slack no verdict is possible: the kernel may stop there (distance Infinity).
@@ -251,26 +202,35 @@ function collect(
       const hit = hitPool[slot] ?? (hitPool[slot] = createSegmentPrismDistance());
       hit.distance = k.distance; hit.t = k.t; hit.x = k.x; hit.y = k.y; hit.z = k.z;
       hit.horizontal = k.horizontal; hit.horizontalT = k.horizontalT; hit.vertical = k.vertical; hit.verticalT = k.verticalT;
-      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitDepth[slot] = lastDepth;
+      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitRadius[slot] = g[q + 6]!; hitLink[slot] = gLink[f]!;
     }
   }
   if (seen) candidates = seen.size;
 
-  prepareEntries(hitCount, table.linkIds.length);
+  // A few hits find their line's entry by a scan of the entries (no read of a per-line array, which
+  // is a cache miss per hit on a large network); many use the per-line stamp.
+  const scan = hitCount <= SCAN_ENTRIES_UP_TO;
+  prepareEntries(hitCount, scan ? 0 : table.linkIds.length);
   let entries = 0;
   for (let slot = 0; slot < hitCount; slot++) {
     const s = hitSegment[slot]!;
-    const r = radius[s]!;
+    const r = hitRadius[slot]!;
     const distance = hitPool[slot]!.distance;
     const verdict = verdictIndex(distance, r, hitTolerance[slot]!, notify);
     if (verdict === NO_VERDICT) continue;
     const outside = distance - r > 0 ? distance - r : 0;
-    const link = table.linkOfSegment[s]!;
-    let e: number;
-    if (linkStamp[link] !== stamp) {
-      linkStamp[link] = stamp; linkEntry[link] = e = entries++; entryLink[e] = link;
-    } else {
+    const link = hitLink[slot]!;
+    let e = -1;
+    if (scan) {
+      for (let k = 0; k < entries; k++) if (entryLink[k] === link) { e = k; break; }
+    } else if (linkStamp[link] === stamp) {
       e = linkEntry[link]!;
+    } else {
+      linkStamp[link] = stamp; linkEntry[link] = entries;
+    }
+    if (e < 0) {
+      e = entries++; entryLink[e] = link;
+    } else {
       const pv = entryVerdict[e]!, po = entryOutside[e]!;
       if (pv < verdict || (pv === verdict && (po < outside || (po === outside && hitSegment[entrySlot[e]!]! < s)))) continue;
     }
@@ -296,9 +256,21 @@ export function screenExcavation(
 ): ScreeningResult {
   const k = collect(table, index, excavation, rules, ruleSetId);
   const { ctx, volume, entries } = k;
-  const radius = table.radius;
   const several = volume.pieces.length > 1;
 
+  // The rows' scattered reads (depth, vertex number, line id, utility, quality) first, in one loop of independent
+  // reads, so their cache misses overlap rather than each waiting behind the previous row's objects
+  // (and the sort, which compares ids when verdict and distance tie, as strikes at 0 m do).
+  if (entries > rowDepth.length) { rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); }
+  let idChars = 0;
+  for (let e = 0; e < entries; e++) {
+    const segment = hitSegment[entrySlot[e]!]!;
+    rowDepth[e] = segmentDepth(table, segment);
+    rowVertex[e] = table.segmentVertex[segment]!;
+    const link = entryLink[e]!;
+    idChars += table.linkIds[link]!.length + table.linkUtility[link]! + table.linkQuality[link]!;
+  }
+  rowIdChars = idChars;
   // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
   const order: number[] = new Array<number>(entries);
   for (let e = 0; e < entries; e++) order[e] = e;
@@ -324,9 +296,10 @@ export function screenExcavation(
     const segment = hitSegment[slot]!;
     const hit = hitPool[slot]!;
     if (several) completePlanAndGap(volume, table, segment, hit);
-    const r = radius[segment]!;
-    const depthKnown = !Number.isNaN(hitDepth[slot]!);
-    const depth = depthKnown ? hitDepth[slot]! : table.maxCentrelineDepth;
+    const r = hitRadius[slot]!;
+    const h = rowDepth[e]!;
+    const depthKnown = h === h;
+    const depth = depthKnown ? h : table.maxCentrelineDepth;
     const u = table.linkUtility[link]!;
     const unc = ctx.uncertainty[table.linkQuality[link]!]!;
     // The tolerance zone as toleranceFor (rules.ts) gives it, from the cached rule set.
@@ -344,7 +317,7 @@ export function screenExcavation(
       closestPoint: { x: hit.x, y: hit.y, z: hit.z },
       horizontalAt: pointOn(table, segment, hit.horizontalT),
       verticalAt: hit.vertical === null ? null : pointOn(table, segment, hit.verticalT),
-      segmentIndex: table.segmentVertex[segment]!,
+      segmentIndex: rowVertex[e]!,
       t: hit.t,
       radius: r,
       centrelineDepth: uncertaintyDepth(depth),

@@ -1,0 +1,96 @@
+/**
+ * The open cut's prism as the distance kernel (distance.ts) reads it: a simple, possibly concave
+ * polygon with holes, relative to its bbox centre, × [bottomZ, topZ], with each edge's inverse length.
+ * Prepared once per work (volume.ts); the kernel's per-call scratch stays in distance.ts.
+ */
+
+export interface Prism {
+  /** Vertices of all rings, which is also the number of edges. */
+  vertexCount: number;
+  originX: number;
+  originY: number;
+  /** Vertices relative to (originX, originY): the outer ring, then each hole; every ring open. */
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Edge i runs from vertex i to vertex next[i] (the next vertex of the same ring). */
+  next: Uint32Array;
+  /** Number of rings: 1 + holes. */
+  ringCount: number;
+  bottomZ: number;
+  topZ: number;
+  /** Absolute bbox of the prism. */
+  minX: number; minY: number; maxX: number; maxY: number;
+  /** 1 / length of edge i (from vertex i to i + 1). */
+  invEdgeLength: Float64Array;
+}
+
+type PlanRing = readonly (readonly [number, number])[];
+
+/**
+ * The ring without repeated consecutive vertices (zero-length walls) and without its closing vertex;
+ * the ring itself when it has neither (every validated ring), so nothing is copied.
+ */
+function openDistinct(input: PlanRing): PlanRing {
+  let clean = input.length > 0 && (input[0]![0] !== input[input.length - 1]![0] || input[0]![1] !== input[input.length - 1]![1]);
+  for (let i = 1; clean && i < input.length; i++) clean = input[i]![0] !== input[i - 1]![0] || input[i]![1] !== input[i - 1]![1];
+  if (clean) return input;
+  const ring: (readonly [number, number])[] = [];
+  for (const p of input) {
+    const last = ring[ring.length - 1];
+    if (!last || last[0] !== p[0] || last[1] !== p[1]) ring.push(p);
+  }
+  while (ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1]) ring.pop();
+  return ring;
+}
+
+/**
+ * Prepares a footprint (open or closed ring of a validated simple polygon), its holes (rings inside
+ * it, meeting neither it nor each other: validateOpenCut checks) and its z range.
+ */
+export function preparePrism(
+  footprint: PlanRing, bottomZ: number, topZ: number, holes: readonly PlanRing[] = [],
+): Prism {
+  const rings = holes.length === 0 ? [openDistinct(footprint)] : [footprint, ...holes].map(openDistinct);
+  let n = 0;
+  for (let r = 0; r < rings.length; r++) {
+    const ring = rings[r]!;
+    n += ring.length;
+    if (ring.length < 3) {
+      throw new RangeError(`preparePrism: ${r === 0 ? 'footprint' : `hole ${r - 1}`} has ${ring.length} distinct vertices, at least 3 needed`);
+    }
+  }
+  if (!(bottomZ <= topZ)) throw new RangeError(`preparePrism: bottomZ ${bottomZ} is above topZ ${topZ}`);
+  // Holes lie inside the outer ring, so its bbox is the prism's.
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const outer = rings[0]!;
+  for (let i = 0; i < outer.length; i++) {
+    const x = outer[i]![0], y = outer[i]![1];
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
+  const xs = new Float64Array(n), ys = new Float64Array(n), next = new Uint32Array(n);
+  let v = 0;
+  for (let r = 0; r < rings.length; r++) {
+    const ring = rings[r]!;
+    const start = v;
+    for (let i = 0; i < ring.length; i++) {
+      xs[v] = ring[i]![0] - originX;
+      ys[v] = ring[i]![1] - originY;
+      next[v] = v + 1;
+      v++;
+    }
+    next[v - 1] = start;
+  }
+  const invEdgeLength = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = next[i]!;
+    invEdgeLength[i] = 1 / Math.hypot(xs[k]! - xs[i]!, ys[k]! - ys[i]!);
+  }
+  return {
+    vertexCount: n, originX, originY, xs, ys, next, ringCount: rings.length, bottomZ, topZ, minX, minY, maxX, maxY,
+    invEdgeLength,
+  };
+}
