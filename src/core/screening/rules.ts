@@ -114,7 +114,7 @@ export function validateScreeningRules(input: unknown): ScreeningRules {
       verified: flag(o.verified, `${path}.verified`),
     };
   }
-  return { version: root.version, notifyDistance, ruleSets, defaultRuleSet, positionalUncertainty };
+  return deepFrozen({ version: root.version, notifyDistance, ruleSets, defaultRuleSet, positionalUncertainty });
 }
 
 export function ruleSetOf(rules: ScreeningRules, ruleSetId: string): RuleSet {
@@ -203,7 +203,17 @@ export function applyOverrides(rules: ScreeningRules, overrides: RuleOverrides):
       for (const rs of Object.values(out.ruleSets)) rs.clearances[u] = { ...v };
     }
   }
-  return out;
+  return deepFrozen(out);
+}
+
+/**
+ * Validated rules are frozen, all the way down: the screening caches what it derives from a rules
+ * object (ruleContext.ts: clearances, the search pad, each segment's tolerance column), so a value
+ * changed in place would screen against stale numbers. A change makes a new object (applyOverrides).
+ */
+function deepFrozen<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) deepFrozen(v as object);
+  return Object.freeze(o);
 }
 
 function copyRules(r: ScreeningRules): ScreeningRules {
