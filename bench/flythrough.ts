@@ -92,7 +92,7 @@ try {
     })()`) as Promise<{ frames: number; pending: number; processing: number; loaded: number; features: number; longTasks: number; body: string } | null>)
       .then((p) => console.log(p ? `  ${sec(Date.now() - started)} s: frame ${p.frames}, tiles pending ${p.pending}, processing ${p.processing}, loaded ${p.loaded}, ${p.features} features selected; long tasks ${p.longTasks}; ${p.body}` : `  ${sec(Date.now() - started)} s: page not started`), () => undefined);
   }, 30_000);
-  await page.goto(server.url);
+  await page.goto(server.url, { timeout: 10 * MINUTE });
   const globeMs = await (await page.waitForFunction(() => {
     const u = (window as unknown as { undergrid?: { viewer: { scene: { globe: { tilesLoaded: boolean } } } } }).undergrid;
     return u?.viewer.scene.globe.tilesLoaded ? performance.now() : false;
