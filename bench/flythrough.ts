@@ -3,7 +3,8 @@
  *  - time to first pipes on screen (first tile content drawn) and to a settled view (every tileset
  *    has all tiles the opening view needs), against the same page's time to a settled globe as the peer;
  *  - main-thread long tasks (PerformanceObserver 'longtask', > 50 ms) during the load and during a
- *    scripted fly-through (city → street → below ground → along the street → home);
+ *    scripted fly-through (city → street → below ground → along the street → home), and, as the
+ *    control, during the same fly-through with every layer hidden (what SwiftShader costs alone);
  *  - frame time with the whole network shown, against the same view with every layer hidden, same
  *    page, same run (the ratio is what counts on a software renderer);
  *  - client memory per loaded segment: JS heap (performance.memory) and Cesium's own count of the
@@ -91,7 +92,7 @@ try {
     })()`) as Promise<{ frames: number; pending: number; processing: number; loaded: number; features: number; longTasks: number; body: string } | null>)
       .then((p) => console.log(p ? `  ${sec(Date.now() - started)} s: frame ${p.frames}, tiles pending ${p.pending}, processing ${p.processing}, loaded ${p.loaded}, ${p.features} features selected; long tasks ${p.longTasks}; ${p.body}` : `  ${sec(Date.now() - started)} s: page not started`), () => undefined);
   }, 30_000);
-  await page.goto(server.url);
+  await page.goto(server.url, { timeout: 10 * MINUTE });
   const globeMs = await (await page.waitForFunction(() => {
     const u = (window as unknown as { undergrid?: { viewer: { scene: { globe: { tilesLoaded: boolean } } } } }).undergrid;
     return u?.viewer.scene.globe.tilesLoaded ? performance.now() : false;
@@ -178,26 +179,37 @@ try {
     [lon, lat - 0.006, 800, -45, false], [lon, lat - 0.0012, 150, -35, false], [lon, lat - 0.0002, 20, -25, false],
     [lon, lat - 0.0001, -3, -10, true], [lon + 0.003, lat - 0.0001, -3, -10, true], [lon, lat - 0.01, 2500, -45, false],
   ];
-  const flyStart = await page.evaluate(() => performance.now());
-  for (const [x, y, h, pitch, underground] of legs) {
-    await page.evaluate(([x2, y2, h2, p2, under]) => new Promise<void>((done) => {
-      const u = (window as unknown as { undergrid: { store: { setState(s: unknown): void }; viewer: { camera: { flyTo(o: unknown): void } } } }).undergrid;
-      u.store.setState({ underground: under });
-      // WGS 84 geodetic → ECEF (the page has no Cesium global to call).
-      const rad = Math.PI / 180;
-      const a = 6378137, e2 = 6.69437999014e-3;
-      const phi = (y2 as number) * rad, lam = (x2 as number) * rad;
-      const N = a / Math.sqrt(1 - e2 * Math.sin(phi) ** 2);
-      const destination = { x: (N + (h2 as number)) * Math.cos(phi) * Math.cos(lam), y: (N + (h2 as number)) * Math.cos(phi) * Math.sin(lam), z: (N * (1 - e2) + (h2 as number)) * Math.sin(phi) };
-      u.viewer.camera.flyTo({ destination, orientation: { heading: 0, pitch: (p2 as number) * rad, roll: 0 }, duration: 3, complete: done, cancel: done });
-    }), [x, y, h, pitch, underground] as const);
-    await settle();
-  }
-  const flyEnd = await page.evaluate(() => performance.now());
-  const flyTasks = (await longTasks()).filter((x) => x.start >= flyStart && x.start <= flyEnd);
+  /** Flies every leg, each waiting for the view to settle; the long tasks that started meanwhile. */
+  const flyThrough = async () => {
+    const flyStart = await page.evaluate(() => performance.now());
+    for (const [x, y, h, pitch, underground] of legs) {
+      await page.evaluate(([x2, y2, h2, p2, under]) => new Promise<void>((done) => {
+        const u = (window as unknown as { undergrid: { store: { setState(s: unknown): void }; viewer: { camera: { flyTo(o: unknown): void } } } }).undergrid;
+        u.store.setState({ underground: under });
+        // WGS 84 geodetic → ECEF (the page has no Cesium global to call).
+        const rad = Math.PI / 180;
+        const a = 6378137, e2 = 6.69437999014e-3;
+        const phi = (y2 as number) * rad, lam = (x2 as number) * rad;
+        const N = a / Math.sqrt(1 - e2 * Math.sin(phi) ** 2);
+        const destination = { x: (N + (h2 as number)) * Math.cos(phi) * Math.cos(lam), y: (N + (h2 as number)) * Math.cos(phi) * Math.sin(lam), z: (N * (1 - e2) + (h2 as number)) * Math.sin(phi) };
+        u.viewer.camera.flyTo({ destination, orientation: { heading: 0, pitch: (p2 as number) * rad, roll: 0 }, duration: 3, complete: done, cancel: done });
+      }), [x, y, h, pitch, underground] as const);
+      await settle();
+    }
+    const flyEnd = await page.evaluate(() => performance.now());
+    return { ms: flyEnd - flyStart, tasks: (await longTasks()).filter((x) => x.start >= flyStart && x.start <= flyEnd) };
+  };
+  const flown = await flyThrough();
+  const flyLine = (label: string, f: typeof flown) => `${label}: ${f.tasks.length} long tasks in ${sec(f.ms)} s (${sum(f.tasks).toFixed(0)} ms in all, longest ${max(f.tasks).toFixed(0)} ms)`;
+  console.log(flyLine(`long tasks during the fly-through (${legs.length} legs), network shown`, flown));
+  // The control: the same page, camera path and flight times with every layer hidden (the globe
+  // alone under SwiftShader). It starts from the last leg's view, near the opening one; the globe's
+  // tiles along the path are warm by now, so the control errs low, never high.
+  await setAllVisible(false);
+  const control = await flyThrough();
+  console.log(flyLine('the same fly-through, every layer hidden (control)', control));
+  console.log(`what the network adds to the fly-through: ${flown.tasks.length - control.tasks.length} long tasks, ${((sum(flown.tasks) - sum(control.tasks)) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   await context.close();
-
-  console.log(`long tasks during the fly-through (${sec(flyEnd - flyStart)} s, ${legs.length} legs): ${flyTasks.length} (${sum(flyTasks).toFixed(0)} ms in all, longest ${max(flyTasks).toFixed(0)} ms)`);
 } finally {
   await browser.close();
   await server.dispose();

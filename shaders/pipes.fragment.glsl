@@ -1,6 +1,6 @@
 // Depth cue and screened-line highlight for the tiled pipe layers.
 //
-// The colour reaching here is the 3D Tiles style's colour (the tileset uses colorBlendMode
+// The colour reaching here is the style's colour (the tileset uses colorBlendMode
 // REPLACE, so material.diffuse is the feature colour). The shader is UNLIT: colours stay the
 // CJJ 61 / APWA colours a person knows, with a light cylinder shading.
 //

@@ -39,6 +39,10 @@ export function createCityViewer(container: HTMLElement): CityViewer {
     fullscreenButton: false,
     infoBox: false,
     selectionIndicator: false,
+    // No stars, sun or moon: at the page's start the six star images were decoded and uploaded
+    // to a cube map in one main-thread task of ~0.2–0.4 s CPU (bench/loadTrace.ts), and the sky
+    // is never what a person looks at here (the atmosphere is off too).
+    skyBox: false,
     requestRenderMode: true,
     maximumRenderTimeChange: Infinity,
     // Every frame's cost grows with the samples per pixel; data/rules/display.json says why 1.

@@ -20,13 +20,22 @@ export interface LoadHooks {
   progress(done: number, total: number): void;
 }
 
+/** One copy per worker, each moved into its worker (the last gets the fetched buffer itself). */
+function sendToEach(workers: WorkerPool, version: number, utility: UtilityType, bytes: ArrayBuffer): Promise<unknown> {
+  return Promise.all(Array.from({ length: workers.size }, (_, w) => {
+    const own = w === workers.size - 1 ? bytes : bytes.slice(0);
+    return workers.requestOn(w, 'addLayerBytes', { version, utility, bytes: own }, { transfer: [own] });
+  }));
+}
+
 export async function loadLayers(layers: CityLayers, workers: WorkerPool, version: number, utilities: readonly UtilityType[], hooks: LoadHooks): Promise<NetworkLoaded> {
   hooks.progress(0, utilities.length);
   if (layers.mode === 'tiles') {
     layers.index.setSource(async (ids) => (await workers.request('lineGeometry', { ids })).lines);
     for (const [i, utility] of utilities.entries()) {
-      // Fetched once, unparsed here: each worker parses its own copy.
-      await workers.broadcast('addLayerBytes', { version, utility, bytes: await api.layerBytes(version, utility) });
+      // Fetched once, unparsed here: each worker parses its own copy, transferred (not cloned: a
+      // structured clone of tens of MB held the main thread for a long task, bench/loadTrace.ts).
+      await sendToEach(workers, version, utility, await api.layerBytes(version, utility));
       hooks.progress(i + 1, utilities.length);
     }
     const [loaded] = await workers.broadcast('loadFetched', { version });

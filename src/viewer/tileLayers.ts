@@ -1,8 +1,8 @@
 /**
  * Draws every utility layer from its OGC 3D Tiles 1.1 tileset (`/api/tiles/{version}/{utility}/`):
  * Cesium streams, culls and refines by itself (trunks in the upper tiles, drawn from afar), the
- * tiles carry every attribute as metadata, so colouring and filtering are a 3D Tiles style applied
- * to what is loaded (tileStyle.ts) and never a new download. One CustomShader (pipeShader.ts) keeps
+ * tiles carry every attribute as metadata, so colouring and filtering are a style applied to what
+ * is loaded (tileStyle.ts, as compiled functions in a Cesium3DTileStyle) and never a new download. One CustomShader (pipeShader.ts) keeps
  * pipes visible from afar and adds the depth cue.
  *
  * Orientation: a tileset turns its glTF content z-up itself (Y_UP_TO_Z_UP); no forwardAxis change
@@ -13,7 +13,8 @@ import {
 } from 'cesium';
 import type { UtilityType } from '../core/model';
 import { createPipeShader, type PipeShader } from './pipeShader';
-import { DISPLAY, HOVER_COLOUR, layerStyleJson, type StyleSpec } from './tileStyle';
+import type { Rgb } from '../core/colours';
+import { DISPLAY, HOVER_COLOUR, layerStyle, type FeatureStyle, type StyleSpec } from './tileStyle';
 
 /** What a tap on a tile feature found: a line (its id for /api/links/{id}) or a fitting (its attributes). */
 export type TilePick =
@@ -30,6 +31,30 @@ export interface TileProgress {
 
 interface LayerSchemaJson {
   enums?: Record<string, { values: { name: string }[] }>;
+}
+
+/** Fittings (class `fitting`) have a nodeType in their own property table; lines do not. */
+const isFitting = (feature: Cesium3DTileFeature) => feature.hasProperty('nodeType');
+
+/**
+ * A Cesium3DTileStyle whose colour and show are our compiled functions (Cesium accepts any object
+ * with evaluateColor / evaluate in place of a style expression). Each colour array of the style is
+ * turned into a Color once.
+ */
+function cesiumStyle(style: FeatureStyle): Cesium3DTileStyle {
+  const colours = new Map<Rgb, Color>();
+  const colourOf = (rgb: Rgb) => {
+    let c = colours.get(rgb);
+    if (!c) colours.set(rgb, (c = Color.fromBytes(rgb[0], rgb[1], rgb[2], 255)));
+    return c;
+  };
+  const s = new Cesium3DTileStyle();
+  s.color = {
+    evaluate: (feature: Cesium3DTileFeature, result?: Color) => Color.clone(colourOf(style.colour(feature, isFitting(feature))), result),
+    evaluateColor: (feature: Cesium3DTileFeature, result?: Color) => Color.clone(colourOf(style.colour(feature, isFitting(feature))), result),
+  } as unknown as Cesium3DTileStyle['color'];
+  s.show = { evaluate: (feature: Cesium3DTileFeature) => style.show(feature, isFitting(feature)) } as unknown as Cesium3DTileStyle['show'];
+  return s;
 }
 
 interface Layer {
@@ -74,6 +99,10 @@ export class TileLayers {
       const tileset = await Cesium3DTileset.fromUrl(`${url}tileset.json`, {
         maximumScreenSpaceError: DISPLAY.maximumScreenSpaceError,
         show: visible(utility),
+        // The pipe shader is UNLIT: image-based lighting is never read. Left on, each tileset
+        // renders and uploads its own atmosphere cube map (and again every 1 km the camera
+        // moves): main-thread texture uploads and GPU passes that drew nothing (bench/loadTrace.ts).
+        environmentMapOptions: { enabled: false },
       });
       // REPLACE: the style's colour is the pipe's colour (not multiplied by the tile's base colour).
       tileset.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
@@ -88,7 +117,7 @@ export class TileLayers {
         this.firstVisibleMs ??= performance.now();
         firstVisible();
       });
-      if (this.spec) tileset.style = new Cesium3DTileStyle(layerStyleJson(this.spec, utility, this.materialNames));
+      if (this.spec) tileset.style = cesiumStyle(layerStyle(this.spec, utility, this.materialNames));
       this.layers.set(url, layer);
       this.scene.primitives.add(tileset);
     }));
@@ -139,7 +168,7 @@ export class TileLayers {
   setStyle(spec: StyleSpec): void {
     this.spec = spec;
     this.clearHover();
-    for (const l of this.layers.values()) l.tileset.style = new Cesium3DTileStyle(layerStyleJson(spec, l.utility, this.materialNames));
+    for (const l of this.layers.values()) l.tileset.style = cesiumStyle(layerStyle(spec, l.utility, this.materialNames));
     this.scene.requestRender();
   }
 

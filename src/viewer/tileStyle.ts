@@ -1,8 +1,13 @@
 /**
  * Styling the tiled layers by attribute without re-downloading: a StyleSpec (what the style panel
- * chose) becomes a 3D Tiles style (Cesium3DTileStyle JSON) per utility, evaluated by Cesium on the
- * metadata the tiles already carry (src/core/tiles/metadata.ts), and a legend for the active
- * colouring. Fittings (class `fitting`, told apart by their `nodeType`) share the layer's style.
+ * chose) becomes a style per utility, evaluated by Cesium on the metadata the tiles already carry
+ * (src/core/tiles/metadata.ts), and a legend for the active colouring. Fittings (class `fitting`,
+ * their own tile content) share the layer's style.
+ *
+ * The style is compiled JavaScript, not the 3D Tiles style language: Cesium interprets a style
+ * expression's syntax tree for every feature of every new tile, and resolves each `${name}` through
+ * the whole metadata hierarchy (tile, content, group, tileset) when the feature lacks it, as a line
+ * lacks `nodeType`; that ran in the frames that drew new tiles, on the main thread (bench/loadTrace.ts).
  */
 import displayRules from '../../data/rules/display.json';
 import { utilityColour, type ColourScheme, type Rgb } from '../core/colours';
@@ -62,15 +67,6 @@ export interface LegendEntry {
   label: { key: string; params?: Record<string, string | number> } | { text: string };
 }
 
-/** A string literal for the 3D Tiles style language (single quotes, backslash escapes). */
-export function literal(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function rgb([r, g, b]: Rgb): string {
-  return `rgb(${r}, ${g}, ${b})`;
-}
-
 /** Lighter, as the tiler draws fittings against their pipes. */
 function lighter([r, g, b]: Rgb): Rgb {
   return [Math.round((r + 255) / 2), Math.round((g + 255) / 2), Math.round((b + 255) / 2)];
@@ -81,51 +77,74 @@ export function categoryColour(values: readonly string[], value: string): Rgb {
   return i < 0 ? UNKNOWN_COLOUR : PALETTE[i % PALETTE.length]!;
 }
 
-const IS_FITTING = '${nodeType} !== undefined';
-
-function ageConditions(): [string, Rgb][] {
-  const b = DISPLAY.ageBands;
-  const out: [string, Rgb][] = [['${installYear} === undefined || ${installYear} === 0', UNKNOWN_COLOUR]];
-  b.forEach((edge, i) => out.push([`\${installYear} < ${edge}`, AGE_COLOURS[i % AGE_COLOURS.length]!]));
-  out.push(['true', AGE_COLOURS[b.length % AGE_COLOURS.length]!]);
-  return out;
+/** What a style reads of a tile feature (a Cesium3DTileFeature's own property table, nothing inherited). */
+export interface StyledFeature {
+  getProperty(name: string): unknown;
 }
 
 /**
- * The 3D Tiles style of one utility layer. `materials` is every material of every layer (so a
- * material has one colour city-wide).
+ * The style of one utility layer, as plain functions over a feature's properties. Cesium calls them
+ * for each feature of each newly drawn tile (tileLayers.ts), on the main thread, inside the frame:
+ * so they read as few properties as the style needs, compare against maps built once per style,
+ * and always return one of a fixed set of colour arrays (the caller converts each once).
+ * `fitting` tells the `fitting` class (its own tile content) from `link`.
  */
-export function layerStyleJson(spec: StyleSpec, utility: UtilityType, materials: readonly string[]): { show: string; color: { conditions: [string, string][] } } {
-  const conditions: [string, string][] = [];
-  for (const [id, colour] of spec.highlights) conditions.push([`\${id} === ${literal(id)}`, rgb(colour)]);
+export interface FeatureStyle {
+  colour(feature: StyledFeature, fitting: boolean): Rgb;
+  show(feature: StyledFeature, fitting: boolean): boolean;
+}
+
+function ageColour(): (year: unknown) => Rgb {
+  const b = DISPLAY.ageBands;
+  const bands = b.map((_, i) => AGE_COLOURS[i % AGE_COLOURS.length]!);
+  const last = AGE_COLOURS[b.length % AGE_COLOURS.length]!;
+  return (year) => {
+    if (typeof year !== 'number' || year === 0) return UNKNOWN_COLOUR;
+    for (let i = 0; i < b.length; i++) if (year < b[i]!) return bands[i]!;
+    return last;
+  };
+}
+
+/** By a categorical property: a map from value to colour, the unknown colour for the rest. */
+function byValue(name: string, colours: ReadonlyMap<unknown, Rgb>): (f: StyledFeature) => Rgb {
+  return (f) => colours.get(f.getProperty(name)) ?? UNKNOWN_COLOUR;
+}
+
+/**
+ * The style of one utility layer. `materials` is every material of every layer (so a material has
+ * one colour city-wide). Screened lines (spec.highlights) wear their verdict colour and stay shown
+ * whatever the filter: the person must see what the dig hits.
+ */
+export function layerStyle(spec: StyleSpec, utility: UtilityType, materials: readonly string[]): FeatureStyle {
   const typeColour = utilityColour(spec.scheme, utility);
-  conditions.push([IS_FITTING, rgb(spec.colourBy === 'type' ? lighter(typeColour) : FITTING_COLOUR)]);
-  if (spec.colourBy === 'type') conditions.push(['true', rgb(typeColour)]);
-  else if (spec.colourBy === 'material') {
-    for (const m of materials) conditions.push([`\${material} === ${literal(m)}`, rgb(categoryColour(materials, m))]);
-    conditions.push(['true', rgb(UNKNOWN_COLOUR)]);
-  } else if (spec.colourBy === 'age') {
-    for (const [cond, c] of ageConditions()) conditions.push([cond, rgb(c)]);
-  } else {
-    for (const q of QUALITY_LEVELS) conditions.push([`\${qualityLevel} === '${q}'`, rgb(QUALITY_COLOURS[q]!)]);
-    conditions.push(['true', rgb(UNKNOWN_COLOUR)]);
-  }
-  const linkShow: string[] = [];
-  const fittingShow: string[] = [];
-  if (spec.cover) {
-    const lo = Math.round(spec.cover.minM * 100), hi = Math.round(spec.cover.maxM * 100);
-    linkShow.push(`\${maxCoverCm} >= ${lo} && \${minCoverCm} <= ${hi}`);
-    fittingShow.push(`\${coverCm} >= ${lo} && \${coverCm} <= ${hi}`);
-  }
-  if (spec.owner !== null) linkShow.push(`\${owner} === ${literal(spec.owner)}`);
-  if (spec.statuses.length < LINK_STATUSES.length) {
-    linkShow.push(spec.statuses.length === 0 ? 'false' : `(${spec.statuses.map((s) => `\${status} === ${literal(s)}`).join(' || ')})`);
-  }
-  const join = (parts: string[]) => (parts.length === 0 ? 'true' : parts.map((p) => `(${p})`).join(' && '));
-  // Screened lines stay visible whatever the filter: the person must see what the dig hits.
-  const screened = [...spec.highlights.keys()].map((id) => `\${id} === ${literal(id)}`);
-  const links = screened.length > 0 ? `(${screened.join(' || ')}) || (${join(linkShow)})` : join(linkShow);
-  return { show: `(${IS_FITTING}) ? (${join(fittingShow)}) : (${links})`, color: { conditions } };
+  const fittingColour = spec.colourBy === 'type' ? lighter(typeColour) : FITTING_COLOUR;
+  const linkColour: (f: StyledFeature) => Rgb =
+    spec.colourBy === 'type' ? () => typeColour
+    : spec.colourBy === 'material' ? byValue('material', new Map(materials.map((m) => [m, categoryColour(materials, m)])))
+    : spec.colourBy === 'quality' ? byValue('qualityLevel', new Map(QUALITY_LEVELS.map((q) => [q, QUALITY_COLOURS[q]!])))
+    : ((age) => (f: StyledFeature) => age(f.getProperty('installYear')))(ageColour());
+  const highlights = spec.highlights;
+  const lit = (f: StyledFeature) => (highlights.size === 0 ? undefined : highlights.get(f.getProperty('id') as string));
+
+  const cover = spec.cover ? { lo: Math.round(spec.cover.minM * 100), hi: Math.round(spec.cover.maxM * 100) } : null;
+  const statuses = spec.statuses.length < LINK_STATUSES.length ? new Set<unknown>(spec.statuses) : null;
+  const owner = spec.owner;
+  const num = (v: unknown) => (typeof v === 'number' ? v : NaN); // NaN fails every comparison: a missing cover hides
+  const linkShown = (f: StyledFeature) =>
+    (cover === null || (num(f.getProperty('maxCoverCm')) >= cover.lo && num(f.getProperty('minCoverCm')) <= cover.hi))
+    && (owner === null || f.getProperty('owner') === owner)
+    && (statuses === null || statuses.has(f.getProperty('status')));
+  return {
+    colour: (f, fitting) => lit(f) ?? (fitting ? fittingColour : linkColour(f)),
+    show: (f, fitting) => {
+      if (fitting) {
+        if (cover === null) return true;
+        const c = num(f.getProperty('coverCm'));
+        return c >= cover.lo && c <= cover.hi;
+      }
+      return lit(f) !== undefined || linkShown(f);
+    },
+  };
 }
 
 /** The legend of the active colouring. */
