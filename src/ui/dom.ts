@@ -40,3 +40,8 @@ export function formatMetres(m: number | null, digits = 2): string {
 export function appendAll(root: Element, ...children: (Node | string | null | undefined | false)[]): void {
   for (const c of children) if (c !== null && c !== undefined && c !== false) root.append(c);
 }
+
+/** A form field: its label above the input (and, when given, the refusal that names it). */
+export function field(label: string, input: HTMLElement, error: HTMLElement | null = null): HTMLElement {
+  return h('label', { className: 'field' }, h('span', {}, label), input, error);
+}

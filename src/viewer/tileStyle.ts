@@ -94,15 +94,16 @@ export interface FeatureStyle {
   show(feature: StyledFeature, fitting: boolean): boolean;
 }
 
-function ageColour(): (year: unknown) => Rgb {
+const AGE_BAND_COLOURS = DISPLAY.ageBands.map((_, i) => AGE_COLOURS[i % AGE_COLOURS.length]!);
+const AGE_LAST_COLOUR = AGE_COLOURS[DISPLAY.ageBands.length % AGE_COLOURS.length]!;
+
+/** By install year in the display table's age bands; unknown (missing or 0) in the unknown colour. */
+function ageColourOf(f: StyledFeature): Rgb {
+  const year = f.getProperty('installYear');
+  if (typeof year !== 'number' || year === 0) return UNKNOWN_COLOUR;
   const b = DISPLAY.ageBands;
-  const bands = b.map((_, i) => AGE_COLOURS[i % AGE_COLOURS.length]!);
-  const last = AGE_COLOURS[b.length % AGE_COLOURS.length]!;
-  return (year) => {
-    if (typeof year !== 'number' || year === 0) return UNKNOWN_COLOUR;
-    for (let i = 0; i < b.length; i++) if (year < b[i]!) return bands[i]!;
-    return last;
-  };
+  for (let i = 0; i < b.length; i++) if (year < b[i]!) return AGE_BAND_COLOURS[i]!;
+  return AGE_LAST_COLOUR;
 }
 
 /** By a categorical property: a map from value to colour, the unknown colour for the rest. */
@@ -122,7 +123,7 @@ export function layerStyle(spec: StyleSpec, utility: UtilityType, materials: rea
     spec.colourBy === 'type' ? () => typeColour
     : spec.colourBy === 'material' ? byValue('material', new Map(materials.map((m) => [m, categoryColour(materials, m)])))
     : spec.colourBy === 'quality' ? byValue('qualityLevel', new Map(QUALITY_LEVELS.map((q) => [q, QUALITY_COLOURS[q]!])))
-    : ((age) => (f: StyledFeature) => age(f.getProperty('installYear')))(ageColour());
+    : ageColourOf;
   const highlights = spec.highlights;
   const lit = (f: StyledFeature) => (highlights.size === 0 ? undefined : highlights.get(f.getProperty('id') as string));
 
@@ -158,10 +159,10 @@ export function legendOf(spec: StyleSpec, utilities: readonly UtilityType[], mat
   }
   const b = DISPLAY.ageBands;
   const rows: LegendEntry[] = b.map((edge, i): LegendEntry => ({
-    rgb: AGE_COLOURS[i % AGE_COLOURS.length]!,
+    rgb: AGE_BAND_COLOURS[i]!,
     label: i === 0 ? { key: 'style.ageBefore', params: { year: edge } } : { key: 'style.ageRange', params: { from: b[i - 1]!, to: edge - 1 } },
   }));
-  rows.push({ rgb: AGE_COLOURS[b.length % AGE_COLOURS.length]!, label: { key: 'style.ageFrom', params: { year: b[b.length - 1]! } } });
+  rows.push({ rgb: AGE_LAST_COLOUR, label: { key: 'style.ageFrom', params: { year: b[b.length - 1]! } } });
   rows.push({ rgb: UNKNOWN_COLOUR, label: { key: 'style.unknown' } });
   return rows;
 }

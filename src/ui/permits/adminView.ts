@@ -6,7 +6,7 @@
 import { ROLES } from '../../core/permits/workflowRules';
 import type { CreateUserRequest, UnitView, UserView } from '../../protocol/permitApi';
 import { ApiError } from '../../services/api';
-import { appendAll, h } from '../dom';
+import { appendAll, field, h } from '../dom';
 import type { MessageKey } from '../i18n';
 import { permitApi } from './permitClient';
 import type { PermitController, Translate } from './permitController';
@@ -66,10 +66,6 @@ function fieldError(draft: AdminDraft, key: string): HTMLElement | null {
   return message ? h('div', { className: 'status error', role: 'alert', 'data-field-error': key }, message) : null;
 }
 
-function labelled(label: string, input: HTMLElement, error: HTMLElement | null): HTMLElement {
-  return h('label', { className: 'field' }, h('span', {}, label), input, error);
-}
-
 function userInput(draft: AdminDraft, key: 'username' | 'displayName' | 'password', attrs: Record<string, string | number>): HTMLInputElement {
   return h('input', {
     id: `admin-user-${key}`, name: key, value: draft.user[key], ...attrs,
@@ -86,16 +82,16 @@ function userForm(ctrl: PermitController, t: Translate, draft: AdminDraft, units
   }, rerender);
   return h('form', { id: 'admin-user-form', onsubmit: (e: Event) => { e.preventDefault(); submit(); } },
     h('h2', {}, t('permit.admin.newUser')),
-    labelled(t('permit.username'), userInput(draft, 'username', { maxlength: 64, autocomplete: 'off' }), fieldError(draft, 'user.username')),
-    labelled(t('permit.admin.displayName'), userInput(draft, 'displayName', { maxlength: 100 }), fieldError(draft, 'user.displayName')),
-    labelled(t('permit.admin.role'), h('select', {
+    field(t('permit.username'), userInput(draft, 'username', { maxlength: 64, autocomplete: 'off' }), fieldError(draft, 'user.username')),
+    field(t('permit.admin.displayName'), userInput(draft, 'displayName', { maxlength: 100 }), fieldError(draft, 'user.displayName')),
+    field(t('permit.admin.role'), h('select', {
       id: 'admin-user-role', onchange: (e: Event) => { u.role = (e.target as HTMLSelectElement).value; },
     }, ...CREATABLE_ROLES.map((r) => h('option', { value: r, selected: r === u.role }, t(`permit.role.${r}` as MessageKey)))), fieldError(draft, 'user.role')),
-    labelled(t('permit.admin.unit'), h('select', {
+    field(t('permit.admin.unit'), h('select', {
       id: 'admin-user-unit', onchange: (e: Event) => { u.unitId = (e.target as HTMLSelectElement).value; },
     }, h('option', { value: '', selected: u.unitId === '' }, t('permit.admin.noUnit')),
     ...units.map((x) => h('option', { value: x.id, selected: x.id === u.unitId }, x.name))), fieldError(draft, 'user.unitId')),
-    labelled(t('permit.admin.initialPassword'), userInput(draft, 'password', { type: 'password', autocomplete: 'new-password', maxlength: 1024 }), fieldError(draft, 'user.password')),
+    field(t('permit.admin.initialPassword'), userInput(draft, 'password', { type: 'password', autocomplete: 'new-password', maxlength: 1024 }), fieldError(draft, 'user.password')),
     h('button', { type: 'submit', id: 'admin-create-user', className: 'primary', disabled: ctrl.deps.ui.getState().busy !== null }, t('permit.admin.createUser')));
 }
 
@@ -111,7 +107,7 @@ export function renderAdmin(ctrl: PermitController, data: AdminData | null, draf
     },
   },
   h('h2', {}, t('permit.admin.newUnit')),
-  labelled(t('permit.admin.unitName'), h('input', {
+  field(t('permit.admin.unitName'), h('input', {
     id: 'admin-unit-name', name: 'name', value: draft.unitName, maxlength: 200,
     oninput: (e: Event) => { draft.unitName = (e.target as HTMLInputElement).value; },
   }), fieldError(draft, 'unit.name')),

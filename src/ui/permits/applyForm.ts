@@ -9,7 +9,7 @@
 import { civilDateOf } from '../../core/permits/civilDate';
 import { PERMIT_METHODS, type CreatePermitRequest, type PermitMethod, type PermitWorks } from '../../protocol/permitApi';
 import { renderKindFields, renderWorks } from '../digPanel';
-import { appendAll, h } from '../dom';
+import { appendAll, field, h } from '../dom';
 import type { MessageKey } from '../i18n';
 import { drawnWork, MIN_POINTS, WORK_KINDS, type WorkKind } from '../workDraft';
 import { permitWorksOf } from './permitWorks';
@@ -41,10 +41,6 @@ export function newApplyDraft(now = Date.now()): ApplyDraft {
     title: '', workKinds: '', method: 'open-cut', contactName: '', contactPhone: '',
     startDate: civilDateOf(now), endDate: civilDateOf(now + DEFAULT_DURATION_DAYS * DAY_MS), fileMessage: null, fileOk: true, formError: null,
   };
-}
-
-function field(label: string, input: HTMLElement): HTMLElement {
-  return h('label', { className: 'field' }, h('span', {}, label), input);
 }
 
 function textInput(draft: ApplyDraft, key: 'title' | 'workKinds' | 'contactName' | 'contactPhone' | 'startDate' | 'endDate', attrs: Record<string, string | number> = {}): HTMLInputElement {

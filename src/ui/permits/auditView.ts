@@ -6,7 +6,7 @@
  */
 import type { AuditResponse, AuditRow } from '../../protocol/accessApi';
 import { request } from '../../services/api';
-import { appendAll, h } from '../dom';
+import { appendAll, field, h } from '../dom';
 import type { MessageKey } from '../i18n';
 import { formatTime } from './permitList';
 import type { PermitController } from './permitController';
@@ -59,11 +59,11 @@ export function renderAudit(ctrl: PermitController, data: AuditData | null, open
     h('h2', {}, t('access.audit.title')),
     h('p', { className: 'permit-meta' }, t('access.audit.about')),
     h('form', { id: 'audit-filters', className: 'row', onsubmit: (e: Event) => { e.preventDefault(); open(draft); } },
-      h('label', { className: 'field' }, h('span', {}, t('permit.username')), h('input', {
+      field(t('permit.username'), h('input', {
         id: 'audit-user', name: 'user', value: draft.user, maxlength: 64, autocomplete: 'off', autocapitalize: 'off',
         oninput: (e: Event) => { draft.user = (e.target as HTMLInputElement).value; },
       })),
-      h('label', { className: 'field' }, h('span', {}, t('access.audit.since')), h('input', {
+      field(t('access.audit.since'), h('input', {
         id: 'audit-since', name: 'since', type: 'date', value: draft.since,
         onchange: (e: Event) => { draft.since = (e.target as HTMLInputElement).value; },
       })),

@@ -4,7 +4,7 @@
  * reject need a reason; assign names the handling reviewer and the approving leader.
  */
 import { CONDITION_KINDS, isWorkList, type ConditionKind, type ConditionView, type PermitAction, type PermitDetail } from '../../protocol/permitApi';
-import { appendAll, h } from '../dom';
+import { appendAll, field, h } from '../dom';
 import type { MessageKey } from '../i18n';
 import { linesOf, type PermitController, type Translate } from './permitController';
 import { clockBadge, formatTime, stageLabel } from './permitList';
@@ -62,18 +62,18 @@ function renderConditions(ctrl: PermitController, d: PermitDetail, draft: Detail
   if (!d.canEditConditions) return root;
   const needsLine = draft.conditionKind === 'hand-dig' || draft.conditionKind === 'trial-hole';
   appendAll(root,
-    h('label', { className: 'field' }, h('span', {}, t('permit.conditionKind')), h('select', {
+    field(t('permit.conditionKind'), h('select', {
       id: 'condition-kind',
       onchange: (e: Event) => { draft.conditionKind = (e.target as HTMLSelectElement).value as ConditionKind; rerender(); },
     }, ...CONDITION_KINDS.map((k) => h('option', { value: k, selected: k === draft.conditionKind }, t(`permit.condKind.${k}` as MessageKey))))),
-    needsLine ? h('label', { className: 'field' }, h('span', {}, t('col.line')), h('select', {
+    needsLine ? field(t('col.line'), h('select', {
       id: 'condition-line', onchange: (e: Event) => { draft.conditionLine = (e.target as HTMLSelectElement).value; },
     }, ...(draft.conditionKind === 'hand-dig' ? [h('option', { value: '' }, t('permit.allLines'))] : []),
     ...lines.map((l) => h('option', { value: l.linkId, selected: l.linkId === draft.conditionLine }, `${t(`verdict.${l.verdict}` as MessageKey)} ${l.linkId} (${l.owner})`)))) : null,
-    draft.conditionKind === 'owner-presence' ? h('label', { className: 'field' }, h('span', {}, t('attr.owner')), h('select', {
+    draft.conditionKind === 'owner-presence' ? field(t('attr.owner'), h('select', {
       id: 'condition-owner', onchange: (e: Event) => { draft.conditionOwner = (e.target as HTMLSelectElement).value; },
     }, ...(d.screening?.summary.owners ?? []).map((o) => h('option', { value: o, selected: o === draft.conditionOwner }, o)))) : null,
-    h('label', { className: 'field' }, h('span', {}, t('permit.conditionText')), h('input', {
+    field(t('permit.conditionText'), h('input', {
       type: 'text', id: 'condition-text', maxlength: 500, value: draft.conditionText,
       oninput: (e: Event) => { draft.conditionText = (e.target as HTMLInputElement).value; },
     })),
@@ -110,7 +110,7 @@ function renderActions(ctrl: PermitController, d: PermitDetail, draft: DetailDra
       rerender();
     });
   }
-  const staffSelect = (role: 'reviewer' | 'approver') => h('label', { className: 'field' }, h('span', {}, t(`permit.assign.${role}` as MessageKey)),
+  const staffSelect = (role: 'reviewer' | 'approver') => field(t(`permit.assign.${role}` as MessageKey),
     h('select', {
       id: `assign-${role}`,
       onchange: (e: Event) => { draft[role === 'reviewer' ? 'reviewerId' : 'approverId'] = (e.target as HTMLSelectElement).value; },
@@ -128,7 +128,7 @@ function renderActions(ctrl: PermitController, d: PermitDetail, draft: DetailDra
     h('h2', {}, t('permit.decide')),
     actions.includes('assign') ? staffSelect('reviewer') : null,
     actions.includes('assign') ? staffSelect('approver') : null,
-    actions.some((a) => REASONED.includes(a)) ? h('label', { className: 'field' }, h('span', {}, t('permit.reason')), h('textarea', {
+    actions.some((a) => REASONED.includes(a)) ? field(t('permit.reason'), h('textarea', {
       id: 'permit-reason', maxlength: 2000, rows: 2, oninput: (e: Event) => { draft.reason = (e.target as HTMLTextAreaElement).value; },
     }, draft.reason)) : null,
     draft.actionError ? h('div', { className: 'status error', role: 'alert', id: 'permit-action-error' }, draft.actionError) : null,

@@ -7,7 +7,7 @@
 import type { Viewer } from 'cesium';
 import type { ViewState, ViewStore } from '../../store/viewStore';
 import type { ScreenedLine } from '../../core/digScreening';
-import { appendAll, clear, h } from '../dom';
+import { appendAll, clear, field, h } from '../dom';
 import type { MessageKey } from '../i18n';
 import type { WorkDraftStore } from '../workDraft';
 import { newAdminDraft, renderAdmin } from './adminView';
@@ -52,11 +52,11 @@ function renderSignIn(ctrl: PermitController, creds: { username: string; passwor
       void ctrl.signIn(creds.username.trim(), password);
     },
   },
-  h('label', { className: 'field' }, h('span', {}, t('permit.username')), h('input', {
+  field(t('permit.username'), h('input', {
     id: 'sign-in-user', name: 'username', autocomplete: 'username', value: creds.username, autocapitalize: 'off',
     oninput: (e: Event) => { creds.username = (e.target as HTMLInputElement).value; },
   })),
-  h('label', { className: 'field' }, h('span', {}, t('permit.password')), h('input', {
+  field(t('permit.password'), h('input', {
     id: 'sign-in-password', name: 'password', type: 'password', autocomplete: 'current-password',
     oninput: (e: Event) => { creds.password = (e.target as HTMLInputElement).value; },
   })),
