@@ -15,6 +15,7 @@ import { defaultPoolSize, WorkerPool } from '../protocol/workerPool';
 import { createViewStore, type ViewState } from '../store/viewStore';
 import { createCityViewer } from '../viewer/cityViewer';
 import { DigOverlay } from '../viewer/digOverlay';
+import { displayPointNear } from '../viewer/focusPoint';
 import { attachInteraction } from '../viewer/interaction';
 import { CityLayers } from '../viewer/cityLayers';
 import { loadLayers } from '../viewer/layerLoad';
@@ -169,11 +170,13 @@ function updateHud(): void {
 scene.postRender.addEventListener(updateHud);
 
 async function focusLine(line: ScreenedLine): Promise<void> {
-  await layers?.load([line.linkId]);
-  const pick = layers?.pickOf(line.linkId);
-  if (!pick) return;
-  const z = line.closestPoint.z - (pick.cover[line.segmentIndex] ?? 0);
-  city.viewer.camera.flyToBoundingSphere(new BoundingSphere(Cartesian3.fromDegrees(line.closest.lon, line.closest.lat, Math.min(0, z)), FOCUS_RADIUS_M), { duration: 0.5 });
+  if (!layers) return;
+  const ids = layers.index.piecesOf(line.linkId);
+  await layers.load(ids);
+  const pieces = ids.map((id) => layers?.pickOf(id)).filter((p) => p != null);
+  const centre = displayPointNear(pieces, line.closest.lon, line.closest.lat);
+  if (!centre) return;
+  city.viewer.camera.flyToBoundingSphere(new BoundingSphere(centre, FOCUS_RADIUS_M), { duration: 0.5 });
   void showLink(line.linkId, null);
 }
 

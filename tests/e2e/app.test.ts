@@ -5,6 +5,7 @@
  * page never asks anything of a host other than 127.0.0.1.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { Cartesian3 } from 'cesium';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt } from '../../scripts/buildClient';
@@ -133,9 +134,17 @@ describe('the city viewer in a real browser', () => {
     await expect(page.locator('#screening-results tr.result').count()).resolves.toBe(inWorker.lines.length);
 
     // Choosing the row frames the line and opens its attributes.
+    const closest = inWorker.lines.find((l) => l.linkId === target.id)!.closest;
+    const near = Cartesian3.fromDegrees(closest.lon, closest.lat, 0);
+    const cameraFrom = ([x, y, z]: number[]): number => {
+      const camera = (window as unknown as { undergrid: { viewer: { camera: { positionWC: { x: number; y: number; z: number } } } } }).undergrid.viewer.camera.positionWC;
+      return Math.hypot(camera.x - x!, camera.y - y!, camera.z - z!);
+    };
+    expect(await page.evaluate(cameraFrom, [near.x, near.y, near.z])).toBeGreaterThan(150);
     await row.click();
     await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, target.id, { timeout: MINUTES });
-    await page.waitForTimeout(3000); // the half-second flight, at the software renderer's 2 frames a second
+    // The camera ends its flight near the line, where the screening found it closest.
+    await expect.poll(() => page.evaluate(cameraFrom, [near.x, near.y, near.z]), { timeout: MINUTES, interval: 250 }).toBeLessThan(150);
     await page.locator('#screening-results').scrollIntoViewIfNeeded();
     mkdirSync('docs', { recursive: true });
     await page.screenshot({ path: 'docs/screenshot.png' });
