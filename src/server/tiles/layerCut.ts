@@ -41,7 +41,7 @@ function inForce(store: NetworkStore, version: number): void {
  * The restricted links of every layer (a fitting is restricted when a restricted line of any layer
  * touches it: restrictedAssets.ts), read layer by layer so only they stay in memory.
  */
-export function restrictedLinksOf(store: NetworkStore, rules: AccessRules): Link[] {
+function restrictedLinksOf(store: NetworkStore, rules: AccessRules): Link[] {
   const out: Link[] = [];
   for (const utility of UTILITY_TYPES) for (const l of store.links({ utility })) if (isRestrictedLink(l, rules)) out.push(l);
   return out;
@@ -98,8 +98,8 @@ function cutTileset(name: string, input: Parameters<typeof tileLayer>[0], versio
 }
 
 /**
- * Every tileset of one layer of `version`, finished. `restrictedLinks`: restrictedLinksOf(store,
- * options.restricted) for this version (computed once per version by the caller). Throws
+ * Every tileset of one layer of `version`, finished. `restrictedLinks`: the version's restricted links
+ * (RestrictedLinks.of, read once per version by the caller). Throws
  * SupersededError when another version comes into force before or while the layer is read.
  */
 export function cutLayer(store: NetworkStore, version: number, utility: UtilityType, options: LayerCutOptions, restrictedLinks: readonly Link[] | null): CutLayer {
