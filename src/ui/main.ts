@@ -307,7 +307,7 @@ attachInteraction(city.viewer, {
 });
 
 const permits = mountPermits(app, attributes, { store, viewer: city.viewer, draft, setHighlights, networkVersion: () => networkVersion });
-const session = new NetworkSession({ ui: permits.deps.ui, store, panel: controls });
+const session = new NetworkSession({ ui: permits.deps.ui, store, after: controlsTop });
 render();
 session.start(loadNetwork);
 

@@ -21,8 +21,8 @@ export interface NetworkSessionDeps {
   /** The permits panel's store: its `user` is the session. */
   ui: PermitUiStore;
   store: ViewStore;
-  /** Where the access status line goes. */
-  panel: HTMLElement;
+  /** The access status line goes right after this element (near the top: it explains an empty map). */
+  after: HTMLElement;
 }
 
 type Phase = 'loading' | 'waiting' | 'loaded';
@@ -34,7 +34,7 @@ export class NetworkSession {
   private readonly status = h('div', { id: 'access-status', className: 'status', role: 'status', hidden: true });
 
   constructor(private readonly deps: NetworkSessionDeps) {
-    deps.panel.append(this.status);
+    deps.after.after(this.status);
     deps.store.subscribe((s, prev) => { if (s.locale !== prev.locale) this.render(); });
   }
 

@@ -131,6 +131,11 @@ describe('who sees the network in the viewer', () => {
       try {
         await page.waitForSelector('body[data-network-access="loaded"][data-access-sites="0"]', { timeout: 5 * MINUTES });
         await expect(page.textContent('#access-status')).resolves.toContain(words);
+        // Where they look first, without scrolling the panel: inside the panel's visible part and the window.
+        expect(await page.locator('#access-status').evaluate((el) => {
+          const r = el.getBoundingClientRect(), panel = el.parentElement!.getBoundingClientRect();
+          return r.height > 0 && r.top >= panel.top && r.bottom <= Math.min(panel.bottom, window.innerHeight);
+        })).toBe(true);
         expect(await page.evaluate(() => (window as unknown as Handle).undergrid.drawnLines())).toBe(0);
         expect(requests.filter((u) => u.includes('/api/tiles/'))).toEqual([]);
       } finally {

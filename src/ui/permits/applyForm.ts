@@ -107,14 +107,17 @@ export function renderApplyForm(ctrl: PermitController, draft: ApplyDraft, reren
           : d.works.length === 0 && !drawnWork(view.getState(), d) ? t('permit.footprintNone') : ''),
     ...renderKindFields(view, workDraft, t, 'apply-'),
     renderWorks(view, workDraft, t, 'apply-'),
-    field(t('permit.uploadFootprint'), h('input', {
-      type: 'file', id: 'permit-file', accept: '.geojson,.json,application/geo+json,application/json',
-      onchange: (e: Event) => {
-        const file = (e.target as HTMLInputElement).files?.[0];
-        delete document.body.dataset['permitFileError'];
-        if (file) void readFootprintFile(ctrl, draft, file, rerender);
-      },
-    })),
+    // The browser's own file button speaks the browser's language, not the page's: ours is a label over a hidden input.
+    field(t('permit.uploadFootprint'), h('span', { className: 'file-pick' },
+      h('input', {
+        type: 'file', id: 'permit-file', className: 'visually-hidden', accept: '.geojson,.json,application/geo+json,application/json',
+        onchange: (e: Event) => {
+          const file = (e.target as HTMLInputElement).files?.[0];
+          delete document.body.dataset['permitFileError'];
+          if (file) void readFootprintFile(ctrl, draft, file, rerender);
+        },
+      }),
+      h('span', { className: 'button', 'aria-hidden': 'true' }, t('permit.chooseFile')))),
     draft.fileMessage ? h('div', { className: `status${draft.fileOk ? '' : ' error'}`, id: 'permit-file-message', role: draft.fileOk ? 'status' : 'alert' }, draft.fileMessage) : null,
     field(t('depth'), h('input', {
       type: 'number', id: 'permit-depth', min: 0.1, max: 50, step: 0.1, inputmode: 'decimal', value: dig.depth,
