@@ -281,13 +281,19 @@ export function segmentPrismDistance(
   // in [lo, hi], so its distance is at least √(plan distance² + zGap²), zGap the segment's z range's
   // gap to the slab. The wall nearest in plan goes first: it usually decides, and the rest skip.
   let best2 = best * best;
+  // Outside in plan, and at the plan-nearest point the segment's z is within [lo, hi]: the wall point
+  // straight across is at exactly the plan distance, which no point of the prism can beat (a 3D
+  // distance is never below its plan part). The usual case for a pipe beside a cut; no walls to test.
+  const zh = z0 + horizontalT * dz;
+  const planDecides = !planOverlap && zh >= lo && zh <= hi;
+  if (planDecides) { best2 = minEdge2; bestT = horizontalT; }
   const cutoff2 = cutoff * cutoff;
   const beyond = !(best2 < cutoff2);
   if (beyond) best2 = cutoff2;
   const zMin = z0 < z1 ? z0 : z1, zMax = z0 < z1 ? z1 : z0;
   const zGap = zMin > hi ? zMin - hi : zMax < lo ? lo - zMax : 0;
   const zGap2 = zGap * zGap;
-  for (let w = -1; w < n && best2 > 0; w++) {
+  for (let w = -1; w < n && best2 > 0 && !planDecides; w++) {
     if (w === nearestEdge) continue;
     const i = w < 0 ? nearestEdge : w;
     if (edgeDist2[i]! + zGap2 >= best2) continue;
