@@ -4,7 +4,8 @@ import rulesJson from '../../data/rules/screening.json';
 import type { Link } from '../../src/core/model';
 import { ExcavationError, type OpenCut } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
-import { buildGridIndex, gridIndexByteLength, gridOf } from '../../src/core/screening/gridIndex';
+import { adoptGridIndex, buildGridIndex, gridIndexByteLength, gridOf } from '../../src/core/screening/gridIndex';
+import { indexFromShared, shareScreeningData } from '../../src/core/screening/sharedTable';
 import { IndexSearch } from '../../src/core/screening/indexSearch';
 import { ruleContext, segmentToleranceOf, segmentTolerances } from '../../src/core/screening/ruleContext';
 import { screenExcavation } from '../../src/core/screening/screen';
@@ -297,5 +298,37 @@ describe('IndexSearch', () => {
     expect(buildGridIndex(make(5000, (i) => [i % 100, (i * 7) % 100, i % 100 + 1000, (i * 7) % 100 + 1000]))).toBeNull();
     // 4,900 items in a 1 m square and 100 spread over 10 km: cells sized for the spread hold the cluster in one.
     expect(buildGridIndex(make(5000, (i) => i < 4900 ? [i * 1e-4, 0, i * 1e-4, 0] : [i * 100, i * 50, i * 100 + 1, i * 50 + 1]))).toBeNull();
+  });
+
+  it('shares the grid with the table: a thread receiving them searches the shared grid and screens the same', () => {
+    const rng = mulberry32(406);
+    const links: Link[] = [];
+    for (let i = 0; i < 400; i++) {
+      const x = rng() * 1500, y = rng() * 1500;
+      const v: number[] = [];
+      for (let k = 0; k < 6; k++) v.push(x + k * 8, y + (rng() - 0.5) * 6, -1.5 - rng(), 0);
+      links.push(link(`L${i}`, v));
+    }
+    const table = buildSegmentTable(links), index = buildSegmentIndex(table);
+    const data = shareScreeningData(table, index);
+    expect(data.grid).not.toBeNull();
+    expect(data.grid!.boxes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(data.grid!.words.buffer).toBe(data.grid!.boxes.buffer);
+    const received = structuredClone(data);
+    const shared = indexFromShared(received);
+    expect(gridOf(shared)!.boxes).toBe(received.grid!.boxes);
+    const search = new IndexSearch();
+    for (let q = 0; q < 300; q++) {
+      const x = rng() * 1600 - 50, y = rng() * 1600 - 50, s = rng() * 80;
+      const n = search.run(shared, x, y, x + s, y + s);
+      expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(index.search(x, y, x + s, y + s).sort((a, c) => a - c));
+    }
+    for (let d = 0; d < 50; d++) {
+      const x = rng() * 1500, y = rng() * 1500;
+      const work: OpenCut = { kind: 'open_cut', footprint: [[x, y], [x + 12, y], [x + 12, y + 9], [x, y + 9]], bottomZ: -3, topZ: 0 };
+      expect(screenExcavation(received.table, shared, work, RULES)).toEqual(screenExcavation(table, index, work, RULES));
+    }
+    // A grid whose cells and entries disagree is refused.
+    expect(() => adoptGridIndex(shared, { ...received.grid!, cellStart: new Uint32Array(3) })).toThrow(RangeError);
   });
 });

@@ -137,6 +137,31 @@ export function searchGrid(
   return count;
 }
 
+/**
+ * The grid copied into SharedArrayBuffers (sharedTable.ts): every screening thread searches the same
+ * memory. A structured clone of the result keeps the buffers shared.
+ */
+export function shareGridIndex(g: GridIndex): GridIndex {
+  const entries = new SharedArrayBuffer(g.boxes.byteLength);
+  new Uint8Array(entries).set(new Uint8Array(g.boxes.buffer, g.boxes.byteOffset, g.boxes.byteLength));
+  const cellStart = new Uint32Array(new SharedArrayBuffer(g.cellStart.byteLength));
+  cellStart.set(g.cellStart);
+  return { ...g, cellStart, boxes: new Float32Array(entries), words: new Int32Array(entries) };
+}
+
+/**
+ * Takes `grid` (built by buildGridIndex from this index, e.g. received from another thread) as the
+ * index's grid from its first search on, instead of building one.
+ */
+export function adoptGridIndex(index: Flatbush, grid: GridIndex | null): void {
+  if (grid && (grid.boxes.length !== grid.words.length || grid.cellStart.length !== grid.columns * grid.rows + 1 ||
+    grid.cellStart[grid.cellStart.length - 1]! * WORDS !== grid.boxes.length)) {
+    throw new RangeError('adoptGridIndex: the grid\'s cells and entries do not agree');
+  }
+  GRIDS.set(index, { uses: 2, grid });
+  if (lastGrid?.index === index) lastGrid = null;
+}
+
 const GRIDS = new WeakMap<Flatbush, { uses: number; grid: GridIndex | null }>();
 let lastGrid: { index: Flatbush; grid: GridIndex | null } | null = null;
 
