@@ -122,6 +122,9 @@ function nearBoundary(prism: Prism, px: number, py: number): boolean {
   return false;
 }
 
+/** Margin on the footprint's bbox for "wholly outside": 1000 × the snap band, far above rounding. */
+const BBOX_MARGIN_M = 1e-6;
+
 /** Parameter of the slab-gap minimiser found by the last slabGap call. */
 let gapT = 0;
 
@@ -264,11 +267,15 @@ export function segmentPrismDistance(
     params[j + 1] = v;
   }
   let planOverlap = crossings > 0;
+  // The footprint's bbox relative to its centre (the origin), widened by BBOX_MARGIN_M.
+  const halfW = (prism.maxX - prism.minX) / 2 + BBOX_MARGIN_M, halfH = (prism.maxY - prism.minY) / 2 + BBOX_MARGIN_M;
   for (let i = 0; i + 1 < m; i++) {
     const ta = params[i]!, tb = params[i + 1]!;
     if (!(tb > ta)) continue;
     const tm = (ta + tb) / 2;
     const mx = px + tm * sx, my = py + tm * sy;
+    // Beyond the footprint's bbox (by far more than the snap band and rounding): outside, no edge near.
+    if (mx > halfW || mx < -halfW || my > halfH || my < -halfH) continue;
     if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
     planOverlap = true;
     const g = slabGap(z0, dz, ta, tb, lo, hi);
