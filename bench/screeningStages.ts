@@ -14,12 +14,13 @@
  *   summary    screenExcavationSummary (everything but the rows)
  *   whole      screenExcavation
  *   far        screenExcavation of the same digs moved off the network (zero candidates: fixed cost)
+ * and preparePrism alone for footprints of 4 to 32 vertices (best of 5 loops).
  *
  * The stages share caches differently from the whole (a stage's loop touches only its own data), so
  * their sum is not the whole; it shows the proportions. Run: npx tsx bench/screeningStages.ts [segments]
  */
 import rulesJson from '../data/rules/screening.json';
-import { createSegmentPrismDistance } from '../src/core/screening/distance';
+import { createSegmentPrismDistance, preparePrism } from '../src/core/screening/distance';
 import { validateExcavation, type Excavation, type OpenCut } from '../src/core/screening/excavation';
 import { gridIndexByteLength, gridOf } from '../src/core/screening/gridIndex';
 import { IndexSearch } from '../src/core/screening/indexSearch';
@@ -131,4 +132,19 @@ console.log(`  index: flatbush ${(index.data.byteLength / table.segmentCount).to
   (grid ? `, its grid ${(gridIndexByteLength(grid) / table.segmentCount).toFixed(1)} more (${grid.columns} × ${grid.rows} cells, ` +
     `${(grid.boxes.length / 5 / table.segmentCount).toFixed(2)} entries per segment)` : ', no grid'));
 stages.forEach(([name], k) => console.log(`  ${name.padEnd(20)} ${(meanUs(fastest[k]!) - meanUs(clock)).toFixed(2)}`));
+// Preparing a footprint by its vertex count (regular polygons, 10 m radius): the bench's digs have 4 or 6.
+const prepared: string[] = [];
+for (const n of [4, 6, 9, 16, 32]) {
+  const ring: [number, number][] = Array.from({ length: n }, (_, i) => [5000 + 10 * Math.cos((2 * Math.PI * i) / n), 7000 + 10 * Math.sin((2 * Math.PI * i) / n)]);
+  const loops = 20_000;
+  for (let i = 0; i < loops; i++) sink += preparePrism(ring, -3, 0).vertexCount;
+  let ms = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < loops; i++) sink += preparePrism(ring, -3, 0).vertexCount;
+    ms = Math.min(ms, performance.now() - t0);
+  }
+  prepared.push(`${n} vertices ${((ms / loops) * 1e6).toFixed(0)} ns`);
+}
+console.log(`  preparePrism: ${prepared.join(', ')}`);
 if (sink === 42) console.log(''); // keeps the stages' results alive
