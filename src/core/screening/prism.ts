@@ -32,9 +32,10 @@ type PlanRing = readonly (readonly [number, number])[];
 
 /**
  * An empty array whose elements V8 keeps as unboxed doubles (the literal 0.5 sets the kind, which pop
- * keeps), so the kernel's reads see one kind of array even for a footprint of whole metres.
+ * keeps), so the kernel's reads see one kind of array even for a footprint of whole metres. The
+ * prepared shapes use these rather than typed arrays (see Prism.xs).
  */
-function doubles(): number[] {
+export function doubles(): number[] {
   const a = [0.5];
   a.pop();
   return a;
