@@ -281,6 +281,11 @@ describe('IndexSearch', () => {
         expect(search.walk(index, x0, y0, x1, y1)).toBe(n);
       }
       expect(gridOf(index)).not.toBeNull();
+      // Inverted and NaN boxes: the tree walk's answer, as Flatbush.search gives it.
+      for (const [x0, y0, x1, y1] of [[900, 700, 800, 800], [800, 800, 900, 700], [NaN, 0, 10, 10]] as const) {
+        const n = search.run(index, x0, y0, x1, y1);
+        expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(index.search(x0, y0, x1, y1).sort((a, c) => a - c));
+      }
       expect(search.run(index, -Infinity, -Infinity, Infinity, Infinity)).toBe(items);
       expect(search.run(index, -1e9, -1e9, 1e9, 1e9)).toBe(items);
     }

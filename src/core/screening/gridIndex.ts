@@ -109,7 +109,7 @@ export function gridIndexByteLength(g: GridIndex): number {
 /**
  * Every item whose box meets [minX, maxX] × [minY, maxY] (touching counts), each once, into `items`
  * from 0 (grown as needed; the array in use is returned through `grow`). Returns the count. The query
- * must not be NaN (the caller walks the tree then).
+ * must have min ≤ max on both axes (IndexSearch walks the tree otherwise, as for NaN).
  */
 export function searchGrid(
   g: GridIndex, minX: number, minY: number, maxX: number, maxY: number,

@@ -29,7 +29,8 @@ export class IndexSearch {
    */
   run(index: Flatbush, minX: number, minY: number, maxX: number, maxY: number): number {
     const grid = gridOf(index);
-    if (grid !== null && minX === minX && minY === minY && maxX === maxX && maxY === maxY) {
+    // An inverted or NaN box (never from a screening) goes to the tree walk, whose answer the grid's would not match.
+    if (grid !== null && minX <= maxX && minY <= maxY) {
       return (this.count = searchGrid(grid, minX, minY, maxX, maxY, this.items, this.grow));
     }
     return this.walk(index, minX, minY, maxX, maxY);
