@@ -9,6 +9,7 @@ import { QUALITY_LEVELS, UTILITY_TYPES, type Link } from '../src/core/model';
 import { createSegmentPrismDistance, preparePrism, segmentPrismDistance } from '../src/core/screening/distance';
 import type { OpenCut } from '../src/core/screening/excavation';
 import { horizontalUncertaintyAt, validateScreeningRules, verticalUncertaintyAt } from '../src/core/screening/rules';
+import { gridIndexByteLength, gridOf } from '../src/core/screening/gridIndex';
 import { ruleContext, segmentTolerances } from '../src/core/screening/ruleContext';
 import { screenExcavation, verdictIndex, VERDICTS } from '../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable, QUALITY_UNKNOWN, segmentTableByteLength, type SegmentTable } from '../src/core/screening/segmentTable';
@@ -100,10 +101,14 @@ function run(segments: number): void {
   const q = stats(times), b = stats(bruteTimes);
   // Built by the warm passes (its second use): one per set of tolerance values in use.
   const column = segmentTolerances(table, ruleContext(RULES, RULE_SET, table))?.byteLength ?? 0;
+  // Built on the index's second search (also by the warm passes): the search grid over its boxes.
+  const grid = gridOf(index);
+  const gridBytes = grid ? gridIndexByteLength(grid) : 0;
   console.log(`\n${segments.toLocaleString('en')} segments (${table.linkIds.length.toLocaleString('en')} links) in a ${(side / 1000).toFixed(1)} km square`);
   console.log(`  build: table ${tableMs.toFixed(0)} ms, index ${indexMs.toFixed(0)} ms; ${(bytes / table.segmentCount).toFixed(1)} bytes/segment ` +
     `(table ${(segmentTableByteLength(table) / table.segmentCount).toFixed(1)}, index ${(index.data.byteLength / table.segmentCount).toFixed(1)}), ` +
-    `+ ${(column / table.segmentCount).toFixed(1)} for the rule set's tolerance column`);
+    `+ ${(column / table.segmentCount).toFixed(1)} for the rule set's tolerance column, ` +
+    `+ ${(gridBytes / table.segmentCount).toFixed(1)} for the index's search grid${grid ? ` (${grid.columns} × ${grid.rows} cells)` : ' (none)'}`);
   console.log(`  screenExcavation over ${DIGS} digs × ${TIMED_PASSES} passes (after ${WARM_PASSES} warm): p50 ${fmt(q.p50)}, p99 ${fmt(q.p99)}, min ${fmt(q.min)}, mean ${fmt(q.mean)} ± ${fmt(q.sd)}; ` +
     `per dig ${(candidates / DIGS).toFixed(1)} candidates, ${(tested / DIGS).toFixed(1)} tested exactly, ${(listed / DIGS).toFixed(2)} lines listed`);
   console.log(`  brute force over ${bruteDigs} digs:   p50 ${fmt(b.p50)}, min ${fmt(b.min)}, mean ${fmt(b.mean)} ± ${fmt(b.sd)}; ` +

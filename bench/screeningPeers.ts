@@ -142,7 +142,7 @@ const stubTable = buildSegmentTable(stubs);
 const stubIndex = buildSegmentIndex(stubTable);
 const oursStubStrikes = digs.filter((d, i) => screenExcavation(stubTable, stubIndex, d, RULES, RULE_SET).lines.some((l) => l.linkId === `S${i}` && l.verdict === 'STRIKE')).length;
 console.log(`  adversarial: a ${STUB_LENGTH_M} m service stub (radius ${STUB_RADIUS_M} m) wholly inside each dig: ours says STRIKE on ${oursStubStrikes} of ${DIGS}`);
-rows.push({ method: 'ours: flatbush + exact 3D kernel', p50: oursP50, p99: oursP99, batch: oursLoop, ratio: '1×', misses: `0 (reference); stubs ${DIGS - oursStubStrikes}/${DIGS}` });
+rows.push({ method: 'ours: grid over flatbush, exact 3D kernel', p50: oursP50, p99: oursP99, batch: oursLoop, ratio: '1×', misses: `0 (reference); stubs ${DIGS - oursStubStrikes}/${DIGS}` });
 
 const ratioTo = (peerP50: number | null, peerBatch: number | null): string =>
   [peerP50 === null ? null : `p50 ${(peerP50 / oursP50).toFixed(0)}×`, peerBatch === null ? null : `batch ${(peerBatch / oursLoop).toFixed(0)}×`]

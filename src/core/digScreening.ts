@@ -15,6 +15,7 @@ import { ExcavationError, type Excavation } from './screening/excavation';
 import { MAX_WORKS_PER_PERMIT, screenPermit } from './screening/permit';
 import { applyOverrides, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
 import { screenExcavation, type LineConflict, type ScreeningSummary } from './screening/screen';
+import { adoptGridIndex, buildGridIndex, gridIndexByteLength } from './screening/gridIndex';
 import { buildSegmentIndex, buildSegmentTable, type SegmentTable } from './screening/segmentTable';
 
 /** How far around the footprint to look for surveyed ground levels, m. */
@@ -164,11 +165,14 @@ export class DigScreener {
   load(links: readonly ScreenableLink[], frame: LocalFrame, version: number): { links: number; segments: number; indexBytes: number } {
     const table = buildSegmentTable(links);
     this.index = buildSegmentIndex(table);
+    // The search grid now, with the rest of the load (~0.16 s at 1M segments), not on the second dig.
+    const grid = buildGridIndex(this.index);
+    adoptGridIndex(this.index, grid);
     this.table = table;
     this.ownerByLink = new Map(links.map((l) => [l.id, l.owner]));
     this.transform = lonLatTransform(frame);
     this.version = version;
-    return { links: links.length, segments: table.segmentCount, indexBytes: this.index.data.byteLength };
+    return { links: links.length, segments: table.segmentCount, indexBytes: this.index.data.byteLength + (grid ? gridIndexByteLength(grid) : 0) };
   }
 
   get networkVersion(): number {

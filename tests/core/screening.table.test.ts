@@ -4,6 +4,8 @@ import rulesJson from '../../data/rules/screening.json';
 import type { Link } from '../../src/core/model';
 import { ExcavationError, type OpenCut } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
+import { adoptGridIndex, buildGridIndex, gridIndexByteLength, gridOf } from '../../src/core/screening/gridIndex';
+import { indexFromShared, shareScreeningData } from '../../src/core/screening/sharedTable';
 import { IndexSearch } from '../../src/core/screening/indexSearch';
 import { ruleContext, segmentToleranceOf, segmentTolerances } from '../../src/core/screening/ruleContext';
 import { screenExcavation } from '../../src/core/screening/screen';
@@ -234,5 +236,104 @@ describe('IndexSearch', () => {
       // A box holding everything: the result buffer grows.
       expect(search.run(index, -1e9, -1e9, 1e9, 1e9)).toBe(items);
     }
+  });
+
+  it('through the grid, finds exactly what Flatbush.search finds (Float32 boxes, cell borders, boxes over many cells)', () => {
+    const rng = mulberry32(405);
+    for (const items of [1024, 6000, 20000]) {
+      const index = new Flatbush(items, 16, Float32Array);
+      const boxes: number[][] = [];
+      for (let i = 0; i < items; i++) {
+        // Mostly small boxes, some long ones (over many cells), some points.
+        const x = rng() * 2000, y = rng() * 1500;
+        const w = rng() < 0.05 ? 0 : rng() < 0.05 ? rng() * 400 : rng() * 30, h = rng() < 0.05 ? rng() * 300 : rng() * 30;
+        index.add(x, y, x + w, y + h);
+      }
+      index.finish();
+      for (let p = 0; p < items; p++) boxes.push([...index._boxes.subarray(4 * p, 4 * p + 4)]);
+      const grid = buildGridIndex(index)!;
+      expect(grid).not.toBeNull();
+      expect(gridIndexByteLength(grid)).toBeGreaterThan(0);
+      const search = new IndexSearch();
+      const cell = 1 / grid.inverseCell;
+      for (let q = 0; q < 2000; q++) {
+        let x0: number, y0: number, x1: number, y1: number;
+        const kind = q % 5;
+        if (kind === 0) {
+          // Exactly on an item's edge (touching counts) …
+          const b = boxes[Math.floor(rng() * items)]!;
+          x0 = b[2]!; y0 = b[3]!; x1 = x0 + rng() * 20; y1 = y0 + rng() * 20;
+        } else if (kind === 1) {
+          // … on a cell border, ending on one …
+          x0 = grid.originX + Math.floor(rng() * grid.columns) * cell; y0 = grid.originY + Math.floor(rng() * grid.rows) * cell;
+          x1 = x0 + Math.ceil(rng() * 3) * cell; y1 = y0 + rng() * cell;
+        } else if (kind === 2) {
+          // … partly or wholly outside the grid's extent …
+          x0 = rng() * 3000 - 1500; y0 = rng() * 3000 - 1500; x1 = x0 + rng() * 800; y1 = y0 + rng() * 800;
+        } else {
+          x0 = rng() * 2050 - 25; y0 = rng() * 1550 - 25;
+          const s = rng() < 0.1 ? 0 : rng() ** 3 * 300;
+          x1 = x0 + s; y1 = y0 + s * rng();
+        }
+        const expected = index.search(x0, y0, x1, y1).sort((a, c) => a - c);
+        const n = search.run(index, x0, y0, x1, y1);
+        expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(expected);
+        expect(search.walk(index, x0, y0, x1, y1)).toBe(n);
+      }
+      expect(gridOf(index)).not.toBeNull();
+      // Inverted and NaN boxes: the tree walk's answer, as Flatbush.search gives it.
+      for (const [x0, y0, x1, y1] of [[900, 700, 800, 800], [800, 800, 900, 700], [NaN, 0, 10, 10]] as const) {
+        const n = search.run(index, x0, y0, x1, y1);
+        expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(index.search(x0, y0, x1, y1).sort((a, c) => a - c));
+      }
+      expect(search.run(index, -Infinity, -Infinity, Infinity, Infinity)).toBe(items);
+      expect(search.run(index, -1e9, -1e9, 1e9, 1e9)).toBe(items);
+    }
+  });
+
+  it('keeps the tree walk where a grid would not pay: few items, Float64 boxes, huge boxes, one dense cluster', () => {
+    const make = (items: number, box: (i: number) => [number, number, number, number], type = Float32Array as typeof Float32Array | typeof Float64Array): Flatbush => {
+      const index = new Flatbush(items, 16, type);
+      for (let i = 0; i < items; i++) index.add(...box(i));
+      index.finish();
+      return index;
+    };
+    expect(buildGridIndex(make(100, (i) => [i, i, i + 1, i + 1]))).toBeNull();
+    expect(buildGridIndex(make(5000, (i) => [i, i, i + 1, i + 1], Float64Array))).toBeNull();
+    expect(buildGridIndex(make(5000, (i) => [i % 100, (i * 7) % 100, i % 100 + 1000, (i * 7) % 100 + 1000]))).toBeNull();
+    // 4,900 items in a 1 m square and 100 spread over 10 km: cells sized for the spread hold the cluster in one.
+    expect(buildGridIndex(make(5000, (i) => i < 4900 ? [i * 1e-4, 0, i * 1e-4, 0] : [i * 100, i * 50, i * 100 + 1, i * 50 + 1]))).toBeNull();
+  });
+
+  it('shares the grid with the table: a thread receiving them searches the shared grid and screens the same', () => {
+    const rng = mulberry32(406);
+    const links: Link[] = [];
+    for (let i = 0; i < 400; i++) {
+      const x = rng() * 1500, y = rng() * 1500;
+      const v: number[] = [];
+      for (let k = 0; k < 6; k++) v.push(x + k * 8, y + (rng() - 0.5) * 6, -1.5 - rng(), 0);
+      links.push(link(`L${i}`, v));
+    }
+    const table = buildSegmentTable(links), index = buildSegmentIndex(table);
+    const data = shareScreeningData(table, index);
+    expect(data.grid).not.toBeNull();
+    expect(data.grid!.boxes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(data.grid!.words.buffer).toBe(data.grid!.boxes.buffer);
+    const received = structuredClone(data);
+    const shared = indexFromShared(received);
+    expect(gridOf(shared)!.boxes).toBe(received.grid!.boxes);
+    const search = new IndexSearch();
+    for (let q = 0; q < 300; q++) {
+      const x = rng() * 1600 - 50, y = rng() * 1600 - 50, s = rng() * 80;
+      const n = search.run(shared, x, y, x + s, y + s);
+      expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(index.search(x, y, x + s, y + s).sort((a, c) => a - c));
+    }
+    for (let d = 0; d < 50; d++) {
+      const x = rng() * 1500, y = rng() * 1500;
+      const work: OpenCut = { kind: 'open_cut', footprint: [[x, y], [x + 12, y], [x + 12, y + 9], [x, y + 9]], bottomZ: -3, topZ: 0 };
+      expect(screenExcavation(received.table, shared, work, RULES)).toEqual(screenExcavation(table, index, work, RULES));
+    }
+    // A grid whose cells and entries disagree is refused.
+    expect(() => adoptGridIndex(shared, { ...received.grid!, cellStart: new Uint32Array(3) })).toThrow(RangeError);
   });
 });

@@ -20,6 +20,7 @@
  */
 import { segSegDist2, closestPair } from './segmentSegment';
 import type { SegmentPrismDistance } from './distance';
+import { doubles } from './prism';
 
 /** Same allowance as distance.ts: far above float error at city scale, far below survey precision. */
 const BOUNDARY_EPS_M = 1e-9;
@@ -29,18 +30,19 @@ export interface ConvexPrism {
   vertexCount: number;
   originX: number;
   originY: number;
-  xs: Float64Array;
-  ys: Float64Array;
+  /** Plain packed arrays of doubles, not typed arrays: prepared per screening (prism.ts `doubles`). */
+  xs: number[];
+  ys: number[];
   /** Wall i (edge from vertex i to i + 1): outward unit normal and offset, nx·x + ny·y ≤ offset inside. */
-  nx: Float64Array;
-  ny: Float64Array;
-  offset: Float64Array;
+  nx: number[];
+  ny: number[];
+  offset: number[];
   /** Bottom plane z = b0 + bx·x + by·y (relative plan coordinates). */
   b0: number;
   bx: number;
   by: number;
   /** Bottom elevation at each vertex. */
-  bottomAt: Float64Array;
+  bottomAt: number[];
   topZ: number;
   /** Absolute bounds. */
   minX: number; minY: number; minZ: number; maxX: number; maxY: number; maxZ: number;
@@ -61,23 +63,24 @@ export function prepareConvexPrism(
     minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y);
   }
   const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
-  const xs = new Float64Array(n), ys = new Float64Array(n);
+  const xs = doubles(), ys = doubles();
   let area2 = 0;
-  for (let i = 0; i < n; i++) { xs[i] = polygon[i]![0] - originX; ys[i] = polygon[i]![1] - originY; }
+  for (let i = 0; i < n; i++) { xs.push(polygon[i]![0] - originX); ys.push(polygon[i]![1] - originY); }
   for (let i = 0, j = n - 1; i < n; j = i++) area2 += xs[j]! * ys[i]! - xs[i]! * ys[j]!;
   if (area2 < 0) { xs.reverse(); ys.reverse(); }
-  const nx = new Float64Array(n), ny = new Float64Array(n), offset = new Float64Array(n), bottomAt = new Float64Array(n);
+  const nx = doubles(), ny = doubles(), offset = doubles(), bottomAt = doubles();
   const b0 = pz + gx * (originX - px) + gy * (originY - py);
   let minZ = Infinity;
   for (let i = 0; i < n; i++) {
     const k = i + 1 === n ? 0 : i + 1;
     const ex = xs[k]! - xs[i]!, ey = ys[k]! - ys[i]!;
-    const len = Math.hypot(ex, ey);
+    // Not Math.hypot (several times slower in V8): edges of a validated work cannot overflow or underflow.
+    const len = Math.sqrt(ex * ex + ey * ey);
     if (!(len > 0)) throw new RangeError(`prepareConvexPrism: edge ${i} has length 0`);
     // Counter-clockwise: the outside is to the right of each edge.
-    nx[i] = ey / len; ny[i] = -ex / len;
-    offset[i] = nx[i]! * xs[i]! + ny[i]! * ys[i]!;
-    bottomAt[i] = b0 + gx * xs[i]! + gy * ys[i]!;
+    nx.push(ey / len); ny.push(-ex / len);
+    offset.push(nx[i]! * xs[i]! + ny[i]! * ys[i]!);
+    bottomAt.push(b0 + gx * xs[i]! + gy * ys[i]!);
     // Validation keeps every bottom below the top; the allowance is for rounding in the plane's evaluation.
     if (!(bottomAt[i]! <= topZ + BOUNDARY_EPS_M)) throw new RangeError(`prepareConvexPrism: bottom ${bottomAt[i]} at vertex ${i} is above topZ ${topZ}`);
     minZ = Math.min(minZ, bottomAt[i]!);

@@ -122,6 +122,9 @@ function nearBoundary(prism: Prism, px: number, py: number): boolean {
   return false;
 }
 
+/** Margin on the footprint's bbox for "wholly outside": 1000 × the snap band, far above rounding. */
+const BBOX_MARGIN_M = 1e-6;
+
 /** Parameter of the slab-gap minimiser found by the last slabGap call. */
 let gapT = 0;
 
@@ -264,11 +267,15 @@ export function segmentPrismDistance(
     params[j + 1] = v;
   }
   let planOverlap = crossings > 0;
+  // The footprint's bbox relative to its centre (the origin), widened by BBOX_MARGIN_M.
+  const halfW = (prism.maxX - prism.minX) / 2 + BBOX_MARGIN_M, halfH = (prism.maxY - prism.minY) / 2 + BBOX_MARGIN_M;
   for (let i = 0; i + 1 < m; i++) {
     const ta = params[i]!, tb = params[i + 1]!;
     if (!(tb > ta)) continue;
     const tm = (ta + tb) / 2;
     const mx = px + tm * sx, my = py + tm * sy;
+    // Beyond the footprint's bbox (by far more than the snap band and rounding): outside, no edge near.
+    if (mx > halfW || mx < -halfW || my > halfH || my < -halfH) continue;
     if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
     planOverlap = true;
     const g = slabGap(z0, dz, ta, tb, lo, hi);
@@ -281,13 +288,19 @@ export function segmentPrismDistance(
   // in [lo, hi], so its distance is at least √(plan distance² + zGap²), zGap the segment's z range's
   // gap to the slab. The wall nearest in plan goes first: it usually decides, and the rest skip.
   let best2 = best * best;
+  // Outside in plan, and at the plan-nearest point the segment's z is within [lo, hi]: the wall point
+  // straight across is at exactly the plan distance, which no point of the prism can beat (a 3D
+  // distance is never below its plan part). The usual case for a pipe beside a cut; no walls to test.
+  const zh = z0 + horizontalT * dz;
+  const planDecides = !planOverlap && zh >= lo && zh <= hi;
+  if (planDecides) { best2 = minEdge2; bestT = horizontalT; }
   const cutoff2 = cutoff * cutoff;
   const beyond = !(best2 < cutoff2);
   if (beyond) best2 = cutoff2;
   const zMin = z0 < z1 ? z0 : z1, zMax = z0 < z1 ? z1 : z0;
   const zGap = zMin > hi ? zMin - hi : zMax < lo ? lo - zMax : 0;
   const zGap2 = zGap * zGap;
-  for (let w = -1; w < n && best2 > 0; w++) {
+  for (let w = -1; w < n && best2 > 0 && !planDecides; w++) {
     if (w === nearestEdge) continue;
     const i = w < 0 ? nearestEdge : w;
     if (edgeDist2[i]! + zGap2 >= best2) continue;

@@ -6,6 +6,7 @@
  * collector. The index stays flatbush's, built and shared as before (segmentTable.ts, sharedTable.ts).
  */
 import type Flatbush from 'flatbush';
+import { gridOf, searchGrid } from './gridIndex';
 
 export class IndexSearch {
   /** Items found by the last `run`, in `items[0 .. count − 1]`. */
@@ -16,8 +17,27 @@ export class IndexSearch {
   /** Pending nodes: (box position, level) pairs. */
   private stack = new Int32Array(256);
 
-  /** Every item whose box meets [minX, maxX] × [minY, maxY] (touching counts), as Flatbush.search. */
+  private readonly grow = (needed: number): Int32Array => {
+    const s = new Int32Array(Math.max(needed, 2 * this.items.length));
+    s.set(this.items);
+    return (this.items = s);
+  };
+
+  /**
+   * Every item whose box meets [minX, maxX] × [minY, maxY] (touching counts), as Flatbush.search:
+   * through the index's grid (gridIndex.ts) once it has one, else by walking the tree.
+   */
   run(index: Flatbush, minX: number, minY: number, maxX: number, maxY: number): number {
+    const grid = gridOf(index);
+    // An inverted or NaN box (never from a screening) goes to the tree walk, whose answer the grid's would not match.
+    if (grid !== null && minX <= maxX && minY <= maxY) {
+      return (this.count = searchGrid(grid, minX, minY, maxX, maxY, this.items, this.grow));
+    }
+    return this.walk(index, minX, minY, maxX, maxY);
+  }
+
+  /** The same search by flatbush's tree, whatever the index's grid. */
+  walk(index: Flatbush, minX: number, minY: number, maxX: number, maxY: number): number {
     const boxes = index._boxes, indices = index._indices, levelBounds = index._levelBounds, nodeSize = index.nodeSize;
     if (index._pos !== boxes.length) throw new Error('IndexSearch: the index is not finished');
     const leafEnd = index.numItems * 4;

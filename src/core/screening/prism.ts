@@ -9,11 +9,15 @@ export interface Prism {
   vertexCount: number;
   originX: number;
   originY: number;
-  /** Vertices relative to (originX, originY): the outer ring, then each hole; every ring open. */
-  xs: Float64Array;
-  ys: Float64Array;
+  /**
+   * Vertices relative to (originX, originY): the outer ring, then each hole; every ring open. Plain
+   * arrays, not typed arrays: a prism is prepared per screening, and V8 keeps a typed array of more
+   * than 64 bytes (a footprint of 9+ vertices) off the heap, about 2 µs to allocate each; reads are as fast.
+   */
+  xs: number[];
+  ys: number[];
   /** Edge i runs from vertex i to vertex next[i] (the next vertex of the same ring). */
-  next: Uint32Array;
+  next: number[];
   /** Number of rings: 1 + holes. */
   ringCount: number;
   bottomZ: number;
@@ -21,10 +25,21 @@ export interface Prism {
   /** Absolute bbox of the prism. */
   minX: number; minY: number; maxX: number; maxY: number;
   /** 1 / length of edge i (from vertex i to i + 1). */
-  invEdgeLength: Float64Array;
+  invEdgeLength: number[];
 }
 
 type PlanRing = readonly (readonly [number, number])[];
+
+/**
+ * An empty array whose elements V8 keeps as unboxed doubles (the literal 0.5 sets the kind, which pop
+ * keeps), so the kernel's reads see one kind of array even for a footprint of whole metres. The
+ * prepared shapes use these rather than typed arrays (see Prism.xs).
+ */
+export function doubles(): number[] {
+  const a = [0.5];
+  a.pop();
+  return a;
+}
 
 /**
  * The ring without repeated consecutive vertices (zero-length walls) and without its closing vertex;
@@ -71,23 +86,25 @@ export function preparePrism(
     if (y > maxY) maxY = y;
   }
   const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
-  const xs = new Float64Array(n), ys = new Float64Array(n), next = new Uint32Array(n);
-  let v = 0;
+  // Filled by push, so the arrays stay packed: doubles for coordinates, small integers for next.
+  const xs = doubles(), ys = doubles(), next: number[] = [];
   for (let r = 0; r < rings.length; r++) {
     const ring = rings[r]!;
-    const start = v;
+    const start = xs.length;
     for (let i = 0; i < ring.length; i++) {
-      xs[v] = ring[i]![0] - originX;
-      ys[v] = ring[i]![1] - originY;
-      next[v] = v + 1;
-      v++;
+      xs.push(ring[i]![0] - originX);
+      ys.push(ring[i]![1] - originY);
+      next.push(xs.length);
     }
-    next[v - 1] = start;
+    next[xs.length - 1] = start;
   }
-  const invEdgeLength = new Float64Array(n);
+  const invEdgeLength = doubles();
   for (let i = 0; i < n; i++) {
     const k = next[i]!;
-    invEdgeLength[i] = 1 / Math.hypot(xs[k]! - xs[i]!, ys[k]! - ys[i]!);
+    // sqrt of the sum, not Math.hypot (several times slower in V8): relative to the centre of a
+    // footprint at most MAX_EXCAVATION_EXTENT_M across, the squares cannot overflow or underflow.
+    const dx = xs[k]! - xs[i]!, dy = ys[k]! - ys[i]!;
+    invEdgeLength.push(1 / Math.sqrt(dx * dx + dy * dy));
   }
   return {
     vertexCount: n, originX, originY, xs, ys, next, ringCount: rings.length, bottomZ, topZ, minX, minY, maxX, maxY,

@@ -358,9 +358,10 @@ function completePlanAndGap(volume: Volume, table: SegmentTable, s: number, hit:
   const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
   const minX = Math.min(x0, x1), maxX = Math.max(x0, x1), minY = Math.min(y0, y1), maxY = Math.max(y0, y1);
   const h = hit.horizontal;
-  const near = volume.index ? volume.index.search(minX - h, minY - h, maxX + h, maxY + h) : volume.pieces.map((_, i) => i);
-  for (const i of near) {
-    const piece = volume.pieces[i]!;
+  const near = volume.index ? volume.index.search(minX - h, minY - h, maxX + h, maxY + h) : null;
+  const count = near ? near.length : volume.pieces.length;
+  for (let k = 0; k < count; k++) {
+    const piece = volume.pieces[near ? near[k]! : k]!;
     const b = piece.bounds;
     const planGap = Math.hypot(gap(b.minX, b.maxX, minX, maxX), gap(b.minY, b.maxY, minY, maxY));
     if (planGap > hit.horizontal || (planGap > 0 && hit.horizontal === 0)) continue;

@@ -1,9 +1,10 @@
 /**
- * One copy of the network for every screening thread: the segment table's columns and the flatbush
- * index moved into SharedArrayBuffers, so N workers screen against the same memory instead of N
- * clones (Node worker_threads; in browsers only under cross-origin isolation).
+ * One copy of the network for every screening thread: the segment table's columns, the flatbush
+ * index and its search grid moved into SharedArrayBuffers, so N workers screen against the same
+ * memory instead of N clones (Node worker_threads; in browsers only under cross-origin isolation).
  */
 import Flatbush from 'flatbush';
+import { adoptGridIndex, buildGridIndex, shareGridIndex, type GridIndex } from './gridIndex';
 import type { SegmentTable } from './segmentTable';
 
 type Column = Float64Array | Float32Array | Uint32Array | Uint8Array;
@@ -19,11 +20,14 @@ export interface SharedScreeningData {
   table: SegmentTable;
   /** flatbush's serialised index; rebuild with Flatbush.from(indexData). */
   indexData: SharedArrayBuffer;
+  /** The index's search grid (gridIndex.ts), shared too, or null where the index has none. */
+  grid: GridIndex | null;
 }
 
 export function shareScreeningData(table: SegmentTable, index: Flatbush): SharedScreeningData {
   const indexData = new SharedArrayBuffer(index.data.byteLength);
   new Uint8Array(indexData).set(new Uint8Array(index.data));
+  const grid = buildGridIndex(index);
   return {
     table: {
       ...table,
@@ -36,9 +40,13 @@ export function shareScreeningData(table: SegmentTable, index: Flatbush): Shared
       linkQuality: shared(table.linkQuality),
     },
     indexData,
+    grid: grid && shareGridIndex(grid),
   };
 }
 
+/** The index, with the shared grid as its search grid (no thread builds its own). */
 export function indexFromShared(data: SharedScreeningData): Flatbush {
-  return Flatbush.from(data.indexData);
+  const index = Flatbush.from(data.indexData);
+  adoptGridIndex(index, data.grid);
+  return index;
 }
