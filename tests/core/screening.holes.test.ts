@@ -167,6 +167,13 @@ describe('the open cut with holes', () => {
     expect(out.distance).toBeCloseTo(0.5, 12);
     expect(out.vertical).toBeCloseTo(0.5, 12);
   });
+
+  it('never reads a segment with a non-finite coordinate as out of reach (review: the plan shortcut gave Infinity)', () => {
+    // The segment table drops such segments before any kernel sees them; the kernel must not rely on it.
+    const prism = preparePrism([[0, 0], [10, 0], [10, 4], [4, 4], [4, 10], [0, 10]], -3, 0);
+    const out = createSegmentPrismDistance();
+    expect(segmentPrismDistance(prism, NaN, 4.9, -1.5, 12, 4.9, -1, out).distance).not.toBe(Infinity);
+  });
 });
 
 describe('screening an open cut with holes', () => {

@@ -303,6 +303,17 @@ describe('IndexSearch', () => {
     expect(buildGridIndex(make(5000, (i) => [i % 100, (i * 7) % 100, i % 100 + 1000, (i * 7) % 100 + 1000]))).toBeNull();
     // 4,900 items in a 1 m square and 100 spread over 10 km: cells sized for the spread hold the cluster in one.
     expect(buildGridIndex(make(5000, (i) => i < 4900 ? [i * 1e-4, 0, i * 1e-4, 0] : [i * 100, i * 50, i * 100 + 1, i * 50 + 1]))).toBeNull();
+    // One NaN box (review: it counted no cell and emptied the grid, so every search answered item 0):
+    // the table never indexes one, but the grid declines rather than lose items.
+    const lattice = make(2000, (i) => i === 7 ? [NaN, 0, 71, 1] : [(i % 50) * 10, Math.floor(i / 50) * 10, (i % 50) * 10 + 1, Math.floor(i / 50) * 10 + 1]);
+    expect(buildGridIndex(lattice)).toBeNull();
+    const search = new IndexSearch();
+    for (let q = 0; q < 400; q++) {
+      const x = (q % 20) * 25 + 0.5, y = Math.floor(q / 20) * 20 + 0.5;
+      gridOf(lattice);
+      const n = search.run(lattice, x, y, x + 3, y + 3);
+      expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(lattice.search(x, y, x + 3, y + 3).sort((a, c) => a - c));
+    }
   });
 
   it('shares the grid with the table: a thread receiving them searches the shared grid and screens the same', () => {

@@ -292,7 +292,7 @@ export function segmentPrismDistance(
   // straight across is at exactly the plan distance, which no point of the prism can beat (a 3D
   // distance is never below its plan part). The usual case for a pipe beside a cut; no walls to test.
   const zh = z0 + horizontalT * dz;
-  const planDecides = !planOverlap && zh >= lo && zh <= hi;
+  const planDecides = !planOverlap && minEdge2 < Infinity && zh >= lo && zh <= hi;
   if (planDecides) { best2 = minEdge2; bestT = horizontalT; }
   const cutoff2 = cutoff * cutoff;
   const beyond = !(best2 < cutoff2);

@@ -69,6 +69,8 @@ export function buildGridIndex(index: Flatbush): GridIndex | null {
   let entries = 0;
   for (let p = 0; p < n; p++) {
     const q = 4 * p;
+    // A NaN or inverted box would count no cell yet leave its item out: no grid, the tree walk serves.
+    if (!(boxes[q]! <= boxes[q + 2]! && boxes[q + 1]! <= boxes[q + 3]!)) return null;
     const c0 = cellOf(boxes[q]!, originX, inverseCell, columns), c1 = cellOf(boxes[q + 2]!, originX, inverseCell, columns);
     const r0 = cellOf(boxes[q + 1]!, originY, inverseCell, rows), r1 = cellOf(boxes[q + 3]!, originY, inverseCell, rows);
     entries += (c1 - c0 + 1) * (r1 - r0 + 1);
