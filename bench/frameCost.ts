@@ -2,7 +2,8 @@
  * What a frame of the tiled city costs under software WebGL, and which part: at the fly-through's
  * views (flythrough.ts), forced frames of the settled view timed as is and with one thing changed
  * at a time in the page, same page, same run: every layer hidden (the peer), the globe hidden, the
- * pipe shader off, the style off, half the resolution, a coarser screen-space error.
+ * pipe shader off, the style off, half the resolution, a coarser screen-space error. Name variants
+ * to run only those ('globe-hidden', 'SSE-64', …).
  * Usage: npx tsx bench/frameCost.ts [small|medium|large] [variant …]   (default medium, every variant)
  */
 import { loadavg } from 'node:os';
@@ -29,7 +30,8 @@ const VARIANTS: Variant[] = [
   { name: 'resolution 0.5', set: 'window.undergrid.viewer.resolutionScale = 0.5', unset: 'window.undergrid.viewer.resolutionScale = 1' },
   { name: 'SSE 64', set: `${TILESETS}.forEach((t) => { t.__sse = t.maximumScreenSpaceError; t.maximumScreenSpaceError = 64; })`, unset: `${TILESETS}.forEach((t) => { t.maximumScreenSpaceError = t.__sse; })`, settle: true },
 ];
-const chosen = VARIANTS.filter((v) => args.length <= 1 || args.includes(v.name.replace(/ /g, '-')));
+const named = args.filter((a) => a !== size);
+const chosen = VARIANTS.filter((v) => named.length === 0 || named.includes(v.name.replace(/ /g, '-')));
 
 await ensureClientBuilt('dist');
 const server = await startTestServer(size);

@@ -23,8 +23,15 @@ const WRAPPED = [
 const SCRIPT = `(() => {
   const stats = {};
   const frames = [];
-  window.__gl = { stats, frames, inFrame: null };
+  const links = [];
+  window.__gl = { stats, frames, links, inFrame: null };
   const proto = WebGL2RenderingContext.prototype;
+  // Which program a link-status query waited for: the #defines of its two shaders name it.
+  const sources = new WeakMap(), attached = new WeakMap();
+  const shaderSource = proto.shaderSource, attachShader = proto.attachShader;
+  proto.shaderSource = function (sh, src) { sources.set(sh, src); return shaderSource.call(this, sh, src); };
+  proto.attachShader = function (prog, sh) { const a = attached.get(prog) || []; a.push(sh); attached.set(prog, a); return attachShader.call(this, prog, sh); };
+  const nameOf = (prog) => (attached.get(prog) || []).map((sh) => { const src = sources.get(sh) || ''; return ((src.match(/#define \\w+/g) || []).map((d) => d.slice(8)).join(' ') || src.replace(/\\s+/g, ' ').slice(0, 120)) + ' (' + src.length + ' chars)'; }).join(' | ');
   for (const name of ${JSON.stringify(WRAPPED)}) {
     const f = proto[name];
     if (typeof f !== 'function') continue;
@@ -33,6 +40,7 @@ const SCRIPT = `(() => {
       try { return f.apply(this, args); } finally {
         const d = performance.now() - s;
         const key = name === 'getProgramParameter' || name === 'getShaderParameter' ? name + '(' + args[1] + ')' : name;
+        if (name === 'getProgramParameter' && args[1] === 0x8b82) links.push({ ms: d, program: nameOf(args[0]).slice(0, 400) });
         const r = stats[key] || (stats[key] = { n: 0, ms: 0, max: 0 });
         r.n++; r.ms += d; if (d > r.max) r.max = d;
         const fr = window.__gl.inFrame;
@@ -61,15 +69,15 @@ export async function addGlTiming(context: BrowserContext): Promise<void> {
 
 interface CallRow { n: number; ms: number; max: number }
 interface FrameRow { start: number; gap: number; ms: number; gl: number; draws: number; maxCall: number; maxCallName: string }
-export interface GlWindow { calls: Record<string, CallRow>; frames: FrameRow[] }
+export interface GlWindow { calls: Record<string, CallRow>; frames: FrameRow[]; links: { ms: number; program: string }[] }
 
 /** Empties the counters (a window starts here). */
 export function resetGlTiming(page: Page): Promise<void> {
-  return page.evaluate(`(() => { const g = window.__gl; for (const k of Object.keys(g.stats)) delete g.stats[k]; g.frames.length = 0; })()`) as Promise<void>;
+  return page.evaluate(`(() => { const g = window.__gl; for (const k of Object.keys(g.stats)) delete g.stats[k]; g.frames.length = 0; g.links.length = 0; })()`) as Promise<void>;
 }
 
 export function readGlTiming(page: Page): Promise<GlWindow> {
-  return page.evaluate(`(() => ({ calls: JSON.parse(JSON.stringify(window.__gl.stats)), frames: window.__gl.frames.slice() }))()`) as Promise<GlWindow>;
+  return page.evaluate(`(() => ({ calls: JSON.parse(JSON.stringify(window.__gl.stats)), frames: window.__gl.frames.slice(), links: window.__gl.links.slice() }))()`) as Promise<GlWindow>;
 }
 
 /**
@@ -93,5 +101,6 @@ export function describeGl(label: string, g: GlWindow): string[] {
     `    drawn frames over 50 ms (callback + gap after): ${long.length}; callbacks ${ms(sum(long.map((c) => c.cb)))} ms of which GL calls ${ms(sum(long.map((c) => c.gl)))} ms; gaps after them ${ms(sum(long.map((c) => c.after)))} ms` +
       (worst ? `; worst: callback ${ms(worst.cb)} ms (GL ${ms(worst.gl)}, longest call ${worst.name} ${ms(worst.maxCall)} ms), gap ${ms(worst.after)} ms` : ''),
     `    GL calls by time: ${calls}`,
+    ...g.links.filter((l) => l.ms > 50).map((l) => `    link status waited ${ms(l.ms)} ms: ${l.program}`),
   ];
 }
