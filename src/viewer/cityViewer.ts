@@ -57,12 +57,6 @@ export function createCityViewer(container: HTMLElement): CityViewer {
   // Lines just below the surface must not be hidden when looking from above in the normal view.
   scene.globe.depthTestAgainstTerrain = false;
   scene.globe.translucency.frontFaceAlphaByDistance = new NearFarScalar(50, UNDERGROUND_GLOBE_ALPHA, 5000, 0.9);
-  // No underground colour: Cesium's default darkens the globe's back side seen from below, and that
-  // is a globe shader variant of its own per kind of globe tile (UNDERGROUND_COLOR), linked at the
-  // first frame below ground. A link is a synchronous query that waits behind every frame queued
-  // for the GPU process; with the network drawn (seconds per frame under SwiftShader) those links
-  // were the longest main-thread tasks of the fly-through (bench/flythrough.ts --gl, src/core/tiles/README.md).
-  scene.globe.undergroundColor = undefined as unknown as Color;
 
   let grid: PolylineCollection | null = null;
 
