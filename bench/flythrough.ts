@@ -10,18 +10,25 @@
  *  - client memory per loaded segment: JS heap (performance.memory) and Cesium's own count of the
  *    bytes the loaded tiles hold (tileset.totalMemoryUsageInBytes), over the segments in the line
  *    tiles the page fetched (instance counts read from the same GLBs).
- * Usage: npx tsx bench/flythrough.ts [small|medium|large]   (default large)
+ * Usage: npx tsx bench/flythrough.ts [small|medium|large] [--gl]   (default large)
+ * --gl: per leg of the fly-through, where the main thread's time went (bench/glTiming.ts).
+ * --gpu-compositing: Chromium's GPU process composites too (still SwiftShader), instead of the
+ * tests' software compositing that reads every WebGL frame back on the main thread (pageFrames.ts).
  */
 import { ensureClientBuilt } from '../scripts/buildClient';
 import { readGlb } from '../src/core/tiles/glbReader';
 import type { CitySize } from '../src/server/config';
 import type { NetworkSummary } from '../src/protocol/apiTypes';
 import type { CDPSession } from 'playwright-core';
-import { launchBrowser, signInContext } from '../tests/helpers/browser';
+import { signInContext } from '../tests/helpers/browser';
 import { signIn } from '../tests/helpers/session';
 import { startTestServer } from '../tests/helpers/testServer';
+import { drawn, frameMs as framesOf, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
+import { addGlTiming, describeGl, readGlTiming, resetGlTiming } from './glTiming';
 
 const size = (process.argv[2] ?? 'large') as CitySize;
+const glTiming = process.argv.includes('--gl');
+const gpuCompositing = process.argv.includes('--gpu-compositing');
 
 /**
  * Used heap of each dedicated worker of the page, after a GC in each. Playwright's CDP session has
@@ -62,7 +69,8 @@ console.log(`city ${size}: generated + imported in ${((performance.now() - t) / 
 const auth = await signIn(server.url, 'reviewer');
 const summary = (await (await fetch(`${server.url}api/network`, { headers: auth })).json()) as NetworkSummary;
 
-const browser = await launchBrowser();
+const browser = await launchBenchBrowser(gpuCompositing);
+console.log(`browser: ${gpuCompositing ? 'GPU compositing (SwiftShader)' : 'software compositing (--disable-gpu, as the tests)'}`);
 try {
   const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
   await signInContext(context, server.url, 'reviewer');
@@ -74,6 +82,7 @@ try {
       for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
+  if (glTiming) await addGlTiming(context);
   const page = await context.newPage();
   const tileUrls: string[] = [];
   page.on('request', (r) => { if (/^\/api\/tiles\/.*\.glb$/.test(new URL(r.url()).pathname)) tileUrls.push(r.url()); });
@@ -103,39 +112,15 @@ try {
   console.log(`time to settled globe (peer): ${sec(globeMs)} s`);
   console.log(`time to first pipes on screen: ${sec(marks.first)} s (${(marks.first / globeMs).toFixed(2)}× the globe); to a settled view: ${sec(marks.settled)} s (${(marks.settled / globeMs).toFixed(2)}×)`);
 
-  const settle = () => page.waitForFunction(() => {
-    const w = window as unknown as { undergrid: { requestRender(): void; tilesets(): { tilesLoaded: boolean; show: boolean }[] }; __polls?: number };
-    w.undergrid.requestRender();
-    const done = w.undergrid.tilesets().every((x) => !x.show || x.tilesLoaded);
-    w.__polls = done ? (w.__polls ?? 0) + 1 : 0;
-    return w.__polls >= 2;
-  }, undefined, { timeout: 10 * MINUTE, polling: 500 });
+  const settle = () => settlePage(page);
   await settle();
   const longTasks = () => page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.slice());
   const loadTasks = await longTasks();
   console.log(`long tasks during load: ${loadTasks.length} (${sec(sum(loadTasks))} s in all, longest ${max(loadTasks).toFixed(0)} ms)`);
 
-  // Frame time: forced renders of the same view, network shown and hidden, each timed until the
-  // second animation frame after it: that includes the GPU process drawing it and the compositor
-  // taking it. (gl.finish() does not wait for the GPU in Chromium: it only measured the JS side.)
-  const frameMs = (n: number) => page.evaluate(`(async () => {
-    const scene = window.undergrid.viewer.scene;
-    const raf = () => new Promise((r) => requestAnimationFrame(() => r()));
-    const times = [];
-    for (let i = 0; i < ${n}; i++) {
-      scene.requestRender();
-      const s = performance.now();
-      await raf();
-      await raf();
-      times.push(performance.now() - s);
-    }
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)];
-  })()`) as Promise<number>;
-  const setAllVisible = (on: boolean) => page.evaluate((v) => {
-    const u = (window as unknown as { undergrid: { store: { getState(): { visible: Record<string, boolean> }; setState(s: unknown): void } } }).undergrid;
-    u.store.setState({ visible: Object.fromEntries(Object.keys(u.store.getState().visible).map((k) => [k, v])) });
-  }, on);
+  // Frame time: forced renders of the same view, network shown and hidden (pageFrames.ts).
+  const frameMs = (n: number) => framesOf(page, n);
+  const setAllVisible = (on: boolean) => setAllShown(page, on);
   await frameMs(2);
   const withNetwork = await frameMs(5);
   const selected = await page.evaluate(() => (window as unknown as { undergrid: { tilesets(): { statistics: { numberOfFeaturesSelected: number } }[] } }).undergrid.tilesets()
@@ -180,9 +165,11 @@ try {
     [lon, lat - 0.0001, -3, -10, true], [lon + 0.003, lat - 0.0001, -3, -10, true], [lon, lat - 0.01, 2500, -45, false],
   ];
   /** Flies every leg, each waiting for the view to settle; the long tasks that started meanwhile. */
-  const flyThrough = async () => {
+  const flyThrough = async (label: string) => {
     const flyStart = await page.evaluate(() => performance.now());
-    for (const [x, y, h, pitch, underground] of legs) {
+    for (const [leg, [x, y, h, pitch, underground]] of legs.entries()) {
+      if (glTiming) await resetGlTiming(page);
+      const legStart = await page.evaluate(() => performance.now());
       await page.evaluate(([x2, y2, h2, p2, under]) => new Promise<void>((done) => {
         const u = (window as unknown as { undergrid: { store: { setState(s: unknown): void }; viewer: { camera: { flyTo(o: unknown): void } } } }).undergrid;
         u.store.setState({ underground: under });
@@ -194,19 +181,28 @@ try {
         const destination = { x: (N + (h2 as number)) * Math.cos(phi) * Math.cos(lam), y: (N + (h2 as number)) * Math.cos(phi) * Math.sin(lam), z: (N * (1 - e2) + (h2 as number)) * Math.sin(phi) };
         u.viewer.camera.flyTo({ destination, orientation: { heading: 0, pitch: (p2 as number) * rad, roll: 0 }, duration: 3, complete: done, cancel: done });
       }), [x, y, h, pitch, underground] as const);
+      const landed = await page.evaluate(() => performance.now());
       await settle();
+      if (glTiming) {
+        const legEnd = await page.evaluate(() => performance.now());
+        const tasks = (await longTasks()).filter((x) => x.start >= legStart && x.start <= legEnd);
+        const flying = tasks.filter((x) => x.start < landed);
+        const d = await drawn(page);
+        console.log(`  ${label}, leg ${leg + 1} (${h} m${underground ? ', underground' : ''}): ${sec(legEnd - legStart)} s, ${tasks.length} long tasks (longest ${max(tasks).toFixed(0)} ms), ${flying.length} of them in the ${sec(landed - legStart)} s flight (longest ${max(flying).toFixed(0)} ms); settled view: ${d.features} features, ${d.commands} draw commands, ${d.tiles} tiles`);
+        for (const line of describeGl('    main thread', await readGlTiming(page))) console.log(`  ${line}`);
+      }
     }
     const flyEnd = await page.evaluate(() => performance.now());
     return { ms: flyEnd - flyStart, tasks: (await longTasks()).filter((x) => x.start >= flyStart && x.start <= flyEnd) };
   };
-  const flown = await flyThrough();
+  const flown = await flyThrough('network shown');
   const flyLine = (label: string, f: typeof flown) => `${label}: ${f.tasks.length} long tasks in ${sec(f.ms)} s (${sum(f.tasks).toFixed(0)} ms in all, longest ${max(f.tasks).toFixed(0)} ms)`;
   console.log(flyLine(`long tasks during the fly-through (${legs.length} legs), network shown`, flown));
   // The control: the same page, camera path and flight times with every layer hidden (the globe
   // alone under SwiftShader). It starts from the last leg's view, near the opening one; the globe's
   // tiles along the path are warm by now, so the control errs low, never high.
   await setAllVisible(false);
-  const control = await flyThrough();
+  const control = await flyThrough('control');
   console.log(flyLine('the same fly-through, every layer hidden (control)', control));
   console.log(`what the network adds to the fly-through: ${flown.tasks.length - control.tasks.length} long tasks, ${((sum(flown.tasks) - sum(control.tasks)) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   await context.close();

@@ -1,0 +1,72 @@
+/**
+ * What the browser benches do to the app's page (flythrough.ts, frameCost.ts): wait for the view to
+ * settle, time forced frames, show or hide every layer, read what the tilesets draw.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, launchBrowser } from '../tests/helpers/browser';
+
+const MINUTE = 60_000;
+
+/**
+ * The tests' browser (tests/helpers/browser.ts: `--disable-gpu`, so the compositor is software and
+ * every WebGL frame is read back on the page's main thread, which waits for SwiftShader to draw it),
+ * or, with `gpuCompositing`, the same Chromium and SwiftShader with the GPU process compositing too,
+ * as a browser with any GPU does: the frame is handed over without a read-back, and the main thread
+ * waits only when the GPU process falls behind by more frames than the command buffer holds.
+ */
+export function launchBenchBrowser(gpuCompositing: boolean): Promise<Browser> {
+  if (!gpuCompositing) return launchBrowser();
+  return chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+}
+
+/** Until every shown tileset has all the tiles the view needs, twice in a row (renders meanwhile). */
+export function settle(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => {
+    const w = window as unknown as { undergrid: { requestRender(): void; tilesets(): { tilesLoaded: boolean; show: boolean }[] }; __polls?: number };
+    w.undergrid.requestRender();
+    const done = w.undergrid.tilesets().every((x) => !x.show || x.tilesLoaded);
+    w.__polls = done ? (w.__polls ?? 0) + 1 : 0;
+    return w.__polls >= 2;
+  }, undefined, { timeout: 10 * MINUTE, polling: 500 });
+}
+
+/**
+ * Median of n forced renders of the same view, each timed until the second animation frame after
+ * it: that includes the GPU process drawing it and the compositor taking it. (gl.finish() does not
+ * wait for the GPU in Chromium: it only measured the JS side.)
+ */
+export function frameMs(page: Page, n: number): Promise<number> {
+  return page.evaluate(`(async () => {
+    const scene = window.undergrid.viewer.scene;
+    const raf = () => new Promise((r) => requestAnimationFrame(() => r()));
+    const times = [];
+    for (let i = 0; i < ${n}; i++) {
+      scene.requestRender();
+      const s = performance.now();
+      await raf();
+      await raf();
+      times.push(performance.now() - s);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)];
+  })()`) as Promise<number>;
+}
+
+export function setAllVisible(page: Page, on: boolean): Promise<void> {
+  return page.evaluate((v) => {
+    const u = (window as unknown as { undergrid: { store: { getState(): { visible: Record<string, boolean> }; setState(s: unknown): void } } }).undergrid;
+    u.store.setState({ visible: Object.fromEntries(Object.keys(u.store.getState().visible).map((k) => [k, v])) });
+  }, on);
+}
+
+export interface Drawn { features: number; commands: number; tiles: number }
+
+/** What the tilesets selected in the last frame: features (instances), draw commands, tiles. */
+export function drawn(page: Page): Promise<Drawn> {
+  return page.evaluate(`window.undergrid.tilesets().filter((t) => t.show).reduce((a, t) => ({ features: a.features + t.statistics.numberOfFeaturesSelected,
+    commands: a.commands + t.statistics.numberOfCommands, tiles: a.tiles + t.statistics.selected }), { features: 0, commands: 0, tiles: 0 })`) as Promise<Drawn>;
+}
