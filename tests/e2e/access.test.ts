@@ -125,6 +125,27 @@ describe('who sees the network in the viewer', () => {
       await page.context().close();
     }
   }, 10 * MINUTES);
+  it('leaves a contractor on an upright tablet the lower half of the screen for the map, to tap their site', async () => {
+    const { page } = await openPage(browser, server.url, { width: 768, height: 1024 }, { signInAs: 'contractor-a', hasTouch: true, locale: 'zh-CN' });
+    try {
+      await page.waitForSelector('body[data-network-access="loaded"]', { timeout: 5 * MINUTES });
+      const layout = await page.evaluate(() => {
+        const bottom = (sel: string) => document.querySelector(sel)!.getBoundingClientRect().bottom;
+        const attributes = getComputedStyle(document.querySelector('#attributes')!);
+        // What a finger lands on in the lower half, left, middle and right: the map's canvas.
+        const taps = [0.2, 0.5, 0.8].map((x) => document.elementFromPoint(innerWidth * x, innerHeight * 0.75)?.tagName ?? null);
+        return { controls: bottom('#controls'), permits: bottom('#permits'), height: innerHeight, attributesTop: attributes.top, attributesBottom: attributes.bottom, taps };
+      });
+      expect(layout.controls).toBeLessThanOrEqual(layout.height * 0.5 + 8);
+      expect(layout.permits).toBeLessThanOrEqual(layout.height * 0.5 + 8);
+      expect(layout.taps).toEqual(['CANVAS', 'CANVAS', 'CANVAS']);
+      // A tapped line's attributes open at the bottom, not over the permits panel.
+      expect(layout.attributesBottom).toBe('40px');
+    } finally {
+      await page.context().close();
+    }
+  }, 10 * MINUTES);
+
   it('tells a contractor whose unit has no accepted permit why the map is empty, in English and Chinese', async () => {
     for (const [locale, words] of [['en-US', 'no permit the permit office has accepted'], ['zh-CN', '您还没有已受理的许可']] as const) {
       const { page, requests } = await openPage(browser, server.url, undefined, { signInAs: 'contractor-b', locale });
