@@ -174,8 +174,8 @@ async function focusLine(line: ScreenedLine): Promise<void> {
   const ids = layers.index.piecesOf(line.linkId);
   await layers.load(ids);
   const pieces = ids.map((id) => layers?.pickOf(id)).filter((p) => p != null);
-  const centre = displayPointNear(pieces, line.closest.lon, line.closest.lat);
-  if (!centre) return;
+  // A line this map does not draw (a restricted line the server's screening listed): its place at ground level.
+  const centre = displayPointNear(pieces, line.closest.lon, line.closest.lat) ?? Cartesian3.fromDegrees(line.closest.lon, line.closest.lat, 0);
   city.viewer.camera.flyToBoundingSphere(new BoundingSphere(centre, FOCUS_RADIUS_M), { duration: 0.5 });
   void showLink(line.linkId, null);
 }

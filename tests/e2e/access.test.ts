@@ -6,6 +6,7 @@
  * polylines, and never asks for a tile; one with no accepted permit is told why its map is empty;
  * an admin reads the audit of restricted views in its own tab, by touch.
  */
+import { Cartesian3 } from 'cesium';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt } from '../../scripts/buildClient';
@@ -15,7 +16,7 @@ import type { LinkDetails } from '../../src/protocol/apiTypes';
 import { lonLatTransform } from '../../src/core/crs';
 import { VERTEX_STRIDE } from '../../src/core/model';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
-import { launchBrowser, offMachineRequests, openPage } from '../helpers/browser';
+import { launchBrowser, offMachineRequests, openPage, cameraDistance } from '../helpers/browser';
 import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
@@ -103,6 +104,12 @@ describe('who sees the network in the viewer', () => {
       await row.waitFor({ timeout: 2 * MINUTES });
       await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
       expect(requests.some((u) => u.endsWith('/api/screenings'))).toBe(true);
+      // Choosing the row takes the camera there, though this map does not draw the line.
+      const [lon, lat] = fromLocal(x, y);
+      const place = Cartesian3.fromDegrees(lon!, lat!, 0);
+      expect(await cameraDistance(page, place)).toBeGreaterThan(150);
+      await row.click();
+      await expect.poll(() => cameraDistance(page, place), { timeout: MINUTES, interval: 250 }).toBeLessThan(150);
       expect(requests.filter((u) => u.includes('-restricted/'))).toEqual([]);
     } finally {
       await page.context().close();

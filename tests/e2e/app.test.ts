@@ -17,7 +17,7 @@ import { RULES_FILE } from '../../src/server/screeningService';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { oracleScreen, severity } from '../core/oracle';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
-import { launchBrowser, offMachineRequests, openPage, type RecordedPage } from '../helpers/browser';
+import { launchBrowser, offMachineRequests, openPage, type RecordedPage, cameraDistance } from '../helpers/browser';
 import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
@@ -136,15 +136,11 @@ describe('the city viewer in a real browser', () => {
     // Choosing the row frames the line and opens its attributes.
     const closest = inWorker.lines.find((l) => l.linkId === target.id)!.closest;
     const near = Cartesian3.fromDegrees(closest.lon, closest.lat, 0);
-    const cameraFrom = ([x, y, z]: number[]): number => {
-      const camera = (window as unknown as { undergrid: { viewer: { camera: { positionWC: { x: number; y: number; z: number } } } } }).undergrid.viewer.camera.positionWC;
-      return Math.hypot(camera.x - x!, camera.y - y!, camera.z - z!);
-    };
-    expect(await page.evaluate(cameraFrom, [near.x, near.y, near.z])).toBeGreaterThan(150);
+    expect(await cameraDistance(page, near)).toBeGreaterThan(150);
     await row.click();
     await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, target.id, { timeout: MINUTES });
     // The camera ends its flight near the line, where the screening found it closest.
-    await expect.poll(() => page.evaluate(cameraFrom, [near.x, near.y, near.z]), { timeout: MINUTES, interval: 250 }).toBeLessThan(150);
+    await expect.poll(() => cameraDistance(page, near), { timeout: MINUTES, interval: 250 }).toBeLessThan(150);
     await page.locator('#screening-results').scrollIntoViewIfNeeded();
     mkdirSync('docs', { recursive: true });
     await page.screenshot({ path: 'docs/screenshot.png' });

@@ -59,3 +59,11 @@ export async function openPage(browser: Browser, url: string, viewport = { width
 export function offMachineRequests(requests: readonly string[]): string[] {
   return requests.filter((u) => !/^(data|blob):/.test(u) && new URL(u).hostname !== '127.0.0.1');
 }
+
+/** Metres from the page's camera (window.undergrid.viewer) to an Earth-fixed point (ECEF, as Cartesian3 gives). */
+export function cameraDistance(page: Page, point: { x: number; y: number; z: number }): Promise<number> {
+  return page.evaluate(([x, y, z]) => {
+    const c = (window as unknown as { undergrid: { viewer: { camera: { positionWC: { x: number; y: number; z: number } } } } }).undergrid.viewer.camera.positionWC;
+    return Math.hypot(c.x - x!, c.y - y!, c.z - z!);
+  }, [point.x, point.y, point.z]);
+}
