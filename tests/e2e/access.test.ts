@@ -22,13 +22,22 @@ import { startTestServer, type TestServer } from '../helpers/testServer';
 
 const MINUTES = 60_000;
 
-interface Handle { undergrid: { drawnLines(): number; tilesets(): unknown[] } }
+interface Handle {
+  undergrid: {
+    drawnLines(): number;
+    tilesets(): unknown[];
+    lookFrom(lon: number, lat: number, height: number, headingDeg: number, pitchDeg: number): void;
+    windowPosition(lon: number, lat: number, height: number): { x: number; y: number } | null;
+  };
+}
 
 describe('who sees the network in the viewer', () => {
   let server: TestServer;
   let browser: Browser;
   /** Lines of every layer the server sends contractor-a (its site-limited layers). */
   let contractorLines = 0;
+  /** The gas main at the middle of contractor-a's site: its id, and lon/lat/height (below ground) of a point on it. */
+  let siteMain = { id: '', lon: 0, lat: 0, height: 0 };
 
   beforeAll(async () => {
     await ensureClientBuilt('dist');
@@ -40,6 +49,7 @@ describe('who sees the network in the viewer', () => {
     const main = (await (await fetch(`${server.url}api/links/${encodeURIComponent(gas.ids.find((_, i) => gas.subtypes[i] === 'main')!)}`, { headers: reviewer })).json()) as LinkDetails;
     const a = main.vertices[0]!, b = main.vertices[1]!;
     const [lon, lat] = [(a.lon + b.lon) / 2, (a.lat + b.lat) / 2];
+    siteMain = { id: main.id, lon, lat, height: -((a.ground - a.z) + (b.ground - b.z)) / 2 };
     const d = 0.00003;
     const contractor = await signIn(server.url, 'contractor-a');
     const permit = await fetch(`${server.url}api/permits`, {
@@ -148,6 +158,19 @@ describe('who sees the network in the viewer', () => {
       expect(layout.taps).toEqual(['CANVAS', 'CANVAS', 'CANVAS']);
       // A tapped line's attributes open at the bottom, not over the permits panel.
       expect(layout.attributesBottom).toBe('40px');
+      // A finger on the site's gas main (its clipped piece, drawn as a polyline) in the lower half
+      // opens that line's attributes: from 60 m up and 60 m south, pitched so the main sits near 3/4 down.
+      await page.evaluate(([lon, lat]) => (window as unknown as Handle).undergrid.lookFrom(lon!, lat! - 60 / 111_000, 60, 0, -30), [siteMain.lon, siteMain.lat]);
+      const px = await page.evaluate(([lon, lat, h]) => (window as unknown as Handle).undergrid.windowPosition(lon!, lat!, h!), [siteMain.lon, siteMain.lat, siteMain.height]);
+      expect(px).not.toBeNull();
+      expect(px!.y).toBeGreaterThan(layout.height * 0.5);
+      const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+      await page.waitForFunction(() => (window as unknown as Handle).undergrid.drawnLines() > 0, undefined, { timeout: MINUTES });
+      await page.touchscreen.tap(canvas.x + px!.x, canvas.y + px!.y);
+      await page.waitForSelector('#attribute-list', { timeout: 2 * MINUTES });
+      await expect(page.textContent('#attribute-list dd[data-attr="attr.id"]')).resolves.toBe(siteMain.id);
+      const panel = await page.locator('#attributes').boundingBox();
+      expect(panel!.y).toBeGreaterThan(layout.height * 0.5);
     } finally {
       await page.context().close();
     }
