@@ -6,8 +6,6 @@
  * as before; a killed worker gives a 503 with an error body and the next request cuts again.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
@@ -23,11 +21,11 @@ import type { NetworkSummary } from '../../src/protocol/apiTypes';
 import type { TilesetRef } from '../../src/protocol/accessApi';
 import { loadAccessRules } from '../../src/server/access/accessRules';
 import { RestrictedAssets } from '../../src/server/access/restrictedAssets';
-import { sendError } from '../../src/server/http/respond';
 import { importNetworkFile } from '../../src/server/importFile';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import type { TileCutStatus } from '../../src/server/tiles/tileCache';
 import type { WorkerTileCutter } from '../../src/server/tiles/tileCutter';
+import { startTileRouteServer, type TileRouteServer } from '../helpers/tileRouteServer';
 import { brotliTile } from '../../src/server/tiles/tileFiles';
 import { createTileRoutes } from '../../src/server/tiles/tileRoutes';
 import { loadTileServerRules } from '../../src/server/tiles/tileRules';
@@ -162,31 +160,17 @@ describe('tiles cut in a worker thread', () => {
 });
 
 describe('a tile cutter whose worker thread dies', () => {
-  let dir: string;
-  let store: SqliteNetworkStore;
-  let http: Server;
-  let routes: ReturnType<typeof createTileRoutes>;
+  let tileServer: TileRouteServer;
+  let routes: TileRouteServer['routes'];
   let url: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'undergrid-tilecut-'));
-    store = new SqliteNetworkStore(join(dir, 'network.sqlite'));
-    store.replaceNetwork(parseNetworkCollection({ ...cityCollectionHeader(), features: [...generateCity({ size: 'small', seed: 20261127 })] }), 'small city');
-    routes = createTileRoutes(store, { background: false, log: () => {} });
-    http = createServer((req, res) => {
-      const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-      routes.handleTileRequest(req, res, u).catch((err) => sendError(req, res, err));
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/api/tiles/1`;
+    tileServer = await startTileRouteServer({ background: false, log: () => {} });
+    routes = tileServer.routes;
+    url = `${tileServer.base}/api/tiles/${tileServer.version}`;
   }, 120_000);
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => http?.close(() => resolve()));
-    routes?.close();
-    store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tileServer?.dispose());
 
   it('answers the waiting request with a 503 and an error body, and the next request cuts the layer again', async () => {
     const cutter = routes.cache.cutter as WorkerTileCutter;

@@ -3,54 +3,28 @@
  * sample city: tileset, schema and tiles with immutable caching, ETags and gzip; stale versions
  * and unknown names refused by name.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, get, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { get } from 'node:http';
 import { brotliDecompressSync } from 'node:zlib';
 import validator from 'gltf-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cityCollectionHeader, generateCity } from '../../src/core/city';
-import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { glbLayoutIssues, readGlb } from '../../src/core/tiles/glbReader';
 import { meshoptReady } from '../../src/core/tiles/meshopt';
 import { propertyTableIssues, tilesetIssues } from '../../src/core/tiles/tilesetChecks';
 import { UTILITY_TYPES } from '../../src/core/model';
-import { sendError } from '../../src/server/http/respond';
-import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
-import { createTileRoutes } from '../../src/server/tiles/tileRoutes';
+import { startTileRouteServer, type TileRouteServer } from '../helpers/tileRouteServer';
 
 await meshoptReady;
 
-let dir: string;
-let store: SqliteNetworkStore;
-let server: Server;
+let tileServer: TileRouteServer;
 let base: string;
 let version: number;
-let routes: ReturnType<typeof createTileRoutes>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'undergrid-tiles-'));
-  store = new SqliteNetworkStore(join(dir, 'network.sqlite'));
-  const network = parseNetworkCollection({ ...cityCollectionHeader(), features: [...generateCity({ size: 'small', seed: 20261127 })] });
-  version = store.replaceNetwork(network, 'small city').version;
-  routes = createTileRoutes(store);
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (routes.matches(url)) routes.handleTileRequest(req, res, url).catch((err) => sendError(req, res, err));
-    else sendError(req, res, new Error('not a tile route'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  tileServer = await startTileRouteServer();
+  ({ base, version } = tileServer);
 }, 120_000);
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
-  routes?.close();
-  store?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tileServer?.dispose());
 
 /** A GET without decompression, so the encoding on the wire is visible. */
 function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
