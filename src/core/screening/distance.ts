@@ -307,6 +307,16 @@ export function segmentPrismDistance(
     const k = next[i]!;
     const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
     const ex = bx - ax, ey = by - ay;
+    if (zMax <= lo || zMin >= hi) {
+      // Wholly at or below the floor (at or above the top): for every point of the segment, the
+      // wall's points straight across at any z in [lo, hi] share their plan part and the nearest z
+      // is lo (hi), so the wall's bottom (top) edge alone gives its distance: one segment–segment
+      // test instead of two ends and three edges.
+      const ez = zMax <= lo ? lo : hi;
+      const d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, ez, bx, by, ez);
+      if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+      continue;
+    }
     const invL2 = invEdgeLen[i]! * invEdgeLen[i]!;
 
     for (let end = 0; end < 2; end++) {
