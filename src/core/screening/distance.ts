@@ -192,6 +192,17 @@ export function segmentPrismDistance(
     const inv = invEdgeLen[i]!;
     const dP = snap((ex * (py - ay) - ey * (px - ax)) * inv);
     const dQ = snap((ex * (qy - ay) - ey * (qx - ax)) * inv);
+    if ((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0)) {
+      // Wholly on one side of the edge's line: no crossing, and at least the nearer end's distance to
+      // that line away. When that cannot beat the nearest edge so far, the bound stands for the edge
+      // (pass 2 needs only a lower bound) and the segment's side of the edge's ends is not computed.
+      const lbE = dP > 0 ? (dP < dQ ? dP : dQ) : (dP > dQ ? -dP : -dQ);
+      if (lbE * lbE >= minEdge2) {
+        edgeDist2[i] = lbE * lbE;
+        alongEdge[i] = planLen2 === 0 ? 1 : 0;
+        continue;
+      }
+    }
     const dA = snap((sx * (ay - py) - sy * (ax - px)) * invPlanLen);
     const dB = snap((sx * (by - py) - sy * (bx - px)) * invPlanLen);
     const straddleEdge = !((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0));
