@@ -82,15 +82,16 @@ export function readTuples(v: unknown, field: string, dims: 2 | 3, max: number, 
   for (let i = 0; i < items.length; i++) {
     const p = items[i];
     if (!Array.isArray(p) || p.length !== dims) throw new ExcavationError(`${field}[${i}]`, `expected ${shape}, got ${fmt(p)}`);
-    const q = new Array<number>(dims);
-    for (let k = 0; k < dims; k++) {
-      const c: unknown = p[k];
-      // Field names are built only for a refusal.
-      q[k] = typeof c === 'number' && Number.isFinite(c) ? c : finiteNumber(c, `${field}[${i}][${k}]`);
-    }
-    out[i] = q;
+    const x = coordinate(p[0], field, i, 0), y = coordinate(p[1], field, i, 1);
+    // A literal of the numbers read: one packed array, not an empty one grown and converted to doubles.
+    out[i] = dims === 2 ? [x, y] : [x, y, coordinate(p[2], field, i, 2)];
   }
   return out;
+}
+
+/** Axis k of tuple i as a finite number; the field's name is built only for a refusal. */
+function coordinate(c: unknown, field: string, i: number, k: number): number {
+  return typeof c === 'number' && Number.isFinite(c) ? c : finiteNumber(c, `${field}[${i}][${k}]`);
 }
 
 /**
