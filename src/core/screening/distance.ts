@@ -92,16 +92,16 @@ function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: nu
  */
 function insidePlan(prism: Prism, px: number, py: number): boolean {
   const xs = prism.xs, ys = prism.ys, next = prism.next, n = prism.vertexCount;
-  let inside = false;
+  // Without branches per edge (which edges straddle py follows no pattern): the crossing's x is
+  // computed for every edge, and only counts where the edge straddles py, so the division by zero
+  // of a horizontal edge (which never straddles) is masked out.
+  let inside = 0;
   for (let i = 0; i < n; i++) {
     const j = next[i]!;
-    const yi = ys[i]!, yj = ys[j]!;
-    if ((yi > py) !== (yj > py)) {
-      const xi = xs[i]!, xj = xs[j]!;
-      if (px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
-    }
+    const yi = ys[i]!, yj = ys[j]!, xi = xs[i]!, xj = xs[j]!;
+    inside ^= (+(yi > py) ^ +(yj > py)) & +(px < ((xj - xi) * (py - yi)) / (yj - yi) + xi);
   }
-  return inside;
+  return inside !== 0;
 }
 
 /**
