@@ -97,7 +97,7 @@ function coordinate(c: unknown, field: string, i: number, k: number): number {
 /**
  * Largest plan distance between any two of the points, m. The bbox diagonal is an upper bound, so the
  * exact pairwise pass only runs for works near the limit (over the convex hull, where the widest
- * pair lies).
+ * pair lies). The points must be finite (every caller validates them first).
  */
 export function widestSpan(xs: readonly number[], ys: readonly number[], limit: number): number {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
