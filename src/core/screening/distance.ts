@@ -286,7 +286,8 @@ export function segmentPrismDistance(
     const tm = (ta + tb) / 2;
     const mx = px + tm * sx, my = py + tm * sy;
     // Beyond the footprint's bbox (by far more than the snap band and rounding): outside, no edge near.
-    if (mx > halfW || mx < -halfW || my > halfH || my < -halfH) continue;
+    // One branch for the four tests (as in the grid search: the outcome follows no pattern).
+    if ((+(mx > halfW) | +(mx < -halfW) | +(my > halfH) | +(my < -halfH)) !== 0) continue;
     if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
     planOverlap = true;
     const g = slabGap(z0, dz, ta, tb, lo, hi);
