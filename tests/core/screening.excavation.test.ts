@@ -3,6 +3,8 @@ import {
   ExcavationError, MAX_EXCAVATION_DEPTH_M, MAX_EXCAVATION_EXTENT_M, MAX_FOOTPRINT_VERTICES,
   validateExcavation, validateOpenCut,
 } from '../../src/core/screening/excavation';
+import { firstRingContact, openRing, SMALL_RING_VERTICES, smallRingIsSimple } from '../../src/core/screening/polygon';
+import { mulberry32 } from '../../src/core/random';
 
 const SQUARE: [number, number][] = [[0, 0], [4, 0], [4, 3], [0, 3]];
 const cut = (over: Record<string, unknown>): Record<string, unknown> => ({ kind: 'open_cut', footprint: SQUARE, bottomZ: -2, topZ: 0, ...over });
@@ -19,6 +21,25 @@ function refusal(input: unknown): ExcavationError {
 }
 
 describe('validateOpenCut', () => {
+  it('checks a small ring pair by pair exactly as the sweep does (lattice rings: touching, folding, collinear)', () => {
+    const rng = mulberry32(0x51a11);
+    let simple = 0, meeting = 0;
+    for (let i = 0; i < 20_000; i++) {
+      // Vertices on a 4 × 4 lattice, offset far from the origin: contacts at vertices and along edges are common.
+      const n = 3 + Math.floor(rng() * (SMALL_RING_VERTICES - 2));
+      const points = Array.from({ length: n }, () => [5e5 + Math.floor(rng() * 4) * 0.5, 3e6 + Math.floor(rng() * 4) * 0.5] as [number, number]);
+      const ring = openRing(points);
+      if (new Set(ring.map((p) => p.join())).size < 3) continue;
+      const [ox, oy] = ring[0]!;
+      const sweep = firstRingContact([ring], ox, oy) === null;
+      if (smallRingIsSimple(ring, ox, oy) !== sweep) expect.fail(`pairwise ${!sweep}, sweep ${sweep}: ${JSON.stringify(ring)}`);
+      if (sweep) simple++; else meeting++;
+    }
+    // Both answers were exercised.
+    expect(simple).toBeGreaterThan(100);
+    expect(meeting).toBeGreaterThan(100);
+  });
+
   it('accepts a ring given closed or open and returns it open', () => {
     const open = validateOpenCut(cut({}));
     const closed = validateOpenCut(cut({ footprint: [...SQUARE, [0, 0]] }));

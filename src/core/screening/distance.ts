@@ -92,16 +92,16 @@ function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: nu
  */
 function insidePlan(prism: Prism, px: number, py: number): boolean {
   const xs = prism.xs, ys = prism.ys, next = prism.next, n = prism.vertexCount;
-  let inside = false;
+  // Without branches per edge (which edges straddle py follows no pattern): the crossing's x is
+  // computed for every edge, and only counts where the edge straddles py, so the division by zero
+  // of a horizontal edge (which never straddles) is masked out.
+  let inside = 0;
   for (let i = 0; i < n; i++) {
     const j = next[i]!;
-    const yi = ys[i]!, yj = ys[j]!;
-    if ((yi > py) !== (yj > py)) {
-      const xi = xs[i]!, xj = xs[j]!;
-      if (px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
-    }
+    const yi = ys[i]!, yj = ys[j]!, xi = xs[i]!, xj = xs[j]!;
+    inside ^= (+(yi > py) ^ +(yj > py)) & +(px < ((xj - xi) * (py - yi)) / (yj - yi) + xi);
   }
-  return inside;
+  return inside !== 0;
 }
 
 /**
@@ -192,6 +192,17 @@ export function segmentPrismDistance(
     const inv = invEdgeLen[i]!;
     const dP = snap((ex * (py - ay) - ey * (px - ax)) * inv);
     const dQ = snap((ex * (qy - ay) - ey * (qx - ax)) * inv);
+    if ((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0)) {
+      // Wholly on one side of the edge's line: no crossing, and at least the nearer end's distance to
+      // that line away. When that cannot beat the nearest edge so far, the bound stands for the edge
+      // (pass 2 needs only a lower bound) and the segment's side of the edge's ends is not computed.
+      const lbE = dP > 0 ? (dP < dQ ? dP : dQ) : (dP > dQ ? -dP : -dQ);
+      if (lbE * lbE >= minEdge2) {
+        edgeDist2[i] = lbE * lbE;
+        alongEdge[i] = planLen2 === 0 ? 1 : 0;
+        continue;
+      }
+    }
     const dA = snap((sx * (ay - py) - sy * (ax - px)) * invPlanLen);
     const dB = snap((sx * (by - py) - sy * (bx - px)) * invPlanLen);
     const straddleEdge = !((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0));
@@ -275,7 +286,8 @@ export function segmentPrismDistance(
     const tm = (ta + tb) / 2;
     const mx = px + tm * sx, my = py + tm * sy;
     // Beyond the footprint's bbox (by far more than the snap band and rounding): outside, no edge near.
-    if (mx > halfW || mx < -halfW || my > halfH || my < -halfH) continue;
+    // One branch for the four tests (as in the grid search: the outcome follows no pattern).
+    if ((+(mx > halfW) | +(mx < -halfW) | +(my > halfH) | +(my < -halfH)) !== 0) continue;
     if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
     planOverlap = true;
     const g = slabGap(z0, dz, ta, tb, lo, hi);
@@ -307,6 +319,16 @@ export function segmentPrismDistance(
     const k = next[i]!;
     const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
     const ex = bx - ax, ey = by - ay;
+    if (zMax <= lo || zMin >= hi) {
+      // Wholly at or below the floor (at or above the top): for every point of the segment, the
+      // wall's points straight across at any z in [lo, hi] share their plan part and the nearest z
+      // is lo (hi), so the wall's bottom (top) edge alone gives its distance: one segment–segment
+      // test instead of two ends and three edges.
+      const ez = zMax <= lo ? lo : hi;
+      const d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, ez, bx, by, ez);
+      if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+      continue;
+    }
     const invL2 = invEdgeLen[i]! * invEdgeLen[i]!;
 
     for (let end = 0; end < 2; end++) {

@@ -127,7 +127,8 @@ export function searchGrid(
       const k = r * columns + c, columnFirst = c === c0;
       const end = start[k + 1]! * WORDS;
       for (let e = start[k]! * WORDS; e < end; e += WORDS) {
-        if (maxX < b[e]! || maxY < b[e + 1]! || minX > b[e + 2]! || minY > b[e + 3]!) continue;
+        // The four tests combined without short-circuit: one branch per entry, not up to four (most entries miss).
+        if ((+(maxX < b[e]!) | +(maxY < b[e + 1]!) | +(minX > b[e + 2]!) | +(minY > b[e + 3]!)) !== 0) continue;
         const v = w[e + 4]!;
         // Report a box from the first of its cells this search visits, once.
         if ((!columnFirst && (v & FIRST_COLUMN) === 0) || (!rowFirst && (v & FIRST_ROW) === 0)) continue;

@@ -4,7 +4,7 @@
  * through a hole that stays clear of the solid is not struck. Local frame, metres.
  */
 import {
-  allCollinear, firstRingContact, openRing, pointInRing, ringTwiceArea,
+  allCollinear, firstRingContact, openRing, pointInRing, ringTwiceArea, SMALL_RING_VERTICES, smallRingIsSimple,
 } from './polygon';
 import {
   arrayAt, checkExtent, ExcavationError, finiteNumber, fmt, MAX_EXCAVATION_DEPTH_M, objectAt, readTuples, withFieldPrefix,
@@ -105,7 +105,9 @@ export function validateOpenCut(input: unknown): OpenCut {
   for (let r = 0; r < rings.length; r++) {
     if (twiceAreas[r] === 0 && allCollinear(rings[r]!)) throw new ExcavationError(ringName(r), 'area 0 m²: all vertices lie on one line');
   }
-  const contact = firstRingContact(rings, ox, oy);
+  // A small ring without holes is checked pair by pair; the sweep names the edges of a refusal.
+  const simple = holes.length === 0 && ring.length <= SMALL_RING_VERTICES && smallRingIsSimple(ring, ox, oy);
+  const contact = simple ? null : firstRingContact(rings, ox, oy);
   if (contact) {
     const { ringA, edgeA, ringB, edgeB } = contact;
     const a = rings[ringA]!, b = rings[ringB]!;

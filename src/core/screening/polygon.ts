@@ -79,6 +79,44 @@ function edgesByMinX(minX: Float64Array, m: number): Uint32Array | number[] {
 }
 
 /**
+ * Edge a→b and edge c→d (vertex numbers, then their coordinates) meet other than at a vertex they
+ * share: consecutive edges only when they fold back (or form a 2-edge ring), others when they touch.
+ */
+function edgesMeet(
+  a: number, b: number, c: number, d: number,
+  ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number,
+): boolean {
+  if (b === c) return foldsBack(ax, ay, bx, by, dx, dy) || a === d;
+  if (d === a) return foldsBack(cx, cy, dx, dy, bx, by);
+  return segmentsMeet(ax, ay, bx, by, cx, cy, dx, dy);
+}
+
+/** Rings up to this many vertices are checked pair by pair (`smallRingIsSimple`) before any sweep. */
+export const SMALL_RING_VERTICES = 8;
+
+/**
+ * True when no two edges of the ring (at most SMALL_RING_VERTICES vertices, 3+ distinct, open) meet
+ * other than consecutive ones at their shared vertex: every pair tested with the sweep's own test
+ * (`edgesMeet`), so it is true exactly when `firstRingContact([ring], ox, oy)` is null. For the few
+ * vertices of a hand-drawn pit, cheaper than sorting edges for the sweep.
+ */
+export function smallRingIsSimple(ring: readonly (readonly [number, number])[], ox: number, oy: number): boolean {
+  const n = ring.length;
+  if (n > SMALL_RING_VERTICES) throw new RangeError(`smallRingIsSimple: ${n} vertices, at most ${SMALL_RING_VERTICES}`);
+  scratchFor(n);
+  const xs = sXs, ys = sYs;
+  for (let i = 0; i < n; i++) { xs[i] = ring[i]![0] - ox; ys[i] = ring[i]![1] - oy; }
+  for (let a = 0; a < n; a++) {
+    const b = a + 1 === n ? 0 : a + 1;
+    for (let c = a + 1; c < n; c++) {
+      const d = c + 1 === n ? 0 : c + 1;
+      if (edgesMeet(a, b, c, d, xs[a]!, ys[a]!, xs[b]!, ys[b]!, xs[c]!, ys[c]!, xs[d]!, ys[d]!)) return false;
+    }
+  }
+  return true;
+}
+
+/**
  * First pair of edges that meet other than at a shared vertex, or null. A sweep over edges sorted by
  * their smallest x: only pairs whose x ranges overlap are tested, O(n log n + k) for k such pairs.
  */
@@ -103,11 +141,7 @@ function firstContact(edges: EdgeSet): [number, number] | null {
       const c = from[f]!, d = to[f]!;
       const cx = xs[c]!, cy = ys[c]!, dx = xs[d]!, dy = ys[d]!;
       if (Math.max(cy, dy) < lowY || Math.min(cy, dy) > highY) continue;
-      let meet: boolean;
-      if (b === c) meet = foldsBack(ax, ay, bx, by, dx, dy) || (a === d);
-      else if (d === a) meet = foldsBack(cx, cy, dx, dy, bx, by);
-      else meet = segmentsMeet(ax, ay, bx, by, cx, cy, dx, dy);
-      if (meet) {
+      if (edgesMeet(a, b, c, d, ax, ay, bx, by, cx, cy, dx, dy)) {
         const pair: [number, number] = e < f ? [e, f] : [f, e];
         if (!found || pair[0] < found[0] || (pair[0] === found[0] && pair[1] < found[1])) found = pair;
         break;

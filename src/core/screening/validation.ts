@@ -82,29 +82,36 @@ export function readTuples(v: unknown, field: string, dims: 2 | 3, max: number, 
   for (let i = 0; i < items.length; i++) {
     const p = items[i];
     if (!Array.isArray(p) || p.length !== dims) throw new ExcavationError(`${field}[${i}]`, `expected ${shape}, got ${fmt(p)}`);
-    const q = new Array<number>(dims);
-    for (let k = 0; k < dims; k++) {
-      const c: unknown = p[k];
-      // Field names are built only for a refusal.
-      q[k] = typeof c === 'number' && Number.isFinite(c) ? c : finiteNumber(c, `${field}[${i}][${k}]`);
-    }
-    out[i] = q;
+    const x = coordinate(p[0], field, i, 0), y = coordinate(p[1], field, i, 1);
+    // A literal of the numbers read: one packed array, not an empty one grown and converted to doubles.
+    out[i] = dims === 2 ? [x, y] : [x, y, coordinate(p[2], field, i, 2)];
   }
   return out;
+}
+
+/** Axis k of tuple i as a finite number; the field's name is built only for a refusal. */
+function coordinate(c: unknown, field: string, i: number, k: number): number {
+  return typeof c === 'number' && Number.isFinite(c) ? c : finiteNumber(c, `${field}[${i}][${k}]`);
 }
 
 /**
  * Largest plan distance between any two of the points, m. The bbox diagonal is an upper bound, so the
  * exact pairwise pass only runs for works near the limit (over the convex hull, where the widest
- * pair lies).
+ * pair lies). The points must be finite (every caller validates them first).
  */
 export function widestSpan(xs: readonly number[], ys: readonly number[], limit: number): number {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (let i = 0; i < xs.length; i++) {
-    minX = Math.min(minX, xs[i]!); maxX = Math.max(maxX, xs[i]!);
-    minY = Math.min(minY, ys[i]!); maxY = Math.max(maxY, ys[i]!);
+    const x = xs[i]!, y = ys[i]!;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
   }
-  const diagonal = Math.hypot(maxX - minX, maxY - minY);
+  // √ of the sum, not Math.hypot (several times slower in V8): a sum that overflows reads Infinity,
+  // over the limit, and the exact pass below (with hypot) decides.
+  const w = maxX - minX, h = maxY - minY;
+  const diagonal = Math.sqrt(w * w + h * h);
   if (!(diagonal > limit)) return diagonal;
   const hull = convexHull(xs, ys);
   let across = 0;
