@@ -117,8 +117,10 @@ describe('validateOpenCut', () => {
     const e = refusal(cut({ footprint: [[0, 0], [2100, 0], [2100, 10], [0, 10]] }));
     expect(e.field).toBe('footprint');
     expect(e.message).toMatch(/2100\.0\d* m across/);
-    // A square whose bbox diagonal exceeds the limit but whose width does not is measured by its vertices.
-    expect(() => validateOpenCut(cut({ footprint: [[0, 0], [1000, 0], [1000, 1000], [0, 1000]] }))).not.toThrow();
+    // A diamond whose bbox diagonal (2687 m) exceeds the limit but whose width (1900 m) does not is measured by its vertices.
+    expect(() => validateOpenCut(cut({ footprint: [[0, 950], [950, 0], [1900, 950], [950, 1900]] }))).not.toThrow();
+    // 2000 m + 1.03e-13 m across (exactly, in fractions): the bbox diagonal's √ rounds to 2000 m, hypot to just over.
+    expect(refusal(cut({ footprint: [[0, 0], [1034.1535912400477, 0], [1034.1535912400477, 1711.878018354495]] })).message).toMatch(/MAX_EXCAVATION_EXTENT_M/);
   });
 
   it(`refuses a cut deeper than MAX_EXCAVATION_DEPTH_M (${MAX_EXCAVATION_DEPTH_M} m)`, () => {

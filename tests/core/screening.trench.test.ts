@@ -271,6 +271,8 @@ describe('validateTrench', () => {
     expect(refusal(trench({ centreline: [[0, 0], [10, 0], [10, 5], [5, -5]], bottomZ: [-1, -1, -1, -1] })).message).toMatch(/meets itself/);
     expect(refusal(trench({ centreline: [[0, 0], [10, 0], [4, 0]] })).message).toMatch(/meets itself/);
     expect(refusal(trench({ centreline: [[0, 0], [2500, 0]], bottomZ: [-1, -1] })).message).toMatch(/MAX_EXCAVATION_EXTENT_M/);
+    // 2000 m + 7.1e-14 m long (exactly): refused though the bbox diagonal's √ rounds to 2000 m.
+    expect(refusal(trench({ centreline: [[0, 0], [1771.945408379639, 927.4747811786121]], bottomZ: [-1, -1] })).message).toMatch(/MAX_EXCAVATION_EXTENT_M/);
     const many = Array.from({ length: MAX_CENTRELINE_VERTICES + 1 }, (_, i) => [i * 0.1, 0]);
     expect(refusal(trench({ centreline: many, bottomZ: many.map(() => -1) })).message).toMatch(/MAX_CENTRELINE_VERTICES/);
   });

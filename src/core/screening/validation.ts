@@ -109,10 +109,12 @@ export function widestSpan(xs: readonly number[], ys: readonly number[], limit: 
     if (y > maxY) maxY = y;
   }
   // √ of the sum, not Math.hypot (several times slower in V8): a sum that overflows reads Infinity,
-  // over the limit, and the exact pass below (with hypot) decides.
+  // over the limit, and the exact pass below (with hypot) decides. The √ may round down where hypot
+  // rounds up, so only a diagonal clearly under the limit answers here: one within a part in 10⁹
+  // of it goes to the exact pass, as before (a span 1e-13 m over the limit was accepted otherwise).
   const w = maxX - minX, h = maxY - minY;
   const diagonal = Math.sqrt(w * w + h * h);
-  if (!(diagonal > limit)) return diagonal;
+  if (!(diagonal > limit * (1 - 1e-9))) return diagonal;
   const hull = convexHull(xs, ys);
   let across = 0;
   for (let i = 0; i < hull.length; i++) {
