@@ -29,12 +29,15 @@ export interface UndergroundGlobeLook {
   depthTestAgainstTerrain: boolean;
 }
 
+/** The performance.measure name of each linking of a kind's programs. */
+export const LINKED_AHEAD_MEASURE = 'undergrid:globe-programs-linked-ahead';
+
 interface Installed {
   scene: Scene;
   look: UndergroundGlobeLook;
   /** Surface programs whose kind has been linked. */
   done: WeakSet<CesiumShaderProgram>;
-  /** Until the first globe program: then the kinds of every likely imagery count are linked too. */
+  /** Until the first globe program: then the kinds of every likely imagery count follow. */
   firstKind: boolean;
 }
 let installed: Installed | null = null;
@@ -46,26 +49,37 @@ export function linkGlobeShadersAhead(scene: Scene, look: UndergroundGlobeLook):
   if (!first) return;
   const proto = GlobeSurfaceShaderSet.prototype;
   const original = proto.getShaderProgram;
-  let linking = false;
   proto.getShaderProgram = function (this: GlobeSurfaceShaderSet, options: GlobeSurfaceShaderOptions) {
     const program = original.call(this, options);
-    const now = installed;
-    if (linking || !now || now.done.has(program)) return program;
-    linking = true;
-    const counts = new Set([options.numberOfDayTextures]);
-    if (now.firstKind) for (let n = 0; n <= DISPLAY.globeDayTexturesLinkedAhead; n++) counts.add(n);
-    now.firstKind = false;
-    try {
-      for (const numberOfDayTextures of counts) {
-        for (const p of variantsOf(now, (o) => original.call(this, o), { ...options, numberOfDayTextures })) {
-          void p.numberOfVertexAttributes; // links it now (ShaderProgram's initialize)
-        }
+    const at = installed;
+    if (!at || at.done.has(program)) return program;
+    const make = (o: GlobeSurfaceShaderOptions) => original.call(this, o);
+    // This kind now: the program's own first link drains the queue anyway, so its variants add
+    // only their link time.
+    linkKind(at, make, { ...options });
+    if (at.firstKind) {
+      // The other imagery counts' kinds, one per task while the queue is short (the first globe
+      // frame comes long before the first pipes): no single task holds them all.
+      at.firstKind = false;
+      for (let n = 0; n <= DISPLAY.globeDayTexturesLinkedAhead; n++) {
+        if (n === options.numberOfDayTextures) continue;
+        const later = { ...options, numberOfDayTextures: n };
+        setTimeout(() => { if (installed === at && !at.scene.isDestroyed()) linkKind(at, make, later); }, 0);
       }
-    } finally {
-      linking = false;
     }
     return program;
   };
+}
+
+/** Links the drawn programs of one kind (one imagery count), timed for bench/flythrough.ts. */
+function linkKind(at: Installed, make: (o: GlobeSurfaceShaderOptions) => CesiumShaderProgram, options: GlobeSurfaceShaderOptions): void {
+  const start = performance.now();
+  let programs = 0;
+  for (const p of variantsOf(at, make, options)) {
+    void p.numberOfVertexAttributes; // links it now (ShaderProgram's initialize)
+    programs++;
+  }
+  performance.measure(LINKED_AHEAD_MEASURE, { start, detail: { programs, numberOfDayTextures: options.numberOfDayTextures } });
 }
 
 /** The stub tile Cesium's key needs: only its mesh's quantization and attribute locations are read. */
@@ -96,6 +110,7 @@ function variantsOf(
       const p = make({ ...options, surfaceTile: tileWith(quantization), showUndergroundColor, translucent });
       at.done.add(p);
       const command = new DrawCommand({ shaderProgram: p, renderState: RenderState.fromCache(), uniformMap: {}, pass: Pass.GLOBE });
+      // A translucent globe draws only its derived commands, never the command itself.
       const commands = translucent ? translucencyDerived(at, command, options.frameState) : [command];
       for (const c of commands) out.push(...drawnFor(at.scene, c));
     }
@@ -106,8 +121,10 @@ function variantsOf(
 /**
  * The commands GlobeTranslucencyState derives from a translucent globe command, with the camera
  * above and below ground, asked of a state of our own set up as the underground mode sets the
- * globe; their programs land in the context's shader cache under Cesium's names. Pick-only ones
- * are left to the first pick, which waits for the GPU anyway (it reads pixels back).
+ * globe; their programs land in the context's shader cache under Cesium's names. Left out: the
+ * pick-only ones (the first pick waits for the GPU anyway: it reads pixels back) and the
+ * depth-only ones, which Cesium draws only under terrain classification (ground primitives; this
+ * viewer has none: a first one would link them at its first draw).
  */
 function translucencyDerived(at: Installed, command: DrawCommand, frameState: CesiumFrameState): DrawCommand[] {
   const { scene, look } = at;
@@ -128,8 +145,8 @@ function translucencyDerived(at: Installed, command: DrawCommand, frameState: Ce
     });
     command.dirty = true;
     state.updateDerivedCommands(command, frameState);
-    for (const derived of Object.values(command.derivedCommands.globeTranslucency ?? {})) {
-      if (derived instanceof DrawCommand && !derived.pickOnly) out.add(derived);
+    for (const [name, derived] of Object.entries(command.derivedCommands.globeTranslucency ?? {})) {
+      if (derived instanceof DrawCommand && !derived.pickOnly && !name.startsWith('depthOnly')) out.add(derived);
     }
   }
   return [...out];
