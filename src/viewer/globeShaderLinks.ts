@@ -11,7 +11,9 @@
  * the fly-through waited 34 s on 15 such links (src/core/tiles/README.md, "Where the main thread
  * waits in a fly-through"). Made and linked here right after a program of a new kind, the queue
  * has just been drained by that program's own link (or is short, at start), so each costs one
- * link's compile time.
+ * link's compile time; at the first globe frame the kinds for the other likely imagery counts
+ * follow, one per task. The fly-through then links no globe program ("Crossing the ground without
+ * a link wait" in the same README has the figures).
  *
  * It patches GlobeSurfaceShaderSet.prototype.getShaderProgram (a Cesium internal, typed in
  * cesiumInternals.d.ts) once per page; the programs it makes sit in Cesium's own caches, where the
