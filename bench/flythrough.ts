@@ -117,6 +117,12 @@ try {
   const longTasks = () => page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.slice());
   const loadTasks = await longTasks();
   console.log(`long tasks during load: ${loadTasks.length} (${sec(sum(loadTasks))} s in all, longest ${max(loadTasks).toFixed(0)} ms)`);
+  // The globe programs the viewer links ahead of need (src/viewer/globeShaderLinks.ts LINKED_AHEAD_MEASURE).
+  const linkedAhead = () => page.evaluate(() => performance.getEntriesByName('undergrid:globe-programs-linked-ahead')
+    .map((e) => ({ start: e.startTime, duration: e.duration, programs: (e as PerformanceMeasure).detail.programs as number })));
+  const aheadLine = (xs: { duration: number; programs: number }[]) =>
+    `${xs.length} time(s), ${xs.reduce((a, x) => a + x.programs, 0)} programs, ${sum(xs).toFixed(0)} ms in all (longest ${max(xs).toFixed(0)} ms)`;
+  console.log(`globe programs linked ahead during load: ${aheadLine(await linkedAhead())}`);
 
   // Frame time: forced renders of the same view, network shown and hidden (pageFrames.ts).
   const frameMs = (n: number) => framesOf(page, n);
@@ -195,7 +201,9 @@ try {
     const flyEnd = await page.evaluate(() => performance.now());
     return { ms: flyEnd - flyStart, tasks: (await longTasks()).filter((x) => x.start >= flyStart && x.start <= flyEnd) };
   };
+  const aheadBefore = (await linkedAhead()).length;
   const flown = await flyThrough('network shown');
+  console.log(`globe programs linked ahead during the fly-through: ${aheadLine((await linkedAhead()).slice(aheadBefore))}`);
   const flyLine = (label: string, f: typeof flown) => `${label}: ${f.tasks.length} long tasks in ${sec(f.ms)} s (${sum(f.tasks).toFixed(0)} ms in all, longest ${max(f.tasks).toFixed(0)} ms)`;
   console.log(flyLine(`long tasks during the fly-through (${legs.length} legs), network shown`, flown));
   // The control: the same page, camera path and flight times with every layer hidden (the globe

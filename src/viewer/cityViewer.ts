@@ -8,6 +8,7 @@ import {
   NearFarScalar, PolylineCollection, Material, Rectangle, TileMapServiceImageryProvider, Viewer,
 } from 'cesium';
 import { DISPLAY } from './tileStyle';
+import { linkGlobeShadersAhead, type UndergroundGlobeLook } from './globeShaderLinks';
 
 export interface CityViewer {
   viewer: Viewer;
@@ -21,7 +22,11 @@ export interface CityViewer {
 
 /** Ground-level cue: a grid on the ground surface, every GROUND_GRID_SPACING_DEG (~100 m). */
 const GROUND_GRID_SPACING_DEG = 0.001;
-const UNDERGROUND_GLOBE_ALPHA = 0.35;
+/**
+ * The globe in the underground mode: translucent, occluding nothing but still seen as a surface.
+ * Above ground it is opaque and occludes nothing either (lines just below the surface stay visible).
+ */
+const UNDERGROUND_LOOK: UndergroundGlobeLook = { frontFaceAlpha: 0.35, depthTestAgainstTerrain: false };
 
 export function createCityViewer(container: HTMLElement): CityViewer {
   const viewer = new Viewer(container, {
@@ -56,7 +61,9 @@ export function createCityViewer(container: HTMLElement): CityViewer {
   scene.fog.enabled = false;
   // Lines just below the surface must not be hidden when looking from above in the normal view.
   scene.globe.depthTestAgainstTerrain = false;
-  scene.globe.translucency.frontFaceAlphaByDistance = new NearFarScalar(50, UNDERGROUND_GLOBE_ALPHA, 5000, 0.9);
+  scene.globe.translucency.frontFaceAlphaByDistance = new NearFarScalar(50, UNDERGROUND_LOOK.frontFaceAlpha, 5000, 0.9);
+  // Crossing the ground must not wait on new globe programs mid-flight (globeShaderLinks.ts).
+  linkGlobeShadersAhead(scene, UNDERGROUND_LOOK);
 
   let grid: PolylineCollection | null = null;
 
@@ -64,10 +71,9 @@ export function createCityViewer(container: HTMLElement): CityViewer {
     viewer,
     setUnderground(on) {
       scene.globe.translucency.enabled = on;
-      scene.globe.translucency.frontFaceAlpha = on ? UNDERGROUND_GLOBE_ALPHA : 1;
+      scene.globe.translucency.frontFaceAlpha = on ? UNDERGROUND_LOOK.frontFaceAlpha : 1;
       scene.screenSpaceCameraController.enableCollisionDetection = !on;
-      // Underground, the translucent ground must occlude nothing but still be seen as a surface.
-      scene.globe.depthTestAgainstTerrain = false;
+      scene.globe.depthTestAgainstTerrain = UNDERGROUND_LOOK.depthTestAgainstTerrain;
       if (grid) grid.show = true;
       scene.requestRender();
     },

@@ -46,6 +46,7 @@ export const DISPLAY = (() => {
     maximumScreenSpaceError: numberIn(value('maximumScreenSpaceError'), 'maximumScreenSpaceError.value', 1, 256),
     hoverThrottle: numberIn(value('hoverThrottle'), 'hoverThrottle.value', 0, 5000),
     msaaSamples: numberIn(value('msaaSamples'), 'msaaSamples.value', 1, 8),
+    globeDayTexturesLinkedAhead: numberIn(value('globeDayTexturesLinkedAhead'), 'globeDayTexturesLinkedAhead.value', 0, 16),
   };
 })();
 

@@ -57,6 +57,20 @@ async function tilesSettled(page: Page): Promise<void> {
   }, undefined, { timeout: 5 * MINUTES, polling: 1000 });
 }
 
+/**
+ * Globe surface programs (their fragment shaders define TEXTURE_UNITS) linked since the last call,
+ * from Cesium's shader cache, as the start of each one's cache key (its sorted #defines).
+ */
+function globeProgramsLinkedSince(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const shaders = window.undergrid.viewer.scene.context.shaderCache._shaders;
+    const before = window.__globeLinked ?? new Set();
+    const linked = Object.keys(shaders).filter((k) => k.includes('TEXTURE_UNITS') && shaders[k].shaderProgram._program !== undefined);
+    window.__globeLinked = new Set(linked);
+    return linked.filter((k) => !before.has(k)).map((k) => k.slice(0, 160));
+  })()`);
+}
+
 const CJJ_PIPE = '(r < 40 && g > 200 && b > 200) || (r > 200 && g < 40 && b > 200) || (r > 200 && g < 40 && b < 40) || (r < 40 && g > 200 && b < 40)';
 const tileRequests = (p: RecordedPage) => p.requests.filter((u) => new URL(u).pathname.startsWith('/api/tiles/')).length;
 
@@ -164,7 +178,7 @@ describe(`the ${CITY} city streamed as 3D Tiles in a real browser`, () => {
     expect(tileRequests(app)).toBe(before);
   }, 15 * MINUTES);
 
-  it('picks a gas main’s tile feature from a camera below ground, with the API’s attributes', async () => {
+  it('picks a gas main’s tile feature from a camera below ground, with the API’s attributes; going below ground links no globe program', async () => {
     const { page } = app;
     const gas = await get<LayerPayload>(`api/network/${summary.version}/layers/gas`);
     const [w, s, e, n] = summary.extent;
@@ -180,12 +194,17 @@ describe(`the ${CITY} city streamed as 3D Tiles in a real browser`, () => {
     const target = await get<LinkDetails>(`api/links/${encodeURIComponent(gas.ids[best]!)}`);
     const a = target.vertices[0]!, b = target.vertices[1]!;
     const mid = { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2, h: ((a.z - a.ground) + (b.z - b.ground)) / 2 };
+    // The globe's programs for below ground are linked at its first frame (src/viewer/globeShaderLinks.ts).
+    expect((await globeProgramsLinkedSince(page)).length).toBeGreaterThan(0);
     // A DOM click on the checkbox (the panel re-renders on every change, so no locator re-check).
     await page.evaluate(() => (document.querySelector('#underground') as HTMLInputElement).click());
     // 0.3 m below ground, straight above the main, looking down at it.
     await page.evaluate(([lon, lat]) => (window as unknown as Handle).undergrid.lookFrom(lon!, lat!, -0.3, 0, -90), [mid.lon, mid.lat]);
     await page.waitForFunction(() => /below ground/.test(document.querySelector('#hud')?.textContent ?? ''), undefined, { timeout: MINUTES });
     await tilesSettled(page);
+    // Crossing the ground linked no globe program: one linked mid-flight waits behind every frame
+    // queued for the GPU (seconds each with the network drawn; src/core/tiles/README.md).
+    expect(await globeProgramsLinkedSince(page)).toEqual([]);
     const px = await page.evaluate(([lon, lat, h]) => (window as unknown as Handle).undergrid.windowPosition(lon!, lat!, h!), [mid.lon, mid.lat, mid.h]);
     expect(px).not.toBeNull();
     const canvas = (await page.locator('#cesium canvas').boundingBox())!;

@@ -1,0 +1,82 @@
+/**
+ * The few CesiumJS 1.140 internals that globeShaderLinks.ts uses. The `cesium` package exports them
+ * at run time (Source/Cesium.js re-exports all of @cesium/engine) but its typings list only the
+ * public API. Typed here as narrowly as we use them; a Cesium upgrade must re-check each
+ * (node_modules/@cesium/engine/Source/Scene/GlobeSurfaceShaderSet.js, GlobeTranslucencyState.js,
+ * Renderer/ShaderProgram.js, Renderer/DrawCommand.js, Core/TerrainEncoding.js).
+ */
+import 'cesium';
+
+declare module 'cesium' {
+  /** A linked or not-yet-linked WebGL program; reading numberOfVertexAttributes links it. */
+  export interface CesiumShaderProgram {
+    readonly id: number;
+    readonly numberOfVertexAttributes: number;
+  }
+  /** What GlobeSurfaceTileProvider passes per tile; we copy it and change the fields named. */
+  export interface GlobeSurfaceShaderOptions {
+    frameState: CesiumFrameState;
+    surfaceTile: { renderedMesh: { encoding: { quantization: number; getAttributeLocations(): Record<string, number> } } };
+    numberOfDayTextures: number;
+    showUndergroundColor: boolean;
+    translucent: boolean;
+    [option: string]: unknown;
+  }
+  export interface CesiumFrameState {
+    mode: SceneMode;
+    context: unknown;
+    frameNumber: number;
+  }
+  /** Scene/GlobeSurfaceShaderSet.js: one program per (day textures, flags) key, made on first ask. */
+  export class GlobeSurfaceShaderSet {
+    getShaderProgram(options: GlobeSurfaceShaderOptions): CesiumShaderProgram;
+  }
+  /** The slice of a Scene that GlobeTranslucencyState.update reads. */
+  export interface TranslucencySceneLike {
+    globe: {
+      show: boolean;
+      baseColor: Color;
+      depthTestAgainstTerrain: boolean;
+      translucency: {
+        enabled: boolean; frontFaceAlpha: number; frontFaceAlphaByDistance: NearFarScalar | undefined;
+        backFaceAlpha: number; backFaceAlphaByDistance: NearFarScalar | undefined; rectangle: Rectangle;
+      };
+    };
+    cameraUnderground: boolean;
+    mode: SceneMode;
+    context: unknown;
+  }
+  /** Scene/GlobeTranslucencyState.js: which derived globe commands (and programs) a frame draws. */
+  export class GlobeTranslucencyState {
+    update(scene: TranslucencySceneLike): void;
+    updateDerivedCommands(command: DrawCommand, frameState: CesiumFrameState): void;
+  }
+  export class DrawCommand {
+    constructor(options: { shaderProgram: CesiumShaderProgram; renderState: RenderState; uniformMap: object; pass: number });
+    shaderProgram: CesiumShaderProgram;
+    pass: number;
+    pickOnly: boolean;
+    dirty: boolean;
+    /** Filled by GlobeTranslucencyState (globeTranslucency) and Scene.updateDerivedCommands (the rest). */
+    derivedCommands: {
+      globeTranslucency?: Record<string, unknown>;
+      logDepth?: { command: DrawCommand };
+      oit?: { translucentCommand?: DrawCommand; alphaCommand?: DrawCommand };
+    };
+  }
+  export class RenderState {
+    static fromCache(renderState?: object): RenderState;
+  }
+  export class TerrainEncoding {
+    quantization: number;
+    getAttributeLocations(): Record<string, number>;
+  }
+  export interface Scene {
+    /** Makes the derived commands (log depth, order-independent translucency, ...) the scene draws for a command. */
+    updateDerivedCommands(command: DrawCommand): void;
+  }
+  /** Renderer/Pass.js. */
+  export const Pass: { readonly GLOBE: number; readonly TRANSLUCENT: number };
+  /** Core/TerrainQuantization.js. */
+  export const TerrainQuantization: { readonly NONE: number; readonly BITS12: number };
+}
