@@ -16,21 +16,20 @@
  *
  * Run: npx tsx bench/screeningPeers.ts [segments]   (default 1,000,000; root for apt-get and runuser)
  */
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { bbox as turfBbox, booleanIntersects, buffer as turfBuffer, lineString, polygon as turfPolygon } from '@turf/turf';
 import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson';
 import rulesJson from '../data/rules/screening.json';
 import { lonLatTransform } from '../src/core/crs';
-import { QUALITY_LEVELS, UTILITY_TYPES, type Link } from '../src/core/model';
+import { type Link } from '../src/core/model';
 import type { OpenCut } from '../src/core/screening/excavation';
-import { horizontalUncertaintyAt, validateScreeningRules, verticalUncertaintyAt } from '../src/core/screening/rules';
+import { validateScreeningRules } from '../src/core/screening/rules';
 import { screenExcavation, VERDICTS, type LineConflict } from '../src/core/screening/screen';
-import { buildSegmentIndex, buildSegmentTable, QUALITY_UNKNOWN, type SegmentTable } from '../src/core/screening/segmentTable';
-import { mulberry32, percentile } from './stats';
+import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
+import { cleanUp, footprintWkt, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, type Cluster } from './postgis';
+import { mulberry32, percentile, timeEach } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
 
 // ---- data: the generator of bench/screening.ts (same seed, same sequence) -------------------------
@@ -47,8 +46,6 @@ const RULES = validateScreeningRules(rulesJson);
 const RULE_SET = RULES.defaultRuleSet;
 const NOTIFY = RULES.notifyDistance.value;
 const SLACK = 1e-6; // screen.ts VERDICT_SLACK_M
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-const POSTGIS_CONTROL = '/usr/share/postgresql/15/extension/postgis.control';
 
 
 
@@ -71,23 +68,11 @@ function stubInside(d: OpenCut, i: number): Link {
   };
 }
 
-/** Tolerance of segment s exactly as screen.ts computes it (clearance + max(h, v uncertainty at depth)). */
-function toleranceOf(t: SegmentTable, s: number): number {
-  const c = t.coords, o = s * 6;
-  const link = t.linkOfSegment[s]!;
-  const q = t.linkQuality[link]!;
-  const unc = RULES.positionalUncertainty[QUALITY_LEVELS[q === QUALITY_UNKNOWN ? 3 : q]!];
-  const h = Math.max(t.segmentGround[2 * s]! - c[o + 2]!, t.segmentGround[2 * s + 1]! - c[o + 5]!);
-  const depth = Number.isNaN(h) ? t.maxCentrelineDepth : h;
-  return RULES.ruleSets[RULE_SET]!.clearances[UTILITY_TYPES[t.linkUtility[link]!]!].value +
-    Math.max(horizontalUncertaintyAt(unc, depth), verticalUncertaintyAt(unc, depth));
-}
 
 // ---- small helpers ------------------------------------------------------------------------------------
 
 const ms = (x: number): string => (x < 0.1 ? x.toFixed(4) : x < 10 ? x.toFixed(3) : x.toFixed(1));
 const p = (xs: readonly number[], q: number): number => percentile(xs, q);
-const sec = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const VERDICT_RANK = new Map<string, number>(VERDICTS.map((v, i) => [v, i]));
 
 interface Row { method: string; p50: number | null; p99: number | null; batch: number | null; ratio: string; misses: string }
@@ -119,15 +104,7 @@ const ours: Map<string, LineConflict>[] = digs.map((d) => new Map(screenExcavati
 for (let pass = 0; pass < OURS_WARM_PASSES; pass++) for (const d of digs) screenExcavation(table, index, d, RULES, RULE_SET);
 /** OURS_TIMED_PASSES timed passes over the digs: each permit's time, ms. */
 function timeOurs(): number[] {
-  const times: number[] = [];
-  for (let pass = 0; pass < OURS_TIMED_PASSES; pass++) {
-    for (const d of digs) {
-      const s = performance.now();
-      screenExcavation(table, index, d, RULES, RULE_SET);
-      times.push(performance.now() - s);
-    }
-  }
-  return times;
+  return timeEach(digs, OURS_TIMED_PASSES, (d) => screenExcavation(table, index, d, RULES, RULE_SET));
 }
 const oursTimes = timeOurs();
 let oursLoop = Infinity;
@@ -300,103 +277,8 @@ function runTurf(): void {
 
 // ---- PostGIS ---------------------------------------------------------------------------------------------
 
-class Skip extends Error {}
-
-function run(cmd: string, args: string[], opts: { asPostgres?: boolean; input?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
-  const [c, a] = opts.asPostgres && process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  return spawnSync(c, a, { encoding: 'utf8', maxBuffer: 1 << 30, input: opts.input, env: opts.env ?? process.env });
-}
-
-function firstLine(r: SpawnSyncReturns<string>): string {
-  return (r.error?.message ?? `${r.stderr}${r.stdout}`).trim().split('\n').filter(Boolean).slice(-3).join(' / ') || `exit ${r.status}`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-interface Cluster { dir: string; data: string; port: number; stop(): void }
-
-async function startCluster(): Promise<Cluster> {
-  if (!existsSync(`${PG_BIN}/postgres`) || !existsSync(POSTGIS_CONTROL)) {
-    if (process.getuid?.() !== 0) throw new Skip('PostgreSQL 15 / PostGIS 3 not installed and not root to apt-get them');
-    const t = performance.now();
-    console.log('  installing postgresql-15-postgis-3 with apt-get ...');
-    const r = run('apt-get', ['install', '-y', '-q', 'postgresql-15-postgis-3'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status !== 0 || !existsSync(POSTGIS_CONTROL)) throw new Skip(`apt-get install postgresql-15-postgis-3 failed: ${firstLine(r)}`);
-    console.log(`  installed in ${sec(t)}`);
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'undergrid-pg-'));
-  let started = false;
-  const data = join(dir, 'data');
-  // A watchdog outside our process group stops and deletes the cluster once this process is gone, even
-  // if it is SIGKILLed (tsx kills a child that is busy in a sync call 60 ms after Ctrl-C).
-  const asPg = process.getuid?.() === 0 ? 'runuser -u postgres -- ' : '';
-  const watchdog = spawn('sh', ['-c', `while kill -0 "$1" 2>/dev/null; do sleep 0.5; done; ` +
-    `[ -d "$2" ] && ${asPg}"${PG_BIN}/pg_ctl" -D "$2" -m immediate -w stop >/dev/null 2>&1; rm -rf "$3"`,
-  'undergrid-pg-watchdog', String(process.pid), data, dir], { detached: true, stdio: 'ignore' });
-  watchdog.unref();
-  const stop = (): void => {
-    if (started) run(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'immediate', '-w', 'stop'], { asPostgres: true });
-    started = false;
-    rmSync(dir, { recursive: true, force: true });
-    if (watchdog.pid !== undefined && watchdog.exitCode === null) { try { process.kill(watchdog.pid); } catch { /* gone */ } }
-  };
-  cleanups.push(stop);
-  if (process.getuid?.() === 0) {
-    const id = (flag: string): number => Number(run('id', [flag, 'postgres']).stdout.trim());
-    chownSync(dir, id('-u'), id('-g'));
-  }
-  let r = run(`${PG_BIN}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync'], { asPostgres: true });
-  if (r.status !== 0) throw new Skip(`initdb failed: ${firstLine(r)}`);
-  const port = await freePort();
-  const settings = [
-    `-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c shared_buffers=1GB', '-c work_mem=64MB',
-    '-c maintenance_work_mem=1GB', '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c jit=off',
-    '-c dynamic_shared_memory_type=mmap', '-c max_wal_size=4GB',
-  ].join(' ');
-  r = run(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', settings, 'start'], { asPostgres: true });
-  started = true;
-  if (r.status !== 0) {
-    const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').trim().split('\n').slice(-2).join(' / ') : '';
-    throw new Skip(`pg_ctl start failed: ${firstLine(r)} ${log}`);
-  }
-  return { dir, data, port, stop };
-}
-
-function psql(c: Cluster, file: string): string {
-  const r = run(`${PG_BIN}/psql`, ['-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-h', c.dir, '-p', String(c.port), '-U', 'postgres', '-d', 'postgres', '-f', file]);
-  if (r.status !== 0) throw new Error(`psql ${file} failed: ${firstLine(r)}`);
-  return r.stdout;
-}
-
-const num = (v: number): string => String(v);
-
-function footprintWkt(d: OpenCut): string {
-  const ring = [...d.footprint, d.footprint[0]!];
-  return `POLYGON((${ring.map(([x, y]) => `${num(x)} ${num(y)}`).join(',')}))`;
-}
-
 /** The dig as a closed POLYHEDRALSURFACE Z: bottom, top, one quad per wall. */
-function solidWkt(d: OpenCut): string {
-  const f = d.footprint, n = f.length;
-  const pt = (k: number, z: number): string => `${num(f[k % n]![0])} ${num(f[k % n]![1])} ${num(z)}`;
-  const faces: string[] = [];
-  const ring = (ks: number[], z: number): string => `((${[...ks, ks[0]!].map((k) => pt(k, z)).join(',')}))`;
-  faces.push(ring([...Array(n).keys()].reverse(), d.bottomZ));
-  faces.push(ring([...Array(n).keys()], d.topZ));
-  for (let k = 0; k < n; k++) {
-    faces.push(`((${[pt(k, d.bottomZ), pt(k + 1, d.bottomZ), pt(k + 1, d.topZ), pt(k, d.topZ), pt(k, d.bottomZ)].join(',')}))`);
-  }
-  return `POLYHEDRALSURFACE Z (${faces.join(',')})`;
-}
+const solidWkt = (d: OpenCut): string => prismWkt(d.footprint, d.footprint.map(() => d.bottomZ), d.topZ);
 
 /**
  * One dig's screening in SQL. `solid`, `fp`, `bottom`, `top` are SQL expressions (parameters of a
@@ -446,44 +328,18 @@ async function runPostgis(): Promise<void> {
 
 async function measurePostgis(c: Cluster): Promise<void> {
   console.log(`  cluster in ${c.dir}, port ${c.port}; psql over the unix socket (the pg npm package is not installed)`);
-  const version = run(`${PG_BIN}/psql`, ['-X', '-q', '-A', '-t', '-h', c.dir, '-p', String(c.port), '-U', 'postgres', '-c',
-    "CREATE EXTENSION IF NOT EXISTS postgis; SELECT split_part(version(), ' ', 2) || ' / PostGIS ' || postgis_lib_version()"]);
-  if (version.status !== 0) throw new Error(`CREATE EXTENSION postgis failed: ${firstLine(version)}`);
-  console.log(`  PostgreSQL ${version.stdout.trim()}`);
+  console.log(`  PostgreSQL ${postgisVersion(c)}`);
 
   // Load: the same segments (the table's Float64 coordinates, its float32-rounded-up radius) and each
   // segment's tolerance as screen.ts computes it, so PostGIS decides only the geometry.
   let t = performance.now();
-  const out: string[] = [];
-  let maxTol = 0;
-  const csv = (t: SegmentTable, file: string): void => {
-    const co = t.coords;
-    for (let s = 0; s < t.segmentCount; s++) {
-      const o = s * 6, tol = toleranceOf(t, s);
-      if (tol > maxTol) maxTol = tol;
-      out.push(`${s},${t.linkOfSegment[s]},${co[o]},${co[o + 1]},${co[o + 2]},${co[o + 3]},${co[o + 4]},${co[o + 5]},${t.radius[s]},${tol}`);
-    }
-    writeFileSync(join(c.dir, file), out.join('\n') + '\n');
-    out.length = 0;
-  };
-  csv(table, 'segs.csv');
-  csv(stubTable, 'stubs.csv');
-  writeFileSync(join(c.dir, 'digs.csv'), digs.map((d, i) => `${i},"${solidWkt(d)}","${footprintWkt(d)}",${d.bottomZ},${d.topZ}`).join('\n') + '\n');
-  writeFileSync(join(c.dir, 'load.sql'), `
-    CREATE TABLE segs_raw (id int, link int, x0 float8, y0 float8, z0 float8, x1 float8, y1 float8, z1 float8, radius float8, tol float8);
-    COPY segs_raw FROM '${join(c.dir, 'segs.csv')}' (FORMAT csv);
-    CREATE TABLE segs AS SELECT id, link, radius, tol,
-      ST_MakeLine(ST_MakePoint(x0, y0, z0), ST_MakePoint(x1, y1, z1))::geometry(LineStringZ, 0) AS geom FROM segs_raw;
-    CREATE INDEX segs_geom ON segs USING gist (geom);
-    CREATE TABLE stubs_raw (LIKE segs_raw);
-    COPY stubs_raw FROM '${join(c.dir, 'stubs.csv')}' (FORMAT csv);
-    CREATE TABLE stubs AS SELECT id, link, radius, tol,
-      ST_MakeLine(ST_MakePoint(x0, y0, z0), ST_MakePoint(x1, y1, z1))::geometry(LineStringZ, 0) AS geom FROM stubs_raw;
-    CREATE INDEX stubs_geom ON stubs USING gist (geom);
+  const segs = segmentsCsv(c, 'segs', table, RULES, RULE_SET), stubSegs = segmentsCsv(c, 'stubs', stubTable, RULES, RULE_SET);
+  const maxTol = Math.max(segs.maxTol, stubSegs.maxTol);
+  writeFileSync(join(c.dir, 'digs.csv'), digs.map((d, i) => `${i},"${solidWkt(d)}","${footprintWkt(d.footprint)}",${d.bottomZ},${d.topZ}`).join('\n') + '\n');
+  writeFileSync(join(c.dir, 'load.sql'), `${segs.sql}${stubSegs.sql}
     CREATE TABLE digs (id int PRIMARY KEY, solid text, fp text, bottom float8, top float8);
     COPY digs FROM '${join(c.dir, 'digs.csv')}' (FORMAT csv);
-    DROP TABLE segs_raw, stubs_raw;
-    VACUUM ANALYZE segs; VACUUM ANALYZE stubs; VACUUM ANALYZE digs;
+    VACUUM ANALYZE digs;
     SELECT count(*), pg_size_pretty(pg_total_relation_size('segs')) FROM segs;`);
   const loaded = psql(c, join(c.dir, 'load.sql')).trim().split('|');
   console.log(`  loaded ${Number(loaded[0]).toLocaleString('en')} segments as LINESTRING Z (SRID 0) with a 2D GiST index in ${sec(t)} (${loaded[1]} with index)`);
@@ -497,11 +353,11 @@ async function measurePostgis(c: Cluster): Promise<void> {
   const plpgsql = digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach);
   const batch = `SELECT w.id AS dig, q.* FROM digs w CROSS JOIN LATERAL (${digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach)}) q`;
   const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-  const executes = digs.map((d, i) => `EXECUTE screen(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d))}, ${d.bottomZ}, ${d.topZ});`).join('\n');
+  const executes = digs.map((d, i) => `EXECUTE screen(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d.footprint))}, ${d.bottomZ}, ${d.topZ});`).join('\n');
   writeFileSync(join(c.dir, 'bench.sql'), `
 PREPARE screen(int, text, text, float8, float8) AS SELECT 'R', $1, q.* FROM (${prepared}) q;
 \\echo @@PLAN
-EXPLAIN (COSTS OFF) EXECUTE screen(0, ${lit(solidWkt(digs[0]!))}, ${lit(footprintWkt(digs[0]!))}, ${digs[0]!.bottomZ}, ${digs[0]!.topZ});
+EXPLAIN (COSTS OFF) EXECUTE screen(0, ${lit(solidWkt(digs[0]!))}, ${lit(footprintWkt(digs[0]!.footprint))}, ${digs[0]!.bottomZ}, ${digs[0]!.topZ});
 \\echo @@WARM
 ${executes}
 \\echo @@CLIENT
@@ -509,18 +365,7 @@ ${executes}
 ${executes}
 \\timing off
 \\echo @@SERVER
-CREATE TEMP TABLE timings (run int, dig int, ms float8);
-DO $$
-DECLARE w record; t0 timestamptz; n int; BEGIN
-  FOR r IN 1..3 LOOP
-    FOR w IN SELECT * FROM digs ORDER BY id LOOP
-      t0 := clock_timestamp();
-      SELECT count(*) INTO n FROM (${plpgsql}) q;
-      INSERT INTO timings VALUES (r, w.id, 1000 * extract(epoch FROM clock_timestamp() - t0));
-    END LOOP;
-  END LOOP;
-END $$;
-SELECT 'T', dig, ms FROM timings WHERE run > 1 ORDER BY run, dig;
+${serverTimingSql('digs', plpgsql)}
 \\echo @@BATCH
 CREATE TEMP TABLE batch_timings (run int, ms float8, n int);
 DO $$
@@ -646,10 +491,6 @@ EXPLAIN (COSTS OFF) ${batch};
 
 let postgisP50: number | null = null;
 let oursAfterP50 = NaN, oursAfterLoad = NaN;
-const cleanups: (() => void)[] = [];
-const cleanUp = (): void => { for (const f of cleanups.splice(0)) { try { f(); } catch (e) { console.error("CLEANUP", e); } } };
-process.on('exit', cleanUp);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { cleanUp(); process.exit(130); });
 
 runTurf();
 try {

@@ -13,3 +13,16 @@ export function percentile(values: readonly number[], q: number): number {
 export function loadText(): string {
   return `load ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;
 }
+
+/** `passes` timed passes of `run` over `items`: each call's time, ms (warm the JIT first). */
+export function timeEach<T>(items: readonly T[], passes: number, run: (item: T) => unknown): number[] {
+  const times: number[] = [];
+  for (let pass = 0; pass < passes; pass++) {
+    for (const item of items) {
+      const s = performance.now();
+      run(item);
+      times.push(performance.now() - s);
+    }
+  }
+  return times;
+}

@@ -1,0 +1,349 @@
+/**
+ * Every kind of work against PostGIS, in one run, on the network of screeningPeers.ts (same generator
+ * and seed: the same 1M segments) and its rules: 1,000 seeded works per kind,
+ *
+ *   open_cut  the digs of bench/screening.ts's generator (3-40 m × 2-12 m, 1.5-6 m deep)
+ *   trench    a 3-6 vertex centre line 20-200 m long (bends up to ±40°), 0.6-1.5 m wide, 1-3 m deep,
+ *             its bottom sloping between vertices
+ *   bore      a 100-400 m path of 3-6 stations, 3-15 m deep between its ends (2 m deep, in the pits),
+ *             reamer 0.2-0.6 m, a 3 m × 2 m × 2.5 m entry and exit pit
+ *   piles     4-20 piles in a row or a grid 2-5 m apart, 0.3-1 m across, 5-20 m deep
+ *
+ * all with ground at z = 0 as the digs have it.
+ *
+ *   ours     screenExcavation per work (warm: 3 passes, then 5 timed passes), p50/p99 per kind.
+ *   PostGIS  the same throwaway cluster and segment table as screeningPeers.ts (postgis.ts). Each work
+ *            is the union of pieces PostGIS can measure: the convex prisms of our own screened volume
+ *            (volume.ts: a trench's per-segment boxes with their sloped bottoms and its bends' mitre
+ *            wedges; an open cut or a pit) as closed POLYHEDRALSURFACE Z with the wholly-inside test
+ *            (a closed surface is measured only to its faces: a segment that touches no face has one
+ *            end tested against the footprint and the bottom plane), and the round parts as their
+ *            axis, a LINESTRING Z, with ST_3DDistance − radius (a bore leg's capsule: exact; a pile's
+ *            or a trench joint's vertical cylinder: exact beside the shaft, but its flat toe is read as
+ *            rounded, up to a radius nearer below it, never farther). Candidates by ST_3DDWithin
+ *            (reach + the piece's radius) on the GiST index; per-work time server-side in PL/pgSQL
+ *            (clock_timestamp, 2 passes after a warm one); verdicts compared with ours line by line.
+ *
+ * Run: npx tsx bench/screeningPeersWorks.ts [segments]   (default 1,000,000; root for apt-get and runuser)
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import rulesJson from '../data/rules/screening.json';
+import { validateExcavation, type Excavation } from '../src/core/screening/excavation';
+import type { OpenCut } from '../src/core/screening/openCut';
+import { validateScreeningRules } from '../src/core/screening/rules';
+import { screenExcavation, VERDICTS, type LineConflict } from '../src/core/screening/screen';
+import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
+import { volumeOf } from '../src/core/screening/volume';
+import { cleanUp, footprintWkt, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, type Cluster } from './postgis';
+import { mulberry32, percentile, timeEach } from './stats';
+import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
+
+const SEED = 0xb0a7; // screeningPeers.ts's: the same network
+const WORK_SEED = 0x3077;
+const PER_KIND = 1000;
+const WARM_PASSES = 3;
+const TIMED_PASSES = 5;
+const RULES = validateScreeningRules(rulesJson);
+const RULE_SET = RULES.defaultRuleSet;
+const NOTIFY = RULES.notifyDistance.value;
+const SLACK = 1e-6; // screen.ts VERDICT_SLACK_M
+const KINDS = ['open_cut', 'trench', 'bore', 'piles'] as const;
+type Kind = (typeof KINDS)[number];
+
+const us = (x: number): string => (x * 1000).toFixed(1);
+const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
+const VERDICT_RANK = new Map<string, number>(VERDICTS.map((v, i) => [v, i]));
+
+// ---- the network and the works ------------------------------------------------------------------------
+
+const segmentsWanted = Number(process.argv[2] ?? 1_000_000);
+if (!(segmentsWanted > 0)) throw new RangeError(`segments should be a positive number, got ${process.argv[2]}`);
+const side = Math.sqrt(segmentsWanted * AREA_PER_SEGMENT_M2);
+const links = network(mulberry32(SEED + segmentsWanted), segmentsWanted, side);
+const rng = mulberry32(WORK_SEED);
+const between = (a: number, b: number): number => a + rng() * (b - a);
+
+/** A plan polyline from (x, y) heading a: legs of the given lengths, each turning by up to ±turn radians. */
+function wander(legs: number[], turn: number): [number, number][] {
+  let x = between(300, side - 300), y = between(300, side - 300), a = rng() * 2 * Math.PI;
+  const out: [number, number][] = [[x, y]];
+  for (const len of legs) {
+    x += len * Math.cos(a); y += len * Math.sin(a);
+    out.push([x, y]);
+    a += (rng() - 0.5) * 2 * turn;
+  }
+  return out;
+}
+
+/** Legs of random shares of a total length. */
+function legs(count: number, total: number): number[] {
+  const w = Array.from({ length: count }, () => 0.7 + rng() * 0.6);
+  const sum = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => (x / sum) * total);
+}
+
+function trench(): Excavation {
+  const n = 3 + Math.floor(rng() * 4);
+  const centreline = wander(legs(n - 1, between(20, 200)), (40 * Math.PI) / 180);
+  const base = between(1, 2.5);
+  return { kind: 'trench', centreline, width: between(0.6, 1.5), bottomZ: centreline.map(() => -(base + rng() * 0.5)), topZ: 0 };
+}
+
+/** A 3 m × 2 m pit, 2.5 m deep, centred on (x, y), its long side along heading a. */
+function pit(x: number, y: number, a: number): OpenCut {
+  const c = Math.cos(a), s = Math.sin(a);
+  const corner = (u: number, v: number): [number, number] => [x + c * u - s * v, y + s * u + c * v];
+  return { kind: 'open_cut', footprint: [corner(-1.5, -1), corner(1.5, -1), corner(1.5, 1), corner(-1.5, 1)], bottomZ: -2.5, topZ: 0 };
+}
+
+function bore(): Excavation {
+  const n = 3 + Math.floor(rng() * 4);
+  const plan = wander(legs(n - 1, between(100, 400)), (10 * Math.PI) / 180);
+  const deep = between(3, 15);
+  const path = plan.map(([x, y], i): [number, number, number] => [x, y, i === 0 || i === n - 1 ? -2 : -(deep * between(0.7, 1))]);
+  const heading = (i: number, j: number): number => Math.atan2(plan[j]![1] - plan[i]![1], plan[j]![0] - plan[i]![0]);
+  return {
+    kind: 'bore', path, reamerDiameter: between(0.2, 0.6),
+    entryPit: pit(plan[0]![0], plan[0]![1], heading(0, 1)), exitPit: pit(plan[n - 1]![0], plan[n - 1]![1], heading(n - 2, n - 1)),
+  };
+}
+
+function piles(): Excavation {
+  const count = 4 + Math.floor(rng() * 17);
+  const [x0, y0] = wander([], 0)[0]!, a = rng() * Math.PI, c = Math.cos(a), s = Math.sin(a);
+  const spacing = between(2, 5), diameter = between(0.3, 1), depth = between(5, 20);
+  const columns = rng() < 0.5 ? count : Math.ceil(Math.sqrt(count));
+  return {
+    kind: 'piles',
+    piles: Array.from({ length: count }, (_, k) => {
+      const u = (k % columns) * spacing, v = Math.floor(k / columns) * spacing;
+      return { x: x0 + c * u - s * v, y: y0 + s * u + c * v, diameter, topZ: 0, depth };
+    }),
+  };
+}
+
+const make: Record<Kind, () => Excavation> = { open_cut: () => dig(rng, side), trench, bore, piles };
+let refused = 0;
+const works: Record<Kind, Excavation[]> = { open_cut: [], trench: [], bore: [], piles: [] };
+for (const kind of KINDS) {
+  while (works[kind].length < PER_KIND) {
+    try {
+      works[kind].push(validateExcavation(make[kind]()));
+    } catch {
+      refused++; // a centre line or path that met itself: drawn again
+    }
+  }
+}
+
+console.log(`Undergrid screening per kind of work vs PostGIS: seed ${SEED} (network) / ${WORK_SEED} (works), node ${process.version}, ` +
+  `rule set ${RULE_SET}, notify ${NOTIFY} m; ${cpus().length} CPUs, load average ${load()} at start (shared machine: timings are noisy)`);
+const table = buildSegmentTable(links);
+const index = buildSegmentIndex(table);
+console.log(`${table.segmentCount.toLocaleString('en')} segments in a ${(side / 1000).toFixed(1)} km square; ${PER_KIND} works per kind ` +
+  `(${refused} drawn again: self-contact)`);
+
+// ---- ours -----------------------------------------------------------------------------------------------
+
+const ours = {} as Record<Kind, Map<string, LineConflict>[]>;
+const oursTimes = {} as Record<Kind, number[]>;
+function timeOurs(kind: Kind): number[] {
+  const list = works[kind];
+  for (let pass = 0; pass < WARM_PASSES; pass++) for (const w of list) screenExcavation(table, index, w, RULES, RULE_SET);
+  return timeEach(list, TIMED_PASSES, (w) => screenExcavation(table, index, w, RULES, RULE_SET));
+}
+console.log('\nours: screenExcavation, warm, per work');
+for (const kind of KINDS) {
+  ours[kind] = works[kind].map((w) => new Map(screenExcavation(table, index, w, RULES, RULE_SET).lines.map((l) => [l.linkId, l])));
+  oursTimes[kind] = timeOurs(kind);
+  const counts = [0, 0, 0];
+  for (const m of ours[kind]) for (const l of m.values()) counts[VERDICT_RANK.get(l.verdict)!]!++;
+  const pieces = works[kind].reduce((a, w) => a + volumeOf(w).pieces.length, 0) / PER_KIND;
+  console.log(`  ${kind.padEnd(8)} p50 ${us(percentile(oursTimes[kind], 50))} µs, p99 ${us(percentile(oursTimes[kind], 99))} µs; ` +
+    `${pieces.toFixed(1)} pieces per work; lines listed ${counts[0]} STRIKE, ${counts[1]} ENCROACH, ${counts[2]} NEAR`);
+}
+
+// ---- PostGIS -----------------------------------------------------------------------------------------------
+
+/**
+ * One piece as PostGIS measures it: a closed prism (solid, with its footprint and bottom plane
+ * z = b0 + bx·(x − ox) + by·(y − oy) for the inside test) or an axis with a radius.
+ */
+interface PgPiece { solid: boolean; wkt: string; fp: string; r: number; b0: number; bx: number; by: number; ox: number; oy: number; top: number }
+
+const flatPrism = (d: OpenCut): PgPiece => ({
+  solid: true, wkt: prismWkt(d.footprint, d.footprint.map(() => d.bottomZ), d.topZ), fp: footprintWkt(d.footprint),
+  r: 0, b0: d.bottomZ, bx: 0, by: 0, ox: 0, oy: 0, top: d.topZ,
+});
+const axis = (x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, r: number): PgPiece =>
+  ({ solid: false, wkt: `LINESTRING Z (${x0} ${y0} ${z0},${x1} ${y1} ${z1})`, fp: '', r, b0: 0, bx: 0, by: 0, ox: 0, oy: 0, top: 0 });
+
+function pgPieces(w: Excavation): PgPiece[] {
+  switch (w.kind) {
+    case 'open_cut': return [flatPrism(w)];
+    case 'bore': {
+      const r = w.reamerDiameter / 2, p = w.path;
+      const out = p.slice(1).map(([x1, y1, z1], i) => axis(p[i]![0], p[i]![1], p[i]![2], x1, y1, z1, r));
+      for (const pit of [w.entryPit, w.exitPit]) if (pit) out.push(flatPrism(pit));
+      return out;
+    }
+    case 'piles': return w.piles.map((q) => axis(q.x, q.y, q.topZ - q.depth, q.x, q.y, q.topZ, q.diameter / 2));
+    case 'trench':
+      return volumeOf(w).pieces.map((piece): PgPiece => {
+        if (piece.shape === 'cylinder') {
+          const c = piece.cylinder;
+          return axis(c.centreX, c.centreY, c.bottomZ, c.centreX, c.centreY, c.topZ, c.radius);
+        }
+        if (piece.shape !== 'convex') throw new Error(`unexpected trench piece ${piece.shape}`);
+        const c = piece.convex;
+        const poly = c.xs.map((x, i): [number, number] => [c.originX + x, c.originY + c.ys[i]!]);
+        return { solid: true, wkt: prismWkt(poly, c.bottomAt, c.topZ), fp: footprintWkt(poly), r: 0, b0: c.b0, bx: c.bx, by: c.by, ox: c.originX, oy: c.originY, top: c.topZ };
+      });
+  }
+}
+
+/** One work's screening in SQL (`work`: an SQL expression for its id); rows (link, v), v = 0 STRIKE .. 2 NEAR. */
+function workQuery(work: string, reach: number): string {
+  const verdict = `min(CASE WHEN d <= 0 THEN 0 WHEN d <= tol THEN 1 WHEN d <= ${NOTIFY} THEN 2 ELSE 3 END)`;
+  const start = 'ST_StartPoint(cand.geom)';
+  return `
+    SELECT link, ${verdict} AS v FROM (
+      SELECT cand.link, cand.tol, CASE WHEN NOT p.solid THEN cand.face - p.r
+        -- a segment that touches no face of a convex solid is wholly inside or wholly outside: test one end
+        WHEN cand.face > 0 AND ST_Z(${start}) BETWEEN p.b0 + p.bx * (ST_X(${start}) - p.ox) + p.by * (ST_Y(${start}) - p.oy) AND p.top
+             AND ST_Intersects(ST_Force2D(${start}), p.fpg) THEN 0
+        ELSE cand.face END - cand.radius - ${SLACK} AS d
+      FROM (SELECT solid, ST_GeomFromText(wkt) AS g, CASE WHEN solid THEN ST_GeomFromText(fp) END AS fpg, r, b0, bx, by, ox, oy, top
+            FROM pieces WHERE work = ${work} OFFSET 0) p
+      CROSS JOIN LATERAL (
+        SELECT s.link, s.radius, s.tol, s.geom, ST_3DDistance(s.geom, p.g) AS face
+        FROM segs s WHERE ST_3DDWithin(s.geom, p.g, ${reach} + p.r) OFFSET 0
+      ) cand OFFSET 0
+    ) hit GROUP BY link HAVING ${verdict} < 3`;
+}
+
+interface KindResult { p50: number; p99: number; same: number; missing: number; milder: number; severer: number; extra: number }
+
+async function measurePostgis(c: Cluster): Promise<{ results: Record<Kind, KindResult>; oursAfter: Record<Kind, number>; loadAfter: string }> {
+  console.log(`  cluster in ${c.dir}, port ${c.port}; PostgreSQL ${postgisVersion(c)}`);
+  let t = performance.now();
+  const segs = segmentsCsv(c, 'segs', table, RULES, RULE_SET);
+  const rows: string[] = [];
+  const q = (s: string): string => `"${s}"`;
+  let pieceCount = 0;
+  KINDS.forEach((kind, k) => works[kind].forEach((w, i) => {
+    for (const p of pgPieces(w)) {
+      rows.push(`${k * PER_KIND + i},${p.solid},${q(p.wkt)},${q(p.fp)},${p.r},${p.b0},${p.bx},${p.by},${p.ox},${p.oy},${p.top}`);
+      pieceCount++;
+    }
+  }));
+  writeFileSync(join(c.dir, 'pieces.csv'), rows.join('\n') + '\n');
+  writeFileSync(join(c.dir, 'works.csv'), KINDS.flatMap((kind, k) => works[kind].map((_, i) => `${k * PER_KIND + i},${kind}`)).join('\n') + '\n');
+  writeFileSync(join(c.dir, 'load.sql'), `${segs.sql}
+    CREATE TABLE pieces (work int, solid bool, wkt text, fp text, r float8, b0 float8, bx float8, by float8, ox float8, oy float8, top float8);
+    COPY pieces FROM '${join(c.dir, 'pieces.csv')}' (FORMAT csv);
+    CREATE INDEX pieces_work ON pieces (work);
+    CREATE TABLE works (id int PRIMARY KEY, kind text);
+    COPY works FROM '${join(c.dir, 'works.csv')}' (FORMAT csv);
+    VACUUM ANALYZE pieces; VACUUM ANALYZE works;
+    SELECT count(*) FROM segs;`);
+  psql(c, join(c.dir, 'load.sql'));
+  const reach = Math.max(NOTIFY, segs.maxTol) + table.maxRadius + SLACK;
+  console.log(`  loaded ${table.segmentCount.toLocaleString('en')} segments (GiST) and ${pieceCount.toLocaleString('en')} pieces of ${KINDS.length * PER_KIND} works in ${sec(t)}; ` +
+    `candidates by ST_3DDWithin(segment, piece, ${reach.toFixed(3)} m + the piece's radius)`);
+
+  writeFileSync(join(c.dir, 'bench.sql'), `
+\\echo @@PLAN
+EXPLAIN (COSTS OFF) ${workQuery(String(PER_KIND), reach)};
+\\echo @@SERVER
+${serverTimingSql('works', workQuery('w.id', reach))}
+\\echo @@VERDICTS
+SELECT 'R', w.id, q.* FROM works w CROSS JOIN LATERAL (${workQuery('w.id', reach)}) q;
+`);
+  t = performance.now();
+  const text = psql(c, join(c.dir, 'bench.sql'));
+  console.log(`  bench script (plan, 3 × ${KINDS.length * PER_KIND} PL/pgSQL, verdicts) ran in ${sec(t)}, load ${load()}`);
+  // Ours again right after (warm passes first): the load may have changed since the start.
+  const oursAfter = {} as Record<Kind, number>;
+  for (const kind of KINDS) oursAfter[kind] = percentile(timeOurs(kind), 50);
+  const loadAfter = load();
+
+  let section = '';
+  const plan: string[] = [];
+  const server = KINDS.map((): number[] => []);
+  const pg = KINDS.flatMap(() => works.open_cut.map(() => new Map<number, number>()));
+  for (const line of text.split('\n')) {
+    if (line.startsWith('@@')) { section = line.slice(2); continue; }
+    const f = line.split('|');
+    if (section === 'PLAN') plan.push(line);
+    else if (section === 'SERVER' && f[0] === 'T') server[Math.floor(Number(f[1]) / PER_KIND)]!.push(Number(f[2]));
+    else if (section === 'VERDICTS' && f[0] === 'R') pg[Number(f[1])]!.set(Number(f[2]), Number(f[3]));
+  }
+  if (server.some((s) => s.length !== 2 * PER_KIND)) throw new Error(`unexpected psql output: ${server.map((s) => s.length).join(', ')} server timings per kind`);
+  console.log(`  plan uses the GiST index: ${plan.some((l) => l.includes('segs_geom')) ? 'yes' : 'NO'} ` +
+    `(${plan.filter((l) => /Scan|Loop/.test(l)).map((l) => l.trim().replace(/^->\s*/, '')).join('; ')})`);
+
+  const results = {} as Record<Kind, KindResult>;
+  KINDS.forEach((kind, k) => {
+    const r: KindResult = { p50: percentile(server[k]!, 50), p99: percentile(server[k]!, 99), same: 0, missing: 0, milder: 0, severer: 0, extra: 0 };
+    const shown: string[] = [];
+    const show = (what: string, i: number, id: string, o: LineConflict | undefined, v: number | undefined): void => {
+      if (shown.length >= 6) return;
+      const oursText = o ? `ours ${o.verdict} (3D ${o.distance3d.toFixed(4)} m, plan ${o.horizontal.toFixed(4)} m, vertical ${o.vertical === null ? '—' : o.vertical.toFixed(4)} m, ` +
+        `radius ${o.radius.toFixed(3)} m, tolerance ${o.tolerance.toFixed(3)} m)` : 'ours: not listed';
+      shown.push(`    ${what} ${kind} ${i} ${id}: ${oursText}; PostGIS ${v === undefined ? 'not listed' : VERDICTS[v]}`);
+    };
+    for (let i = 0; i < PER_KIND; i++) {
+      const o = ours[kind][i]!, p = pg[k * PER_KIND + i]!;
+      for (const [id, l] of o) {
+        const v = p.get(Number(id.slice(1))), rank = VERDICT_RANK.get(l.verdict)!;
+        if (v === undefined) { r.missing++; show('MISSED', i, id, l, v); }
+        else if (v > rank) { r.milder++; show('MILDER', i, id, l, v); }
+        else if (v < rank) { r.severer++; show('more severe', i, id, l, v); }
+        else r.same++;
+      }
+      for (const [link, v] of p) if (!o.has(table.linkIds[link]!)) { r.extra++; show('extra', i, table.linkIds[link]!, undefined, v); }
+    }
+    results[kind] = r;
+    console.log(`  ${kind.padEnd(8)} server side p50 ${us(r.p50)} µs, p99 ${us(r.p99)} µs; verdicts: ${r.same} agree, PostGIS misses ${r.missing}, ` +
+      `milder ${r.milder}, more severe ${r.severer}, extra ${r.extra}`);
+    for (const s of shown) console.log(s);
+  });
+  return { results, oursAfter, loadAfter };
+}
+
+let measured: Awaited<ReturnType<typeof measurePostgis>> | null = null;
+console.log('\nPostGIS: throwaway PostgreSQL 15 + PostGIS 3 cluster on 127.0.0.1');
+try {
+  const cluster = await startCluster();
+  try {
+    measured = await measurePostgis(cluster);
+  } finally {
+    cluster.stop();
+    console.log(`  cluster stopped and ${cluster.dir} deleted`);
+  }
+} catch (e) {
+  console.log(`PostGIS: ${e instanceof Skip ? 'skipped' : 'failed'} (${e instanceof Error ? e.message : String(e)})`);
+  if (!(e instanceof Skip)) process.exitCode = 1;
+} finally {
+  cleanUp();
+}
+
+// ---- the table ---------------------------------------------------------------------------------------------
+
+const header = ['kind', 'ours p50 µs', 'ours p99 µs', 'PostGIS p50 µs', 'PostGIS p99 µs', 'ratio p50', 'ours after µs', 'ratio after', 'verdicts vs ours'];
+const all = [header, ...KINDS.map((kind) => {
+  const o50 = percentile(oursTimes[kind], 50), o99 = percentile(oursTimes[kind], 99);
+  const m = measured?.results[kind], after = measured?.oursAfter[kind];
+  return [kind, us(o50), us(o99), m ? us(m.p50) : '—', m ? us(m.p99) : '—', m ? `${(m.p50 / o50).toFixed(1)}×` : '—',
+    after === undefined ? '—' : us(after), m && after !== undefined ? `${(m.p50 / after).toFixed(1)}×` : '—',
+    m ? `${m.same} agree; ${m.missing} missed, ${m.milder} milder, ${m.severer} more severe, ${m.extra} extra` : 'PostGIS not run'];
+})];
+const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+console.log(`\n${table.segmentCount.toLocaleString('en')} segments, ${PER_KIND} works per kind; PostGIS server side (PL/pgSQL); ` +
+  `load ${load()} at the end${measured ? ` (${measured.loadAfter} when ours was timed again)` : ''}`);
+for (const [k, r] of all.entries()) {
+  console.log(`| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`);
+  if (k === 0) console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+}
