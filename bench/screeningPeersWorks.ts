@@ -155,13 +155,18 @@ function timeOurs(kind: Kind): number[] {
 }
 console.log('\nours: screenExcavation, warm, per work');
 for (const kind of KINDS) {
-  ours[kind] = works[kind].map((w) => new Map(screenExcavation(table, index, w, RULES, RULE_SET).lines.map((l) => [l.linkId, l])));
+  let candidates = 0, tested = 0;
+  ours[kind] = works[kind].map((w) => {
+    const r = screenExcavation(table, index, w, RULES, RULE_SET);
+    candidates += r.summary.candidates; tested += r.summary.segmentsTested;
+    return new Map(r.lines.map((l) => [l.linkId, l]));
+  });
   oursTimes[kind] = timeOurs(kind);
   const counts = [0, 0, 0];
   for (const m of ours[kind]) for (const l of m.values()) counts[VERDICT_RANK.get(l.verdict)!]!++;
   const pieces = works[kind].reduce((a, w) => a + volumeOf(w).pieces.length, 0) / PER_KIND;
   console.log(`  ${kind.padEnd(8)} p50 ${us(percentile(oursTimes[kind], 50))} µs, p99 ${us(percentile(oursTimes[kind], 99))} µs; ` +
-    `${pieces.toFixed(1)} pieces per work; lines listed ${counts[0]} STRIKE, ${counts[1]} ENCROACH, ${counts[2]} NEAR`);
+    `${pieces.toFixed(1)} pieces, ${(candidates / PER_KIND).toFixed(1)} candidates, ${(tested / PER_KIND).toFixed(1)} segments tested per work; lines listed ${counts[0]} STRIKE, ${counts[1]} ENCROACH, ${counts[2]} NEAR`);
 }
 
 // ---- PostGIS -----------------------------------------------------------------------------------------------
