@@ -35,6 +35,7 @@ import type { OpenCut } from '../src/core/screening/openCut';
 import { validateScreeningRules } from '../src/core/screening/rules';
 import { screenExcavation, VERDICTS, type LineConflict } from '../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
+import { segSegDist2 } from '../src/core/screening/segmentSegment';
 import { volumeOf } from '../src/core/screening/volume';
 import { cleanUp, footprintWkt, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, type Cluster } from './postgis';
 import { mulberry32, percentile, timeEach } from './stats';
@@ -228,7 +229,26 @@ function workQuery(work: string, reach: number): string {
     ) hit GROUP BY link HAVING ${verdict} < 3`;
 }
 
-interface KindResult { p50: number; p99: number; same: number; missing: number; milder: number; severer: number; extra: number }
+/**
+ * The verdict rank (0 STRIKE .. 3 none) a line gets from a work's vertical cylinders (trench joints,
+ * piles) read PostGIS's way, as their axis − radius (a rounded toe): explains a "more severe" PostGIS
+ * verdict when it matches it.
+ */
+function roundedToeRank(w: Excavation, linkId: string, o: LineConflict): number {
+  const v = links[Number(linkId.slice(1))]!.vertices;
+  let best = Infinity;
+  for (const piece of volumeOf(w).pieces) {
+    if (piece.shape !== 'cylinder') continue;
+    const c = piece.cylinder;
+    for (let i = 0; i + 4 < v.length; i += 4) {
+      const d = Math.sqrt(segSegDist2(v[i]!, v[i + 1]!, v[i + 2]!, v[i + 4]!, v[i + 5]!, v[i + 6]!, c.centreX, c.centreY, c.bottomZ, c.centreX, c.centreY, c.topZ));
+      best = Math.min(best, d - c.radius - o.radius - SLACK);
+    }
+  }
+  return best <= 0 ? 0 : best <= o.tolerance ? 1 : best <= NOTIFY ? 2 : 3;
+}
+
+interface KindResult { p50: number; p99: number; same: number; missing: number; milder: number; severer: number; toe: number; extra: number }
 
 async function measurePostgis(c: Cluster): Promise<{ results: Record<Kind, KindResult>; oursAfter: Record<Kind, number>; loadAfter: string }> {
   console.log(`  cluster in ${c.dir}, port ${c.port}; PostgreSQL ${postgisVersion(c)}`);
@@ -291,7 +311,7 @@ SELECT 'R', w.id, q.* FROM works w CROSS JOIN LATERAL (${workQuery('w.id', reach
 
   const results = {} as Record<Kind, KindResult>;
   KINDS.forEach((kind, k) => {
-    const r: KindResult = { p50: percentile(server[k]!, 50), p99: percentile(server[k]!, 99), same: 0, missing: 0, milder: 0, severer: 0, extra: 0 };
+    const r: KindResult = { p50: percentile(server[k]!, 50), p99: percentile(server[k]!, 99), same: 0, missing: 0, milder: 0, severer: 0, toe: 0, extra: 0 };
     const shown: string[] = [];
     const show = (what: string, i: number, id: string, o: LineConflict | undefined, v: number | undefined): void => {
       if (shown.length >= 6) return;
@@ -305,14 +325,14 @@ SELECT 'R', w.id, q.* FROM works w CROSS JOIN LATERAL (${workQuery('w.id', reach
         const v = p.get(Number(id.slice(1))), rank = VERDICT_RANK.get(l.verdict)!;
         if (v === undefined) { r.missing++; show('MISSED', i, id, l, v); }
         else if (v > rank) { r.milder++; show('MILDER', i, id, l, v); }
-        else if (v < rank) { r.severer++; show('more severe', i, id, l, v); }
+        else if (v < rank) { r.severer++; if (roundedToeRank(works[kind][i]!, id, l) === v) r.toe++; show('more severe', i, id, l, v); }
         else r.same++;
       }
       for (const [link, v] of p) if (!o.has(table.linkIds[link]!)) { r.extra++; show('extra', i, table.linkIds[link]!, undefined, v); }
     }
     results[kind] = r;
     console.log(`  ${kind.padEnd(8)} server side p50 ${us(r.p50)} µs, p99 ${us(r.p99)} µs; verdicts: ${r.same} agree, PostGIS misses ${r.missing}, ` +
-      `milder ${r.milder}, more severe ${r.severer}, extra ${r.extra}`);
+      `milder ${r.milder}, more severe ${r.severer} (${r.toe} of them the verdict a joint or pile read as axis − radius gives: its flat toe read as rounded), extra ${r.extra}`);
     for (const s of shown) console.log(s);
   });
   return { results, oursAfter, loadAfter };
@@ -343,7 +363,7 @@ const all = [header, ...KINDS.map((kind) => {
   const m = measured?.results[kind], after = measured?.oursAfter[kind];
   return [kind, us(o50), us(o99), m ? us(m.p50) : '—', m ? us(m.p99) : '—', m ? `${(m.p50 / o50).toFixed(1)}×` : '—',
     after === undefined ? '—' : us(after), m && after !== undefined ? `${(m.p50 / after).toFixed(1)}×` : '—',
-    m ? `${m.same} agree; ${m.missing} missed, ${m.milder} milder, ${m.severer} more severe, ${m.extra} extra` : 'PostGIS not run'];
+    m ? `${m.same} agree; ${m.missing} missed, ${m.milder} milder, ${m.severer} more severe (${m.toe} rounded toe), ${m.extra} extra` : 'PostGIS not run'];
 })];
 const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
 console.log(`\n${table.segmentCount.toLocaleString('en')} segments, ${PER_KIND} works per kind; PostGIS server side (PL/pgSQL); ` +
