@@ -123,6 +123,10 @@ try {
   const aheadLine = (xs: { duration: number; programs: number }[]) =>
     `${xs.length} time(s), ${xs.reduce((a, x) => a + x.programs, 0)} programs, ${sum(xs).toFixed(0)} ms in all (longest ${max(xs).toFixed(0)} ms)`;
   console.log(`globe programs linked ahead during load: ${aheadLine(await linkedAhead())}`);
+  // The fittings' pipe program, linked when the lines' one is made (src/viewer/pipeShaderLinks.ts PIPE_LINKED_AHEAD_MEASURE).
+  const pipeLinkedAhead = () => page.evaluate(() => performance.getEntriesByName('undergrid:pipe-programs-linked-ahead')
+    .map((e) => ({ start: e.startTime, duration: e.duration, programs: (e as PerformanceMeasure).detail.programs as number })));
+  console.log(`pipe programs linked ahead during load: ${aheadLine(await pipeLinkedAhead())}`);
 
   // Frame time: forced renders of the same view, network shown and hidden (pageFrames.ts).
   const frameMs = (n: number) => framesOf(page, n);
@@ -202,8 +206,10 @@ try {
     return { ms: flyEnd - flyStart, tasks: (await longTasks()).filter((x) => x.start >= flyStart && x.start <= flyEnd) };
   };
   const aheadBefore = (await linkedAhead()).length;
+  const pipeAheadBefore = (await pipeLinkedAhead()).length;
   const flown = await flyThrough('network shown');
   console.log(`globe programs linked ahead during the fly-through: ${aheadLine((await linkedAhead()).slice(aheadBefore))}`);
+  console.log(`pipe programs linked ahead during the fly-through: ${aheadLine((await pipeLinkedAhead()).slice(pipeAheadBefore))}`);
   const flyLine = (label: string, f: typeof flown) => `${label}: ${f.tasks.length} long tasks in ${sec(f.ms)} s (${sum(f.tasks).toFixed(0)} ms in all, longest ${max(f.tasks).toFixed(0)} ms)`;
   console.log(flyLine(`long tasks during the fly-through (${legs.length} legs), network shown`, flown));
   // The control: the same page, camera path and flight times with every layer hidden (the globe

@@ -1,9 +1,9 @@
 /**
- * The few CesiumJS 1.140 internals that globeShaderLinks.ts uses. The `cesium` package exports them
+ * The few CesiumJS 1.140 internals that globeShaderLinks.ts and pipeShaderLinks.ts use. The `cesium` package exports them
  * at run time (Source/Cesium.js re-exports all of @cesium/engine) but its typings list only the
  * public API. Typed here as narrowly as we use them; a Cesium upgrade must re-check each
  * (node_modules/@cesium/engine/Source/Scene/GlobeSurfaceShaderSet.js, GlobeTranslucencyState.js,
- * Renderer/ShaderProgram.js, Renderer/DrawCommand.js, Core/TerrainEncoding.js).
+ * Renderer/ShaderProgram.js, Renderer/ShaderSource.js, Renderer/DrawCommand.js, Core/TerrainEncoding.js).
  */
 import 'cesium';
 
@@ -76,7 +76,27 @@ declare module 'cesium' {
     updateDerivedCommands(command: DrawCommand): void;
   }
   /** Renderer/Pass.js. */
-  export const Pass: { readonly GLOBE: number; readonly TRANSLUCENT: number };
+  export const Pass: { readonly GLOBE: number; readonly CESIUM_3D_TILE: number; readonly TRANSLUCENT: number };
+  /** Renderer/ShaderSource.js: defines and sources; the shader cache keys a program by getCacheKey(). */
+  export class ShaderSource {
+    constructor(options: { defines?: string[]; sources?: string[]; pickColorQualifier?: string; includeBuiltIns?: boolean });
+    defines: string[];
+    sources: string[];
+    pickColorQualifier: string | undefined;
+    includeBuiltIns: boolean;
+    getCacheKey(): string;
+  }
+  /** What ShaderProgram.fromCache takes (ShaderBuilder.buildShaderProgram passes ShaderSources). */
+  export interface ShaderProgramOptions {
+    context: unknown;
+    vertexShaderSource: ShaderSource | string;
+    fragmentShaderSource: ShaderSource | string;
+    attributeLocations?: Record<string, number>;
+  }
+  /** Renderer/ShaderProgram.js: fromCache gets or makes the program in the context's shader cache (not linked yet). */
+  export class ShaderProgram {
+    static fromCache(options: ShaderProgramOptions): CesiumShaderProgram;
+  }
   /** Core/TerrainQuantization.js. */
   export const TerrainQuantization: { readonly NONE: number; readonly BITS12: number };
 }

@@ -157,9 +157,10 @@ function translucencyDerived(at: Installed, command: DrawCommand, frameState: Ce
 /**
  * The programs the scene draws for a command: its logarithmic-depth derivative when the scene
  * uses a log depth buffer, and in the translucent pass that one's order-independent-translucency
- * derivatives (Scene.updateDerivedCommands, executeCommand). HDR is off in this viewer.
+ * derivatives (Scene.updateDerivedCommands, executeCommand). HDR is off in this viewer. Also used
+ * for the pipes' programs (pipeShaderLinks.ts).
  */
-function drawnFor(scene: Scene, command: DrawCommand): CesiumShaderProgram[] {
+export function drawnFor(scene: Scene, command: DrawCommand): CesiumShaderProgram[] {
   scene.updateDerivedCommands(command);
   const drawn = command.derivedCommands.logDepth?.command ?? command;
   const oit = drawn.derivedCommands.oit;

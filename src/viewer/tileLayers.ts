@@ -13,6 +13,7 @@ import {
 } from 'cesium';
 import type { UtilityType } from '../core/model';
 import { createPipeShader, type PipeShader } from './pipeShader';
+import { linkPipeShadersAhead } from './pipeShaderLinks';
 import type { Rgb } from '../core/colours';
 import { DISPLAY, HOVER_COLOUR, layerStyle, type FeatureStyle, type StyleSpec } from './tileStyle';
 
@@ -79,6 +80,8 @@ export class TileLayers {
 
   constructor(private readonly scene: Scene, private readonly onProgress: (p: TileProgress) => void) {
     this.shader = createPipeShader(scene);
+    // The first fittings tile must not wait on a new program mid-flight (pipeShaderLinks.ts).
+    linkPipeShadersAhead(scene);
   }
 
   static baseUrl(version: number, utility: UtilityType): string {

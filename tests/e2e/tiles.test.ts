@@ -57,16 +57,22 @@ async function tilesSettled(page: Page): Promise<void> {
   }, undefined, { timeout: 5 * MINUTES, polling: 1000 });
 }
 
-/**
- * Globe surface programs (their fragment shaders define TEXTURE_UNITS) linked since the last call,
- * from Cesium's shader cache, as the start of each one's cache key (its sorted #defines).
- */
-function globeProgramsLinkedSince(page: Page): Promise<string[]> {
+/** What marks each kind of program in its shader-cache key (its sorted #defines come first). */
+const PROGRAM_KINDS = {
+  /** Globe surface programs: their fragment shaders define TEXTURE_UNITS. */
+  globe: 'TEXTURE_UNITS',
+  /** Pipe and fitting programs: the tiles' instanced models (src/viewer/pipeShaderLinks.ts). */
+  pipe: 'HAS_INSTANCING',
+} as const;
+
+/** Programs of a kind linked since the last call for that kind, from Cesium's shader cache, as the start of each one's key. */
+function programsLinkedSince(page: Page, kind: keyof typeof PROGRAM_KINDS): Promise<string[]> {
   return page.evaluate(`(() => {
     const shaders = window.undergrid.viewer.scene.context.shaderCache._shaders;
-    const before = window.__globeLinked ?? new Set();
-    const linked = Object.keys(shaders).filter((k) => k.includes('TEXTURE_UNITS') && shaders[k].shaderProgram._program !== undefined);
-    window.__globeLinked = new Set(linked);
+    const seen = (window.__linked ??= {});
+    const before = seen[${JSON.stringify(kind)}] ?? new Set();
+    const linked = Object.keys(shaders).filter((k) => k.includes(${JSON.stringify(PROGRAM_KINDS[kind])}) && shaders[k].shaderProgram._program !== undefined);
+    seen[${JSON.stringify(kind)}] = new Set(linked);
     return linked.filter((k) => !before.has(k)).map((k) => k.slice(0, 160));
   })()`);
 }
@@ -178,7 +184,7 @@ describe(`the ${CITY} city streamed as 3D Tiles in a real browser`, () => {
     expect(tileRequests(app)).toBe(before);
   }, 15 * MINUTES);
 
-  it('picks a gas main’s tile feature from a camera below ground, with the API’s attributes; going below ground links no globe program', async () => {
+  it('picks a gas main’s tile feature from a camera below ground, with the API’s attributes; going below ground links no globe or pipe program', async () => {
     const { page } = app;
     const gas = await get<LayerPayload>(`api/network/${summary.version}/layers/gas`);
     const [w, s, e, n] = summary.extent;
@@ -195,7 +201,9 @@ describe(`the ${CITY} city streamed as 3D Tiles in a real browser`, () => {
     const a = target.vertices[0]!, b = target.vertices[1]!;
     const mid = { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2, h: ((a.z - a.ground) + (b.z - b.ground)) / 2 };
     // The globe's programs for below ground are linked at its first frame (src/viewer/globeShaderLinks.ts).
-    expect((await globeProgramsLinkedSince(page)).length).toBeGreaterThan(0);
+    expect((await programsLinkedSince(page, 'globe')).length).toBeGreaterThan(0);
+    // The pipe programs so far: the lines' one, and the fittings' one linked with it (src/viewer/pipeShaderLinks.ts).
+    expect((await programsLinkedSince(page, 'pipe')).length).toBeGreaterThan(0);
     // A DOM click on the checkbox (the panel re-renders on every change, so no locator re-check).
     await page.evaluate(() => (document.querySelector('#underground') as HTMLInputElement).click());
     // 0.3 m below ground, straight above the main, looking down at it.
@@ -203,8 +211,10 @@ describe(`the ${CITY} city streamed as 3D Tiles in a real browser`, () => {
     await page.waitForFunction(() => /below ground/.test(document.querySelector('#hud')?.textContent ?? ''), undefined, { timeout: MINUTES });
     await tilesSettled(page);
     // Crossing the ground linked no globe program: one linked mid-flight waits behind every frame
-    // queued for the GPU (seconds each with the network drawn; src/core/tiles/README.md).
-    expect(await globeProgramsLinkedSince(page)).toEqual([]);
+    // queued for the GPU (seconds each with the network drawn; src/core/tiles/README.md). Nor did
+    // the fittings tiles loaded down there link a pipe program.
+    expect(await programsLinkedSince(page, 'globe')).toEqual([]);
+    expect(await programsLinkedSince(page, 'pipe')).toEqual([]);
     const px = await page.evaluate(([lon, lat, h]) => (window as unknown as Handle).undergrid.windowPosition(lon!, lat!, h!), [mid.lon, mid.lat, mid.h]);
     expect(px).not.toBeNull();
     const canvas = (await page.locator('#cesium canvas').boundingBox())!;
