@@ -192,7 +192,8 @@ export function segmentPrismDistance(
     const inv = invEdgeLen[i]!;
     const dP = snap((ex * (py - ay) - ey * (px - ax)) * inv);
     const dQ = snap((ex * (qy - ay) - ey * (qx - ax)) * inv);
-    if ((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0)) {
+    const oneSide = (dP > 0 && dQ > 0) || (dP < 0 && dQ < 0);
+    if (oneSide) {
       // Wholly on one side of the edge's line: no crossing, and at least the nearer end's distance to
       // that line away. When that cannot beat the nearest edge so far, the bound stands for the edge
       // (pass 2 needs only a lower bound) and the segment's side of the edge's ends is not computed.
@@ -205,7 +206,7 @@ export function segmentPrismDistance(
     }
     const dA = snap((sx * (ay - py) - sy * (ax - px)) * invPlanLen);
     const dB = snap((sx * (by - py) - sy * (bx - px)) * invPlanLen);
-    const straddleEdge = !((dP > 0 && dQ > 0) || (dP < 0 && dQ < 0));
+    const straddleEdge = !oneSide;
     const straddleSeg = !((dA > 0 && dB > 0) || (dA < 0 && dB < 0));
     let d2: number, tH = 0;
     let crossing = false;
@@ -312,23 +313,23 @@ export function segmentPrismDistance(
   const zMin = z0 < z1 ? z0 : z1, zMax = z0 < z1 ? z1 : z0;
   const zGap = zMin > hi ? zMin - hi : zMax < lo ? lo - zMax : 0;
   const zGap2 = zGap * zGap;
+  // Wholly at or below the floor (at or above the top): for every point of the segment, a wall's
+  // points straight across at any z in [lo, hi] share their plan part and the nearest z is lo (hi),
+  // so the wall's bottom (top) edge alone gives its distance: one segment–segment test instead of
+  // two ends and three edges. NaN when the segment spans part of the depth.
+  const wallEdgeZ = zMax <= lo ? lo : zMin >= hi ? hi : NaN;
   for (let w = -1; w < n && best2 > 0 && !planDecides; w++) {
     if (w === nearestEdge) continue;
     const i = w < 0 ? nearestEdge : w;
     if (edgeDist2[i]! + zGap2 >= best2) continue;
     const k = next[i]!;
     const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
-    const ex = bx - ax, ey = by - ay;
-    if (zMax <= lo || zMin >= hi) {
-      // Wholly at or below the floor (at or above the top): for every point of the segment, the
-      // wall's points straight across at any z in [lo, hi] share their plan part and the nearest z
-      // is lo (hi), so the wall's bottom (top) edge alone gives its distance: one segment–segment
-      // test instead of two ends and three edges.
-      const ez = zMax <= lo ? lo : hi;
-      const d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, ez, bx, by, ez);
+    if (!Number.isNaN(wallEdgeZ)) {
+      const d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, wallEdgeZ, bx, by, wallEdgeZ);
       if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
       continue;
     }
+    const ex = bx - ax, ey = by - ay;
     const invL2 = invEdgeLen[i]! * invEdgeLen[i]!;
 
     for (let end = 0; end < 2; end++) {
