@@ -36,18 +36,21 @@ export const PIPE_LINKED_AHEAD_MEASURE = 'undergrid:pipe-programs-linked-ahead';
 const EXPLICIT = 'a_instanceFeatureId_0';
 const IMPLICIT = 'a_implicit_instanceFeatureId_0';
 
-let installed: { scene: Scene; done: Set<string> } | null = null;
+let installed: { scene: Scene; done: Set<string>; seen: WeakSet<CesiumShaderProgram> } | null = null;
 
 /** Starts linking the fittings' program ahead of need for this scene (the page's one viewer). */
 export function linkPipeShadersAhead(scene: Scene): void {
   const first = installed === null;
-  installed = { scene, done: new Set() };
+  installed = { scene, done: new Set(), seen: new WeakSet() };
   if (!first) return;
   const original = ShaderProgram.fromCache.bind(ShaderProgram);
   ShaderProgram.fromCache = (options: ShaderProgramOptions) => {
     const program = original(options);
     const at = installed;
-    if (!at || at.scene.isDestroyed()) return program;
+    // Every tile's model asks the cache for its program as it loads: a program already looked at is
+    // passed straight through, so the sources are renamed and keyed once per program, not per tile.
+    if (!at || at.scene.isDestroyed() || at.seen.has(program)) return program;
+    at.seen.add(program);
     const fittings = fittingsOptions(options);
     if (!fittings) return program;
     const key = fittings.vertexShaderSource.getCacheKey() + fittings.fragmentShaderSource.getCacheKey();
