@@ -29,7 +29,7 @@ import { validateScreeningRules } from '../src/core/screening/rules';
 import { screenExcavation, screenExcavationSummary } from '../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
 import { pieceDistance, volumeOf, type Volume } from '../src/core/screening/volume';
-import { loadText, mulberry32 } from './stats';
+import { loadText, mulberry32, percentile } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
 
 const SEED = 0xb0a7;
@@ -84,13 +84,14 @@ const out = createSegmentPrismDistance();
  * One pass over every dig, each timed alone; `fastest[i]` keeps dig i's fastest pass (preemption and
  * collections on a shared machine only ever add time, so the per-dig minimum is the steady figure).
  */
-function pass(run: (i: number) => number, fastest: Float64Array): void {
+function pass(run: (i: number) => number, fastest: Float64Array, every?: number[]): void {
   let sum = 0;
   for (let i = 0; i < DIGS; i++) {
     const t0 = performance.now();
     sum += run(i);
     const ms = performance.now() - t0;
     if (ms < fastest[i]!) fastest[i] = ms;
+    if (every) every.push(ms);
   }
   sink += sum;
 }
@@ -136,7 +137,11 @@ const stages: [string, (i: number) => number][] = [
 // once, so load on a shared machine falls on all alike; each stage's figure is its fastest loop.
 const fastest = stages.map(() => new Float64Array(DIGS).fill(Infinity));
 for (const [, run] of stages) for (let p = 0; p < 3; p++) pass(run, new Float64Array(DIGS));
-for (let p = 0; p < PASSES; p++) stages.forEach(([, run], k) => pass(run, fastest[k]!));
+// Every sample of the whole screening too, to read beside the peers bench (its p50 is over every
+// single timed screening, not each dig's fastest: the two statistics differ by the passes' spread).
+const wholeStage = stages.findIndex(([name]) => name === 'whole');
+const wholeEvery: number[] = [];
+for (let p = 0; p < PASSES; p++) stages.forEach(([, run], k) => pass(run, fastest[k]!, k === wholeStage ? wholeEvery : undefined));
 // The clock's own cost, read the same way, is taken off every stage.
 const clock = new Float64Array(DIGS).fill(Infinity);
 for (let p = 0; p < PASSES; p++) pass(() => 0, clock);
@@ -149,5 +154,9 @@ console.log(`  index: flatbush ${(index.data.byteLength / table.segmentCount).to
   (grid ? `, its grid ${(gridIndexByteLength(grid) / table.segmentCount).toFixed(1)} more (${grid.columns} × ${grid.rows} cells, ` +
     `${(grid.boxes.length / 5 / table.segmentCount).toFixed(2)} entries per segment)` : ', no grid'));
 stages.forEach(([name], k) => console.log(`  ${name.padEnd(20)} ${(meanUs(fastest[k]!) - meanUs(clock)).toFixed(2)}`));
+const clockUs = meanUs(clock);
+const everyUs = (q: number): string => (percentile(wholeEvery, q) * 1000 - clockUs).toFixed(2);
+console.log(`  whole, every sample: p50 ${everyUs(50)}, p90 ${everyUs(90)}, p99 ${everyUs(99)}, mean ` +
+  `${((wholeEvery.reduce((a, b) => a + b, 0) / wholeEvery.length) * 1000 - clockUs).toFixed(2)} (the peers bench's statistic)`);
 console.log(`  preparePrism: ${prepared.join(', ')}`);
 if (sink === 42) console.log(''); // keeps the stages' results alive

@@ -1,0 +1,113 @@
+/**
+ * Same-run A/B of the open-cut kernel alone (distance.ts `segmentPrismDistance`): another commit's
+ * kernel (A) against the working tree's (B) on the same calls: every candidate the bench's 1,000 digs
+ * find in the seeded 1M-segment network, with the reach cutoff screen.ts passes. The whole screening
+ * hides a change of a few percent in the kernel under the machine's noise; this does not.
+ *
+ * A's copy comes from bench/screeningAB.ts (run it once for the rev first: it extracts
+ * $TMPDIR/undergrid-ab/<sha>). Rounds alternate A, B / B, A; each round times 5 passes over the calls
+ * in CPU time (process.cpuUsage), so time the machine gives to others is not counted (their effect on
+ * the caches is). Prints the outputs that differ (distance, plan distance or vertical gap) and B / A
+ * for the best round and the median round.
+ *
+ * Run: npx tsx bench/screeningKernelAB.ts [rev] [all|convex]; `convex` keeps only the digs whose
+ * footprint the kernel reads as convex (half the bench's digs are L-shaped).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import rulesJson from '../data/rules/screening.json';
+import * as B from '../src/core/screening/distance';
+import { validateExcavation } from '../src/core/screening/excavation';
+import { IndexSearch } from '../src/core/screening/indexSearch';
+import type { OpenCut } from '../src/core/screening/openCut';
+import { ruleContext, segmentTolerances, VERDICT_SLACK_M } from '../src/core/screening/ruleContext';
+import { validateScreeningRules } from '../src/core/screening/rules';
+import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
+import { loadText, mulberry32 } from './stats';
+import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
+
+const SEED = 0xb0a7;
+const SEGMENTS = 1_000_000;
+const ROUNDS = 100;
+const WARM_ROUNDS = 10;
+const PASSES_PER_ROUND = 5;
+
+const rev = process.argv[2] ?? 'HEAD';
+const only = process.argv[3] ?? 'all';
+const here = resolve(import.meta.dirname, '..');
+const sha = execFileSync('git', ['rev-parse', '--short', rev], { cwd: here, encoding: 'utf8' }).trim();
+const dirA = join(tmpdir(), 'undergrid-ab', sha);
+if (!existsSync(join(dirA, 'src/core/screening/distance.ts'))) {
+  throw new Error(`no copy of ${sha} in ${dirA}: run npx tsx bench/screeningAB.ts ${rev} once first`);
+}
+const A = (await import(pathToFileURL(join(dirA, 'src/core/screening/distance.ts')).href)) as typeof B;
+
+const rng = mulberry32(SEED + SEGMENTS);
+const side = Math.sqrt(SEGMENTS * AREA_PER_SEGMENT_M2);
+const links = network(rng, SEGMENTS, side);
+const digs = Array.from({ length: 1000 }, () => dig(rng, side));
+const rules = validateScreeningRules(rulesJson);
+const table = buildSegmentTable(links);
+const index = buildSegmentIndex(table);
+const ctx = ruleContext(rules, rules.defaultRuleSet, table);
+segmentTolerances(table, ctx);
+const tolerances = segmentTolerances(table, ctx)!;
+const search = new IndexSearch();
+const c = table.coords;
+
+interface Call { prismA: B.Prism; prismB: B.Prism; seg: [number, number, number, number, number, number]; cutoff: number }
+const calls: Call[] = [];
+let convexDigs = 0;
+for (const d of digs) {
+  const w = validateExcavation(d) as OpenCut;
+  const prismA = A.preparePrism(w.footprint, w.bottomZ, w.topZ), prismB = B.preparePrism(w.footprint, w.bottomZ, w.topZ);
+  const convex = (prismB as { convex?: number }).convex ?? 0;
+  if (convex !== 0) convexDigs++;
+  if (only === 'convex' && convex === 0) continue;
+  const p = ctx.searchPad;
+  const n = search.run(index, prismB.minX - p, prismB.minY - p, prismB.maxX + p, prismB.maxY + p);
+  for (let f = 0; f < n; f++) {
+    const s = search.items[f]!, o = 6 * s;
+    const reach = Math.max(tolerances[s]!, rules.notifyDistance.value) + table.radius[s]! + VERDICT_SLACK_M;
+    calls.push({ prismA, prismB, seg: [c[o]!, c[o + 1]!, c[o + 2]!, c[o + 3]!, c[o + 4]!, c[o + 5]!], cutoff: reach + VERDICT_SLACK_M });
+  }
+}
+
+const outA = A.createSegmentPrismDistance(), outB = B.createSegmentPrismDistance();
+let differ = 0, worst = 0;
+for (const k of calls) {
+  const a = A.segmentPrismDistance(k.prismA, ...k.seg, outA, k.cutoff), b = B.segmentPrismDistance(k.prismB, ...k.seg, outB, k.cutoff);
+  if (a.distance !== b.distance || a.horizontal !== b.horizontal || a.vertical !== b.vertical) {
+    differ++;
+    if (a.distance < Infinity) worst = Math.max(worst, Math.abs(a.distance - b.distance));
+  }
+}
+console.log(`Kernel A/B, ${sha} (A) vs the working tree (B): ${digs.length} digs (${convexDigs} convex), ${only}: ${calls.length} calls; ` +
+  `outputs differ on ${differ} (largest distance difference ${worst.toExponential(1)} m)`);
+
+let sink = 0;
+function round(side: 'A' | 'B'): number {
+  const t0 = process.cpuUsage();
+  for (let p = 0; p < PASSES_PER_ROUND; p++) {
+    for (const k of calls) {
+      sink += side === 'A'
+        ? A.segmentPrismDistance(k.prismA, ...k.seg, outA, k.cutoff).t
+        : B.segmentPrismDistance(k.prismB, ...k.seg, outB, k.cutoff).t;
+    }
+  }
+  const u = process.cpuUsage(t0);
+  return (u.user + u.system) / 1000 / PASSES_PER_ROUND;
+}
+const timesA: number[] = [], timesB: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  if (r % 2 === 0) { timesA.push(round('A')); timesB.push(round('B')); } else { timesB.push(round('B')); timesA.push(round('A')); }
+}
+const kept = (x: number[]): number[] => x.slice(WARM_ROUNDS).sort((p, q) => p - q);
+const a = kept(timesA), b = kept(timesB);
+const ns = (ms: number): string => ((ms / calls.length) * 1e6).toFixed(0);
+console.log(`  CPU ns per call, best round: A ${ns(a[0]!)}, B ${ns(b[0]!)}, B / A ${(b[0]! / a[0]!).toFixed(3)}; median round: ` +
+  `A ${ns(a[a.length >> 1]!)}, B ${ns(b[b.length >> 1]!)}, B / A ${(b[b.length >> 1]! / a[a.length >> 1]!).toFixed(3)} (${loadText()})`);
+if (sink === 0.5) console.log('');
