@@ -11,7 +11,7 @@
  * for the best round and the median round.
  *
  * Run: npx tsx bench/screeningKernelAB.ts [rev] [all|convex]; `convex` keeps only the digs whose
- * footprint the kernel reads as convex (half the bench's digs are L-shaped).
+ * footprint is one ring turning the same way at every vertex (half the bench's digs are L-shaped).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -64,9 +64,9 @@ let convexDigs = 0;
 for (const d of digs) {
   const w = validateExcavation(d) as OpenCut;
   const prismA = A.preparePrism(w.footprint, w.bottomZ, w.topZ), prismB = B.preparePrism(w.footprint, w.bottomZ, w.topZ);
-  const convex = (prismB as { convex?: number }).convex ?? 0;
-  if (convex !== 0) convexDigs++;
-  if (only === 'convex' && convex === 0) continue;
+  const convex = (w.holes?.length ?? 0) === 0 && turnsOneWay(w.footprint);
+  if (convex) convexDigs++;
+  if (only === 'convex' && !convex) continue;
   const p = ctx.searchPad;
   const n = search.run(index, prismB.minX - p, prismB.minY - p, prismB.maxX + p, prismB.maxY + p);
   for (let f = 0; f < n; f++) {
@@ -74,6 +74,17 @@ for (const d of digs) {
     const reach = Math.max(tolerances[s]!, rules.notifyDistance.value) + table.radius[s]! + VERDICT_SLACK_M;
     calls.push({ prismA, prismB, seg: [c[o]!, c[o + 1]!, c[o + 2]!, c[o + 3]!, c[o + 4]!, c[o + 5]!], cutoff: reach + VERDICT_SLACK_M });
   }
+}
+
+/** Every turn of the ring the same way (the bench's digs are simple rings: no star to rule out). */
+function turnsOneWay(ring: readonly (readonly [number, number])[]): boolean {
+  let left = 0, right = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const a = ring[i]!, b = ring[(i + 1) % ring.length]!, c = ring[(i + 2) % ring.length]!;
+    const cross = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]);
+    if (cross > 0) left++; else if (cross < 0) right++;
+  }
+  return left === 0 || right === 0;
 }
 
 const outA = A.createSegmentPrismDistance(), outB = B.createSegmentPrismDistance();

@@ -180,11 +180,7 @@ export function segmentPrismDistance(
   const invPlanLen2 = invPlanLen * invPlanLen;
   const tSlack = BOUNDARY_EPS_M * invPlanLen;
 
-  // Pass 1, in plan: distance to each edge, and where the segment crosses the boundary. For a convex
-  // footprint also the part of the segment inside it in plan, [tIn, tOut], clipped edge by edge
-  // (Cyrus–Beck) from the same signed distances: inside is convex · d ≥ 0 for every edge.
-  const convex = prism.convex;
-  let tIn = 0, tOut = 1;
+  // Pass 1, in plan: distance to each edge, and where the segment crosses the boundary.
   let crossings = 0;
   let minEdge2 = Infinity, horizontalT = 0, nearestEdge = 0;
   let best = Infinity, bestT = 0;
@@ -196,17 +192,6 @@ export function segmentPrismDistance(
     const inv = invEdgeLen[i]!;
     const dP = snap((ex * (py - ay) - ey * (px - ax)) * inv);
     const dQ = snap((ex * (qy - ay) - ey * (qx - ax)) * inv);
-    if (convex !== 0) {
-      // a, b ≥ 0 on the inside (the snap band counts as inside). Where they differ in sign the
-      // edge's line crosses the segment at a / (a − b); both below 0: wholly outside this edge.
-      const a = convex * dP, b = convex * dQ;
-      if (a < 0) {
-        if (b < 0) tOut = -1;
-        else { const t = a / (a - b); if (t > tIn) tIn = t; }
-      } else if (b < 0) {
-        const t = a / (a - b); if (t < tOut) tOut = t;
-      }
-    }
     const oneSide = (dP > 0 && dQ > 0) || (dP < 0 && dQ < 0);
     if (oneSide) {
       // Wholly on one side of the edge's line: no crossing, and at least the nearer end's distance to
@@ -283,46 +268,32 @@ export function segmentPrismDistance(
     if (g < vertical) { vertical = g; verticalT = t; }
   }
 
+  // Pieces between crossings: inside or outside as a whole.
+  params[0] = 0;
+  params[1] = 1;
+  const m = crossings + 2;
+  for (let i = 1; i < m; i++) {
+    const v = params[i]!;
+    let j = i - 1;
+    while (j >= 0 && params[j]! > v) { params[j + 1] = params[j]!; j--; }
+    params[j + 1] = v;
+  }
   let planOverlap = crossings > 0;
-  if (convex !== 0) {
-    // Widened by the snap band (in t) on both sides, far above the quotients' rounding: a point within
-    // BOUNDARY_EPS_M outside the footprint may count as over it, which only lowers its gap to the
-    // slab's (a true lower bound on its distance), never the other way.
-    const lo2 = tIn - tSlack, hi2 = tOut + tSlack;
-    const ta = lo2 > 0 ? lo2 : 0, tb = hi2 < 1 ? hi2 : 1;
-    if (ta <= tb) {
-      planOverlap = true;
-      const g = slabGap(z0, dz, ta, tb, lo, hi);
-      if (g < best) { best = g; bestT = gapT; }
-      if (g < vertical) { vertical = g; verticalT = gapT; }
-    }
-  } else {
-    // Pieces between crossings: inside or outside as a whole.
-    params[0] = 0;
-    params[1] = 1;
-    const m = crossings + 2;
-    for (let i = 1; i < m; i++) {
-      const v = params[i]!;
-      let j = i - 1;
-      while (j >= 0 && params[j]! > v) { params[j + 1] = params[j]!; j--; }
-      params[j + 1] = v;
-    }
-    // The footprint's bbox relative to its centre (the origin), widened by BBOX_MARGIN_M.
-    const halfW = (prism.maxX - prism.minX) / 2 + BBOX_MARGIN_M, halfH = (prism.maxY - prism.minY) / 2 + BBOX_MARGIN_M;
-    for (let i = 0; i + 1 < m; i++) {
-      const ta = params[i]!, tb = params[i + 1]!;
-      if (!(tb > ta)) continue;
-      const tm = (ta + tb) / 2;
-      const mx = px + tm * sx, my = py + tm * sy;
-      // Beyond the footprint's bbox (by far more than the snap band and rounding): outside, no edge near.
-      // One branch for the four tests (as in the grid search: the outcome follows no pattern).
-      if ((+(mx > halfW) | +(mx < -halfW) | +(my > halfH) | +(my < -halfH)) !== 0) continue;
-      if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
-      planOverlap = true;
-      const g = slabGap(z0, dz, ta, tb, lo, hi);
-      if (g < best) { best = g; bestT = gapT; }
-      if (g < vertical) { vertical = g; verticalT = gapT; }
-    }
+  // The footprint's bbox relative to its centre (the origin), widened by BBOX_MARGIN_M.
+  const halfW = (prism.maxX - prism.minX) / 2 + BBOX_MARGIN_M, halfH = (prism.maxY - prism.minY) / 2 + BBOX_MARGIN_M;
+  for (let i = 0; i + 1 < m; i++) {
+    const ta = params[i]!, tb = params[i + 1]!;
+    if (!(tb > ta)) continue;
+    const tm = (ta + tb) / 2;
+    const mx = px + tm * sx, my = py + tm * sy;
+    // Beyond the footprint's bbox (by far more than the snap band and rounding): outside, no edge near.
+    // One branch for the four tests (as in the grid search: the outcome follows no pattern).
+    if ((+(mx > halfW) | +(mx < -halfW) | +(my > halfH) | +(my < -halfH)) !== 0) continue;
+    if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
+    planOverlap = true;
+    const g = slabGap(z0, dz, ta, tb, lo, hi);
+    if (g < best) { best = g; bestT = gapT; }
+    if (g < vertical) { vertical = g; verticalT = gapT; }
   }
 
   // Pass 2: side walls not ruled out by their plan distance, nor by the cutoff (a wall whose plan

@@ -26,11 +26,6 @@ export interface Prism {
   minX: number; minY: number; maxX: number; maxY: number;
   /** 1 / length of edge i (from vertex i to i + 1). */
   invEdgeLength: number[];
-  /**
-   * A convex footprint without holes: +1 when its inside is left of every edge (counter-clockwise),
-   * −1 when right (clockwise); 0 otherwise (concave, holes, or too flat to tell), the general path.
-   */
-  convex: number;
 }
 
 type PlanRing = readonly (readonly [number, number])[];
@@ -113,35 +108,6 @@ export function preparePrism(
   }
   return {
     vertexCount: n, originX, originY, xs, ys, next, ringCount: rings.length, bottomZ, topZ, minX, minY, maxX, maxY,
-    invEdgeLength, convex: rings.length === 1 ? convexTurn(xs, ys) : 0,
+    invEdgeLength,
   };
-}
-
-/**
- * +1 (every turn left) or −1 (every turn right) for a convex ring, else 0. Same-sign turns alone
- * would pass a star that winds twice, so the edges' x direction must also change sign at most twice
- * around the ring, as it does once up and once down a convex ring. A turn within rounding of straight
- * (|cross| under a part in 10¹² of the edges' lengths²) may go either way: such a ring gets 0.
- */
-function convexTurn(xs: readonly number[], ys: readonly number[]): number {
-  const n = xs.length;
-  let left = 0, right = 0, xTurns = 0, lastDx = 0;
-  for (let i = 0; i < n; i++) {
-    const j = i + 1 === n ? 0 : i + 1, k = j + 1 === n ? 0 : j + 1;
-    const ax = xs[j]! - xs[i]!, ay = ys[j]! - ys[i]!, bx = xs[k]! - xs[j]!, by = ys[k]! - ys[j]!;
-    const cross = ax * by - ay * bx;
-    const scale = (ax * ax + ay * ay) * (bx * bx + by * by);
-    if (cross * cross <= 1e-24 * scale) return 0;
-    if (cross > 0) left++; else right++;
-    if (ax !== 0) {
-      if (lastDx !== 0 && (ax > 0) !== (lastDx > 0)) xTurns++;
-      lastDx = ax;
-    }
-  }
-  // The ring's last x direction against its first closes the count.
-  let firstDx = 0;
-  for (let i = 0; i < n && firstDx === 0; i++) firstDx = xs[i + 1 === n ? 0 : i + 1]! - xs[i]!;
-  if (firstDx !== 0 && lastDx !== 0 && (firstDx > 0) !== (lastDx > 0)) xTurns++;
-  if (xTurns > 2) return 0;
-  return left === n ? 1 : right === n ? -1 : 0;
 }
