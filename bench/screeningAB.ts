@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadScreen } from './abSide';
 import { loadText, mulberry32, percentile } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
 
@@ -27,15 +27,7 @@ interface Side {
 }
 
 async function load(name: string, root: string, links: unknown): Promise<Side> {
-  const url = (p: string): string => pathToFileURL(join(root, p)).href;
-  const rulesJson: unknown = (await import(url('data/rules/screening.json'), { with: { type: 'json' } })).default;
-  const rules = await import(url('src/core/screening/rules.ts'));
-  const screen = await import(url('src/core/screening/screen.ts'));
-  const table = await import(url('src/core/screening/segmentTable.ts'));
-  const r = rules.validateScreeningRules(rulesJson);
-  const t = table.buildSegmentTable(links);
-  const index = table.buildSegmentIndex(t);
-  return { name, screen: (d) => screen.screenExcavation(t, index, d, r, r.defaultRuleSet), times: [] };
+  return { name, screen: await loadScreen(root, links), times: [] };
 }
 
 async function main(): Promise<void> {
