@@ -96,6 +96,30 @@ describe('capsule vertical gap: closed form vs search', () => {
     expect(closedForm).toBeGreaterThan(0.99 * apart);
   });
 
+  it('with a cutoff, answers Infinity only past it and keeps plan distance and vertical gap', () => {
+    const rng = mulberry32(0xc07);
+    const full = createSegmentPrismDistance(), cut = createSegmentPrismDistance();
+    let skipped = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const k = randomCase(rng);
+      const dx = between(rng, -3, 3), dy = between(rng, -3, 3);
+      const s0: V3 = [k.s0[0] + dx, k.s0[1] + dy, k.s0[2]], s1: V3 = [k.s1[0] + dx, k.s1[1] + dy, k.s1[2]];
+      const c = prepareCapsule(...k.a0, ...k.a1, k.r);
+      const cutoff = between(rng, 0, 2);
+      segmentCapsuleDistance(c, ...s0, ...s1, full);
+      segmentCapsuleDistance(c, ...s0, ...s1, cut, cutoff);
+      expect(cut.horizontal).toBe(full.horizontal);
+      expect(cut.vertical).toBe(full.vertical);
+      if (cut.distance === Infinity) {
+        skipped++;
+        expect(full.distance).toBeGreaterThanOrEqual(cutoff);
+      } else {
+        expect(cut.distance).toBe(full.distance);
+      }
+    }
+    expect(skipped).toBeGreaterThan(1000);
+  });
+
   it('gives the textbook gaps: a level pipe over a level bore, across it and along it', () => {
     const out = createSegmentPrismDistance();
     const c = prepareCapsule(0, 0, -5, 100, 0, -5, 0.25);

@@ -50,15 +50,35 @@ function shiftedDistance(c: Capsule, px: number, py: number, pz: number, qx: num
 
 /**
  * Distance from segment (x0,y0,z0)–(x1,y1,z1), absolute local frame, to the capsule. Writes `out`
- * and returns it. A zero-length segment is a point and works too.
+ * and returns it. A zero-length segment is a point and works too. With a `cutoff` (m), a segment
+ * whose plan distance alone is at least the cutoff gets `distance` = Infinity without the 3D
+ * distance (plan distance and vertical gap stay exact).
  */
 export function segmentCapsuleDistance(
   c: Capsule, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+  cutoff = Infinity,
 ): SegmentPrismDistance {
   const r = c.radius;
   const px = x0 - c.originX, py = y0 - c.originY, pz = z0 - c.originZ;
   const qx = x1 - c.originX, qy = y1 - c.originY, qz = z1 - c.originZ;
 
+  const plan = Math.sqrt(segSegDist2(px, py, 0, qx, qy, 0, 0, 0, 0, c.ax, c.ay, 0));
+  const horizontalT = closestPair.s;
+  out.horizontalT = horizontalT;
+  out.horizontal = Math.max(0, plan - r);
+  if (plan > r) {
+    out.vertical = null;
+    out.verticalT = NaN;
+    // The 3D distance is at least the plan distance: past the cutoff, say so with Infinity.
+    if (plan - r >= cutoff) {
+      out.distance = Infinity;
+      out.t = horizontalT;
+      out.x = x0 + horizontalT * (x1 - x0);
+      out.y = y0 + horizontalT * (y1 - y0);
+      out.z = z0 + horizontalT * (z1 - z0);
+      return out;
+    }
+  }
   const axis = Math.sqrt(segSegDist2(px, py, pz, qx, qy, qz, 0, 0, 0, c.ax, c.ay, c.az));
   const t = closestPair.s;
   out.distance = Math.max(0, axis - r);
@@ -66,15 +86,7 @@ export function segmentCapsuleDistance(
   out.x = x0 + t * (x1 - x0);
   out.y = y0 + t * (y1 - y0);
   out.z = z0 + t * (z1 - z0);
-
-  const plan = Math.sqrt(segSegDist2(px, py, 0, qx, qy, 0, 0, 0, 0, c.ax, c.ay, 0));
-  out.horizontalT = closestPair.s;
-  out.horizontal = Math.max(0, plan - r);
-  if (plan > r) {
-    out.vertical = null;
-    out.verticalT = NaN;
-    return out;
-  }
+  if (plan > r) return out;
   if (axis <= r) {
     out.vertical = 0;
     out.verticalT = t;
