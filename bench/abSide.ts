@@ -19,3 +19,17 @@ export async function loadScreen(root: string, links: unknown): Promise<ScreenSi
   const index = table.buildSegmentIndex(t);
   return (w) => screen.screenExcavation(t, index, w, r, r.defaultRuleSet);
 }
+
+/**
+ * Mean over works of each work's fastest pass (`times` holds passes of `works` timings in order):
+ * preemption on a busy machine only ever adds time, so the minimum is the steadier comparison there.
+ */
+export function fastestPassMean(times: readonly number[], works: number): number {
+  let sum = 0;
+  for (let i = 0; i < works; i++) {
+    let m = Infinity;
+    for (let k = i; k < times.length; k += works) m = Math.min(m, times[k]!);
+    sum += m;
+  }
+  return sum / works;
+}

@@ -2,7 +2,7 @@
  * Same-run A/B of one kind of work (default: bores) between another commit (A, default 4a0edc3: the
  * capsule's vertical gap by search) and the working tree (B): the 1M-segment network and the 1,000
  * works of that kind of bench/screeningPeersWorks.ts (bench/works.ts, same seeds). As
- * bench/screeningAB.ts: A's src/core and data/rules by `git archive` into $TMPDIR/undergrid-ab/<rev>,
+ * bench/screeningAB.ts: A's src/core and data/rules by `git archive` into $TMPDIR/undergrid-ab-kind/<rev>,
  * timed passes alternating A, B, A, B… Verdicts must match line by line.
  * Run: npx tsx bench/screeningBoreAB.ts [rev] [kind] [segments]
  */
@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadScreen } from './abSide';
+import { fastestPassMean, loadScreen } from './abSide';
 import { loadText, mulberry32, percentile } from './stats';
 import { AREA_PER_SEGMENT_M2, network } from './syntheticNetwork';
 import { drawWorks, KINDS, type Kind } from './works';
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const segments = Number(process.argv[4] ?? 1_000_000);
   const here = resolve(import.meta.dirname, '..');
   const sha = execFileSync('git', ['rev-parse', '--short', rev], { cwd: here, encoding: 'utf8' }).trim();
-  const dir = join(tmpdir(), 'undergrid-ab', sha);
+  // Its own folder, not screeningAB's: a link left there to another worktree's node_modules may dangle.
+  const dir = join(tmpdir(), 'undergrid-ab-kind', sha);
   if (!existsSync(join(dir, 'src/core/screening/screen.ts'))) {
     mkdirSync(dir, { recursive: true });
     if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
@@ -65,6 +66,9 @@ async function main(): Promise<void> {
   const [a, b] = sides as [typeof sides[0], typeof sides[0]];
   console.log(`  A / B at p50: ${(percentile(a.times, 50) / percentile(b.times, 50)).toFixed(2)}×, at p99: ` +
     `${(percentile(a.times, 99) / percentile(b.times, 99)).toFixed(2)}×; verdicts differ on ${mismatches} of ${PER_KIND} works`);
+  // Each work's fastest pass, averaged: preemption only adds time, so this is steadier under load.
+  const fastest = (times: number[]): number => fastestPassMean(times, PER_KIND);
+  console.log(`  each work's fastest pass, mean: A ${us(fastest(a.times))}, B ${us(fastest(b.times))}; A / B ${(fastest(a.times) / fastest(b.times)).toFixed(2)}×`);
 }
 
 await main();
