@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fastestPassMean, loadScreen } from './abSide';
 import { loadText, mulberry32, percentile } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
 
@@ -27,15 +27,7 @@ interface Side {
 }
 
 async function load(name: string, root: string, links: unknown): Promise<Side> {
-  const url = (p: string): string => pathToFileURL(join(root, p)).href;
-  const rulesJson: unknown = (await import(url('data/rules/screening.json'), { with: { type: 'json' } })).default;
-  const rules = await import(url('src/core/screening/rules.ts'));
-  const screen = await import(url('src/core/screening/screen.ts'));
-  const table = await import(url('src/core/screening/segmentTable.ts'));
-  const r = rules.validateScreeningRules(rulesJson);
-  const t = table.buildSegmentTable(links);
-  const index = table.buildSegmentIndex(t);
-  return { name, screen: (d) => screen.screenExcavation(t, index, d, r, r.defaultRuleSet), times: [] };
+  return { name, screen: await loadScreen(root, links), times: [] };
 }
 
 async function main(): Promise<void> {
@@ -91,15 +83,7 @@ async function main(): Promise<void> {
   console.log(`  B / A at p50: ${(percentile(b.times, 50) / percentile(a.times, 50)).toFixed(2)}; verdicts differ on ${mismatches} of ${DIGS} digs`);
   // Each dig's fastest pass, summed: preemption on a busy machine only ever adds time, so the minimum
   // is the steadier comparison there (one A/A run read 0.985 on it and 1.04 at p50).
-  const minimum = (times: number[]): number => {
-    let sum = 0;
-    for (let i = 0; i < DIGS; i++) {
-      let m = Infinity;
-      for (let k = i; k < times.length; k += DIGS) m = Math.min(m, times[k]!);
-      sum += m;
-    }
-    return sum / DIGS;
-  };
+  const minimum = (times: number[]): number => fastestPassMean(times, DIGS);
   console.log(`  each dig's fastest pass, mean: A ${us(minimum(a.times))}, B ${us(minimum(b.times))}; B / A ${(minimum(b.times) / minimum(a.times)).toFixed(3)}`);
 }
 

@@ -30,7 +30,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import rulesJson from '../data/rules/screening.json';
-import { validateExcavation, type Excavation } from '../src/core/screening/excavation';
+import type { Excavation } from '../src/core/screening/excavation';
 import type { OpenCut } from '../src/core/screening/openCut';
 import { validateScreeningRules } from '../src/core/screening/rules';
 import { screenExcavation, VERDICTS, type LineConflict } from '../src/core/screening/screen';
@@ -39,7 +39,8 @@ import { segSegDist2 } from '../src/core/screening/segmentSegment';
 import { volumeOf } from '../src/core/screening/volume';
 import { cleanUp, footprintWkt, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, type Cluster } from './postgis';
 import { mulberry32, percentile, timeEach } from './stats';
-import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
+import { AREA_PER_SEGMENT_M2, network } from './syntheticNetwork';
+import { drawWorks, KINDS, type Kind } from './works';
 
 const SEED = 0xb0a7; // screeningPeers.ts's: the same network
 const WORK_SEED = 0x3077;
@@ -50,8 +51,6 @@ const RULES = validateScreeningRules(rulesJson);
 const RULE_SET = RULES.defaultRuleSet;
 const NOTIFY = RULES.notifyDistance.value;
 const SLACK = 1e-6; // screen.ts VERDICT_SLACK_M
-const KINDS = ['open_cut', 'trench', 'bore', 'piles'] as const;
-type Kind = (typeof KINDS)[number];
 
 const us = (x: number): string => (x * 1000).toFixed(1);
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -63,80 +62,7 @@ const segmentsWanted = Number(process.argv[2] ?? 1_000_000);
 if (!(segmentsWanted > 0)) throw new RangeError(`segments should be a positive number, got ${process.argv[2]}`);
 const side = Math.sqrt(segmentsWanted * AREA_PER_SEGMENT_M2);
 const links = network(mulberry32(SEED + segmentsWanted), segmentsWanted, side);
-const rng = mulberry32(WORK_SEED);
-const between = (a: number, b: number): number => a + rng() * (b - a);
-
-/** A plan polyline from (x, y) heading a: legs of the given lengths, each turning by up to ±turn radians. */
-function wander(legs: number[], turn: number): [number, number][] {
-  let x = between(300, side - 300), y = between(300, side - 300), a = rng() * 2 * Math.PI;
-  const out: [number, number][] = [[x, y]];
-  for (const len of legs) {
-    x += len * Math.cos(a); y += len * Math.sin(a);
-    out.push([x, y]);
-    a += (rng() - 0.5) * 2 * turn;
-  }
-  return out;
-}
-
-/** Legs of random shares of a total length. */
-function legs(count: number, total: number): number[] {
-  const w = Array.from({ length: count }, () => 0.7 + rng() * 0.6);
-  const sum = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => (x / sum) * total);
-}
-
-function trench(): Excavation {
-  const n = 3 + Math.floor(rng() * 4);
-  const centreline = wander(legs(n - 1, between(20, 200)), (40 * Math.PI) / 180);
-  const base = between(1, 2.5);
-  return { kind: 'trench', centreline, width: between(0.6, 1.5), bottomZ: centreline.map(() => -(base + rng() * 0.5)), topZ: 0 };
-}
-
-/** A 3 m × 2 m pit, 2.5 m deep, centred on (x, y), its long side along heading a. */
-function pit(x: number, y: number, a: number): OpenCut {
-  const c = Math.cos(a), s = Math.sin(a);
-  const corner = (u: number, v: number): [number, number] => [x + c * u - s * v, y + s * u + c * v];
-  return { kind: 'open_cut', footprint: [corner(-1.5, -1), corner(1.5, -1), corner(1.5, 1), corner(-1.5, 1)], bottomZ: -2.5, topZ: 0 };
-}
-
-function bore(): Excavation {
-  const n = 3 + Math.floor(rng() * 4);
-  const plan = wander(legs(n - 1, between(100, 400)), (10 * Math.PI) / 180);
-  const deep = between(3, 15);
-  const path = plan.map(([x, y], i): [number, number, number] => [x, y, i === 0 || i === n - 1 ? -2 : -(deep * between(0.7, 1))]);
-  const heading = (i: number, j: number): number => Math.atan2(plan[j]![1] - plan[i]![1], plan[j]![0] - plan[i]![0]);
-  return {
-    kind: 'bore', path, reamerDiameter: between(0.2, 0.6),
-    entryPit: pit(plan[0]![0], plan[0]![1], heading(0, 1)), exitPit: pit(plan[n - 1]![0], plan[n - 1]![1], heading(n - 2, n - 1)),
-  };
-}
-
-function piles(): Excavation {
-  const count = 4 + Math.floor(rng() * 17);
-  const [x0, y0] = wander([], 0)[0]!, a = rng() * Math.PI, c = Math.cos(a), s = Math.sin(a);
-  const spacing = between(2, 5), diameter = between(0.3, 1), depth = between(5, 20);
-  const columns = rng() < 0.5 ? count : Math.ceil(Math.sqrt(count));
-  return {
-    kind: 'piles',
-    piles: Array.from({ length: count }, (_, k) => {
-      const u = (k % columns) * spacing, v = Math.floor(k / columns) * spacing;
-      return { x: x0 + c * u - s * v, y: y0 + s * u + c * v, diameter, topZ: 0, depth };
-    }),
-  };
-}
-
-const make: Record<Kind, () => Excavation> = { open_cut: () => dig(rng, side), trench, bore, piles };
-let refused = 0;
-const works: Record<Kind, Excavation[]> = { open_cut: [], trench: [], bore: [], piles: [] };
-for (const kind of KINDS) {
-  while (works[kind].length < PER_KIND) {
-    try {
-      works[kind].push(validateExcavation(make[kind]()));
-    } catch {
-      refused++; // a centre line or path that met itself: drawn again
-    }
-  }
-}
+const { works, refused } = drawWorks(mulberry32(WORK_SEED), side, PER_KIND);
 
 console.log(`Undergrid screening per kind of work vs PostGIS: seed ${SEED} (network) / ${WORK_SEED} (works), node ${process.version}, ` +
   `rule set ${RULE_SET}, notify ${NOTIFY} m; ${cpus().length} CPUs, load average ${load()} at start (shared machine: timings are noisy)`);

@@ -14,9 +14,15 @@
  */
 import type { SegmentPrismDistance } from './distance';
 import { closestPair, segSegDist2 } from './segmentSegment';
+import { gapInterval, verticalInterval } from './verticalGap';
 
 /** The vertical gap's bisection stops when its bracket is this narrow, m. */
 export const VERTICAL_SEARCH_WIDTH_M = 1e-10;
+/**
+ * Half-width of the closed form's bracket, relative to the magnitude of the coordinates (relative to
+ * the capsule's first end): 1e-12 × 1 km = 1 nm, well above double rounding there (≈ 1e-13 m).
+ */
+export const CLOSED_FORM_MARGIN = 1e-12;
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 const MAX_STEPS = 200;
 
@@ -44,15 +50,35 @@ function shiftedDistance(c: Capsule, px: number, py: number, pz: number, qx: num
 
 /**
  * Distance from segment (x0,y0,z0)–(x1,y1,z1), absolute local frame, to the capsule. Writes `out`
- * and returns it. A zero-length segment is a point and works too.
+ * and returns it. A zero-length segment is a point and works too. With a `cutoff` (m), a segment
+ * whose plan distance alone is at least the cutoff gets `distance` = Infinity without the 3D
+ * distance (plan distance and vertical gap stay exact).
  */
 export function segmentCapsuleDistance(
   c: Capsule, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
+  cutoff = Infinity,
 ): SegmentPrismDistance {
   const r = c.radius;
   const px = x0 - c.originX, py = y0 - c.originY, pz = z0 - c.originZ;
   const qx = x1 - c.originX, qy = y1 - c.originY, qz = z1 - c.originZ;
 
+  const plan = Math.sqrt(segSegDist2(px, py, 0, qx, qy, 0, 0, 0, 0, c.ax, c.ay, 0));
+  const horizontalT = closestPair.s;
+  out.horizontalT = horizontalT;
+  out.horizontal = Math.max(0, plan - r);
+  if (plan > r) {
+    out.vertical = null;
+    out.verticalT = NaN;
+    // The 3D distance is at least the plan distance: past the cutoff, say so with Infinity.
+    if (plan - r >= cutoff) {
+      out.distance = Infinity;
+      out.t = horizontalT;
+      out.x = x0 + horizontalT * (x1 - x0);
+      out.y = y0 + horizontalT * (y1 - y0);
+      out.z = z0 + horizontalT * (z1 - z0);
+      return out;
+    }
+  }
   const axis = Math.sqrt(segSegDist2(px, py, pz, qx, qy, qz, 0, 0, 0, c.ax, c.ay, c.az));
   const t = closestPair.s;
   out.distance = Math.max(0, axis - r);
@@ -60,15 +86,7 @@ export function segmentCapsuleDistance(
   out.x = x0 + t * (x1 - x0);
   out.y = y0 + t * (y1 - y0);
   out.z = z0 + t * (z1 - z0);
-
-  const plan = Math.sqrt(segSegDist2(px, py, 0, qx, qy, 0, 0, 0, 0, c.ax, c.ay, 0));
-  out.horizontalT = closestPair.s;
-  out.horizontal = Math.max(0, plan - r);
-  if (plan > r) {
-    out.vertical = null;
-    out.verticalT = NaN;
-    return out;
-  }
+  if (plan > r) return out;
   if (axis <= r) {
     out.vertical = 0;
     out.verticalT = t;
@@ -76,6 +94,52 @@ export function segmentCapsuleDistance(
     return out;
   }
 
+  const scale = Math.max(Math.abs(px), Math.abs(py), Math.abs(pz), Math.abs(qx), Math.abs(qy), Math.abs(qz),
+    Math.abs(c.ax), Math.abs(c.ay), Math.abs(c.az), r);
+  const gap = closedFormGap(c, px, py, pz, qx, qy, qz, scale);
+  if (gap !== null) {
+    out.vertical = gap;
+    out.verticalT = closestPair.s;
+    out.horizontalT = closestPair.s;
+    return out;
+  }
+  const { inside, outside } = searchGap(c, px, py, pz, qx, qy, qz);
+  shiftedDistance(c, px, py, pz, qx, qy, qz, inside);
+  out.vertical = Math.abs(outside);
+  out.verticalT = closestPair.s;
+  out.horizontalT = closestPair.s;
+  return out;
+}
+
+/**
+ * The closed form (verticalGap.ts), bracketed: g − m must be outside the capsule (φ > 0) and g + m
+ * inside (φ ≤ 0), m = CLOSED_FORM_MARGIN × the coordinates' magnitude, toward the side of the
+ * interval's nearer end; then the gap lies in (g − m, g + m] and g − m is reported (never more than
+ * the true gap). Null when the bracket fails (rounding in a tangent or degenerate case): the caller
+ * searches. Leaves closestPair.s at the inside end.
+ */
+function closedFormGap(c: Capsule, px: number, py: number, pz: number, qx: number, qy: number, qz: number, scale: number): number | null {
+  if (!verticalInterval(px, py, pz, qx - px, qy - py, qz - pz, c.ax, c.ay, c.az, c.radius)) return null;
+  const { lo, hi } = gapInterval;
+  const sign = lo > 0 ? 1 : hi < 0 ? -1 : 0;
+  if (sign === 0) return null; // holds 0, yet the axis distance says apart: rounding
+  const g = sign > 0 ? lo : -hi;
+  const m = CLOSED_FORM_MARGIN * scale;
+  const below = Math.max(0, g - m);
+  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * below) - c.radius <= 0) return null;
+  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * (g + m)) - c.radius > 0) return null;
+  return below;
+}
+
+/**
+ * The search: golden section for a point of {φ ≤ 0}, then bisection between 0 and it. Returns the
+ * bracket (inside: φ ≤ 0 or the best found; outside: φ > 0). Kept as the fallback and as the tests'
+ * independent check of the closed form.
+ */
+export function searchGap(
+  c: Capsule, px: number, py: number, pz: number, qx: number, qy: number, qz: number,
+): { inside: number; outside: number } {
+  const r = c.radius;
   // Every δ with φ(δ) ≤ 0 moves some point of S to within r of A in z, so it lies in [lo, hi].
   const lo = Math.min(0, c.az) - r - Math.max(pz, qz);
   const hi = Math.max(0, c.az) + r - Math.min(pz, qz);
@@ -106,9 +170,5 @@ export function segmentCapsuleDistance(
     if (mid === outside || mid === inside) break;
     if (phi(mid) <= 0) inside = mid; else outside = mid;
   }
-  shiftedDistance(c, px, py, pz, qx, qy, qz, inside);
-  out.vertical = Math.abs(outside);
-  out.verticalT = closestPair.s;
-  out.horizontalT = closestPair.s;
-  return out;
+  return { inside, outside };
 }

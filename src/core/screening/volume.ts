@@ -69,7 +69,7 @@ export interface Volume {
  * Distance from a segment to one piece, in the kernels' common out-parameter. With a `cutoff` (m) a
  * kernel may answer `distance` = Infinity for a true distance at least that (the prism, convex prism
  * and cylinder kernels do: open cuts, pits, trench boxes and mitres, piles and trench joints; the
- * capsule's distance is one closed form, with nothing to skip); plan distance and vertical gap stay exact.
+ * capsule, bore legs, when its plan distance alone reaches it); plan distance and vertical gap stay exact.
  */
 export function pieceDistance(
   piece: Piece, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
@@ -79,7 +79,7 @@ export function pieceDistance(
     case 'prism': return segmentPrismDistance(piece.prism, x0, y0, z0, x1, y1, z1, out, cutoff);
     case 'convex': return segmentConvexPrismDistance(piece.convex, x0, y0, z0, x1, y1, z1, out, cutoff);
     case 'cylinder': return segmentCylinderDistance(piece.cylinder, x0, y0, z0, x1, y1, z1, out, cutoff);
-    case 'capsule': return segmentCapsuleDistance(piece.capsule, x0, y0, z0, x1, y1, z1, out);
+    case 'capsule': return segmentCapsuleDistance(piece.capsule, x0, y0, z0, x1, y1, z1, out, cutoff);
   }
 }
 
