@@ -6,7 +6,7 @@
  * verdicts against the independent oracle are screening.bore.test.ts's.
  */
 import { describe, expect, it } from 'vitest';
-import { prepareCapsule, searchGap, segmentCapsuleDistance, type Capsule } from '../../src/core/screening/capsule';
+import { CLOSED_FORM_MARGIN, prepareCapsule, searchGap, segmentCapsuleDistance, type Capsule } from '../../src/core/screening/capsule';
 import { createSegmentPrismDistance } from '../../src/core/screening/distance';
 import { gapInterval, verticalInterval } from '../../src/core/screening/verticalGap';
 import { between, mulberry32, pick, type Rng } from './oracleChecks';
@@ -71,7 +71,10 @@ describe('capsule vertical gap: closed form vs search', () => {
       const qx = k.s1[0] - c.originX, qy = k.s1[1] - c.originY, qz = k.s1[2] - c.originZ;
       if (out.distance > 0) {
         apart++;
-        const search = Math.abs(searchGap(c, px, py, pz, qx, qy, qz).outside);
+        // The same inside test as the kernel: φ ≤ τ, τ = CLOSED_FORM_MARGIN × the coordinates' magnitude.
+        const tau = CLOSED_FORM_MARGIN * Math.max(Math.abs(px), Math.abs(py), Math.abs(pz), Math.abs(qx), Math.abs(qy), Math.abs(qz),
+          Math.abs(c.ax), Math.abs(c.ay), Math.abs(c.az), c.radius);
+        const search = Math.abs(searchGap(c, px, py, pz, qx, qy, qz, tau).outside);
         const diff = out.vertical - search;
         worstAbove = Math.max(worstAbove, diff);
         worstBelow = Math.max(worstBelow, -diff);
@@ -94,6 +97,19 @@ describe('capsule vertical gap: closed form vs search', () => {
     expect(worstBelow).toBeLessThanOrEqual(SEARCH_BELOW_M);
     // Nearly every pair apart is settled by the closed form itself (the rest are tangent within rounding).
     expect(closedForm).toBeGreaterThan(0.99 * apart);
+  });
+
+  it('a pipe grazing the hole\'s wall over a stretch of shifts gets no more than the true gap', () => {
+    // Session 7's review: the pipe's plan runs at the reamer's radius from the leg's, to within 1e-14 m,
+    // so φ is ±1e-16 along a stretch of shifts. Exact rational arithmetic puts the gap at 13.661140936741 m;
+    // the bare sign test read 14.0 m (closed form) and 11.35 m (search).
+    const c = prepareCapsule(33.30150242171643, -99.32262648711607, -22.134121511623466,
+      83.82779696133836, -250.0186586596556, -21.48373221289248, 1.4961887751705945);
+    const out = segmentCapsuleDistance(c, 43.878451943630495, -126.16209275559713, -25.825126755449183,
+      68.30883672717943, -199.02637233268322, -42.11140625663072, createSegmentPrismDistance());
+    expect(out.vertical).not.toBeNull();
+    expect(out.vertical!).toBeLessThanOrEqual(13.661140936741);
+    expect(out.vertical!).toBeGreaterThanOrEqual(0);
   });
 
   it('with a cutoff, answers Infinity only past it and keeps plan distance and vertical gap', () => {
@@ -132,7 +148,9 @@ describe('capsule vertical gap: closed form vs search', () => {
     segmentCapsuleDistance(c, 100.2, 0, -9, 120, 0, -9, out); // along, 0.2 m past the end, 4 m below
     expect(out.vertical).toBeCloseTo(4 - Math.sqrt(0.25 ** 2 - 0.2 ** 2), 9);
     segmentCapsuleDistance(c, 30, 0.25, -7, 30, 0.25, -7, out); // a point exactly tangent in plan
-    expect(Math.abs(out.vertical! - 2)).toBeLessThanOrEqual(SEARCH_BELOW_M);
+    // Tangent in plan, φ(δ) ≈ (2 − δ)² / 2r near the gap, so the shifts where φ ≤ τ (τ = CLOSED_FORM_MARGIN ×
+    // 100 m here) reach √(2rτ) ≈ 7 µm short of it: the gap reads that much less, never more.
     expect(out.vertical).toBeLessThanOrEqual(2);
+    expect(2 - out.vertical!).toBeLessThanOrEqual(1.01 * Math.sqrt(2 * 0.25 * CLOSED_FORM_MARGIN * 100));
   });
 });

@@ -7,10 +7,16 @@
  *   horizontal  max(0, |plan S, plan A| − r): the capsule's plan is its axis's plan swept by a disc
  *   vertical    over the capsule's plan, the smallest vertical shift δ that brings S into the capsule.
  *               φ(δ) = |S + δẑ, A| − r is convex in δ (distance between convex sets under a
- *               translation), so {φ ≤ 0} is an interval: golden-section search finds a point of it,
- *               bisection between 0 and that point finds its end nearer 0 to within
- *               VERTICAL_SEARCH_WIDTH_M, and the bracket end on the φ > 0 side is reported (never
- *               more than the true gap).
+ *               translation), so {φ ≤ 0} is an interval. Its end nearer 0 comes in closed form
+ *               (verticalGap.ts: the z-axis against P ⊕ ball(r)), bracketed by two φ evaluations,
+ *               else from the search (golden section for a point of it, bisection between 0 and
+ *               that point to within VERTICAL_SEARCH_WIDTH_M). Either way a shift counts as inside
+ *               when φ ≤ τ (τ = CLOSED_FORM_MARGIN × the coordinates' magnitude, far above φ's
+ *               rounding) and the bracket end on the outside is reported. Where the pipe grazes the
+ *               hole's wall (φ within rounding of 0 over a stretch of shifts, so its sign is noise),
+ *               the stretch counts as inside and the gap reported is to its near end: never more than
+ *               the true gap (review of session 7: with the bare sign test, a grazing case read
+ *               14.0 m for a true 13.66 m).
  */
 import type { SegmentPrismDistance } from './distance';
 import { closestPair, segSegDist2 } from './segmentSegment';
@@ -87,15 +93,16 @@ export function segmentCapsuleDistance(
   out.y = y0 + t * (y1 - y0);
   out.z = z0 + t * (z1 - z0);
   if (plan > r) return out;
-  if (axis <= r) {
+  const scale = Math.max(Math.abs(px), Math.abs(py), Math.abs(pz), Math.abs(qx), Math.abs(qy), Math.abs(qz),
+    Math.abs(c.ax), Math.abs(c.ay), Math.abs(c.az), r);
+  const tau = CLOSED_FORM_MARGIN * scale;
+  if (axis - r <= tau) {
     out.vertical = 0;
     out.verticalT = t;
     out.horizontalT = t;
     return out;
   }
 
-  const scale = Math.max(Math.abs(px), Math.abs(py), Math.abs(pz), Math.abs(qx), Math.abs(qy), Math.abs(qz),
-    Math.abs(c.ax), Math.abs(c.ay), Math.abs(c.az), r);
   const gap = closedFormGap(c, px, py, pz, qx, qy, qz, scale);
   if (gap !== null) {
     out.vertical = gap;
@@ -103,7 +110,7 @@ export function segmentCapsuleDistance(
     out.horizontalT = closestPair.s;
     return out;
   }
-  const { inside, outside } = searchGap(c, px, py, pz, qx, qy, qz);
+  const { inside, outside } = searchGap(c, px, py, pz, qx, qy, qz, tau);
   shiftedDistance(c, px, py, pz, qx, qy, qz, inside);
   out.vertical = Math.abs(outside);
   out.verticalT = closestPair.s;
@@ -112,8 +119,8 @@ export function segmentCapsuleDistance(
 }
 
 /**
- * The closed form (verticalGap.ts), bracketed: g − m must be outside the capsule (φ > 0) and g + m
- * inside (φ ≤ 0), m = CLOSED_FORM_MARGIN × the coordinates' magnitude, toward the side of the
+ * The closed form (verticalGap.ts), bracketed: g − m must be outside the capsule (φ > τ) and g + m
+ * inside (φ ≤ τ), m = τ = CLOSED_FORM_MARGIN × the coordinates' magnitude, toward the side of the
  * interval's nearer end; then the gap lies in (g − m, g + m] and g − m is reported (never more than
  * the true gap). Null when the bracket fails (rounding in a tangent or degenerate case): the caller
  * searches. Leaves closestPair.s at the inside end.
@@ -126,24 +133,24 @@ function closedFormGap(c: Capsule, px: number, py: number, pz: number, qx: numbe
   const g = sign > 0 ? lo : -hi;
   const m = CLOSED_FORM_MARGIN * scale;
   const below = Math.max(0, g - m);
-  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * below) - c.radius <= 0) return null;
-  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * (g + m)) - c.radius > 0) return null;
+  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * below) - c.radius <= m) return null;
+  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * (g + m)) - c.radius > m) return null;
   return below;
 }
 
 /**
  * The search: golden section for a point of {φ ≤ 0}, then bisection between 0 and it. Returns the
- * bracket (inside: φ ≤ 0 or the best found; outside: φ > 0). Kept as the fallback and as the tests'
- * independent check of the closed form.
+ * bracket (inside: φ ≤ tau or the best found; outside: φ > tau). Kept as the fallback and as the
+ * tests' independent check of the closed form; `tau` as in segmentCapsuleDistance (0: the bare sign).
  */
 export function searchGap(
-  c: Capsule, px: number, py: number, pz: number, qx: number, qy: number, qz: number,
+  c: Capsule, px: number, py: number, pz: number, qx: number, qy: number, qz: number, tau = 0,
 ): { inside: number; outside: number } {
   const r = c.radius;
-  // Every δ with φ(δ) ≤ 0 moves some point of S to within r of A in z, so it lies in [lo, hi].
-  const lo = Math.min(0, c.az) - r - Math.max(pz, qz);
-  const hi = Math.max(0, c.az) + r - Math.min(pz, qz);
-  const phi = (d: number): number => shiftedDistance(c, px, py, pz, qx, qy, qz, d) - r;
+  // Every δ with φ(δ) ≤ 0 (here φ less tau) moves some point of S to within r + tau of A in z, so it lies in [lo, hi].
+  const lo = Math.min(0, c.az) - r - tau - Math.max(pz, qz);
+  const hi = Math.max(0, c.az) + r + tau - Math.min(pz, qz);
+  const phi = (d: number): number => shiftedDistance(c, px, py, pz, qx, qy, qz, d) - r - tau;
   let a = lo, b = hi;
   let g1 = b - GOLDEN * (b - a), g2 = a + GOLDEN * (b - a);
   let f1 = phi(g1), f2 = phi(g2);
@@ -163,7 +170,7 @@ export function searchGap(
     // The plans touch only within rounding: the best shift found is the gap.
     inside = f1 <= f2 ? g1 : g2;
   }
-  // φ(0) > 0 and φ(inside) ≤ 0 (or its minimum): bisect for the end of the interval nearer 0.
+  // φ(0) > 0 and φ(inside) ≤ 0 (or its minimum), φ less tau: bisect for the end of the interval nearer 0.
   let outside = 0;
   for (let k = 0; k < MAX_STEPS && Math.abs(inside - outside) > VERTICAL_SEARCH_WIDTH_M; k++) {
     const mid = (outside + inside) / 2;
