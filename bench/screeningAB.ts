@@ -8,10 +8,9 @@
  * second copy of rev (an A/A run), which should read 1.00: run one beside an A/B to see the noise.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fastestPassMean, loadScreen } from './abSide';
+import { extractRev, fastestPassMean, loadScreen } from './abSide';
 import { loadText, mulberry32, percentile } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
 
@@ -39,19 +38,8 @@ async function main(): Promise<void> {
   // 'aa': B is a second copy of A, to read the bench's own bias (it should print 1.00).
   const self = process.argv[4] === 'aa';
   const copy = join(tmpdir(), 'undergrid-ab', `${sha}-copy`);
-  if (self && !existsSync(join(copy, 'src/core/screening/screen.ts'))) {
-    mkdirSync(copy, { recursive: true });
-    symlinkSync(join(here, 'node_modules'), join(copy, 'node_modules'));
-    execFileSync('sh', ['-c', `git archive ${sha} src/core data/rules | tar -x -C "${copy}"`], { cwd: here });
-  }
-  if (!existsSync(join(dir, 'src/core/screening/screen.ts'))) {
-    mkdirSync(dir, { recursive: true });
-    if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
-    execFileSync('sh', ['-c', `git archive ${sha} src/core data/rules | tar -x -C "${dir}"`], { cwd: here });
-  }
-  // As the repo's package.json says: without it tsx loads A's .ts files as CommonJS, and imported
-  // calls through CommonJS wrappers made A about 20% slower than the same code as B.
-  for (const d of [dir, copy]) if (existsSync(d)) writeFileSync(join(d, 'package.json'), '{ "type": "module" }\n');
+  extractRev(here, sha, dir);
+  if (self) extractRev(here, sha, copy);
   const rng = mulberry32(SEED + segments);
   const side = Math.sqrt(segments * AREA_PER_SEGMENT_M2);
   const links = network(rng, segments, side);

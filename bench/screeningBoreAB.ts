@@ -7,10 +7,9 @@
  * Run: npx tsx bench/screeningBoreAB.ts [rev] [kind] [segments]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fastestPassMean, loadScreen } from './abSide';
+import { extractRev, fastestPassMean, loadScreen } from './abSide';
 import { loadText, mulberry32, percentile } from './stats';
 import { AREA_PER_SEGMENT_M2, network } from './syntheticNetwork';
 import { drawWorks, KINDS, type Kind } from './works';
@@ -28,14 +27,8 @@ async function main(): Promise<void> {
   const segments = Number(process.argv[4] ?? 1_000_000);
   const here = resolve(import.meta.dirname, '..');
   const sha = execFileSync('git', ['rev-parse', '--short', rev], { cwd: here, encoding: 'utf8' }).trim();
-  // Its own folder, not screeningAB's: a link left there to another worktree's node_modules may dangle.
-  const dir = join(tmpdir(), 'undergrid-ab-kind', sha);
-  if (!existsSync(join(dir, 'src/core/screening/screen.ts'))) {
-    mkdirSync(dir, { recursive: true });
-    if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
-    execFileSync('sh', ['-c', `git archive ${sha} src/core data/rules | tar -x -C "${dir}"`], { cwd: here });
-  }
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n'); // ESM, as screeningAB.ts says
+  const dir = join(tmpdir(), 'undergrid-ab', sha);
+  extractRev(here, sha, dir);
   const side = Math.sqrt(segments * AREA_PER_SEGMENT_M2);
   const links = network(mulberry32(SEED + segments), segments, side);
   const works = drawWorks(mulberry32(WORK_SEED), side, PER_KIND).works[kind];

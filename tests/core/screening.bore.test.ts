@@ -153,7 +153,7 @@ describe('the bore volume', () => {
     segmentVolumeDistance(v, 40, -5, -4.75, 40, 5, -4.75, out);
     expect(out.distance).toBeCloseTo(1, 12);
     expect(out.horizontal).toBe(0);
-    expect(out.vertical).toBeCloseTo(1, 9);
+    expect(out.vertical).toBeCloseTo(1, 7); // the closed form reports g − m, m = 1e-10 × the coordinates (capsule.ts)
     expect(out.z).toBeCloseTo(-4.75, 12);
     // Beside the leg at 2 m: 1.75 clear in plan and in 3D; no vertical gap.
     segmentVolumeDistance(v, 30, 2, -6, 50, 2, -6, out);

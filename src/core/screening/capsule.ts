@@ -11,12 +11,14 @@
  *               (verticalGap.ts: the z-axis against P ⊕ ball(r)), bracketed by two φ evaluations,
  *               else from the search (golden section for a point of it, bisection between 0 and
  *               that point to within VERTICAL_SEARCH_WIDTH_M). Either way a shift counts as inside
- *               when φ ≤ τ (τ = CLOSED_FORM_MARGIN × the coordinates' magnitude, far above φ's
+ *               when φ ≤ τ (τ = TOUCH_MARGIN × the coordinates' magnitude, far above φ's
  *               rounding) and the bracket end on the outside is reported. Where the pipe grazes the
  *               hole's wall (φ within rounding of 0 over a stretch of shifts, so its sign is noise),
  *               the stretch counts as inside and the gap reported is to its near end: never more than
  *               the true gap (review of session 7: with the bare sign test, a grazing case read
- *               14.0 m for a true 13.66 m).
+ *               14.0 m for a true 13.66 m). The price: where the pipe is tangent to the hole in
+ *               plan, φ ≈ δ² / 2r near the gap, so the gap reads up to √(2rτ) short (2 µm at
+ *               100 m, under 0.03 mm at 2 km), on the safe side.
  */
 import type { SegmentPrismDistance } from './distance';
 import { closestPair, segSegDist2 } from './segmentSegment';
@@ -26,9 +28,16 @@ import { gapInterval, verticalInterval } from './verticalGap';
 export const VERTICAL_SEARCH_WIDTH_M = 1e-10;
 /**
  * Half-width of the closed form's bracket, relative to the magnitude of the coordinates (relative to
- * the capsule's first end): 1e-12 × 1 km = 1 nm, well above double rounding there (≈ 1e-13 m).
+ * the capsule's first end): 1e-10 × 1 km = 0.1 µm. φ is 1-Lipschitz in the shift, so φ(g − m) is at
+ * most m (times the slope): the bracket must be wider than TOUCH_MARGIN by as much as the slopes it
+ * should settle (1000×: slopes down to 1e-3; flatter, grazing cases go to the search).
  */
-export const CLOSED_FORM_MARGIN = 1e-12;
+export const CLOSED_FORM_MARGIN = 1e-10;
+/**
+ * A shift "touches" when φ ≤ TOUCH_MARGIN × the coordinates' magnitude (1e-13 × 1 km = 0.1 nm,
+ * hundreds of ulps of the coordinates, above φ's rounding).
+ */
+export const TOUCH_MARGIN = 1e-13;
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 const MAX_STEPS = 200;
 
@@ -95,7 +104,7 @@ export function segmentCapsuleDistance(
   if (plan > r) return out;
   const scale = Math.max(Math.abs(px), Math.abs(py), Math.abs(pz), Math.abs(qx), Math.abs(qy), Math.abs(qz),
     Math.abs(c.ax), Math.abs(c.ay), Math.abs(c.az), r);
-  const tau = CLOSED_FORM_MARGIN * scale;
+  const tau = TOUCH_MARGIN * scale;
   if (axis - r <= tau) {
     out.vertical = 0;
     out.verticalT = t;
@@ -103,7 +112,7 @@ export function segmentCapsuleDistance(
     return out;
   }
 
-  const gap = closedFormGap(c, px, py, pz, qx, qy, qz, scale);
+  const gap = closedFormGap(c, px, py, pz, qx, qy, qz, scale, tau);
   if (gap !== null) {
     out.vertical = gap;
     out.verticalT = closestPair.s;
@@ -120,12 +129,14 @@ export function segmentCapsuleDistance(
 
 /**
  * The closed form (verticalGap.ts), bracketed: g − m must be outside the capsule (φ > τ) and g + m
- * inside (φ ≤ τ), m = τ = CLOSED_FORM_MARGIN × the coordinates' magnitude, toward the side of the
+ * inside (φ ≤ τ), m = CLOSED_FORM_MARGIN × the coordinates' magnitude, toward the side of the
  * interval's nearer end; then the gap lies in (g − m, g + m] and g − m is reported (never more than
  * the true gap). Null when the bracket fails (rounding in a tangent or degenerate case): the caller
  * searches. Leaves closestPair.s at the inside end.
  */
-function closedFormGap(c: Capsule, px: number, py: number, pz: number, qx: number, qy: number, qz: number, scale: number): number | null {
+export function closedFormGap(
+  c: Capsule, px: number, py: number, pz: number, qx: number, qy: number, qz: number, scale: number, tau: number,
+): number | null {
   if (!verticalInterval(px, py, pz, qx - px, qy - py, qz - pz, c.ax, c.ay, c.az, c.radius)) return null;
   const { lo, hi } = gapInterval;
   const sign = lo > 0 ? 1 : hi < 0 ? -1 : 0;
@@ -133,8 +144,8 @@ function closedFormGap(c: Capsule, px: number, py: number, pz: number, qx: numbe
   const g = sign > 0 ? lo : -hi;
   const m = CLOSED_FORM_MARGIN * scale;
   const below = Math.max(0, g - m);
-  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * below) - c.radius <= m) return null;
-  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * (g + m)) - c.radius > m) return null;
+  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * below) - c.radius <= tau) return null;
+  if (shiftedDistance(c, px, py, pz, qx, qy, qz, sign * (g + m)) - c.radius > tau) return null;
   return below;
 }
 
