@@ -42,10 +42,6 @@ declare module 'cesium' {
   export const InstancingPipelineStage: {
     process(renderResources: InstancingRenderResources, node: { instances: { attributes: CesiumInstanceAttribute[] } }, frameState: CesiumFrameState & { scene3DOnly: boolean }): void;
   };
-  /** Scene/Cesium3DTile.js: one tile's content update while Cesium3DTileset processes it (tileLoadCost.ts). */
-  interface Cesium3DTile {
-    process(tileset: unknown, frameState: CesiumFrameState & { afterRender: (() => boolean)[] }): void;
-  }
   /** Renderer/Buffer.js. */
   export const Buffer: { createVertexBuffer(options: { context: unknown; typedArray: Float32Array; usage: number }): { vertexArrayDestroyable: boolean } };
   export const BufferUsage: { readonly STATIC_DRAW: number };

@@ -28,20 +28,13 @@
  *    the unloading of the typed arrays done as Cesium does them; Cesium's stage then finds the
  *    node's buffer made and uses it, as it does when a model rebuilds its commands. Only in 3D
  *    with WebGL 2 (else Cesium keeps projected or CPU copies): other cases run Cesium's own path.
- * 4. **A time budget per frame for tile processing.** Cesium3DTileset processes every tile of its
- *    queue in each frame (`processTiles`); when several arrive together, one animation frame parses
- *    and builds them all. Past `tileProcessingBudget` ms (data/rules/display.json) of tile
- *    processing in a frame, the rest wait for the next frame, which is requested: at least one
- *    tile is processed per frame. A tile left waits in Cesium's queue as it does between its
- *    loader's steps.
  * Each patches a Cesium internal once per page (typed in cesiumInternals.d.ts); a Cesium upgrade must
  * re-check them.
  */
 import {
-  AttributeCompression, Buffer, BufferUsage, Cartesian3, Cesium3DTile, InstancingPipelineStage, MetadataClassProperty, SceneMode, ShaderCache,
-  type CesiumFrameState, type CesiumInstanceAttribute, type CesiumShaderProgram, type InstancingRenderResources,
+  AttributeCompression, Buffer, BufferUsage, Cartesian3, InstancingPipelineStage, MetadataClassProperty, SceneMode, ShaderCache,
+  type CesiumInstanceAttribute, type CesiumShaderProgram, type InstancingRenderResources,
 } from 'cesium';
-import { DISPLAY } from './tileStyle';
 
 let installed = false;
 
@@ -58,19 +51,6 @@ export function trimTileLoadCost(): void {
     let derivedKeyword = byKind.get(keyword);
     if (derivedKeyword === undefined) byKind.set(keyword, (derivedKeyword = keyword + cached.keyword));
     return this._shaders[derivedKeyword]?.shaderProgram;
-  };
-
-  const processTile = Cesium3DTile.prototype.process;
-  let frame = -1, spent = 0;
-  Cesium3DTile.prototype.process = function (this: Cesium3DTile, tileset: unknown, frameState: CesiumFrameState & { afterRender: (() => boolean)[] }) {
-    if (frameState.frameNumber !== frame) { frame = frameState.frameNumber; spent = 0; }
-    else if (spent >= DISPLAY.tileProcessingBudget) { frameState.afterRender.push(() => true); return; }
-    const started = performance.now();
-    try {
-      processTile.call(this, tileset, frameState);
-    } finally {
-      spent += performance.now() - started;
-    }
   };
 
   const process = InstancingPipelineStage.process.bind(InstancingPipelineStage);

@@ -47,7 +47,6 @@ export const DISPLAY = (() => {
     hoverThrottle: numberIn(value('hoverThrottle'), 'hoverThrottle.value', 0, 5000),
     msaaSamples: numberIn(value('msaaSamples'), 'msaaSamples.value', 1, 8),
     globeDayTexturesLinkedAhead: numberIn(value('globeDayTexturesLinkedAhead'), 'globeDayTexturesLinkedAhead.value', 0, 16),
-    tileProcessingBudget: numberIn(value('tileProcessingBudget'), 'tileProcessingBudget.value', 0, 1000),
   };
 })();
 

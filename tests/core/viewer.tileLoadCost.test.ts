@@ -1,9 +1,8 @@
 import {
-  AttributeCompression, Cartesian3, Cesium3DTile, ComponentDatatype, Matrix4, MetadataClassProperty, MetadataComponentType, MetadataType, Quaternion, ShaderCache,
+  AttributeCompression, Cartesian3, ComponentDatatype, Matrix4, MetadataClassProperty, MetadataComponentType, MetadataType, Quaternion, ShaderCache,
 } from 'cesium';
 import { describe, expect, it } from 'vitest';
 import { instanceMatrices, trimTileLoadCost } from '../../src/viewer/tileLoadCost';
-import { DISPLAY } from '../../src/viewer/tileStyle';
 
 /** Cesium's own CPU path for one instance (InstancingPipelineStage getInstanceTransformsAsMatrices + transformsToTypedArray). */
 function cesiumRow(t: [number, number, number], r: [number, number, number, number], s: [number, number, number]): number[] {
@@ -72,27 +71,5 @@ describe('trimTileLoadCost: Cesium’s shader cache and metadata packing, patche
   it('declares no metadata property GPU compatible, so no property-table texture is packed', () => {
     const property = new MetadataClassProperty({ id: 'diameterMm', type: MetadataType.SCALAR, componentType: MetadataComponentType.UINT16 });
     expect(property.isGpuCompatible(4)).toBe(false);
-  });
-
-  it('processes tiles until the frame’s budget is spent, then leaves the rest to the next frame, which it requests', () => {
-    const updated: string[] = [];
-    /** A tile whose content update takes `ms` of main-thread time (Cesium3DTile.process only reads these fields then). */
-    const tile = (name: string, ms: number) => ({
-      contentExpired: true,
-      _content: { update: () => { const end = performance.now() + ms; while (performance.now() < end); updated.push(name); } },
-    });
-    const frameState = (frameNumber: number) => ({ frameNumber, afterRender: [] as (() => boolean)[], commandList: [] as unknown[] });
-    const process = (t: object, f: ReturnType<typeof frameState>) => Cesium3DTile.prototype.process.call(t as never, {}, f as never);
-    const heavy = DISPLAY.tileProcessingBudget + 5;
-    const f1 = frameState(1);
-    process(tile('a', heavy), f1);
-    process(tile('b', 0), f1);
-    expect(updated).toEqual(['a']);
-    expect(f1.afterRender.map((fn) => fn())).toEqual([true]);
-    const f2 = frameState(2);
-    process(tile('b', 0), f2);
-    process(tile('c', 0), f2);
-    expect(updated).toEqual(['a', 'b', 'c']);
-    expect(f2.afterRender).toEqual([]);
   });
 });
