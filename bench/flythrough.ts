@@ -14,6 +14,8 @@
  * --gl: per leg of the fly-through, where the main thread's time went (bench/glTiming.ts).
  * --gpu-compositing: Chromium's GPU process composites too (still SwiftShader), instead of the
  * tests' software compositing that reads every WebGL frame back on the main thread (pageFrames.ts).
+ * --profile: a CPU profile of the network-shown fly-through, served from an unminified build, and
+ * the JavaScript in its long stretches by function (cpuProfile.ts).
  */
 import { ensureClientBuilt } from '../scripts/buildClient';
 import { readGlb } from '../src/core/tiles/glbReader';
@@ -24,11 +26,13 @@ import { signInContext } from '../tests/helpers/browser';
 import { signIn } from '../tests/helpers/session';
 import { startTestServer } from '../tests/helpers/testServer';
 import { drawn, frameMs as framesOf, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
+import { printLongStretches, startProfile, stopProfile, unminifiedClient } from './cpuProfile';
 import { addGlTiming, describeGl, readGlTiming, resetGlTiming } from './glTiming';
 
 const size = (process.argv[2] ?? 'large') as CitySize;
 const glTiming = process.argv.includes('--gl');
 const gpuCompositing = process.argv.includes('--gpu-compositing');
+const profiling = process.argv.includes('--profile');
 
 /**
  * Used heap of each dedicated worker of the page, after a GC in each. Playwright's CDP session has
@@ -62,6 +66,7 @@ const max = (xs: { duration: number }[]) => xs.reduce((a, x) => Math.max(a, x.du
 const sec = (ms: number) => (ms / 1000).toFixed(1);
 
 await ensureClientBuilt('dist');
+if (profiling) process.env['UNDERGRID_CLIENT_DIR'] = await unminifiedClient();
 let t = performance.now();
 const server = await startTestServer(size);
 console.log(`city ${size}: generated + imported in ${((performance.now() - t) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -207,7 +212,9 @@ try {
   };
   const aheadBefore = (await linkedAhead()).length;
   const pipeAheadBefore = (await pipeLinkedAhead()).length;
+  if (profiling) await startProfile(cdp);
   const flown = await flyThrough('network shown');
+  if (profiling) printLongStretches(await stopProfile(cdp));
   console.log(`globe programs linked ahead during the fly-through: ${aheadLine((await linkedAhead()).slice(aheadBefore))}`);
   console.log(`pipe programs linked ahead during the fly-through: ${aheadLine((await pipeLinkedAhead()).slice(pipeAheadBefore))}`);
   const flyLine = (label: string, f: typeof flown) => `${label}: ${f.tasks.length} long tasks in ${sec(f.ms)} s (${sum(f.tasks).toFixed(0)} ms in all, longest ${max(f.tasks).toFixed(0)} ms)`;

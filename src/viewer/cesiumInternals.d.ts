@@ -1,9 +1,9 @@
 /**
- * The few CesiumJS 1.140 internals that globeShaderLinks.ts and pipeShaderLinks.ts use. The `cesium` package exports them
+ * The few CesiumJS 1.140 internals that globeShaderLinks.ts, pipeShaderLinks.ts and tileLoadCost.ts use. The `cesium` package exports them
  * at run time (Source/Cesium.js re-exports all of @cesium/engine) but its typings list only the
  * public API. Typed here as narrowly as we use them; a Cesium upgrade must re-check each
  * (node_modules/@cesium/engine/Source/Scene/GlobeSurfaceShaderSet.js, GlobeTranslucencyState.js,
- * Renderer/ShaderProgram.js, Renderer/ShaderSource.js, Renderer/DrawCommand.js, Core/TerrainEncoding.js).
+ * Renderer/ShaderProgram.js, Renderer/ShaderSource.js, Renderer/ShaderCache.js, Scene/MetadataClassProperty.js, Renderer/DrawCommand.js, Core/TerrainEncoding.js).
  */
 import 'cesium';
 
@@ -12,6 +12,46 @@ declare module 'cesium' {
   export interface CesiumShaderProgram {
     readonly id: number;
     readonly numberOfVertexAttributes: number;
+    /** Its entry in the context's ShaderCache (keyword = the cache key, i.e. its sources). */
+    readonly _cachedShader: { keyword: string };
+  }
+  /** Renderer/ShaderCache.js: programs by key (tileLoadCost.ts). */
+  export class ShaderCache {
+    _shaders: Record<string, { shaderProgram: CesiumShaderProgram } | undefined>;
+    getDerivedShaderProgram(program: CesiumShaderProgram, keyword: string): CesiumShaderProgram | undefined;
+  }
+  /** One instance attribute of a glTF node (Scene/ModelComponents.js Attribute), as the loader leaves it. */
+  export interface CesiumInstanceAttribute {
+    semantic: string;
+    count: number;
+    normalized: boolean;
+    componentDatatype: number;
+    type: string;
+    /** Kept by the loader for the attributes Cesium turns into matrices on the CPU; unloaded after. */
+    typedArray: Float32Array | Int8Array | Int16Array | Uint8Array | Uint16Array | undefined;
+  }
+  /** What InstancingPipelineStage.process reads and writes (Scene/Model/InstancingPipelineStage.js). */
+  export interface InstancingRenderResources {
+    model: { _modelResources: unknown[] };
+    runtimeNode: {
+      instancingTransformsBuffer: unknown;
+      instancingTranslationMin: Cartesian3 | undefined;
+      instancingTranslationMax: Cartesian3 | undefined;
+    };
+  }
+  export const InstancingPipelineStage: {
+    process(renderResources: InstancingRenderResources, node: { instances: { attributes: CesiumInstanceAttribute[] } }, frameState: CesiumFrameState & { scene3DOnly: boolean }): void;
+  };
+  /** Renderer/Buffer.js. */
+  export const Buffer: { createVertexBuffer(options: { context: unknown; typedArray: Float32Array; usage: number }): { vertexArrayDestroyable: boolean } };
+  export const BufferUsage: { readonly STATIC_DRAW: number };
+  /** Core/AttributeCompression.js. */
+  export const AttributeCompression: {
+    dequantize(typedArray: NonNullable<CesiumInstanceAttribute['typedArray']>, componentDatatype: number, type: string, count: number): Float32Array;
+  };
+  /** Scene/MetadataClassProperty.js: whether a property can be packed for the GPU (tileLoadCost.ts). */
+  interface MetadataClassProperty {
+    isGpuCompatible(channels: number): boolean;
   }
   /** What GlobeSurfaceTileProvider passes per tile; we copy it and change the fields named. */
   export interface GlobeSurfaceShaderOptions {

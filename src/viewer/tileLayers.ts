@@ -14,6 +14,7 @@ import {
 import type { UtilityType } from '../core/model';
 import { createPipeShader, type PipeShader } from './pipeShader';
 import { linkPipeShadersAhead } from './pipeShaderLinks';
+import { trimTileLoadCost } from './tileLoadCost';
 import type { Rgb } from '../core/colours';
 import { DISPLAY, HOVER_COLOUR, layerStyle, type FeatureStyle, type StyleSpec } from './tileStyle';
 
@@ -82,6 +83,8 @@ export class TileLayers {
     this.shader = createPipeShader(scene);
     // The first fittings tile must not wait on a new program mid-flight (pipeShaderLinks.ts).
     linkPipeShadersAhead(scene);
+    // Cesium's per-tile work this viewer does not need (tileLoadCost.ts).
+    trimTileLoadCost();
   }
 
   static baseUrl(version: number, utility: UtilityType): string {
