@@ -52,6 +52,8 @@ let hitSegment = new Int32Array(64);
 let hitLink = new Int32Array(64);
 let hitTolerance = new Float64Array(64);
 let hitRadius = new Float64Array(64);
+/** Per hit slot, bit p set where piece p (< 32) has been folded in by `collect` (its plan distance and gap are exact). */
+let hitPieces = new Int32Array(64);
 const hitPool: SegmentHit[] = [];
 
 /**
@@ -65,6 +67,37 @@ const GATHER_STRIDE = 8;
 const SCAN_ENTRIES_UP_TO = 32;
 let gathered = new Float64Array(GATHER_STRIDE * 64);
 let gatheredLink = new Int32Array(64);
+/** Per gathered row, its hit slot (−1 before its first kernel call). */
+let gatheredSlot = new Int32Array(64);
+
+function growGathered(n: number): void {
+  if (n <= gatheredLink.length) return;
+  const size = Math.max(n, 2 * gatheredLink.length);
+  const g = new Float64Array(GATHER_STRIDE * size); g.set(gathered); gathered = g;
+  const l = new Int32Array(size); l.set(gatheredLink); gatheredLink = l;
+  const s = new Int32Array(size); s.set(gatheredSlot); gatheredSlot = s;
+}
+
+/**
+ * A work of several pieces: per segment of the table, the row of `gathered` it got in this call, valid
+ * where segStamp holds segStampNow (one number per screening: no Map or Set, no clearing). Sized to
+ * the largest table screened so far (8 bytes per segment).
+ */
+let segStamp = new Uint32Array(0);
+let segRow = new Int32Array(0);
+let segStampNow = 0;
+/** Per item of the current piece's search, its row of `gathered`. */
+let rowOf = new Int32Array(256);
+
+function prepareSegmentRows(segments: number): void {
+  if (segments > segStamp.length) { segStamp = new Uint32Array(segments); segRow = new Int32Array(segments); segStampNow = 0; }
+  if (++segStampNow === 0xffffffff) { segStamp.fill(0); segStampNow = 1; }
+}
+
+function growRowOf(n: number): Int32Array {
+  if (n > rowOf.length) rowOf = new Int32Array(Math.max(n, 2 * rowOf.length));
+  return rowOf;
+}
 
 function growHits(n: number): void {
   if (n <= hitSegment.length) return;
@@ -73,6 +106,7 @@ function growHits(n: number): void {
   const t = new Float64Array(size); t.set(hitTolerance); hitTolerance = t;
   const l = new Int32Array(size); l.set(hitLink); hitLink = l;
   const r = new Float64Array(size); r.set(hitRadius); hitRadius = r;
+  const m = new Int32Array(size); m.set(hitPieces); hitPieces = m;
 }
 
 // One entry per listed line: its deciding slot, verdict and outside distance. A line finds its entry
@@ -155,32 +189,46 @@ function collect(
   const pad = ctx.pad, searchPad = ctx.searchPad;
   const tolerances = segmentTolerances(table, ctx);
   const several = volume.pieces.length > 1;
-  const slotOf = several ? new Map<number, number>() : null;
-  const seen = several ? new Set<number>() : null;
+  if (several) prepareSegmentRows(table.segmentCount);
   let hitCount = 0;
   let candidates = 0;
   let segmentsTested = 0;
-  for (const piece of table.segmentCount === 0 ? [] : volume.pieces) {
+  const pieceCount = table.segmentCount === 0 ? 0 : volume.pieces.length;
+  for (let p = 0; p < pieceCount; p++) {
+    const piece = volume.pieces[p]!, bit = p < 32 ? 1 << p : 0;
     const b = piece.bounds;
     const n = SEARCH.run(index, b.minX - searchPad, b.minY - searchPad, b.maxX + searchPad, b.maxY + searchPad);
     const found = SEARCH.items;
-    if (seen) for (let f = 0; f < n; f++) seen.add(found[f]!);
-    else candidates += n;
-    growHits(hitCount + n);
-    if (n > gatheredLink.length) {
-      gatheredLink = new Int32Array(Math.max(n, 2 * gatheredLink.length));
-      gathered = new Float64Array(GATHER_STRIDE * gatheredLink.length);
+    // Per found item, its row of `gathered`: with one piece the item's own position; with several, a
+    // segment keeps the row (and hit slot) it got from the first piece that found it (segRow, valid
+    // where segStamp holds this call's stamp), so it is gathered once whatever the pieces that find it.
+    const rows = several ? growRowOf(n) : null;
+    const first = several ? candidates : 0;
+    if (rows) {
+      const st = segStamp, sr = segRow, now = segStampNow;
+      for (let f = 0; f < n; f++) {
+        const s = found[f]!;
+        if (st[s] === now) { rows[f] = sr[s]!; continue; }
+        st[s] = now; sr[s] = candidates; rows[f] = candidates++;
+      }
+    } else {
+      candidates += n;
     }
-    const g = gathered, gLink = gatheredLink, linkOf = table.linkOfSegment;
+    growGathered(candidates);
+    growHits(hitCount + n);
+    const g = gathered, gLink = gatheredLink, gSlot = gatheredSlot, linkOf = table.linkOfSegment;
     for (let f = 0; f < n; f++) {
-      const s = found[f]!, o = s * 6, q = f * GATHER_STRIDE;
+      const s = found[f]!, row = rows ? rows[f]! : f;
+      if (row < first) continue; // gathered for an earlier piece
+      const o = s * 6, q = row * GATHER_STRIDE;
       g[q] = c[o]!; g[q + 1] = c[o + 1]!; g[q + 2] = c[o + 2]!; g[q + 3] = c[o + 3]!; g[q + 4] = c[o + 4]!; g[q + 5] = c[o + 5]!;
       g[q + 6] = radius[s]!; g[q + 7] = tolerances !== null ? tolerances[s]! : NaN;
-      gLink[f] = linkOf[s]!;
+      gLink[row] = linkOf[s]!; gSlot[row] = -1;
     }
     for (let f = 0; f < n; f++) {
       const s = found[f]!;
-      const q = f * GATHER_STRIDE;
+      const row = rows ? rows[f]! : f;
+      const q = row * GATHER_STRIDE;
       const x0 = g[q]!, y0 = g[q + 1]!, z0 = g[q + 2]!, x1 = g[q + 3]!, y1 = g[q + 4]!, z1 = g[q + 5]!;
       // A box-to-box gap is a lower bound on the distance: skip pieces that cannot reach any threshold.
       const gx = gap(b.minX, b.maxX, x0 < x1 ? x0 : x1, x0 < x1 ? x1 : x0);
@@ -193,19 +241,26 @@ function collect(
       const reach = (tolerance > notify ? tolerance : notify) + g[q + 6]! + VERDICT_SLACK_M;
       if (g2 > reach * reach) continue;
       segmentsTested++;
+      const prev = several ? gSlot[row]! : -1;
+      if (prev >= 0) {
+        // A nearer piece already found can only be replaced by a nearer one: the kernel may stop at it.
+        const into = hitPool[prev]!;
+        const cutoff = reach + VERDICT_SLACK_M < into.distance ? reach + VERDICT_SLACK_M : into.distance;
+        foldPieceDistance(into, pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, cutoff));
+        hitPieces[prev] = hitPieces[prev]! | bit;
+        continue;
+      }
       // Past reach + slack no verdict is possible: the kernel may stop there (distance Infinity).
       const k = pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, reach + VERDICT_SLACK_M);
-      const prev = slotOf ? slotOf.get(s) : undefined;
-      if (prev !== undefined) { foldPieceDistance(hitPool[prev]!, k); continue; }
       const slot = hitCount++;
-      if (slotOf) slotOf.set(s, slot);
+      gSlot[row] = slot;
       const hit = hitPool[slot] ?? (hitPool[slot] = createSegmentPrismDistance());
       hit.distance = k.distance; hit.t = k.t; hit.x = k.x; hit.y = k.y; hit.z = k.z;
       hit.horizontal = k.horizontal; hit.horizontalT = k.horizontalT; hit.vertical = k.vertical; hit.verticalT = k.verticalT;
-      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitRadius[slot] = g[q + 6]!; hitLink[slot] = gLink[f]!;
+      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitRadius[slot] = g[q + 6]!; hitLink[slot] = gLink[row]!;
+      hitPieces[slot] = bit;
     }
   }
-  if (seen) candidates = seen.size;
 
   // A few hits find their line's entry by a scan of the entries (no read of a per-line array, which
   // is a cache miss per hit on a large network); many use the per-line stamp.
@@ -295,7 +350,7 @@ export function screenExcavation(
     const link = entryLink[e]!, slot = entrySlot[e]!, verdict = entryVerdict[e]!;
     const segment = hitSegment[slot]!;
     const hit = hitPool[slot]!;
-    if (several) completePlanAndGap(volume, table, segment, hit);
+    if (several) completePlanAndGap(volume, table, segment, hit, hitPieces[slot]!);
     const r = hitRadius[slot]!;
     const h = rowDepth[e]!;
     const depthKnown = h === h;
@@ -353,7 +408,7 @@ export function screenExcavationSummary(
  * reach in 3D that can still be the nearest in plan (a bore passing deep under a line). For a listed
  * line's deciding segment, fold in every piece whose plan box could be nearer.
  */
-function completePlanAndGap(volume: Volume, table: SegmentTable, s: number, hit: SegmentHit): void {
+function completePlanAndGap(volume: Volume, table: SegmentTable, s: number, hit: SegmentHit, folded: number): void {
   const c = table.coords, o = s * 6;
   const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
   const minX = Math.min(x0, x1), maxX = Math.max(x0, x1), minY = Math.min(y0, y1), maxY = Math.max(y0, y1);
@@ -361,7 +416,10 @@ function completePlanAndGap(volume: Volume, table: SegmentTable, s: number, hit:
   const near = volume.index ? volume.index.search(minX - h, minY - h, maxX + h, maxY + h) : null;
   const count = near ? near.length : volume.pieces.length;
   for (let k = 0; k < count; k++) {
-    const piece = volume.pieces[near ? near[k]! : k]!;
+    const p = near ? near[k]! : k;
+    // Pieces `collect` ran the kernel of already gave their exact plan distance and gap.
+    if (p < 32 && (folded & (1 << p)) !== 0) continue;
+    const piece = volume.pieces[p]!;
     const b = piece.bounds;
     const planGap = Math.hypot(gap(b.minX, b.maxX, minX, maxX), gap(b.minY, b.maxY, minY, maxY));
     if (planGap > hit.horizontal || (planGap > 0 && hit.horizontal === 0)) continue;
