@@ -15,8 +15,9 @@
  * deepest line, + slack; the index boxes carry each segment's radius); since a plan distance never
  * exceeds the 3D one and each bbox contains its piece, every segment that can get a verdict from any
  * piece is a candidate of that piece. A 3D bbox-to-bbox gap, a lower bound on the
- * true distance, then skips hopeless (piece, segment) pairs before the piece's kernel. A segment's
- * distance to the volume is the minimum over its pieces.
+ * true distance, then skips hopeless (piece, segment) pairs before the piece's kernel, and pairs whose
+ * gap exceeds the distance an earlier piece already gave the segment. A segment's distance to the
+ * volume is the minimum over its pieces; a candidate found by several pieces is gathered once.
  *
  * One row per line: the segment that decides the line's verdict (most severe verdict first, then
  * smallest distance). Tolerance can differ between a line's segments (depth-scaled uncertainty), so
@@ -27,6 +28,7 @@ import { UTILITY_TYPES } from '../model';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { IndexSearch } from './indexSearch';
+import { completePlanAndGap, gap, rowsFor, segmentRows } from './manyPieces';
 import { ruleContext, segmentDepth, segmentToleranceOf, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { qualityOfLink, type SegmentTable } from './segmentTable';
@@ -76,27 +78,6 @@ function growGathered(n: number): void {
   const g = new Float64Array(GATHER_STRIDE * size); g.set(gathered); gathered = g;
   const l = new Int32Array(size); l.set(gatheredLink); gatheredLink = l;
   const s = new Int32Array(size); s.set(gatheredSlot); gatheredSlot = s;
-}
-
-/**
- * A work of several pieces: per segment of the table, the row of `gathered` it got in this call, valid
- * where segStamp holds segStampNow (one number per screening: no Map or Set, no clearing). Sized to
- * the largest table screened so far (8 bytes per segment).
- */
-let segStamp = new Uint32Array(0);
-let segRow = new Int32Array(0);
-let segStampNow = 0;
-/** Per item of the current piece's search, its row of `gathered`. */
-let rowOf = new Int32Array(256);
-
-function prepareSegmentRows(segments: number): void {
-  if (segments > segStamp.length) { segStamp = new Uint32Array(segments); segRow = new Int32Array(segments); segStampNow = 0; }
-  if (++segStampNow === 0xffffffff) { segStamp.fill(0); segStampNow = 1; }
-}
-
-function growRowOf(n: number): Int32Array {
-  if (n > rowOf.length) rowOf = new Int32Array(Math.max(n, 2 * rowOf.length));
-  return rowOf;
 }
 
 function growHits(n: number): void {
@@ -152,12 +133,6 @@ function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
   };
 }
 
-/** Gap between two intervals (0 where they overlap). */
-function gap(aMin: number, aMax: number, bMin: number, bMax: number): number {
-  const a = aMin - bMax, b = bMin - aMax;
-  return a > b ? (a > 0 ? a : 0) : (b > 0 ? b : 0);
-}
-
 /** What `collect` leaves besides the hits and entries (module state): the call's context and tallies. */
 interface Collected {
   ctx: RuleContext;
@@ -189,7 +164,7 @@ function collect(
   const pad = ctx.pad, searchPad = ctx.searchPad;
   const tolerances = segmentTolerances(table, ctx);
   const several = volume.pieces.length > 1;
-  if (several) prepareSegmentRows(table.segmentCount);
+  const segRows = several ? segmentRows(table.segmentCount) : null;
   let hitCount = 0;
   let candidates = 0;
   let segmentsTested = 0;
@@ -200,12 +175,12 @@ function collect(
     const n = SEARCH.run(index, b.minX - searchPad, b.minY - searchPad, b.maxX + searchPad, b.maxY + searchPad);
     const found = SEARCH.items;
     // Per found item, its row of `gathered`: with one piece the item's own position; with several, a
-    // segment keeps the row (and hit slot) it got from the first piece that found it (segRow, valid
-    // where segStamp holds this call's stamp), so it is gathered once whatever the pieces that find it.
-    const rows = several ? growRowOf(n) : null;
+    // segment keeps the row (and hit slot) it got from the first piece that found it (manyPieces.ts
+    // segmentRows), so it is gathered once whatever the pieces that find it.
+    const rows = segRows ? rowsFor(segRows, n) : null;
     const first = several ? candidates : 0;
-    if (rows) {
-      const st = segStamp, sr = segRow, now = segStampNow;
+    if (rows && segRows) {
+      const st = segRows.stamp, sr = segRows.row, now = segRows.now;
       for (let f = 0; f < n; f++) {
         const s = found[f]!;
         if (st[s] === now) { rows[f] = sr[s]!; continue; }
@@ -240,16 +215,21 @@ function collect(
       const tolerance = tolerances !== null ? g[q + 7]! : segmentToleranceOf(table, ctx, s);
       const reach = (tolerance > notify ? tolerance : notify) + g[q + 6]! + VERDICT_SLACK_M;
       if (g2 > reach * reach) continue;
-      segmentsTested++;
       const prev = several ? gSlot[row]! : -1;
       if (prev >= 0) {
-        // A nearer piece already found can only be replaced by a nearer one: the kernel may stop at it.
+        // Only a nearer piece can replace the distance found so far: not one whose box is farther (its
+        // plan distance and gap, which may be nearer, are completed for a listed line: its bit stays
+        // clear), and the kernel of one that may be can stop at that distance.
         const into = hitPool[prev]!;
+        const beyond = into.distance + VERDICT_SLACK_M;
+        if (g2 > beyond * beyond) continue;
+        segmentsTested++;
         const cutoff = reach + VERDICT_SLACK_M < into.distance ? reach + VERDICT_SLACK_M : into.distance;
         foldPieceDistance(into, pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, cutoff));
         hitPieces[prev] = hitPieces[prev]! | bit;
         continue;
       }
+      segmentsTested++;
       // Past reach + slack no verdict is possible: the kernel may stop there (distance Infinity).
       const k = pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, reach + VERDICT_SLACK_M);
       const slot = hitCount++;
@@ -401,28 +381,4 @@ export function screenExcavationSummary(
   const counts = [0, 0, 0];
   for (let e = 0; e < k.entries; e++) counts[entryVerdict[e]!]!++;
   return summaryOf(table, k, counts);
-}
-
-/**
- * Plan distance and vertical gap are minima over the whole volume, but the 3D cull skips pieces out of
- * reach in 3D that can still be the nearest in plan (a bore passing deep under a line). For a listed
- * line's deciding segment, fold in every piece whose plan box could be nearer.
- */
-function completePlanAndGap(volume: Volume, table: SegmentTable, s: number, hit: SegmentHit, folded: number): void {
-  const c = table.coords, o = s * 6;
-  const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
-  const minX = Math.min(x0, x1), maxX = Math.max(x0, x1), minY = Math.min(y0, y1), maxY = Math.max(y0, y1);
-  const h = hit.horizontal;
-  const near = volume.index ? volume.index.search(minX - h, minY - h, maxX + h, maxY + h) : null;
-  const count = near ? near.length : volume.pieces.length;
-  for (let k = 0; k < count; k++) {
-    const p = near ? near[k]! : k;
-    // Pieces `collect` ran the kernel of already gave their exact plan distance and gap.
-    if (p < 32 && (folded & (1 << p)) !== 0) continue;
-    const piece = volume.pieces[p]!;
-    const b = piece.bounds;
-    const planGap = Math.hypot(gap(b.minX, b.maxX, minX, maxX), gap(b.minY, b.maxY, minY, maxY));
-    if (planGap > hit.horizontal || (planGap > 0 && hit.horizontal === 0)) continue;
-    foldPieceDistance(hit, pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT));
-  }
 }
