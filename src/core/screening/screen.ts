@@ -15,8 +15,9 @@
  * deepest line, + slack; the index boxes carry each segment's radius); since a plan distance never
  * exceeds the 3D one and each bbox contains its piece, every segment that can get a verdict from any
  * piece is a candidate of that piece. A 3D bbox-to-bbox gap, a lower bound on the
- * true distance, then skips hopeless (piece, segment) pairs before the piece's kernel. A segment's
- * distance to the volume is the minimum over its pieces.
+ * true distance, then skips hopeless (piece, segment) pairs before the piece's kernel, and pairs whose
+ * gap exceeds the distance an earlier piece already gave the segment. A segment's distance to the
+ * volume is the minimum over its pieces; a candidate found by several pieces is gathered once.
  *
  * One row per line: the segment that decides the line's verdict (most severe verdict first, then
  * smallest distance). Tolerance can differ between a line's segments (depth-scaled uncertainty), so
@@ -27,6 +28,7 @@ import { UTILITY_TYPES } from '../model';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { IndexSearch } from './indexSearch';
+import { completePlanAndGap, gap, rowsFor, segmentRows } from './manyPieces';
 import { ruleContext, segmentDepth, segmentToleranceOf, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { qualityOfLink, type SegmentTable } from './segmentTable';
@@ -52,6 +54,8 @@ let hitSegment = new Int32Array(64);
 let hitLink = new Int32Array(64);
 let hitTolerance = new Float64Array(64);
 let hitRadius = new Float64Array(64);
+/** Per hit slot, bit p set where piece p (< 32) has been folded in by `collect` (its plan distance and gap are exact). */
+let hitPieces = new Int32Array(64);
 const hitPool: SegmentHit[] = [];
 
 /**
@@ -65,6 +69,16 @@ const GATHER_STRIDE = 8;
 const SCAN_ENTRIES_UP_TO = 32;
 let gathered = new Float64Array(GATHER_STRIDE * 64);
 let gatheredLink = new Int32Array(64);
+/** Per gathered row, its hit slot (−1 before its first kernel call). */
+let gatheredSlot = new Int32Array(64);
+
+function growGathered(n: number): void {
+  if (n <= gatheredLink.length) return;
+  const size = Math.max(n, 2 * gatheredLink.length);
+  const g = new Float64Array(GATHER_STRIDE * size); g.set(gathered); gathered = g;
+  const l = new Int32Array(size); l.set(gatheredLink); gatheredLink = l;
+  const s = new Int32Array(size); s.set(gatheredSlot); gatheredSlot = s;
+}
 
 function growHits(n: number): void {
   if (n <= hitSegment.length) return;
@@ -73,6 +87,7 @@ function growHits(n: number): void {
   const t = new Float64Array(size); t.set(hitTolerance); hitTolerance = t;
   const l = new Int32Array(size); l.set(hitLink); hitLink = l;
   const r = new Float64Array(size); r.set(hitRadius); hitRadius = r;
+  const m = new Int32Array(size); m.set(hitPieces); hitPieces = m;
 }
 
 // One entry per listed line: its deciding slot, verdict and outside distance. A line finds its entry
@@ -118,12 +133,6 @@ function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
   };
 }
 
-/** Gap between two intervals (0 where they overlap). */
-function gap(aMin: number, aMax: number, bMin: number, bMax: number): number {
-  const a = aMin - bMax, b = bMin - aMax;
-  return a > b ? (a > 0 ? a : 0) : (b > 0 ? b : 0);
-}
-
 /** What `collect` leaves besides the hits and entries (module state): the call's context and tallies. */
 interface Collected {
   ctx: RuleContext;
@@ -155,32 +164,46 @@ function collect(
   const pad = ctx.pad, searchPad = ctx.searchPad;
   const tolerances = segmentTolerances(table, ctx);
   const several = volume.pieces.length > 1;
-  const slotOf = several ? new Map<number, number>() : null;
-  const seen = several ? new Set<number>() : null;
+  const segRows = several ? segmentRows(table.segmentCount) : null;
   let hitCount = 0;
   let candidates = 0;
   let segmentsTested = 0;
-  for (const piece of table.segmentCount === 0 ? [] : volume.pieces) {
+  const pieceCount = table.segmentCount === 0 ? 0 : volume.pieces.length;
+  for (let p = 0; p < pieceCount; p++) {
+    const piece = volume.pieces[p]!, bit = p < 32 ? 1 << p : 0;
     const b = piece.bounds;
     const n = SEARCH.run(index, b.minX - searchPad, b.minY - searchPad, b.maxX + searchPad, b.maxY + searchPad);
     const found = SEARCH.items;
-    if (seen) for (let f = 0; f < n; f++) seen.add(found[f]!);
-    else candidates += n;
-    growHits(hitCount + n);
-    if (n > gatheredLink.length) {
-      gatheredLink = new Int32Array(Math.max(n, 2 * gatheredLink.length));
-      gathered = new Float64Array(GATHER_STRIDE * gatheredLink.length);
+    // Per found item, its row of `gathered`: with one piece the item's own position; with several, a
+    // segment keeps the row (and hit slot) it got from the first piece that found it (manyPieces.ts
+    // segmentRows), so it is gathered once whatever the pieces that find it.
+    const rows = segRows ? rowsFor(segRows, n) : null;
+    const first = several ? candidates : 0;
+    if (rows && segRows) {
+      const st = segRows.stamp, sr = segRows.row, now = segRows.now;
+      for (let f = 0; f < n; f++) {
+        const s = found[f]!;
+        if (st[s] === now) { rows[f] = sr[s]!; continue; }
+        st[s] = now; sr[s] = candidates; rows[f] = candidates++;
+      }
+    } else {
+      candidates += n;
     }
-    const g = gathered, gLink = gatheredLink, linkOf = table.linkOfSegment;
+    growGathered(candidates);
+    growHits(hitCount + n);
+    const g = gathered, gLink = gatheredLink, gSlot = gatheredSlot, linkOf = table.linkOfSegment;
     for (let f = 0; f < n; f++) {
-      const s = found[f]!, o = s * 6, q = f * GATHER_STRIDE;
+      const s = found[f]!, row = rows ? rows[f]! : f;
+      if (row < first) continue; // gathered for an earlier piece
+      const o = s * 6, q = row * GATHER_STRIDE;
       g[q] = c[o]!; g[q + 1] = c[o + 1]!; g[q + 2] = c[o + 2]!; g[q + 3] = c[o + 3]!; g[q + 4] = c[o + 4]!; g[q + 5] = c[o + 5]!;
       g[q + 6] = radius[s]!; g[q + 7] = tolerances !== null ? tolerances[s]! : NaN;
-      gLink[f] = linkOf[s]!;
+      gLink[row] = linkOf[s]!; gSlot[row] = -1;
     }
     for (let f = 0; f < n; f++) {
       const s = found[f]!;
-      const q = f * GATHER_STRIDE;
+      const row = rows ? rows[f]! : f;
+      const q = row * GATHER_STRIDE;
       const x0 = g[q]!, y0 = g[q + 1]!, z0 = g[q + 2]!, x1 = g[q + 3]!, y1 = g[q + 4]!, z1 = g[q + 5]!;
       // A box-to-box gap is a lower bound on the distance: skip pieces that cannot reach any threshold.
       const gx = gap(b.minX, b.maxX, x0 < x1 ? x0 : x1, x0 < x1 ? x1 : x0);
@@ -192,20 +215,32 @@ function collect(
       const tolerance = tolerances !== null ? g[q + 7]! : segmentToleranceOf(table, ctx, s);
       const reach = (tolerance > notify ? tolerance : notify) + g[q + 6]! + VERDICT_SLACK_M;
       if (g2 > reach * reach) continue;
+      const prev = several ? gSlot[row]! : -1;
+      if (prev >= 0) {
+        // Only a nearer piece can replace the distance found so far: not one whose box is farther (its
+        // plan distance and gap, which may be nearer, are completed for a listed line: its bit stays
+        // clear), and the kernel of one that may be can stop at that distance.
+        const into = hitPool[prev]!;
+        const beyond = into.distance + VERDICT_SLACK_M;
+        if (g2 > beyond * beyond) continue;
+        segmentsTested++;
+        const cutoff = reach + VERDICT_SLACK_M < into.distance ? reach + VERDICT_SLACK_M : into.distance;
+        foldPieceDistance(into, pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, cutoff));
+        hitPieces[prev] = hitPieces[prev]! | bit;
+        continue;
+      }
       segmentsTested++;
       // Past reach + slack no verdict is possible: the kernel may stop there (distance Infinity).
       const k = pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, reach + VERDICT_SLACK_M);
-      const prev = slotOf ? slotOf.get(s) : undefined;
-      if (prev !== undefined) { foldPieceDistance(hitPool[prev]!, k); continue; }
       const slot = hitCount++;
-      if (slotOf) slotOf.set(s, slot);
+      gSlot[row] = slot;
       const hit = hitPool[slot] ?? (hitPool[slot] = createSegmentPrismDistance());
       hit.distance = k.distance; hit.t = k.t; hit.x = k.x; hit.y = k.y; hit.z = k.z;
       hit.horizontal = k.horizontal; hit.horizontalT = k.horizontalT; hit.vertical = k.vertical; hit.verticalT = k.verticalT;
-      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitRadius[slot] = g[q + 6]!; hitLink[slot] = gLink[f]!;
+      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitRadius[slot] = g[q + 6]!; hitLink[slot] = gLink[row]!;
+      hitPieces[slot] = bit;
     }
   }
-  if (seen) candidates = seen.size;
 
   // A few hits find their line's entry by a scan of the entries (no read of a per-line array, which
   // is a cache miss per hit on a large network); many use the per-line stamp.
@@ -295,7 +330,7 @@ export function screenExcavation(
     const link = entryLink[e]!, slot = entrySlot[e]!, verdict = entryVerdict[e]!;
     const segment = hitSegment[slot]!;
     const hit = hitPool[slot]!;
-    if (several) completePlanAndGap(volume, table, segment, hit);
+    if (several) completePlanAndGap(volume, table, segment, hit, hitPieces[slot]!);
     const r = hitRadius[slot]!;
     const h = rowDepth[e]!;
     const depthKnown = h === h;
@@ -346,25 +381,4 @@ export function screenExcavationSummary(
   const counts = [0, 0, 0];
   for (let e = 0; e < k.entries; e++) counts[entryVerdict[e]!]!++;
   return summaryOf(table, k, counts);
-}
-
-/**
- * Plan distance and vertical gap are minima over the whole volume, but the 3D cull skips pieces out of
- * reach in 3D that can still be the nearest in plan (a bore passing deep under a line). For a listed
- * line's deciding segment, fold in every piece whose plan box could be nearer.
- */
-function completePlanAndGap(volume: Volume, table: SegmentTable, s: number, hit: SegmentHit): void {
-  const c = table.coords, o = s * 6;
-  const x0 = c[o]!, y0 = c[o + 1]!, z0 = c[o + 2]!, x1 = c[o + 3]!, y1 = c[o + 4]!, z1 = c[o + 5]!;
-  const minX = Math.min(x0, x1), maxX = Math.max(x0, x1), minY = Math.min(y0, y1), maxY = Math.max(y0, y1);
-  const h = hit.horizontal;
-  const near = volume.index ? volume.index.search(minX - h, minY - h, maxX + h, maxY + h) : null;
-  const count = near ? near.length : volume.pieces.length;
-  for (let k = 0; k < count; k++) {
-    const piece = volume.pieces[near ? near[k]! : k]!;
-    const b = piece.bounds;
-    const planGap = Math.hypot(gap(b.minX, b.maxX, minX, maxX), gap(b.minY, b.maxY, minY, maxY));
-    if (planGap > hit.horizontal || (planGap > 0 && hit.horizontal === 0)) continue;
-    foldPieceDistance(hit, pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT));
-  }
 }

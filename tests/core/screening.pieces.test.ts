@@ -1,0 +1,89 @@
+/**
+ * Works of many pieces (trenches, bores): screen.ts `collect` gathers a candidate once whatever the
+ * pieces that find it (per-segment stamps), lets a later piece's kernel stop at the distance already
+ * found, and completes a listed line's plan distance and gap only over the pieces it has not run.
+ * Each listed line's distances must still be the union's, every piece tried (segmentVolumeDistance),
+ * and screening another table in between (the stamp arrays are shared) must not change a result.
+ */
+import { describe, expect, it } from 'vitest';
+import rulesJson from '../../data/rules/screening.json';
+import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { validateExcavation, type Excavation } from '../../src/core/screening/excavation';
+import { validateScreeningRules } from '../../src/core/screening/rules';
+import { screenExcavation } from '../../src/core/screening/screen';
+import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
+import { segmentVolumeDistance, volumeOf } from '../../src/core/screening/volume';
+import { mulberry32 } from '../../bench/stats';
+import { AREA_PER_SEGMENT_M2, network } from '../../bench/syntheticNetwork';
+import { drawWorks } from '../../bench/works';
+
+const RULES = validateScreeningRules(rulesJson);
+const SEGMENTS = 40_000;
+const SIDE = Math.sqrt(SEGMENTS * AREA_PER_SEGMENT_M2);
+const LINKS = network(mulberry32(0x5eed7), SEGMENTS, SIDE);
+const TABLE = buildSegmentTable(LINKS);
+const INDEX = buildSegmentIndex(TABLE);
+const WORKS = drawWorks(mulberry32(0x7e7), SIDE, 200).works;
+const VERTICES = new Map(LINKS.map((l) => [l.id, l.vertices]));
+
+function expectUnionDistances(work: Excavation, table = TABLE, index = INDEX, vertices = VERTICES): number {
+  const result = screenExcavation(table, index, work, RULES);
+  const volume = volumeOf(validateExcavation(work));
+  const out = createSegmentPrismDistance();
+  for (const line of result.lines) {
+    const v = vertices.get(line.linkId)!, o = line.segmentIndex * 4;
+    segmentVolumeDistance(volume, v[o]!, v[o + 1]!, v[o + 2]!, v[o + 4]!, v[o + 5]!, v[o + 6]!, out);
+    expect(line.distance3d).toBe(Math.max(0, out.distance - line.radius));
+    expect(line.horizontal).toBe(Math.max(0, out.horizontal - line.radius));
+    expect(line.vertical).toBe(out.vertical === null ? null : Math.max(0, out.vertical - line.radius));
+  }
+  return result.lines.length;
+}
+
+describe('screening a work of many pieces', () => {
+  it('gives each listed line the distance, plan distance and gap to the whole union (trenches)', () => {
+    let lines = 0;
+    for (const w of WORKS.trench) lines += expectUnionDistances(w);
+    expect(lines).toBeGreaterThan(200);
+  });
+
+  it('gives each listed line the distance, plan distance and gap to the whole union (bores with pits)', () => {
+    let lines = 0;
+    for (const w of WORKS.bore) lines += expectUnionDistances(w);
+    expect(lines).toBeGreaterThan(200);
+  });
+
+  it('takes the plan distance and gap from a leg culled in 3D: a line listed by the entry pit, over the deep leg', () => {
+    // Entry pit around (0, 0); the path drops to −30 m within 2 m and runs on east at that depth, under
+    // a line 5 m east of the entry at −1 m: in 3D the pit and the first leg are near (listed), the deep
+    // leg is ~29 m away (culled), but in plan the line crosses it (plan distance 0, vertical gap ~29 m).
+    const line = { ...LINKS[0]!, id: 'over', vertices: Float64Array.from([5, -20, -1, 0, 5, 20, -1, 0]) };
+    const table = buildSegmentTable([line]);
+    const pit = (x: number): Excavation => ({ kind: 'open_cut', footprint: [[x - 1.5, -1], [x + 1.5, -1], [x + 1.5, 1], [x - 1.5, 1]], bottomZ: -2.5, topZ: 0 });
+    const bore = {
+      kind: 'bore', path: [[0, 0, -2], [2, 0, -30], [100, 0, -30], [102, 0, -2]], reamerDiameter: 0.4,
+      entryPit: pit(0), exitPit: pit(102),
+    } as Excavation;
+    expect(expectUnionDistances(bore, table, buildSegmentIndex(table), new Map([['over', line.vertices]]))).toBe(1);
+    const [row] = screenExcavation(table, buildSegmentIndex(table), bore, RULES).lines;
+    expect(row!.horizontal).toBe(0);
+    expect(row!.vertical).toBeGreaterThan(28);
+    expect(row!.distance3d).toBeLessThan(5);
+  });
+
+  it('answers the same after screening a smaller and a larger table in between', () => {
+    const small = buildSegmentTable(LINKS.slice(0, 500));
+    const smallIndex = buildSegmentIndex(small);
+    const large = buildSegmentTable(network(mulberry32(0x1a49e), 2 * SEGMENTS, SIDE));
+    const largeIndex = buildSegmentIndex(large);
+    const works = [...WORKS.trench.slice(0, 60), ...WORKS.bore.slice(0, 60)];
+    const before = works.map((w) => JSON.stringify(screenExcavation(TABLE, INDEX, w, RULES)));
+    let listedElsewhere = 0;
+    for (const w of works) {
+      listedElsewhere += screenExcavation(small, smallIndex, w, RULES).lines.length;
+      listedElsewhere += screenExcavation(large, largeIndex, w, RULES).lines.length;
+      expect(JSON.stringify(screenExcavation(TABLE, INDEX, w, RULES))).toBe(before[works.indexOf(w)]);
+    }
+    expect(listedElsewhere).toBeGreaterThan(0);
+  });
+});
