@@ -71,6 +71,47 @@ describe('screening a work of many pieces', () => {
     expect(row!.distance3d).toBeLessThan(5);
   });
 
+  it('gives the union distances on long street trenches, past the 32 pieces collect marks one bit each', () => {
+    // A trench following a street for a kilometre: 40 legs of 25 m turning up to ±30° (boxes, joints and
+    // mitres: well over 32 pieces), the bottom sloping along it, through the network's centre.
+    const rng = mulberry32(0x57ee7);
+    let lines = 0, pieces = 0;
+    for (let k = 0; k < 6; k++) {
+      const centreline: [number, number][] = [[SIDE / 2 - 500 + 60 * k, SIDE / 2 - 300 + 90 * k]];
+      let heading = rng() * 2 * Math.PI;
+      for (let i = 0; i < 40; i++) {
+        heading += (rng() - 0.5) * (Math.PI / 3);
+        const [x, y] = centreline[i]!;
+        centreline.push([x + 25 * Math.cos(heading), y + 25 * Math.sin(heading)]);
+      }
+      const trench = { kind: 'trench', centreline, width: 1.2, bottomZ: centreline.map((_, i) => -1.5 - i * 0.02), topZ: 0 } as Excavation;
+      pieces = Math.max(pieces, volumeOf(validateExcavation(trench)).pieces.length);
+      lines += expectUnionDistances(trench);
+    }
+    expect(pieces).toBeGreaterThan(64);
+    expect(lines).toBeGreaterThan(20);
+  });
+
+  it('completes the plan distance from a piece numbered under 32 when one 32 places later ran (no bit shared)', () => {
+    // Leg 1 runs 30 m down under the line (plan distance 0, culled in 3D); legs 2–32 climb away and back;
+    // leg 33 runs beside the line 0.6 m off, near in 3D (its kernel runs in collect). 1 << 33 is 1 << 1 in
+    // JavaScript: a mark for leg 33 must not pass for leg 1, or the row would read 0.4 m in plan, not 0.
+    const line = { ...LINKS[0]!, id: 'over', vertices: Float64Array.from([5, -20, -1, 0, 5, 20, -1, 0]) };
+    const table = buildSegmentTable([line]);
+    const path: [number, number, number][] = [[0, 0, -2], [2, 0, -30]];
+    for (let k = 2; k <= 33; k++) {
+      const u = (k - 2) / 31;
+      path.push([10 + 30 * Math.sin(Math.PI * u) - 4.4 * u, 10 * u, -30 + 28.8 * u]);
+    }
+    path.push([5.6, 18, -1.2]);
+    const bore = { kind: 'bore', path, reamerDiameter: 0.4 } as Excavation;
+    expect(volumeOf(validateExcavation(bore)).pieces.length).toBe(34);
+    expect(expectUnionDistances(bore, table, buildSegmentIndex(table), new Map([['over', line.vertices]]))).toBe(1);
+    const [row] = screenExcavation(table, buildSegmentIndex(table), bore, RULES).lines;
+    expect(row!.horizontal).toBe(0);
+    expect(row!.distance3d).toBeLessThan(1);
+  });
+
   it('answers the same after screening a smaller and a larger table in between', () => {
     const small = buildSegmentTable(LINKS.slice(0, 500));
     const smallIndex = buildSegmentIndex(small);
