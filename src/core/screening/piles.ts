@@ -4,7 +4,7 @@
  * cylinder each (volume.ts, cylinder.ts). Local frame, metres.
  */
 import {
-  arrayAt, checkExtent, ExcavationError, finiteNumber, fmt, MAX_EXCAVATION_DEPTH_M, numberIn, objectAt,
+  arrayAt, checkExtent, ExcavationError, finiteAt, fmt, MAX_EXCAVATION_DEPTH_M, numberInAt, objectAt,
 } from './validation';
 
 /** Thinnest pile or post: 20 mm (a ground anchor rod). */
@@ -38,17 +38,23 @@ export function validatePiles(input: unknown): PileGroup {
   if (o.kind !== 'piles') throw new ExcavationError('kind', `expected 'piles', got ${fmt(o.kind)}`);
   const list = arrayAt(o.piles, 'piles', 'an array of piles', MAX_PILES, 'MAX_PILES');
   if (list.length === 0) throw new ExcavationError('piles', 'no piles; a pile group needs at least 1');
-  const piles = list.map((item, i): Pile => {
-    const field = `piles[${i}]`;
-    const p = objectAt(item, field, 'a pile { x, y, diameter, topZ, depth }');
-    return {
-      x: finiteNumber(p.x, `${field}.x`),
-      y: finiteNumber(p.y, `${field}.y`),
-      diameter: numberIn(p.diameter, `${field}.diameter`, MIN_PILE_DIAMETER_M, 'MIN_PILE_DIAMETER_M', MAX_PILE_DIAMETER_M, 'MAX_PILE_DIAMETER_M'),
-      topZ: finiteNumber(p.topZ, `${field}.topZ`),
-      depth: numberIn(p.depth, `${field}.depth`, MIN_PILE_DEPTH_M, 'MIN_PILE_DEPTH_M', MAX_EXCAVATION_DEPTH_M, 'MAX_EXCAVATION_DEPTH_M'),
+  // Field names ('piles[4].diameter') are built only for a refusal; the checks run in the order of the fields.
+  const piles: Pile[] = [];
+  const xs: number[] = [], ys: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    const p = typeof item === 'object' && item !== null && !Array.isArray(item)
+      ? item as Record<string, unknown> : objectAt(item, `piles[${i}]`, 'a pile { x, y, diameter, topZ, depth }');
+    const pile: Pile = {
+      x: finiteAt(p.x, 'piles', i, '.x'),
+      y: finiteAt(p.y, 'piles', i, '.y'),
+      diameter: numberInAt(p.diameter, 'piles', i, '.diameter', MIN_PILE_DIAMETER_M, 'MIN_PILE_DIAMETER_M', MAX_PILE_DIAMETER_M, 'MAX_PILE_DIAMETER_M'),
+      topZ: finiteAt(p.topZ, 'piles', i, '.topZ'),
+      depth: numberInAt(p.depth, 'piles', i, '.depth', MIN_PILE_DEPTH_M, 'MIN_PILE_DEPTH_M', MAX_EXCAVATION_DEPTH_M, 'MAX_EXCAVATION_DEPTH_M'),
     };
-  });
-  checkExtent(piles.map((p) => p.x), piles.map((p) => p.y), 'piles', 'pile group');
+    piles.push(pile);
+    xs.push(pile.x); ys.push(pile.y);
+  }
+  checkExtent(xs, ys, 'piles', 'pile group');
   return { kind: 'piles', piles };
 }

@@ -51,6 +51,22 @@ export function finiteNumber(v: unknown, field: string): number {
   return v;
 }
 
+/**
+ * `v` when it is a finite number; else finiteNumber's refusal for the field `${name}[${i}]${suffix}`
+ * ('bottomZ[3]', 'piles[4].x'), whose text is built only then: a valid work builds no field names.
+ */
+export function finiteAt(v: unknown, name: string, i: number, suffix: string): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : finiteNumber(v, `${name}[${i}]${suffix}`);
+}
+
+/** `v` when it is a number in [min, max]; else numberIn's refusal for the field `${name}[${i}]${suffix}`, built only then. */
+export function numberInAt(
+  v: unknown, name: string, i: number, suffix: string, min: number, minName: string, max: number, maxName: string,
+): number {
+  // min and max are finite, so a number between them is finite.
+  return typeof v === 'number' && v >= min && v <= max ? v : numberIn(v, `${name}[${i}]${suffix}`, min, minName, max, maxName);
+}
+
 /** A finite number in [min, max], with the limits' names in the refusal. */
 export function numberIn(v: unknown, field: string, min: number, minName: string, max: number, maxName: string): number {
   const x = finiteNumber(v, field);

@@ -133,16 +133,13 @@ export function trenchPieces(t: Trench): Piece[] {
   const c = t.centreline, b = t.bottomZ, h = t.width / 2, top = t.topZ;
   const n = c.length;
   const ex: number[] = [], ey: number[] = [];
-  for (let i = 0; i + 1 < n; i++) {
-    const dx = c[i + 1]![0] - c[i]![0], dy = c[i + 1]![1] - c[i]![1];
-    const len = Math.hypot(dx, dy);
-    ex.push(dx / len); ey.push(dy / len);
-  }
   const pieces: Piece[] = [];
+  // Per segment its box (one length per segment: its direction and its slope share it).
   for (let i = 0; i + 1 < n; i++) {
     const [ax, ay] = c[i]!, [bx, by] = c[i + 1]!;
-    const ux = ex[i]!, uy = ey[i]!, nx = -uy * h, ny = ux * h;
     const len = Math.hypot(bx - ax, by - ay);
+    const ux = (bx - ax) / len, uy = (by - ay) / len, nx = -uy * h, ny = ux * h;
+    ex.push(ux); ey.push(uy);
     const slope = (b[i + 1]! - b[i]!) / len;
     pieces.push(convexPiece(
       [[ax - nx, ay - ny], [bx - nx, by - ny], [bx + nx, by + ny], [ax + nx, ay + ny]],
