@@ -26,7 +26,7 @@
 import type Flatbush from 'flatbush';
 import { UTILITY_TYPES } from '../model';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
-import { validateExcavation, type Excavation } from './excavation';
+import type { Excavation } from './excavation';
 import { IndexSearch } from './indexSearch';
 import { completePlanAndGap, gap, rowsFor, segmentRows } from './manyPieces';
 import { ruleContext, segmentDepth, segmentToleranceOf, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
@@ -35,7 +35,7 @@ import { qualityOfLink, type SegmentTable } from './segmentTable';
 import {
   NO_VERDICT, verdictIndex, VERDICTS, type LineConflict, type Point3, type ScreeningResult, type ScreeningSummary,
 } from './verdicts';
-import { foldPieceDistance, pieceDistance, volumeOf, type Volume } from './volume';
+import { foldPieceDistance, pieceDistance, screenedVolume, type Volume } from './volume';
 
 export { VERDICT_SLACK_M };
 
@@ -150,12 +150,12 @@ interface Collected {
 function collect(
   table: SegmentTable, index: Flatbush, excavation: Excavation, rules: ScreeningRules, ruleSetId: string,
 ): Collected {
-  const work = validateExcavation(excavation);
+  // Validated and built in one (volume.ts screenedVolume: an open cut's prism straight from its checked rings).
+  const volume = screenedVolume(excavation);
   const ctx = ruleContext(rules, ruleSetId, table);
   if (table.segmentCount > 0 && index.numItems !== table.segmentCount) {
     throw new RangeError(`screenExcavation: index holds ${index.numItems} items but the table has ${table.segmentCount} segments`);
   }
-  const volume = volumeOf(work);
   const notify = rules.notifyDistance.value;
   const c = table.coords, radius = table.radius;
 

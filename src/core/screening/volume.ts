@@ -27,8 +27,8 @@ import { prepareCapsule, segmentCapsuleDistance, type Capsule } from './capsule'
 import { prepareConvexPrism, segmentConvexPrismDistance, type ConvexPrism } from './convexPrism';
 import { prepareCylinder, segmentCylinderDistance, type Cylinder } from './cylinder';
 import { createSegmentPrismDistance, preparePrism, segmentPrismDistance, type Prism, type SegmentPrismDistance } from './distance';
-import type { Excavation } from './excavation';
-import type { OpenCut } from './openCut';
+import { validateExcavation, type Excavation } from './excavation';
+import { openCutPrism, type OpenCut } from './openCut';
 import type { PileGroup } from './piles';
 import type { Trench } from './trench';
 
@@ -110,9 +110,14 @@ export function segmentVolumeDistance(
   return out;
 }
 
+const NO_HOLES: readonly [number, number][][] = [];
+
 function prismPiece(cut: OpenCut): Piece {
-  const prism = preparePrism(cut.footprint, cut.bottomZ, cut.topZ, cut.holes ?? []);
-  return { shape: 'prism', prism, bounds: { minX: prism.minX, minY: prism.minY, minZ: cut.bottomZ, maxX: prism.maxX, maxY: prism.maxY, maxZ: cut.topZ } };
+  return piece(preparePrism(cut.footprint, cut.bottomZ, cut.topZ, cut.holes ?? NO_HOLES));
+}
+
+function piece(prism: Prism): Piece {
+  return { shape: 'prism', prism, bounds: { minX: prism.minX, minY: prism.minY, minZ: prism.bottomZ, maxX: prism.maxX, maxY: prism.maxY, maxZ: prism.topZ } };
 }
 
 function cylinderPiece(x: number, y: number, radius: number, bottomZ: number, topZ: number): Piece {
@@ -209,6 +214,21 @@ export function volumeOf(work: Excavation): Volume {
       throw new RangeError(`no screening volume for excavation kind ${String((never as { kind?: unknown }).kind)}`);
     }
   }
+  return volumeOfPieces(pieces);
+}
+
+/**
+ * `volumeOf(validateExcavation(input))`: the same refusals and the same volume. An open cut goes from
+ * its input to its prism (openCut.ts `openCutPrism`) without building the validated copy, which
+ * nothing else reads in a screening.
+ */
+export function screenedVolume(input: unknown): Volume {
+  const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
+  if (kind === 'open_cut') return volumeOfPieces([piece(openCutPrism(input))]);
+  return volumeOf(validateExcavation(input));
+}
+
+function volumeOfPieces(pieces: Piece[]): Volume {
   const bounds: Bounds = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
   for (const { bounds: p } of pieces) {
     bounds.minX = Math.min(bounds.minX, p.minX); bounds.minY = Math.min(bounds.minY, p.minY); bounds.minZ = Math.min(bounds.minZ, p.minZ);
