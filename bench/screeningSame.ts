@@ -98,8 +98,8 @@ function openCut(rng: Rng, side: number): Any {
     const n = 3 + Math.floor(rng() * (u < 0.7 ? 8 : 38));
     const footprint = starRing(rng, cx, cy, r, n);
     cut = { kind: 'open_cut', footprint, bottomZ: -between(rng, 0.5, 8), topZ: rng() < 0.8 ? 0 : between(rng, -0.5, 2) };
-    if (rng() < 0.5) {
-      // Holes: small squares near the centre, inside the inner radius r/2, apart from each other.
+    if (n >= 8 && rng() < 0.6) {
+      // Holes: small squares within r/3 of the centre, inside every star of 8+ vertices (inradius ≥ r/2 · cos(π/8)).
       const holes = [];
       const count = 1 + Math.floor(rng() * 3);
       for (let h = 0; h < count; h++) holes.push(square(cx + (h - 1) * r * 0.25, cy, r * 0.08));

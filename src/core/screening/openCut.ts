@@ -212,11 +212,12 @@ export function validateOpenCut(input: unknown): OpenCut {
 
 /**
  * validateOpenCut's checks (the same refusals), then the cut's prism straight from the checked rings
- * (the same Prism as preparePrism of the validated cut): no validated copy is built.
+ * (the same Prism as preparePrism of the validated cut): no validated copy is built. `into`: see
+ * preparePrismAt.
  */
-export function openCutPrism(input: unknown): Prism {
+export function openCutPrism(input: unknown, into: Prism | null = null): Prism {
   checkOpenCut(input);
-  return preparePrismAt(CUT, CUT.bottomZ, CUT.topZ);
+  return preparePrismAt(CUT, CUT.bottomZ, CUT.topZ, into);
 }
 
 /** A pit that belongs to another work (a bore's entry or exit pit): errors name it, e.g. 'entryPit.footprint[2][0]'. */

@@ -73,8 +73,10 @@ export function preparePrism(
 /**
  * `preparePrism` of rings already open and without repeated consecutive vertices, given flat
  * (validateOpenCut's checked rings: openCut.ts `openCutPrism`). The same numbers as from tuples.
+ * With `into`, that prism is overwritten and returned (its arrays reused, cut to length): for a
+ * caller whose prism never outlives the next call (screen.ts, through volume.ts `screenedVolume`).
  */
-export function preparePrismAt(rings: FlatRings, bottomZ: number, topZ: number): Prism {
+export function preparePrismAt(rings: FlatRings, bottomZ: number, topZ: number, into: Prism | null = null): Prism {
   const rx = rings.xs, ry = rings.ys, start = rings.start, ringCount = rings.ringCount;
   const n = start[ringCount]!;
   for (let r = 0; r < ringCount; r++) {
@@ -94,27 +96,41 @@ export function preparePrismAt(rings: FlatRings, bottomZ: number, topZ: number):
     if (y > maxY) maxY = y;
   }
   const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
-  // Filled by push, so the arrays stay packed: doubles for coordinates, small integers for next.
-  const xs = doubles(), ys = doubles(), next: number[] = [];
+  // Written in order (put: past the end is a push), so the arrays stay packed: doubles for
+  // coordinates, small integers for next.
+  const xs = into ? into.xs : doubles(), ys = into ? into.ys : doubles(), next = into ? into.next : [];
+  const invEdgeLength = into ? into.invEdgeLength : doubles();
+  let v = 0;
   for (let r = 0; r < ringCount; r++) {
-    const first = xs.length;
-    for (let i = start[r]!; i < start[r + 1]!; i++) {
-      xs.push(rx[i]! - originX);
-      ys.push(ry[i]! - originY);
-      next.push(xs.length);
+    const first = v;
+    for (let i = start[r]!; i < start[r + 1]!; i++, v++) {
+      put(xs, v, rx[i]! - originX);
+      put(ys, v, ry[i]! - originY);
+      put(next, v, v + 1);
     }
-    next[xs.length - 1] = first;
+    next[v - 1] = first;
   }
-  const invEdgeLength = doubles();
   for (let i = 0; i < n; i++) {
     const k = next[i]!;
     // sqrt of the sum, not Math.hypot (several times slower in V8): relative to the centre of a
     // footprint at most MAX_EXCAVATION_EXTENT_M across, the squares cannot overflow or underflow.
     const dx = xs[k]! - xs[i]!, dy = ys[k]! - ys[i]!;
-    invEdgeLength.push(1 / Math.sqrt(dx * dx + dy * dy));
+    put(invEdgeLength, i, 1 / Math.sqrt(dx * dx + dy * dy));
   }
-  return {
-    vertexCount: n, originX, originY, xs, ys, next, ringCount, bottomZ, topZ, minX, minY, maxX, maxY,
-    invEdgeLength,
-  };
+  if (!into) {
+    return {
+      vertexCount: n, originX, originY, xs, ys, next, ringCount, bottomZ, topZ, minX, minY, maxX, maxY,
+      invEdgeLength,
+    };
+  }
+  if (xs.length > n) { xs.length = n; ys.length = n; next.length = n; invEdgeLength.length = n; }
+  into.vertexCount = n; into.originX = originX; into.originY = originY; into.ringCount = ringCount;
+  into.bottomZ = bottomZ; into.topZ = topZ; into.minX = minX; into.minY = minY; into.maxX = maxX; into.maxY = maxY;
+  return into;
+}
+
+/** a[i] = value, for i at most a.length (a push at the end keeps the array packed). */
+function put(a: number[], i: number, value: number): void {
+  if (i < a.length) a[i] = value;
+  else a.push(value);
 }

@@ -222,10 +222,28 @@ export function volumeOf(work: Excavation): Volume {
  * its input to its prism (openCut.ts `openCutPrism`) without building the validated copy, which
  * nothing else reads in a screening.
  */
-export function screenedVolume(input: unknown): Volume {
+export function screenedVolume(input: unknown, reuse = false): Volume {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
-  if (kind === 'open_cut') return volumeOfPieces([piece(openCutPrism(input))]);
-  return volumeOf(validateExcavation(input));
+  if (kind !== 'open_cut') return volumeOf(validateExcavation(input));
+  if (!reuse) return volumeOfPieces([piece(openCutPrism(input))]);
+  // An open cut's volume, prism and bounds overwritten in place: nothing allocated per screening.
+  const cut = reusedCut;
+  if (!cut) return (reusedCut = volumeOfPieces([piece(openCutPrism(input))]));
+  const only = cut.pieces[0] as Extract<Piece, { shape: 'prism' }>;
+  const prism = openCutPrism(input, only.prism);
+  setBounds(only.bounds, prism);
+  setBounds(cut.bounds, prism);
+  return cut;
+}
+
+/**
+ * The open-cut volume `screenedVolume(…, true)` overwrites for each screening: with `reuse`, the
+ * volume returned is valid until the next such call (screen.ts: a screening's volume never outlives it).
+ */
+let reusedCut: Volume | null = null;
+
+function setBounds(b: Bounds, prism: Prism): void {
+  b.minX = prism.minX; b.minY = prism.minY; b.minZ = prism.bottomZ; b.maxX = prism.maxX; b.maxY = prism.maxY; b.maxZ = prism.topZ;
 }
 
 function volumeOfPieces(pieces: Piece[]): Volume {
