@@ -106,9 +106,7 @@ export function smallRingIsSimple(ring: readonly (readonly [number, number])[], 
 }
 
 /** `smallRingIsSimple` of the ring of n vertices at xs[start], ys[start] onwards. */
-export function smallRingIsSimpleAt(
-  ringXs: ArrayLike<number>, ringYs: ArrayLike<number>, start: number, n: number, ox: number, oy: number,
-): boolean {
+export function smallRingIsSimpleAt(ringXs: Float64Array, ringYs: Float64Array, start: number, n: number, ox: number, oy: number): boolean {
   if (n > SMALL_RING_VERTICES) throw new RangeError(`smallRingIsSimple: ${n} vertices, at most ${SMALL_RING_VERTICES}`);
   scratchFor(n);
   const xs = sXs, ys = sYs;
@@ -126,23 +124,38 @@ export function smallRingIsSimpleAt(
 /**
  * Rings as flat coordinates: ring r's vertices are xs[start[r]] up to xs[start[r + 1]] (exclusive),
  * open. What validateOpenCut reads a footprint and its holes into (no [x, y] array per vertex).
+ * Always typed arrays, so the functions reading them see one kind of array.
  */
 export interface FlatRings {
-  xs: ArrayLike<number>;
-  ys: ArrayLike<number>;
+  xs: Float64Array;
+  ys: Float64Array;
   /** ringCount + 1 numbers: where each ring starts, then the end of the last. */
-  start: ArrayLike<number>;
+  start: Int32Array;
   ringCount: number;
 }
 
-/** Rings of [x, y] tuples as FlatRings (fresh arrays). */
+/** flatRings' storage, grown to the most vertices and rings seen (a fresh Float64Array of 9+ numbers is allocated off V8's heap, ~2 µs). */
+const FLAT: FlatRings = { xs: new Float64Array(64), ys: new Float64Array(64), start: new Int32Array(8), ringCount: 0 };
+
+/**
+ * Rings of [x, y] tuples as FlatRings, in storage reused by the next call: read it before calling
+ * again (preparePrism, firstRingContact and smallRingIsSimple do).
+ */
 export function flatRings(rings: readonly (readonly (readonly [number, number])[])[]): FlatRings {
-  const xs: number[] = [], ys: number[] = [], start: number[] = [0];
-  for (const ring of rings) {
-    for (const p of ring) { xs.push(p[0]); ys.push(p[1]); }
-    start.push(xs.length);
+  let n = 0;
+  for (const ring of rings) n += ring.length;
+  if (n > FLAT.xs.length) { FLAT.xs = new Float64Array(Math.max(n, 2 * FLAT.xs.length)); FLAT.ys = new Float64Array(FLAT.xs.length); }
+  if (rings.length + 1 > FLAT.start.length) FLAT.start = new Int32Array(Math.max(rings.length + 1, 2 * FLAT.start.length));
+  const xs = FLAT.xs, ys = FLAT.ys, start = FLAT.start;
+  let v = 0;
+  start[0] = 0;
+  for (let r = 0; r < rings.length; r++) {
+    const ring = rings[r]!;
+    for (let i = 0; i < ring.length; i++, v++) { xs[v] = ring[i]![0]; ys[v] = ring[i]![1]; }
+    start[r + 1] = v;
   }
-  return { xs, ys, start, ringCount: rings.length };
+  FLAT.ringCount = rings.length;
+  return FLAT;
 }
 
 /**
@@ -234,7 +247,7 @@ export function firstPolylineContact(points: readonly (readonly [number, number]
 }
 
 /** Twice the signed area of the ring xs[s..e), ys[s..e) (shoelace), relative to (ox, oy); > 0 when counter-clockwise. */
-export function ringTwiceAreaAt(xs: ArrayLike<number>, ys: ArrayLike<number>, s: number, e: number, ox: number, oy: number): number {
+export function ringTwiceAreaAt(xs: Float64Array, ys: Float64Array, s: number, e: number, ox: number, oy: number): number {
   let a = 0;
   for (let i = s, j = e - 1; i < e; j = i++) {
     a += (xs[j]! - ox) * (ys[i]! - oy) - (xs[i]! - ox) * (ys[j]! - oy);
@@ -243,7 +256,7 @@ export function ringTwiceAreaAt(xs: ArrayLike<number>, ys: ArrayLike<number>, s:
 }
 
 /** All vertices of the ring xs[s..e) on one line (area 0 for a reason other than self-intersection). */
-export function allCollinearAt(xs: ArrayLike<number>, ys: ArrayLike<number>, s: number, e: number): boolean {
+export function allCollinearAt(xs: Float64Array, ys: Float64Array, s: number, e: number): boolean {
   const ax = xs[s]!, ay = ys[s]!, bx = xs[s + 1]!, by = ys[s + 1]!;
   for (let i = s; i < e; i++) if (orient(ax, ay, bx, by, xs[i]!, ys[i]!) !== 0) return false;
   return true;
@@ -253,7 +266,7 @@ export function allCollinearAt(xs: ArrayLike<number>, ys: ArrayLike<number>, s: 
  * Even–odd point in the ring xs[s..e). Only used for a point known not to lie on the ring (a vertex
  * of another ring that touches nowhere), so boundary handling does not matter.
  */
-export function pointInRingAt(xs: ArrayLike<number>, ys: ArrayLike<number>, s: number, e: number, px: number, py: number): boolean {
+export function pointInRingAt(xs: Float64Array, ys: Float64Array, s: number, e: number, px: number, py: number): boolean {
   let inside = false;
   for (let i = s, j = e - 1; i < e; j = i++) {
     const xi = xs[i]!, yi = ys[i]!, xj = xs[j]!, yj = ys[j]!;
