@@ -29,7 +29,7 @@ import { prepareCylinder, segmentCylinderDistance, type Cylinder } from './cylin
 import { createSegmentPrismDistance, preparePrism, segmentPrismDistance, type Prism, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { openCutPrism, type OpenCut } from './openCut';
-import type { PileGroup } from './piles';
+import { checkPiles, PILES, type PileGroup } from './piles';
 import type { Trench } from './trench';
 
 /** The square corner of a bend is covered out to this many half-widths from the vertex. */
@@ -201,6 +201,14 @@ function pilePieces(group: PileGroup): Piece[] {
   return group.piles.map((p) => cylinderPiece(p.x, p.y, p.diameter / 2, p.topZ - p.depth, p.topZ));
 }
 
+/** pilePieces of the group checkPiles just checked (piles.ts PILES): no Pile objects between. */
+function checkedPilePieces(): Piece[] {
+  const { count, x, y, diameter, topZ, depth } = PILES;
+  const pieces: Piece[] = [];
+  for (let i = 0; i < count; i++) pieces.push(cylinderPiece(x[i]!, y[i]!, diameter[i]! / 2, topZ[i]! - depth[i]!, topZ[i]!));
+  return pieces;
+}
+
 /** The screened volume of a validated excavation. */
 export function volumeOf(work: Excavation): Volume {
   let pieces: Piece[];
@@ -219,11 +227,12 @@ export function volumeOf(work: Excavation): Volume {
 
 /**
  * `volumeOf(validateExcavation(input))`: the same refusals and the same volume. An open cut goes from
- * its input to its prism (openCut.ts `openCutPrism`) without building the validated copy, which
- * nothing else reads in a screening.
+ * its input to its prism (openCut.ts `openCutPrism`), a pile group to its cylinders (piles.ts
+ * `checkPiles`), without building the validated copy, which nothing else reads in a screening.
  */
 export function screenedVolume(input: unknown, reuse = false): Volume {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
+  if (kind === 'piles') { checkPiles(input); return volumeOfPieces(checkedPilePieces()); }
   if (kind !== 'open_cut') return volumeOf(validateExcavation(input));
   if (!reuse) return volumeOfPieces([piece(openCutPrism(input))]);
   // An open cut's volume, prism and bounds overwritten in place: nothing allocated per screening.
