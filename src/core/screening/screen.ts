@@ -304,9 +304,7 @@ export function screenExcavation(
   // The rows' scattered reads (depth, vertex number, line id, utility, quality) first, in one loop of independent
   // reads, so their cache misses overlap rather than each waiting behind the previous row's objects
   // (and the sort, which compares ids when verdict and distance tie, as strikes at 0 m do).
-  if (entries > rowDepth.length) {
-    rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); rowOrder = new Int32Array(2 * entries);
-  }
+  if (entries > rowDepth.length) { rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); rowOrder = new Int32Array(2 * entries); }
   let idChars = 0;
   for (let e = 0; e < entries; e++) {
     const segment = hitSegment[entrySlot[e]!]!;
@@ -318,23 +316,21 @@ export function screenExcavation(
   rowIdChars = idChars;
   // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
   let order: Int32Array | number[] = rowOrder;
+  sortIds = table.linkIds;
   if (entries > 16) {
     // Many lines: the engine's sort (stable, so the same order as an insertion sort).
     const many: number[] = new Array<number>(entries);
     for (let e = 0; e < entries; e++) many[e] = e;
-    sortIds = table.linkIds;
     order = many.sort(byEntry);
-    sortIds = [];
   } else {
     // A permit lists a few lines: insertion sort in reused storage, no call into the engine's sort.
-    sortIds = table.linkIds;
     for (let i = 0; i < entries; i++) {
       let j = i - 1;
       while (j >= 0 && byEntry(rowOrder[j]!, i) > 0) { rowOrder[j + 1] = rowOrder[j]!; j--; }
       rowOrder[j + 1] = i;
     }
-    sortIds = [];
   }
+  sortIds = [];
   const lines: LineConflict[] = new Array<LineConflict>(entries);
   let strike = 0, encroach = 0, near = 0;
   for (let i = 0; i < entries; i++) {
