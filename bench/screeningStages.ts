@@ -5,8 +5,11 @@
  * turns pass by pass; a stage's figure is the mean over digs of each dig's fastest pass, less the
  * clock's own cost:
  *
- *   validate   validateExcavation
+ *   validate   validateExcavation (the API's validated copy)
  *   volume     volumeOf (preparePrism for an open cut)
+ *   validate + volume, as screened   what screenExcavation runs for both (volume.ts screenedVolume:
+ *              an open cut's prism straight from its checked rings, into reused storage); on a tree
+ *              without it, validateExcavation then volumeOf, as screenExcavation ran them there
  *   search     the index search of the piece's padded box (IndexSearch, as screen.ts runs it: the grid)
  *   tree walk  the same search by walking flatbush's tree
  *   gather     the candidates' coordinates, radius, tolerance and line read into one array
@@ -28,6 +31,7 @@ import { ruleContext, segmentTolerances, VERDICT_SLACK_M } from '../src/core/scr
 import { validateScreeningRules } from '../src/core/screening/rules';
 import { screenExcavation, screenExcavationSummary } from '../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
+import * as volumeModule from '../src/core/screening/volume';
 import { pieceDistance, volumeOf, type Volume } from '../src/core/screening/volume';
 import { loadText, mulberry32, percentile } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
@@ -97,9 +101,13 @@ function pass(run: (i: number) => number, fastest: Float64Array, every?: number[
 }
 
 const c = table.coords, radius = table.radius;
+// This tree's screenedVolume, or, on an older tree (run from a `git archive` of it), what its screening ran.
+const screened = (volumeModule as { screenedVolume?: (input: unknown, reuse: boolean) => Volume }).screenedVolume ??
+  ((input: unknown): Volume => volumeOf(validateExcavation(input)));
 const stages: [string, (i: number) => number][] = [
   ['validate', (i) => validateExcavation(digs[i]!) === null ? 1 : 0],
   ['volume', (i) => volumeOf(works[i]!).pieces.length],
+  ['validate + volume', (i) => screened(digs[i]!, true).pieces.length],
   ['search', (i) => {
     const b = volumes[i]!.pieces[0]!.bounds, p = ctx.searchPad;
     return search.run(index, b.minX - p, b.minY - p, b.maxX + p, b.maxY + p);

@@ -38,11 +38,13 @@ export function validateBore(input: unknown): BorePath {
   const reamerDiameter = numberIn(o.reamerDiameter, 'reamerDiameter', MIN_REAMER_DIAMETER_M, 'MIN_REAMER_DIAMETER_M',
     MAX_REAMER_DIAMETER_M, 'MAX_REAMER_DIAMETER_M');
   const points = readTuples(o.path, 'path', 3, MAX_BORE_VERTICES, 'MAX_BORE_VERTICES');
+  // readTuples' [x, y, z] are fresh: kept rather than copied again.
   const path: [number, number, number][] = [];
-  for (const [x, y, z] of points as [number, number, number][]) {
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i] as [number, number, number];
     const last = path[path.length - 1];
-    if (last && last[0] === x && last[1] === y && last[2] === z) continue;
-    path.push([x, y, z]);
+    if (last && last[0] === p[0] && last[1] === p[1] && last[2] === p[2]) continue;
+    path.push(p);
   }
   if (path.length < 2) throw new ExcavationError('path', `${path.length} distinct vertices; a bore needs at least 2`);
   const xs = new Array<number>(path.length), ys = new Array<number>(path.length);
@@ -80,10 +82,17 @@ export function validateBore(input: unknown): BorePath {
  * First pair of legs that meet (other than consecutive legs at their shared vertex), or consecutive
  * legs that turn straight back along each other. Relative to the first vertex for precision.
  */
+/**
+ * firstPathContact's coordinates, reused and grown to the longest path seen: a Float64Array of more
+ * than 64 bytes is allocated off V8's heap, about 2 µs each, once per bore screened otherwise.
+ */
+let pathScratch = new Float64Array(3 * 16);
+
 function firstPathContact(path: readonly [number, number, number][]): [number, number] | null {
   const n = path.length;
   const [ox, oy, oz] = path[0]!;
-  const p = new Float64Array(3 * n);
+  if (3 * n > pathScratch.length) pathScratch = new Float64Array(Math.max(3 * n, 2 * pathScratch.length));
+  const p = pathScratch;
   for (let i = 0; i < n; i++) { const v = path[i]!; p[3 * i] = v[0] - ox; p[3 * i + 1] = v[1] - oy; p[3 * i + 2] = v[2] - oz; }
   for (let i = 0; i + 1 < n; i++) {
     const ax = p[3 * i]!, ay = p[3 * i + 1]!, az = p[3 * i + 2]!, bx = p[3 * i + 3]!, by = p[3 * i + 4]!, bz = p[3 * i + 5]!;

@@ -101,11 +101,16 @@ export const SMALL_RING_VERTICES = 8;
  * vertices of a hand-drawn pit, cheaper than sorting edges for the sweep.
  */
 export function smallRingIsSimple(ring: readonly (readonly [number, number])[], ox: number, oy: number): boolean {
-  const n = ring.length;
+  const flat = flatRings([ring]);
+  return smallRingIsSimpleAt(flat.xs, flat.ys, 0, ring.length, ox, oy);
+}
+
+/** `smallRingIsSimple` of the ring of n vertices at xs[start], ys[start] onwards. */
+export function smallRingIsSimpleAt(ringXs: Float64Array, ringYs: Float64Array, start: number, n: number, ox: number, oy: number): boolean {
   if (n > SMALL_RING_VERTICES) throw new RangeError(`smallRingIsSimple: ${n} vertices, at most ${SMALL_RING_VERTICES}`);
   scratchFor(n);
   const xs = sXs, ys = sYs;
-  for (let i = 0; i < n; i++) { xs[i] = ring[i]![0] - ox; ys[i] = ring[i]![1] - oy; }
+  for (let i = 0; i < n; i++) { xs[i] = ringXs[start + i]! - ox; ys[i] = ringYs[start + i]! - oy; }
   for (let a = 0; a < n; a++) {
     const b = a + 1 === n ? 0 : a + 1;
     for (let c = a + 1; c < n; c++) {
@@ -114,6 +119,43 @@ export function smallRingIsSimple(ring: readonly (readonly [number, number])[], 
     }
   }
   return true;
+}
+
+/**
+ * Rings as flat coordinates: ring r's vertices are xs[start[r]] up to xs[start[r + 1]] (exclusive),
+ * open. What validateOpenCut reads a footprint and its holes into (no [x, y] array per vertex).
+ * Always typed arrays, so the functions reading them see one kind of array.
+ */
+export interface FlatRings {
+  xs: Float64Array;
+  ys: Float64Array;
+  /** ringCount + 1 numbers: where each ring starts, then the end of the last. */
+  start: Int32Array;
+  ringCount: number;
+}
+
+/** flatRings' storage, grown to the most vertices and rings seen (a fresh Float64Array of 9+ numbers is allocated off V8's heap, ~2 µs). */
+const FLAT: FlatRings = { xs: new Float64Array(64), ys: new Float64Array(64), start: new Int32Array(8), ringCount: 0 };
+
+/**
+ * Rings of [x, y] tuples as FlatRings, in storage reused by the next call: read it before calling
+ * again (preparePrism, firstRingContact and smallRingIsSimple do).
+ */
+export function flatRings(rings: readonly (readonly (readonly [number, number])[])[]): FlatRings {
+  let n = 0;
+  for (const ring of rings) n += ring.length;
+  if (n > FLAT.xs.length) { FLAT.xs = new Float64Array(Math.max(n, 2 * FLAT.xs.length)); FLAT.ys = new Float64Array(FLAT.xs.length); }
+  if (rings.length + 1 > FLAT.start.length) FLAT.start = new Int32Array(Math.max(rings.length + 1, 2 * FLAT.start.length));
+  const xs = FLAT.xs, ys = FLAT.ys, start = FLAT.start;
+  let v = 0;
+  start[0] = 0;
+  for (let r = 0; r < rings.length; r++) {
+    const ring = rings[r]!;
+    for (let i = 0; i < ring.length; i++, v++) { xs[v] = ring[i]![0]; ys[v] = ring[i]![1]; }
+    start[r + 1] = v;
+  }
+  FLAT.ringCount = rings.length;
+  return FLAT;
 }
 
 /**
@@ -152,22 +194,17 @@ function firstContact(edges: EdgeSet): [number, number] | null {
 }
 
 /** Rings as one edge set: ring r's vertices follow ring r − 1's; returns, per vertex, its ring. */
-function ringEdges(rings: readonly (readonly (readonly [number, number])[])[], ox: number, oy: number): EdgeSet & { ringOf: Uint32Array } {
-  let n = 0;
-  for (const ring of rings) n += ring.length;
+function ringEdges(rings: FlatRings, ox: number, oy: number): EdgeSet & { ringOf: Uint32Array } {
+  const n = rings.start[rings.ringCount]!;
   scratchFor(n);
   const xs = sXs, ys = sYs, from = sFrom, to = sTo, ringOf = sRingOf;
-  let v = 0;
-  for (let r = 0; r < rings.length; r++) {
-    const ring = rings[r]!;
-    const first = v;
-    for (let i = 0; i < ring.length; i++) {
-      const p = ring[i]!;
-      xs[v] = p[0] - ox; ys[v] = p[1] - oy;
+  for (let r = 0; r < rings.ringCount; r++) {
+    const first = rings.start[r]!, end = rings.start[r + 1]!;
+    for (let v = first; v < end; v++) {
+      xs[v] = rings.xs[v]! - ox; ys[v] = rings.ys[v]! - oy;
       from[v] = v; to[v] = v + 1; ringOf[v] = r;
-      v++;
     }
-    to[v - 1] = first;
+    to[end - 1] = first;
   }
   return { count: n, xs, ys, from, to, ringOf };
 }
@@ -184,6 +221,11 @@ export interface RingContact {
  * rings touch. Coordinates are taken relative to (ox, oy) for precision.
  */
 export function firstRingContact(rings: readonly (readonly (readonly [number, number])[])[], ox: number, oy: number): RingContact | null {
+  return firstRingContactAt(flatRings(rings), ox, oy);
+}
+
+/** `firstRingContact` of flat rings. */
+export function firstRingContactAt(rings: FlatRings, ox: number, oy: number): RingContact | null {
   const edges = ringEdges(rings, ox, oy);
   // A ring of 3+ distinct vertices has no edge adjacent to itself at both ends, except a 2-edge
   // ring, which validation never builds (fewer than 3 distinct vertices are refused first).
@@ -191,9 +233,7 @@ export function firstRingContact(rings: readonly (readonly (readonly [number, nu
   if (!pair) return null;
   const [e, f] = pair;
   const ringA = edges.ringOf[e]!, ringB = edges.ringOf[f]!;
-  let startA = 0, startB = 0;
-  for (let r = 0; r < ringB; r++) { if (r < ringA) startA += rings[r]!.length; startB += rings[r]!.length; }
-  return { ringA, edgeA: e - startA, ringB, edgeB: f - startB };
+  return { ringA, edgeA: e - rings.start[ringA]!, ringB, edgeB: f - rings.start[ringB]! };
 }
 
 /** First pair of segments of an open polyline that meet other than consecutive ones at their shared vertex. */
@@ -206,30 +246,30 @@ export function firstPolylineContact(points: readonly (readonly [number, number]
   return firstContact({ count: Math.max(0, n - 1), xs, ys, from, to });
 }
 
-/** Twice the signed area of a ring (shoelace), relative to (ox, oy); > 0 when counter-clockwise. */
-export function ringTwiceArea(ring: readonly (readonly [number, number])[], ox: number, oy: number): number {
+/** Twice the signed area of the ring xs[s..e), ys[s..e) (shoelace), relative to (ox, oy); > 0 when counter-clockwise. */
+export function ringTwiceAreaAt(xs: Float64Array, ys: Float64Array, s: number, e: number, ox: number, oy: number): number {
   let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    a += (ring[j]![0] - ox) * (ring[i]![1] - oy) - (ring[i]![0] - ox) * (ring[j]![1] - oy);
+  for (let i = s, j = e - 1; i < e; j = i++) {
+    a += (xs[j]! - ox) * (ys[i]! - oy) - (xs[i]! - ox) * (ys[j]! - oy);
   }
   return a;
 }
 
-/** All vertices on one line (area 0 for a reason other than self-intersection). */
-export function allCollinear(ring: readonly (readonly [number, number])[]): boolean {
-  const [ax, ay] = ring[0]!;
-  const [bx, by] = ring[1]!;
-  return ring.every(([x, y]) => orient(ax, ay, bx, by, x, y) === 0);
+/** All vertices of the ring xs[s..e) on one line (area 0 for a reason other than self-intersection). */
+export function allCollinearAt(xs: Float64Array, ys: Float64Array, s: number, e: number): boolean {
+  const ax = xs[s]!, ay = ys[s]!, bx = xs[s + 1]!, by = ys[s + 1]!;
+  for (let i = s; i < e; i++) if (orient(ax, ay, bx, by, xs[i]!, ys[i]!) !== 0) return false;
+  return true;
 }
 
 /**
- * Even–odd point in ring. Only used for a point known not to lie on the ring (a vertex of another ring
- * that touches nowhere), so boundary handling does not matter.
+ * Even–odd point in the ring xs[s..e). Only used for a point known not to lie on the ring (a vertex
+ * of another ring that touches nowhere), so boundary handling does not matter.
  */
-export function pointInRing(ring: readonly (readonly [number, number])[], px: number, py: number): boolean {
+export function pointInRingAt(xs: Float64Array, ys: Float64Array, s: number, e: number, px: number, py: number): boolean {
   let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!, [xj, yj] = ring[j]!;
+  for (let i = s, j = e - 1; i < e; j = i++) {
+    const xi = xs[i]!, yi = ys[i]!, xj = xs[j]!, yj = ys[j]!;
     if ((yi > py) !== (yj > py) && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;

@@ -3,6 +3,7 @@
  * polygon with holes, relative to its bbox centre, × [bottomZ, topZ], with each edge's inverse length.
  * Prepared once per work (volume.ts); the kernel's per-call scratch stays in distance.ts.
  */
+import { flatRings, type FlatRings } from './polygon';
 
 export interface Prism {
   /** Vertices of all rings, which is also the number of edges. */
@@ -66,48 +67,70 @@ export function preparePrism(
   footprint: PlanRing, bottomZ: number, topZ: number, holes: readonly PlanRing[] = [],
 ): Prism {
   const rings = holes.length === 0 ? [openDistinct(footprint)] : [footprint, ...holes].map(openDistinct);
-  let n = 0;
-  for (let r = 0; r < rings.length; r++) {
-    const ring = rings[r]!;
-    n += ring.length;
-    if (ring.length < 3) {
-      throw new RangeError(`preparePrism: ${r === 0 ? 'footprint' : `hole ${r - 1}`} has ${ring.length} distinct vertices, at least 3 needed`);
+  return preparePrismAt(flatRings(rings), bottomZ, topZ);
+}
+
+/**
+ * `preparePrism` of rings already open and without repeated consecutive vertices, given flat
+ * (validateOpenCut's checked rings: openCut.ts `openCutPrism`). The same numbers as from tuples.
+ * With `into`, that prism is overwritten and returned (its arrays reused, cut to length): for a
+ * caller whose prism never outlives the next call (screen.ts, through volume.ts `screenedVolume`).
+ */
+export function preparePrismAt(rings: FlatRings, bottomZ: number, topZ: number, into: Prism | null = null): Prism {
+  const rx = rings.xs, ry = rings.ys, start = rings.start, ringCount = rings.ringCount;
+  const n = start[ringCount]!;
+  for (let r = 0; r < ringCount; r++) {
+    const size = start[r + 1]! - start[r]!;
+    if (size < 3) {
+      throw new RangeError(`preparePrism: ${r === 0 ? 'footprint' : `hole ${r - 1}`} has ${size} distinct vertices, at least 3 needed`);
     }
   }
   if (!(bottomZ <= topZ)) throw new RangeError(`preparePrism: bottomZ ${bottomZ} is above topZ ${topZ}`);
   // Holes lie inside the outer ring, so its bbox is the prism's.
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  const outer = rings[0]!;
-  for (let i = 0; i < outer.length; i++) {
-    const x = outer[i]![0], y = outer[i]![1];
+  for (let i = start[0]!; i < start[1]!; i++) {
+    const x = rx[i]!, y = ry[i]!;
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
     if (y < minY) minY = y;
     if (y > maxY) maxY = y;
   }
   const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
-  // Filled by push, so the arrays stay packed: doubles for coordinates, small integers for next.
-  const xs = doubles(), ys = doubles(), next: number[] = [];
-  for (let r = 0; r < rings.length; r++) {
-    const ring = rings[r]!;
-    const start = xs.length;
-    for (let i = 0; i < ring.length; i++) {
-      xs.push(ring[i]![0] - originX);
-      ys.push(ring[i]![1] - originY);
-      next.push(xs.length);
+  // Written in order (put: past the end is a push), so the arrays stay packed: doubles for
+  // coordinates, small integers for next.
+  const xs = into ? into.xs : doubles(), ys = into ? into.ys : doubles(), next = into ? into.next : [];
+  const invEdgeLength = into ? into.invEdgeLength : doubles();
+  let v = 0;
+  for (let r = 0; r < ringCount; r++) {
+    const first = v;
+    for (let i = start[r]!; i < start[r + 1]!; i++, v++) {
+      put(xs, v, rx[i]! - originX);
+      put(ys, v, ry[i]! - originY);
+      put(next, v, v + 1);
     }
-    next[xs.length - 1] = start;
+    next[v - 1] = first;
   }
-  const invEdgeLength = doubles();
   for (let i = 0; i < n; i++) {
     const k = next[i]!;
     // sqrt of the sum, not Math.hypot (several times slower in V8): relative to the centre of a
     // footprint at most MAX_EXCAVATION_EXTENT_M across, the squares cannot overflow or underflow.
     const dx = xs[k]! - xs[i]!, dy = ys[k]! - ys[i]!;
-    invEdgeLength.push(1 / Math.sqrt(dx * dx + dy * dy));
+    put(invEdgeLength, i, 1 / Math.sqrt(dx * dx + dy * dy));
   }
-  return {
-    vertexCount: n, originX, originY, xs, ys, next, ringCount: rings.length, bottomZ, topZ, minX, minY, maxX, maxY,
-    invEdgeLength,
-  };
+  if (!into) {
+    return {
+      vertexCount: n, originX, originY, xs, ys, next, ringCount, bottomZ, topZ, minX, minY, maxX, maxY,
+      invEdgeLength,
+    };
+  }
+  if (xs.length > n) { xs.length = n; ys.length = n; next.length = n; invEdgeLength.length = n; }
+  into.vertexCount = n; into.originX = originX; into.originY = originY; into.ringCount = ringCount;
+  into.bottomZ = bottomZ; into.topZ = topZ; into.minX = minX; into.minY = minY; into.maxX = maxX; into.maxY = maxY;
+  return into;
+}
+
+/** a[i] = value, for i at most a.length (a push at the end keeps the array packed). */
+function put(a: number[], i: number, value: number): void {
+  if (i < a.length) a[i] = value;
+  else a.push(value);
 }

@@ -26,7 +26,7 @@
 import type Flatbush from 'flatbush';
 import { UTILITY_TYPES } from '../model';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
-import { validateExcavation, type Excavation } from './excavation';
+import type { Excavation } from './excavation';
 import { IndexSearch } from './indexSearch';
 import { completePlanAndGap, gap, rowsFor, segmentRows } from './manyPieces';
 import { ruleContext, segmentDepth, segmentToleranceOf, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
@@ -35,7 +35,7 @@ import { qualityOfLink, type SegmentTable } from './segmentTable';
 import {
   NO_VERDICT, verdictIndex, VERDICTS, type LineConflict, type Point3, type ScreeningResult, type ScreeningSummary,
 } from './verdicts';
-import { foldPieceDistance, pieceDistance, volumeOf, type Volume } from './volume';
+import { foldPieceDistance, pieceDistance, screenedVolume, type Volume } from './volume';
 
 export { VERDICT_SLACK_M };
 
@@ -113,6 +113,8 @@ function prepareEntries(hits: number, links: number): void {
 /** Per entry, read before the rows are built: the deciding segment's depth and vertex number. */
 let rowDepth = new Float64Array(64);
 let rowVertex = new Int32Array(64);
+/** The entries in row order (up to 16 entries; more are sorted in a plain array). */
+let rowOrder = new Int32Array(64);
 /** A sum over the early reads of the rows' line data: keeps them from being optimised away. */
 let rowIdChars = 0;
 
@@ -143,6 +145,10 @@ interface Collected {
   segmentsTested: number;
 }
 
+const NO_VOLUME: Volume = { pieces: [], bounds: { minX: 0, minY: 0, minZ: 0, maxX: 0, maxY: 0, maxZ: 0 }, index: null };
+/** What `collect` returns, overwritten by each call (a screening reads it before the next). */
+const COLLECTED: Collected = { ctx: null as unknown as RuleContext, volume: NO_VOLUME, notify: 0, entries: 0, candidates: 0, segmentsTested: 0 };
+
 /**
  * The work of a screening up to the verdicts: validate, build the volume, search, cull, run the
  * kernels, and keep per line its deciding hit (entries 0..entries − 1 in the module's arrays).
@@ -150,12 +156,12 @@ interface Collected {
 function collect(
   table: SegmentTable, index: Flatbush, excavation: Excavation, rules: ScreeningRules, ruleSetId: string,
 ): Collected {
-  const work = validateExcavation(excavation);
+  // Validated and built in one (volume.ts screenedVolume: an open cut's prism straight from its checked rings).
+  const volume = screenedVolume(excavation, true);
   const ctx = ruleContext(rules, ruleSetId, table);
   if (table.segmentCount > 0 && index.numItems !== table.segmentCount) {
     throw new RangeError(`screenExcavation: index holds ${index.numItems} items but the table has ${table.segmentCount} segments`);
   }
-  const volume = volumeOf(work);
   const notify = rules.notifyDistance.value;
   const c = table.coords, radius = table.radius;
 
@@ -271,12 +277,14 @@ function collect(
     }
     entrySlot[e] = slot; entryVerdict[e] = verdict; entryOutside[e] = outside;
   }
-  return { ctx, volume, notify, entries, candidates, segmentsTested };
+  const k = COLLECTED;
+  k.ctx = ctx; k.volume = volume; k.notify = notify; k.entries = entries; k.candidates = candidates; k.segmentsTested = segmentsTested;
+  return k;
 }
 
-function summaryOf(table: SegmentTable, k: Collected, counts: readonly number[]): ScreeningSummary {
+function summaryOf(table: SegmentTable, k: Collected, strike: number, encroach: number, near: number): ScreeningSummary {
   return {
-    strike: counts[0]!, encroach: counts[1]!, near: counts[2]!,
+    strike, encroach, near,
     candidates: k.candidates, segmentsTested: k.segmentsTested, segmentsInNetwork: table.segmentCount,
     unscreenableLinkIds: table.unscreenableLinkIds.length ? [...table.unscreenableLinkIds] : [], skippedNonFiniteSegments: table.skippedNonFinite,
   };
@@ -296,7 +304,7 @@ export function screenExcavation(
   // The rows' scattered reads (depth, vertex number, line id, utility, quality) first, in one loop of independent
   // reads, so their cache misses overlap rather than each waiting behind the previous row's objects
   // (and the sort, which compares ids when verdict and distance tie, as strikes at 0 m do).
-  if (entries > rowDepth.length) { rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); }
+  if (entries > rowDepth.length) { rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); rowOrder = new Int32Array(2 * entries); }
   let idChars = 0;
   for (let e = 0; e < entries; e++) {
     const segment = hitSegment[entrySlot[e]!]!;
@@ -307,24 +315,24 @@ export function screenExcavation(
   }
   rowIdChars = idChars;
   // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
-  const order: number[] = new Array<number>(entries);
-  for (let e = 0; e < entries; e++) order[e] = e;
-  if (entries > 1) {
-    sortIds = table.linkIds;
-    if (entries > 16) order.sort(byEntry);
-    else {
-      // A permit lists a few lines: insertion sort, no call into the engine's sort.
-      for (let i = 1; i < entries; i++) {
-        const e = order[i]!;
-        let j = i - 1;
-        while (j >= 0 && byEntry(order[j]!, e) > 0) { order[j + 1] = order[j]!; j--; }
-        order[j + 1] = e;
-      }
+  let order: Int32Array | number[] = rowOrder;
+  sortIds = table.linkIds;
+  if (entries > 16) {
+    // Many lines: the engine's sort (stable, so the same order as an insertion sort).
+    const many: number[] = new Array<number>(entries);
+    for (let e = 0; e < entries; e++) many[e] = e;
+    order = many.sort(byEntry);
+  } else {
+    // A permit lists a few lines: insertion sort in reused storage, no call into the engine's sort.
+    for (let i = 0; i < entries; i++) {
+      let j = i - 1;
+      while (j >= 0 && byEntry(rowOrder[j]!, i) > 0) { rowOrder[j + 1] = rowOrder[j]!; j--; }
+      rowOrder[j + 1] = i;
     }
-    sortIds = [];
   }
+  sortIds = [];
   const lines: LineConflict[] = new Array<LineConflict>(entries);
-  const counts = [0, 0, 0];
+  let strike = 0, encroach = 0, near = 0;
   for (let i = 0; i < entries; i++) {
     const e = order[i]!;
     const link = entryLink[e]!, slot = entrySlot[e]!, verdict = entryVerdict[e]!;
@@ -341,7 +349,7 @@ export function screenExcavation(
     const horizontalUncertainty = horizontalUncertaintyAt(unc, depth);
     const verticalUncertainty = verticalUncertaintyAt(unc, depth);
     const uncertainty = Math.max(horizontalUncertainty, verticalUncertainty);
-    counts[verdict]!++;
+    if (verdict === 0) strike++; else if (verdict === 1) encroach++; else near++;
     lines[i] = {
       linkId: table.linkIds[link]!,
       utility: UTILITY_TYPES[u]!, quality: qualityOfLink(table, link),
@@ -366,7 +374,9 @@ export function screenExcavation(
     };
   }
 
-  return { ruleSetId, notifyDistance: k.notify, notifySource: rules.notifyDistance.source, lines, summary: summaryOf(table, k, counts) };
+  const summary = summaryOf(table, k, strike, encroach, near);
+  k.volume = NO_VOLUME; // a work's volume is not kept alive past its screening
+  return { ruleSetId, notifyDistance: k.notify, notifySource: rules.notifyDistance.source, lines, summary };
 }
 
 /**
@@ -378,7 +388,12 @@ export function screenExcavationSummary(
   table: SegmentTable, index: Flatbush, excavation: Excavation, rules: ScreeningRules, ruleSetId: string = rules.defaultRuleSet,
 ): ScreeningSummary {
   const k = collect(table, index, excavation, rules, ruleSetId);
-  const counts = [0, 0, 0];
-  for (let e = 0; e < k.entries; e++) counts[entryVerdict[e]!]!++;
-  return summaryOf(table, k, counts);
+  let strike = 0, encroach = 0, near = 0;
+  for (let e = 0; e < k.entries; e++) {
+    const v = entryVerdict[e]!;
+    if (v === 0) strike++; else if (v === 1) encroach++; else near++;
+  }
+  const summary = summaryOf(table, k, strike, encroach, near);
+  k.volume = NO_VOLUME;
+  return summary;
 }

@@ -5,7 +5,7 @@
  */
 import { firstPolylineContact } from './polygon';
 import {
-  arrayAt, checkExtent, ExcavationError, finiteNumber, fmt, MAX_EXCAVATION_DEPTH_M, numberIn, objectAt, readTuples,
+  arrayAt, checkExtent, ExcavationError, finiteAt, finiteNumber, fmt, MAX_EXCAVATION_DEPTH_M, numberIn, objectAt, readTuples,
 } from './validation';
 
 /** Narrowest trench: micro-trenches for fibre are 20–30 mm wide. */
@@ -45,8 +45,9 @@ export function validateTrench(input: unknown): Trench {
   }
   const centreline: [number, number][] = [];
   const bottomZ: number[] = [];
+  const xs: number[] = [], ys: number[] = [];
   for (let i = 0; i < points.length; i++) {
-    const b = finiteNumber(bottoms[i], `bottomZ[${i}]`);
+    const b = finiteAt(bottoms[i], 'bottomZ', i, '');
     if (!(b < topZ)) throw new ExcavationError(`bottomZ[${i}]`, `bottomZ (${fmt(b)} m) must be below topZ (${fmt(topZ)} m)`);
     if (topZ - b > MAX_EXCAVATION_DEPTH_M) {
       throw new ExcavationError(`bottomZ[${i}]`, `the trench is ${fmt(topZ - b)} m deep here; the limit is MAX_EXCAVATION_DEPTH_M = ${MAX_EXCAVATION_DEPTH_M} m`);
@@ -57,13 +58,17 @@ export function validateTrench(input: unknown): Trench {
       bottomZ[bottomZ.length - 1] = Math.min(bottomZ[bottomZ.length - 1]!, b);
       continue;
     }
-    centreline.push([x, y]);
+    // readTuples' [x, y] is fresh: kept rather than copied again.
+    centreline.push(points[i] as [number, number]);
     bottomZ.push(b);
+    xs.push(x); ys.push(y);
   }
   if (centreline.length < 2) throw new ExcavationError('centreline', `${centreline.length} distinct vertices; a trench needs at least 2`);
-  checkExtent(centreline.map((p) => p[0]), centreline.map((p) => p[1]), 'centreline', 'centre line');
+  checkExtent(xs, ys, 'centreline', 'centre line');
+  // A sum of lengths never decreases as it goes, so it can stop at the minimum (the whole sum is
+  // needed only for a refusal's message).
   let length = 0;
-  for (let i = 1; i < centreline.length; i++) {
+  for (let i = 1; i < centreline.length && !(length >= MIN_TRENCH_LENGTH_M); i++) {
     length += Math.hypot(centreline[i]![0] - centreline[i - 1]![0], centreline[i]![1] - centreline[i - 1]![1]);
   }
   if (!(length >= MIN_TRENCH_LENGTH_M)) {

@@ -51,6 +51,22 @@ export function finiteNumber(v: unknown, field: string): number {
   return v;
 }
 
+/**
+ * `v` when it is a finite number; else finiteNumber's refusal for the field `${name}[${i}]${suffix}`
+ * ('bottomZ[3]', 'piles[4].x'), whose text is built only then: a valid work builds no field names.
+ */
+export function finiteAt(v: unknown, name: string, i: number, suffix: string): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : finiteNumber(v, `${name}[${i}]${suffix}`);
+}
+
+/** `v` when it is a number in [min, max]; else numberIn's refusal for the field `${name}[${i}]${suffix}`, built only then. */
+export function numberInAt(
+  v: unknown, name: string, i: number, suffix: string, min: number, minName: string, max: number, maxName: string,
+): number {
+  // min and max are finite, so a number between them is finite.
+  return typeof v === 'number' && v >= min && v <= max ? v : numberIn(v, `${name}[${i}]${suffix}`, min, minName, max, maxName);
+}
+
 /** A finite number in [min, max], with the limits' names in the refusal. */
 export function numberIn(v: unknown, field: string, min: number, minName: string, max: number, maxName: string): number {
   const x = finiteNumber(v, field);
@@ -99,9 +115,9 @@ function coordinate(c: unknown, field: string, i: number, k: number): number {
  * exact pairwise pass only runs for works near the limit (over the convex hull, where the widest
  * pair lies). The points must be finite (every caller validates them first).
  */
-export function widestSpan(xs: readonly number[], ys: readonly number[], limit: number): number {
+export function widestSpan(xs: ArrayLike<number>, ys: ArrayLike<number>, limit: number, n = xs.length): number {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < xs.length; i++) {
+  for (let i = 0; i < n; i++) {
     const x = xs[i]!, y = ys[i]!;
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
@@ -115,11 +131,12 @@ export function widestSpan(xs: readonly number[], ys: readonly number[], limit: 
   const w = maxX - minX, h = maxY - minY;
   const diagonal = Math.sqrt(w * w + h * h);
   if (!(diagonal > limit * (1 - 1e-9))) return diagonal;
-  const hull = convexHull(xs, ys);
+  const px = Array.from({ length: n }, (_, i) => xs[i]!), py = Array.from({ length: n }, (_, i) => ys[i]!);
+  const hull = convexHull(px, py);
   let across = 0;
   for (let i = 0; i < hull.length; i++) {
     for (let j = i + 1; j < hull.length; j++) {
-      across = Math.max(across, Math.hypot(xs[hull[i]!]! - xs[hull[j]!]!, ys[hull[i]!]! - ys[hull[j]!]!));
+      across = Math.max(across, Math.hypot(px[hull[i]!]! - px[hull[j]!]!, py[hull[i]!]! - py[hull[j]!]!));
     }
   }
   return across;
@@ -144,9 +161,9 @@ function convexHull(xs: readonly number[], ys: readonly number[]): number[] {
   return [...lower.slice(0, -1), ...upper.slice(0, -1)];
 }
 
-/** Refuses a work whose points are more than MAX_EXCAVATION_EXTENT_M apart in plan. */
-export function checkExtent(xs: readonly number[], ys: readonly number[], field: string, what: string): void {
-  const across = widestSpan(xs, ys, MAX_EXCAVATION_EXTENT_M);
+/** Refuses a work whose points (the first n) are more than MAX_EXCAVATION_EXTENT_M apart in plan. */
+export function checkExtent(xs: ArrayLike<number>, ys: ArrayLike<number>, field: string, what: string, n = xs.length): void {
+  const across = widestSpan(xs, ys, MAX_EXCAVATION_EXTENT_M, n);
   if (across > MAX_EXCAVATION_EXTENT_M) {
     throw new ExcavationError(field, `the ${what} is ${fmt(across)} m across; the limit is MAX_EXCAVATION_EXTENT_M = ${MAX_EXCAVATION_EXTENT_M} m`);
   }

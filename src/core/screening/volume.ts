@@ -27,9 +27,9 @@ import { prepareCapsule, segmentCapsuleDistance, type Capsule } from './capsule'
 import { prepareConvexPrism, segmentConvexPrismDistance, type ConvexPrism } from './convexPrism';
 import { prepareCylinder, segmentCylinderDistance, type Cylinder } from './cylinder';
 import { createSegmentPrismDistance, preparePrism, segmentPrismDistance, type Prism, type SegmentPrismDistance } from './distance';
-import type { Excavation } from './excavation';
-import type { OpenCut } from './openCut';
-import type { PileGroup } from './piles';
+import { validateExcavation, type Excavation } from './excavation';
+import { openCutPrism, type OpenCut } from './openCut';
+import { checkPiles, PILES, type PileGroup } from './piles';
 import type { Trench } from './trench';
 
 /** The square corner of a bend is covered out to this many half-widths from the vertex. */
@@ -110,9 +110,14 @@ export function segmentVolumeDistance(
   return out;
 }
 
+const NO_HOLES: readonly [number, number][][] = [];
+
 function prismPiece(cut: OpenCut): Piece {
-  const prism = preparePrism(cut.footprint, cut.bottomZ, cut.topZ, cut.holes ?? []);
-  return { shape: 'prism', prism, bounds: { minX: prism.minX, minY: prism.minY, minZ: cut.bottomZ, maxX: prism.maxX, maxY: prism.maxY, maxZ: cut.topZ } };
+  return piece(preparePrism(cut.footprint, cut.bottomZ, cut.topZ, cut.holes ?? NO_HOLES));
+}
+
+function piece(prism: Prism): Piece {
+  return { shape: 'prism', prism, bounds: { minX: prism.minX, minY: prism.minY, minZ: prism.bottomZ, maxX: prism.maxX, maxY: prism.maxY, maxZ: prism.topZ } };
 }
 
 function cylinderPiece(x: number, y: number, radius: number, bottomZ: number, topZ: number): Piece {
@@ -133,16 +138,13 @@ export function trenchPieces(t: Trench): Piece[] {
   const c = t.centreline, b = t.bottomZ, h = t.width / 2, top = t.topZ;
   const n = c.length;
   const ex: number[] = [], ey: number[] = [];
-  for (let i = 0; i + 1 < n; i++) {
-    const dx = c[i + 1]![0] - c[i]![0], dy = c[i + 1]![1] - c[i]![1];
-    const len = Math.hypot(dx, dy);
-    ex.push(dx / len); ey.push(dy / len);
-  }
   const pieces: Piece[] = [];
+  // Per segment its box (one length per segment: its direction and its slope share it).
   for (let i = 0; i + 1 < n; i++) {
     const [ax, ay] = c[i]!, [bx, by] = c[i + 1]!;
-    const ux = ex[i]!, uy = ey[i]!, nx = -uy * h, ny = ux * h;
     const len = Math.hypot(bx - ax, by - ay);
+    const ux = (bx - ax) / len, uy = (by - ay) / len, nx = -uy * h, ny = ux * h;
+    ex.push(ux); ey.push(uy);
     const slope = (b[i + 1]! - b[i]!) / len;
     pieces.push(convexPiece(
       [[ax - nx, ay - ny], [bx - nx, by - ny], [bx + nx, by + ny], [ax + nx, ay + ny]],
@@ -199,6 +201,14 @@ function pilePieces(group: PileGroup): Piece[] {
   return group.piles.map((p) => cylinderPiece(p.x, p.y, p.diameter / 2, p.topZ - p.depth, p.topZ));
 }
 
+/** pilePieces of the group checkPiles just checked (piles.ts PILES): no Pile objects between. */
+function checkedPilePieces(): Piece[] {
+  const { count, x, y, diameter, topZ, depth } = PILES;
+  const pieces: Piece[] = [];
+  for (let i = 0; i < count; i++) pieces.push(cylinderPiece(x[i]!, y[i]!, diameter[i]! / 2, topZ[i]! - depth[i]!, topZ[i]!));
+  return pieces;
+}
+
 /** The screened volume of a validated excavation. */
 export function volumeOf(work: Excavation): Volume {
   let pieces: Piece[];
@@ -212,6 +222,40 @@ export function volumeOf(work: Excavation): Volume {
       throw new RangeError(`no screening volume for excavation kind ${String((never as { kind?: unknown }).kind)}`);
     }
   }
+  return volumeOfPieces(pieces);
+}
+
+/**
+ * `volumeOf(validateExcavation(input))`: the same refusals and the same volume. An open cut goes from
+ * its input to its prism (openCut.ts `openCutPrism`), a pile group to its cylinders (piles.ts
+ * `checkPiles`), without building the validated copy, which nothing else reads in a screening.
+ */
+export function screenedVolume(input: unknown, reuse = false): Volume {
+  const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
+  if (kind === 'piles') { checkPiles(input); return volumeOfPieces(checkedPilePieces()); }
+  if (kind !== 'open_cut') return volumeOf(validateExcavation(input));
+  if (!reuse) return volumeOfPieces([piece(openCutPrism(input))]);
+  // An open cut's volume, prism and bounds overwritten in place: nothing allocated per screening.
+  const cut = reusedCut;
+  if (!cut) return (reusedCut = volumeOfPieces([piece(openCutPrism(input))]));
+  const only = cut.pieces[0] as Extract<Piece, { shape: 'prism' }>;
+  const prism = openCutPrism(input, only.prism);
+  setBounds(only.bounds, prism);
+  setBounds(cut.bounds, prism);
+  return cut;
+}
+
+/**
+ * The open-cut volume `screenedVolume(…, true)` overwrites for each screening: with `reuse`, the
+ * volume returned is valid until the next such call (screen.ts: a screening's volume never outlives it).
+ */
+let reusedCut: Volume | null = null;
+
+function setBounds(b: Bounds, prism: Prism): void {
+  b.minX = prism.minX; b.minY = prism.minY; b.minZ = prism.bottomZ; b.maxX = prism.maxX; b.maxY = prism.maxY; b.maxZ = prism.topZ;
+}
+
+function volumeOfPieces(pieces: Piece[]): Volume {
   const bounds: Bounds = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
   for (const { bounds: p } of pieces) {
     bounds.minX = Math.min(bounds.minX, p.minX); bounds.minY = Math.min(bounds.minY, p.minY); bounds.minZ = Math.min(bounds.minZ, p.minZ);
