@@ -19,6 +19,9 @@
  * --trace: both fly-throughs (network shown, control) traced (CDP Tracing) and CPU-profiled, from
  * the unminified build: each long task classed GL wait / ours (≥ 50 ms CPU) / starved, as
  * loadTrace.ts classes the opening's (longTaskTrace.ts), with our tasks' top JS functions.
+ * --cheap-frames: nothing is drawn (pageFrames.ts cheapFrames), so a frame costs what it costs on a
+ * GPU; --no-tile-budget: the per-frame tile budget off (src/viewer/tileWorkBudget.ts). Both print
+ * the budget's figures (ticks with tile work over 50 ms, longest, ticks deferred).
  */
 import { ensureClientBuilt } from '../scripts/buildClient';
 import { readGlb } from '../src/core/tiles/glbReader';
@@ -28,7 +31,7 @@ import type { CDPSession } from 'playwright-core';
 import { signInContext } from '../tests/helpers/browser';
 import { signIn } from '../tests/helpers/session';
 import { startTestServer } from '../tests/helpers/testServer';
-import { drawn, frameMs as framesOf, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
+import { drawn, frameMs as framesOf, tileWorkLine, tileWorkSetup, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
 import { printLongStretches, startProfile, stopProfile, unminifiedClient } from './cpuProfile';
 import { addsLine, longTaskLine, printOurs, printOurTasks, printStarved, profileInside, traced } from './longTaskTrace';
 import { addGlTiming, describeGl, readGlTiming, resetGlTiming } from './glTiming';
@@ -38,6 +41,8 @@ const glTiming = process.argv.includes('--gl');
 const gpuCompositing = process.argv.includes('--gpu-compositing');
 const profiling = process.argv.includes('--profile');
 const tracing = process.argv.includes('--trace');
+const cheap = process.argv.includes('--cheap-frames');
+const tileBudget = !process.argv.includes('--no-tile-budget');
 
 /**
  * Used heap of each dedicated worker of the page, after a GC in each. Playwright's CDP session has
@@ -80,7 +85,7 @@ const auth = await signIn(server.url, 'reviewer');
 const summary = (await (await fetch(`${server.url}api/network`, { headers: auth })).json()) as NetworkSummary;
 
 const browser = await launchBenchBrowser(gpuCompositing);
-console.log(`browser: ${gpuCompositing ? 'GPU compositing (SwiftShader)' : 'software compositing (--disable-gpu, as the tests)'}`);
+console.log(`browser: ${gpuCompositing ? 'GPU compositing (SwiftShader)' : 'software compositing (--disable-gpu, as the tests)'}${cheap ? '; cheap frames (nothing drawn)' : ''}; tile budget ${tileBudget ? 'on' : 'off'}`);
 try {
   const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
   await signInContext(context, server.url, 'reviewer');
@@ -93,6 +98,7 @@ try {
     }).observe({ type: 'longtask', buffered: true });
   });
   if (glTiming) await addGlTiming(context);
+  if (cheap || !tileBudget) await tileWorkSetup(context, { cheap, budget: tileBudget });
   const page = await context.newPage();
   const tileUrls: string[] = [];
   page.on('request', (r) => { if (/^\/api\/tiles\/.*\.glb$/.test(new URL(r.url()).pathname)) tileUrls.push(r.url()); });
@@ -126,6 +132,7 @@ try {
   await settle();
   const longTasks = () => page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.slice());
   const loadTasks = await longTasks();
+  console.log(`tile work (src/viewer/tileWorkBudget.ts) during load: ${await tileWorkLine(page)}`);
   console.log(`long tasks during load: ${loadTasks.length} (${sec(sum(loadTasks))} s in all, longest ${max(loadTasks).toFixed(0)} ms)`);
   // The globe programs the viewer links ahead of need (src/viewer/globeShaderLinks.ts LINKED_AHEAD_MEASURE).
   const linkedAhead = () => page.evaluate(() => performance.getEntriesByName('undergrid:globe-programs-linked-ahead')
@@ -221,6 +228,7 @@ try {
   const shownRun = tracing ? await traced(cdp, 'undergrid:flight', () => flyThrough('network shown')) : null;
   const flown = shownRun?.result ?? await flyThrough('network shown');
   if (profiling) printLongStretches(shownRun?.profile ?? await stopProfile(cdp));
+  console.log(`tile work (src/viewer/tileWorkBudget.ts), load and fly-through: ${await tileWorkLine(page)}`);
   console.log(`globe programs linked ahead during the fly-through: ${aheadLine((await linkedAhead()).slice(aheadBefore))}`);
   console.log(`pipe programs linked ahead during the fly-through: ${aheadLine((await pipeLinkedAhead()).slice(pipeAheadBefore))}`);
   const flyLine = (label: string, f: typeof flown) => `${label}: ${f.tasks.length} long tasks in ${sec(f.ms)} s (${sum(f.tasks).toFixed(0)} ms in all, longest ${max(f.tasks).toFixed(0)} ms)`;

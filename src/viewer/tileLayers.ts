@@ -15,6 +15,7 @@ import type { UtilityType } from '../core/model';
 import { createPipeShader, type PipeShader } from './pipeShader';
 import { linkPipeShadersAhead } from './pipeShaderLinks';
 import { trimTileLoadCost } from './tileLoadCost';
+import { installTileWorkBudget, type TileWorkBudget } from './tileWorkBudget';
 import type { Rgb } from '../core/colours';
 import { DISPLAY, HOVER_COLOUR, layerStyle, type FeatureStyle, type StyleSpec } from './tileStyle';
 
@@ -78,6 +79,7 @@ export class TileLayers {
   private lastSettled: boolean | null = null;
   /** performance.now() when the first tile content was drawn. */
   firstVisibleMs: number | null = null;
+  private readonly work: { budget: TileWorkBudget; remove(): void };
 
   constructor(private readonly scene: Scene, private readonly onProgress: (p: TileProgress) => void) {
     this.shader = createPipeShader(scene);
@@ -85,6 +87,13 @@ export class TileLayers {
     linkPipeShadersAhead(scene);
     // Cesium's per-tile work this viewer does not need (tileLoadCost.ts).
     trimTileLoadCost();
+    // Newly arrived tiles finished over several frames when frames are cheap (tileWorkBudget.ts).
+    this.work = installTileWorkBudget(scene, DISPLAY.tileWork);
+  }
+
+  /** The per-frame budget for finishing new tiles (benches read its figures and may turn it off). */
+  get tileWork(): TileWorkBudget {
+    return this.work.budget;
   }
 
   static baseUrl(version: number, utility: UtilityType): string {
@@ -230,6 +239,7 @@ export class TileLayers {
 
   destroy(): void {
     this.removePostRender?.();
+    this.work.remove();
     this.shader.destroy();
     for (const l of this.layers.values()) this.scene.primitives.remove(l.tileset);
     this.layers.clear();
