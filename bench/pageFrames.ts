@@ -111,9 +111,9 @@ export async function tileWorkSetup(context: BrowserContext, { cheap, budget }: 
 
 /** The tile-work budget's figures (src/viewer/tileWorkBudget.ts TileWorkStats), one line. */
 export async function tileWorkLine(page: Page): Promise<string> {
-  const s = await page.evaluate('window.undergrid.tileWork()?.stats() ?? null') as null | {
+  const s = await page.evaluate('window.undergrid.tileWork?.()?.stats() ?? null') as null | {
     enabled: boolean; busyTicks: number; ticksOver50Ms: number; longestTickMs: number; tileMs: number; tilesProcessed: number; deferredTicks: number; deferredTiles: number; frameMs: number | null;
   };
-  if (!s) return 'no tile layers';
+  if (!s) return 'none (no tile layers, or a client without the budget)';
   return `budget ${s.enabled ? 'on' : 'off'}; ${s.tilesProcessed} tile calls in ${s.busyTicks} ticks, ${(s.tileMs / 1e3).toFixed(2)} s; ticks whose tile work passed 50 ms: ${s.ticksOver50Ms} (longest ${s.longestTickMs.toFixed(0)} ms); deferred: ${s.deferredTiles} tile calls in ${s.deferredTicks} ticks; frame besides tile work (median of the last measured): ${s.frameMs === null ? '–' : `${s.frameMs.toFixed(1)} ms`}`;
 }

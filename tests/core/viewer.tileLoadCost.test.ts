@@ -55,6 +55,12 @@ describe('instanceMatrices: the instancing matrices without a heap object per in
     q.set([-32768, -32767, 32767, 0], 0); // -32768 clamps to -1, as in Cesium
     const viaCesium = instanceMatrices(count, t, AttributeCompression.dequantize(q, ComponentDatatype.SHORT, 'VEC4', count), s);
     expect(instanceMatrices(count, t, q, s, true).matrices).toEqual(viaCesium.matrices);
+    // Into a reused, larger array (as the patch does): the same floats, in a view of exactly count × 12.
+    const into = new Float32Array(count * 12 + 100).fill(7);
+    const viaScratch = instanceMatrices(count, t, q, s, true, into).matrices;
+    expect(viaScratch.length).toBe(count * 12);
+    expect(viaScratch.buffer).toBe(into.buffer);
+    expect(viaScratch).toEqual(viaCesium.matrices);
   });
 
   it('takes a missing translation as 0 and a missing scale as 1, as Cesium does', () => {
