@@ -20,8 +20,8 @@
  * the unminified build: each long task classed GL wait / ours (≥ 50 ms CPU) / starved, as
  * loadTrace.ts classes the opening's (longTaskTrace.ts), with our tasks' top JS functions.
  * --cheap-frames: nothing is drawn (pageFrames.ts cheapFrames), so a frame costs what it costs on a
- * GPU; --no-tile-budget: the per-frame tile budget off (src/viewer/tileWorkBudget.ts). Both print
- * the budget's figures (ticks with tile work over 50 ms, longest, ticks deferred).
+ * GPU; --no-tile-budget: the per-tick tile budget off (src/viewer/tileWorkBudget.ts). Always printed:
+ * the budget's figures (ticks and tasks between frames with tile work over 50 ms, the longest).
  */
 import { ensureClientBuilt } from '../scripts/buildClient';
 import { readGlb } from '../src/core/tiles/glbReader';

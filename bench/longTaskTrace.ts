@@ -35,6 +35,8 @@ export interface OurTask { start: number; end: number; ms: number; cpuMs: number
 export interface LongTasks {
   /** The first main-thread event's time, trace µs (where the window starts). */
   origin: number;
+  /** Main-thread CPU of every task in the window, long or not, ms: less swayed by a busy machine than wall time. */
+  cpuMsAll: number;
   total: number;
   gl: TaskRow;
   starved: TaskRow;
@@ -81,14 +83,17 @@ export function longTaskBreakdown({ events, mainKey }: Trace, from = -Infinity, 
   const main = events.filter((e) => e.ph === 'X' && e.dur !== undefined && `${e.pid}/${e.tid}` === mainKey && e.ts >= from && e.ts < to).sort((a, b) => a.ts - b.ts);
   // One task is traced as RunTask around ThreadControllerImpl::RunTask: keep the outer one only.
   const tasks: TraceEvent[] = [];
+  let cpuAll = 0, lastEnd = -Infinity;
   for (const e of main) {
-    if ((e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask') || e.dur! <= LONG_TASK_US) continue;
+    if (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask') continue;
+    if (e.ts + e.dur! > lastEnd) { cpuAll += e.tdur ?? 0; lastEnd = e.ts + e.dur!; }
+    if (e.dur! <= LONG_TASK_US) continue;
     const last = tasks[tasks.length - 1];
     if (last && e.ts + e.dur! <= last.ts + last.dur!) continue;
     tasks.push(e);
   }
   const row = () => ({ n: 0, longest: 0, ms: 0, cpuMs: 0 });
-  const out: LongTasks = { origin: main[0]?.ts ?? 0, total: tasks.length, gl: row(), starved: row(), ours: row(), ourTasks: [], inOurs: new Map(), inStarved: new Map() };
+  const out: LongTasks = { origin: main[0]?.ts ?? 0, cpuMsAll: cpuAll / 1e3, total: tasks.length, gl: row(), starved: row(), ours: row(), ourTasks: [], inOurs: new Map(), inStarved: new Map() };
   for (const t of tasks) {
     const end = t.ts + t.dur!;
     let lo = 0, hi = main.length;
@@ -125,7 +130,7 @@ export function longTaskBreakdown({ events, mainKey }: Trace, from = -Infinity, 
 // CPU time next to wall time: on a loaded machine a task's wall time is mostly waiting for a core.
 export function longTaskLine(label: string, r: LongTasks, windowS: number): string {
   const f = (x: TaskRow) => `${x.n} (${(x.ms / 1e3).toFixed(1)} s wall, ${(x.cpuMs / 1e3).toFixed(1)} s CPU, longest ${x.longest.toFixed(0)} ms)`;
-  return `${label.padEnd(18)} ${String(r.total).padStart(4)} long tasks in ${windowS.toFixed(1)} s; GL waits ${f(r.gl)}; starved (< 50 ms CPU) ${f(r.starved)}; ours (≥ 50 ms CPU) ${f(r.ours)}`;
+  return `${label.padEnd(18)} ${String(r.total).padStart(4)} long tasks in ${windowS.toFixed(1)} s (main-thread CPU in all tasks ${(r.cpuMsAll / 1e3).toFixed(1)} s); GL waits ${f(r.gl)}; starved (< 50 ms CPU) ${f(r.starved)}; ours (≥ 50 ms CPU) ${f(r.ours)}`;
 }
 
 /** The network's classes over the control's, one line. */

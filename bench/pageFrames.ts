@@ -73,8 +73,9 @@ export function drawn(page: Page): Promise<Drawn> {
 
 /**
  * `cheap`: cheap frames (flythrough.ts --cheap-frames), to show what the tile-work budget
- * (src/viewer/tileWorkBudget.ts) does where a frame costs a GPU's few milliseconds, which SwiftShader
- * cannot: once the app has started, the globe is hidden and every draw command the primitives (the
+ * (src/viewer/tileWorkBudget.ts) does where a frame costs a GPU's few milliseconds (ticks come
+ * 60 times a second, the work is spread over many of them and the tasks between), which
+ * SwiftShader cannot show: once the app has started, the globe is hidden and every draw command the primitives (the
  * tilesets) add in a frame is dropped after their update. Tiles are still requested, finished
  * (buffers, draw commands, instance matrices) and selected as in the real page; only nothing is drawn. `budget: false` turns the budget off (Cesium's own way: every tile in the tick
  * it is ready). A string, not a function: tsx would wrap a nested arrow function in a helper the page lacks.
@@ -112,8 +113,9 @@ export async function tileWorkSetup(context: BrowserContext, { cheap, budget }: 
 /** The tile-work budget's figures (src/viewer/tileWorkBudget.ts TileWorkStats), one line. */
 export async function tileWorkLine(page: Page): Promise<string> {
   const s = await page.evaluate('window.undergrid.tileWork?.()?.stats() ?? null') as null | {
-    enabled: boolean; busyTicks: number; ticksOver50Ms: number; longestTickMs: number; tileMs: number; tilesProcessed: number; deferredTicks: number; deferredTiles: number; frameMs: number | null;
+    enabled: boolean; busyTicks: number; ticksOver50Ms: number; longestTickMs: number; tileCalls: number; tileMs: number; handedOver: number;
+    tasks: number; taskCalls: number; taskMs: number; tasksOver50Ms: number; longestTaskMs: number;
   };
   if (!s) return 'none (no tile layers, or a client without the budget)';
-  return `budget ${s.enabled ? 'on' : 'off'}; ${s.tilesProcessed} tile calls in ${s.busyTicks} ticks, ${(s.tileMs / 1e3).toFixed(2)} s; ticks whose tile work passed 50 ms: ${s.ticksOver50Ms} (longest ${s.longestTickMs.toFixed(0)} ms); deferred: ${s.deferredTiles} tile calls in ${s.deferredTicks} ticks; frame besides tile work (median of the last measured): ${s.frameMs === null ? '–' : `${s.frameMs.toFixed(1)} ms`}`;
+  return `budget ${s.enabled ? 'on' : 'off'}; in ticks: ${s.tileCalls} tile calls in ${s.busyTicks} ticks, ${(s.tileMs / 1e3).toFixed(2)} s, ${s.ticksOver50Ms} ticks whose tile work passed 50 ms (longest ${s.longestTickMs.toFixed(0)} ms); handed over: ${s.handedOver} calls; between frames: ${s.taskCalls} tile calls in ${s.tasks} tasks, ${(s.taskMs / 1e3).toFixed(2)} s, ${s.tasksOver50Ms} tasks over 50 ms (longest ${s.longestTaskMs.toFixed(0)} ms)`;
 }

@@ -87,11 +87,11 @@ export class TileLayers {
     linkPipeShadersAhead(scene);
     // Cesium's per-tile work this viewer does not need (tileLoadCost.ts).
     trimTileLoadCost();
-    // Newly arrived tiles finished over several frames when frames are cheap (tileWorkBudget.ts).
+    // Newly arrived tiles finished in tasks between frames past a per-tick budget (tileWorkBudget.ts).
     this.work = installTileWorkBudget(scene, DISPLAY.tileWork);
   }
 
-  /** The per-frame budget for finishing new tiles (benches read its figures and may turn it off). */
+  /** The per-tick budget for finishing new tiles (benches read its figures and may turn it off). */
   get tileWork(): TileWorkBudget {
     return this.work.budget;
   }
