@@ -77,6 +77,8 @@ export class TileLayers {
   private hovered: { feature: Cesium3DTileFeature; colour: Color } | null = null;
   private removePostRender: (() => void) | null = null;
   private lastSettled: boolean | null = null;
+  /** A tileset's load counts changed since the last report. */
+  private progressDirty = false;
   /** performance.now() when the first tile content was drawn. */
   firstVisibleMs: number | null = null;
   private readonly work: { budget: TileWorkBudget; remove(): void };
@@ -123,10 +125,12 @@ export class TileLayers {
       tileset.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
       tileset.customShader = this.shader.shader;
       const layer: Layer = { utility, tileset, pending: 0, processing: 0 };
+      // Each tileset raises this in each frame its counts change: reported once per frame (after it).
       tileset.loadProgress.addEventListener((pending: number, processing: number) => {
         layer.pending = pending;
         layer.processing = processing;
-        this.report();
+        this.progressDirty = true;
+        this.scene.requestRender();
       });
       const firstVisible = tileset.tileVisible.addEventListener(() => {
         this.firstVisibleMs ??= performance.now();
@@ -140,7 +144,7 @@ export class TileLayers {
     // event comes only after a change in progress, so a tileset that needs no tile in this view
     // (e.g. hidden, or off screen) would never report.
     this.removePostRender = this.scene.postRender.addEventListener(() => {
-      if (this.isSettled() !== this.lastSettled) this.report();
+      if (this.progressDirty || this.isSettled() !== this.lastSettled) this.report();
     });
     this.scene.requestRender();
   }
@@ -157,6 +161,7 @@ export class TileLayers {
     }
     const settled = this.isSettled();
     this.lastSettled = settled;
+    this.progressDirty = false;
     this.onProgress({ pending, processing, settled });
     // Cesium renders on request only: keep frames coming while tiles load.
     this.scene.requestRender();
