@@ -16,6 +16,12 @@
  * tests' software compositing that reads every WebGL frame back on the main thread (pageFrames.ts).
  * --profile: a CPU profile of the network-shown fly-through, served from an unminified build, and
  * the JavaScript in its long stretches by function (cpuProfile.ts).
+ * --trace: both fly-throughs (network shown, control) traced (CDP Tracing) and CPU-profiled, from
+ * the unminified build: each long task classed GL wait / ours (≥ 50 ms CPU) / starved, as
+ * loadTrace.ts classes the opening's (longTaskTrace.ts), with our tasks' top JS functions.
+ * --cheap-frames: nothing is drawn (pageFrames.ts cheapFrames), so a frame costs what it costs on a
+ * GPU; --no-tile-budget: the per-tick tile budget off (src/viewer/tileWorkBudget.ts). Always printed:
+ * the budget's figures (ticks and tasks between frames with tile work over 50 ms, the longest).
  */
 import { ensureClientBuilt } from '../scripts/buildClient';
 import { readGlb } from '../src/core/tiles/glbReader';
@@ -25,14 +31,18 @@ import type { CDPSession } from 'playwright-core';
 import { signInContext } from '../tests/helpers/browser';
 import { signIn } from '../tests/helpers/session';
 import { startTestServer } from '../tests/helpers/testServer';
-import { drawn, frameMs as framesOf, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
+import { drawn, frameMs as framesOf, tileWorkLine, tileWorkSetup, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
 import { printLongStretches, startProfile, stopProfile, unminifiedClient } from './cpuProfile';
+import { addsLine, longTaskLine, printOurs, printOurTasks, printStarved, profileInside, traced } from './longTaskTrace';
 import { addGlTiming, describeGl, readGlTiming, resetGlTiming } from './glTiming';
 
 const size = (process.argv[2] ?? 'large') as CitySize;
 const glTiming = process.argv.includes('--gl');
 const gpuCompositing = process.argv.includes('--gpu-compositing');
 const profiling = process.argv.includes('--profile');
+const tracing = process.argv.includes('--trace');
+const cheap = process.argv.includes('--cheap-frames');
+const tileBudget = !process.argv.includes('--no-tile-budget');
 
 /**
  * Used heap of each dedicated worker of the page, after a GC in each. Playwright's CDP session has
@@ -66,7 +76,7 @@ const max = (xs: { duration: number }[]) => xs.reduce((a, x) => Math.max(a, x.du
 const sec = (ms: number) => (ms / 1000).toFixed(1);
 
 await ensureClientBuilt('dist');
-if (profiling) process.env['UNDERGRID_CLIENT_DIR'] = await unminifiedClient();
+if (profiling || tracing) process.env['UNDERGRID_CLIENT_DIR'] = await unminifiedClient();
 let t = performance.now();
 const server = await startTestServer(size);
 console.log(`city ${size}: generated + imported in ${((performance.now() - t) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -75,7 +85,7 @@ const auth = await signIn(server.url, 'reviewer');
 const summary = (await (await fetch(`${server.url}api/network`, { headers: auth })).json()) as NetworkSummary;
 
 const browser = await launchBenchBrowser(gpuCompositing);
-console.log(`browser: ${gpuCompositing ? 'GPU compositing (SwiftShader)' : 'software compositing (--disable-gpu, as the tests)'}`);
+console.log(`browser: ${gpuCompositing ? 'GPU compositing (SwiftShader)' : 'software compositing (--disable-gpu, as the tests)'}${cheap ? '; cheap frames (nothing drawn)' : ''}; tile budget ${tileBudget ? 'on' : 'off'}`);
 try {
   const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
   await signInContext(context, server.url, 'reviewer');
@@ -88,6 +98,7 @@ try {
     }).observe({ type: 'longtask', buffered: true });
   });
   if (glTiming) await addGlTiming(context);
+  if (cheap || !tileBudget) await tileWorkSetup(context, { cheap, budget: tileBudget });
   const page = await context.newPage();
   const tileUrls: string[] = [];
   page.on('request', (r) => { if (/^\/api\/tiles\/.*\.glb$/.test(new URL(r.url()).pathname)) tileUrls.push(r.url()); });
@@ -121,6 +132,7 @@ try {
   await settle();
   const longTasks = () => page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.slice());
   const loadTasks = await longTasks();
+  console.log(`tile work (src/viewer/tileWorkBudget.ts) during load: ${await tileWorkLine(page)}`);
   console.log(`long tasks during load: ${loadTasks.length} (${sec(sum(loadTasks))} s in all, longest ${max(loadTasks).toFixed(0)} ms)`);
   // The globe programs the viewer links ahead of need (src/viewer/globeShaderLinks.ts LINKED_AHEAD_MEASURE).
   const linkedAhead = () => page.evaluate(() => performance.getEntriesByName('undergrid:globe-programs-linked-ahead')
@@ -181,7 +193,7 @@ try {
   ];
   /** Flies every leg, each waiting for the view to settle; the long tasks that started meanwhile. */
   const flyThrough = async (label: string) => {
-    const flyStart = await page.evaluate(() => performance.now());
+    const flyStart = await page.evaluate(() => performance.mark('undergrid:flight-start').startTime);
     for (const [leg, [x, y, h, pitch, underground]] of legs.entries()) {
       if (glTiming) await resetGlTiming(page);
       const legStart = await page.evaluate(() => performance.now());
@@ -207,14 +219,16 @@ try {
         for (const line of describeGl('    main thread', await readGlTiming(page))) console.log(`  ${line}`);
       }
     }
-    const flyEnd = await page.evaluate(() => performance.now());
+    const flyEnd = await page.evaluate(() => performance.mark('undergrid:flight-end').startTime);
     return { ms: flyEnd - flyStart, tasks: (await longTasks()).filter((x) => x.start >= flyStart && x.start <= flyEnd) };
   };
   const aheadBefore = (await linkedAhead()).length;
   const pipeAheadBefore = (await pipeLinkedAhead()).length;
-  if (profiling) await startProfile(cdp);
-  const flown = await flyThrough('network shown');
-  if (profiling) printLongStretches(await stopProfile(cdp));
+  if (profiling && !tracing) await startProfile(cdp);
+  const shownRun = tracing ? await traced(cdp, 'undergrid:flight', () => flyThrough('network shown')) : null;
+  const flown = shownRun?.result ?? await flyThrough('network shown');
+  if (profiling) printLongStretches(shownRun?.profile ?? await stopProfile(cdp));
+  console.log(`tile work (src/viewer/tileWorkBudget.ts), load and fly-through: ${await tileWorkLine(page)}`);
   console.log(`globe programs linked ahead during the fly-through: ${aheadLine((await linkedAhead()).slice(aheadBefore))}`);
   console.log(`pipe programs linked ahead during the fly-through: ${aheadLine((await pipeLinkedAhead()).slice(pipeAheadBefore))}`);
   const flyLine = (label: string, f: typeof flown) => `${label}: ${f.tasks.length} long tasks in ${sec(f.ms)} s (${sum(f.tasks).toFixed(0)} ms in all, longest ${max(f.tasks).toFixed(0)} ms)`;
@@ -223,8 +237,22 @@ try {
   // alone under SwiftShader). It starts from the last leg's view, near the opening one; the globe's
   // tiles along the path are warm by now, so the control errs low, never high.
   await setAllVisible(false);
-  const control = await flyThrough('control');
+  const controlRun = tracing ? await traced(cdp, 'undergrid:flight', () => flyThrough('control')) : null;
+  const control = controlRun?.result ?? await flyThrough('control');
   console.log(flyLine('the same fly-through, every layer hidden (control)', control));
+  if (shownRun && controlRun) {
+    console.log(`traced long tasks (> 50 ms) of the fly-through, classed (longTaskTrace.ts); load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}:`);
+    console.log(longTaskLine('network shown', shownRun.longTasks, flown.ms / 1e3));
+    console.log(longTaskLine('control (hidden)', controlRun.longTasks, control.ms / 1e3));
+    console.log(addsLine(shownRun.longTasks, controlRun.longTasks));
+    for (const [label, r] of [['network shown', shownRun], ['control', controlRun]] as const) {
+      console.log(`${label}: our long tasks (≥ 50 ms CPU), longest first; top JS self ms in each:`);
+      printOurTasks(r.longTasks, r.profile);
+      printOurs(r.longTasks);
+      printStarved(r.longTasks);
+      profileInside(r.profile, r.longTasks);
+    }
+  }
   console.log(`what the network adds to the fly-through: ${flown.tasks.length - control.tasks.length} long tasks, ${((sum(flown.tasks) - sum(control.tasks)) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   await context.close();
 } finally {

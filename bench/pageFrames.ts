@@ -2,7 +2,7 @@
  * What the browser benches do to the app's page (flythrough.ts, frameCost.ts): wait for the view to
  * settle, time forced frames, show or hide every layer, read what the tilesets draw.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, launchBrowser } from '../tests/helpers/browser';
 
 const MINUTE = 60_000;
@@ -69,4 +69,53 @@ export interface Drawn { features: number; commands: number; tiles: number }
 export function drawn(page: Page): Promise<Drawn> {
   return page.evaluate(`window.undergrid.tilesets().filter((t) => t.show).reduce((a, t) => ({ features: a.features + t.statistics.numberOfFeaturesSelected,
     commands: a.commands + t.statistics.numberOfCommands, tiles: a.tiles + t.statistics.selected }), { features: 0, commands: 0, tiles: 0 })`) as Promise<Drawn>;
+}
+
+/**
+ * `cheap`: cheap frames (flythrough.ts --cheap-frames), to show what the tile-work budget
+ * (src/viewer/tileWorkBudget.ts) does where a frame costs a GPU's few milliseconds (ticks come
+ * 60 times a second, the work is spread over many of them and the tasks between), which
+ * SwiftShader cannot show: once the app has started, the globe is hidden and every draw command the primitives (the
+ * tilesets) add in a frame is dropped after their update. Tiles are still requested, finished
+ * (buffers, draw commands, instance matrices) and selected as in the real page; only nothing is drawn. `budget: false` turns the budget off (Cesium's own way: every tile in the tick
+ * it is ready). A string, not a function: tsx would wrap a nested arrow function in a helper the page lacks.
+ */
+export async function tileWorkSetup(context: BrowserContext, { cheap, budget }: { cheap: boolean; budget: boolean }): Promise<void> {
+  await context.addInitScript({ content: `(() => {
+    let scenePatched = false;
+    const poll = setInterval(() => {
+      const u = window.undergrid;
+      if (!u) return;
+      if (!scenePatched && ${cheap ? 'true' : 'false'}) {
+        scenePatched = true;
+        const scene = u.viewer.scene;
+        const dropAfter = (owner, name) => {
+          const f = owner[name];
+          owner[name] = function (frameState) {
+            const n = frameState.commandList.length;
+            const r = f.call(this, frameState);
+            frameState.commandList.length = n;
+            return r;
+          };
+        };
+        dropAfter(scene.primitives, 'update');
+        scene.globe.show = false;
+        window.__cheapFrames = true;
+      }
+      const work = u.tileWork();
+      if (!work) return;
+      work.enabled = ${budget ? 'true' : 'false'};
+      clearInterval(poll);
+    }, 5);
+  })();` });
+}
+
+/** The tile-work budget's figures (src/viewer/tileWorkBudget.ts TileWorkStats), one line. */
+export async function tileWorkLine(page: Page): Promise<string> {
+  const s = await page.evaluate('window.undergrid.tileWork?.()?.stats() ?? null') as null | {
+    enabled: boolean; busyTicks: number; ticksOver50Ms: number; longestTickMs: number; tileCalls: number; tileMs: number; handedOver: number;
+    tasks: number; taskCalls: number; taskMs: number; tasksOver50Ms: number; longestTaskMs: number;
+  };
+  if (!s) return 'none (no tile layers, or a client without the budget)';
+  return `budget ${s.enabled ? 'on' : 'off'}; in ticks: ${s.tileCalls} tile calls in ${s.busyTicks} ticks, ${(s.tileMs / 1e3).toFixed(2)} s, ${s.ticksOver50Ms} ticks whose tile work passed 50 ms (longest ${s.longestTickMs.toFixed(0)} ms); handed over: ${s.handedOver} calls; between frames: ${s.taskCalls} tile calls in ${s.tasks} tasks, ${(s.taskMs / 1e3).toFixed(2)} s, ${s.tasksOver50Ms} tasks over 50 ms (longest ${s.longestTaskMs.toFixed(0)} ms)`;
 }

@@ -338,6 +338,8 @@ session.start(loadNetwork);
   tilesets: () => layers?.tiles?.tilesets() ?? [],
   /** Bytes Cesium holds for loaded tiles. */
   tileMemoryBytes: () => layers?.tiles?.memoryBytes() ?? 0,
+  /** The per-tick budget for finishing new tiles (src/viewer/tileWorkBudget.ts): benches read it. */
+  tileWork: () => layers?.tiles?.tileWork ?? null,
   /** Screens a dig in the worker without the UI: for benchmarks. */
   screenInWorker: (request: DigRequest) => workers.request('screenDig', request),
 };

@@ -1,9 +1,9 @@
 /**
- * The few CesiumJS 1.140 internals that globeShaderLinks.ts, pipeShaderLinks.ts and tileLoadCost.ts use. The `cesium` package exports them
+ * The few CesiumJS 1.140 internals that globeShaderLinks.ts, pipeShaderLinks.ts, tileLoadCost.ts and tileWorkBudget.ts use. The `cesium` package exports them
  * at run time (Source/Cesium.js re-exports all of @cesium/engine) but its typings list only the
  * public API. Typed here as narrowly as we use them; a Cesium upgrade must re-check each
  * (node_modules/@cesium/engine/Source/Scene/GlobeSurfaceShaderSet.js, GlobeTranslucencyState.js,
- * Renderer/ShaderProgram.js, Renderer/ShaderSource.js, Renderer/ShaderCache.js, Scene/MetadataClassProperty.js, Renderer/DrawCommand.js, Core/TerrainEncoding.js).
+ * Renderer/ShaderProgram.js, Renderer/ShaderSource.js, Renderer/ShaderCache.js, Scene/MetadataClassProperty.js, Renderer/DrawCommand.js, Core/TerrainEncoding.js, Scene/Cesium3DTile.js).
  */
 import 'cesium';
 
@@ -136,6 +136,10 @@ declare module 'cesium' {
   /** Renderer/ShaderProgram.js: fromCache gets or makes the program in the context's shader cache (not linked yet). */
   export class ShaderProgram {
     static fromCache(options: ShaderProgramOptions): CesiumShaderProgram;
+  }
+  /** Scene/Cesium3DTile.js: Cesium3DTileset's processTiles calls process for each tile of its processing queue at every tick (tileWorkBudget.ts). */
+  export interface Cesium3DTile {
+    process(tileset: Cesium3DTileset, frameState: unknown): void;
   }
   /** Core/TerrainQuantization.js. */
   export const TerrainQuantization: { readonly NONE: number; readonly BITS12: number };

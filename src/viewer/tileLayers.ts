@@ -15,6 +15,7 @@ import type { UtilityType } from '../core/model';
 import { createPipeShader, type PipeShader } from './pipeShader';
 import { linkPipeShadersAhead } from './pipeShaderLinks';
 import { trimTileLoadCost } from './tileLoadCost';
+import { installTileWorkBudget, type TileWorkBudget } from './tileWorkBudget';
 import type { Rgb } from '../core/colours';
 import { DISPLAY, HOVER_COLOUR, layerStyle, type FeatureStyle, type StyleSpec } from './tileStyle';
 
@@ -76,8 +77,11 @@ export class TileLayers {
   private hovered: { feature: Cesium3DTileFeature; colour: Color } | null = null;
   private removePostRender: (() => void) | null = null;
   private lastSettled: boolean | null = null;
+  /** A tileset's load counts changed since the last report. */
+  private progressDirty = false;
   /** performance.now() when the first tile content was drawn. */
   firstVisibleMs: number | null = null;
+  private readonly work: { budget: TileWorkBudget; remove(): void };
 
   constructor(private readonly scene: Scene, private readonly onProgress: (p: TileProgress) => void) {
     this.shader = createPipeShader(scene);
@@ -85,6 +89,13 @@ export class TileLayers {
     linkPipeShadersAhead(scene);
     // Cesium's per-tile work this viewer does not need (tileLoadCost.ts).
     trimTileLoadCost();
+    // Newly arrived tiles finished in tasks between frames past a per-tick budget (tileWorkBudget.ts).
+    this.work = installTileWorkBudget(scene, DISPLAY.tileWork);
+  }
+
+  /** The per-tick budget for finishing new tiles (benches read its figures and may turn it off). */
+  get tileWork(): TileWorkBudget {
+    return this.work.budget;
   }
 
   static baseUrl(version: number, utility: UtilityType): string {
@@ -114,10 +125,12 @@ export class TileLayers {
       tileset.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
       tileset.customShader = this.shader.shader;
       const layer: Layer = { utility, tileset, pending: 0, processing: 0 };
+      // Each tileset raises this in each frame its counts change: reported once per frame (after it).
       tileset.loadProgress.addEventListener((pending: number, processing: number) => {
         layer.pending = pending;
         layer.processing = processing;
-        this.report();
+        this.progressDirty = true;
+        this.scene.requestRender();
       });
       const firstVisible = tileset.tileVisible.addEventListener(() => {
         this.firstVisibleMs ??= performance.now();
@@ -131,7 +144,7 @@ export class TileLayers {
     // event comes only after a change in progress, so a tileset that needs no tile in this view
     // (e.g. hidden, or off screen) would never report.
     this.removePostRender = this.scene.postRender.addEventListener(() => {
-      if (this.isSettled() !== this.lastSettled) this.report();
+      if (this.progressDirty || this.isSettled() !== this.lastSettled) this.report();
     });
     this.scene.requestRender();
   }
@@ -148,6 +161,7 @@ export class TileLayers {
     }
     const settled = this.isSettled();
     this.lastSettled = settled;
+    this.progressDirty = false;
     this.onProgress({ pending, processing, settled });
     // Cesium renders on request only: keep frames coming while tiles load.
     this.scene.requestRender();
@@ -230,6 +244,7 @@ export class TileLayers {
 
   destroy(): void {
     this.removePostRender?.();
+    this.work.remove();
     this.shader.destroy();
     for (const l of this.layers.values()) this.scene.primitives.remove(l.tileset);
     this.layers.clear();

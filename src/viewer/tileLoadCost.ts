@@ -32,7 +32,7 @@
  * re-check them.
  */
 import {
-  AttributeCompression, Buffer, BufferUsage, Cartesian3, InstancingPipelineStage, MetadataClassProperty, SceneMode, ShaderCache,
+  AttributeCompression, Buffer, BufferUsage, Cartesian3, ComponentDatatype, InstancingPipelineStage, MetadataClassProperty, SceneMode, ShaderCache,
   type CesiumInstanceAttribute, type CesiumShaderProgram, type InstancingRenderResources,
 } from 'cesium';
 
@@ -69,8 +69,14 @@ function makeTransformsBuffer(resources: InstancingRenderResources, attributes: 
   // Cesium's matrix path runs only with a rotation; each attribute present must still hold its values.
   if (node.instancingTransformsBuffer !== undefined || !r || !r.typedArray || (t && !t.typedArray) || (sc && !sc.typedArray)) return;
   const count = attributes[0]!.count;
-  const rot = r.normalized ? AttributeCompression.dequantize(r.typedArray, r.componentDatatype, r.type, count) : r.typedArray;
-  const { matrices, min, max } = instanceMatrices(count, t?.typedArray, rot, sc?.typedArray);
+  // Our tiles' rotations are normalized int16: dequantized in the loop, as AttributeCompression does
+  // it, without a Float32Array copy of every rotation first.
+  const int16 = r.normalized && r.componentDatatype === ComponentDatatype.SHORT;
+  const rot = int16 || !r.normalized ? r.typedArray : AttributeCompression.dequantize(r.typedArray, r.componentDatatype, r.type, count);
+  // Written into one Float32Array kept for the page: bufferData copies it at once and Cesium keeps
+  // no reference in WebGL 2 (InstancingPipelineStage keeps the typed array for WebGL 1 picking only).
+  if (scratch.length < count * 12) scratch = new Float32Array(Math.max(count * 12, scratch.length * 2));
+  const { matrices, min, max } = instanceMatrices(count, t?.typedArray, rot, sc?.typedArray, int16, scratch);
   node.instancingTranslationMin = new Cartesian3(min[0], min[1], min[2]);
   node.instancingTranslationMax = new Cartesian3(max[0], max[1], max[2]);
   // As Cesium: the typed arrays only pointed into the loader's buffers; the model owns the new one.
@@ -85,22 +91,31 @@ function makeTransformsBuffer(resources: InstancingRenderResources, attributes: 
 
 type Values = ArrayLike<number>;
 
+/** The matrices of the tile being built (up to 8,192 instances × 12 floats: 393 kB), reused. */
+let scratch = new Float32Array(0);
+
+/** AttributeCompression.dequantize of a normalized int16 into its Float32Array, one value. */
+const fromInt16 = (v: number) => Math.fround(Math.max(v / 32767.0, -1.0));
+
 /**
  * Each instance's transform as the 3 rows of a 3×4 matrix (12 floats), translations' bounds:
  * Matrix4.fromTranslationQuaternionRotationScale's arithmetic in doubles, stored as
  * InstancingPipelineStage's transformsToTypedArray does. No translation: 0; no scale: 1.
+ * `int16Rotations`: the rotations are normalized int16, dequantized here as Cesium does.
+ * `into`: written into its first count × 12 floats (the result is that view), else a new array.
  */
-export function instanceMatrices(count: number, translations: Values | undefined, rotations: Values, scales: Values | undefined):
+export function instanceMatrices(count: number, translations: Values | undefined, rotations: Values, scales: Values | undefined, int16Rotations = false, into?: Float32Array):
   { matrices: Float32Array; min: [number, number, number]; max: [number, number, number] } {
   const tr = translations, s = scales, rot = rotations;
-  const out = new Float32Array(count * 12);
+  const out = into ? into.subarray(0, count * 12) : new Float32Array(count * 12);
   let minX = Number.MAX_VALUE, minY = Number.MAX_VALUE, minZ = Number.MAX_VALUE;
   let maxX = -Number.MAX_VALUE, maxY = -Number.MAX_VALUE, maxZ = -Number.MAX_VALUE;
   for (let i = 0; i < count; i++) {
     const tx = tr ? tr[i * 3]! : 0, ty = tr ? tr[i * 3 + 1]! : 0, tz = tr ? tr[i * 3 + 2]! : 0;
     minX = Math.min(minX, tx); minY = Math.min(minY, ty); minZ = Math.min(minZ, tz);
     maxX = Math.max(maxX, tx); maxY = Math.max(maxY, ty); maxZ = Math.max(maxZ, tz);
-    const x = rot[i * 4]!, y = rot[i * 4 + 1]!, z = rot[i * 4 + 2]!, w = rot[i * 4 + 3]!;
+    let x = rot[i * 4]!, y = rot[i * 4 + 1]!, z = rot[i * 4 + 2]!, w = rot[i * 4 + 3]!;
+    if (int16Rotations) { x = fromInt16(x); y = fromInt16(y); z = fromInt16(z); w = fromInt16(w); }
     const sx = s ? s[i * 3]! : 1, sy = s ? s[i * 3 + 1]! : 1, sz = s ? s[i * 3 + 2]! : 1;
     const x2 = x * x, xy = x * y, xz = x * z, xw = x * w, y2 = y * y, yz = y * z, yw = y * w, z2 = z * z, zw = z * w, w2 = w * w;
     const o = i * 12;

@@ -47,6 +47,7 @@ export const DISPLAY = (() => {
     hoverThrottle: numberIn(value('hoverThrottle'), 'hoverThrottle.value', 0, 5000),
     msaaSamples: numberIn(value('msaaSamples'), 'msaaSamples.value', 1, 8),
     globeDayTexturesLinkedAhead: numberIn(value('globeDayTexturesLinkedAhead'), 'globeDayTexturesLinkedAhead.value', 0, 16),
+    tileWork: { budgetMs: numberIn(value('tileWorkBudgetMs'), 'tileWorkBudgetMs.value', 1, 1000) },
   };
 })();
 

@@ -24,7 +24,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cityCollectionHeader, generateCity } from '../../src/core/city';
 import { parseNetworkCollection, type ImportedNetwork } from '../../src/core/importNetwork';
 import type { Link, NetworkNode, UtilityType } from '../../src/core/model';
-import { writeGlb, type GltfJson } from '../../src/core/tiles/glb';
+import { COMPONENT_BYTES, GL, TYPE_COMPONENTS, writeGlb, type AccessorType, type ComponentType, type GltfJson } from '../../src/core/tiles/glb';
 import { decodeInstancedNodes, glbLayoutIssues, readGlb } from '../../src/core/tiles/glbReader';
 import { POSITION_QUANTUM_M } from '../../src/core/tiles/instancedPipes';
 import { tileLayer, type LayerTileset } from '../../src/core/tiles/layerTileset';
@@ -132,6 +132,29 @@ describe('EXT_meshopt_compression', () => {
     expect(filters).toContain('TRIANGLES');
     // Property tables stay plain in buffer 0.
     expect(json.bufferViews.filter((bv) => bv.buffer === 0).every((bv) => bv.extensions === undefined)).toBe(true);
+  });
+
+  it('packs every instance attribute tightly, feature ids included, so CesiumJS copies each in one go', () => {
+    // CesiumJS 1.140 (GltfLoader getPackedTypedArray) copies an accessor element by element through a
+    // DataView when its stride is not its element size: 2-byte ids padded to 4 took 276 ms of a
+    // fly-through's main thread (src/core/tiles/README.md, "Long tasks of the fly-through, classed").
+    for (const u of ['water', 'power'] as const) {
+      const t = layers.get(u)!;
+      for (const compression of ['meshopt', 'none'] as const) {
+        const { json } = readGlb(t.content(linesUri(t.tree.root.id), compression)!);
+        let ids = 0;
+        for (const node of json.nodes ?? []) {
+          const inst = (node['extensions'] as Record<string, { attributes: Record<string, number> }> | undefined)?.['EXT_mesh_gpu_instancing'];
+          for (const [name, a] of Object.entries(inst?.attributes ?? {})) {
+            const acc = json.accessors[a]!;
+            const element = COMPONENT_BYTES[acc.componentType as ComponentType] * TYPE_COMPONENTS[acc.type as AccessorType];
+            expect(json.bufferViews[acc.bufferView!]!.byteStride ?? element, `${u} ${compression} ${name}`).toBe(element);
+            if (name === '_FEATURE_ID_0') { ids++; expect(acc.componentType).toBe(GL.FLOAT); }
+          }
+        }
+        expect(ids, `${u} ${compression}`).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('layout checks name a broken meshopt layout: not required, wrong stride, a plain view in the fallback buffer', () => {

@@ -43,6 +43,26 @@ describe('instanceMatrices: the instancing matrices without a heap object per in
     }
   });
 
+  it('dequantizes int16 rotations in the loop to the very floats of AttributeCompression.dequantize', () => {
+    const rnd = lcg(11);
+    const count = 400;
+    const t = new Float32Array(count * 3), s = new Float32Array(count * 3), q = new Int16Array(count * 4);
+    for (let i = 0; i < count; i++) {
+      t.set([rnd() * 100, rnd() * 100, rnd()], i * 3);
+      s.set([1 + rnd() * 50, 0.1 + rnd(), 0.1 + rnd()], i * 3);
+      q.set([0, 1, 2, 3].map(() => Math.round(rnd() * 65534 - 32767)), i * 4);
+    }
+    q.set([-32768, -32767, 32767, 0], 0); // -32768 clamps to -1, as in Cesium
+    const viaCesium = instanceMatrices(count, t, AttributeCompression.dequantize(q, ComponentDatatype.SHORT, 'VEC4', count), s);
+    expect(instanceMatrices(count, t, q, s, true).matrices).toEqual(viaCesium.matrices);
+    // Into a reused, larger array (as the patch does): the same floats, in a view of exactly count × 12.
+    const into = new Float32Array(count * 12 + 100).fill(7);
+    const viaScratch = instanceMatrices(count, t, q, s, true, into).matrices;
+    expect(viaScratch.length).toBe(count * 12);
+    expect(viaScratch.buffer).toBe(into.buffer);
+    expect(viaScratch).toEqual(viaCesium.matrices);
+  });
+
   it('takes a missing translation as 0 and a missing scale as 1, as Cesium does', () => {
     const rot = new Float32Array([0, 0, Math.SQRT1_2, Math.SQRT1_2]);
     const { matrices, min, max } = instanceMatrices(1, undefined, rot, undefined);

@@ -181,10 +181,11 @@ class ContentWriter {
     }
     attributes['SCALE'] = b.addAccessor({ data: batch.scale, componentType: GL.FLOAT, type: 'VEC3', target: GL.ARRAY_BUFFER, name: `${name} SCALE`, ...exponential(batch.scale) });
     if (featureIds) {
-      // 2 bytes each, padded to a 4-byte stride (attribute elements must be 4-byte aligned, glTF 2.0 §3.6.2.4).
-      attributes['_FEATURE_ID_0'] = featureCount <= 0xffff
-        ? b.addAccessor({ data: Uint16Array.from(featureIds), componentType: GL.UNSIGNED_SHORT, type: 'SCALAR', byteStride: 4, target: GL.ARRAY_BUFFER, name: `${name} _FEATURE_ID_0`, ...z })
-        : b.addAccessor({ data: Float32Array.from(featureIds), componentType: GL.FLOAT, type: 'SCALAR', target: GL.ARRAY_BUFFER, name: `${name} _FEATURE_ID_0`, ...z });
+      // Float, tightly packed: attribute elements must be 4-byte aligned (glTF 2.0 §3.6.2.4), so a
+      // 2-byte id would need a 4-byte stride, and CesiumJS copies a strided accessor element by
+      // element through a DataView as each tile loads (GltfLoader getPackedTypedArray) where it
+      // copies a packed one in one go. Exact for ids below 2^24 (a table holds at most 8,192 rows).
+      attributes['_FEATURE_ID_0'] = b.addAccessor({ data: Float32Array.from(featureIds), componentType: GL.FLOAT, type: 'SCALAR', target: GL.ARRAY_BUFFER, name: `${name} _FEATURE_ID_0`, ...z });
     }
     const featureId: Record<string, unknown> = { featureCount, propertyTable: 0, label };
     if (featureIds) featureId['attribute'] = 0;

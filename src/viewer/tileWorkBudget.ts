@@ -1,0 +1,195 @@
+/**
+ * A per-frame budget for finishing newly arrived tiles, the rest finished between frames
+ * (src/core/tiles/README.md, "Tile work between frames"). Cesium 1.140 finishes every tile of a
+ * tileset's processing queue in one animation-frame tick (Cesium3DTileset prePassesUpdate →
+ * processTiles → Cesium3DTile.process: the glTF's buffers, the model's draw commands, the instance
+ * matrices), so a burst of arrivals makes one long task.
+ *
+ * Here, once a tick's tile work has passed `budgetMs` (at least one tile per tick is always
+ * finished), each further tile is handed to tasks that run between frames, each of them stopping
+ * after `budgetMs` too (at least one tile each). Leaving the rest to the next tick instead (a 30 ms
+ * budget tried in an earlier round) cost one frame per deferral, seconds under SwiftShader: the
+ * large fly-through's first leg took 157 s instead of 42 s. Between frames the main thread is idle
+ * while the GPU draws (SwiftShader) or until the next vsync (a GPU), so the handed-over work costs
+ * no extra frame in either case.
+ *
+ * Safe outside the render loop because:
+ *  - a task calls Cesium's own Cesium3DTile.process, which swaps the frame's command list for a
+ *    scratch one as in processTiles, only for a tile still PROCESSING whose content is not yet ready:
+ *    such a call never finishes the tile (the content-ready branch, which counts the tile loaded and
+ *    caches it, runs only at the start of a call that finds the content ready), so Cesium's own
+ *    processTiles still finishes every tile and raises tileLoad, at a later tick;
+ *  - a tile or tileset destroyed, unloaded or failed meanwhile is skipped; a call that throws puts
+ *    the tile back to PROCESSING (Cesium3DTile.process marks it FAILED before rethrowing) and is not
+ *    retried between frames: Cesium's in-frame call meets the error again and handles it;
+ *  - each tick clears the hand-over queue: processTiles offers every tile still processing again.
+ * Cesium3DTile.prototype.process is patched once per page; a Cesium upgrade must re-check the above
+ * (tests/core/viewer.tileWorkBudget.test.ts runs Cesium's own processTiles).
+ */
+import { Cesium3DTile, type Cesium3DTileset, type Scene } from 'cesium';
+
+export interface TileWorkRules {
+  /** Tile work per tick, and per task between frames, after which the rest is handed on, ms. */
+  budgetMs: number;
+}
+
+export interface TileWorkStats {
+  enabled: boolean;
+  /** Animation-frame ticks; those with tile work; those whose tile work alone took over 50 ms; the longest, ms. */
+  ticks: number;
+  busyTicks: number;
+  ticksOver50Ms: number;
+  longestTickMs: number;
+  /** Tile calls run in ticks, and their time, ms. */
+  tileCalls: number;
+  tileMs: number;
+  /** Tile calls handed from ticks to tasks between frames. */
+  handedOver: number;
+  /** Tasks between frames; calls they ran, and their time; tasks whose work took over 50 ms; the longest, ms. */
+  tasks: number;
+  taskCalls: number;
+  taskMs: number;
+  tasksOver50Ms: number;
+  longestTaskMs: number;
+}
+
+/** What a tile call needs: Cesium3DTile.process's arguments. */
+interface Handed { tile: Cesium3DTile; tileset: Cesium3DTileset; frameState: unknown }
+
+/** The slice of a Cesium3DTile the hand-over reads (Scene/Cesium3DTile.js, Cesium3DTileContentState). */
+interface TileState { _contentState: number; content: { ready: boolean }; isDestroyed(): boolean }
+
+const PROCESSING = 2; // Cesium3DTileContentState.PROCESSING
+const LONG_TASK_MS = 50;
+
+/** A macrotask after the current one (not a microtask: frames and input may run in between). */
+function nextTask(run: () => void): void {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => { channel.port1.close(); run(); };
+  channel.port2.postMessage(null);
+}
+
+export class TileWorkBudget {
+  /** Off: every tile is finished in the tick it is offered, as Cesium does (benches compare both). */
+  enabled = true;
+  private tickTileMs = 0;
+  private tickTiles = 0;
+  private queue: Handed[] = [];
+  private queued = new Set<Cesium3DTile>();
+  private scheduled = false;
+  private readonly failed = new WeakSet<Cesium3DTile>();
+  private readonly s: Omit<TileWorkStats, 'enabled'> = {
+    ticks: 0, busyTicks: 0, ticksOver50Ms: 0, longestTickMs: 0, tileCalls: 0, tileMs: 0, handedOver: 0,
+    tasks: 0, taskCalls: 0, taskMs: 0, tasksOver50Ms: 0, longestTaskMs: 0,
+  };
+
+  constructor(
+    private readonly rules: TileWorkRules,
+    /** Cesium's own Cesium3DTile.process. */
+    private readonly process: (this: Cesium3DTile, tileset: Cesium3DTileset, frameState: unknown) => void,
+    private readonly now: () => number = () => performance.now(),
+    private readonly schedule: (run: () => void) => void = nextTask,
+  ) {}
+
+  /** A new animation-frame tick (scene.preUpdate): closes the last one; processTiles offers every tile again. */
+  startTick(): void {
+    if (this.tickTiles > 0) {
+      this.s.busyTicks++;
+      if (this.tickTileMs > LONG_TASK_MS) this.s.ticksOver50Ms++;
+      this.s.longestTickMs = Math.max(this.s.longestTickMs, this.tickTileMs);
+    }
+    this.s.ticks++;
+    this.tickTileMs = 0;
+    this.tickTiles = 0;
+    this.queue = [];
+    this.queued.clear();
+  }
+
+  /** A tile offered by Cesium's processTiles in a tick: finished now, or handed to a task between frames. */
+  offer(tile: Cesium3DTile, tileset: Cesium3DTileset, frameState: unknown): void {
+    if (!this.enabled || this.tickTiles === 0 || this.tickTileMs < this.rules.budgetMs) {
+      const t = this.now();
+      try {
+        this.process.call(tile, tileset, frameState);
+      } finally {
+        const ms = this.now() - t;
+        this.tickTileMs += ms;
+        this.tickTiles++;
+        this.s.tileMs += ms;
+        this.s.tileCalls++;
+      }
+      return;
+    }
+    if (this.queued.has(tile) || this.failed.has(tile)) return;
+    this.queued.add(tile);
+    this.queue.push({ tile, tileset, frameState });
+    this.s.handedOver++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.schedule(() => this.runTask());
+    }
+  }
+
+  /** One task between frames: handed-over tiles until the budget is spent (at least one call). */
+  private runTask(): void {
+    this.scheduled = false;
+    const start = this.now();
+    let calls = 0;
+    while (this.queue.length > 0 && (calls === 0 || this.now() - start < this.rules.budgetMs)) {
+      const { tile, tileset, frameState } = this.queue.shift()!;
+      this.queued.delete(tile);
+      const state = tile as unknown as TileState;
+      // Only a call that cannot finish the tile (see the file's comment); the rest is Cesium's, in a tick.
+      if (state.isDestroyed() || tileset.isDestroyed() || state._contentState !== PROCESSING || state.content.ready) continue;
+      calls++;
+      try {
+        this.process.call(tile, tileset, frameState);
+      } catch {
+        state._contentState = PROCESSING;
+        this.failed.add(tile);
+      }
+    }
+    const ms = this.now() - start;
+    if (calls > 0) {
+      this.s.tasks++;
+      this.s.taskCalls += calls;
+      this.s.taskMs += ms;
+      if (ms > LONG_TASK_MS) this.s.tasksOver50Ms++;
+      this.s.longestTaskMs = Math.max(this.s.longestTaskMs, ms);
+    }
+    if (this.queue.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      this.schedule(() => this.runTask());
+    }
+  }
+
+  stats(): TileWorkStats {
+    return { enabled: this.enabled, ...this.s };
+  }
+}
+
+let current: TileWorkBudget | null = null;
+let cesiumProcess: TileWorkBudget['process'] | null = null;
+
+/** The page's budget, bound to `scene`'s ticks; Cesium3DTile.process goes through it. */
+export function installTileWorkBudget(
+  scene: Scene, rules: TileWorkRules, now?: () => number, schedule?: (run: () => void) => void,
+): { budget: TileWorkBudget; remove(): void } {
+  if (!cesiumProcess) {
+    const process = (cesiumProcess = Cesium3DTile.prototype.process);
+    Cesium3DTile.prototype.process = function (this: Cesium3DTile, tileset: Cesium3DTileset, frameState: unknown) {
+      if (current) current.offer(this, tileset, frameState);
+      else process.call(this, tileset, frameState);
+    };
+  }
+  const budget = new TileWorkBudget(rules, cesiumProcess, now, schedule);
+  current = budget;
+  const offTick = scene.preUpdate.addEventListener(() => budget.startTick());
+  return {
+    budget,
+    remove() {
+      offTick();
+      if (current === budget) current = null;
+    },
+  };
+}
