@@ -1,6 +1,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { cesiumDebugPragmas } from './scripts/cesiumDebugPragmas';
 
 const CESIUM_BUILD = resolve('node_modules/cesium/Build/Cesium');
 const CESIUM_DIRS = ['Workers', 'Assets', 'ThirdParty', 'Widgets'];
@@ -31,5 +32,6 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/cesium': 'http://127.0.0.1:8080' } },
-  plugins: [cesiumStatic()],
+  // Cesium's argument checks stripped, as its own release build does (scripts/cesiumDebugPragmas.ts).
+  plugins: [cesiumDebugPragmas(), cesiumStatic()],
 });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 
-const CLIENT_SOURCES = ['index.html', 'receipt.html', 'src', 'workers', 'shaders', 'data/rules', 'vite.config.ts'];
+const CLIENT_SOURCES = ['index.html', 'receipt.html', 'src', 'workers', 'shaders', 'data/rules', 'vite.config.ts', 'scripts/cesiumDebugPragmas.ts'];
 
 function newestMtime(paths: string[]): number {
   let newest = 0;
