@@ -11,8 +11,10 @@
  * message and field on both sides. `screenExcavationSummary` must equal the full screening's summary.
  *
  * A's src/core and data/rules come from `git archive` (bench/abSide.ts extractRev), in process.
- * Run: npx tsx bench/screeningSame.ts [rev, default main] [works per kind, default 2000] [segments, default 200000]
- * Exits 1 on any difference, printing the first few.
+ * Run: npx tsx bench/screeningSame.ts [rev, default main] [works per kind, default 2000] [segments, default 200000] [fewer-tested]
+ * Exits 1 on any difference, printing the first few. With `fewer-tested` (against a commit before the
+ * seventh round's plan-shape cull, which runs fewer kernels) every `segmentsTested` is compared apart:
+ * the working tree's may be smaller, never larger; everything else must be identical as text.
  */
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -260,6 +262,7 @@ async function main(): Promise<void> {
   const rev = process.argv[2] ?? 'main';
   const perKind = Number(process.argv[3] ?? 2000);
   const segments = Number(process.argv[4] ?? 200_000);
+  const fewerTested = process.argv[5] === 'fewer-tested';
   const here = resolve(import.meta.dirname, '..');
   const sha = execFileSync('git', ['rev-parse', '--short', rev], { cwd: here, encoding: 'utf8' }).trim();
   const dir = join(tmpdir(), 'undergrid-ab', sha);
@@ -271,9 +274,18 @@ async function main(): Promise<void> {
     { name: `bench network, ${segments} segments`, links: network(mulberry32(0xb0a7 + segments), segments, side), works: works(rng, side, perKind) },
     { name: 'quirky network', links: quirkyNetwork(rng, 500, 500, 3000), works: worksAround(rng, 500, 500, 170, Math.ceil(perKind / 4)) },
   ];
-  let compared = 0, differ = 0, lines = 0, refusals = 0;
+  let compared = 0, differ = 0, lines = 0, refusals = 0, testedA = 0, testedB = 0, testedFewer = 0;
   const refusalKinds = new Map<string, number>();
-  const report = (what: string, a: string, b: string): void => {
+  const TESTED = /"segmentsTested":(\d+)/g;
+  const report = (what: string, a: string, b: string, acrossSides = true): void => {
+    if (fewerTested && acrossSides) {
+      // segmentsTested apart: B's never more than A's; the rest compared as text.
+      const ta = [...a.matchAll(TESTED)].map((m) => Number(m[1])), tb = [...b.matchAll(TESTED)].map((m) => Number(m[1]));
+      if (ta.length === tb.length && ta.every((v, i) => tb[i]! <= v) && a.replace(TESTED, '#') === b.replace(TESTED, '#')) {
+        testedA += ta.reduce((x, y) => x + y, 0); testedB += tb.reduce((x, y) => x + y, 0); testedFewer++;
+        return;
+      }
+    }
     differ++;
     if (differ <= 5) {
       let k = 0;
@@ -308,7 +320,7 @@ async function main(): Promise<void> {
         if (sa !== sb) report(`${net.name}, summary of work ${k}`, sa, sb);
         const whole = outcome(() => (sides[1]!.s.screen(built[1]!.t, built[1]!.i, w, sides[1]!.rules[rk]![0],
           sides[1]!.rules[rk]![1] ?? sides[1]!.rules[rk]![0].defaultRuleSet) as { summary: unknown }).summary);
-        if (sb !== whole) report(`${net.name}, summary vs whole, work ${k}`, whole, sb);
+        if (sb !== whole) report(`${net.name}, summary vs whole, work ${k}`, whole, sb, false);
       }
       // A broken copy: the same refusal on both sides.
       const bad = broken(rng, w, side);
@@ -336,6 +348,7 @@ async function main(): Promise<void> {
   }
   console.log(`Screening output, working tree against ${sha} (${loadText()}): ${compared} results compared ` +
     `(${lines} lines listed, ${refusals} refusals), ${differ} differ`);
+  if (fewerTested) console.log(`  segmentsTested apart: ${testedFewer} results with fewer kernel calls (in those, ${testedA} → ${testedB}), none more`);
   // SHOW_REFUSALS=1: which refusals the broken works met (numbers as #), to see what was covered.
   for (const [k, v] of [...refusalKinds].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(5)}  ${k}`);
   if (differ > 0) process.exitCode = 1;

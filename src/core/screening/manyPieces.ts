@@ -5,8 +5,9 @@
  * and gap are completed over the pieces `collect` did not run.
  */
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
+import { VERDICT_SLACK_M } from './ruleContext';
 import type { SegmentTable } from './segmentTable';
-import { foldPieceDistance, pieceDistance, type Volume } from './volume';
+import { foldPieceDistance, pieceDistance, type Piece, type Volume } from './volume';
 
 /** Gap between two intervals (0 where they overlap). */
 export function gap(aMin: number, aMax: number, bMin: number, bMax: number): number {
@@ -67,4 +68,93 @@ export function completePlanAndGap(volume: Volume, table: SegmentTable, s: numbe
     if (planGap > hit.horizontal || (planGap > 0 && hit.horizontal === 0)) continue;
     foldPieceDistance(hit, pieceDistance(piece, x0, y0, z0, x1, y1, z1, PLAN_OUT));
   }
+}
+
+/** Numbers per piece in a plan cull (`writePlanCull`): a kind, then its shape. */
+export const PLAN_CULL_STRIDE = 20;
+const CULL_NONE = 0, CULL_CAPSULE = 1, CULL_DISC = 2, CULL_CONVEX = 3;
+/** Convex pieces of more walls than this are culled by their box alone. */
+const CULL_MAX_WALLS = 5;
+
+/**
+ * Writes at `cull[o …]` what `planShapeMeets` needs to tell whether an index box can hold a segment
+ * within `searchPad` of the piece in plan, by the piece's plan shape rather than its box: a capsule's
+ * plan axis (unit direction, plan length) and radius, a cylinder's disc, a convex prism's walls (unit
+ * outward normals and offsets). A prism (an open cut, a pit) is culled by its box alone (the search).
+ */
+export function writePlanCull(cull: Float64Array, o: number, piece: Piece, searchPad: number): void {
+  // The bound each lower bound is compared with: the search's pad, one more slack for the rounding of
+  // the lower bounds below (~1e-11 m at city scale).
+  const limit = searchPad + VERDICT_SLACK_M;
+  cull[o] = CULL_NONE;
+  if (piece.shape === 'capsule') {
+    const k = piece.capsule, length = Math.sqrt(k.ax * k.ax + k.ay * k.ay);
+    // A vertical leg is a point in plan: any orthonormal pair of axes bounds its distance.
+    const ux = length > 0 ? k.ax / length : 1, uy = length > 0 ? k.ay / length : 0;
+    cull[o] = CULL_CAPSULE; cull[o + 1] = k.originX; cull[o + 2] = k.originY; cull[o + 3] = ux; cull[o + 4] = uy;
+    cull[o + 5] = length; cull[o + 6] = k.radius + limit;
+  } else if (piece.shape === 'cylinder') {
+    const k = piece.cylinder;
+    cull[o] = CULL_DISC; cull[o + 1] = k.centreX; cull[o + 2] = k.centreY; cull[o + 3] = k.radius + limit;
+  } else if (piece.shape === 'convex' && piece.convex.vertexCount <= CULL_MAX_WALLS) {
+    const k = piece.convex, n = k.vertexCount;
+    cull[o] = CULL_CONVEX; cull[o + 1] = k.originX; cull[o + 2] = k.originY; cull[o + 3] = limit; cull[o + 4] = n;
+    for (let i = 0; i < n; i++) { cull[o + 5 + 3 * i] = k.nx[i]!; cull[o + 6 + 3 * i] = k.ny[i]!; cull[o + 7 + 3 * i] = k.offset[i]!; }
+  }
+}
+
+/**
+ * Whether the box [minX, maxX] × [minY, maxY] can come within the cull's limit of its piece in plan
+ * (false: it cannot, so a segment in it can get no verdict from that piece). Lower bounds by
+ * projection: every point of the box and every point of the shape are at least the gap between their
+ * projections on a unit direction apart, and at least √(gu² + gn²) for two orthogonal directions
+ * (the capsule's axis and its normal); for a convex polygon, its walls' outward normals.
+ */
+export function planShapeMeets(cull: Float64Array, o: number, minX: number, minY: number, maxX: number, maxY: number): boolean {
+  const kind = cull[o]!;
+  if (kind === CULL_NONE) return true;
+  const hx = (maxX - minX) / 2, hy = (maxY - minY) / 2;
+  const cx = minX + hx - cull[o + 1]!, cy = minY + hy - cull[o + 2]!;
+  if (kind === CULL_CAPSULE) {
+    const ux = cull[o + 3]!, uy = cull[o + 4]!, limit = cull[o + 6]!;
+    const ex = ux < 0 ? -ux : ux, ey = uy < 0 ? -uy : uy;
+    // Along the axis the leg is [0, length]; across it, the single value 0.
+    const along = ux * cx + uy * cy, extent = ex * hx + ey * hy;
+    const beyond = along - extent - cull[o + 5]!, before = -along - extent;
+    const gu = beyond > before ? (beyond > 0 ? beyond : 0) : (before > 0 ? before : 0);
+    const across = ux * cy - uy * cx, side = across < 0 ? -across : across;
+    const gn = side - (ey * hx + ex * hy);
+    return gu * gu + (gn > 0 ? gn * gn : 0) <= limit * limit;
+  }
+  if (kind === CULL_DISC) {
+    const limit = cull[o + 3]!;
+    const dx = (cx < 0 ? -cx : cx) - hx, dy = (cy < 0 ? -cy : cy) - hy;
+    return (dx > 0 ? dx * dx : 0) + (dy > 0 ? dy * dy : 0) <= limit * limit;
+  }
+  const limit = cull[o + 3]!, n = cull[o + 4]!;
+  for (let i = 0, q = o + 5; i < n; i++, q += 3) {
+    const nx = cull[q]!, ny = cull[q + 1]!;
+    // The box's nearest point along the wall's outward normal, past the wall's line by more than the limit.
+    if (nx * cx + ny * cy - ((nx < 0 ? -nx : nx) * hx + (ny < 0 ? -ny : ny) * hy) - cull[q + 2]! > limit) return false;
+  }
+  return true;
+}
+
+/** For a work of 2 to 32 pieces searched on the grid (screen.ts): per piece its padded plan box and its plan cull. */
+export const PIECE_SEARCH = { boxes: new Float64Array(4 * 32), culls: new Float64Array(PLAN_CULL_STRIDE * 32) };
+
+/**
+ * Fills PIECE_SEARCH for a work's pieces; false where a piece's padded box is not a finite box in
+ * order (never from a validated work: the per-piece searches serve it, as before).
+ */
+export function preparePieceSearch(volume: Volume, pieceCount: number, searchPad: number): boolean {
+  const boxes = PIECE_SEARCH.boxes;
+  for (let p = 0; p < pieceCount; p++) {
+    const piece = volume.pieces[p]!, b = piece.bounds, o = 4 * p;
+    const minX = (boxes[o] = b.minX - searchPad), minY = (boxes[o + 1] = b.minY - searchPad);
+    const maxX = (boxes[o + 2] = b.maxX + searchPad), maxY = (boxes[o + 3] = b.maxY + searchPad);
+    if (!(minX <= maxX && minY <= maxY && maxX - minX < Infinity && maxY - minY < Infinity)) return false;
+    writePlanCull(PIECE_SEARCH.culls, PLAN_CULL_STRIDE * p, piece, searchPad);
+  }
+  return true;
 }

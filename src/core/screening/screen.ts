@@ -25,70 +25,32 @@
  */
 import type Flatbush from 'flatbush';
 import { UTILITY_TYPES } from '../model';
-import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import type { Excavation } from './excavation';
+import { gridOf, searchGridPiece, type PieceItems } from './gridIndex';
+import { gather, GATHER_STRIDE, GATHERED, gatherRows, growHits, HITS, tryPiece } from './hits';
 import { IndexSearch } from './indexSearch';
-import { completePlanAndGap, gap, rowsFor, segmentRows } from './manyPieces';
+import {
+  completePlanAndGap, PIECE_SEARCH, PLAN_CULL_STRIDE, planShapeMeets, preparePieceSearch, rowsFor, segmentRows,
+} from './manyPieces';
 import { ruleContext, segmentDepth, segmentToleranceOf, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { qualityOfLink, type SegmentTable } from './segmentTable';
 import {
   NO_VERDICT, verdictIndex, VERDICTS, type LineConflict, type Point3, type ScreeningResult, type ScreeningSummary,
 } from './verdicts';
-import { foldPieceDistance, pieceDistance, screenedVolume, type Volume } from './volume';
+import { screenedVolume, type Volume } from './volume';
 
 export { VERDICT_SLACK_M };
 
 export { verdictIndex, VERDICTS } from './verdicts';
 export type { LineConflict, Point3, ScreeningResult, ScreeningSummary, Verdict } from './verdicts';
 
-/** The union's distances for one segment: the minimum over the pieces computed so far (volume.ts). */
-type SegmentHit = SegmentPrismDistance;
-
-const KERNEL_OUT = createSegmentPrismDistance();
 const SEARCH = new IndexSearch();
+/** A work of 2 to 32 pieces: what each piece's search reports. */
+const PIECE_ITEMS: PieceItems = { items: new Int32Array(256), masks: new Int32Array(256), entries: new Int32Array(256) };
 
-// Working storage reused across calls (screenExcavation is synchronous and not re-entered): per hit
-// slot its segment, its line, tolerance, radius and the kernel's distances.
-let hitSegment = new Int32Array(64);
-let hitLink = new Int32Array(64);
-let hitTolerance = new Float64Array(64);
-let hitRadius = new Float64Array(64);
-/** Per hit slot, bit p set where piece p (< 32) has been folded in by `collect` (its plan distance and gap are exact). */
-let hitPieces = new Int32Array(64);
-const hitPool: SegmentHit[] = [];
-
-/**
- * Per candidate of the current search, GATHER_STRIDE numbers: x0, y0, z0, x1, y1, z1, radius,
- * tolerance (NaN before the table's tolerance column exists). Filled by one loop of independent reads
- * before any candidate is tested, so the cache misses of a search's candidates (rows scattered over
- * the table) overlap instead of each waiting behind the previous candidate's kernel.
- */
-const GATHER_STRIDE = 8;
 /** Up to this many hits, a hit finds its line's entry by scanning the entries. */
 const SCAN_ENTRIES_UP_TO = 32;
-let gathered = new Float64Array(GATHER_STRIDE * 64);
-let gatheredLink = new Int32Array(64);
-/** Per gathered row, its hit slot (−1 before its first kernel call). */
-let gatheredSlot = new Int32Array(64);
-
-function growGathered(n: number): void {
-  if (n <= gatheredLink.length) return;
-  const size = Math.max(n, 2 * gatheredLink.length);
-  const g = new Float64Array(GATHER_STRIDE * size); g.set(gathered); gathered = g;
-  const l = new Int32Array(size); l.set(gatheredLink); gatheredLink = l;
-  const s = new Int32Array(size); s.set(gatheredSlot); gatheredSlot = s;
-}
-
-function growHits(n: number): void {
-  if (n <= hitSegment.length) return;
-  const size = Math.max(n, 2 * hitSegment.length);
-  const s = new Int32Array(size); s.set(hitSegment); hitSegment = s;
-  const t = new Float64Array(size); t.set(hitTolerance); hitTolerance = t;
-  const l = new Int32Array(size); l.set(hitLink); hitLink = l;
-  const r = new Float64Array(size); r.set(hitRadius); hitRadius = r;
-  const m = new Int32Array(size); m.set(hitPieces); hitPieces = m;
-}
 
 // One entry per listed line: its deciding slot, verdict and outside distance. A line finds its entry
 // through linkEntry, valid where linkStamp equals this call's stamp (no Map, no clearing).
@@ -163,90 +125,93 @@ function collect(
     throw new RangeError(`screenExcavation: index holds ${index.numItems} items but the table has ${table.segmentCount} segments`);
   }
   const notify = rules.notifyDistance.value;
-  const c = table.coords, radius = table.radius;
 
   // Each piece searches the index with its own plan box padded by every distance that could matter;
   // the union of those boxes holds every segment within reach of the volume.
   const pad = ctx.pad, searchPad = ctx.searchPad;
   const tolerances = segmentTolerances(table, ctx);
-  const several = volume.pieces.length > 1;
-  const segRows = several ? segmentRows(table.segmentCount) : null;
-  let hitCount = 0;
-  let candidates = 0;
-  let segmentsTested = 0;
   const pieceCount = table.segmentCount === 0 ? 0 : volume.pieces.length;
-  for (let p = 0; p < pieceCount; p++) {
-    const piece = volume.pieces[p]!, bit = p < 32 ? 1 << p : 0;
-    const b = piece.bounds;
-    const n = SEARCH.run(index, b.minX - searchPad, b.minY - searchPad, b.maxX + searchPad, b.maxY + searchPad);
-    const found = SEARCH.items;
-    // Per found item, its row of `gathered`: with one piece the item's own position; with several, a
-    // segment keeps the row (and hit slot) it got from the first piece that found it (manyPieces.ts
-    // segmentRows), so it is gathered once whatever the pieces that find it.
-    const rows = segRows ? rowsFor(segRows, n) : null;
-    const first = several ? candidates : 0;
-    if (rows && segRows) {
-      const st = segRows.stamp, sr = segRows.row, now = segRows.now;
+  const H = HITS;
+  H.count = 0; H.tested = 0;
+  let candidates = 0;
+  const grid = pieceCount > 1 && pieceCount <= 32 ? gridOf(index) : null;
+  if (grid !== null && preparePieceSearch(volume, pieceCount, searchPad)) {
+    // A work of several pieces on the grid: each item of the union of the pieces' searches is reported
+    // once (gridIndex.ts searchGridPiece), with the pieces whose padded box its box meets; those whose
+    // plan shape it cannot come within the pad of are dropped before its data is read (manyPieces.ts
+    // planShapeMeets); it is then tested against the rest in piece order, as each piece's search
+    // would (a segment's slot goes from piece to piece in the same order).
+    const found = PIECE_ITEMS, cellBoxes = grid.boxes;
+    for (let p = 0; p < pieceCount; p++) {
+      const n = searchGridPiece(grid, PIECE_SEARCH.boxes, pieceCount, p, found, 0);
+      candidates += n;
+      const items = found.items, masks = found.masks, at = found.entries;
+      let m = 0;
+      for (let f = 0; f < n; f++) {
+        const e = at[f]!, x0 = cellBoxes[e]!, y0 = cellBoxes[e + 1]!, x1 = cellBoxes[e + 2]!, y1 = cellBoxes[e + 3]!;
+        let mask = masks[f]!;
+        for (let left = mask; left !== 0;) {
+          const low = left & -left;
+          left ^= low;
+          if (!planShapeMeets(PIECE_SEARCH.culls, PLAN_CULL_STRIDE * (31 - Math.clz32(low)), x0, y0, x1, y1)) mask ^= low;
+        }
+        if (mask !== 0) { items[m] = items[f]!; masks[m++] = mask; }
+      }
+      gather(table, tolerances, items, m);
+      growHits(H.count + m);
+      const g = GATHERED.data, gLink = GATHERED.link;
+      for (let f = 0; f < m; f++) {
+        const s = items[f]!, q = f * GATHER_STRIDE, radius = g[q + 6]!;
+        const tolerance = tolerances !== null ? g[q + 7]! : segmentToleranceOf(table, ctx, s);
+        let slot = -1;
+        for (let left = masks[f]!; left !== 0;) {
+          const low = left & -left;
+          left ^= low;
+          slot = tryPiece(volume.pieces[31 - Math.clz32(low)]!, low, slot, s, g[q]!, g[q + 1]!, g[q + 2]!, g[q + 3]!, g[q + 4]!, g[q + 5]!,
+            radius, tolerance, gLink[f]!, pad, notify);
+        }
+      }
+    }
+  } else {
+    const several = pieceCount > 1;
+    const segRows = several ? segmentRows(table.segmentCount) : null;
+    for (let p = 0; p < pieceCount; p++) {
+      const piece = volume.pieces[p]!, bit = p < 32 ? 1 << p : 0;
+      const b = piece.bounds;
+      const n = SEARCH.run(index, b.minX - searchPad, b.minY - searchPad, b.maxX + searchPad, b.maxY + searchPad);
+      const found = SEARCH.items;
+      // Per found item, its row of `gathered`: with one piece the item's own position; with several, a
+      // segment keeps the row (and hit slot) it got from the first piece that found it (manyPieces.ts
+      // segmentRows), so it is gathered once whatever the pieces that find it.
+      const rows = segRows ? rowsFor(segRows, n) : null;
+      const first = several ? candidates : 0;
+      if (rows && segRows) {
+        const st = segRows.stamp, sr = segRows.row, now = segRows.now;
+        for (let f = 0; f < n; f++) {
+          const s = found[f]!;
+          if (st[s] === now) { rows[f] = sr[s]!; continue; }
+          st[s] = now; sr[s] = candidates; rows[f] = candidates++;
+        }
+        gatherRows(table, tolerances, found, rows, n, first, candidates);
+      } else {
+        candidates += n;
+        gather(table, tolerances, found, n);
+      }
+      growHits(H.count + n);
+      const g = GATHERED.data, gLink = GATHERED.link, gSlot = GATHERED.slot;
       for (let f = 0; f < n; f++) {
         const s = found[f]!;
-        if (st[s] === now) { rows[f] = sr[s]!; continue; }
-        st[s] = now; sr[s] = candidates; rows[f] = candidates++;
+        const row = rows ? rows[f]! : f;
+        const q = row * GATHER_STRIDE;
+        const tolerance = tolerances !== null ? g[q + 7]! : segmentToleranceOf(table, ctx, s);
+        const slot = tryPiece(piece, bit, several ? gSlot[row]! : -1, s, g[q]!, g[q + 1]!, g[q + 2]!, g[q + 3]!, g[q + 4]!, g[q + 5]!,
+          g[q + 6]!, tolerance, gLink[row]!, pad, notify);
+        if (several) gSlot[row] = slot;
       }
-    } else {
-      candidates += n;
-    }
-    growGathered(candidates);
-    growHits(hitCount + n);
-    const g = gathered, gLink = gatheredLink, gSlot = gatheredSlot, linkOf = table.linkOfSegment;
-    for (let f = 0; f < n; f++) {
-      const s = found[f]!, row = rows ? rows[f]! : f;
-      if (row < first) continue; // gathered for an earlier piece
-      const o = s * 6, q = row * GATHER_STRIDE;
-      g[q] = c[o]!; g[q + 1] = c[o + 1]!; g[q + 2] = c[o + 2]!; g[q + 3] = c[o + 3]!; g[q + 4] = c[o + 4]!; g[q + 5] = c[o + 5]!;
-      g[q + 6] = radius[s]!; g[q + 7] = tolerances !== null ? tolerances[s]! : NaN;
-      gLink[row] = linkOf[s]!; gSlot[row] = -1;
-    }
-    for (let f = 0; f < n; f++) {
-      const s = found[f]!;
-      const row = rows ? rows[f]! : f;
-      const q = row * GATHER_STRIDE;
-      const x0 = g[q]!, y0 = g[q + 1]!, z0 = g[q + 2]!, x1 = g[q + 3]!, y1 = g[q + 4]!, z1 = g[q + 5]!;
-      // A box-to-box gap is a lower bound on the distance: skip pieces that cannot reach any threshold.
-      const gx = gap(b.minX, b.maxX, x0 < x1 ? x0 : x1, x0 < x1 ? x1 : x0);
-      const gy = gap(b.minY, b.maxY, y0 < y1 ? y0 : y1, y0 < y1 ? y1 : y0);
-      const gz = gap(b.minZ, b.maxZ, z0 < z1 ? z0 : z1, z0 < z1 ? z1 : z0);
-      const g2 = gx * gx + gy * gy + gz * gz;
-      // First against the widest reach any line can have (cheap), then against this line's own.
-      if (g2 > pad * pad) continue;
-      const tolerance = tolerances !== null ? g[q + 7]! : segmentToleranceOf(table, ctx, s);
-      const reach = (tolerance > notify ? tolerance : notify) + g[q + 6]! + VERDICT_SLACK_M;
-      if (g2 > reach * reach) continue;
-      const prev = several ? gSlot[row]! : -1;
-      if (prev >= 0) {
-        // Only a nearer piece can replace the distance found so far: not one whose box is farther (its
-        // plan distance and gap, which may be nearer, are completed for a listed line: its bit stays
-        // clear), and the kernel of one that may be can stop at that distance.
-        const into = hitPool[prev]!;
-        const beyond = into.distance + VERDICT_SLACK_M;
-        if (g2 > beyond * beyond) continue;
-        segmentsTested++;
-        const cutoff = reach + VERDICT_SLACK_M < into.distance ? reach + VERDICT_SLACK_M : into.distance;
-        foldPieceDistance(into, pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, cutoff));
-        hitPieces[prev] = hitPieces[prev]! | bit;
-        continue;
-      }
-      segmentsTested++;
-      // Past reach + slack no verdict is possible: the kernel may stop there (distance Infinity).
-      const k = pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, reach + VERDICT_SLACK_M);
-      const slot = hitCount++;
-      gSlot[row] = slot;
-      const hit = hitPool[slot] ?? (hitPool[slot] = createSegmentPrismDistance());
-      hit.distance = k.distance; hit.t = k.t; hit.x = k.x; hit.y = k.y; hit.z = k.z;
-      hit.horizontal = k.horizontal; hit.horizontalT = k.horizontalT; hit.vertical = k.vertical; hit.verticalT = k.verticalT;
-      hitSegment[slot] = s; hitTolerance[slot] = tolerance; hitRadius[slot] = g[q + 6]!; hitLink[slot] = gLink[row]!;
-      hitPieces[slot] = bit;
     }
   }
+  const hitCount = H.count, segmentsTested = H.tested;
+  const hitSegment = H.segment, hitTolerance = H.tolerance, hitRadius = H.radius, hitLink = H.link, hitPool = H.pool;
 
   // A few hits find their line's entry by a scan of the entries (no read of a per-line array, which
   // is a cache miss per hit on a large network); many use the per-line stamp.
@@ -300,6 +265,7 @@ export function screenExcavation(
   const k = collect(table, index, excavation, rules, ruleSetId);
   const { ctx, volume, entries } = k;
   const several = volume.pieces.length > 1;
+  const H = HITS, hitSegment = H.segment, hitRadius = H.radius, hitPieces = H.pieces, hitPool = H.pool;
 
   // The rows' scattered reads (depth, vertex number, line id, utility, quality) first, in one loop of independent
   // reads, so their cache misses overlap rather than each waiting behind the previous row's objects
