@@ -8,9 +8,10 @@ import { createSegmentPrismDistance, type SegmentPrismDistance } from './distanc
 import { gap } from './manyPieces';
 import { VERDICT_SLACK_M } from './ruleContext';
 import type { SegmentTable } from './segmentTable';
-import { foldPieceDistance, pieceDistance, type Piece } from './volume';
+import { foldPieceDistance, pieceDistance, type Bounds, type Piece } from './volume';
 
-const KERNEL_OUT = createSegmentPrismDistance();
+/** The kernels' out-parameter for `collect`'s calls. */
+export const KERNEL_OUT = createSegmentPrismDistance();
 
 /**
  * Per candidate of the current search, GATHER_STRIDE numbers: x0, y0, z0, x1, y1, z1, radius,
@@ -80,49 +81,73 @@ export function growHits(n: number): void {
   const m = new Int32Array(size); m.set(h.pieces); h.pieces = m;
 }
 
+/** The current screening's widest reach and notify distance (`beginHits`). */
+let widestReach = 0, notifyDistance = 0;
+
+/** Starts a screening's hits: no slots, no kernel calls; `pad` the widest reach any line can have, `notify` the notify distance. */
+export function beginHits(pad: number, notify: number): void {
+  HITS.count = 0; HITS.tested = 0; widestReach = pad; notifyDistance = notify;
+}
+
 /**
- * Tests segment s (its coordinates, radius, tolerance and line) against one piece (`bit`: 1 << p, or
- * 0 for p ≥ 32), given `prev`, its slot from earlier pieces (−1: none). The box-to-box gap, a lower
- * bound on the distance, skips a piece that cannot reach any threshold (first against `pad`, the
- * widest reach any line can have, then against this line's own reach) or, for a segment that has a
- * slot, cannot be nearer than the distance found so far; otherwise the kernel runs, stopping at the
- * reach (and at that distance). Returns the segment's slot afterwards (−1: still none). The caller
- * has made room for one more slot.
+ * Tests the segment gathered in `row` (segment s: its coordinates, radius, tolerance and line, all
+ * in GATHERED, the tolerance filled in) against one piece (`bit`: 1 << p, or 0 for p ≥ 32), given
+ * `prev`, its slot from earlier pieces (−1: none). The box-to-box gap, a lower bound on the distance,
+ * skips a piece that cannot reach any threshold (first against the widest reach any line can have,
+ * then against this line's own reach) or, for a segment that has a slot, cannot be nearer than the
+ * distance found so far; otherwise the kernel runs, stopping at the reach (and at that distance).
+ * Returns the segment's slot afterwards (−1: still none). The caller has made room for one more slot.
+ * Small integers only as arguments: V8 boxes doubles passed to a call it does not inline.
  */
-export function tryPiece(
-  piece: Piece, bit: number, prev: number, s: number, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number,
-  radius: number, tolerance: number, link: number, pad: number, notify: number,
-): number {
-  const b = piece.bounds;
+export function tryPiece(piece: Piece, bit: number, prev: number, s: number, row: number): number {
+  const g = GATHERED.data, q = row * GATHER_STRIDE;
+  const g2 = boxGap2(piece.bounds, g, q), pad = widestReach;
+  if (g2 > pad * pad) return prev;
+  const reach = reachOf(g, q);
+  if (g2 > reach * reach) return prev;
+  const h = HITS;
+  if (prev < 0) {
+    // The segment's first kernel call: a new slot. Past reach + slack no verdict is possible: the
+    // kernel may stop there (distance Infinity).
+    h.tested++;
+    return newSlot(pieceDistance(piece, g[q]!, g[q + 1]!, g[q + 2]!, g[q + 3]!, g[q + 4]!, g[q + 5]!, KERNEL_OUT, reach + VERDICT_SLACK_M), s, row, bit);
+  }
+  // Only a nearer piece can replace the distance found so far: not one whose box is farther (its
+  // plan distance and gap, which may be nearer, are completed for a listed line: its bit stays
+  // clear), and the kernel of one that may be can stop at that distance.
+  const into = h.pool[prev]!;
+  const beyond = into.distance + VERDICT_SLACK_M;
+  if (g2 > beyond * beyond) return prev;
+  h.tested++;
+  const cutoff = reach + VERDICT_SLACK_M < into.distance ? reach + VERDICT_SLACK_M : into.distance;
+  foldPieceDistance(into, pieceDistance(piece, g[q]!, g[q + 1]!, g[q + 2]!, g[q + 3]!, g[q + 4]!, g[q + 5]!, KERNEL_OUT, cutoff));
+  h.pieces[prev] = h.pieces[prev]! | bit;
+  return prev;
+}
+
+/** The squared 3D gap between a piece's box and the segment gathered at `g[q …]`: a lower bound on its distance squared. */
+export function boxGap2(b: Bounds, g: Float64Array, q: number): number {
+  const x0 = g[q]!, y0 = g[q + 1]!, z0 = g[q + 2]!, x1 = g[q + 3]!, y1 = g[q + 4]!, z1 = g[q + 5]!;
   const gx = gap(b.minX, b.maxX, x0 < x1 ? x0 : x1, x0 < x1 ? x1 : x0);
   const gy = gap(b.minY, b.maxY, y0 < y1 ? y0 : y1, y0 < y1 ? y1 : y0);
   const gz = gap(b.minZ, b.maxZ, z0 < z1 ? z0 : z1, z0 < z1 ? z1 : z0);
-  const g2 = gx * gx + gy * gy + gz * gz;
-  if (g2 > pad * pad) return prev;
-  const reach = (tolerance > notify ? tolerance : notify) + radius + VERDICT_SLACK_M;
-  if (g2 > reach * reach) return prev;
-  const h = HITS;
-  if (prev >= 0) {
-    // Only a nearer piece can replace the distance found so far: not one whose box is farther (its
-    // plan distance and gap, which may be nearer, are completed for a listed line: its bit stays
-    // clear), and the kernel of one that may be can stop at that distance.
-    const into = h.pool[prev]!;
-    const beyond = into.distance + VERDICT_SLACK_M;
-    if (g2 > beyond * beyond) return prev;
-    h.tested++;
-    const cutoff = reach + VERDICT_SLACK_M < into.distance ? reach + VERDICT_SLACK_M : into.distance;
-    foldPieceDistance(into, pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, cutoff));
-    h.pieces[prev] = h.pieces[prev]! | bit;
-    return prev;
-  }
-  h.tested++;
-  // Past reach + slack no verdict is possible: the kernel may stop there (distance Infinity).
-  const k = pieceDistance(piece, x0, y0, z0, x1, y1, z1, KERNEL_OUT, reach + VERDICT_SLACK_M);
+  return gx * gx + gy * gy + gz * gz;
+}
+
+/** The farthest axis distance at which the segment gathered at `g[q …]` can get a verdict (+ slack). */
+export function reachOf(g: Float64Array, q: number): number {
+  const tolerance = g[q + 7]!, notify = notifyDistance;
+  return (tolerance > notify ? tolerance : notify) + g[q + 6]! + VERDICT_SLACK_M;
+}
+
+/** A new slot for segment s (gathered in `row`) holding the kernel's answer `k` for piece bit `bit`. */
+export function newSlot(k: SegmentPrismDistance, s: number, row: number, bit: number): number {
+  const g = GATHERED.data, q = row * GATHER_STRIDE, h = HITS;
   const slot = h.count++;
   const hit = h.pool[slot] ?? (h.pool[slot] = createSegmentPrismDistance());
   hit.distance = k.distance; hit.t = k.t; hit.x = k.x; hit.y = k.y; hit.z = k.z;
   hit.horizontal = k.horizontal; hit.horizontalT = k.horizontalT; hit.vertical = k.vertical; hit.verticalT = k.verticalT;
-  h.segment[slot] = s; h.tolerance[slot] = tolerance; h.radius[slot] = radius; h.link[slot] = link;
+  h.segment[slot] = s; h.tolerance[slot] = g[q + 7]!; h.radius[slot] = g[q + 6]!; h.link[slot] = GATHERED.link[row]!;
   h.pieces[slot] = bit;
   return slot;
 }
