@@ -48,11 +48,9 @@ export function searchGridPiece(g: GridIndex, boxes: Float64Array, pieces: numbe
         const v = w[e + 4]!;
         if ((v & need) !== need) continue;
         // Found by an earlier piece (the same test as that piece's search): reported there.
-        let earlier = 0;
-        for (let q = 0; q < o; q += 4) {
-          earlier |= +((+(boxes[q + 2]! < x0) | +(boxes[q + 3]! < y0) | +(boxes[q]! > x1) | +(boxes[q + 1]! > y1)) === 0);
-        }
-        if (earlier !== 0) continue;
+        let q = 0;
+        while (q < o && (+(boxes[q + 2]! < x0) | +(boxes[q + 3]! < y0) | +(boxes[q]! > x1) | +(boxes[q + 1]! > y1)) !== 0) q += 4;
+        if (q < o) continue;
         let mask = 1 << p;
         for (let q = o + 4, bit = 2 << p; q < 4 * pieces; q += 4, bit <<= 1) {
           if ((+(boxes[q + 2]! < x0) | +(boxes[q + 3]! < y0) | +(boxes[q]! > x1) | +(boxes[q + 1]! > y1)) === 0) mask |= bit;

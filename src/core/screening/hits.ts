@@ -1,8 +1,8 @@
 /**
  * screen.ts's gathered candidates, its hit slots (one per segment that went through a kernel in this
- * screening) and the step that tests one (piece, segment) pair: the 3D box culls, then the piece's kernel with its cutoff,
- * folded into the segment's slot. Module state reused across screenings (screenExcavation is
- * synchronous and never re-entered).
+ * screening) and the step that tests one (piece, segment) pair: the 3D box culls, then the piece's
+ * kernel with its cutoff, folded into the segment's slot. Module state reused across screenings
+ * (screenExcavation is synchronous and never re-entered).
  */
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { gap } from './manyPieces';
