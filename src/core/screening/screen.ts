@@ -14,8 +14,10 @@
  * the notify distance and the widest tolerance, max clearance + max uncertainty at the network's
  * deepest line, + slack; the index boxes carry each segment's radius); since a plan distance never
  * exceeds the 3D one and each bbox contains its piece, every segment that can get a verdict from any
- * piece is a candidate of that piece. A 3D bbox-to-bbox gap, a lower bound on the
- * true distance, then skips hopeless (piece, segment) pairs before the piece's kernel, and pairs whose
+ * piece is a candidate of that piece. For a work of several pieces the index box a piece found is
+ * first tested against the piece's plan shape (a leg's axis, a disc, a box's walls: searchPieces.ts),
+ * and a piece it cannot come within the pad of is dropped before the segment is read. A 3D
+ * bbox-to-bbox gap, a lower bound on the true distance, then skips hopeless (piece, segment) pairs before the piece's kernel, and pairs whose
  * gap exceeds the distance an earlier piece already gave the segment. A segment's distance to the
  * volume is the minimum over its pieces; a candidate found by several pieces is gathered once.
  *
@@ -31,11 +33,11 @@ import { beginHits, HITS } from './hits';
 import { completePlanAndGap, preparePieceSearch } from './manyPieces';
 import { ruleContext, segmentDepth, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
+import { collectEach, collectOnePiece, collectOnGrid } from './searchPieces';
 import { qualityOfLink, type SegmentTable } from './segmentTable';
 import {
   NO_VERDICT, verdictIndex, VERDICTS, type LineConflict, type Point3, type ScreeningResult, type ScreeningSummary,
 } from './verdicts';
-import { collectEach, collectOnePiece, collectOnGrid } from './searchPieces';
 import { screenedVolume, type Volume } from './volume';
 
 export { VERDICT_SLACK_M };
