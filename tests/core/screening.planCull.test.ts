@@ -297,6 +297,25 @@ describe('screening works of several pieces on the grid', () => {
     expect(expectBruteForce(links, [bore, bore], 'cn-gb50289')).toBeGreaterThan(30);
   });
 
+  it('keeps every line beside a leg or trench edge so short in plan that its squares underflow (review 9)', () => {
+    // A plan length of 2.71e-162 m: ax² is subnormal, √ loses precision and the "unit" axis was 1.22
+    // long, so the cull overstated every gap by a fifth and dropped lines in the outer part of the pad.
+    const rng = mulberry32(0x5b0b);
+    const links = denseNetwork(rng, 900, 500, 500, 450);
+    links.push(makeLink('TARGET-BORE', [-2, -4.5, -1, 0, 2, -4.5, -1, 0], 'water', 'A', { shape: 'circular', diameterMm: 110 }));
+    links.push(makeLink('TARGET-TRENCH', [-2, -4.7, -4, 0, 2, -4.7, -4, 0], 'water', 'A', { shape: 'circular', diameterMm: 110 }));
+    const tiny = 2.71e-162;
+    const works: Excavation[] = [
+      { kind: 'bore', reamerDiameter: 0.2, path: [[0, 0, -0.5], [tiny, 0, -6.5], [0, 30, -6.5]] },
+      { kind: 'trench', width: 0.6, topZ: 0, centreline: [[tiny, 0], [0, 0], [0, 30]], bottomZ: [-6, -0.5, -0.5] },
+    ];
+    expect(expectBruteForce(links, works, 'cn-gb50289')).toBeGreaterThanOrEqual(2);
+    const table = buildSegmentTable(links), index = buildSegmentIndex(table);
+    for (const w of works) screenExcavation(table, index, w, RULES, 'cn-gb50289');
+    const listed = works.flatMap((w) => screenExcavation(table, index, w, RULES, 'cn-gb50289').lines.map((l) => l.linkId));
+    expect(listed).toEqual(expect.arrayContaining(['TARGET-BORE', 'TARGET-TRENCH']));
+  });
+
   it('lists exactly what brute force lists for random bores with pits, zigzag trenches and pile groups', () => {
     const rng = mulberry32(0x6a1d);
     let listed = 0;

@@ -74,7 +74,8 @@ export function prepareConvexPrism(
   for (let i = 0; i < n; i++) {
     const k = i + 1 === n ? 0 : i + 1;
     const ex = xs[k]! - xs[i]!, ey = ys[k]! - ys[i]!;
-    // Not Math.hypot (several times slower in V8): edges of a validated work cannot overflow or underflow.
+    // Not Math.hypot (several times slower in V8): edges of a validated work cannot overflow. An edge under
+    // ~1e-154 m in plan underflows and its normal is then not unit (review 9): the plan cull checks for that.
     const len = Math.sqrt(ex * ex + ey * ey);
     if (!(len > 0)) throw new RangeError(`prepareConvexPrism: edge ${i} has length 0`);
     // Counter-clockwise: the outside is to the right of each edge.

@@ -76,6 +76,12 @@ const CULL_NONE = 0, CULL_CAPSULE = 1, CULL_DISC = 2, CULL_CONVEX = 3;
 /** Convex pieces of more walls than this are culled by their box alone. */
 const CULL_MAX_WALLS = 5;
 
+/** Whether (x, y) is a unit vector to within rounding: the projections below are then distances. */
+function unit(x: number, y: number): boolean {
+  const d = x * x + y * y - 1;
+  return d <= 1e-12 && d >= -1e-12;
+}
+
 /**
  * Writes at `cull[o …]` what `planShapeMeets` needs to tell whether an index box can hold a segment
  * within `searchPad` of the piece in plan, by the piece's plan shape rather than its box: a capsule's
@@ -91,6 +97,9 @@ export function writePlanCull(cull: Float64Array, o: number, piece: Piece, searc
     const k = piece.capsule, length = Math.sqrt(k.ax * k.ax + k.ay * k.ay);
     // A vertical leg is a point in plan: any orthonormal pair of axes bounds its distance.
     const ux = length > 0 ? k.ax / length : 1, uy = length > 0 ? k.ay / length : 0;
+    // Below ~1e-154 m of plan length the squares underflow and (ux, uy) is not a unit vector (up to
+    // 1.22 long: every projection would overstate the gap). Such a leg keeps its box alone.
+    if (!unit(ux, uy)) return;
     cull[o] = CULL_CAPSULE; cull[o + 1] = k.originX; cull[o + 2] = k.originY; cull[o + 3] = ux; cull[o + 4] = uy;
     cull[o + 5] = length; cull[o + 6] = k.radius + limit;
   } else if (piece.shape === 'cylinder') {
@@ -98,6 +107,9 @@ export function writePlanCull(cull: Float64Array, o: number, piece: Piece, searc
     cull[o] = CULL_DISC; cull[o + 1] = k.centreX; cull[o + 2] = k.centreY; cull[o + 3] = k.radius + limit;
   } else if (piece.shape === 'convex' && piece.convex.vertexCount <= CULL_MAX_WALLS) {
     const k = piece.convex, n = k.vertexCount;
+    // The walls' normals are unit unless an edge is so short that its squares underflow (convexPrism.ts):
+    // then the piece keeps its box alone.
+    for (let i = 0; i < n; i++) if (!unit(k.nx[i]!, k.ny[i]!)) return;
     cull[o] = CULL_CONVEX; cull[o + 1] = k.originX; cull[o + 2] = k.originY; cull[o + 3] = limit; cull[o + 4] = n;
     for (let i = 0; i < n; i++) { cull[o + 5 + 3 * i] = k.nx[i]!; cull[o + 6 + 3 * i] = k.ny[i]!; cull[o + 7 + 3 * i] = k.offset[i]!; }
   }
