@@ -22,6 +22,10 @@
  * --cheap-frames: nothing is drawn (pageFrames.ts cheapFrames), so a frame costs what it costs on a
  * GPU; --no-tile-budget: the per-tick tile budget off (src/viewer/tileWorkBudget.ts). Always printed:
  * the budget's figures (ticks and tasks between frames with tile work over 50 ms, the longest).
+ * --no-request-queue: tile requests sent in the frame that starts them, as Cesium does, instead of
+ * in tasks between frames (src/viewer/tileRequestQueue.ts); its figures are always printed.
+ * --client=DIR: serve this already built client instead of building one (with --trace/--profile,
+ * e.g. a copy of another commit's unminified build, to measure it against this one in turn).
  */
 import { ensureClientBuilt } from '../scripts/buildClient';
 import { readGlb } from '../src/core/tiles/glbReader';
@@ -31,7 +35,7 @@ import type { CDPSession } from 'playwright-core';
 import { signInContext } from '../tests/helpers/browser';
 import { signIn } from '../tests/helpers/session';
 import { startTestServer } from '../tests/helpers/testServer';
-import { drawn, frameMs as framesOf, tileWorkLine, tileWorkSetup, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
+import { drawn, frameMs as framesOf, tileRequestLine, tileWorkLine, tileWorkSetup, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
 import { printLongStretches, startProfile, stopProfile, unminifiedClient } from './cpuProfile';
 import { addsLine, longTaskLine, printOurs, printOurTasks, printStarved, profileInside, traced } from './longTaskTrace';
 import { addGlTiming, describeGl, readGlTiming, resetGlTiming } from './glTiming';
@@ -43,6 +47,8 @@ const profiling = process.argv.includes('--profile');
 const tracing = process.argv.includes('--trace');
 const cheap = process.argv.includes('--cheap-frames');
 const tileBudget = !process.argv.includes('--no-tile-budget');
+const requestQueue = !process.argv.includes('--no-request-queue');
+const clientDir = process.argv.find((a) => a.startsWith('--client='))?.slice('--client='.length);
 
 /**
  * Used heap of each dedicated worker of the page, after a GC in each. Playwright's CDP session has
@@ -75,8 +81,11 @@ const sum = (xs: { duration: number }[]) => xs.reduce((a, x) => a + x.duration, 
 const max = (xs: { duration: number }[]) => xs.reduce((a, x) => Math.max(a, x.duration), 0);
 const sec = (ms: number) => (ms / 1000).toFixed(1);
 
-await ensureClientBuilt('dist');
-if (profiling || tracing) process.env['UNDERGRID_CLIENT_DIR'] = await unminifiedClient();
+if (clientDir) process.env['UNDERGRID_CLIENT_DIR'] = clientDir;
+else {
+  await ensureClientBuilt('dist');
+  if (profiling || tracing) process.env['UNDERGRID_CLIENT_DIR'] = await unminifiedClient();
+}
 let t = performance.now();
 const server = await startTestServer(size);
 console.log(`city ${size}: generated + imported in ${((performance.now() - t) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -85,7 +94,7 @@ const auth = await signIn(server.url, 'reviewer');
 const summary = (await (await fetch(`${server.url}api/network`, { headers: auth })).json()) as NetworkSummary;
 
 const browser = await launchBenchBrowser(gpuCompositing);
-console.log(`browser: ${gpuCompositing ? 'GPU compositing (SwiftShader)' : 'software compositing (--disable-gpu, as the tests)'}${cheap ? '; cheap frames (nothing drawn)' : ''}; tile budget ${tileBudget ? 'on' : 'off'}`);
+console.log(`browser: ${gpuCompositing ? 'GPU compositing (SwiftShader)' : 'software compositing (--disable-gpu, as the tests)'}${cheap ? '; cheap frames (nothing drawn)' : ''}; tile budget ${tileBudget ? 'on' : 'off'}; request queue ${requestQueue ? 'on' : 'off'}${clientDir ? `; client ${clientDir}` : ''}`);
 try {
   const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
   await signInContext(context, server.url, 'reviewer');
@@ -98,7 +107,7 @@ try {
     }).observe({ type: 'longtask', buffered: true });
   });
   if (glTiming) await addGlTiming(context);
-  if (cheap || !tileBudget) await tileWorkSetup(context, { cheap, budget: tileBudget });
+  if (cheap || !tileBudget || !requestQueue) await tileWorkSetup(context, { cheap, budget: tileBudget, requests: requestQueue });
   const page = await context.newPage();
   const tileUrls: string[] = [];
   page.on('request', (r) => { if (/^\/api\/tiles\/.*\.glb$/.test(new URL(r.url()).pathname)) tileUrls.push(r.url()); });
@@ -229,6 +238,7 @@ try {
   const flown = shownRun?.result ?? await flyThrough('network shown');
   if (profiling) printLongStretches(shownRun?.profile ?? await stopProfile(cdp));
   console.log(`tile work (src/viewer/tileWorkBudget.ts), load and fly-through: ${await tileWorkLine(page)}`);
+  console.log(`tile requests (src/viewer/tileRequestQueue.ts), load and fly-through: ${await tileRequestLine(page)}`);
   console.log(`globe programs linked ahead during the fly-through: ${aheadLine((await linkedAhead()).slice(aheadBefore))}`);
   console.log(`pipe programs linked ahead during the fly-through: ${aheadLine((await pipeLinkedAhead()).slice(pipeAheadBefore))}`);
   const flyLine = (label: string, f: typeof flown) => `${label}: ${f.tasks.length} long tasks in ${sec(f.ms)} s (${sum(f.tasks).toFixed(0)} ms in all, longest ${max(f.tasks).toFixed(0)} ms)`;

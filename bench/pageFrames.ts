@@ -78,9 +78,12 @@ export function drawn(page: Page): Promise<Drawn> {
  * SwiftShader cannot show: once the app has started, the globe is hidden and every draw command the primitives (the
  * tilesets) add in a frame is dropped after their update. Tiles are still requested, finished
  * (buffers, draw commands, instance matrices) and selected as in the real page; only nothing is drawn. `budget: false` turns the budget off (Cesium's own way: every tile in the tick
- * it is ready). A string, not a function: tsx would wrap a nested arrow function in a helper the page lacks.
+ * it is ready). `requests: false` turns off the queue of tile requests sent between frames
+ * (src/viewer/tileRequestQueue.ts: Cesium's own way, each sent in the frame that starts it). A string, not a function: tsx would wrap a nested arrow function in a helper the page lacks.
  */
-export async function tileWorkSetup(context: BrowserContext, { cheap, budget }: { cheap: boolean; budget: boolean }): Promise<void> {
+export async function tileWorkSetup(
+  context: BrowserContext, { cheap, budget, requests = true }: { cheap: boolean; budget: boolean; requests?: boolean },
+): Promise<void> {
   await context.addInitScript({ content: `(() => {
     let scenePatched = false;
     const poll = setInterval(() => {
@@ -105,6 +108,8 @@ export async function tileWorkSetup(context: BrowserContext, { cheap, budget }: 
       const work = u.tileWork();
       if (!work) return;
       work.enabled = ${budget ? 'true' : 'false'};
+      const requests = u.tileRequests?.();
+      if (requests) requests.enabled = ${requests ? 'true' : 'false'};
       clearInterval(poll);
     }, 5);
   })();` });
@@ -118,4 +123,13 @@ export async function tileWorkLine(page: Page): Promise<string> {
   };
   if (!s) return 'none (no tile layers, or a client without the budget)';
   return `budget ${s.enabled ? 'on' : 'off'}; in ticks: ${s.tileCalls} tile calls in ${s.busyTicks} ticks, ${(s.tileMs / 1e3).toFixed(2)} s, ${s.ticksOver50Ms} ticks whose tile work passed 50 ms (longest ${s.longestTickMs.toFixed(0)} ms); handed over: ${s.handedOver} calls; between frames: ${s.taskCalls} tile calls in ${s.tasks} tasks, ${(s.taskMs / 1e3).toFixed(2)} s, ${s.tasksOver50Ms} tasks over 50 ms (longest ${s.longestTaskMs.toFixed(0)} ms)`;
+}
+
+/** The tile-request queue's figures (src/viewer/tileRequestQueue.ts TileRequestStats), one line. */
+export async function tileRequestLine(page: Page): Promise<string> {
+  const s = await page.evaluate('window.undergrid.tileRequests?.()?.stats() ?? null') as null | {
+    enabled: boolean; queued: number; sent: number; cancelledQueued: number; tasks: number; taskMs: number; longestTaskMs: number;
+  };
+  if (!s) return 'none (no tile layers, or a client without the queue)';
+  return `queue ${s.enabled ? 'on' : 'off'}; ${s.queued} requests queued by frames, ${s.sent} sent between frames in ${s.tasks} tasks (${(s.taskMs / 1e3).toFixed(2)} s, longest ${s.longestTaskMs.toFixed(0)} ms), ${s.cancelledQueued} cancelled while queued (never sent)`;
 }

@@ -340,6 +340,8 @@ session.start(loadNetwork);
   tileMemoryBytes: () => layers?.tiles?.memoryBytes() ?? 0,
   /** The per-tick budget for finishing new tiles (src/viewer/tileWorkBudget.ts): benches read it. */
   tileWork: () => layers?.tiles?.tileWork ?? null,
+  /** Tile requests sent between frames (src/viewer/tileRequestQueue.ts): benches read it. */
+  tileRequests: () => layers?.tiles?.tileRequests ?? null,
   /** Screens a dig in the worker without the UI: for benchmarks. */
   screenInWorker: (request: DigRequest) => workers.request('screenDig', request),
 };

@@ -16,6 +16,7 @@ import { createPipeShader, type PipeShader } from './pipeShader';
 import { linkPipeShadersAhead } from './pipeShaderLinks';
 import { trimTileLoadCost } from './tileLoadCost';
 import { installTileWorkBudget, type TileWorkBudget } from './tileWorkBudget';
+import { installTileRequestQueue, type TileRequestQueue } from './tileRequestQueue';
 import type { Rgb } from '../core/colours';
 import { DISPLAY, HOVER_COLOUR, layerStyle, type FeatureStyle, type StyleSpec } from './tileStyle';
 
@@ -82,6 +83,7 @@ export class TileLayers {
   /** performance.now() when the first tile content was drawn. */
   firstVisibleMs: number | null = null;
   private readonly work: { budget: TileWorkBudget; remove(): void };
+  private readonly requests: { queue: TileRequestQueue; remove(): void };
 
   constructor(private readonly scene: Scene, private readonly onProgress: (p: TileProgress) => void) {
     this.shader = createPipeShader(scene);
@@ -91,11 +93,18 @@ export class TileLayers {
     trimTileLoadCost();
     // Newly arrived tiles finished in tasks between frames past a per-tick budget (tileWorkBudget.ts).
     this.work = installTileWorkBudget(scene, DISPLAY.tileWork);
+    // Tile requests Cesium starts in a frame sent in tasks between frames (tileRequestQueue.ts).
+    this.requests = installTileRequestQueue(DISPLAY.tileRequests);
   }
 
   /** The per-tick budget for finishing new tiles (benches read its figures and may turn it off). */
   get tileWork(): TileWorkBudget {
     return this.work.budget;
+  }
+
+  /** The queue of tile requests sent between frames (benches read its figures and may turn it off). */
+  get tileRequests(): TileRequestQueue {
+    return this.requests.queue;
   }
 
   static baseUrl(version: number, utility: UtilityType): string {
@@ -245,6 +254,7 @@ export class TileLayers {
   destroy(): void {
     this.removePostRender?.();
     this.work.remove();
+    this.requests.remove();
     this.shader.destroy();
     for (const l of this.layers.values()) this.scene.primitives.remove(l.tileset);
     this.layers.clear();

@@ -48,6 +48,7 @@ export const DISPLAY = (() => {
     msaaSamples: numberIn(value('msaaSamples'), 'msaaSamples.value', 1, 8),
     globeDayTexturesLinkedAhead: numberIn(value('globeDayTexturesLinkedAhead'), 'globeDayTexturesLinkedAhead.value', 0, 16),
     tileWork: { budgetMs: numberIn(value('tileWorkBudgetMs'), 'tileWorkBudgetMs.value', 1, 1000) },
+    tileRequests: { budgetMs: numberIn(value('tileRequestBudgetMs'), 'tileRequestBudgetMs.value', 1, 1000) },
   };
 })();
 

@@ -63,7 +63,7 @@ const PROCESSING = 2; // Cesium3DTileContentState.PROCESSING
 const LONG_TASK_MS = 50;
 
 /** A macrotask after the current one (not a microtask: frames and input may run in between). */
-function nextTask(run: () => void): void {
+export function nextTask(run: () => void): void {
   const channel = new MessageChannel();
   channel.port1.onmessage = () => { channel.port1.close(); run(); };
   channel.port2.postMessage(null);

@@ -8,22 +8,10 @@
 import { Cesium3DTile, Cesium3DTileset, Event, JulianDate } from 'cesium';
 import { describe, expect, it } from 'vitest';
 import { installTileWorkBudget, TileWorkBudget } from '../../src/viewer/tileWorkBudget';
+import { harness } from './viewer.taskHarness';
 
 const RULES = { budgetMs: 30 };
 const PROCESSING = 2, READY = 3, UNLOADED = 0; // Cesium3DTileContentState
-
-/** A clock the test moves and a task queue it runs: tile work costs what the test says. */
-function harness() {
-  let t = 0;
-  const tasks: (() => void)[] = [];
-  return {
-    now: () => t,
-    pass: (ms: number) => { t += ms; },
-    schedule: (run: () => void) => { tasks.push(run); },
-    /** Runs the tasks scheduled so far and those they schedule; how many ran. */
-    drain(): number { let n = 0; while (tasks.length > 0) { tasks.shift()!(); n++; } return n; },
-  };
-}
 
 interface FakeTile { _contentState: number; content: { ready: boolean }; isDestroyed(): boolean; calls: number }
 const tile = (): FakeTile => ({ _contentState: PROCESSING, content: { ready: false }, isDestroyed: () => false, calls: 0 });
