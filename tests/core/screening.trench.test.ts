@@ -276,4 +276,16 @@ describe('validateTrench', () => {
     const many = Array.from({ length: MAX_CENTRELINE_VERTICES + 1 }, (_, i) => [i * 0.1, 0]);
     expect(refusal(trench({ centreline: many, bottomZ: many.map(() => -1) })).message).toMatch(/MAX_CENTRELINE_VERTICES/);
   });
+
+  it('refuses, naming the vertex, a leg too short to build its walls (review 9: it threw a bare RangeError)', () => {
+    const at = (d: number, a: number): [number, number] => [d * Math.cos(a), d * Math.sin(a)];
+    for (const [first, second] of [[at(1e-17, 0.7), [0, 0]], [[2.71e-162, 0], [0, 0]], [[0, 0], at(5e-7, 2)]] as [number, number][][]) {
+      const e = refusal({ kind: 'trench', width: 0.6, topZ: 0, centreline: [first, second, [0, 30]], bottomZ: [-6, -0.5, -0.5] });
+      expect(e.field).toBe('centreline[1]');
+      expect(e.message).toMatch(/MIN_TRENCH_LEG_M/);
+    }
+    // Exactly repeated vertices are still merged; a leg of 1 µm is accepted.
+    expect(validateTrench({ kind: 'trench', width: 0.6, topZ: 0, centreline: [[0, 0], [0, 0], [0, 30]], bottomZ: [-1, -2, -1] }).centreline).toHaveLength(2);
+    expect(validateTrench({ kind: 'trench', width: 0.6, topZ: 0, centreline: [[0, 0], [1e-6, 0], [1e-6, 30]], bottomZ: [-1, -1, -1] }).centreline).toHaveLength(3);
+  });
 });

@@ -14,6 +14,12 @@ export const MIN_TRENCH_WIDTH_M = 0.02;
 export const MAX_TRENCH_WIDTH_M = 50;
 /** A centre line shorter than this in all is not a trench (a pit is an open cut). */
 export const MIN_TRENCH_LENGTH_M = 0.01;
+/**
+ * Consecutive centre-line vertices closer than this (and not equal: those are merged) are refused.
+ * Below it a leg's box walls cannot be built reliably (at ~1e-16 m near the origin their normals
+ * came out of zero length; below ~1e-154 m their squares underflow): review 9.
+ */
+export const MIN_TRENCH_LEG_M = 1e-6;
 /** Contact is checked by a sweep over segments; a surveyed centre line never needs more vertices. */
 export const MAX_CENTRELINE_VERTICES = 4096;
 
@@ -57,6 +63,14 @@ export function validateTrench(input: unknown): Trench {
     if (last && last[0] === x && last[1] === y) {
       bottomZ[bottomZ.length - 1] = Math.min(bottomZ[bottomZ.length - 1]!, b);
       continue;
+    }
+    if (last) {
+      // Squares, not hypot: an underflow only makes the leg read shorter, so it is refused too.
+      const dx = x - last[0], dy = y - last[1];
+      if (dx * dx + dy * dy < MIN_TRENCH_LEG_M * MIN_TRENCH_LEG_M) {
+        throw new ExcavationError(`centreline[${i}]`,
+          `this vertex is ${fmt(Math.hypot(dx, dy))} m from the one before; repeat it exactly or move it at least MIN_TRENCH_LEG_M = ${MIN_TRENCH_LEG_M} m away`);
+      }
     }
     // readTuples' [x, y] is fresh: kept rather than copied again.
     centreline.push(points[i] as [number, number]);
