@@ -24,7 +24,7 @@
  * own Resource.fetchArrayBuffer and RequestScheduler).
  */
 import { Resource } from 'cesium';
-import { nextTask } from './tileWorkBudget';
+import { BetweenFrames, nextTask } from './betweenFrames';
 
 export interface TileRequestRules {
   /** Requests sent per task between frames until this much time has passed, ms (at least one). */
@@ -54,28 +54,25 @@ const DEFERRED = 5;
 export class TileRequestQueue {
   /** Off: every request is sent when Cesium starts it, as Cesium does (benches compare both). */
   enabled = true;
-  private queue: Queued[] = [];
-  private scheduled = false;
-  private readonly s: Omit<TileRequestStats, 'enabled'> = { queued: 0, sent: 0, cancelledQueued: 0, tasks: 0, taskMs: 0, longestTaskMs: 0 };
+  private readonly queue: BetweenFrames<Queued>;
+  private readonly s = { queued: 0, cancelledQueued: 0 };
 
   constructor(
-    private readonly rules: TileRequestRules,
+    rules: TileRequestRules,
     /** Cesium's own loadWithXhr. */
     private readonly send: LoadWithXhr,
-    private readonly now: () => number = () => performance.now(),
-    private readonly schedule: (run: () => void) => void = nextTask,
-  ) {}
+    now: () => number = () => performance.now(),
+    schedule: (run: () => void) => void = nextTask,
+  ) {
+    this.queue = new BetweenFrames(rules.budgetMs, (entry) => this.sendBetweenFrames(entry), now, schedule);
+  }
 
   /** In place of Cesium's loadWithXhr: queued, with a stand-in XHR whose abort drops it unsent. */
   load(args: unknown[]): { abort(): void } | undefined {
     if (!this.enabled) return this.send(...args);
     const entry: Queued = { args, state: 'queued', xhr: undefined };
-    this.queue.push(entry);
     this.s.queued++;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      this.schedule(() => this.runTask());
-    }
+    this.queue.push(entry);
     return {
       abort: () => {
         if (entry.state === 'sent') entry.xhr?.abort();
@@ -84,37 +81,21 @@ export class TileRequestQueue {
     };
   }
 
-  /** One task between frames: queued requests in order until the budget is spent (at least one sent). */
-  private runTask(): void {
-    this.scheduled = false;
-    const start = this.now();
-    let sent = 0;
-    while (this.queue.length > 0 && (sent === 0 || this.now() - start < this.rules.budgetMs)) {
-      const entry = this.queue.shift()!;
-      if (entry.state !== 'queued') continue;
-      entry.state = 'sent';
-      sent++;
-      try {
-        entry.xhr = this.send(...entry.args);
-      } catch (e) {
-        (entry.args[DEFERRED] as { reject(e: unknown): void }).reject(e);
-      }
+  /** One queued request, in a task between frames (BetweenFrames); false when it was cancelled while queued. */
+  private sendBetweenFrames(entry: Queued): boolean {
+    if (entry.state !== 'queued') return false;
+    entry.state = 'sent';
+    try {
+      entry.xhr = this.send(...entry.args);
+    } catch (e) {
+      (entry.args[DEFERRED] as { reject(e: unknown): void }).reject(e);
     }
-    if (sent > 0) {
-      const ms = this.now() - start;
-      this.s.sent += sent;
-      this.s.tasks++;
-      this.s.taskMs += ms;
-      this.s.longestTaskMs = Math.max(this.s.longestTaskMs, ms);
-    }
-    if (this.queue.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      this.schedule(() => this.runTask());
-    }
+    return true;
   }
 
   stats(): TileRequestStats {
-    return { enabled: this.enabled, ...this.s };
+    const t = this.queue.stats;
+    return { enabled: this.enabled, ...this.s, sent: t.calls, tasks: t.tasks, taskMs: t.taskMs, longestTaskMs: t.longestTaskMs };
   }
 }
 

@@ -27,6 +27,7 @@
  * (tests/core/viewer.tileWorkBudget.test.ts runs Cesium's own processTiles).
  */
 import { Cesium3DTile, type Cesium3DTileset, type Scene } from 'cesium';
+import { BetweenFrames, nextTask } from './betweenFrames';
 
 export interface TileWorkRules {
   /** Tile work per tick, and per task between frames, after which the rest is handed on, ms. */
@@ -62,25 +63,16 @@ interface TileState { _contentState: number; content: { ready: boolean }; isDest
 const PROCESSING = 2; // Cesium3DTileContentState.PROCESSING
 const LONG_TASK_MS = 50;
 
-/** A macrotask after the current one (not a microtask: frames and input may run in between). */
-export function nextTask(run: () => void): void {
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => { channel.port1.close(); run(); };
-  channel.port2.postMessage(null);
-}
-
 export class TileWorkBudget {
   /** Off: every tile is finished in the tick it is offered, as Cesium does (benches compare both). */
   enabled = true;
   private tickTileMs = 0;
   private tickTiles = 0;
-  private queue: Handed[] = [];
-  private queued = new Set<Cesium3DTile>();
-  private scheduled = false;
+  private readonly queued = new Set<Cesium3DTile>();
+  private readonly tasks: BetweenFrames<Handed>;
   private readonly failed = new WeakSet<Cesium3DTile>();
-  private readonly s: Omit<TileWorkStats, 'enabled'> = {
+  private readonly s: Omit<TileWorkStats, 'enabled' | 'tasks' | 'taskCalls' | 'taskMs' | 'tasksOver50Ms' | 'longestTaskMs'> = {
     ticks: 0, busyTicks: 0, ticksOver50Ms: 0, longestTickMs: 0, tileCalls: 0, tileMs: 0, handedOver: 0,
-    tasks: 0, taskCalls: 0, taskMs: 0, tasksOver50Ms: 0, longestTaskMs: 0,
   };
 
   constructor(
@@ -88,8 +80,10 @@ export class TileWorkBudget {
     /** Cesium's own Cesium3DTile.process. */
     private readonly process: (this: Cesium3DTile, tileset: Cesium3DTileset, frameState: unknown) => void,
     private readonly now: () => number = () => performance.now(),
-    private readonly schedule: (run: () => void) => void = nextTask,
-  ) {}
+    schedule: (run: () => void) => void = nextTask,
+  ) {
+    this.tasks = new BetweenFrames(rules.budgetMs, (h) => this.finishBetweenFrames(h), now, schedule);
+  }
 
   /** A new animation-frame tick (scene.preUpdate): closes the last one; processTiles offers every tile again. */
   startTick(): void {
@@ -101,7 +95,7 @@ export class TileWorkBudget {
     this.s.ticks++;
     this.tickTileMs = 0;
     this.tickTiles = 0;
-    this.queue = [];
+    this.tasks.clear();
     this.queued.clear();
   }
 
@@ -122,49 +116,31 @@ export class TileWorkBudget {
     }
     if (this.queued.has(tile) || this.failed.has(tile)) return;
     this.queued.add(tile);
-    this.queue.push({ tile, tileset, frameState });
     this.s.handedOver++;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      this.schedule(() => this.runTask());
-    }
+    this.tasks.push({ tile, tileset, frameState });
   }
 
-  /** One task between frames: handed-over tiles until the budget is spent (at least one call). */
-  private runTask(): void {
-    this.scheduled = false;
-    const start = this.now();
-    let calls = 0;
-    while (this.queue.length > 0 && (calls === 0 || this.now() - start < this.rules.budgetMs)) {
-      const { tile, tileset, frameState } = this.queue.shift()!;
-      this.queued.delete(tile);
-      const state = tile as unknown as TileState;
-      // Only a call that cannot finish the tile (see the file's comment); the rest is Cesium's, in a tick.
-      if (state.isDestroyed() || tileset.isDestroyed() || state._contentState !== PROCESSING || state.content.ready) continue;
-      calls++;
-      try {
-        this.process.call(tile, tileset, frameState);
-      } catch {
-        state._contentState = PROCESSING;
-        this.failed.add(tile);
-      }
+  /** One handed-over tile, in a task between frames (BetweenFrames); false when it was not called. */
+  private finishBetweenFrames({ tile, tileset, frameState }: Handed): boolean {
+    this.queued.delete(tile);
+    const state = tile as unknown as TileState;
+    // Only a call that cannot finish the tile (see the file's comment); the rest is Cesium's, in a tick.
+    if (state.isDestroyed() || tileset.isDestroyed() || state._contentState !== PROCESSING || state.content.ready) return false;
+    try {
+      this.process.call(tile, tileset, frameState);
+    } catch {
+      state._contentState = PROCESSING;
+      this.failed.add(tile);
     }
-    const ms = this.now() - start;
-    if (calls > 0) {
-      this.s.tasks++;
-      this.s.taskCalls += calls;
-      this.s.taskMs += ms;
-      if (ms > LONG_TASK_MS) this.s.tasksOver50Ms++;
-      this.s.longestTaskMs = Math.max(this.s.longestTaskMs, ms);
-    }
-    if (this.queue.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      this.schedule(() => this.runTask());
-    }
+    return true;
   }
 
   stats(): TileWorkStats {
-    return { enabled: this.enabled, ...this.s };
+    const t = this.tasks.stats;
+    return {
+      enabled: this.enabled, ...this.s,
+      tasks: t.tasks, taskCalls: t.calls, taskMs: t.taskMs, tasksOver50Ms: t.tasksOver50Ms, longestTaskMs: t.longestTaskMs,
+    };
   }
 }
 
