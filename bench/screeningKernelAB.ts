@@ -10,8 +10,12 @@
  * the caches is). Prints the outputs that differ (distance, plan distance or vertical gap) and B / A
  * for the best round and the median round.
  *
- * Run: npx tsx bench/screeningKernelAB.ts [rev] [all|convex]; `convex` keeps only the digs whose
- * footprint is one ring turning the same way at every vertex (half the bench's digs are L-shaped).
+ * Run: npx tsx bench/screeningKernelAB.ts [rev] [all|convex|trench]; `convex` keeps only the digs whose
+ * footprint is one ring turning the same way at every vertex (half the bench's digs are L-shaped);
+ * `trench` times the convex-prism kernel (convexPrism.ts `segmentConvexPrismDistance`) instead, on
+ * the calls of the 1,000 trenches of bench/works.ts (each box and mitre of each trench against every
+ * candidate its padded box finds, with the reach cutoff), each side on its own prepared prisms, and
+ * compares every field of every answer bit for bit (−0 and NaN told apart).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,13 +25,16 @@ import { pathToFileURL } from 'node:url';
 import rulesJson from '../data/rules/screening.json';
 import * as B from '../src/core/screening/distance';
 import { validateExcavation } from '../src/core/screening/excavation';
+import * as BC from '../src/core/screening/convexPrism';
 import { IndexSearch } from '../src/core/screening/indexSearch';
 import type { OpenCut } from '../src/core/screening/openCut';
 import { ruleContext, segmentTolerances, VERDICT_SLACK_M } from '../src/core/screening/ruleContext';
 import { validateScreeningRules } from '../src/core/screening/rules';
 import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
+import * as BV from '../src/core/screening/volume';
 import { loadText, mulberry32 } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
+import { drawWorks } from './works';
 
 const SEED = 0xb0a7;
 const SEGMENTS = 1_000_000;
@@ -44,6 +51,10 @@ if (!existsSync(join(dirA, 'src/core/screening/distance.ts'))) {
   throw new Error(`no copy of ${sha} in ${dirA}: run npx tsx bench/screeningAB.ts ${rev} once first`);
 }
 const A = (await import(pathToFileURL(join(dirA, 'src/core/screening/distance.ts')).href)) as typeof B;
+if (only === 'trench') {
+  await trenchKernels();
+  process.exit(0);
+}
 
 const rng = mulberry32(SEED + SEGMENTS);
 const side = Math.sqrt(SEGMENTS * AREA_PER_SEGMENT_M2);
@@ -112,13 +123,80 @@ function round(side: 'A' | 'B'): number {
   const u = process.cpuUsage(t0);
   return (u.user + u.system) / 1000 / PASSES_PER_ROUND;
 }
-const timesA: number[] = [], timesB: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  if (r % 2 === 0) { timesA.push(round('A')); timesB.push(round('B')); } else { timesB.push(round('B')); timesA.push(round('A')); }
-}
-const kept = (x: number[]): number[] => x.slice(WARM_ROUNDS).sort((p, q) => p - q);
-const a = kept(timesA), b = kept(timesB);
-const ns = (ms: number): string => ((ms / calls.length) * 1e6).toFixed(0);
-console.log(`  CPU ns per call, best round: A ${ns(a[0]!)}, B ${ns(b[0]!)}, B / A ${(b[0]! / a[0]!).toFixed(3)}; median round: ` +
-  `A ${ns(a[a.length >> 1]!)}, B ${ns(b[b.length >> 1]!)}, B / A ${(b[b.length >> 1]! / a[a.length >> 1]!).toFixed(3)} (${loadText()})`);
+reportRounds(round, calls.length);
 if (sink === 0.5) console.log('');
+
+/** Rounds alternating A, B / B, A; prints B / A of the best and the median round (CPU ns per call). */
+function reportRounds(round: (side: 'A' | 'B') => number, calls: number): void {
+  const timesA: number[] = [], timesB: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) { timesA.push(round('A')); timesB.push(round('B')); } else { timesB.push(round('B')); timesA.push(round('A')); }
+  }
+  const kept = (x: number[]): number[] => x.slice(WARM_ROUNDS).sort((p, q) => p - q);
+  const a = kept(timesA), b = kept(timesB);
+  const ns = (ms: number): string => ((ms / calls) * 1e6).toFixed(0);
+  console.log(`  CPU ns per call, best round: A ${ns(a[0]!)}, B ${ns(b[0]!)}, B / A ${(b[0]! / a[0]!).toFixed(3)}; median round: ` +
+    `A ${ns(a[a.length >> 1]!)}, B ${ns(b[b.length >> 1]!)}, B / A ${(b[b.length >> 1]! / a[a.length >> 1]!).toFixed(3)} (${loadText()})`);
+}
+
+/** The `trench` mode: the convex-prism kernel of A and B on the bench trenches' calls. */
+async function trenchKernels(): Promise<void> {
+  const AC = (await import(pathToFileURL(join(dirA, 'src/core/screening/convexPrism.ts')).href)) as typeof BC;
+  const AV = (await import(pathToFileURL(join(dirA, 'src/core/screening/volume.ts')).href)) as typeof BV;
+  const segments = SEGMENTS, side = Math.sqrt(segments * AREA_PER_SEGMENT_M2);
+  const links = network(mulberry32(0xb0a7 + segments), segments, side); // screeningPeersWorks.ts's network
+  const works = drawWorks(mulberry32(0x3077), side, 1000).works.trench; // and its trenches
+  const rules = validateScreeningRules(rulesJson);
+  const table = buildSegmentTable(links), index = buildSegmentIndex(table);
+  const ctx = ruleContext(rules, rules.defaultRuleSet, table);
+  segmentTolerances(table, ctx);
+  const tolerances = segmentTolerances(table, ctx)!;
+  const search = new IndexSearch(), c = table.coords, p = ctx.searchPad;
+  const prismsA: BC.ConvexPrism[] = [], prismsB: BC.ConvexPrism[] = [], seg: number[] = [], cutoffs: number[] = [];
+  for (const w of works) {
+    const va = AV.volumeOf(validateExcavation(w)), vb = BV.volumeOf(validateExcavation(w));
+    vb.pieces.forEach((piece, k) => {
+      const other = va.pieces[k]!;
+      if (piece.shape !== 'convex' || other.shape !== 'convex') return;
+      const b = piece.bounds;
+      const n = search.run(index, b.minX - p, b.minY - p, b.maxX + p, b.maxY + p);
+      for (let f = 0; f < n; f++) {
+        const s = search.items[f]!, o = 6 * s;
+        prismsA.push(other.convex); prismsB.push(piece.convex);
+        seg.push(c[o]!, c[o + 1]!, c[o + 2]!, c[o + 3]!, c[o + 4]!, c[o + 5]!);
+        cutoffs.push(Math.max(tolerances[s]!, rules.notifyDistance.value) + table.radius[s]! + 2 * VERDICT_SLACK_M);
+      }
+    });
+  }
+  const calls = cutoffs.length;
+  const outA = A.createSegmentPrismDistance(), outB = B.createSegmentPrismDistance();
+  const FIELDS = ['distance', 't', 'x', 'y', 'z', 'horizontal', 'horizontalT', 'vertical', 'verticalT'] as const;
+  let differ = 0, infinite = 0;
+  for (let k = 0; k < calls; k++) {
+    const o = 6 * k;
+    for (const cutoff of [cutoffs[k]!, Infinity]) {
+      const a = AC.segmentConvexPrismDistance(prismsA[k]!, seg[o]!, seg[o + 1]!, seg[o + 2]!, seg[o + 3]!, seg[o + 4]!, seg[o + 5]!, outA, cutoff);
+      const b = BC.segmentConvexPrismDistance(prismsB[k]!, seg[o]!, seg[o + 1]!, seg[o + 2]!, seg[o + 3]!, seg[o + 4]!, seg[o + 5]!, outB, cutoff);
+      if (cutoff < Infinity && b.distance === Infinity) infinite++;
+      if (FIELDS.some((f) => !Object.is(a[f], b[f]))) differ++;
+    }
+  }
+  console.log(`Convex-prism kernel A/B, ${sha} (A) vs the working tree (B): ${works.length} trenches, ${calls} calls ` +
+    `(${infinite} past their cutoff), each also without a cutoff: outputs differ (any field, bit for bit) on ${differ}`);
+  let sink = 0;
+  const round = (which: 'A' | 'B'): number => {
+    const kernel = which === 'A' ? AC.segmentConvexPrismDistance : BC.segmentConvexPrismDistance;
+    const prisms = which === 'A' ? prismsA : prismsB, out = which === 'A' ? outA : outB;
+    const t0 = process.cpuUsage();
+    for (let pass = 0; pass < PASSES_PER_ROUND; pass++) {
+      for (let k = 0; k < calls; k++) {
+        const o = 6 * k;
+        sink += kernel(prisms[k]!, seg[o]!, seg[o + 1]!, seg[o + 2]!, seg[o + 3]!, seg[o + 4]!, seg[o + 5]!, out, cutoffs[k]!).t;
+      }
+    }
+    const u = process.cpuUsage(t0);
+    return (u.user + u.system) / 1000 / PASSES_PER_ROUND;
+  };
+  reportRounds(round, calls);
+  if (sink === 0.5) console.log('');
+}

@@ -43,6 +43,16 @@ export interface ConvexPrism {
   by: number;
   /** Bottom elevation at each vertex. */
   bottomAt: number[];
+  /** Edge i's squared plan length, and BOUNDARY_EPS_M / its length (Math.hypot): an end's slack along the edge. */
+  edgeLength2: number[];
+  edgeSlack: number[];
+  /** The largest magnitude among the relative vertex coordinates, the bottoms and topZ (the kernel's rounding scale). */
+  scale: number;
+  /**
+   * sin(α/2) for the sharpest vertex angle α (0 if degenerate): a plan point that passes every wall's
+   * test with an allowance ε lies within ε / sin(α/2) of the polygon.
+   */
+  sharpest: number;
   topZ: number;
   /** Absolute bounds. */
   minX: number; minY: number; minZ: number; maxX: number; maxY: number; maxZ: number;
@@ -68,9 +78,9 @@ export function prepareConvexPrism(
   for (let i = 0; i < n; i++) { xs.push(polygon[i]![0] - originX); ys.push(polygon[i]![1] - originY); }
   for (let i = 0, j = n - 1; i < n; j = i++) area2 += xs[j]! * ys[i]! - xs[i]! * ys[j]!;
   if (area2 < 0) { xs.reverse(); ys.reverse(); }
-  const nx = doubles(), ny = doubles(), offset = doubles(), bottomAt = doubles();
+  const nx = doubles(), ny = doubles(), offset = doubles(), bottomAt = doubles(), edgeLength2 = doubles(), edgeSlack = doubles();
   const b0 = pz + gx * (originX - px) + gy * (originY - py);
-  let minZ = Infinity;
+  let minZ = Infinity, scale = Math.abs(topZ);
   for (let i = 0; i < n; i++) {
     const k = i + 1 === n ? 0 : i + 1;
     const ex = xs[k]! - xs[i]!, ey = ys[k]! - ys[i]!;
@@ -82,24 +92,38 @@ export function prepareConvexPrism(
     nx.push(ey / len); ny.push(-ex / len);
     offset.push(nx[i]! * xs[i]! + ny[i]! * ys[i]!);
     bottomAt.push(b0 + gx * xs[i]! + gy * ys[i]!);
+    // The kernel's per-call values of each edge, computed once here as it computed them (bit for bit).
+    edgeLength2.push(ex * ex + ey * ey);
+    edgeSlack.push(BOUNDARY_EPS_M / Math.hypot(ex, ey));
+    scale = Math.max(scale, Math.abs(xs[i]!), Math.abs(ys[i]!), Math.abs(bottomAt[i]!));
     // Validation keeps every bottom below the top; the allowance is for rounding in the plane's evaluation.
     if (!(bottomAt[i]! <= topZ + BOUNDARY_EPS_M)) throw new RangeError(`prepareConvexPrism: bottom ${bottomAt[i]} at vertex ${i} is above topZ ${topZ}`);
     minZ = Math.min(minZ, bottomAt[i]!);
   }
-  return { vertexCount: n, originX, originY, xs, ys, nx, ny, offset, b0, bx: gx, by: gy, bottomAt, topZ, minX, minY, minZ, maxX, maxY, maxZ: topZ };
+  // sin(α/2) at vertex i = cos of half the turn between the normals of the walls meeting there.
+  let sinHalf = Infinity;
+  for (let i = 0, j = n - 1; i < n; j = i++) sinHalf = Math.min(sinHalf, Math.sqrt(Math.max(0, (1 + nx[j]! * nx[i]! + ny[j]! * ny[i]!) / 2)));
+  const sharpest = sinHalf > 0 ? sinHalf : 0;
+  return {
+    vertexCount: n, originX, originY, xs, ys, nx, ny, offset, b0, bx: gx, by: gy, bottomAt, edgeLength2, edgeSlack, scale, sharpest, topZ,
+    minX, minY, minZ, maxX, maxY, maxZ: topZ,
+  };
 }
 
-/** Parameters of the last clip: the part of the segment inside, [clipA, clipB]; empty when clipA > clipB. */
-let clipA = 0, clipB = 1;
+/**
+ * The last clip's interval [a, b] of the segment's parameter (empty when a > b). A typed array, not
+ * two module variables: V8 boxes every double stored in a module's `let` (a heap number per clip).
+ */
+const CLIP = new Float64Array(2);
 
-/** Clips [clipA, clipB] by c + k·t ≤ 0. */
+/** Clips CLIP by c + k·t ≤ 0. */
 function clip(c: number, k: number): void {
   if (k === 0) {
-    if (c > 0) clipB = -1;
+    if (c > 0) CLIP[1] = -1;
   } else if (k > 0) {
-    clipB = Math.min(clipB, -c / k);
+    CLIP[1] = Math.min(CLIP[1]!, -c / k);
   } else {
-    clipA = Math.max(clipA, -c / k);
+    CLIP[0] = Math.max(CLIP[0]!, -c / k);
   }
 }
 
@@ -112,10 +136,35 @@ function insidePlan(cp: ConvexPrism, x: number, y: number): boolean {
 }
 
 /**
+ * The pruning slack, m², at coordinate magnitude M (the largest |coordinate| a call reads: relative
+ * plan coordinates, absolute z): PRUNE_RELATIVE·M² + PRUNE_REACH·outsideReach·M + PRUNE_ABSOLUTE,
+ * outsideReach = (BOUNDARY_EPS_M + PRUNE_TEST_ROUNDING·M) / sin(α/2) (`sharpest`): how far outside the
+ * polygon a plan point can pass every wall's test, allowance and the tests' rounding included.
+ * A candidate is skipped only when a lower bound on its distance² exceeds the best so far by more
+ * than this, so that its computed value could not have been below the best either: it would not have
+ * replaced it, and the kernel's answer is the same to the bit. What it covers: each computed
+ * segment–segment distance² is the squared length of a computed difference between two real points,
+ * off by at most ~16 ulps·M per coordinate, so within ~3e-14·M² of the true distance², both ways (the
+ * plan distances used as bounds too): PRUNE_RELATIVE leaves a factor of 300. An end's foot on the
+ * top or bottom face or on a wall counts when it passes the walls' tests with BOUNDARY_EPS_M, so it
+ * may lie up to `outsideReach` outside the polygon and be nearer than the plan distance h by as
+ * much: h² − 2·outsideReach·h, h ≤ 2√2·M (PRUNE_REACH 16 against 5.7).
+ */
+const PRUNE_RELATIVE = 1e-11, PRUNE_REACH = 16, PRUNE_ABSOLUTE = 1e-15, PRUNE_TEST_ROUNDING = 1e-14;
+
+/** Per edge of the prism in the current call: the segment's plan distance² to it (the call's scratch, grown to the largest prism). */
+const edgePlan2: number[] = doubles();
+
+/**
  * Distance from segment (x0,y0,z0)–(x1,y1,z1), absolute local frame, to the prism. Writes `out` and
  * returns it. A zero-length segment is a point and works too. `cutoff` as in distance.ts: a true
  * distance of at least `cutoff` may be answered as Infinity (edges that far in plan are skipped);
  * below it the distance is exact, and plan distance and vertical gap are always exact.
+ *
+ * Lower bounds skip work that cannot change the answer (PRUNE_RELATIVE): beside the polygon in plan,
+ * every candidate is at least the plan distance away, and each edge at least its wall's plan
+ * distance (a wall's bottom edge, top edge and the vertical edge at its first vertex all lie over
+ * its plan edge) together with the gap between their z ranges.
  */
 export function segmentConvexPrismDistance(
   cp: ConvexPrism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
@@ -126,40 +175,42 @@ export function segmentConvexPrismDistance(
   const px = x0 - cp.originX, py = y0 - cp.originY, qx = x1 - cp.originX, qy = y1 - cp.originY;
   const sx = qx - px, sy = qy - py, dz = z1 - z0;
 
-  // The part of the segment over the polygon (walls as half-planes).
-  clipA = 0; clipB = 1;
-  for (let i = 0; i < n && clipA <= clipB; i++) {
-    clip(nx[i]! * px + ny[i]! * py - off[i]! - BOUNDARY_EPS_M, nx[i]! * sx + ny[i]! * sy);
-  }
-  const planA = clipA, planB = clipB;
+  // The part of the segment over the polygon (walls as half-planes): Cyrus–Beck.
+  const cl = CLIP;
+  cl[0] = 0; cl[1] = 1;
+  for (let i = 0; i < n && cl[0]! <= cl[1]!; i++) clip(nx[i]! * px + ny[i]! * py - off[i]! - BOUNDARY_EPS_M, nx[i]! * sx + ny[i]! * sy);
+  const planA = cl[0]!, planB = cl[1]!;
   // Over the polygon: below the bottom by e1(t) = b(t) − z(t), above the top by e2(t) = z(t) − top.
   const bottomNorm = Math.sqrt(1 + bx * bx + by * by);
   const e1c = cp.b0 + bx * px + by * py - z0, e1k = bx * sx + by * sy - dz;
   const e2c = z0 - top, e2k = dz;
 
-  let best2 = Infinity, bestT = 0;
+  let best2 = Infinity, bestT = 0, h2 = Infinity;
   let horizontal = 0, horizontalT = 0, vertical: number | null = null, verticalT = NaN;
-  if (planA <= planB) {
+  const apart = !(planA <= planB);
+  if (!apart) {
+    // Clipped further by e1 ≤ 0 and e2 ≤ 0 (allowing BOUNDARY_EPS_M).
     clip(e1c - BOUNDARY_EPS_M * bottomNorm, e1k);
     clip(e2c - BOUNDARY_EPS_M, e2k);
     horizontalT = planA;
-    if (clipA <= clipB) {
+    const clipA = cl[0]!;
+    if (clipA <= cl[1]!) {
       // The segment meets the prism.
       best2 = 0; bestT = clipA;
       vertical = 0; verticalT = clipA; horizontalT = clipA;
     } else {
       // At most one of e1, e2 is positive at any t (e1 + e2 = b − top < 0), so the gap is linear
       // on the overlap and smallest at one of its ends.
-      const gapAt = (t: number): number => Math.max(e1c + e1k * t, e2c + e2k * t, 0);
-      const ga = gapAt(planA), gb = gapAt(planB);
+      const ga = Math.max(e1c + e1k * planA, e2c + e2k * planA, 0), gb = Math.max(e1c + e1k * planB, e2c + e2k * planB, 0);
       vertical = ga <= gb ? ga : gb;
       verticalT = ga <= gb ? planA : planB;
     }
   } else {
-    let h2 = Infinity;
+    const plan2 = edgePlan2;
     for (let i = 0; i < n; i++) {
       const k = i + 1 === n ? 0 : i + 1;
       const d2 = segSegDist2(px, py, 0, qx, qy, 0, xs[i]!, ys[i]!, 0, xs[k]!, ys[k]!, 0);
+      if (i < plan2.length) plan2[i] = d2; else plan2.push(d2);
       if (d2 < h2) { h2 = d2; horizontalT = closestPair.s; }
     }
     horizontal = Math.sqrt(h2);
@@ -169,7 +220,17 @@ export function segmentConvexPrismDistance(
   const cutoff2 = cutoff * cutoff;
   const beyond = best2 > 0 && !(best2 < cutoff2);
   if (beyond) best2 = cutoff2;
+  let scale = cp.scale;
   if (best2 > 0) {
+    const ax = px < 0 ? -px : px, ay = py < 0 ? -py : py, bx2 = qx < 0 ? -qx : qx, by2 = qy < 0 ? -qy : qy;
+    const az = z0 < 0 ? -z0 : z0, bz = z1 < 0 ? -z1 : z1;
+    scale = Math.max(scale, ax, ay, bx2, by2, az, bz);
+  }
+  // NaN or Infinity (a degenerate vertex: sharpest 0) prunes nothing.
+  const outsideReach = (BOUNDARY_EPS_M + PRUNE_TEST_ROUNDING * scale) / cp.sharpest;
+  const slack = (PRUNE_RELATIVE * scale + PRUNE_REACH * outsideReach) * scale + PRUNE_ABSOLUTE;
+  // Beside the polygon in plan, no candidate is nearer than the plan distance: none can beat the best.
+  if (best2 > 0 && !(apart && h2 > best2 + slack)) {
     // Ends of the segment to the faces they project into.
     for (let end = 0; end < 2; end++) {
       const ex = end === 0 ? px : qx, ey = end === 0 ? py : qy, ez = end === 0 ? z0 : z1;
@@ -178,11 +239,12 @@ export function segmentConvexPrismDistance(
       const f = cp.b0 + bx * ex + by * ey - ez;
       const k = f / (bottomNorm * bottomNorm);
       if (insidePlan(cp, ex - k * bx, ey - k * by)) d2 = Math.min(d2, (f / bottomNorm) ** 2);
+      const edgeLength2 = cp.edgeLength2, edgeSlack = cp.edgeSlack;
       for (let i = 0; i < n; i++) {
         const k = i + 1 === n ? 0 : i + 1;
         const wx = xs[k]! - xs[i]!, wy = ys[k]! - ys[i]!;
-        const u = ((ex - xs[i]!) * wx + (ey - ys[i]!) * wy) / (wx * wx + wy * wy);
-        const uEps = BOUNDARY_EPS_M / Math.hypot(wx, wy);
+        const u = ((ex - xs[i]!) * wx + (ey - ys[i]!) * wy) / edgeLength2[i]!;
+        const uEps = edgeSlack[i]!;
         if (u < -uEps || u > 1 + uEps) continue;
         const floor = bottomAt[i]! + u * (bottomAt[k]! - bottomAt[i]!);
         if (ez < floor - BOUNDARY_EPS_M || ez > top + BOUNDARY_EPS_M) continue;
@@ -192,19 +254,38 @@ export function segmentConvexPrismDistance(
       if (d2 < best2) { best2 = d2; bestT = end; }
     }
     // The segment to every edge: bottom ring, top ring, vertical edges. An edge whose plan box is
-    // already farther from the segment's than the best so far cannot be nearer (a lower bound).
+    // already farther from the segment's than the best so far cannot be nearer (a lower bound); nor
+    // one whose wall's plan distance (beside the polygon) or plan box gap, with the gap between the
+    // z ranges, exceeds the best by more than the slack.
     const sMinX = Math.min(px, qx), sMaxX = Math.max(px, qx), sMinY = Math.min(py, qy), sMaxY = Math.max(py, qy);
+    const sMinZ = z0 < z1 ? z0 : z1, sMaxZ = z0 < z1 ? z1 : z0;
+    const plan2 = edgePlan2;
     for (let i = 0; i < n && best2 > 0; i++) {
       const k = i + 1 === n ? 0 : i + 1;
       const gx = Math.max(Math.min(xs[i]!, xs[k]!) - sMaxX, sMinX - Math.max(xs[i]!, xs[k]!), 0);
       const gy = Math.max(Math.min(ys[i]!, ys[k]!) - sMaxY, sMinY - Math.max(ys[i]!, ys[k]!), 0);
-      if (gx * gx + gy * gy >= best2) continue;
-      let d2 = segSegDist2(px, py, z0, qx, qy, z1, xs[i]!, ys[i]!, bottomAt[i]!, xs[k]!, ys[k]!, bottomAt[k]!);
-      if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
-      d2 = segSegDist2(px, py, z0, qx, qy, z1, xs[i]!, ys[i]!, top, xs[k]!, ys[k]!, top);
-      if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
-      d2 = segSegDist2(px, py, z0, qx, qy, z1, xs[i]!, ys[i]!, bottomAt[i]!, xs[i]!, ys[i]!, top);
-      if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+      const box2 = gx * gx + gy * gy;
+      if (box2 >= best2) continue;
+      const wall2 = apart ? plan2[i]! : box2;
+      if (wall2 > best2 + slack) continue;
+      const bi = bottomAt[i]!, bk = bottomAt[k]!;
+      // Bottom edge: z from min(bi, bk) to max(bi, bk).
+      let gz = zGap(bi < bk ? bi : bk, bi < bk ? bk : bi, sMinZ, sMaxZ);
+      let d2: number;
+      if (!(wall2 + gz * gz > best2 + slack)) {
+        d2 = segSegDist2(px, py, z0, qx, qy, z1, xs[i]!, ys[i]!, bi, xs[k]!, ys[k]!, bk);
+        if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+      }
+      gz = zGap(top, top, sMinZ, sMaxZ);
+      if (!(wall2 + gz * gz > best2 + slack)) {
+        d2 = segSegDist2(px, py, z0, qx, qy, z1, xs[i]!, ys[i]!, top, xs[k]!, ys[k]!, top);
+        if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+      }
+      gz = zGap(bi < top ? bi : top, bi < top ? top : bi, sMinZ, sMaxZ);
+      if (!(wall2 + gz * gz > best2 + slack)) {
+        d2 = segSegDist2(px, py, z0, qx, qy, z1, xs[i]!, ys[i]!, bi, xs[i]!, ys[i]!, top);
+        if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
+      }
     }
   }
 
@@ -218,4 +299,10 @@ export function segmentConvexPrismDistance(
   out.vertical = vertical;
   out.verticalT = verticalT;
   return out;
+}
+
+/** Gap between [lo, hi] and [sLo, sHi] (0 where they overlap). */
+function zGap(lo: number, hi: number, sLo: number, sHi: number): number {
+  const a = lo - sHi, b = sLo - hi;
+  return a > b ? (a > 0 ? a : 0) : (b > 0 ? b : 0);
 }
