@@ -2,17 +2,19 @@
  * A screening reuses storage from one call to the next (screen.ts): an open cut is validated into
  * flat rings (openCut.ts) and its prism, piece and volume are overwritten in place (volume.ts
  * `screenedVolume(…, true)`, prism.ts `preparePrismAt(…, into)`). Whatever came before, a cut must
- * get the prism preparePrism gives its validated copy, and the same screening.
+ * get the prism preparePrism gives its validated copy, and the same screening. A trench's pieces
+ * likewise (convexPrism.ts `prepareConvexPrismAt(…, into)`, cylinder.ts `prepareCylinder(…, into)`):
+ * the volume a fresh `volumeOf` gives, field for field, after trenches of more or fewer legs.
  */
 import { describe, expect, it } from 'vitest';
 import rulesJson from '../../data/rules/screening.json';
 import { preparePrism } from '../../src/core/screening/distance';
-import { validateOpenCut, type OpenCut } from '../../src/core/screening/excavation';
+import { validateOpenCut, validateTrench, type OpenCut, type Trench } from '../../src/core/screening/excavation';
 import { openCutPrism } from '../../src/core/screening/openCut';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation } from '../../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
-import { screenedVolume } from '../../src/core/screening/volume';
+import { screenedVolume, volumeOf } from '../../src/core/screening/volume';
 import { mulberry32 } from '../../bench/stats';
 import { AREA_PER_SEGMENT_M2, network } from '../../bench/syntheticNetwork';
 
@@ -47,6 +49,21 @@ function cuts(count: number): OpenCut[] {
   });
 }
 
+/**
+ * Each work screened in order, then in reverse, gives the same results; so does each seventh after a
+ * refusal of (a broken copy of) the next one.
+ */
+function expectSameWhateverCameBefore<W extends OpenCut | Trench>(works: W[], broken: (w: W) => unknown, refusal: RegExp): void {
+  const forward = works.map((w) => screenExcavation(TABLE, INDEX, w, RULES));
+  expect(forward.reduce((n, r) => n + r.lines.length, 0)).toBeGreaterThan(works.length);
+  const backward = [...works].reverse().map((w) => screenExcavation(TABLE, INDEX, w, RULES)).reverse();
+  expect(backward).toEqual(forward);
+  for (let i = 0; i < works.length; i += 7) {
+    expect(() => screenExcavation(TABLE, INDEX, broken(works[(i + 1) % works.length]!) as W, RULES)).toThrow(refusal);
+    expect(screenExcavation(TABLE, INDEX, works[i]!, RULES)).toEqual(forward[i]);
+  }
+}
+
 describe('storage reused between screenings', () => {
   const CUTS = cuts(300);
 
@@ -70,15 +87,47 @@ describe('storage reused between screenings', () => {
   });
 
   it('screens a cut the same whatever was screened before it (in order, reversed, after a refusal)', () => {
-    const forward = CUTS.map((c) => screenExcavation(TABLE, INDEX, c, RULES));
-    expect(forward.reduce((n, r) => n + r.lines.length, 0)).toBeGreaterThan(300);
-    const backward = [...CUTS].reverse().map((c) => screenExcavation(TABLE, INDEX, c, RULES)).reverse();
-    expect(backward).toEqual(forward);
-    for (let i = 0; i < CUTS.length; i += 7) {
-      // A refusal part-way through reading a larger cut's rings leaves the next screening unchanged.
-      const big = CUTS[(i + 1) % CUTS.length]!;
-      expect(() => screenExcavation(TABLE, INDEX, { ...big, footprint: [...big.footprint, [NaN, 0]] }, RULES)).toThrow(/footprint/);
-      expect(screenExcavation(TABLE, INDEX, CUTS[i]!, RULES)).toEqual(forward[i]);
+    // A refusal part-way through reading a larger cut's rings leaves the next screening unchanged.
+    expectSameWhateverCameBefore(CUTS, (big) => ({ ...big, footprint: [...big.footprint, [NaN, 0]] }), /footprint/);
+  });
+});
+
+/** Trenches of 2–8 vertices, straight, slightly bent (a widened joint), bent (mitre of 4 vertices) and sharply bent (cut mitre of 5). */
+function trenches(count: number): Trench[] {
+  const rng = mulberry32(0x7e2e);
+  const out: Trench[] = [];
+  while (out.length < count) {
+    const n = 2 + Math.floor(rng() * 7);
+    let x = 100 + rng() * (SIDE - 200), y = 100 + rng() * (SIDE - 200), a = rng() * 2 * Math.PI;
+    const centreline: [number, number][] = [[x, y]];
+    for (let i = 1; i < n; i++) {
+      const len = 2 + rng() * 40;
+      x += len * Math.cos(a); y += len * Math.sin(a);
+      centreline.push([x, y]);
+      a += [0, 1e-4, 0.3, 1.2, 2.4][Math.floor(rng() * 5)]! * (rng() < 0.5 ? -1 : 1);
     }
+    try {
+      out.push(validateTrench({ kind: 'trench', centreline, width: 0.3 + rng() * 2, bottomZ: centreline.map(() => -1 - rng() * 3), topZ: 0 }));
+    } catch { /* met itself: drawn again */ }
+  }
+  return out;
+}
+
+describe("a trench's pieces reused between screenings", () => {
+  const TRENCHES = trenches(200);
+
+  it('gives the reused volume the pieces, bounds and prisms of a fresh one, field for field', () => {
+    const shapes = new Set<number>();
+    for (const t of TRENCHES) {
+      const reused = screenedVolume(t, true), fresh = volumeOf(t);
+      expect(reused).toEqual(fresh);
+      for (const p of reused.pieces) if (p.shape === 'convex') shapes.add(p.convex.vertexCount);
+    }
+    // Boxes and mitres of 4 vertices, cut mitres of 5: a smaller piece after a larger leaves nothing behind.
+    expect([...shapes].sort()).toEqual([4, 5]);
+  });
+
+  it('screens a trench the same whatever was screened before it (in order, reversed, after a refusal)', () => {
+    expectSameWhateverCameBefore(TRENCHES, (big) => ({ ...big, width: -1 }), /width/);
   });
 });

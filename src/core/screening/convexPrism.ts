@@ -20,7 +20,7 @@
  */
 import { segSegDist2, closestPair } from './segmentSegment';
 import type { SegmentPrismDistance } from './distance';
-import { doubles } from './prism';
+import { doubles, put } from './prism';
 
 /** Same allowance as distance.ts: far above float error at city scale, far below survey precision. */
 const BOUNDARY_EPS_M = 1e-9;
@@ -66,19 +66,35 @@ export interface ConvexPrism {
 export function prepareConvexPrism(
   polygon: readonly (readonly [number, number])[], px: number, py: number, pz: number, gx: number, gy: number, topZ: number,
 ): ConvexPrism {
-  const n = polygon.length;
+  const xy = doubles();
+  for (const [x, y] of polygon) xy.push(x, y);
+  return prepareConvexPrismAt(xy, polygon.length, px, py, pz, gx, gy, topZ);
+}
+
+/**
+ * `prepareConvexPrism` of the n vertices (x, y) in `xy[0 … 2n − 1]`, optionally into a used prism
+ * (`into`: its arrays and fields overwritten, nothing allocated; volume.ts reuses a trench's pieces
+ * from one screening to the next). The same numbers either way.
+ */
+export function prepareConvexPrismAt(
+  xy: readonly number[], n: number, px: number, py: number, pz: number, gx: number, gy: number, topZ: number, into?: ConvexPrism,
+): ConvexPrism {
   if (n < 3) throw new RangeError(`prepareConvexPrism: ${n} vertices, at least 3 needed`);
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const [x, y] of polygon) {
+  for (let i = 0; i < n; i++) {
+    const x = xy[2 * i]!, y = xy[2 * i + 1]!;
     minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y);
   }
   const originX = (minX + maxX) / 2, originY = (minY + maxY) / 2;
-  const xs = doubles(), ys = doubles();
+  // Written in order (put: past the end is a push), so the arrays stay packed doubles; cut to n.
+  const xs = into ? into.xs : doubles(), ys = into ? into.ys : doubles();
   let area2 = 0;
-  for (let i = 0; i < n; i++) { xs.push(polygon[i]![0] - originX); ys.push(polygon[i]![1] - originY); }
+  for (let i = 0; i < n; i++) { put(xs, i, xy[2 * i]! - originX); put(ys, i, xy[2 * i + 1]! - originY); }
+  if (xs.length > n) { xs.length = n; ys.length = n; }
   for (let i = 0, j = n - 1; i < n; j = i++) area2 += xs[j]! * ys[i]! - xs[i]! * ys[j]!;
   if (area2 < 0) { xs.reverse(); ys.reverse(); }
-  const nx = doubles(), ny = doubles(), offset = doubles(), bottomAt = doubles(), edgeLength2 = doubles(), edgeSlack = doubles();
+  const nx = into ? into.nx : doubles(), ny = into ? into.ny : doubles(), offset = into ? into.offset : doubles();
+  const bottomAt = into ? into.bottomAt : doubles(), edgeLength2 = into ? into.edgeLength2 : doubles(), edgeSlack = into ? into.edgeSlack : doubles();
   const b0 = pz + gx * (originX - px) + gy * (originY - py);
   let minZ = Infinity, scale = Math.abs(topZ);
   for (let i = 0; i < n; i++) {
@@ -89,25 +105,32 @@ export function prepareConvexPrism(
     const len = Math.sqrt(ex * ex + ey * ey);
     if (!(len > 0)) throw new RangeError(`prepareConvexPrism: edge ${i} has length 0`);
     // Counter-clockwise: the outside is to the right of each edge.
-    nx.push(ey / len); ny.push(-ex / len);
-    offset.push(nx[i]! * xs[i]! + ny[i]! * ys[i]!);
-    bottomAt.push(b0 + gx * xs[i]! + gy * ys[i]!);
+    put(nx, i, ey / len); put(ny, i, -ex / len);
+    put(offset, i, nx[i]! * xs[i]! + ny[i]! * ys[i]!);
+    put(bottomAt, i, b0 + gx * xs[i]! + gy * ys[i]!);
     // The kernel's per-call values of each edge, computed once here as it computed them (bit for bit).
-    edgeLength2.push(ex * ex + ey * ey);
-    edgeSlack.push(BOUNDARY_EPS_M / Math.hypot(ex, ey));
+    put(edgeLength2, i, ex * ex + ey * ey);
+    put(edgeSlack, i, BOUNDARY_EPS_M / Math.hypot(ex, ey));
     scale = Math.max(scale, Math.abs(xs[i]!), Math.abs(ys[i]!), Math.abs(bottomAt[i]!));
     // Validation keeps every bottom below the top; the allowance is for rounding in the plane's evaluation.
     if (!(bottomAt[i]! <= topZ + BOUNDARY_EPS_M)) throw new RangeError(`prepareConvexPrism: bottom ${bottomAt[i]} at vertex ${i} is above topZ ${topZ}`);
     minZ = Math.min(minZ, bottomAt[i]!);
   }
+  if (nx.length > n) { nx.length = n; ny.length = n; offset.length = n; bottomAt.length = n; edgeLength2.length = n; edgeSlack.length = n; }
   // sin(α/2) at vertex i = cos of half the turn between the normals of the walls meeting there.
   let sinHalf = Infinity;
   for (let i = 0, j = n - 1; i < n; j = i++) sinHalf = Math.min(sinHalf, Math.sqrt(Math.max(0, (1 + nx[j]! * nx[i]! + ny[j]! * ny[i]!) / 2)));
   const sharpest = sinHalf > 0 ? sinHalf : 0;
-  return {
-    vertexCount: n, originX, originY, xs, ys, nx, ny, offset, b0, bx: gx, by: gy, bottomAt, edgeLength2, edgeSlack, scale, sharpest, topZ,
-    minX, minY, minZ, maxX, maxY, maxZ: topZ,
-  };
+  if (!into) {
+    return {
+      vertexCount: n, originX, originY, xs, ys, nx, ny, offset, b0, bx: gx, by: gy, bottomAt, edgeLength2, edgeSlack, scale, sharpest, topZ,
+      minX, minY, minZ, maxX, maxY, maxZ: topZ,
+    };
+  }
+  into.vertexCount = n; into.originX = originX; into.originY = originY; into.b0 = b0; into.bx = gx; into.by = gy;
+  into.scale = scale; into.sharpest = sharpest; into.topZ = topZ;
+  into.minX = minX; into.minY = minY; into.minZ = minZ; into.maxX = maxX; into.maxY = maxY; into.maxZ = topZ;
+  return into;
 }
 
 /**

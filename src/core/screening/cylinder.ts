@@ -38,13 +38,20 @@ export interface Cylinder {
   minX: number; minY: number; minZ: number; maxX: number; maxY: number; maxZ: number;
 }
 
-export function prepareCylinder(centreX: number, centreY: number, radius: number, bottomZ: number, topZ: number): Cylinder {
+/** A vertical cylinder; into a used one (its fields overwritten) when given. */
+export function prepareCylinder(centreX: number, centreY: number, radius: number, bottomZ: number, topZ: number, into?: Cylinder): Cylinder {
   if (!(radius > 0)) throw new RangeError(`prepareCylinder: radius ${radius} m`);
   if (!(bottomZ <= topZ)) throw new RangeError(`prepareCylinder: bottomZ ${bottomZ} is above topZ ${topZ}`);
-  return {
-    centreX, centreY, radius, bottomZ, topZ,
-    minX: centreX - radius, minY: centreY - radius, minZ: bottomZ, maxX: centreX + radius, maxY: centreY + radius, maxZ: topZ,
-  };
+  if (!into) {
+    return {
+      centreX, centreY, radius, bottomZ, topZ,
+      minX: centreX - radius, minY: centreY - radius, minZ: bottomZ, maxX: centreX + radius, maxY: centreY + radius, maxZ: topZ,
+    };
+  }
+  into.centreX = centreX; into.centreY = centreY; into.radius = radius; into.bottomZ = bottomZ; into.topZ = topZ;
+  into.minX = centreX - radius; into.minY = centreY - radius; into.minZ = bottomZ;
+  into.maxX = centreX + radius; into.maxY = centreY + radius; into.maxZ = topZ;
+  return into;
 }
 
 /** Scratch for the cut points along the segment: 0, 1, two plan crossings, two slab crossings. */

@@ -130,7 +130,7 @@ export function preparePrismAt(rings: FlatRings, bottomZ: number, topZ: number, 
 }
 
 /** a[i] = value, for i at most a.length (a push at the end keeps the array packed). */
-function put(a: number[], i: number, value: number): void {
+export function put(a: number[], i: number, value: number): void {
   if (i < a.length) a[i] = value;
   else a.push(value);
 }

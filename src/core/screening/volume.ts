@@ -24,11 +24,12 @@
 import Flatbush from 'flatbush';
 import type { BorePath } from './bore';
 import { prepareCapsule, segmentCapsuleDistance, type Capsule } from './capsule';
-import { prepareConvexPrism, segmentConvexPrismDistance, type ConvexPrism } from './convexPrism';
+import { prepareConvexPrismAt, segmentConvexPrismDistance, type ConvexPrism } from './convexPrism';
 import { prepareCylinder, segmentCylinderDistance, type Cylinder } from './cylinder';
 import { createSegmentPrismDistance, preparePrism, segmentPrismDistance, type Prism, type SegmentPrismDistance } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { openCutPrism, type OpenCut } from './openCut';
+import { doubles, put } from './prism';
 import { checkPiles, PILES, type PileGroup } from './piles';
 import type { Trench } from './trench';
 
@@ -125,30 +126,66 @@ function cylinderPiece(x: number, y: number, radius: number, bottomZ: number, to
   return { shape: 'cylinder', cylinder, bounds: cylinder };
 }
 
-function convexPiece(polygon: [number, number][], px: number, py: number, pz: number, gx: number, gy: number, topZ: number): Piece {
-  const convex = prepareConvexPrism(polygon, px, py, pz, gx, gy, topZ);
-  return { shape: 'convex', convex, bounds: convex };
-}
+type ConvexPiece = Extract<Piece, { shape: 'convex' }>;
+type CylinderPiece = Extract<Piece, { shape: 'cylinder' }>;
 
 /**
- * The trench's pieces (see the header). Directions are unit vectors of each segment; a left normal
- * is (−ey, ex).
+ * A trench's volume and pieces reused from one screening to the next (`screenedVolume(…, true)`):
+ * the pieces' prisms and cylinders are overwritten in place, so a screening allocates none of them
+ * (a trench of 4 legs had ~7 convex prisms of 8 arrays each, ~14 KB a screening). Valid until the
+ * next such call, as the open cut's (screen.ts: a screening's volume never outlives it).
  */
-export function trenchPieces(t: Trench): Piece[] {
+interface TrenchPool { volume: Volume; convex: ConvexPiece[]; cylinders: CylinderPiece[] }
+let trenchPool: TrenchPool | null = null;
+
+/** Module scratch of trenchPieces: each leg's unit direction, and the polygon of the piece being built (x, y per vertex). */
+const LEG_X = doubles(), LEG_Y = doubles(), POLYGON = doubles();
+
+/**
+ * The trench's pieces (see the header), into `pool`'s reused pieces when given. Directions are unit
+ * vectors of each segment; a left normal is (−ey, ex).
+ */
+export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
   const c = t.centreline, b = t.bottomZ, h = t.width / 2, top = t.topZ;
   const n = c.length;
-  const ex: number[] = [], ey: number[] = [];
-  const pieces: Piece[] = [];
+  const ex = LEG_X, ey = LEG_Y, poly = POLYGON;
+  const pieces: Piece[] = pool ? pool.volume.pieces : [];
+  pieces.length = 0;
+  let convexUsed = 0, cylindersUsed = 0;
+  const convexPiece = (count: number, px: number, py: number, pz: number, gx: number, gy: number): void => {
+    const used = pool ? pool.convex[convexUsed++] : undefined;
+    if (used) {
+      prepareConvexPrismAt(poly, count, px, py, pz, gx, gy, top, used.convex);
+      pieces.push(used);
+    } else {
+      const convex = prepareConvexPrismAt(poly, count, px, py, pz, gx, gy, top);
+      const made: ConvexPiece = { shape: 'convex', convex, bounds: convex };
+      if (pool) pool.convex.push(made);
+      pieces.push(made);
+    }
+  };
+  const cylinderPiece = (x: number, y: number, radius: number, bottomZ: number): void => {
+    const used = pool ? pool.cylinders[cylindersUsed++] : undefined;
+    if (used) {
+      prepareCylinder(x, y, radius, bottomZ, top, used.cylinder);
+      pieces.push(used);
+    } else {
+      const cylinder = prepareCylinder(x, y, radius, bottomZ, top);
+      const made: CylinderPiece = { shape: 'cylinder', cylinder, bounds: cylinder };
+      if (pool) pool.cylinders.push(made);
+      pieces.push(made);
+    }
+  };
   // Per segment its box (one length per segment: its direction and its slope share it).
   for (let i = 0; i + 1 < n; i++) {
     const [ax, ay] = c[i]!, [bx, by] = c[i + 1]!;
     const len = Math.hypot(bx - ax, by - ay);
     const ux = (bx - ax) / len, uy = (by - ay) / len, nx = -uy * h, ny = ux * h;
-    ex.push(ux); ey.push(uy);
+    put(ex, i, ux); put(ey, i, uy);
     const slope = (b[i + 1]! - b[i]!) / len;
-    pieces.push(convexPiece(
-      [[ax - nx, ay - ny], [bx - nx, by - ny], [bx + nx, by + ny], [ax + nx, ay + ny]],
-      ax, ay, b[i]!, slope * ux, slope * uy, top));
+    put(poly, 0, ax - nx); put(poly, 1, ay - ny); put(poly, 2, bx - nx); put(poly, 3, by - ny);
+    put(poly, 4, bx + nx); put(poly, 5, by + ny); put(poly, 6, ax + nx); put(poly, 7, ay + ny);
+    convexPiece(4, ax, ay, b[i]!, slope * ux, slope * uy);
   }
   for (let i = 1; i + 1 < n; i++) {
     const [vx, vy] = c[i]!;
@@ -163,25 +200,33 @@ export function trenchPieces(t: Trench): Piece[] {
     // How far the mitre's tip lies beyond the round joint: h/cos(φ/2) − h, without cancellation.
     const excess = cosHalf > 0 ? (h * sinHalf * sinHalf) / ((1 + cosHalf) * cosHalf) : Infinity;
     if (cross === 0 || excess < TRENCH_WEDGE_MIN_M) {
-      pieces.push(cylinderPiece(vx, vy, h + (cross === 0 ? 0 : excess), b[i]!, top));
+      cylinderPiece(vx, vy, h + (cross === 0 ? 0 : excess), b[i]!);
       continue;
     }
-    pieces.push(cylinderPiece(vx, vy, h, b[i]!, top));
+    cylinderPiece(vx, vy, h, b[i]!);
     const mx = sumX / (2 * cosHalf), my = sumY / (2 * cosHalf);
     const ax = vx + h * o1x, ay = vy + h * o1y, bx = vx + h * o2x, by = vy + h * o2y;
     const mitre = h / cosHalf;
-    let polygon: [number, number][];
+    put(poly, 0, vx); put(poly, 1, vy); put(poly, 2, ax); put(poly, 3, ay);
     if (mitre <= TRENCH_MITRE_LIMIT * h) {
-      polygon = [[vx, vy], [ax, ay], [vx + mitre * mx, vy + mitre * my], [bx, by]];
+      put(poly, 4, vx + mitre * mx); put(poly, 5, vy + mitre * my); put(poly, 6, bx); put(poly, 7, by);
+      convexPiece(4, vx, vy, b[i]!, 0, 0);
     } else {
       // Cut square to the bisector at TRENCH_MITRE_LIMIT·h: slide out along each leg's outer edge.
       const reach = TRENCH_MITRE_LIMIT * h - h * cosHalf;
       const s1 = reach / (e1x * mx + e1y * my), s2 = reach / -(e2x * mx + e2y * my);
-      polygon = [[vx, vy], [ax, ay], [ax + s1 * e1x, ay + s1 * e1y], [bx - s2 * e2x, by - s2 * e2y], [bx, by]];
+      put(poly, 4, ax + s1 * e1x); put(poly, 5, ay + s1 * e1y); put(poly, 6, bx - s2 * e2x); put(poly, 7, by - s2 * e2y);
+      put(poly, 8, bx); put(poly, 9, by);
+      convexPiece(5, vx, vy, b[i]!, 0, 0);
     }
-    pieces.push(convexPiece(polygon, vx, vy, b[i]!, 0, 0, top));
   }
   return pieces;
+}
+
+/** The trench's volume in the reused pool (see TrenchPool). */
+function reusedTrenchVolume(t: Trench): Volume {
+  const pool = trenchPool ?? (trenchPool = { volume: { pieces: [], bounds: emptyBounds(), index: null }, convex: [], cylinders: [] });
+  return volumeOfPieces(trenchPieces(t, pool), pool.volume);
 }
 
 function borePieces(bore: BorePath): Piece[] {
@@ -233,7 +278,10 @@ export function volumeOf(work: Excavation): Volume {
 export function screenedVolume(input: unknown, reuse = false): Volume {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
   if (kind === 'piles') { checkPiles(input); return volumeOfPieces(checkedPilePieces()); }
-  if (kind !== 'open_cut') return volumeOf(validateExcavation(input));
+  if (kind !== 'open_cut') {
+    const work = validateExcavation(input);
+    return reuse && work.kind === 'trench' ? reusedTrenchVolume(work) : volumeOf(work);
+  }
   if (!reuse) return volumeOfPieces([piece(openCutPrism(input))]);
   // An open cut's volume, prism and bounds overwritten in place: nothing allocated per screening.
   const cut = reusedCut;
@@ -255,8 +303,14 @@ function setBounds(b: Bounds, prism: Prism): void {
   b.minX = prism.minX; b.minY = prism.minY; b.minZ = prism.bottomZ; b.maxX = prism.maxX; b.maxY = prism.maxY; b.maxZ = prism.topZ;
 }
 
-function volumeOfPieces(pieces: Piece[]): Volume {
-  const bounds: Bounds = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
+function emptyBounds(): Bounds {
+  return { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
+}
+
+/** The volume of `pieces`: their union's bounds and, from PIECE_INDEX_FROM on, a flatbush of them; into a used volume when given. */
+function volumeOfPieces(pieces: Piece[], into?: Volume): Volume {
+  const bounds: Bounds = into ? into.bounds : emptyBounds();
+  if (into) { bounds.minX = Infinity; bounds.minY = Infinity; bounds.minZ = Infinity; bounds.maxX = -Infinity; bounds.maxY = -Infinity; bounds.maxZ = -Infinity; }
   for (const { bounds: p } of pieces) {
     bounds.minX = Math.min(bounds.minX, p.minX); bounds.minY = Math.min(bounds.minY, p.minY); bounds.minZ = Math.min(bounds.minZ, p.minZ);
     bounds.maxX = Math.max(bounds.maxX, p.maxX); bounds.maxY = Math.max(bounds.maxY, p.maxY); bounds.maxZ = Math.max(bounds.maxZ, p.maxZ);
@@ -267,5 +321,7 @@ function volumeOfPieces(pieces: Piece[]): Volume {
     for (const { bounds: p } of pieces) index.add(p.minX, p.minY, p.maxX, p.maxY);
     index.finish();
   }
-  return { pieces, bounds, index };
+  if (!into) return { pieces, bounds, index };
+  into.pieces = pieces; into.index = index;
+  return into;
 }
