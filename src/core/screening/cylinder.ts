@@ -58,28 +58,29 @@ export function prepareCylinder(centreX: number, centreY: number, radius: number
 const cuts = new Float64Array(6);
 
 /**
- * The current call's segment and cylinder, relative to the disc's centre: module scratch, so the
- * kernel allocates nothing (no closures per call).
+ * The current call's segment and cylinder, relative to the disc's centre, and its best distance so
+ * far: module scratch, so the kernel allocates nothing (no closures per call). A typed array, not
+ * module variables: V8 boxes every double stored in a module's `let` (a heap number per store).
  */
-let px = 0, py = 0, sx = 0, sy = 0, z0 = 0, dz = 0, R = 0, lo = 0, hi = 0;
-let best = Infinity, bestT = 0;
+const K = new Float64Array(11);
+const PX = 0, PY = 1, SX = 2, SY = 3, Z0 = 4, DZ = 5, RADIUS = 6, LO = 7, HI = 8, BEST = 9, BEST_T = 10;
 
 function rho(t: number): number {
-  return Math.hypot(px + t * sx, py + t * sy);
+  return Math.hypot(K[PX]! + t * K[SX]!, K[PY]! + t * K[SY]!);
 }
 
 function gapAt(t: number): number {
-  const z = z0 + t * dz;
+  const z = K[Z0]! + t * K[DZ]!, lo = K[LO]!, hi = K[HI]!;
   return z < lo ? lo - z : z > hi ? z - hi : 0;
 }
 
 /** Distance at t when the nearest point of the cylinder is on a rim circle (or over the disc). */
 function rimDistance(t: number): number {
-  return Math.hypot(Math.max(0, rho(t) - R), gapAt(t));
+  return Math.hypot(Math.max(0, rho(t) - K[RADIUS]!), gapAt(t));
 }
 
 function consider(t: number, d: number): void {
-  if (d < best) { best = d; bestT = t; }
+  if (d < K[BEST]!) { K[BEST] = d; K[BEST_T] = t; }
 }
 
 /** Golden-section search for the rim distance on [ta, tb], scored at its proven lower bound (header). */
@@ -120,9 +121,10 @@ export function segmentCylinderDistance(
   c: Cylinder, x0: number, y0: number, zStart: number, x1: number, y1: number, zEnd: number, out: SegmentPrismDistance,
   cutoff = Infinity,
 ): SegmentPrismDistance {
-  R = c.radius; lo = c.bottomZ; hi = c.topZ;
-  px = x0 - c.centreX; py = y0 - c.centreY;
-  sx = x1 - x0; sy = y1 - y0; z0 = zStart; dz = zEnd - zStart;
+  const R = c.radius, lo = c.bottomZ, hi = c.topZ;
+  const px = x0 - c.centreX, py = y0 - c.centreY;
+  const sx = x1 - x0, sy = y1 - y0, z0 = zStart, dz = zEnd - zStart;
+  K[RADIUS] = R; K[LO] = lo; K[HI] = hi; K[PX] = px; K[PY] = py; K[SX] = sx; K[SY] = sy; K[Z0] = z0; K[DZ] = dz;
   const A = sx * sx + sy * sy;
   const L = Math.sqrt(A + dz * dz);
 
@@ -183,8 +185,8 @@ export function segmentCylinderDistance(
     cuts[j + 1] = v;
   }
 
-  best = Infinity; bestT = 0;
-  for (let i = 0; i + 1 < m && best > 0; i++) {
+  K[BEST] = Infinity; K[BEST_T] = 0;
+  for (let i = 0; i + 1 < m && K[BEST]! > 0; i++) {
     const ta = cuts[i]!, tb = cuts[i + 1]!;
     const tm = (ta + tb) / 2;
     const zm = z0 + tm * dz;
@@ -203,10 +205,11 @@ export function segmentCylinderDistance(
       // the bound's own rounding), so the skip changes no answer below the cutoff.
       const t = A > 0 ? Math.min(tb, Math.max(ta, tc)) : ta;
       const bound = Math.hypot(Math.max(0, rho(t) - R), Math.min(gapAt(ta), gapAt(tb))) - 2 * (RIM_SEARCH_WIDTH_M + RIM_ROUNDING_M);
-      if (bound < best && bound < cutoff) rimSearch(ta, tb, L);
+      if (bound < K[BEST]! && bound < cutoff) rimSearch(ta, tb, L);
     }
   }
 
+  const best = K[BEST]!, bestT = K[BEST_T]!;
   out.distance = best;
   out.t = bestT;
   out.x = x0 + bestT * sx;

@@ -76,12 +76,20 @@ export function createSegmentPrismDistance(): SegmentPrismDistance {
 
 
 /**
- * Plan point-to-segment squared distance, also setting `projT`: the parameter of the nearest point.
+ * The parameters the helpers below leave for their caller: [PROJ_T] by pointSegDist2D2T, [GAP_T] by
+ * slabGap. A typed array, not module variables: V8 boxes every double stored in a module's `let`
+ * (a heap number per call).
+ */
+const PARAMS = new Float64Array(2);
+const PROJ_T = 0, GAP_T = 1;
+
+/**
+ * Plan point-to-segment squared distance, also setting PARAMS[PROJ_T]: the parameter of the nearest point.
  * `invLen2` is 1 / |s|² (0 for a zero-length segment): a multiply where a divide was, per call.
  */
-let projT = 0;
 function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: number, sy: number, invLen2: number): number {
-  projT = clamp01(((px - ax) * sx + (py - ay) * sy) * invLen2);
+  const projT = clamp01(((px - ax) * sx + (py - ay) * sy) * invLen2);
+  PARAMS[PROJ_T] = projT;
   const dx = px - ax - projT * sx, dy = py - ay - projT * sy;
   return dx * dx + dy * dy;
 }
@@ -125,23 +133,22 @@ function nearBoundary(prism: Prism, px: number, py: number): boolean {
 /** Margin on the footprint's bbox for "wholly outside": 1000 × the snap band, far above rounding. */
 const BBOX_MARGIN_M = 1e-6;
 
-/** Parameter of the slab-gap minimiser found by the last slabGap call. */
-let gapT = 0;
-
-/** Smallest gap between z(t) = z0 + t·dz on [ta, tb] and [lo, hi]; sets gapT. */
+/** Smallest gap between z(t) = z0 + t·dz on [ta, tb] and [lo, hi]; sets PARAMS[GAP_T] to the minimiser's parameter. */
 function slabGap(z0: number, dz: number, ta: number, tb: number, lo: number, hi: number): number {
   const za = z0 + ta * dz, zb = z0 + tb * dz;
   if (za < lo && zb < lo) {
-    gapT = za >= zb ? ta : tb;
+    PARAMS[GAP_T] = za >= zb ? ta : tb;
     return lo - Math.max(za, zb);
   }
   if (za > hi && zb > hi) {
-    gapT = za <= zb ? ta : tb;
+    PARAMS[GAP_T] = za <= zb ? ta : tb;
     return Math.min(za, zb) - hi;
   }
+  let gapT: number;
   if (za >= lo && za <= hi) gapT = ta;
   else gapT = ta + ((za > hi ? hi : lo) - za) / (zb - za) * (tb - ta);
   if (gapT < ta) gapT = ta; else if (gapT > tb) gapT = tb;
+  PARAMS[GAP_T] = gapT;
   return 0;
 }
 
@@ -248,9 +255,9 @@ export function segmentPrismDistance(
         let d = pointSegDist2D2T(qx, qy, ax, ay, ex, ey, invL2);
         if (d < d2) { d2 = d; tH = 1; }
         d = pointSegDist2D2T(ax, ay, px, py, sx, sy, invPlanLen2);
-        if (d < d2) { d2 = d; tH = projT; }
+        if (d < d2) { d2 = d; tH = PARAMS[PROJ_T]!; }
         d = pointSegDist2D2T(bx, by, px, py, sx, sy, invPlanLen2);
-        if (d < d2) { d2 = d; tH = projT; }
+        if (d < d2) { d2 = d; tH = PARAMS[PROJ_T]!; }
       }
     }
     edgeDist2[i] = d2;
@@ -292,8 +299,8 @@ export function segmentPrismDistance(
     if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
     planOverlap = true;
     const g = slabGap(z0, dz, ta, tb, lo, hi);
-    if (g < best) { best = g; bestT = gapT; }
-    if (g < vertical) { vertical = g; verticalT = gapT; }
+    if (g < best) { best = g; bestT = PARAMS[GAP_T]!; }
+    if (g < vertical) { vertical = g; verticalT = PARAMS[GAP_T]!; }
   }
 
   // Pass 2: side walls not ruled out by their plan distance, nor by the cutoff (a wall whose plan

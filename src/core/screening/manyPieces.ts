@@ -64,8 +64,13 @@ export function completePlanAndGap(volume: Volume, table: SegmentTable, s: numbe
     if (p < 32 && (folded & (1 << p)) !== 0) continue;
     const piece = volume.pieces[p]!;
     const b = piece.bounds;
-    const planGap = Math.hypot(gap(b.minX, b.maxX, minX, maxX), gap(b.minY, b.maxY, minY, maxY));
-    if (planGap > hit.horizontal || (planGap > 0 && hit.horizontal === 0)) continue;
+    const gx = gap(b.minX, b.maxX, minX, maxX), gy = gap(b.minY, b.maxY, minY, maxY);
+    // The same decisions as on Math.hypot(gx, gy) alone (a builtin call, its result boxed), which is
+    // 0 where both are and never below the larger: past h on the larger, or on a gap at all when h is
+    // 0, it is skipped without the call.
+    const larger = gx > gy ? gx : gy;
+    if (larger > hit.horizontal || (larger > 0 && hit.horizontal === 0)) continue;
+    if (larger > 0 && Math.hypot(gx, gy) > hit.horizontal) continue;
     foldPieceDistance(hit, pieceDistance(piece, x0, y0, z0, x1, y1, z1, PLAN_OUT));
   }
 }

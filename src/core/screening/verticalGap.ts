@@ -26,12 +26,16 @@ export const gapInterval = { lo: 0, hi: 0 };
 /** sin² of the angle between the axes under which the slab is not solved. */
 const SLAB_MIN_SIN2 = 1e-12;
 
-let lo = Infinity, hi = -Infinity;
+/**
+ * The interval taken so far, [RANGE[0], RANGE[1]] (empty while lower > upper). A typed array, not
+ * two module variables: V8 boxes every double stored in a module's `let` (a heap number per store).
+ */
+const RANGE = new Float64Array(2);
 
 function take(a: number, b: number): void {
   if (a > b) return;
-  if (a < lo) lo = a;
-  if (b > hi) hi = b;
+  if (a < RANGE[0]!) RANGE[0] = a;
+  if (b > RANGE[1]!) RANGE[1] = b;
 }
 
 /** δ range where lower ≤ α + β·δ ≤ upper intersected with [from, to]; writes clip. */
@@ -88,7 +92,7 @@ function edgeCylinder(ex: number, ey: number, ez: number, dx: number, dy: number
 export function verticalInterval(
   px: number, py: number, pz: number, ux: number, uy: number, uz: number, ax: number, ay: number, az: number, r: number,
 ): boolean {
-  lo = Infinity; hi = -Infinity;
+  RANGE[0] = Infinity; RANGE[1] = -Infinity;
   const r2 = r * r;
   const qx = px + ux, qy = py + uy, qz = pz + uz;
   // Corners −p, a − p, −q, a − q and their balls.
@@ -115,6 +119,7 @@ export function verticalInterval(
     clipLinear(px * nx + py * ny + pz * nz, nz, -reach, reach);
     take(clip.from, clip.to);
   }
+  const lo = RANGE[0]!, hi = RANGE[1]!;
   if (!(lo <= hi)) return false;
   gapInterval.lo = lo;
   gapInterval.hi = hi;
