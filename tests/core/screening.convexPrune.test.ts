@@ -165,6 +165,7 @@ describe('the convex-prism kernel prunes nothing that could change its answer', 
           }
         }
       }
+      if (process.env.SHOW_TALLY) console.log(family, cases, pruned);
       expect(cases).toBeGreaterThan(1000);
       // The boundary is reached: some answers past their cutoff.
       expect(pruned).toBeGreaterThan(0);
