@@ -37,7 +37,7 @@ import { signIn } from '../tests/helpers/session';
 import { startTestServer } from '../tests/helpers/testServer';
 import { drawn, frameMs as framesOf, tileRequestLine, tileWorkLine, tileWorkSetup, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
 import { printLongStretches, startProfile, stopProfile, unminifiedClient } from './cpuProfile';
-import { addsLine, longTaskLine, printOurs, printOurTasks, printStarved, profileInside, traced } from './longTaskTrace';
+import { addsLine, longTaskLine, printBusiest, printOurs, printOurTasks, printStarved, profileInside, traced } from './longTaskTrace';
 import { addGlTiming, describeGl, readGlTiming, resetGlTiming } from './glTiming';
 
 const size = (process.argv[2] ?? 'large') as CitySize;
@@ -261,6 +261,7 @@ try {
       printOurs(r.longTasks);
       printStarved(r.longTasks);
       profileInside(r.profile, r.longTasks);
+      printBusiest(r.longTasks, r.profile);
     }
   }
   console.log(`what the network adds to the fly-through: ${flown.tasks.length - control.tasks.length} long tasks, ${((sum(flown.tasks) - sum(control.tasks)) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
