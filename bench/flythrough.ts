@@ -20,7 +20,8 @@
  * the unminified build: each long task classed GL wait / ours (≥ 50 ms CPU) / starved, as
  * loadTrace.ts classes the opening's (longTaskTrace.ts), with our tasks' top JS functions.
  * --cheap-frames: nothing is drawn (pageFrames.ts cheapFrames), so a frame costs what it costs on a
- * GPU; --no-tile-budget: the per-tick tile budget off (src/viewer/tileWorkBudget.ts). Always printed:
+ * GPU; --no-tile-budget: tiles built between frames off (src/viewer/tileWorkBudget.ts: every tile in
+ * the tick, as Cesium does). Always printed:
  * the budget's figures (ticks and tasks between frames with tile work over 50 ms, the longest).
  * --no-request-queue: tile requests sent in the frame that starts them, as Cesium does, instead of
  * in tasks between frames (src/viewer/tileRequestQueue.ts); its figures are always printed.
