@@ -20,7 +20,8 @@
  * the unminified build: each long task classed GL wait / ours (≥ 50 ms CPU) / starved, as
  * loadTrace.ts classes the opening's (longTaskTrace.ts), with our tasks' top JS functions.
  * --cheap-frames: nothing is drawn (pageFrames.ts cheapFrames), so a frame costs what it costs on a
- * GPU; --no-tile-budget: the per-tick tile budget off (src/viewer/tileWorkBudget.ts). Always printed:
+ * GPU; --no-tile-budget: tiles built between frames off (src/viewer/tileWorkBudget.ts: every tile in
+ * the tick, as Cesium does). Always printed:
  * the budget's figures (ticks and tasks between frames with tile work over 50 ms, the longest).
  * --no-request-queue: tile requests sent in the frame that starts them, as Cesium does, instead of
  * in tasks between frames (src/viewer/tileRequestQueue.ts); its figures are always printed.
@@ -37,7 +38,7 @@ import { signIn } from '../tests/helpers/session';
 import { startTestServer } from '../tests/helpers/testServer';
 import { drawn, frameMs as framesOf, tileRequestLine, tileWorkLine, tileWorkSetup, launchBenchBrowser, setAllVisible as setAllShown, settle as settlePage } from './pageFrames';
 import { printLongStretches, startProfile, stopProfile, unminifiedClient } from './cpuProfile';
-import { addsLine, longTaskLine, printOurs, printOurTasks, printStarved, profileInside, traced } from './longTaskTrace';
+import { addsLine, longTaskLine, printBusiest, printOurs, printOurTasks, printStarved, profileInside, traced } from './longTaskTrace';
 import { addGlTiming, describeGl, readGlTiming, resetGlTiming } from './glTiming';
 
 const size = (process.argv[2] ?? 'large') as CitySize;
@@ -261,6 +262,7 @@ try {
       printOurs(r.longTasks);
       printStarved(r.longTasks);
       profileInside(r.profile, r.longTasks);
+      printBusiest(r.longTasks, r.profile);
     }
   }
   console.log(`what the network adds to the fly-through: ${flown.tasks.length - control.tasks.length} long tasks, ${((sum(flown.tasks) - sum(control.tasks)) / 1000).toFixed(1)} s; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);

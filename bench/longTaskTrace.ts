@@ -16,6 +16,7 @@ export interface TraceEvent { name: string; ph: string; pid: number; tid: number
 /** Main-thread events that are the page waiting for the GPU process (SwiftShader) to draw or read back. */
 const GL_WAIT = /Wait|ReadPixels|SyncChannel|Finish|GpuChannel/;
 const LONG_TASK_US = 50_000;
+const BUSIEST = 10;
 const CATEGORIES = 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline,gpu,v8.execute,blink,blink.user_timing';
 
 /** Total length of the union of [start, end) intervals, µs. */
@@ -43,6 +44,12 @@ export interface LongTasks {
   ours: TaskRow;
   /** Each of our long tasks: [start, end) in trace µs, wall and CPU ms, the longest named event in it. */
   ourTasks: OurTask[];
+  /**
+   * The main-thread tasks of the window with the most CPU, long or not (most first, up to
+   * BUSIEST): how close the busiest come to 50 ms of CPU, which the count of "ours" cannot tell on
+   * a quiet machine.
+   */
+  busiest: OurTask[];
   inOurs: Map<string, { ms: number; n: number }>;
   /** Named events inside the starved tasks (wall ms, count): what the thread sat in without CPU. */
   inStarved: Map<string, { ms: number; n: number }>;
@@ -83,23 +90,35 @@ export function longTaskBreakdown({ events, mainKey }: Trace, from = -Infinity, 
   const main = events.filter((e) => e.ph === 'X' && e.dur !== undefined && `${e.pid}/${e.tid}` === mainKey && e.ts >= from && e.ts < to).sort((a, b) => a.ts - b.ts);
   // One task is traced as RunTask around ThreadControllerImpl::RunTask: keep the outer one only.
   const tasks: TraceEvent[] = [];
+  const outer: TraceEvent[] = [];
   let cpuAll = 0, lastEnd = -Infinity;
   for (const e of main) {
     if (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask') continue;
-    if (e.ts + e.dur! > lastEnd) { cpuAll += e.tdur ?? 0; lastEnd = e.ts + e.dur!; }
+    if (e.ts + e.dur! > lastEnd) { cpuAll += e.tdur ?? 0; lastEnd = e.ts + e.dur!; outer.push(e); }
     if (e.dur! <= LONG_TASK_US) continue;
     const last = tasks[tasks.length - 1];
     if (last && e.ts + e.dur! <= last.ts + last.dur!) continue;
     tasks.push(e);
   }
   const row = () => ({ n: 0, longest: 0, ms: 0, cpuMs: 0 });
-  const out: LongTasks = { origin: main[0]?.ts ?? 0, cpuMsAll: cpuAll / 1e3, total: tasks.length, gl: row(), starved: row(), ours: row(), ourTasks: [], inOurs: new Map(), inStarved: new Map() };
-  for (const t of tasks) {
+  const insideOf = (t: TraceEvent) => {
     const end = t.ts + t.dur!;
     let lo = 0, hi = main.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (main[mid]!.ts < t.ts) lo = mid + 1; else hi = mid; }
     const inside: TraceEvent[] = [];
     for (let i = lo; i < main.length && main[i]!.ts < end; i++) if (main[i] !== t && main[i]!.ts + main[i]!.dur! <= end) inside.push(main[i]!);
+    return inside;
+  };
+  const whatRan = (inside: TraceEvent[]) => {
+    const top = inside.filter((e) => /FireAnimationFrame|TimerFire|EventDispatch|EvaluateScript|FunctionCall|MajorGC|ParseHTML/.test(e.name)).sort((a, b) => b.dur! - a.dur!)[0];
+    return top ? (top.name === 'EventDispatch' ? `EventDispatch ${top.args?.data?.type ?? ''}` : top.name) : '?';
+  };
+  const busiest = [...outer].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0)).slice(0, BUSIEST)
+    .map((t) => ({ start: t.ts, end: t.ts + t.dur!, ms: t.dur! / 1e3, cpuMs: (t.tdur ?? 0) / 1e3, what: whatRan(insideOf(t)) }));
+  const out: LongTasks = { origin: main[0]?.ts ?? 0, cpuMsAll: cpuAll / 1e3, total: tasks.length, gl: row(), starved: row(), ours: row(), ourTasks: [], busiest, inOurs: new Map(), inStarved: new Map() };
+  for (const t of tasks) {
+    const end = t.ts + t.dur!;
+    const inside = insideOf(t);
     const wait = unionLength(inside.filter((e) => GL_WAIT.test(e.name)).map((e) => [e.ts, e.ts + e.dur!]));
     const kind = wait >= t.dur! / 2 ? 'gl' : (t.tdur ?? t.dur!) >= LONG_TASK_US ? 'ours' : 'starved';
     const r = out[kind];
@@ -114,8 +133,7 @@ export function longTaskBreakdown({ events, mainKey }: Trace, from = -Infinity, 
       }
     }
     if (kind !== 'ours') continue;
-    const top = inside.filter((e) => /FireAnimationFrame|TimerFire|EventDispatch|EvaluateScript|FunctionCall|MajorGC|ParseHTML/.test(e.name)).sort((a, b) => b.dur! - a.dur!)[0];
-    out.ourTasks.push({ start: t.ts, end, ms: t.dur! / 1e3, cpuMs: (t.tdur ?? 0) / 1e3, what: top ? (top.name === 'EventDispatch' ? `EventDispatch ${top.args?.data?.type ?? ''}` : top.name) : '?' });
+    out.ourTasks.push({ start: t.ts, end, ms: t.dur! / 1e3, cpuMs: (t.tdur ?? 0) / 1e3, what: whatRan(inside) });
     for (const e of inside) {
       if (!/FunctionCall|FireAnimationFrame|TimerFire|EventDispatch|ParseHTML|EvaluateScript|v8.compile|MajorGC|MinorGC|V8.GC|Layout|UpdateLayoutTree|Paint/.test(e.name)) continue;
       const label = e.name === 'EventDispatch' ? `EventDispatch ${e.args?.data?.type ?? ''}` : e.name;
@@ -162,9 +180,20 @@ function selfTimes(profile: CpuProfile, spans: [number, number][]): Map<string, 
 
 /** Each of our long tasks, longest first: start (s into the window), wall, CPU, what ran, its top JS functions (with a profile). */
 export function printOurTasks(r: LongTasks, profile?: CpuProfile, n = 40): void {
-  for (const t of [...r.ourTasks].sort((a, b) => b.ms - a.ms).slice(0, n)) {
+  printTasks([...r.ourTasks].sort((a, b) => b.ms - a.ms).slice(0, n), r.origin, profile);
+}
+
+/** The window's tasks with the most CPU, long or not, most first, as printOurTasks prints ours. */
+export function printBusiest(r: LongTasks, profile?: CpuProfile): void {
+  const over30 = r.busiest.filter((t) => t.cpuMs >= 30).length;
+  console.log(`the ${r.busiest.length} tasks with the most main-thread CPU, long or not (${over30} of them ≥ 30 ms CPU); top JS self ms in each:`);
+  printTasks(r.busiest, r.origin, profile);
+}
+
+function printTasks(tasks: OurTask[], origin: number, profile?: CpuProfile): void {
+  for (const t of tasks) {
     const top = profile ? [...selfTimes(profile, [[t.start, t.end]])].sort((a, b) => b[1].ms - a[1].ms).slice(0, 4).map(([k, x]) => `${k.split(' ')[0]} ${x.ms.toFixed(0)}`).join(', ') : '';
-    console.log(`  at ${((t.start - r.origin) / 1e6).toFixed(1).padStart(6)} s: ${t.ms.toFixed(0).padStart(5)} ms wall / ${t.cpuMs.toFixed(0).padStart(4)} ms CPU (${t.what})${top ? `; ${top}` : ''}`);
+    console.log(`  at ${((t.start - origin) / 1e6).toFixed(1).padStart(6)} s: ${t.ms.toFixed(0).padStart(5)} ms wall / ${t.cpuMs.toFixed(0).padStart(4)} ms CPU (${t.what})${top ? `; ${top}` : ''}`);
   }
 }
 

@@ -118,11 +118,11 @@ export async function tileWorkSetup(
 /** The tile-work budget's figures (src/viewer/tileWorkBudget.ts TileWorkStats), one line. */
 export async function tileWorkLine(page: Page): Promise<string> {
   const s = await page.evaluate('window.undergrid.tileWork?.()?.stats() ?? null') as null | {
-    enabled: boolean; busyTicks: number; ticksOver50Ms: number; longestTickMs: number; tileCalls: number; tileMs: number; handedOver: number;
+    enabled: boolean; busyTicks: number; ticksOver50Ms: number; longestTickMs: number; tileCalls: number; tileMs: number; handedOver: number; starvedTicks?: number;
     tasks: number; taskCalls: number; taskMs: number; tasksOver50Ms: number; longestTaskMs: number;
   };
   if (!s) return 'none (no tile layers, or a client without the budget)';
-  return `budget ${s.enabled ? 'on' : 'off'}; in ticks: ${s.tileCalls} tile calls in ${s.busyTicks} ticks, ${(s.tileMs / 1e3).toFixed(2)} s, ${s.ticksOver50Ms} ticks whose tile work passed 50 ms (longest ${s.longestTickMs.toFixed(0)} ms); handed over: ${s.handedOver} calls; between frames: ${s.taskCalls} tile calls in ${s.tasks} tasks, ${(s.taskMs / 1e3).toFixed(2)} s, ${s.tasksOver50Ms} tasks over 50 ms (longest ${s.longestTaskMs.toFixed(0)} ms)`;
+  return `budget ${s.enabled ? 'on' : 'off'}; in ticks: ${s.tileCalls} tile calls in ${s.busyTicks} ticks, ${(s.tileMs / 1e3).toFixed(2)} s, ${s.ticksOver50Ms} ticks whose tile work passed 50 ms (longest ${s.longestTickMs.toFixed(0)} ms); handed over: ${s.handedOver} calls${s.starvedTicks === undefined ? '' : ` (${s.starvedTicks} ticks built tiles themselves: no task between frames had run)`}; between frames: ${s.taskCalls} tile calls in ${s.tasks} tasks, ${(s.taskMs / 1e3).toFixed(2)} s, ${s.tasksOver50Ms} tasks over 50 ms (longest ${s.longestTaskMs.toFixed(0)} ms)`;
 }
 
 /** The tile-request queue's figures (src/viewer/tileRequestQueue.ts TileRequestStats), one line. */

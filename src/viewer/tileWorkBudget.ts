@@ -1,17 +1,21 @@
 /**
- * A per-frame budget for finishing newly arrived tiles, the rest finished between frames
- * (src/core/tiles/README.md, "Tile work between frames"). Cesium 1.140 finishes every tile of a
- * tileset's processing queue in one animation-frame tick (Cesium3DTileset prePassesUpdate →
- * processTiles → Cesium3DTile.process: the glTF's buffers, the model's draw commands, the instance
- * matrices), so a burst of arrivals makes one long task.
+ * Newly arrived tiles built between animation frames, not in them (src/core/tiles/README.md, "Tile
+ * work between frames" and "Every tile built between frames"). Cesium 1.140 finishes every tile of
+ * a tileset's processing queue in one animation-frame tick (Cesium3DTileset prePassesUpdate →
+ * processTiles → Cesium3DTile.process: the glTF loader's parse and meshopt decoding, the buffers,
+ * the model's draw commands, the instance matrices), so a burst of arrivals makes one long task.
  *
- * Here, once a tick's tile work has passed `budgetMs` (at least one tile per tick is always
- * finished), each further tile is handed to tasks that run between frames, each of them stopping
- * after `budgetMs` too (at least one tile each). Leaving the rest to the next tick instead (a 30 ms
- * budget tried in an earlier round) cost one frame per deferral, seconds under SwiftShader: the
- * large fly-through's first leg took 157 s instead of 42 s. Between frames the main thread is idle
- * while the GPU draws (SwiftShader) or until the next vsync (a GPU), so the handed-over work costs
- * no extra frame in either case.
+ * Here a tick hands every tile whose content is not yet ready to tasks that run between frames,
+ * each stopping after `budgetMs` (at least one tile each); the tick itself only makes the call that
+ * finds a tile's content ready and finishes it (cheap: the model is built). Two earlier rounds kept
+ * `budgetMs` of tile work in each tick (at least one tile): a tile's first call also starts the glTF
+ * loader, whose meshopt decoding then runs in the tick's microtasks, outside what the budget timed,
+ * and the frames that did it were the fly-through's costliest. Leaving the rest to the next tick
+ * instead (tried before) cost one frame per deferral, seconds under SwiftShader. Between frames the
+ * main thread is idle while the GPU draws (SwiftShader) or until the next vsync (a GPU), so the
+ * handed-over work costs no extra frame in either case. Should the tasks between frames not run at
+ * all between two ticks while tiles wait (a main thread that never idles), the next tick builds
+ * tiles itself again until `budgetMs` (at least one), as the earlier rounds did: tiles keep coming.
  *
  * Safe outside the render loop because:
  *  - a task calls Cesium's own Cesium3DTile.process, which swaps the frame's command list for a
@@ -30,7 +34,7 @@ import { Cesium3DTile, type Cesium3DTileset, type Scene } from 'cesium';
 import { BetweenFrames, nextTask } from './betweenFrames';
 
 export interface TileWorkRules {
-  /** Tile work per tick, and per task between frames, after which the rest is handed on, ms. */
+  /** Tile work per task between frames (and per tick when those tasks did not run), ms. */
   budgetMs: number;
 }
 
@@ -46,6 +50,8 @@ export interface TileWorkStats {
   tileMs: number;
   /** Tile calls handed from ticks to tasks between frames. */
   handedOver: number;
+  /** Ticks that built tiles themselves because no task between frames had run since the last tick while tiles waited. */
+  starvedTicks: number;
   /** Tasks between frames; calls they ran, and their time; tasks whose work took over 50 ms; the longest, ms. */
   tasks: number;
   taskCalls: number;
@@ -68,11 +74,14 @@ export class TileWorkBudget {
   enabled = true;
   private tickTileMs = 0;
   private tickTiles = 0;
+  /** This tick builds tiles itself (up to the budget): no task between frames ran since the last tick while tiles waited. */
+  private starved = false;
+  private tasksAtTick = 0;
   private readonly queued = new Set<Cesium3DTile>();
   private readonly tasks: BetweenFrames<Handed>;
   private readonly failed = new WeakSet<Cesium3DTile>();
   private readonly s: Omit<TileWorkStats, 'enabled' | 'tasks' | 'taskCalls' | 'taskMs' | 'tasksOver50Ms' | 'longestTaskMs'> = {
-    ticks: 0, busyTicks: 0, ticksOver50Ms: 0, longestTickMs: 0, tileCalls: 0, tileMs: 0, handedOver: 0,
+    ticks: 0, busyTicks: 0, ticksOver50Ms: 0, longestTickMs: 0, tileCalls: 0, tileMs: 0, handedOver: 0, starvedTicks: 0,
   };
 
   constructor(
@@ -95,13 +104,21 @@ export class TileWorkBudget {
     this.s.ticks++;
     this.tickTileMs = 0;
     this.tickTiles = 0;
+    this.starved = this.tasks.length > 0 && this.tasks.stats.tasks === this.tasksAtTick;
+    if (this.starved) this.s.starvedTicks++;
+    this.tasksAtTick = this.tasks.stats.tasks;
     this.tasks.clear();
     this.queued.clear();
   }
 
-  /** A tile offered by Cesium's processTiles in a tick: finished now, or handed to a task between frames. */
+  /**
+   * A tile offered by Cesium's processTiles in a tick: called now when its content is ready (only
+   * this call finishes it) or when the tasks between frames are starved (up to the budget), else
+   * handed to a task between frames.
+   */
   offer(tile: Cesium3DTile, tileset: Cesium3DTileset, frameState: unknown): void {
-    if (!this.enabled || this.tickTiles === 0 || this.tickTileMs < this.rules.budgetMs) {
+    const contentReady = (tile as unknown as TileState).content.ready;
+    if (!this.enabled || contentReady || (this.starved && (this.tickTiles === 0 || this.tickTileMs < this.rules.budgetMs))) {
       const t = this.now();
       try {
         this.process.call(tile, tileset, frameState);

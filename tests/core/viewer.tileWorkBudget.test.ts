@@ -1,8 +1,8 @@
 /**
  * The tile-work budget (src/viewer/tileWorkBudget.ts): its rule on a clock and a task queue the test
  * drives, and, through Cesium 1.140's own Cesium3DTileset.prePassesUpdate (processTiles and
- * filterProcessingQueue), that tiles handed to tasks between frames are still finished by Cesium,
- * loaded once each. A Cesium upgrade that renames Cesium3DTile.process, stops calling it per queued
+ * filterProcessingQueue), that tiles built in tasks between frames are still finished by Cesium in
+ * a tick, loaded once each. A Cesium upgrade that renames Cesium3DTile.process, stops calling it per queued
  * tile, or finishes a tile otherwise fails here.
  */
 import { Cesium3DTile, Cesium3DTileset, Event, JulianDate } from 'cesium';
@@ -24,53 +24,78 @@ function budgetOf(h: ReturnType<typeof harness>, ms: number | ((t: FakeTile) => 
 }
 const offer = (b: TileWorkBudget, tiles: FakeTile[]) => { for (const t of tiles) b.offer(t as never, tileset as never, {}); };
 
-describe('TileWorkBudget: past the budget in a tick, the rest between frames', () => {
-  it('finishes tiles in the tick until 30 ms, at least one, and hands the rest to tasks of 30 ms each', () => {
+describe('TileWorkBudget: tiles built between frames, finished in the tick', () => {
+  it('hands every tile whose content is not ready to tasks of 30 ms each (at least one tile), none called in the tick', () => {
     const h = harness(), b = budgetOf(h, 12);
     const tiles = Array.from({ length: 10 }, tile);
     b.startTick();
     offer(b, tiles);
-    expect(tiles.map((t) => t.calls)).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0, 0]); // 0, 12, 24 ms start under 30
-    expect(h.drain()).toBe(3); // 7 handed over: 3 + 3 + 1 calls
+    expect(tiles.map((t) => t.calls)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(h.drain()).toBe(4); // 10 handed over: 3 + 3 + 3 + 1 calls (0, 12, 24 ms start under 30)
     expect(tiles.every((t) => t.calls === 1)).toBe(true);
     const s = b.stats();
-    expect([s.tileCalls, s.handedOver, s.tasks, s.taskCalls, s.longestTaskMs, s.longestTickMs]).toEqual([3, 7, 3, 7, 36, 0]);
-    b.startTick();
-    expect(b.stats().longestTickMs).toBe(36);
+    expect([s.tileCalls, s.handedOver, s.tasks, s.taskCalls, s.longestTaskMs, s.starvedTicks]).toEqual([0, 10, 4, 10, 36, 0]);
 
     const big = [tile(), tile()];
     const slow = budgetOf(h, 80);
     slow.startTick();
     offer(slow, big);
-    expect(big.map((t) => t.calls)).toEqual([1, 0]); // a tile alone over the budget still runs in its tick
+    expect(h.drain()).toBe(2); // a tile alone over the budget runs in a task of its own
+    expect(big.map((t) => t.calls)).toEqual([1, 1]);
+  });
+
+  it('calls a tile whose content is ready in the tick, whatever its time: only that call finishes it', () => {
+    const h = harness(), b = budgetOf(h, 40);
+    const [building, ready1, ready2] = [tile(), tile(), tile()];
+    ready1.content.ready = ready2.content.ready = true;
+    b.startTick();
+    offer(b, [ready1, building, ready2]);
+    expect([ready1, building, ready2].map((t) => t.calls)).toEqual([1, 0, 1]);
+    expect(b.stats()).toMatchObject({ tileCalls: 2, handedOver: 1 });
     h.drain();
-    expect(big[1]!.calls).toBe(1);
+    expect(building.calls).toBe(1);
+  });
+
+  it('builds tiles in the tick again, up to 30 ms and at least one, when no task between frames ran since the last tick', () => {
+    const h = harness(), b = budgetOf(h, 12);
+    const tiles = Array.from({ length: 5 }, tile);
+    b.startTick();
+    offer(b, tiles);
+    b.startTick(); // the tasks between frames did not run: the main thread never idled
+    offer(b, tiles);
+    expect(tiles.map((t) => t.calls)).toEqual([1, 1, 1, 0, 0]); // 0, 12, 24 ms start under 30
+    expect(b.stats()).toMatchObject({ starvedTicks: 1, tileCalls: 3, handedOver: 7 });
+    h.drain(); // they ran: the next tick hands every tile over again
+    b.startTick();
+    offer(b, tiles);
+    expect(b.stats()).toMatchObject({ starvedTicks: 1, tileCalls: 3, handedOver: 12 });
   });
 
   it('calls between frames only tiles still processing whose content is not ready, nor destroyed', () => {
     const h = harness(), b = budgetOf(h, 40);
     const [first, ready, unloaded, destroyed, ok] = [tile(), tile(), tile(), tile(), tile()];
+    b.startTick();
+    offer(b, [first, ready, unloaded, destroyed, ok]);
+    // Between the tick and the task: one content became ready, one tile was unloaded, one destroyed.
     ready.content.ready = true;
     unloaded._contentState = UNLOADED;
     destroyed.isDestroyed = () => true;
-    b.startTick();
-    offer(b, [first, ready, unloaded, destroyed, ok]);
     h.drain();
     expect([first, ready, unloaded, destroyed, ok].map((t) => t.calls)).toEqual([1, 0, 0, 0, 1]);
   });
 
   it('puts a tile whose call throws back to processing and leaves it to Cesium’s own call', () => {
     const h = harness();
-    const b = budgetOf(h, (t) => { h.pass(40); if (t.calls === 1 && t !== first) { t._contentState = 5; throw new Error('bad glTF'); } });
+    const b = budgetOf(h, (t) => { h.pass(40); if (t.calls === 1 && t === bad) { t._contentState = 5; throw new Error('bad glTF'); } });
     const first = tile(), bad = tile();
     b.startTick();
     offer(b, [first, bad]);
     h.drain();
     expect(bad._contentState).toBe(PROCESSING);
     b.startTick();
-    offer(b, [first, first, bad]); // over budget after the first: bad is not handed over again
+    offer(b, [first, bad]); // bad is not handed over again
     h.drain();
-    expect(bad.calls).toBe(1);
+    expect([first.calls, bad.calls]).toEqual([2, 1]);
   });
 
   it('forgets what it handed over at the next tick (Cesium offers it again), and does nothing when off', () => {
@@ -80,12 +105,12 @@ describe('TileWorkBudget: past the budget in a tick, the rest between frames', (
     offer(b, tiles);
     b.startTick(); // before the task ran
     h.drain();
-    expect(tiles.map((t) => t.calls)).toEqual([1, 0, 0]);
+    expect(tiles.map((t) => t.calls)).toEqual([0, 0, 0]);
     const off = budgetOf(h, 40);
     off.enabled = false;
     off.startTick();
     offer(off, tiles);
-    expect(tiles.map((t) => t.calls)).toEqual([2, 1, 1]);
+    expect(tiles.map((t) => t.calls)).toEqual([1, 1, 1]);
     expect(off.stats().handedOver).toBe(0);
   });
 });
@@ -125,10 +150,12 @@ describe('installTileWorkBudget: Cesium 1.140 processTiles with the patched Cesi
         h.drain(); // the main thread's idle time before the next frame
       };
       frame();
-      // Two models built in the tick (0 and 20 ms start under 30), four between frames (two tasks of two).
-      expect(budget.stats()).toMatchObject({ tileCalls: 2, handedOver: 4, tasks: 2, taskCalls: 4 });
-      frame(); // every model found ready
-      frame(); // every tile READY, loaded
+      // No model built in the tick; six between frames (three tasks of two: 0 and 20 ms start under 30).
+      expect(budget.stats()).toMatchObject({ tileCalls: 0, handedOver: 6, tasks: 3, taskCalls: 6 });
+      frame(); // every model found ready, between frames too
+      expect(budget.stats()).toMatchObject({ tileCalls: 0, handedOver: 12, taskCalls: 12 });
+      expect(loaded).toHaveLength(0);
+      frame(); // every tile READY in the tick, loaded
       expect(tiles.every((t) => t.contentReady)).toBe(true);
       expect(loaded).toHaveLength(6);
       expect(set.statistics.numberOfTilesProcessing).toBe(0);
