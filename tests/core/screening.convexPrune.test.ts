@@ -16,7 +16,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareConvexPrism, segmentConvexPrismDistance, type ConvexPrism } from '../../src/core/screening/convexPrism';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from '../../src/core/screening/distance';
-import { validateTrench } from '../../src/core/screening/excavation';
+import { MAX_TRENCH_BOTTOM_SLOPE, validateTrench } from '../../src/core/screening/excavation';
 import { volumeOf } from '../../src/core/screening/volume';
 import type { Seg } from './oracle';
 import { between, KERNEL_VS_ORACLE_M, mulberry32, NEVER_ABOVE_M, pick, type Rng } from './oracleChecks';
@@ -33,7 +33,14 @@ function caseOf(prism: ConvexPrism): Case {
 
 /** The convex pieces of a trench: its boxes and mitre wedges. */
 function trenchPrisms(centreline: [number, number][], width: number, bottomZ: number[], topZ: number): ConvexPrism[] {
-  return volumeOf(validateTrench({ kind: 'trench', centreline, width, bottomZ, topZ })).pieces
+  // Validation refuses a bottom steeper than MAX_TRENCH_BOTTOM_SLOPE (review 10): a short leg keeps
+  // nearly the steepest fall it allows.
+  const b = bottomZ.slice();
+  for (let i = 1; i < b.length; i++) {
+    const limit = 0.99 * MAX_TRENCH_BOTTOM_SLOPE * Math.hypot(centreline[i]![0] - centreline[i - 1]![0], centreline[i]![1] - centreline[i - 1]![1]);
+    b[i] = b[i - 1]! + Math.max(-limit, Math.min(limit, b[i]! - b[i - 1]!));
+  }
+  return volumeOf(validateTrench({ kind: 'trench', centreline, width, bottomZ: b, topZ })).pieces
     .flatMap((p) => (p.shape === 'convex' ? [p.convex] : []));
 }
 

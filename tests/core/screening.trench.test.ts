@@ -9,7 +9,9 @@ import rulesJson from '../../data/rules/screening.json';
 import { createSegmentPrismDistance } from '../../src/core/screening/distance';
 import { ExcavationError, validateExcavation, validateTrench, type Trench } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
-import { MAX_CENTRELINE_VERTICES, MAX_TRENCH_WIDTH_M, MIN_TRENCH_WIDTH_M } from '../../src/core/screening/trench';
+import {
+  MAX_CENTRELINE_VERTICES, MAX_TRENCH_BOTTOM_SLOPE, MAX_TRENCH_WIDTH_M, MIN_TRENCH_DEPTH_M, MIN_TRENCH_LEG_M, MIN_TRENCH_WIDTH_M,
+} from '../../src/core/screening/trench';
 import { segmentVolumeDistance, TRENCH_MITRE_LIMIT, volumeOf } from '../../src/core/screening/volume';
 import type { Seg } from './oracle';
 import {
@@ -287,5 +289,60 @@ describe('validateTrench', () => {
     // Exactly repeated vertices are still merged; a leg of 1 µm is accepted.
     expect(validateTrench({ kind: 'trench', width: 0.6, topZ: 0, centreline: [[0, 0], [0, 0], [0, 30]], bottomZ: [-1, -2, -1] }).centreline).toHaveLength(2);
     expect(validateTrench({ kind: 'trench', width: 0.6, topZ: 0, centreline: [[0, 0], [1e-6, 0], [1e-6, 30]], bottomZ: [-1, -1, -1] }).centreline).toHaveLength(3);
+  });
+
+  it('refuses, naming the vertex, a bottom too shallow or too steep for its box to be built (review 10: it threw a bare RangeError)', () => {
+    // Review 10's case: valid before, then screenExcavation threw "prepareConvexPrism: bottom … is above topZ".
+    const shallow = refusal({ kind: 'trench', width: 1, topZ: 0, bottomZ: [-1, -1e-9, -1e-9],
+      centreline: [[1000, 0], [1000.0000009553365, 2.9552020666133955e-7], [1001.0000009553365, 2.9552020666133955e-7]] });
+    expect(shallow.field).toBe('bottomZ[1]');
+    expect(shallow.message).toMatch(/MIN_TRENCH_DEPTH_M/);
+    const steep = refusal({ kind: 'trench', width: 0.6, topZ: 0, centreline: [[0, 0], [0.01, 0], [5, 0]], bottomZ: [-1, -3.5, -3.5] });
+    expect(steep.field).toBe('bottomZ[1]');
+    expect(steep.message).toMatch(/MAX_TRENCH_BOTTOM_SLOPE/);
+    // A repeated vertex keeps the deeper bottom, which can steepen the leg into it: the deeper one is named.
+    const merged = refusal({ kind: 'trench', width: 0.6, topZ: 0, centreline: [[0, 0], [0.1, 0], [0.1, 0], [5, 0]], bottomZ: [-1, -1, -20, -1] });
+    expect(merged.field).toBe('bottomZ[2]');
+    expect(merged.message).toMatch(/MAX_TRENCH_BOTTOM_SLOPE/);
+    // Rising steeply counts too, and names the deeper end.
+    expect(refusal({ kind: 'trench', width: 0.6, topZ: 0, centreline: [[0, 0], [0.01, 0]], bottomZ: [-5, -1] }).field).toBe('bottomZ[0]');
+    // At the limits: accepted.
+    expect(validateTrench({ kind: 'trench', width: 0.6, topZ: 0, centreline: [[0, 0], [0.01, 0]], bottomZ: [-MIN_TRENCH_DEPTH_M, -MIN_TRENCH_DEPTH_M - MAX_TRENCH_BOTTOM_SLOPE * 0.01] }).centreline).toHaveLength(2);
+  });
+
+  it('builds the volume of every trench validation accepts, at the limits and far from the origin', () => {
+    // Review 10 found 3,339 of 20,000 valid adversarial trenches (bottoms nm to cm under the top beside
+    // steep µm legs, coordinates to 3e6 m) that threw from prepareConvexPrism. Whatever passes now must build.
+    const rng = mulberry32(0x7e10);
+    let built = 0;
+    for (let n = 0; n < 4000; n++) {
+      const cx = pick(rng, [0, 1000, 3e6, -9e6]) + between(rng, -1, 1), cy = pick(rng, [0, 2e6, -7e6]) + between(rng, -1, 1);
+      const topZ = between(rng, -10, 60);
+      const centreline: [number, number][] = [[cx, cy]];
+      // A hair under the limits: exactly at them, rounding in topZ − b may refuse (which is fine, but builds nothing).
+      const shallowest = MIN_TRENCH_DEPTH_M * (1 + 1e-9);
+      const bottomZ = [topZ - pick(rng, [shallowest, between(rng, 0.01, 5)])];
+      let heading = between(rng, 0, 2 * Math.PI);
+      for (let k = 1 + Math.floor(rng() * 4); k > 0; k--) {
+        const leg = pick(rng, [MIN_TRENCH_LEG_M * 1.01, 1e-5, 1e-3, between(rng, 0.01, 20)]);
+        const [x, y] = centreline[centreline.length - 1]!;
+        centreline.push([x + leg * Math.cos(heading), y + leg * Math.sin(heading)]);
+        // Falls and rises up to the limit.
+        const last = bottomZ[bottomZ.length - 1]!;
+        const fall = pick(rng, [0.999999, 0.999999, between(rng, 0, 1)]) * MAX_TRENCH_BOTTOM_SLOPE * leg * (rng() < 0.5 ? -1 : 1);
+        bottomZ.push(Math.min(topZ - shallowest, Math.max(topZ - 400, last + fall)));
+        heading += pick(rng, [0, 1e-6, Math.PI / 2, between(rng, -3.1, 3.1)]);
+      }
+      let trench: Trench;
+      try {
+        trench = validateTrench({ kind: 'trench', centreline, width: pick(rng, [MIN_TRENCH_WIDTH_M, 1, MAX_TRENCH_WIDTH_M]), bottomZ, topZ });
+      } catch (e) {
+        if (e instanceof ExcavationError) continue;
+        throw e;
+      }
+      expect(() => volumeOf(trench)).not.toThrow();
+      built++;
+    }
+    expect(built).toBeGreaterThan(1000);
   });
 });

@@ -20,7 +20,7 @@ import { ExcavationError, fmt } from './validation';
 
 export { ExcavationError, MAX_EXCAVATION_DEPTH_M, MAX_EXCAVATION_EXTENT_M } from './validation';
 export { MAX_FOOTPRINT_VERTICES, MIN_FOOTPRINT_AREA_M2, validateOpenCut, type OpenCut } from './openCut';
-export { MAX_CENTRELINE_VERTICES, MAX_TRENCH_WIDTH_M, MIN_TRENCH_LEG_M, MIN_TRENCH_LENGTH_M, MIN_TRENCH_WIDTH_M, validateTrench, type Trench } from './trench';
+export { MAX_CENTRELINE_VERTICES, MAX_TRENCH_BOTTOM_SLOPE, MAX_TRENCH_WIDTH_M, MIN_TRENCH_DEPTH_M, MIN_TRENCH_LEG_M, MIN_TRENCH_LENGTH_M, MIN_TRENCH_WIDTH_M, validateTrench, type Trench } from './trench';
 export { MAX_BORE_VERTICES, MAX_REAMER_DIAMETER_M, MIN_BORE_LENGTH_M, MIN_REAMER_DIAMETER_M, validateBore, type BorePath } from './bore';
 export { MAX_PILE_DIAMETER_M, MAX_PILES, MIN_PILE_DEPTH_M, MIN_PILE_DIAMETER_M, validatePiles, type Pile, type PileGroup } from './piles';
 

@@ -20,6 +20,20 @@ export const MIN_TRENCH_LENGTH_M = 0.01;
  * came out of zero length; below ~1e-154 m their squares underflow): review 9.
  */
 export const MIN_TRENCH_LEG_M = 1e-6;
+/**
+ * The steepest a trench bottom may fall or rise along a leg (metres per metre of plan length). A leg's
+ * box is built from its corners, each rounded to its coordinates' last bit; the bottom plane turns that
+ * rounding into a height error of this slope times it (review 10: 1 m over 2 µm at x = 3e6 put a
+ * corner's bottom 0.08 m off, and 1 m over 1 µm put one above the top, throwing from the prism). At
+ * 100 the error stays under 1e-6 m for coordinates up to 1e7 m. A steeper fall is a step, which the
+ * model has no shape for: dig the leg to the deeper bottom at both ends, or spread the fall over a longer leg.
+ */
+export const MAX_TRENCH_BOTTOM_SLOPE = 100;
+/**
+ * The shallowest a trench may be at any centre-line vertex. Below it the rounding above (under 1e-6 m)
+ * could put a corner's bottom above the top; a dig a centimetre deep is not a trench.
+ */
+export const MIN_TRENCH_DEPTH_M = 0.01;
 /** Contact is checked by a sweep over segments; a surveyed centre line never needs more vertices. */
 export const MAX_CENTRELINE_VERTICES = 4096;
 
@@ -51,17 +65,22 @@ export function validateTrench(input: unknown): Trench {
   }
   const centreline: [number, number][] = [];
   const bottomZ: number[] = [];
+  /** For each kept vertex, the input index whose bottom it keeps (for a refusal's field name). */
+  const bottomAt: number[] = [];
   const xs: number[] = [], ys: number[] = [];
   for (let i = 0; i < points.length; i++) {
     const b = finiteAt(bottoms[i], 'bottomZ', i, '');
     if (!(b < topZ)) throw new ExcavationError(`bottomZ[${i}]`, `bottomZ (${fmt(b)} m) must be below topZ (${fmt(topZ)} m)`);
+    if (!(topZ - b >= MIN_TRENCH_DEPTH_M)) {
+      throw new ExcavationError(`bottomZ[${i}]`, `the trench is ${fmt(topZ - b)} m deep here; the minimum is MIN_TRENCH_DEPTH_M = ${MIN_TRENCH_DEPTH_M} m`);
+    }
     if (topZ - b > MAX_EXCAVATION_DEPTH_M) {
       throw new ExcavationError(`bottomZ[${i}]`, `the trench is ${fmt(topZ - b)} m deep here; the limit is MAX_EXCAVATION_DEPTH_M = ${MAX_EXCAVATION_DEPTH_M} m`);
     }
     const x = points[i]![0]!, y = points[i]![1]!;
     const last = centreline[centreline.length - 1];
     if (last && last[0] === x && last[1] === y) {
-      bottomZ[bottomZ.length - 1] = Math.min(bottomZ[bottomZ.length - 1]!, b);
+      if (b < bottomZ[bottomZ.length - 1]!) { bottomZ[bottomZ.length - 1] = b; bottomAt[bottomAt.length - 1] = i; }
       continue;
     }
     if (last) {
@@ -75,7 +94,19 @@ export function validateTrench(input: unknown): Trench {
     // readTuples' [x, y] is fresh: kept rather than copied again.
     centreline.push(points[i] as [number, number]);
     bottomZ.push(b);
+    bottomAt.push(i);
     xs.push(x); ys.push(y);
+  }
+  // After repeated vertices are merged (a merge can deepen a vertex and so steepen its legs).
+  for (let k = 1; k < centreline.length; k++) {
+    const fall = Math.abs(bottomZ[k]! - bottomZ[k - 1]!);
+    const leg = Math.hypot(centreline[k]![0] - centreline[k - 1]![0], centreline[k]![1] - centreline[k - 1]![1]);
+    if (fall > MAX_TRENCH_BOTTOM_SLOPE * leg) {
+      const i = bottomZ[k]! < bottomZ[k - 1]! ? bottomAt[k]! : bottomAt[k - 1]!;
+      throw new ExcavationError(`bottomZ[${i}]`,
+        `the bottom changes by ${fmt(fall)} m over a ${fmt(leg)} m leg, steeper than MAX_TRENCH_BOTTOM_SLOPE = ${MAX_TRENCH_BOTTOM_SLOPE} m per m; ` +
+        'for a step, dig the leg to the deeper bottom at both ends or spread the fall over a longer leg');
+    }
   }
   if (centreline.length < 2) throw new ExcavationError('centreline', `${centreline.length} distinct vertices; a trench needs at least 2`);
   checkExtent(xs, ys, 'centreline', 'centre line');
