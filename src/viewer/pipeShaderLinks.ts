@@ -21,7 +21,8 @@
  * It patches ShaderProgram.fromCache (a Cesium internal, typed in cesiumInternals.d.ts) once per
  * page; the program it makes sits in Cesium's shader cache under the key the fittings tile's model
  * asks for, and the log-depth program the scene draws for it is linked (as globeShaderLinks.ts
- * does for the globe). The tiles e2e fails if a pipe program is linked while the camera goes down
+ * does for the globe) at the start of the next frame (scene.preUpdate), not where the lines'
+ * program was made: that is now between frames (tileWorkBudget.ts), where the link waited longer. The tiles e2e fails if a pipe program is linked while the camera goes down
  * to the fittings again, e.g. after a Cesium upgrade that names them differently.
  */
 import {
@@ -56,11 +57,19 @@ export function linkPipeShadersAhead(scene: Scene): void {
     const key = fittings.vertexShaderSource.getCacheKey() + fittings.fragmentShaderSource.getCacheKey();
     if (at.done.has(key)) return program;
     at.done.add(key);
-    const start = performance.now();
+    // Made (and cached under the fittings tiles' key) now, linked at the start of the next frame:
+    // tiles are built between frames (tileWorkBudget.ts), where the link status query waited behind
+    // the frame the GPU process was still drawing (125–1872 ms at load against 45–136 ms in a frame, gpu10).
     const made = original(fittings);
-    const drawn = drawnFor(at.scene, new DrawCommand({ shaderProgram: made, renderState: RenderState.fromCache(), uniformMap: {}, pass: Pass.CESIUM_3D_TILE }));
-    for (const p of drawn) void p.numberOfVertexAttributes; // links it now (ShaderProgram's initialize)
-    performance.measure(PIPE_LINKED_AHEAD_MEASURE, { start, detail: { programs: drawn.length } });
+    const scene = at.scene;
+    const off = scene.preUpdate.addEventListener(() => {
+      off();
+      if (scene.isDestroyed()) return;
+      const start = performance.now();
+      const drawn = drawnFor(scene, new DrawCommand({ shaderProgram: made, renderState: RenderState.fromCache(), uniformMap: {}, pass: Pass.CESIUM_3D_TILE }));
+      for (const p of drawn) void p.numberOfVertexAttributes; // links it now (ShaderProgram's initialize)
+      performance.measure(PIPE_LINKED_AHEAD_MEASURE, { start, detail: { programs: drawn.length } });
+    });
     return program;
   };
 }
