@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import rulesJson from '../../data/rules/screening.json';
 import { ExcavationError, validateBore, validatePiles, validateTrench, type Excavation, type OpenCut } from '../../src/core/screening/excavation';
 import { MAX_BORE_VERTICES } from '../../src/core/screening/bore';
-import { readDigWorks } from '../../src/core/screening/digWorks';
+import { readDigWorks, toExcavation } from '../../src/core/screening/digWorks';
 import { MAX_WORKS_PER_PERMIT, screenPermit } from '../../src/core/screening/permit';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation, VERDICTS } from '../../src/core/screening/screen';
@@ -129,6 +129,23 @@ describe('screenPermit', () => {
     expect(refusal([ok, ok, { kind: 'bore', path: [[0, 0, -1], [9, 0, -2]], reamerDiameter: 0.3, entryPit: { kind: 'open_cut', footprint: [[0, 0]], bottomZ: -1, topZ: 0 } }]).field)
       .toBe('works[2].entryPit.footprint');
     expect(refusal([{ kind: 'tunnel' }]).message).toMatch(/works\[0\]\.kind: unknown excavation kind "tunnel"; known kinds: open_cut, trench, bore, piles/);
+  });
+
+  it('refuses a lon/lat trench whose depth drops too steeply between close vertices, naming the depth', () => {
+    // What a contractor drawing a drop at a manhole might send: 1 m deep, then 8 m deep 5 cm further on.
+    const metre = 1 / 111_320;
+    const [trench] = readDigWorks([{ kind: 'trench', width: 0.6, depths: [1, 1, 8],
+      centreLine: [[113.33, 23.13], [113.33 + 20 * metre, 23.13], [113.33 + 20.05 * metre, 23.13]] }], MAX_WORKS_PER_PERMIT);
+    const toLocal = (lon: number, lat: number): [number, number] => [(lon - 113.33) / metre, (lat - 23.13) / metre];
+    let refused: ExcavationError | null = null;
+    try { toExcavation(trench!, toLocal, { min: 10, max: 11 }, 0.5); } catch (e) { refused = e as ExcavationError; }
+    expect(refused).toBeInstanceOf(ExcavationError);
+    expect(refused?.field).toBe('depths[2]');
+    expect(refused?.message).toMatch(/MAX_TRENCH_BOTTOM_SLOPE/);
+    // Spread over 10 cm it passes (70 m per m).
+    const [gentle] = readDigWorks([{ kind: 'trench', width: 0.6, depths: [1, 1, 8],
+      centreLine: [[113.33, 23.13], [113.33 + 20 * metre, 23.13], [113.33 + 20.1 * metre, 23.13]] }], MAX_WORKS_PER_PERMIT);
+    expect(toExcavation(gentle!, toLocal, { min: 10, max: 11 }, 0.5).kind).toBe('trench');
   });
 
   it('refuses a lon/lat bore path longer than MAX_BORE_VERTICES, naming the limit', () => {

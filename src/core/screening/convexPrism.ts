@@ -233,7 +233,7 @@ export function segmentConvexPrismDistance(
     for (let i = 0; i < n; i++) {
       const k = i + 1 === n ? 0 : i + 1;
       const d2 = segSegDist2(px, py, 0, qx, qy, 0, xs[i]!, ys[i]!, 0, xs[k]!, ys[k]!, 0);
-      if (i < plan2.length) plan2[i] = d2; else plan2.push(d2);
+      put(plan2, i, d2);
       if (d2 < h2) { h2 = d2; horizontalT = closestPair.s; }
     }
     horizontal = Math.sqrt(h2);

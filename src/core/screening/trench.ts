@@ -97,10 +97,13 @@ export function validateTrench(input: unknown): Trench {
     bottomAt.push(i);
     xs.push(x); ys.push(y);
   }
-  // After repeated vertices are merged (a merge can deepen a vertex and so steepen its legs).
+  // After repeated vertices are merged (a merge can deepen a vertex and so steepen its legs); the
+  // legs' lengths summed on the way for the minimum length, checked after the extent.
+  let length = 0;
   for (let k = 1; k < centreline.length; k++) {
     const fall = Math.abs(bottomZ[k]! - bottomZ[k - 1]!);
     const leg = Math.hypot(centreline[k]![0] - centreline[k - 1]![0], centreline[k]![1] - centreline[k - 1]![1]);
+    length += leg;
     if (fall > MAX_TRENCH_BOTTOM_SLOPE * leg) {
       const i = bottomZ[k]! < bottomZ[k - 1]! ? bottomAt[k]! : bottomAt[k - 1]!;
       throw new ExcavationError(`bottomZ[${i}]`,
@@ -110,12 +113,6 @@ export function validateTrench(input: unknown): Trench {
   }
   if (centreline.length < 2) throw new ExcavationError('centreline', `${centreline.length} distinct vertices; a trench needs at least 2`);
   checkExtent(xs, ys, 'centreline', 'centre line');
-  // A sum of lengths never decreases as it goes, so it can stop at the minimum (the whole sum is
-  // needed only for a refusal's message).
-  let length = 0;
-  for (let i = 1; i < centreline.length && !(length >= MIN_TRENCH_LENGTH_M); i++) {
-    length += Math.hypot(centreline[i]![0] - centreline[i - 1]![0], centreline[i]![1] - centreline[i - 1]![1]);
-  }
   if (!(length >= MIN_TRENCH_LENGTH_M)) {
     throw new ExcavationError('centreline', `the centre line is ${fmt(length)} m long; the minimum is MIN_TRENCH_LENGTH_M = ${MIN_TRENCH_LENGTH_M} m`);
   }

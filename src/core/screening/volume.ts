@@ -152,7 +152,7 @@ export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
   const pieces: Piece[] = pool ? pool.volume.pieces : [];
   pieces.length = 0;
   let convexUsed = 0, cylindersUsed = 0;
-  const convexPiece = (count: number, px: number, py: number, pz: number, gx: number, gy: number): void => {
+  const addConvex = (count: number, px: number, py: number, pz: number, gx: number, gy: number): void => {
     const used = pool ? pool.convex[convexUsed++] : undefined;
     if (used) {
       prepareConvexPrismAt(poly, count, px, py, pz, gx, gy, top, used.convex);
@@ -164,7 +164,7 @@ export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
       pieces.push(made);
     }
   };
-  const cylinderPiece = (x: number, y: number, radius: number, bottomZ: number): void => {
+  const addCylinder = (x: number, y: number, radius: number, bottomZ: number): void => {
     const used = pool ? pool.cylinders[cylindersUsed++] : undefined;
     if (used) {
       prepareCylinder(x, y, radius, bottomZ, top, used.cylinder);
@@ -185,7 +185,7 @@ export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
     const slope = (b[i + 1]! - b[i]!) / len;
     put(poly, 0, ax - nx); put(poly, 1, ay - ny); put(poly, 2, bx - nx); put(poly, 3, by - ny);
     put(poly, 4, bx + nx); put(poly, 5, by + ny); put(poly, 6, ax + nx); put(poly, 7, ay + ny);
-    convexPiece(4, ax, ay, b[i]!, slope * ux, slope * uy);
+    addConvex(4, ax, ay, b[i]!, slope * ux, slope * uy);
   }
   for (let i = 1; i + 1 < n; i++) {
     const [vx, vy] = c[i]!;
@@ -200,24 +200,24 @@ export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
     // How far the mitre's tip lies beyond the round joint: h/cos(φ/2) − h, without cancellation.
     const excess = cosHalf > 0 ? (h * sinHalf * sinHalf) / ((1 + cosHalf) * cosHalf) : Infinity;
     if (cross === 0 || excess < TRENCH_WEDGE_MIN_M) {
-      cylinderPiece(vx, vy, h + (cross === 0 ? 0 : excess), b[i]!);
+      addCylinder(vx, vy, h + (cross === 0 ? 0 : excess), b[i]!);
       continue;
     }
-    cylinderPiece(vx, vy, h, b[i]!);
+    addCylinder(vx, vy, h, b[i]!);
     const mx = sumX / (2 * cosHalf), my = sumY / (2 * cosHalf);
     const ax = vx + h * o1x, ay = vy + h * o1y, bx = vx + h * o2x, by = vy + h * o2y;
     const mitre = h / cosHalf;
     put(poly, 0, vx); put(poly, 1, vy); put(poly, 2, ax); put(poly, 3, ay);
     if (mitre <= TRENCH_MITRE_LIMIT * h) {
       put(poly, 4, vx + mitre * mx); put(poly, 5, vy + mitre * my); put(poly, 6, bx); put(poly, 7, by);
-      convexPiece(4, vx, vy, b[i]!, 0, 0);
+      addConvex(4, vx, vy, b[i]!, 0, 0);
     } else {
       // Cut square to the bisector at TRENCH_MITRE_LIMIT·h: slide out along each leg's outer edge.
       const reach = TRENCH_MITRE_LIMIT * h - h * cosHalf;
       const s1 = reach / (e1x * mx + e1y * my), s2 = reach / -(e2x * mx + e2y * my);
       put(poly, 4, ax + s1 * e1x); put(poly, 5, ay + s1 * e1y); put(poly, 6, bx - s2 * e2x); put(poly, 7, by - s2 * e2y);
       put(poly, 8, bx); put(poly, 9, by);
-      convexPiece(5, vx, vy, b[i]!, 0, 0);
+      addConvex(5, vx, vy, b[i]!, 0, 0);
     }
   }
   return pieces;
