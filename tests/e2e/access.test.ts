@@ -206,6 +206,8 @@ describe('who sees the network in the viewer', () => {
       await page.waitForSelector('#permit-audit[data-loaded="true"]', { timeout: MINUTES });
       await page.fill('#audit-user', 'reviewer');
       await page.tap('#audit-apply');
+      // The unfiltered list shown before already holds the reviewer's row: wait for the filtered one.
+      await page.waitForSelector('#permit-audit[data-loaded="true"][data-user="reviewer"]', { timeout: MINUTES });
       const row = page.locator(`#audit-rows tr[data-route="GET /api/network/${version}/layers/power"]`).first();
       await row.waitFor({ timeout: MINUTES });
       const users = await page.$$eval('#audit-rows tbody tr', (rows) => rows.map((r) => r.getAttribute('data-username')));

@@ -51,7 +51,10 @@ function idsCell(t: (key: MessageKey, params?: Record<string, string | number>) 
 
 export function renderAudit(ctrl: PermitController, data: AuditData | null, open: (filters: AuditFilters) => void, older: () => void): HTMLElement {
   const t = ctrl.t;
-  const root = h('div', { id: 'permit-audit', 'data-loaded': data ? 'true' : 'false', 'data-rows': data?.rows.length ?? 0 });
+  // data-user: the user filter the rows shown were loaded with (a filter applied but not yet loaded keeps the old one).
+  const root = h('div', {
+    id: 'permit-audit', 'data-loaded': data ? 'true' : 'false', 'data-rows': data?.rows.length ?? 0, 'data-user': data?.filters.user.trim() ?? '',
+  });
   if (!data) return root;
   const draft: AuditFilters = { ...data.filters };
   const busy = ctrl.deps.ui.getState().busy !== null;
