@@ -46,6 +46,17 @@ describe('validateScreeningRules', () => {
     expect(refusal(nan).path).toBe('positionalUncertainty.B.verticalDepthShare');
   });
 
+  it('reads the depth shares\' minimum h from the table, with its source, and refuses it missing or negative', () => {
+    expect(RULES.uncertaintyMinimumDepth).toMatchObject({ value: 1, verified: false });
+    expect(RULES.uncertaintyMinimumDepth.source).toMatch(/CJJ 61/);
+    const none = structuredClone(rulesJson) as Record<string, any>;
+    delete none.uncertaintyMinimumDepth;
+    expect(refusal(none).path).toBe('uncertaintyMinimumDepth');
+    const negative = structuredClone(rulesJson) as Record<string, any>;
+    negative.uncertaintyMinimumDepth.value = -0.5;
+    expect(refusal(negative).path).toBe('uncertaintyMinimumDepth.value');
+  });
+
   it('refuses a missing quality level and an unknown default rule set', () => {
     const noC = structuredClone(rulesJson) as Record<string, any>;
     delete noC.positionalUncertainty.C;
@@ -71,6 +82,18 @@ describe('toleranceFor', () => {
     const shallow = toleranceFor(RULES, 'cn-gb50289', 'water', 'B', 0.3);
     expect(shallow.verticalUncertainty).toBeCloseTo(0.15, 12);
     expect(toleranceFor(RULES, 'cga-5.19', 'power', 'C', 3).tolerance).toBeCloseTo(0.457 + 1.2, 12);
+  });
+
+  it('takes h as the table\'s uncertaintyMinimumDepth when shallower, not a constant', () => {
+    const half = structuredClone(rulesJson) as Record<string, any>;
+    half.uncertaintyMinimumDepth.value = 0.5;
+    const rules = validateScreeningRules(half);
+    // QL-B vertical share 0.15: h = 0.8 m counts as itself under a 0.5 m minimum, as 1 m under the shipped one.
+    expect(toleranceFor(rules, 'cn-gb50289', 'water', 'B', 0.8).verticalUncertainty).toBeCloseTo(0.12, 12);
+    expect(toleranceFor(RULES, 'cn-gb50289', 'water', 'B', 0.8).verticalUncertainty).toBeCloseTo(0.15, 12);
+    expect(toleranceFor(rules, 'cn-gb50289', 'water', 'B', 0.3).verticalUncertainty).toBeCloseTo(0.075, 12);
+    // Deeper than either minimum: the same.
+    expect(toleranceFor(rules, 'cn-gb50289', 'water', 'B', 3)).toEqual(toleranceFor(RULES, 'cn-gb50289', 'water', 'B', 3));
   });
 
   it('treats an unknown quality level as QL-D', () => {

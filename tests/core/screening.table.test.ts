@@ -179,6 +179,31 @@ describe('screenExcavation inputs', () => {
     expect(segmentTolerances(t, other)![0]).toBe(segmentToleranceOf(t, other, 0));
   });
 
+  it('keeps apart the tolerance columns of rules that differ only in the depth shares\' minimum h', () => {
+    // QL-B lines 0.6 m deep beside the pit: their tolerance depends on h's minimum alone.
+    const shallow = Array.from({ length: 40 }, (_, i) => link(`s${i}`, [-3 - 0.05 * i, -5, -0.6, 0, -3 - 0.05 * i, 10, -0.6, 0], { qualityLevel: 'B' }));
+    const t = buildSegmentTable(shallow);
+    const index = buildSegmentIndex(t);
+    const lower = structuredClone(rulesJson) as Record<string, any>;
+    lower.uncertaintyMinimumDepth.value = 0.25;
+    const rules = validateScreeningRules(lower);
+    const a = ruleContext(RULES, 'cn-gb50289', t), b = ruleContext(rules, 'cn-gb50289', t);
+    expect(b.toleranceKey).not.toBe(a.toleranceKey);
+    // Each screened twice, interleaved, so both columns are built and used.
+    const screen = (r: typeof RULES) => screenExcavation(t, index, PIT, r, 'cn-gb50289').lines.find((l) => l.linkId === 's20')!;
+    for (let pass = 0; pass < 3; pass++) {
+      const withDefault = screen(RULES), withLower = screen(rules);
+      expect(withDefault.centrelineDepth).toBe(1);
+      expect(withLower.centrelineDepth).toBeCloseTo(0.6, 12);
+      expect(withDefault.verticalUncertainty).toBeCloseTo(0.15, 12);
+      expect(withLower.verticalUncertainty).toBeCloseTo(0.09, 12);
+      expect(withLower.tolerance).toBeLessThan(withDefault.tolerance);
+    }
+    expect(segmentTolerances(t, a)![0]).toBe(segmentToleranceOf(t, a, 0));
+    expect(segmentTolerances(t, b)![0]).toBe(segmentToleranceOf(t, b, 0));
+    expect(segmentTolerances(t, b)![0]).toBeLessThan(segmentTolerances(t, a)![0]!);
+  });
+
   it('reports the prefilter candidates and the segments tested', () => {
     const t = buildSegmentTable(grid(2000));
     const r = screenExcavation(t, buildSegmentIndex(t), PIT, RULES);

@@ -64,7 +64,7 @@ function ruleContextByKey(rules: ScreeningRules, ruleSetId: string, table: Segme
     const pad = reach + table.maxRadius + VERDICT_SLACK_M;
     const searchPad = reach + 2 * VERDICT_SLACK_M;
     const toleranceKey = [...clearance].join() + '|' +
-      uncertainty.map((u) => `${u.horizontal},${u.vertical},${u.horizontalDepthShare},${u.verticalDepthShare}`).join('|');
+      uncertainty.map((u) => `${u.horizontal},${u.vertical},${u.horizontalDepthShare},${u.verticalDepthShare},${u.minimumDepth}`).join('|');
     byKey.set(key, (ctx = { clearance, clearanceSource, uncertainty, pad, searchPad, toleranceKey }));
   }
   return ctx;

@@ -11,12 +11,6 @@ import { RulesError, flag, metres as distance, onlyKeys, record, show, text } fr
 
 export { RulesError };
 
-/**
- * Depth-scaled uncertainty uses h = centreline depth, taken as this when shallower (the rules file's
- * positionalUncertainty.$comment). A rules-table field would be better; see README.md.
- */
-export const MIN_UNCERTAINTY_DEPTH_M = 1;
-
 export const USER_OVERRIDE_SOURCE = 'user override';
 
 export interface SourcedValue {
@@ -35,6 +29,11 @@ export interface PositionalUncertainty {
   vertical: number;
   horizontalDepthShare: number;
   verticalDepthShare: number;
+  /**
+   * The depth shares' h is the centreline depth, never less than this (the rules table's
+   * uncertaintyMinimumDepth, the same for every level; copied here so a level is self-contained).
+   */
+  minimumDepth: number;
   source: string;
   verified: boolean;
 }
@@ -45,6 +44,8 @@ export interface ScreeningRules {
   ruleSets: Record<string, RuleSet>;
   defaultRuleSet: string;
   positionalUncertainty: Record<QualityLevel, PositionalUncertainty>;
+  /** h of the depth shares: the centreline depth, taken as this when shallower (CJJ 61: 1 m). */
+  uncertaintyMinimumDepth: SourcedValue;
 }
 
 export interface ToleranceZone {
@@ -69,7 +70,7 @@ function sourced(v: unknown, path: string): SourcedValue {
  */
 export function validateScreeningRules(input: unknown): ScreeningRules {
   const root = record(input, 'rules');
-  onlyKeys(root, ['version', 'notifyDistance', 'ruleSets', 'defaultRuleSet', 'positionalUncertainty'], 'rules');
+  onlyKeys(root, ['version', 'notifyDistance', 'ruleSets', 'defaultRuleSet', 'positionalUncertainty', 'uncertaintyMinimumDepth'], 'rules');
   if (typeof root.version !== 'number' || !Number.isInteger(root.version)) throw new RulesError('version', `expected an integer, got ${show(root.version)}`);
   const notifyDistance = sourced(root.notifyDistance, 'notifyDistance');
 
@@ -96,6 +97,7 @@ export function validateScreeningRules(input: unknown): ScreeningRules {
   const defaultRuleSet = text(root.defaultRuleSet, 'defaultRuleSet');
   if (!(defaultRuleSet in ruleSets)) throw new RulesError('defaultRuleSet', `"${defaultRuleSet}" is not one of ${Object.keys(ruleSets).join(', ')}`);
 
+  const uncertaintyMinimumDepth = sourced(root.uncertaintyMinimumDepth, 'uncertaintyMinimumDepth');
   const puIn = record(root.positionalUncertainty, 'positionalUncertainty');
   onlyKeys(puIn, QUALITY_LEVELS, 'positionalUncertainty');
   const positionalUncertainty = {} as Record<QualityLevel, PositionalUncertainty>;
@@ -110,11 +112,12 @@ export function validateScreeningRules(input: unknown): ScreeningRules {
       vertical: distance(o.vertical, `${path}.vertical`),
       horizontalDepthShare: distance(o.horizontalDepthShare, `${path}.horizontalDepthShare`),
       verticalDepthShare: distance(o.verticalDepthShare, `${path}.verticalDepthShare`),
+      minimumDepth: uncertaintyMinimumDepth.value,
       source: text(o.source, `${path}.source`),
       verified: flag(o.verified, `${path}.verified`),
     };
   }
-  return deepFrozen({ version: root.version, notifyDistance, ruleSets, defaultRuleSet, positionalUncertainty });
+  return deepFrozen({ version: root.version, notifyDistance, ruleSets, defaultRuleSet, positionalUncertainty, uncertaintyMinimumDepth });
 }
 
 export function ruleSetOf(rules: ScreeningRules, ruleSetId: string): RuleSet {
@@ -123,17 +126,17 @@ export function ruleSetOf(rules: ScreeningRules, ruleSetId: string): RuleSet {
   return rs;
 }
 
-/** The h of the depth shares: centreline depth, never less than MIN_UNCERTAINTY_DEPTH_M. */
-export function uncertaintyDepth(centrelineDepth: number): number {
-  return centrelineDepth > MIN_UNCERTAINTY_DEPTH_M ? centrelineDepth : MIN_UNCERTAINTY_DEPTH_M;
+/** The h of the depth shares: centreline depth, never less than the level's minimumDepth. */
+export function uncertaintyDepth(u: PositionalUncertainty, centrelineDepth: number): number {
+  return centrelineDepth > u.minimumDepth ? centrelineDepth : u.minimumDepth;
 }
 
 export function horizontalUncertaintyAt(u: PositionalUncertainty, centrelineDepth: number): number {
-  return u.horizontal + u.horizontalDepthShare * uncertaintyDepth(centrelineDepth);
+  return u.horizontal + u.horizontalDepthShare * uncertaintyDepth(u, centrelineDepth);
 }
 
 export function verticalUncertaintyAt(u: PositionalUncertainty, centrelineDepth: number): number {
-  return u.vertical + u.verticalDepthShare * uncertaintyDepth(centrelineDepth);
+  return u.vertical + u.verticalDepthShare * uncertaintyDepth(u, centrelineDepth);
 }
 
 /**
@@ -225,5 +228,8 @@ function copyRules(r: ScreeningRules): ScreeningRules {
   }
   const positionalUncertainty = {} as Record<QualityLevel, PositionalUncertainty>;
   for (const q of QUALITY_LEVELS) positionalUncertainty[q] = { ...r.positionalUncertainty[q] };
-  return { version: r.version, notifyDistance: { ...r.notifyDistance }, ruleSets, defaultRuleSet: r.defaultRuleSet, positionalUncertainty };
+  return {
+    version: r.version, notifyDistance: { ...r.notifyDistance }, ruleSets, defaultRuleSet: r.defaultRuleSet, positionalUncertainty,
+    uncertaintyMinimumDepth: { ...r.uncertaintyMinimumDepth },
+  };
 }

@@ -259,7 +259,7 @@ export function screenExcavation(
       segmentIndex: rowVertex[e]!,
       t: hit.t,
       radius: r,
-      centrelineDepth: uncertaintyDepth(depth),
+      centrelineDepth: uncertaintyDepth(unc, depth),
       depthKnown,
       clearance: ctx.clearance[u]!,
       clearanceSource: ctx.clearanceSource[u]!,

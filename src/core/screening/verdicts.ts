@@ -36,7 +36,7 @@ export interface LineConflict {
   t: number;
   /** Bounding radius of the section, m. */
   radius: number;
-  /** h used for depth-scaled uncertainty: deeper end of the segment, at least 1 m (rules.ts). */
+  /** h used for depth-scaled uncertainty: deeper end of the segment, at least the rules' uncertaintyMinimumDepth. */
   centrelineDepth: number;
   /** False when the ground is unknown at an end: the depth is then the network's deepest line. */
   depthKnown: boolean;
