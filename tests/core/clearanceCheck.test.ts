@@ -22,7 +22,7 @@ import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { boundingRadius, UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../../src/core/model';
 import { mulberry32 } from '../../src/core/random';
 import {
-  checkClearances, CLEARANCE_SLACK_M, CONNECTION_TOLERANCE_M, CROSSING_MIN_ANGLE_DEG, CROSSING_ZONE_FACTOR,
+  checkClearances, CLEARANCE_SLACK_M, CONNECTION_TOLERANCE_M,
   type ClearanceReport,
 } from '../../src/core/screening/clearanceCheck';
 import { largestClearance, requiredClearance, validateClearanceRules, type ClearanceRules } from '../../src/core/screening/networkRules';
@@ -30,6 +30,7 @@ import { RulesError } from '../../src/core/screening/rules';
 
 const GAP_TOL_M = 1e-6;
 const RULES = validateClearanceRules(clearancesJson);
+const CROSSING_MIN_ANGLE_DEG = RULES.crossings.minAngleDeg.value;
 
 type Rng = () => number;
 type P3 = readonly [number, number, number];
@@ -181,7 +182,7 @@ function oracle(links: readonly Link[], rules: ClearanceRules): Map<string, Orac
   const segs = oracleSegments(links);
   const radius = links.map((l) => boundingRadius(l.section));
   const reach = largestClearance(rules.horizontal) + 2 * Math.max(0, ...radius) + 1;
-  const minSin = Math.sin((CROSSING_MIN_ANGLE_DEG * Math.PI) / 180);
+  const minSin = Math.sin((rules.crossings.minAngleDeg.value * Math.PI) / 180);
   const byPair = new Map<string, { a: number; b: number; pairs: [OSeg, OSeg][]; zones: OracleZone[]; vertical: number }>();
   for (let p = 0; p < segs.length; p++) {
     for (let q = p + 1; q < segs.length; q++) {
@@ -202,7 +203,7 @@ function oracle(links: readonly Link[], rules: ClearanceRules): Map<string, Orac
       const sin = lu === 0 || lv === 0 ? 1 : Math.abs(ux * vy - uy * vx) / (lu * lv);
       if (sin < minSin || plan.d - rr > -CLEARANCE_SLACK_M) continue;
       const h = requiredClearance(rules.horizontal, links[s.link]!, links[t.link]!).value;
-      const r = (CROSSING_ZONE_FACTOR * (h + rr)) / sin;
+      const r = (rules.crossings.zoneFactor.value * (h + rr)) / sin;
       entry.zones.push({ link: s.link, x: plan.pa[0], y: plan.pa[1], radius: r }, { link: t.link, x: plan.pb[0], y: plan.pb[1], radius: r });
     }
   }
@@ -459,6 +460,22 @@ describe('validateClearanceRules', () => {
     delete noDefault.vertical.default;
     expect(refusal(noDefault).path).toBe('vertical.default');
   });
+
+  it('reads the crossing angle and zone from the table, sourced, and refuses them missing or out of bounds', () => {
+    expect(RULES.crossings.minAngleDeg).toMatchObject({ value: 30, verified: false });
+    expect(RULES.crossings.zoneFactor).toMatchObject({ value: 1.5, verified: false });
+    expect(RULES.crossings.minAngleDeg.source).toMatch(/not from GB 50289/);
+    const none = structuredClone(clearancesJson) as Record<string, any>;
+    delete none.crossings;
+    expect(refusal(none).path).toBe('crossings');
+    for (const [key, value] of [['zoneFactor', 0.5], ['zoneFactor', 10], ['minAngleDeg', 0], ['minAngleDeg', 120], ['minAngleDeg', '30']] as const) {
+      const bad = structuredClone(clearancesJson) as Record<string, any>;
+      bad.crossings[key].value = value;
+      const e = refusal(bad);
+      expect(e.path).toBe(`crossings.${key}.value`);
+      expect(e.message).toContain(JSON.stringify(value));
+    }
+  });
 });
 
 describe('requiredClearance', () => {
@@ -551,7 +568,7 @@ describe('checkClearances on built cases', () => {
     expect(h?.actual).toBeCloseTo(0.6, 7);
     expect(h?.required).toBe(1.0);
     // The telecom line is exempt within 1.5 × (1.0 + 0.2) m of the crossing: past x = √(1.8² − 0.8²).
-    expect(h!.point.x).toBeGreaterThan(Math.sqrt((CROSSING_ZONE_FACTOR * 1.2) ** 2 - 0.8 ** 2) - 1e-9);
+    expect(h!.point.x).toBeGreaterThan(Math.sqrt((RULES.crossings.zoneFactor.value * 1.2) ** 2 - 0.8 ** 2) - 1e-9);
   });
 
   it(`treats lines meeting at less than ${CROSSING_MIN_ANGLE_DEG}° as running side by side`, () => {
@@ -565,6 +582,14 @@ describe('checkClearances on built cases', () => {
     expect(at(10)).toEqual(['horizontal']);
     expect(at(45)).toEqual([]);
     expect(at(90)).toEqual([]);
+    // The angle is the rules table's: at 5° a 10° meeting is a crossing.
+    const json = structuredClone(clearancesJson) as Record<string, any>;
+    json.crossings.minAngleDeg.value = 5;
+    const a = (10 * Math.PI) / 180;
+    expect(checkClearances([
+      line('W1', 'water', [[-20, 0, 9], [20, 0, 9]], { section: d(200) }),
+      line('P1', 'power', [[-20 * Math.cos(a), -20 * Math.sin(a), 8], [20 * Math.cos(a), 20 * Math.sin(a), 8]], { section: d(200) }),
+    ], validateClearanceRules(json)).findings).toEqual([]);
   });
 
   it('reports a riser passing through another line as a vertical clash with a negative gap', () => {
@@ -617,6 +642,23 @@ describe('checkClearances against the brute-force oracle', () => {
       if (problems.length > 0) throw new Error(`network ${n} (seed ${1000 + n}): ${problems.length} disagreements:\n${problems.slice(0, 10).join('\n')}`);
       expect(report.findings.filter((f) => f.kind === 'horizontal').length).toBeGreaterThan(50);
       expect(report.findings.filter((f) => f.kind === 'vertical').length).toBeGreaterThan(10);
+    }
+  });
+
+  it('agrees on random networks under other crossing rules from the table (15° and a zone of 3; 60° and 1)', () => {
+    for (const [angle, factor, seed] of [[15, 3, 2000], [60, 1, 2100]] as const) {
+      const json = structuredClone(clearancesJson) as Record<string, any>;
+      json.crossings.minAngleDeg.value = angle;
+      json.crossings.zoneFactor.value = factor;
+      const rules = validateClearanceRules(json);
+      for (let n = 0; n < 4; n++) {
+        const links = randomNetwork(mulberry32(seed + n), 300, 40);
+        const report = checkClearances(links, rules);
+        const problems = disagreements(links, report, rules);
+        if (problems.length > 0) throw new Error(`${angle}°, ×${factor}, seed ${seed + n}: ${problems.length} disagreements:\n${problems.slice(0, 10).join('\n')}`);
+        // The rules change the report: the same network under the shipped rules reads otherwise.
+        if (n === 0) expect(report.findings.map((f) => `${f.kind}|${f.linkA}|${f.linkB}`)).not.toEqual(checkClearances(links, RULES).findings.map((f) => `${f.kind}|${f.linkA}|${f.linkB}`));
+      }
     }
   });
 

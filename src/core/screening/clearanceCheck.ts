@@ -12,13 +12,13 @@
  *    the walls; for a sloped line or a riser it is smaller than the vertical gap (conservative).
  *  - horizontal, where they run side by side: the plan distance between the walls. Near a
  *    crossing every line comes close in plan to the one it crosses; that closeness belongs to the
- *    crossing. So around a crossing at plan angle θ ≥ CROSSING_MIN_ANGLE_DEG, points of each line
- *    within L = CROSSING_ZONE_FACTOR · (required + rA + rB) / sin θ of the crossing point are
+ *    crossing. So around a crossing at plan angle θ ≥ crossings.minAngleDeg (the rules table), points
+ *    of each line within L = crossings.zoneFactor · (required + rA + rB) / sin θ of the crossing point are
  *    exempt, and the horizontal gap is the smaller of (A outside its zones to all of B) and (all
  *    of A to B outside its zones). For two straight lines crossing, a point at L or more from the
  *    crossing is at least L·sin θ from the other line in plan, so a clean crossing raises no
  *    horizontal finding, while a line that crosses and then runs alongside is caught once it
- *    leaves the zone. Lines meeting at less than CROSSING_MIN_ANGLE_DEG run side by side: no zone,
+ *    leaves the zone (zoneFactor ≥ 1). Lines meeting at less than minAngleDeg run side by side: no zone,
  *    and the horizontal clearance applies along them, crossing point included (gap ≤ 0 there).
  *    Outlines that only touch (within the slack) get both checks and no zone.
  *
@@ -47,19 +47,6 @@ export const CLEARANCE_SLACK_M = 1e-6;
 /** End points of two links of one utility this close (3D) are one joint: the links are connected. */
 export const CONNECTION_TOLERANCE_M = 0.01;
 
-/**
- * Lines meeting in plan at less than this angle run side by side rather than cross: they close
- * in so slowly that they stay within the horizontal clearance for a long stretch (at 30°, twice
- * as long as at a right angle). A planning judgement, not from the standard.
- */
-export const CROSSING_MIN_ANGLE_DEG = 30;
-/**
- * A crossing's zone reaches this many times the distance at which two straight lines crossing
- * would be exactly the required clearance apart: its edge then lies well clear of the limit,
- * so a line that bends slightly near a crossing does not raise a finding at the zone's edge.
- */
-export const CROSSING_ZONE_FACTOR = 1.5;
-const MIN_CROSSING_SIN = Math.sin((CROSSING_MIN_ANGLE_DEG * Math.PI) / 180);
 
 /** The fields of a Link the clearance check reads. */
 export type ClearanceLink = Pick<Link, 'id' | 'utility' | 'section' | 'pressureClass' | 'qualityLevel' | 'vertices' | 'fromNode' | 'toNode'>;
@@ -228,6 +215,8 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
   let reachPad = 0;
   for (const r of horizontal) reachPad = Math.max(reachPad, r.value);
   reachPad += CLEARANCE_SLACK_M;
+  const minCrossingSin = Math.sin((rules.crossings.minAngleDeg.value * Math.PI) / 180);
+  const zoneFactor = rules.crossings.zoneFactor.value;
 
   const slots = new LinkPairSlots();
   const cols = new PairColumns();
@@ -268,8 +257,8 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
     const lu = Math.hypot(ux, uy), lv = Math.hypot(vx, vy);
     const sin = lu > 0 && lv > 0 ? Math.abs(ux * vy - uy * vx) / (lu * lv) : 1;
     // A zone only where the outlines truly overlap: at the touching boundary both checks apply.
-    if (sin >= MIN_CROSSING_SIN && planGap <= -CLEARANCE_SLACK_M) {
-      const zoneRadius = (CROSSING_ZONE_FACTOR * (h + exactRadius[la]! + exactRadius[lb]!)) / sin;
+    if (sin >= minCrossingSin && planGap <= -CLEARANCE_SLACK_M) {
+      const zoneRadius = (zoneFactor * (h + exactRadius[la]! + exactRadius[lb]!)) / sin;
       const ax = c[o]! + s * ux, ay = c[o + 1]! + s * uy;
       const vv = vx * vx + vy * vy;
       let tq = vv > 0 ? ((ax - c[p]!) * vx + (ay - c[p + 1]!) * vy) / vv : 0;

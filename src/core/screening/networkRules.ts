@@ -9,7 +9,7 @@
  * `power–*` both match a gas–power crossing.
  */
 import { UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../model';
-import { RulesError, flag, metres, onlyKeys, record, show, text } from '../rulesTable';
+import { RulesError, flag, metres, numberIn, onlyKeys, record, show, text } from '../rulesTable';
 import type { SourcedValue } from './rules';
 
 export const SURFACES = ['footway', 'carriageway'] as const;
@@ -52,10 +52,30 @@ export interface ClearanceTable {
   pairs: PairClearance[];
 }
 
+/**
+ * How the clearance report tells a crossing from lines running side by side (clearanceCheck.ts):
+ * lines meeting in plan at `minAngleDeg` or more cross, and around the crossing each line is exempt
+ * from the horizontal check within `zoneFactor` · (required + radii) / sin θ of the crossing point.
+ */
+export interface CrossingRules {
+  minAngleDeg: SourcedValue;
+  zoneFactor: SourcedValue;
+}
+
+/** Bounds of `crossings.minAngleDeg`: a crossing at 90° is the squarest there is. */
+export const CROSSING_ANGLE_RANGE_DEG = [1, 90] as const;
+/**
+ * Bounds of `crossings.zoneFactor`. Below 1 a clean crossing's own approach would be reported as
+ * a horizontal finding; above 4 a line running alongside for metres past a crossing would be
+ * exempt from the horizontal check.
+ */
+export const CROSSING_ZONE_FACTOR_RANGE = [1, 4] as const;
+
 export interface ClearanceRules {
   version: number;
   horizontal: ClearanceTable;
   vertical: ClearanceTable;
+  crossings: CrossingRules;
 }
 
 /** What a clearance rule reads of a line. */
@@ -152,11 +172,31 @@ function clearanceTable(v: unknown, path: string): ClearanceTable {
   return { default: def, pairs };
 }
 
+function boundedSourced(v: unknown, path: string, [min, max]: readonly [number, number]): SourcedValue {
+  const o = record(v, path);
+  onlyKeys(o, ['value', 'source', 'verified'], path);
+  return { value: numberIn(o.value, `${path}.value`, min, max), source: text(o.source, `${path}.source`), verified: flag(o.verified, `${path}.verified`) };
+}
+
+function crossingRules(v: unknown): CrossingRules {
+  const o = record(v, 'crossings');
+  onlyKeys(o, ['minAngleDeg', 'zoneFactor'], 'crossings');
+  return {
+    minAngleDeg: boundedSourced(o.minAngleDeg, 'crossings.minAngleDeg', CROSSING_ANGLE_RANGE_DEG),
+    zoneFactor: boundedSourced(o.zoneFactor, 'crossings.zoneFactor', CROSSING_ZONE_FACTOR_RANGE),
+  };
+}
+
 /** Checks clearance rules (parsed JSON) and returns a typed copy; errors name the path of the bad value. */
 export function validateClearanceRules(input: unknown): ClearanceRules {
   const root = record(input, 'rules');
-  onlyKeys(root, ['version', ...CLEARANCE_KINDS], 'rules');
-  return { version: version(root.version), horizontal: clearanceTable(root.horizontal, 'horizontal'), vertical: clearanceTable(root.vertical, 'vertical') };
+  onlyKeys(root, ['version', ...CLEARANCE_KINDS, 'crossings'], 'rules');
+  return {
+    version: version(root.version),
+    horizontal: clearanceTable(root.horizontal, 'horizontal'),
+    vertical: clearanceTable(root.vertical, 'vertical'),
+    crossings: crossingRules(root.crossings),
+  };
 }
 
 /** The size a diameter band compares: a circle's diameter, a rectangle's larger side, mm. */
