@@ -4,8 +4,18 @@
  * server (for the decision), over the same network version, so both give the same answer.
  *
  * Ground under the dig: unless the person gives it, the LOWEST surveyed ground elevation at network
- * vertices within GROUND_SEARCH_RADIUS_M of the footprint. Taking the lowest makes the bottom of the
- * dig (ground − depth) deeper than or equal to the true one everywhere: conservative.
+ * vertices within GROUND_SEARCH_RADIUS_M of the work's bounding box. Taking the lowest makes the
+ * bottom of the dig (ground − depth) deeper than or equal to the true one everywhere: conservative.
+ * Only vertices inside that box count: a segment passing under the work whose vertices lie far
+ * away says nothing of the ground here (a valley between them), so with no vertex near, the
+ * person is asked for the ground.
+ *
+ * The local frame's scale: distances in it (transverse Mercator, scale 1 on its central meridian)
+ * read long by a factor k ≈ 1 + x²/2R² at x metres east or west of it. Where that error on the
+ * largest threshold would pass half of the verdicts' rounding allowance (about 3 km from the
+ * meridian), the work is screened with every threshold multiplied by k at the work (rounded up),
+ * and the rows' clearance sources say so (rules.ts `scaledRules`): a line truly inside a threshold
+ * is never read as outside it.
  */
 import type Flatbush from 'flatbush';
 import { lonLatTransform, type FrameTransform, type LocalFrame } from './crs';
@@ -13,17 +23,26 @@ import type { Link } from './model';
 import { readDigWorks, toExcavation, workPoints, type DigWork } from './screening/digWorks';
 import { ExcavationError, type Excavation } from './screening/excavation';
 import { MAX_WORKS_PER_PERMIT, screenPermit } from './screening/permit';
-import { applyOverrides, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
+import { applyOverrides, largestThreshold, scaledRules, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
+import { VERDICT_SLACK_M } from './screening/ruleContext';
 import { screenExcavation, type LineConflict, type ScreeningSummary } from './screening/screen';
 import { adoptGridIndex, buildGridIndex, gridIndexByteLength } from './screening/gridIndex';
-import { buildSegmentIndex, buildSegmentTable, type SegmentTable } from './screening/segmentTable';
+import { buildSegmentIndex, buildSegmentTable, float32Below, type SegmentTable } from './screening/segmentTable';
 
 /** How far around the footprint to look for surveyed ground levels, m. */
 export const GROUND_SEARCH_RADIUS_M = 50;
 /** The top of the dig volume above the highest ground found: catches lines laid shallow on a rise, m. */
 export const TOP_ABOVE_GROUND_M = 1;
-/** Ground levels reach the kernel as float32 rounded up; lowering the estimate by this keeps it conservative, m. */
+/**
+ * Ground levels reach the kernel as float32 rounded up; the estimate is lowered by this, or to the
+ * next float32 below where the float32 step is larger (above 1,024 m), to stay conservative, m.
+ */
 export const GROUND_ROUNDING_M = 1e-4;
+/**
+ * A lower bound of the smallest radius of curvature of GRS80 (ρ at the equator is 6,335,439 m), for
+ * the local frame's scale error bound, m.
+ */
+const EARTH_RADIUS_LOWER_M = 6.3e6;
 export const MIN_DIG_DEPTH_M = 0.1;
 export const MAX_DIG_DEPTH_M = 100;
 
@@ -187,7 +206,7 @@ export class DigScreener {
     const ground = req.groundElevation === null ? this.groundNear(footprint) : { min: req.groundElevation, max: req.groundElevation };
     const bottomZ = ground.min - req.depth;
     const topZ = ground.max + TOP_ABOVE_GROUND_M;
-    const rules = req.overrides ? applyOverrides(this.rules, req.overrides) : this.rules;
+    const rules = this.rulesAt(req, footprint);
     const result = screenExcavation(this.table, this.index, { kind: 'open_cut', footprint, bottomZ, topZ }, rules, req.ruleSetId);
     const lines: ScreenedLine[] = result.lines.map((l) => {
       const [lon, lat] = fromLocal(l.closestPoint.x, l.closestPoint.y);
@@ -225,7 +244,7 @@ export class DigScreener {
       screened.push({ kind: w.kind, geometry: w, groundElevation: ground.min, groundSource: req.groundElevation === null ? 'network' : 'given', ...verticalExtent(ex) });
       return ex;
     });
-    const rules = req.overrides ? applyOverrides(this.rules, req.overrides) : this.rules;
+    const rules = this.rulesAt(req, req.works.flatMap((w) => workPoints(w).map(([lon, lat]) => toLocal(lon, lat))));
     const result = screenPermit(this.table, this.index, works, rules, req.ruleSetId);
     const lines = result.lines.map((l) => {
       const [lon, lat] = fromLocal(l.closestPoint.x, l.closestPoint.y);
@@ -237,22 +256,47 @@ export class DigScreener {
     };
   }
 
-  /** Lowest and highest surveyed ground at segment ends within GROUND_SEARCH_RADIUS_M of the footprint. */
+  /**
+   * Lowest and highest surveyed ground at network vertices within GROUND_SEARCH_RADIUS_M of the
+   * work's bounding box (a vertex outside it does not count, though its segment passes near).
+   */
   private groundNear(footprint: [number, number][], field = ''): { min: number; max: number } {
     const xs = footprint.map((p) => p[0]), ys = footprint.map((p) => p[1]);
     const pad = GROUND_SEARCH_RADIUS_M;
-    const hits = this.index!.search(Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad);
+    const x0 = Math.min(...xs) - pad, y0 = Math.min(...ys) - pad, x1 = Math.max(...xs) + pad, y1 = Math.max(...ys) + pad;
+    const hits = this.index!.search(x0, y0, x1, y1);
+    const c = this.table!.coords, ground = this.table!.segmentGround;
     let min = Infinity, max = -Infinity;
     for (const s of hits) {
-      for (const g of [this.table!.segmentGround[2 * s]!, this.table!.segmentGround[2 * s + 1]!]) {
+      for (let end = 0; end < 2; end++) {
+        const x = c[6 * s + 3 * end]!, y = c[6 * s + 3 * end + 1]!;
+        if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue;
+        const g = ground[2 * s + end]!;
         if (Number.isNaN(g)) continue;
         if (g < min) min = g;
         if (g > max) max = g;
       }
     }
     if (!Number.isFinite(min)) {
-      throw new ExcavationError('groundElevation', `${field ? `${field}: ` : ''}no surveyed ground within ${GROUND_SEARCH_RADIUS_M} m of the dig: give the ground elevation`);
+      throw new ExcavationError('groundElevation', `${field ? `${field}: ` : ''}no surveyed ground at a network vertex within ${GROUND_SEARCH_RADIUS_M} m of the dig: give the ground elevation`);
     }
-    return { min: min - GROUND_ROUNDING_M, max };
+    // The stored ground is the float32 at or above the surveyed one: the next float32 below is under it.
+    return { min: Math.min(min - GROUND_ROUNDING_M, float32Below(min)), max };
+  }
+
+  /**
+   * The rules to screen a work with: the request's, with every threshold multiplied by the local
+   * frame's scale at the work where its error would pass half the verdicts' allowance (header).
+   */
+  private rulesAt(req: { overrides?: RuleOverrides | null }, points: readonly [number, number][]): ScreeningRules {
+    const rules = req.overrides ? applyOverrides(this.rules, req.overrides) : this.rules;
+    let far = 0;
+    for (const [x] of points) far = Math.max(far, Math.abs(x));
+    // Lines within the largest threshold of the work are the ones it can list.
+    far += GROUND_SEARCH_RADIUS_M + largestThreshold(rules, this.table!.maxCentrelineDepth);
+    const excess = 1.01 * (far * far) / (2 * EARTH_RADIUS_LOWER_M * EARTH_RADIUS_LOWER_M);
+    if (excess * largestThreshold(rules, this.table!.maxCentrelineDepth) <= VERDICT_SLACK_M / 2) return rules;
+    // Rounded up to a power of two, so the works of one city share a few scaled tables (and their tolerance columns).
+    return scaledRules(rules, 1 + 2 ** Math.ceil(Math.log2(excess)));
   }
 }

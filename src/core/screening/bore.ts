@@ -14,6 +14,12 @@ import {
 export const MIN_REAMER_DIAMETER_M = 0.025;
 /** Largest reamer: maxi-rig back-reamers reach about 1.5 m; twice that is a data-entry error. */
 export const MAX_REAMER_DIAMETER_M = 3;
+/**
+ * Widest ground range a bore given by depths below ground is screened against (digWorks.ts widens its
+ * reamer by the range, so the capsule holds the bore at any ground in it); wider, the person is asked
+ * for the ground. The kernel's own check allows MAX_REAMER_DIAMETER_M + this.
+ */
+export const MAX_BORE_GROUND_RANGE_M = 20;
 /** Self-contact is checked pairwise; a drilling plan lists tens of stations, not thousands. */
 export const MAX_BORE_VERTICES = 1024;
 /** A path shorter than this in all is not a bore (a hole that size is a pile or a pit). */
@@ -36,7 +42,7 @@ export function validateBore(input: unknown): BorePath {
   const o = objectAt(input, 'excavation', 'an object');
   if (o.kind !== 'bore') throw new ExcavationError('kind', `expected 'bore', got ${fmt(o.kind)}`);
   const reamerDiameter = numberIn(o.reamerDiameter, 'reamerDiameter', MIN_REAMER_DIAMETER_M, 'MIN_REAMER_DIAMETER_M',
-    MAX_REAMER_DIAMETER_M, 'MAX_REAMER_DIAMETER_M');
+    MAX_REAMER_DIAMETER_M + MAX_BORE_GROUND_RANGE_M, 'MAX_REAMER_DIAMETER_M + MAX_BORE_GROUND_RANGE_M');
   const points = readTuples(o.path, 'path', 3, MAX_BORE_VERTICES, 'MAX_BORE_VERTICES');
   // readTuples' [x, y, z] are fresh: kept rather than copied again.
   const path: [number, number, number][] = [];

@@ -17,7 +17,7 @@
  * path is given by depth below ground: each vertex is put at mid-range − depth and the reamer is
  * widened by the range (max − min), so the screened capsule holds the bore at any ground in range.
  */
-import { MAX_BORE_VERTICES, MAX_REAMER_DIAMETER_M, MIN_REAMER_DIAMETER_M, type BorePath } from './bore';
+import { MAX_BORE_GROUND_RANGE_M, MAX_BORE_VERTICES, MAX_REAMER_DIAMETER_M, MIN_REAMER_DIAMETER_M, type BorePath } from './bore';
 import type { Excavation } from './excavation';
 import { validateExcavation } from './excavation';
 import type { OpenCut } from './openCut';
@@ -187,11 +187,18 @@ export function toExcavation(w: DigWork, toLocal: ToLocal, g: GroundRange, topAb
       };
       break;
     case 'bore': {
+      const range = g.max - g.min;
+      if (range > MAX_BORE_GROUND_RANGE_M) {
+        throw new ExcavationError('groundElevation', `the ground around the bore ranges from ${fmt(g.min)} to ${fmt(g.max)} m, more than ` +
+          `MAX_BORE_GROUND_RANGE_M = ${MAX_BORE_GROUND_RANGE_M} m: give the ground elevation and the path's depths below it`);
+      }
       const mid = (g.min + g.max) / 2;
+      // The reamer as asked was checked against MAX_REAMER_DIAMETER_M (readWork); widened by the ground
+      // range it may pass that limit, which is on what a person asks for, not on the volume holding it.
       const bore: BorePath = {
         kind: 'bore',
         path: w.path.map(([lon, lat, d]) => { const [x, y] = toLocal(lon, lat); return [x, y, mid - d]; }),
-        reamerDiameter: w.reamerDiameter + (g.max - g.min),
+        reamerDiameter: w.reamerDiameter + range,
       };
       if (w.entryPit) bore.entryPit = pitToLocal(w.entryPit, toLocal, g, topAbove);
       if (w.exitPit) bore.exitPit = pitToLocal(w.exitPit, toLocal, g, topAbove);

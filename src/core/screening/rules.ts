@@ -210,6 +210,48 @@ export function applyOverrides(rules: ScreeningRules, overrides: RuleOverrides):
 }
 
 /**
+ * The largest distance any threshold can reach: the notify distance, or the widest tolerance (the
+ * largest clearance of any rule set + the largest uncertainty at this depth).
+ */
+export function largestThreshold(rules: ScreeningRules, deepestCentreline: number): number {
+  let clearance = 0;
+  for (const id of Object.keys(rules.ruleSets)) clearance = Math.max(clearance, maxClearance(rules, id));
+  return Math.max(rules.notifyDistance.value, clearance + maxUncertaintyAt(rules, deepestCentreline));
+}
+
+const SCALED = new WeakMap<ScreeningRules, Map<number, ScreeningRules>>();
+
+/**
+ * A copy of `rules` with every distance threshold (clearances, notify distance, uncertainties)
+ * multiplied by `factor` ≥ 1, each source saying so; cached per rules object and factor, so the
+ * screening's per-rules caches (ruleContext.ts) are reused. digScreening.ts uses it for the local
+ * frame's scale away from its meridian, where frame distances read long by that factor.
+ */
+export function scaledRules(rules: ScreeningRules, factor: number): ScreeningRules {
+  if (!(factor >= 1) || !Number.isFinite(factor)) throw new RangeError(`scaledRules: factor must be finite and ≥ 1; got ${factor}`);
+  if (factor === 1) return rules;
+  let byFactor = SCALED.get(rules);
+  if (!byFactor) SCALED.set(rules, (byFactor = new Map()));
+  const cached = byFactor.get(factor);
+  if (cached) return cached;
+  const note = ` (× ${factor}: the local frame's scale at the work)`;
+  const scale = (v: SourcedValue): SourcedValue => ({ value: v.value * factor, source: v.source + note, verified: v.verified });
+  const out = copyRules(rules);
+  out.notifyDistance = scale(out.notifyDistance);
+  for (const rs of Object.values(out.ruleSets)) for (const u of UTILITY_TYPES) rs.clearances[u] = scale(rs.clearances[u]);
+  for (const q of QUALITY_LEVELS) {
+    const u = out.positionalUncertainty[q];
+    out.positionalUncertainty[q] = {
+      ...u, horizontal: u.horizontal * factor, vertical: u.vertical * factor,
+      horizontalDepthShare: u.horizontalDepthShare * factor, verticalDepthShare: u.verticalDepthShare * factor, source: u.source + note,
+    };
+  }
+  const frozen = deepFrozen(out);
+  byFactor.set(factor, frozen);
+  return frozen;
+}
+
+/**
  * Validated rules are frozen, all the way down: the screening caches what it derives from a rules
  * object (ruleContext.ts: clearances, the search pad, each segment's tolerance column), so a value
  * changed in place would screen against stale numbers. A change makes a new object (applyOverrides).

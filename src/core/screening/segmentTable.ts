@@ -73,6 +73,19 @@ export function float32AtMost(v: number): number {
   return -float32AtLeast(-v);
 }
 
+/**
+ * The largest float32 strictly below the float32 f. A value v stored as float32AtLeast(v) = f lies
+ * in (float32Below(f), f], so float32Below(f) is a lower bound of v that holds at any magnitude.
+ */
+export function float32Below(f: number): number {
+  F32[0] = f;
+  if (F32[0] !== f) throw new RangeError(`float32Below: ${f} is not a float32`);
+  if (f > 0) U32[0]! -= 1;
+  else if (f < 0) U32[0]! += 1;
+  else return -1.401298464324817e-45;
+  return F32[0]!;
+}
+
 function indexOfUtility(link: ScreenedLink): number {
   const u = UTILITY_TYPES.indexOf(link.utility);
   if (u < 0) {
