@@ -34,12 +34,19 @@ export class ScreeningService {
     return this.rulesTable;
   }
 
+  /**
+   * The screener of the current network version. The version, frame and links are read in one
+   * snapshot (NetworkStore.snapshot): read one by one, an import committed in between stamped one
+   * version's number on another version's lines.
+   */
   private current(): DigScreener {
     const version = this.store.currentVersion();
     if (!version) throw new HttpError(503, 'no_network', 'no network has been imported yet');
     if (!this.screener || this.screener.networkVersion !== version.version) {
+      const snapshot = this.store.snapshot();
+      if (!snapshot) throw new HttpError(503, 'no_network', 'no network has been imported yet');
       const screener = new DigScreener(this.rulesTable);
-      screener.load(this.store.links(), this.store.frame()!, version.version);
+      screener.load(snapshot.links, snapshot.frame, snapshot.version.version);
       this.screener = screener;
     }
     return this.screener;

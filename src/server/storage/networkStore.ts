@@ -30,6 +30,13 @@ export interface LinkQuery {
   bbox?: Rect;
 }
 
+/** The network as one version: its number, the frame and every link, read together. */
+export interface NetworkSnapshot {
+  version: NetworkVersion;
+  frame: LocalFrame;
+  links: Link[];
+}
+
 export interface NetworkStore {
   /** The project's local frame, fixed by the first import; null before any import. */
   frame(): LocalFrame | null;
@@ -38,6 +45,12 @@ export interface NetworkStore {
   /** Replaces the whole network in one transaction: on any failure nothing changes. */
   replaceNetwork(network: ImportedNetwork, source: string): NetworkVersion;
   links(query?: LinkQuery): Link[];
+  /**
+   * The current version, the frame and all links in one read: an import committed by another
+   * connection between separate currentVersion() and links() calls would pair one version's number
+   * with another's lines. Null before any import.
+   */
+  snapshot(): NetworkSnapshot | null;
   link(id: string): Link | null;
   nodes(query?: LinkQuery): NetworkNode[];
   countsByUtility(): Record<string, { links: number; nodes: number }>;

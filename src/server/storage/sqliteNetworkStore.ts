@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { LocalFrame } from '../../core/crs';
 import type { ImportedNetwork } from '../../core/importNetwork';
 import { VERTEX_STRIDE, type CrossSection, type Link, type NetworkNode } from '../../core/model';
-import type { LinkQuery, NetworkStore, NetworkVersion, Rect } from './networkStore';
+import type { LinkQuery, NetworkSnapshot, NetworkStore, NetworkVersion, Rect } from './networkStore';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -156,6 +156,18 @@ export class SqliteNetworkStore implements NetworkStore {
 
   links(query: LinkQuery = {}): Link[] {
     return (this.spatialSelect('links', query) as LinkRow[]).map(rowToLink);
+  }
+
+  /**
+   * One read transaction: in WAL mode its first SELECT fixes the snapshot every later read in it sees,
+   * so an import another connection commits meanwhile is not half seen (it is seen by the next call).
+   */
+  snapshot(): NetworkSnapshot | null {
+    return this.db.transaction((): NetworkSnapshot | null => {
+      const version = this.currentVersion();
+      if (!version) return null;
+      return { version, frame: this.frame()!, links: this.links() };
+    })();
   }
 
   link(id: string): Link | null {

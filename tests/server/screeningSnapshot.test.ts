@@ -1,0 +1,85 @@
+/**
+ * The server's screening against one network version at a time, on a real SQLite file with a second
+ * connection importing into it (as another process does): the version stamped on a screening is the
+ * version of the lines it screened, even when an import commits while the screener loads.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DigScreening } from '../../src/core/digScreening';
+import { parseNetworkCollection } from '../../src/core/importNetwork';
+import { importNetworkFile } from '../../src/server/importFile';
+import { ScreeningService } from '../../src/server/screeningService';
+import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
+import { linkFeature, writeDelivery } from '../helpers/delivery';
+
+const lon0 = 113.33, lat0 = 23.13, d = 0.0005;
+const e = 0.00002; // a 4 m square dig centred on (lon0, lat0)
+const dig = { footprint: [[lon0 - e, lat0 - e], [lon0 + e, lat0 - e], [lon0 + e, lat0 + e], [lon0 - e, lat0 + e]], depth: 3, groundElevation: 10, ruleSetId: 'cn-gb50289' };
+
+let dir: string;
+let store: SqliteNetworkStore;
+/** The importing process's own connection to the same file. */
+let other: SqliteNetworkStore;
+
+/** A delivery with one line under the dig (`id`, of `utility`) and one far away. */
+function delivery(id: string, utility: string, lat = lat0): string {
+  return writeDelivery(join(dir, `${id}-${lat}.geojson`), [
+    linkFeature(id, [[lon0 - d, lat, 8], [lon0 + d, lat, 8]], [10, 10], { utility }),
+    linkFeature('far', [[lon0 + 0.01, lat0 + 0.01, 8], [lon0 + 0.011, lat0 + 0.01, 8]], [10, 10]),
+  ]);
+}
+
+/** Imports `file` through the other connection, synchronously (what importNetworkFile does, without its await). */
+function importByOther(file: string): void {
+  other.replaceNetwork(parseNetworkCollection(JSON.parse(readFileSync(file, 'utf8')), { frame: other.frame()! }), file);
+}
+
+/** The next store.links() call first lets the other connection commit `file`. */
+function importDuringNextLinksRead(file: string): void {
+  const links = store.links.bind(store);
+  store.links = (query) => {
+    store.links = links;
+    importByOther(file);
+    return links(query);
+  };
+}
+
+const lines = (s: { lines: { linkId: string; verdict: string }[] }) => s.lines.map((l) => `${l.linkId} ${l.verdict}`);
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'undergrid-snapshot-'));
+  store = new SqliteNetworkStore(join(dir, 'net.sqlite'));
+  other = new SqliteNetworkStore(join(dir, 'net.sqlite'));
+});
+afterEach(() => {
+  store.close();
+  other.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('one network version per screening', () => {
+  it('stamps the version whose lines it screened when an import commits between reading the version and the links', async () => {
+    await importNetworkFile(store, delivery('A-gas', 'gas'));
+    const service = new ScreeningService(store);
+    expect(lines(service.screen(dig))).toEqual(['A-gas STRIKE']);
+    importByOther(delivery('B-water', 'water')); // version 2
+    importDuringNextLinksRead(delivery('C-power', 'power')); // version 3 commits while the screener loads version 2
+    const second = service.screen({ ...dig, networkVersion: 2 }) as DigScreening;
+    expect([second.networkVersion, ...lines(second)]).toEqual([2, 'B-water STRIKE']);
+    expect(store.currentVersion()!.version).toBe(3);
+    const third = service.screen(dig) as DigScreening;
+    expect([third.networkVersion, ...lines(third)]).toEqual([3, 'C-power STRIKE']);
+  });
+
+  it('reads version, frame and links of one version in NetworkStore.snapshot()', async () => {
+    await importNetworkFile(store, delivery('A-gas', 'gas'));
+    importDuringNextLinksRead(delivery('B-water', 'water'));
+    const snap = store.snapshot()!;
+    expect([snap.version.version, ...snap.links.map((l) => l.id).sort()]).toEqual([1, 'A-gas', 'far']);
+    expect(snap.frame).toEqual(store.frame());
+    const next = store.snapshot()!;
+    expect([next.version.version, ...next.links.map((l) => l.id).sort()]).toEqual([2, 'B-water', 'far']);
+  });
+});
