@@ -17,11 +17,18 @@ import type { NetworkStore } from './storage/networkStore';
 
 export const RULES_FILE = resolve('data/rules/screening.json');
 
+/** The network one screener was loaded from: the lines' geometry the exports draw is the geometry screened. */
+interface LoadedNetwork {
+  screener: DigScreener;
+  toLonLat: (x: number, y: number) => [number, number];
+  vertices: Map<string, Float64Array>;
+}
+
 export class ScreeningService {
   private readonly rulesTable: unknown;
   /** Validated at start-up, not at the first request. */
   private readonly validRules: ScreeningRules;
-  private screener: DigScreener | null = null;
+  private loaded: LoadedNetwork | null = null;
   private readonly now: () => Date;
 
   constructor(private readonly store: NetworkStore, options: { rulesFile?: string; now?: () => Date } = {}) {
@@ -37,37 +44,43 @@ export class ScreeningService {
   /**
    * The screener of the current network version. The version, frame and links are read in one
    * snapshot (NetworkStore.snapshot): read one by one, an import committed in between stamped one
-   * version's number on another version's lines.
+   * version's number on another version's lines. The links' vertices are kept with it for the exports.
    */
-  private current(): DigScreener {
+  private current(): LoadedNetwork {
     const version = this.store.currentVersion();
     if (!version) throw new HttpError(503, 'no_network', 'no network has been imported yet');
-    if (!this.screener || this.screener.networkVersion !== version.version) {
+    if (!this.loaded || this.loaded.screener.networkVersion !== version.version) {
       const snapshot = this.store.snapshot();
       if (!snapshot) throw new HttpError(503, 'no_network', 'no network has been imported yet');
       const screener = new DigScreener(this.rulesTable);
       screener.load(snapshot.links, snapshot.frame, snapshot.version.version);
-      this.screener = screener;
+      this.loaded = {
+        screener, toLonLat: lonLatTransform(snapshot.frame).fromLocal, vertices: new Map(snapshot.links.map((l) => [l.id, l.vertices])),
+      };
     }
-    return this.screener;
+    return this.loaded;
   }
 
-  /** The same screening as a GeoJSON report with each work's and each line's geometry (lon, lat, elevation). */
+  /**
+   * The same screening as a GeoJSON report with each work's and each line's geometry (lon, lat,
+   * elevation), the geometry of the very network version screened (not the store's after it: an
+   * import in between moved the lines or dropped them, and the export drew or failed on the new ones).
+   */
   screenAsGeoJson(body: unknown): ExportedScreening {
-    const result = this.screen(body);
-    const toLonLat = lonLatTransform(this.store.frame()!).fromLocal;
-    const geometryOf = (id: string): [number, number, number][] | null => {
-      const link = this.store.link(id);
-      if (!link) return null;
-      const out: [number, number, number][] = [];
-      for (let o = 0; o < link.vertices.length; o += VERTEX_STRIDE) {
-        const [lon, lat] = toLonLat(link.vertices[o]!, link.vertices[o + 1]!);
-        out.push([lon, lat, link.vertices[o + 2]!]);
-      }
-      return out;
-    };
-    if ('works' in result) return worksToGeoJson(validateWorksRequest(body, this.validRules), result, geometryOf, this.now());
-    return screeningToGeoJson(validateDigRequest(body, this.validRules), result, geometryOf, this.now());
+    return this.run(body, ({ screener, toLonLat, vertices }) => {
+      const geometryOf = (id: string): [number, number, number][] | null => {
+        const v = vertices.get(id);
+        if (!v) return null;
+        const out: [number, number, number][] = [];
+        for (let o = 0; o < v.length; o += VERTEX_STRIDE) {
+          const [lon, lat] = toLonLat(v[o]!, v[o + 1]!);
+          out.push([lon, lat, v[o + 2]!]);
+        }
+        return out;
+      };
+      if (isWorksRequest(body)) return worksToGeoJson(validateWorksRequest(body, this.validRules), screener.screenWorks(body), geometryOf, this.now());
+      return screeningToGeoJson(validateDigRequest(body, this.validRules), screener.screen(body), geometryOf, this.now());
+    });
   }
 
   /**
@@ -75,22 +88,23 @@ export class ScreeningService {
    * ({footprint, depth, …}: DigScreening) or several works of any kind ({works: […], …}: WorksScreening).
    */
   screen(body: unknown): DigScreening | WorksScreening {
-    return this.run(body, (screener) => (isWorksRequest(body) ? screener.screenWorks(body) : screener.screen(body)));
+    return this.run(body, ({ screener }) => (isWorksRequest(body) ? screener.screenWorks(body) : screener.screen(body)));
   }
 
   /** Screens one open cut ({footprint, depth, …}), the shape a permit application stores. */
   screenOpenCut(body: unknown): DigScreening {
-    return this.run(body, (screener) => screener.screen(body));
+    return this.run(body, ({ screener }) => screener.screen(body));
   }
 
-  private run<T>(body: unknown, screen: (screener: DigScreener) => T): T {
-    const screener = this.current();
+  private run<T>(body: unknown, screen: (network: LoadedNetwork) => T): T {
+    const network = this.current();
+    const version = network.screener.networkVersion;
     const asked = (body as { networkVersion?: unknown } | null)?.networkVersion;
-    if (asked !== undefined && asked !== screener.networkVersion) {
-      throw new HttpError(409, 'network_version_changed', `the network is now version ${screener.networkVersion}, not ${String(asked)}: reload and screen again`, 'networkVersion');
+    if (asked !== undefined && asked !== version) {
+      throw new HttpError(409, 'network_version_changed', `the network is now version ${version}, not ${String(asked)}: reload and screen again`, 'networkVersion');
     }
     try {
-      return screen(screener);
+      return screen(network);
     } catch (e) {
       if (e instanceof ExcavationError) throw new HttpError(400, 'invalid_dig', e.message, e.field);
       if (e instanceof RulesError) throw new HttpError(400, 'invalid_overrides', e.message, e.path);

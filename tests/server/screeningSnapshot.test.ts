@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DigScreening } from '../../src/core/digScreening';
+import type { ExportedFeature } from '../../src/core/screeningExport';
 import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { importNetworkFile } from '../../src/server/importFile';
 import { ScreeningService } from '../../src/server/screeningService';
@@ -46,6 +47,25 @@ function importDuringNextLinksRead(file: string): void {
   };
 }
 
+/**
+ * The next store.link(id) call (where the GeoJSON export read a line's geometry after screening)
+ * first lets the other connection commit `file`; done() commits it if the export never read a line.
+ */
+function importDuringNextLinkRead(file: string): { done(): void } {
+  const link = store.link.bind(store);
+  let pending = true;
+  const commit = () => {
+    store.link = link;
+    if (pending) importByOther(file);
+    pending = false;
+  };
+  store.link = (id) => {
+    commit();
+    return link(id);
+  };
+  return { done: commit };
+}
+
 const lines = (s: { lines: { linkId: string; verdict: string }[] }) => s.lines.map((l) => `${l.linkId} ${l.verdict}`);
 
 beforeEach(() => {
@@ -81,5 +101,43 @@ describe('one network version per screening', () => {
     expect(snap.frame).toEqual(store.frame());
     const next = store.snapshot()!;
     expect([next.version.version, ...next.links.map((l) => l.id).sort()]).toEqual([2, 'B-water', 'far']);
+  });
+});
+
+describe('the GeoJSON export draws the lines it screened', () => {
+  const screenedLines = (features: ExportedFeature[]) => features.filter((f) => f.properties['kind'] === 'screened_line');
+
+  it('takes each line\'s geometry from the version screened, not from an import committed after it', async () => {
+    await importNetworkFile(store, delivery('A-gas', 'gas'));
+    const service = new ScreeningService(store);
+    expect(lines(service.screen(dig))).toEqual(['A-gas STRIKE']); // the screener holds version 1
+    // Version 2 moves A-gas 110 m north (and puts another line under the dig) while the export runs.
+    const during = importDuringNextLinkRead(writeDelivery(join(dir, 'moved.geojson'), [
+      linkFeature('A-gas', [[lon0 - d, lat0 + 0.001, 8], [lon0 + d, lat0 + 0.001, 8]], [10, 10]),
+      linkFeature('x', [[lon0 - d, lat0, 8], [lon0 + d, lat0, 8]], [10, 10]),
+    ]));
+    const report = service.screenAsGeoJson(dig);
+    during.done();
+    const [line, ...more] = screenedLines(report.features);
+    expect([report.networkVersion, line!.properties['linkId'], more.length]).toEqual([1, 'A-gas', 0]);
+    const closest = line!.properties['closest'] as { lat: number };
+    for (const [, lat] of line!.geometry.coordinates as [number, number, number][]) {
+      expect(Math.abs(lat - closest.lat)).toBeLessThan(1e-9); // the line passes through its own closest point
+      expect(lat).toBeCloseTo(lat0, 9); // where version 1 has it, not 110 m north
+    }
+    const next = screenedLines(service.screenAsGeoJson(dig).features); // version 2: x under the dig, A-gas 110 m away
+    expect(next.map((f) => f.properties['linkId'])).toEqual(['x']);
+  });
+
+  it('exports a line the store no longer holds (it was screened on the version that had it)', async () => {
+    await importNetworkFile(store, delivery('A-gas', 'gas'));
+    const service = new ScreeningService(store);
+    service.screen(dig);
+    const during = importDuringNextLinkRead(delivery('B-water', 'water', lat0 + 0.01)); // version 2 drops A-gas
+    const report = service.screenAsGeoJson(dig);
+    during.done();
+    expect([report.networkVersion, ...screenedLines(report.features).map((f) => f.properties['linkId'])]).toEqual([1, 'A-gas']);
+    const next = service.screenAsGeoJson(dig); // the next request screens version 2: nothing under the dig
+    expect([next.networkVersion, screenedLines(next.features).length]).toEqual([2, 0]);
   });
 });
