@@ -14,6 +14,12 @@
  * - v1.1 (2026-11-27 10:25): additive: `works` is also {works: [open_cut|trench|bore|piles …]}
  *   (PermitWorkList, the POST /api/screenings works body), screened and re-screened as such; the
  *   stored screening's `result` is then a WorksScreening.
+ * - v1.2 (2026-11-28 10:20 UTC): additive: `PermitSummary.rescreenFailed` (a re-screen after a network
+ *   import was refused: the permit's screening is not on the network in force), `PermitDetail.approvalHold`
+ *   (why approve is refused now; 'approve' is then not in `allowedActions`), and the outbox template
+ *   `permit.rescreen.failed` (to the reviewer, or role:dispatcher before assignment, once per permit and
+ *   network version). approve answers 409 with the hold's code: screening_not_current, rescreen_failed,
+ *   rescreen_unacknowledged.
  *
  * Authentication: POST /api/auth/sign-in sets an HttpOnly, SameSite=Strict cookie `ug_session`
  * (the browser sends it by itself; use `credentials: 'same-origin'`, the fetch default) and also
@@ -282,7 +288,31 @@ export interface PermitSummary {
   clock: StageClockView | null;
   /** A re-screen after a network change found a different verdict set; cleared by the reviewer. */
   rescreenChanged: boolean;
+  /**
+   * A re-screen on `networkVersion` was refused (`reason`, the screening's own error): the latest
+   * screening is on an older version. Retried on every supervision run; cleared when one succeeds.
+   */
+  rescreenFailed: RescreenFailure | null;
   summary: ScreeningSummaryView | null;
+}
+
+export interface RescreenFailure {
+  networkVersion: number;
+  reason: string;
+  at: EpochMs;
+}
+
+/**
+ * Why the permit may not be approved now, whoever asks: its latest screening is not on the network in
+ * force (an import not yet re-screened), its re-screen failed, or a changed re-screen is not yet
+ * acknowledged by the reviewer. approve answers 409 with this code and message.
+ */
+export interface ApprovalHold {
+  code: 'screening_not_current' | 'rescreen_failed' | 'rescreen_unacknowledged';
+  message: string;
+  /** The version the latest screening was on, and the network version in force. */
+  screenedVersion: number | null;
+  networkVersion: number | null;
 }
 
 export interface PermitDetail extends PermitSummary {
@@ -294,8 +324,10 @@ export interface PermitDetail extends PermitSummary {
   conditions: ConditionView[];
   /** The latest screening. */
   screening: StoredScreening | null;
-  /** What the signed-in user may do now (buttons to show). */
+  /** What the signed-in user may do now (buttons to show); never 'approve' while `approvalHold` is set. */
   allowedActions: PermitAction[];
+  /** Why approval waits (see ApprovalHold); null when nothing holds it. */
+  approvalHold: ApprovalHold | null;
   /** May the signed-in user add/remove conditions now. */
   canEditConditions: boolean;
 }

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import workflowJson from '../../data/rules/permit-workflow.json';
 import { cityFile } from '../../scripts/city';
 import { shanghaiTime } from '../../src/core/permits/civilDate';
-import type { DashboardResponse, NotificationListResponse, PermitDetail, ScreeningHistoryResponse, UserListResponse } from '../../src/protocol/permitApi';
+import type { ApiErrorBody, DashboardResponse, NotificationListResponse, PermitDetail, ScreeningHistoryResponse, UserListResponse } from '../../src/protocol/permitApi';
 import { newOutboxMessage } from '../../src/core/permits/outbox';
 import { importNetworkFile } from '../../src/server/importFile';
 import { OutboxDelivery } from '../../src/server/permits/delivery';
@@ -237,7 +237,91 @@ describe('re-screening after a network import', () => {
     expect(n.body.notifications.filter((m) => m.template === 'permit.rescreen.changed').map((m) => m.to)).toEqual(workflowJson.cards.channels.map(() => ids['reviewer']));
     expect((await h.as<PermitDetail>('dispatcher', 'GET', `/api/permits/${untouched.id}`)).body.rescreenChanged).toBe(false);
 
+    // Reviewed with the changed re-screen unacknowledged: the approver may not approve yet.
+    expect((await h.as<PermitDetail>('reviewer', 'POST', `/api/permits/${moved.id}/actions`, { action: 'review' })).status).toBe(200);
+    const held = await h.as<PermitDetail>('approver', 'GET', `/api/permits/${moved.id}`);
+    expect([held.body.approvalHold?.code, held.body.allowedActions.includes('approve')]).toEqual(['rescreen_unacknowledged', false]);
+    const early = await h.as<ApiErrorBody>('approver', 'POST', `/api/permits/${moved.id}/actions`, { action: 'approve' });
+    expect([early.status, early.body.error.code]).toEqual([409, 'rescreen_unacknowledged']);
+    expect(early.body.error.message).toMatch(/changed the verdicts/);
+
     const ack = await h.as<PermitDetail>('reviewer', 'POST', `/api/permits/${moved.id}/rescreen-acknowledged`);
     expect([ack.status, ack.body.rescreenChanged]).toEqual([200, false]);
+    const approved = await h.as<PermitDetail>('approver', 'POST', `/api/permits/${moved.id}/actions`, { action: 'approve' });
+    expect([approved.status, approved.body.status]).toEqual([200, 'approved']);
+  });
+
+  it('flags a permit whose re-screen fails, tells its reviewer once, holds approval and tries again until it succeeds', async () => {
+    const version = h.store.currentVersion()!.version;
+    const gas = h.store.links({ utility: 'gas' })[0]!.vertices;
+    const mid: [number, number] = [(gas[0]! + gas[4]!) / 2, (gas[1]! + gas[5]!) / 2];
+    // P over the gas main; Q 300 m west of it, where the main was before the last import.
+    const p = await permitAt(shanghaiTime('2026-12-15', 10), ['accept', 'assign', 'review']);
+    const q = await permitAt(shanghaiTime('2026-12-15', 10), ['accept', 'assign', 'review'], -300);
+    expect([p.screening!.networkVersion, q.screening!.networkVersion]).toEqual([version, version]);
+
+    // The next delivery has no line within 80 m of P: no surveyed ground for its estimate, so its re-screen is refused.
+    const segmentDistance = (v: Float64Array) => {
+      let best = Infinity;
+      for (let o = 0; o + 4 < v.length; o += 4) {
+        const [ax, ay, bx, by] = [v[o]!, v[o + 1]!, v[o + 4]!, v[o + 5]!];
+        const l2 = (bx - ax) ** 2 + (by - ay) ** 2;
+        const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, ((mid[0] - ax) * (bx - ax) + (mid[1] - ay) * (by - ay)) / l2));
+        best = Math.min(best, Math.hypot(ax + t * (bx - ax) - mid[0], ay + t * (by - ay) - mid[1]));
+      }
+      return best;
+    };
+    const gone = new Set(h.store.links().filter((l) => segmentDistance(l.vertices) < 80).map((l) => l.id));
+    const delivered = readFileSync(join(h.dir, 'moved-gas.geojson'), 'utf8');
+    const city = JSON.parse(delivered) as { features: { properties: { id: string; link?: string | null } }[] };
+    city.features = city.features.filter((f) => !gone.has(f.properties.id) && !gone.has(f.properties.link ?? '')); // the lines and their fittings
+    const bare = join(h.dir, 'bare-site.geojson');
+    writeFileSync(bare, JSON.stringify(city));
+    const importAs = async (file: string) => {
+      const importer = new SqliteNetworkStore(h.config.databaseFile);
+      return (await importNetworkFile(importer, file).finally(() => importer.close())).version;
+    };
+    const bareVersion = await importAs(bare);
+
+    // Before the re-screen runs, neither is screened on the network in force: approval waits.
+    const stale = await h.as<ApiErrorBody>('approver', 'POST', `/api/permits/${q.id}/actions`, { action: 'approve' });
+    expect([stale.status, stale.body.error.code]).toEqual([409, 'screening_not_current']);
+    expect(stale.body.error.message).toContain(`network is now version ${bareVersion}`);
+
+    h.clock.now = shanghaiTime('2026-12-15', 11);
+    const first = h.module.runSupervision().rescreen;
+    expect([first.networkVersion, first.failed]).toEqual([bareVersion, [p.id]]);
+    expect(first.rescreened).toContain(q.id);
+    const seen = (await h.as<PermitDetail>('reviewer', 'GET', `/api/permits/${p.id}`)).body;
+    expect(seen.rescreenFailed).toMatchObject({ networkVersion: bareVersion, at: h.clock.now });
+    expect(seen.rescreenFailed!.reason).toMatch(/no surveyed ground/);
+    expect([seen.screening!.networkVersion, seen.approvalHold?.code]).toEqual([version, 'rescreen_failed']);
+    const messages = async () => (await h.as<NotificationListResponse>('supervisor', 'GET', `/api/supervision/notifications?permitId=${p.id}`))
+      .body.notifications.filter((m) => m.template === 'permit.rescreen.failed');
+    expect((await messages()).map((m) => `${m.channel}:${m.to}`).sort()).toEqual(workflowJson.cards.channels.map((c) => `${c}:${ids['reviewer']}`).sort());
+    const refused = await h.as<ApiErrorBody>('approver', 'POST', `/api/permits/${p.id}/actions`, { action: 'approve' });
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'rescreen_failed']);
+    expect(refused.body.error.message).toMatch(new RegExp(`version ${bareVersion} failed .*no surveyed ground.*on version ${version}`));
+    expect((await h.as<PermitDetail>('approver', 'POST', `/api/permits/${q.id}/actions`, { action: 'approve' })).status).toBe(200);
+
+    // The next run tries P again (the version is not done), without a second message.
+    h.clock.now += 60_000;
+    const again = h.module.runSupervision().rescreen;
+    expect([again.failed, again.rescreened]).toEqual([[p.id], []]);
+    expect((await messages()).length).toBe(workflowJson.cards.channels.length);
+    const sms = h.module.ctx.outbox.get(`rescreen-failed/${p.id}/${bareVersion}/sms/${ids['reviewer']}`)!;
+    await h.module.deliverDue();
+    expect(received.find((r) => r.id === sms.id)!.text).toMatch(new RegExp(`re-screening on network version ${bareVersion} failed.*重新筛查失败`));
+
+    // The lines come back: P is re-screened, the flag clears and it may be approved.
+    const restored = await importAs(join(h.dir, 'moved-gas.geojson'));
+    const last = h.module.runSupervision().rescreen;
+    expect(last.failed).toEqual([]);
+    expect(last.rescreened).toContain(p.id);
+    expect(last.changed).not.toContain(p.id); // the same lines as the version it was screened on
+    expect(h.module.runSupervision().rescreen.rescreened).toEqual([]);
+    const ok = (await h.as<PermitDetail>('approver', 'GET', `/api/permits/${p.id}`)).body;
+    expect([ok.rescreenFailed, ok.screening!.networkVersion, ok.approvalHold, ok.allowedActions.includes('approve')]).toEqual([null, restored, null, true]);
+    expect((await h.as<PermitDetail>('approver', 'POST', `/api/permits/${p.id}/actions`, { action: 'approve' })).status).toBe(200);
   });
 });

@@ -67,6 +67,11 @@ const MIGRATIONS: string[] = [
   CREATE INDEX sign_in_failures_username ON sign_in_failures(username, at);
   CREATE INDEX sign_in_failures_address ON sign_in_failures(address, at);
   `,
+  `
+  ALTER TABLE permits ADD COLUMN rescreen_failed_version INTEGER;
+  ALTER TABLE permits ADD COLUMN rescreen_failed_reason TEXT;
+  ALTER TABLE permits ADD COLUMN rescreen_failed_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -50,6 +50,13 @@ export function renderMessage(m: OutboxMessage): { subject: string; text: string
     const subject = `Permit ${p.receipt || p.permitId}: screening changed on network version ${p.networkVersion} / 管网更新后筛查结果变化`;
     return { subject, text: `${subject}. Now ${p.strike} strike, ${p.encroach} encroach, ${p.near} near. Please review. / 请复核。` };
   }
+  if (m.template === 'permit.rescreen.failed') {
+    const subject = `Permit ${p.receipt || p.permitId}: re-screening on network version ${p.networkVersion} failed / 管网更新后重新筛查失败`;
+    return {
+      subject,
+      text: `${subject}. ${p.reason}. Its screening is still the one on version ${p.screenedVersion}, not the network in force: do not approve on it; check the works. / 现有筛查结果仍为第 ${p.screenedVersion} 版管网，非现行管网：请勿据此批准，请核查作业。`,
+    };
+  }
   return { subject: m.template, text: `${m.template} ${JSON.stringify(p)}` };
 }
 

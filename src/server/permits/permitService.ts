@@ -11,7 +11,7 @@ import { HttpError } from '../http/respond';
 import { newId, type UserRow } from './accounts';
 import { actorOf, permitOf, requireRole, visibleRow, type PermitsContext } from './context';
 import type { PermitFields, PermitRow, PermitScreening } from './permitStore';
-import { conditionEditor, detailOf, summaryOf } from './views';
+import { approvalHold, conditionEditor, detailOf, summaryOf } from './views';
 
 const STATUS_OF: Record<TransitionErrorCode, [number, string | undefined]> = {
   'unknown-action': [400, 'action'],
@@ -123,6 +123,9 @@ export class PermitService {
       try {
         const { event } = this.ctx.workflow.transition(permit, req.action, actorOf(user), req.reason ?? null, now,
           req.assignment ? { assignment: req.assignment } : {});
+        // Who may approve and from which state is the workflow's (403/409 above); on what screening is this.
+        const hold = req.action === 'approve' ? approvalHold(this.ctx, this.ctx.permits.row(id)!) : null;
+        if (hold) throw new HttpError(409, hold.code, `approve refused: ${hold.message}`);
         this.ctx.permits.appendEvent(event);
       } catch (e) {
         throw e instanceof TransitionError ? httpErrorOf(e) : e;

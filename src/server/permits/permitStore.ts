@@ -26,6 +26,10 @@ export interface PermitRow {
   reviewer_id: string | null;
   approver_id: string | null;
   rescreen_changed: number;
+  /** The network version a re-screen of this permit failed on (its screening is older), with why and when; null when none failed. */
+  rescreen_failed_version: number | null;
+  rescreen_failed_reason: string | null;
+  rescreen_failed_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -167,6 +171,12 @@ export class PermitStore {
 
   setRescreenChanged(permitId: string, changed: boolean): void {
     this.db.prepare('UPDATE permits SET rescreen_changed = ? WHERE id = ?').run(changed ? 1 : 0, permitId);
+  }
+
+  /** Records (or, with null, clears) a failed re-screen: the permit's latest screening is not on that network version. */
+  setRescreenFailed(permitId: string, failure: { networkVersion: number; reason: string; at: number } | null): void {
+    this.db.prepare('UPDATE permits SET rescreen_failed_version = ?, rescreen_failed_reason = ?, rescreen_failed_at = ? WHERE id = ?')
+      .run(failure?.networkVersion ?? null, failure?.reason ?? null, failure?.at ?? null, permitId);
   }
 
   insertCondition(c: ConditionRow): void {

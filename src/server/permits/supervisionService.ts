@@ -10,7 +10,7 @@ import { assignedTo } from '../../core/permits/workflow';
 import type { DashboardResponse, PermitWorks, SupervisedPermit, WeekCount } from '../../protocol/permitApi';
 import { permitOf, type PermitsContext } from './context';
 import { getMeta, setMeta } from './db';
-import { OPEN_STATES, verdictSet } from './permitStore';
+import { OPEN_STATES, verdictSet, type PermitRow } from './permitStore';
 import { summaryOf } from './views';
 
 export const RESCREENED_VERSION_KEY = 'rescreened_network_version';
@@ -19,6 +19,8 @@ export interface RescreenOutcome {
   networkVersion: number | null;
   rescreened: string[];
   changed: string[];
+  /** Permits whose re-screen failed (flagged; tried again on the next run). */
+  failed: string[];
 }
 
 export class SupervisionService {
@@ -57,11 +59,17 @@ export class SupervisionService {
    * an open cut or a work list alike,
    * screened on an older version, stores the new screening with its version, and flags a permit
    * whose set of (line, verdict) changed to its reviewer (the dispatchers when none is assigned yet).
+   *
+   * A re-screen that fails (the works are refused on the new network, e.g. no surveyed ground near
+   * them any more) flags the permit with the version and the refusal, tells its reviewer (or the
+   * dispatchers) once per permit and version (`permit.rescreen.failed`), and leaves the version
+   * unfinished: the next run tries that permit again, and a success clears the flag. Approval waits
+   * for it (views.ts approvalHold).
    */
   rescreenIfNetworkChanged(): RescreenOutcome {
     const { ctx } = this;
     const version = ctx.network.currentVersion()?.version ?? null;
-    const out: RescreenOutcome = { networkVersion: version, rescreened: [], changed: [] };
+    const out: RescreenOutcome = { networkVersion: version, rescreened: [], changed: [], failed: [] };
     if (version === null || getMeta(ctx.db, RESCREENED_VERSION_KEY) === String(version)) return out;
     for (const row of ctx.permits.rows({ states: [...OPEN_STATES, 'draft'], withDrafts: true })) {
       const before = ctx.permits.latestVerdicts(row.id);
@@ -71,7 +79,8 @@ export class SupervisionService {
       try {
         screening = ctx.screening.screen(works);
       } catch (e) {
-        console.warn(`[permits] re-screening ${row.id} on network version ${version} failed: ${(e as Error).message}`);
+        this.rescreenFailed(row, version, before?.networkVersion ?? null, (e as Error).message);
+        out.failed.push(row.id);
         continue;
       }
       const after = verdictSet(screening);
@@ -79,23 +88,43 @@ export class SupervisionService {
       const now = ctx.now();
       ctx.permits.transaction(() => {
         ctx.permits.insertScreening(row.id, screening, 'network-change', now);
+        if (row.rescreen_failed_version !== null) ctx.permits.setRescreenFailed(row.id, null);
         if (!changed || row.status === 'draft') return;
         ctx.permits.setRescreenChanged(row.id, true);
-        const to = row.reviewer_id ?? 'role:dispatcher';
         const params = {
           permitId: row.id, receipt: row.receipt ?? '', networkVersion: version, previousVersion: before?.networkVersion ?? 0,
           strike: screening.summary.strike, encroach: screening.summary.encroach, near: screening.summary.near,
         };
-        for (const channel of ctx.rules.workflow.cards.channels) {
-          const m = newOutboxMessage({ id: `rescreen/${row.id}/${version}/${channel}/${to}`, channel, to, template: 'permit.rescreen.changed', params }, now);
-          ctx.outbox.enqueue(m, { cardId: null, permitId: row.id }, now);
-        }
+        this.tellReviewer(row, `rescreen/${row.id}/${version}`, 'permit.rescreen.changed', params, now);
       });
       out.rescreened.push(row.id);
       if (changed) out.changed.push(row.id);
     }
-    setMeta(ctx.db, RESCREENED_VERSION_KEY, String(version));
+    if (out.failed.length === 0) setMeta(ctx.db, RESCREENED_VERSION_KEY, String(version));
     return out;
+  }
+
+  /** Flags a permit whose re-screen on `version` failed and tells its reviewer, once per permit and version. */
+  private rescreenFailed(row: PermitRow, version: number, screenedOn: number | null, reason: string): void {
+    const { ctx } = this;
+    if (row.rescreen_failed_version === version) return; // flagged and told on an earlier run: try again quietly
+    console.warn(`[permits] re-screening ${row.id} on network version ${version} failed (its screening stays on version ${screenedOn}): ${reason}`);
+    const now = ctx.now();
+    ctx.permits.transaction(() => {
+      ctx.permits.setRescreenFailed(row.id, { networkVersion: version, reason, at: now });
+      if (row.status === 'draft') return;
+      const params = { permitId: row.id, receipt: row.receipt ?? '', networkVersion: version, screenedVersion: screenedOn ?? 0, reason };
+      this.tellReviewer(row, `rescreen-failed/${row.id}/${version}`, 'permit.rescreen.failed', params, now);
+    });
+  }
+
+  /** Queues a message on every card channel to the permit's reviewer (the dispatchers before assignment); ids make it once only. */
+  private tellReviewer(row: PermitRow, idPrefix: string, template: string, params: Record<string, string | number>, now: number): void {
+    const to = row.reviewer_id ?? 'role:dispatcher';
+    for (const channel of this.ctx.rules.workflow.cards.channels) {
+      const m = newOutboxMessage({ id: `${idPrefix}/${channel}/${to}`, channel, to, template, params }, now);
+      this.ctx.outbox.enqueue(m, { cardId: null, permitId: row.id }, now);
+    }
   }
 
   dashboard(filter: { unitId?: string; handlerId?: string }): DashboardResponse {

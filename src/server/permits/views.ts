@@ -1,7 +1,7 @@
 /** Wire views of a permit (summary, detail, printable) built from the stored rows and events. */
 import { stageClock } from '../../core/permits/supervision';
 import type { Permit } from '../../core/permits/workflow';
-import type { ConditionView, PermitDetail, PermitSummary, PrintablePermit, StageClockView } from '../../protocol/permitApi';
+import type { ApprovalHold, ConditionView, PermitDetail, PermitSummary, PrintablePermit, StageClockView } from '../../protocol/permitApi';
 import type { UserRow } from './accounts';
 import { actorOf, permitOf, type PermitsContext } from './context';
 import type { ConditionRow, PermitRow } from './permitStore';
@@ -28,6 +28,8 @@ export function summaryOf(ctx: PermitsContext, row: PermitRow, permit: Permit | 
     applicantName: ctx.accounts.displayName(row.applicant_id) ?? row.applicant_id, unitId: row.unit_id,
     unitName: ctx.accounts.unit(row.unit_id)?.name ?? row.unit_id, method: row.method, startDate: row.start_date, endDate: row.end_date,
     createdAt: row.created_at, updatedAt: row.updated_at, clock: clockView(ctx, permit), rescreenChanged: row.rescreen_changed === 1,
+    rescreenFailed: row.rescreen_failed_version === null ? null
+      : { networkVersion: row.rescreen_failed_version, reason: row.rescreen_failed_reason ?? '', at: row.rescreen_failed_at ?? 0 },
     summary: latest?.summary ?? null,
   };
 }
@@ -48,11 +50,42 @@ export function conditionEditor(row: PermitRow, user: UserRow): 'yes' | 'role' |
   return assigned === user.id ? 'yes' : 'assignment';
 }
 
+/**
+ * Why this permit may not be approved now, null when nothing holds it. A decision is signed on the
+ * screening shown: it must be of the network in force, and a changed one must have been seen.
+ */
+export function approvalHold(ctx: PermitsContext, row: PermitRow): ApprovalHold | null {
+  const networkVersion = ctx.network.currentVersion()?.version ?? null;
+  const screenedVersion = ctx.permits.latestVerdicts(row.id)?.networkVersion ?? null;
+  const versions = { screenedVersion, networkVersion };
+  if (row.rescreen_failed_version !== null) {
+    return {
+      code: 'rescreen_failed', ...versions,
+      message: `re-screening on network version ${row.rescreen_failed_version} failed (${row.rescreen_failed_reason ?? 'no reason recorded'}): ` +
+        `the permit's screening is on version ${screenedVersion}, not the network in force; it is tried again after every import and supervision run`,
+    };
+  }
+  if (networkVersion !== null && screenedVersion !== networkVersion) {
+    return {
+      code: 'screening_not_current', ...versions,
+      message: `the permit was screened on network version ${screenedVersion}; the network is now version ${networkVersion}: approve once it is re-screened (within a minute of an import)`,
+    };
+  }
+  if (row.rescreen_changed === 1) {
+    return {
+      code: 'rescreen_unacknowledged', ...versions,
+      message: `the re-screening on network version ${screenedVersion} changed the verdicts: the reviewer acknowledges it before approval`,
+    };
+  }
+  return null;
+}
+
 export function detailOf(ctx: PermitsContext, row: PermitRow, user: UserRow): PermitDetail {
   const permit = permitOf(ctx, row);
-  const allowedActions = permit
+  const hold = row.status === 'draft' ? null : approvalHold(ctx, row);
+  const allowedActions = (permit
     ? ctx.workflow.allowedActions(permit, actorOf(user))
-    : row.applicant_id === user.id ? (['submit'] as const).slice() : [];
+    : row.applicant_id === user.id ? (['submit'] as const).slice() : []).filter((a) => !(hold && a === 'approve'));
   return {
     ...summaryOf(ctx, row, permit),
     workKinds: JSON.parse(row.work_kinds) as string[],
@@ -66,6 +99,7 @@ export function detailOf(ctx: PermitsContext, row: PermitRow, user: UserRow): Pe
     conditions: ctx.permits.conditions(row.id).map((c) => conditionView(ctx, c)),
     screening: ctx.permits.latestScreening(row.id),
     allowedActions,
+    approvalHold: hold,
     canEditConditions: conditionEditor(row, user) === 'yes',
   };
 }

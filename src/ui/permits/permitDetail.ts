@@ -96,10 +96,19 @@ function renderConditions(ctrl: PermitController, d: PermitDetail, draft: Detail
   return root;
 }
 
+/** Why approve is not offered now (the server's approvalHold), to the approver who would take it. */
+function approvalHoldNote(ctrl: PermitController, d: PermitDetail): HTMLElement | null {
+  const hold = d.approvalHold;
+  if (!hold || d.status !== 'reviewed' || ctrl.deps.ui.getState().user?.id !== d.assignment.approverId) return null;
+  return h('div', { className: 'status error', id: 'permit-approval-hold', role: 'alert', 'data-code': hold.code },
+    ctrl.t(`permit.approvalHold.${hold.code}` as MessageKey, { screened: hold.screenedVersion ?? '—', version: hold.networkVersion ?? '—' }));
+}
+
 function renderActions(ctrl: PermitController, d: PermitDetail, draft: DetailDraft, rerender: () => void): HTMLElement | null {
   const t = ctrl.t;
   const actions = ACTION_ORDER.filter((a) => d.allowedActions.includes(a));
-  if (actions.length === 0) return null;
+  const hold = approvalHoldNote(ctrl, d);
+  if (actions.length === 0) return hold && h('section', { id: 'permit-actions' }, h('h2', {}, t('permit.decide')), hold);
   const busy = ctrl.deps.ui.getState().busy !== null;
   if (actions.includes('assign') && !draft.staffRequested) {
     draft.staffRequested = true;
@@ -126,6 +135,7 @@ function renderActions(ctrl: PermitController, d: PermitDetail, draft: DetailDra
   };
   return h('section', { id: 'permit-actions' },
     h('h2', {}, t('permit.decide')),
+    hold,
     actions.includes('assign') ? staffSelect('reviewer') : null,
     actions.includes('assign') ? staffSelect('approver') : null,
     actions.some((a) => REASONED.includes(a)) ? field(t('permit.reason'), h('textarea', {
@@ -164,6 +174,8 @@ export function renderPermitDetail(ctrl: PermitController, d: PermitDetail, draf
     ]),
     d.rescreenChanged ? h('div', { className: 'status error', id: 'permit-rescreen', role: 'alert' }, t('permit.rescreenChanged'),
       user?.role === 'reviewer' ? h('button', { type: 'button', className: 'small', onclick: () => void ctrl.acknowledgeRescreen() }, t('permit.acknowledge')) : null) : null,
+    d.rescreenFailed ? h('div', { className: 'status error', id: 'permit-rescreen-failed', role: 'alert', 'data-version': d.rescreenFailed.networkVersion },
+      t('permit.rescreenFailed', { version: d.rescreenFailed.networkVersion, reason: d.rescreenFailed.reason, screened: d.screening?.networkVersion ?? '—' })) : null,
     h('h2', {}, t('permit.screening')),
     d.screening ? h('div', {},
       h('div', { className: 'status' }, t('permit.screenedAgainst', { version: d.screening.networkVersion, at: formatTime(d.screening.createdAt) })),

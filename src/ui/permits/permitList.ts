@@ -45,6 +45,7 @@ export function renderPermitList(t: Translate, permits: readonly PermitSummary[]
       },
       h('span', { className: 'permit-title' }, p.title),
       h('span', { className: 'permit-meta' }, `${p.receipt ?? t('permit.draft')} · ${stageLabel(t, p.status)} · ${p.unitName}`),
-      h('span', { className: 'permit-meta' }, `${p.startDate} – ${p.endDate}`, p.rescreenChanged ? ` · ${t('permit.rescreenChanged')}` : ''),
+      h('span', { className: 'permit-meta' }, `${p.startDate} – ${p.endDate}`, p.rescreenChanged ? ` · ${t('permit.rescreenChanged')}` : '',
+        p.rescreenFailed ? ` · ${t('permit.rescreenFailedShort')}` : ''),
       h('span', { className: 'permit-meta' }, clockBadge(t, p.clock), ' ', summaryCounts(t, p))))));
 }
