@@ -4,6 +4,8 @@
  * and bore paths as lines, piles as points, with widths, depths and diameters in the properties) and
  * one feature per screened line, so the report opens in any GIS. The JSON export is the screening
  * itself (DigScreening or WorksScreening); both carry the network version they were screened against.
+ * The collection itself carries what the report rests on, for one dig and for a permit's works alike:
+ * the summary (counts, owners to notify) and the notify distance.
  */
 import type { DigRequest, DigScreening, ScreenedLine, ScreenedWork, WorksRequest, WorksScreening } from './digScreening';
 import type { DigWork, PitWork } from './screening/digWorks';
@@ -13,6 +15,8 @@ export interface ExportedScreening {
   networkVersion: number;
   ruleSetId: string;
   screenedAt: string;
+  notifyDistance: number;
+  summary: DigScreening['summary'];
   features: ExportedFeature[];
 }
 
@@ -73,8 +77,11 @@ export function worksToGeoJson(request: WorksRequest, result: WorksScreening, ge
   ]);
 }
 
-function collection(result: { networkVersion: number; ruleSetId: string }, screenedAt: Date, features: ExportedFeature[]): ExportedScreening {
-  return { type: 'FeatureCollection', networkVersion: result.networkVersion, ruleSetId: result.ruleSetId, screenedAt: screenedAt.toISOString(), features };
+function collection(result: DigScreening | WorksScreening, screenedAt: Date, features: ExportedFeature[]): ExportedScreening {
+  return {
+    type: 'FeatureCollection', networkVersion: result.networkVersion, ruleSetId: result.ruleSetId, screenedAt: screenedAt.toISOString(),
+    summary: result.summary, notifyDistance: result.notifyDistance, features,
+  };
 }
 
 /** Line geometry for the export: lon, lat, centreline elevation per vertex. */

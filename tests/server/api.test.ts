@@ -336,8 +336,11 @@ describe('screening permits of every kind of work on the server', () => {
       method: 'POST', headers: { ...session, 'Content-Type': 'application/json' }, body: JSON.stringify({ works, ruleSetId: 'cn-gb50289' }),
     });
     expect(res.status).toBe(200);
-    const fc = (await res.json()) as { networkVersion: number; features: PermitFeature[] };
+    const fc = (await res.json()) as { networkVersion: number; summary: WorksScreening['summary']; notifyDistance: number; features: PermitFeature[] };
     expect(fc.networkVersion).toBe(1);
+    // The collection carries the summary (counts, owners to notify) and the notify distance, as the JSON report does.
+    expect([fc.summary, fc.notifyDistance]).toEqual([body.summary, body.notifyDistance]);
+    expect(fc.summary.owners).toContain(gasMain.owner);
     const parts = fc.features.filter((f) => f.properties['kind'] === 'work').map((f) => [f.properties['work'], f.properties['role'], f.geometry.type]);
     expect(parts).toEqual([[0, 'footprint', 'Polygon'], [1, 'centre_line', 'LineString'], [2, 'path', 'LineString'], [2, 'entry_pit', 'Polygon'], [3, 'piles', 'MultiPoint']]);
     const pit = fc.features.find((f) => f.properties['role'] === 'footprint')!;
