@@ -19,11 +19,11 @@
  */
 import type Flatbush from 'flatbush';
 import { lonLatTransform, type FrameTransform, type LocalFrame } from './crs';
-import type { Link } from './model';
+import { UTILITY_TYPES, type Link, type UtilityType } from './model';
 import { readDigWorks, toExcavation, workPoints, type DigWork } from './screening/digWorks';
 import { ExcavationError, type Excavation } from './screening/excavation';
 import { MAX_WORKS_PER_PERMIT, screenPermit } from './screening/permit';
-import { applyOverrides, largestThreshold, scaledRules, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
+import { applyOverrides, largestThreshold, ruleSetOf, scaledRules, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
 import { VERDICT_SLACK_M } from './screening/ruleContext';
 import { screenExcavation, type LineConflict, type ScreeningSummary } from './screening/screen';
 import { adoptGridIndex, buildGridIndex, gridIndexByteLength } from './screening/gridIndex';
@@ -64,7 +64,23 @@ export interface ScreenedLine extends LineConflict {
   closest: { lon: number; lat: number; z: number };
 }
 
-export interface DigScreening {
+/**
+ * The rules a screening ran under, at the top of every result and export: a user override changes
+ * verdicts (a clearance of 0 makes a line disappear), so the report says it was applied and why.
+ */
+export interface AppliedRules {
+  /** The user's overrides as applied (clearances, notifyDistance, reason); null when none. */
+  overrides: RuleOverrides | null;
+  /** Where the notify distance comes from: the rules table's source, or 'user override: <reason>'. */
+  notifySource: string;
+  /**
+   * Clearance per utility under the rule set used, with its source ('user override…' when overridden;
+   * scaled, and saying so, where the local frame's scale is corrected: rulesAt).
+   */
+  clearances: Record<UtilityType, { value: number; source: string }>;
+}
+
+export interface DigScreening extends AppliedRules {
   networkVersion: number;
   ruleSetId: string;
   groundElevation: number;
@@ -116,6 +132,19 @@ function readRuleChoice(r: Record<string, unknown>, rules: ScreeningRules): { ru
   return { ruleSetId, overrides: overrides as RuleOverrides | null };
 }
 
+/** What a result reports of the rules it was screened with (`used`: the request's rules as rulesAt made them, overrides applied and checked). */
+function appliedRules(used: ScreeningRules, req: { ruleSetId: string; overrides?: RuleOverrides | null }): AppliedRules {
+  const o = req.overrides;
+  const overrides: RuleOverrides = {
+    ...(o?.clearances !== undefined ? { clearances: Object.fromEntries(UTILITY_TYPES.filter((u) => o.clearances![u] !== undefined).map((u) => [u, o.clearances![u]!])) } : {}),
+    ...(o?.notifyDistance !== undefined ? { notifyDistance: o.notifyDistance } : {}),
+    ...(o?.reason ? { reason: o.reason } : {}),
+  };
+  const rs = ruleSetOf(used, req.ruleSetId);
+  const clearances = Object.fromEntries(UTILITY_TYPES.map((u) => [u, { value: rs.clearances[u].value, source: rs.clearances[u].source }])) as AppliedRules['clearances'];
+  return { overrides: Object.keys(overrides).length ? overrides : null, notifySource: used.notifyDistance.source, clearances };
+}
+
 /** The request for several works of any kind (digWorks.ts); ground is shared unless estimated per work. */
 export interface WorksRequest {
   works: DigWork[];
@@ -145,7 +174,7 @@ export interface ScreenedWork {
   bottomZ: number;
 }
 
-export interface WorksScreening {
+export interface WorksScreening extends AppliedRules {
   networkVersion: number;
   ruleSetId: string;
   notifyDistance: number;
@@ -219,6 +248,7 @@ export class DigScreener {
       groundSource: req.groundElevation === null ? 'network' : 'given',
       bottomZ, topZ,
       notifyDistance: result.notifyDistance,
+      ...appliedRules(rules, req),
       lines,
       summary: { ...result.summary, owners: [...new Set(lines.map((l) => l.owner))].sort() },
     };
@@ -251,7 +281,7 @@ export class DigScreener {
       return { ...l, owner: this.ownerByLink.get(l.linkId) ?? '', closest: { lon, lat, z: l.closestPoint.z } };
     });
     return {
-      networkVersion: this.version, ruleSetId: req.ruleSetId, notifyDistance: result.notifyDistance, works: screened, lines,
+      networkVersion: this.version, ruleSetId: req.ruleSetId, notifyDistance: result.notifyDistance, ...appliedRules(rules, req), works: screened, lines,
       summary: { ...result.summary, owners: [...new Set(lines.map((l) => l.owner))].sort() },
     };
   }

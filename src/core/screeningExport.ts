@@ -5,12 +5,13 @@
  * one feature per screened line, so the report opens in any GIS. The JSON export is the screening
  * itself (DigScreening or WorksScreening); both carry the network version they were screened against.
  * The collection itself carries what the report rests on, for one dig and for a permit's works alike:
- * the summary (counts, owners to notify) and the notify distance.
+ * the summary (counts, owners to notify), the notify distance and its source, and the rules applied
+ * (the user's overrides with their reason, and the clearance per utility with its source).
  */
-import type { DigRequest, DigScreening, ScreenedLine, ScreenedWork, WorksRequest, WorksScreening } from './digScreening';
+import type { AppliedRules, DigRequest, DigScreening, ScreenedLine, ScreenedWork, WorksRequest, WorksScreening } from './digScreening';
 import type { DigWork, PitWork } from './screening/digWorks';
 
-export interface ExportedScreening {
+export interface ExportedScreening extends AppliedRules {
   type: 'FeatureCollection';
   networkVersion: number;
   ruleSetId: string;
@@ -80,7 +81,8 @@ export function worksToGeoJson(request: WorksRequest, result: WorksScreening, ge
 function collection(result: DigScreening | WorksScreening, screenedAt: Date, features: ExportedFeature[]): ExportedScreening {
   return {
     type: 'FeatureCollection', networkVersion: result.networkVersion, ruleSetId: result.ruleSetId, screenedAt: screenedAt.toISOString(),
-    summary: result.summary, notifyDistance: result.notifyDistance, features,
+    summary: result.summary, notifyDistance: result.notifyDistance, notifySource: result.notifySource, overrides: result.overrides,
+    clearances: result.clearances, features,
   };
 }
 

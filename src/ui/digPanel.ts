@@ -181,8 +181,15 @@ function renderResult(view: ScreeningView, _locale: string, t: (k: MessageKey, p
       h('td', { className: 'num' }, formatNumber(line.horizontal)),
       h('td', { className: 'num' }, formatNumber(line.vertical)),
       h('td', { className: 'num', title: `${line.clearance.toFixed(2)} m: ${line.clearanceSource}; + ${line.uncertainty.toFixed(2)} m (QL-${line.quality ?? 'D'})` }, formatNumber(line.tolerance))));
+  const o = r.overrides;
+  const overridden = o && [
+    ...UTILITY_TYPES.filter((u) => o.clearances?.[u] !== undefined).map((u) => `${t(`utility.${u}` as MessageKey)} ${formatNumber(o.clearances![u]!)} m`),
+    ...(o.notifyDistance !== undefined ? [`${t('notifyDistance')} ${formatNumber(o.notifyDistance)} m`] : []),
+  ];
   return h('div', { id: 'screening-status' },
     h('div', { className: 'status', role: 'status' }, t(view.onServer ? 'screenedOnServer' : 'screened', { count: r.lines.length, ms: r.ms.toFixed(1) })),
+    overridden ? h('div', { className: 'status error', id: 'screening-overrides', role: 'note' },
+      t('overridesApplied', { what: overridden.join(', ') || '—', reason: o.reason || '—' })) : null,
     h('div', { className: 'row' },
       h('button', { id: 'export-json', onclick: () => actions.exportReport('json') }, t('exportJson')),
       h('button', { id: 'export-geojson', onclick: () => actions.exportReport('geojson') }, t('exportGeojson'))),

@@ -348,6 +348,36 @@ describe('screening permits of every kind of work on the server', () => {
     expect(fc.features.find((f) => f.properties['linkId'] === gasMain.id)?.properties['verdict']).toBe('STRIKE');
   });
 
+  it('says on every report which rules applied: overrides with their reason, the notify source, each clearance; the works GeoJSON its summary', async () => {
+    const rules = validateScreeningRules(JSON.parse(readFileSync(RULES_FILE, 'utf8')));
+    const table = rules.ruleSets['cn-gb50289']!.clearances;
+    const overrides = { clearances: { gas: 0 }, notifyDistance: 0, reason: 'owner letter 2026-11' };
+    const mine = 'user override: owner letter 2026-11';
+    const works = worksOf(fixtures.open_cut);
+    const dig = { footprint: works[0]!['footprint'], depth: 3, groundElevation: null, ruleSetId: 'cn-gb50289' };
+    const post = async (body: unknown, format: string) => {
+      const res = await fetch(`${server.url}api/screenings?format=${format}`, { method: 'POST', headers: { ...session, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as DigScreening & { features?: unknown[] };
+    };
+    for (const body of [dig, { works, groundElevation: null, ruleSetId: 'cn-gb50289' }]) {
+      const shape = 'works' in body ? 'works' : 'one dig';
+      const plain = await post(body, 'json');
+      for (const format of ['json', 'geojson']) {
+        const label = `${shape}, ${format}`;
+        const without = await post(body, format);
+        expect([without.overrides, without.notifySource, without.notifyDistance], label).toEqual([null, rules.notifyDistance.source, rules.notifyDistance.value]);
+        expect(without.clearances, label).toEqual(Object.fromEntries(Object.entries(table).map(([u, c]) => [u, { value: c.value, source: c.source }])));
+        expect(without.summary, label).toEqual(plain.summary); // the GeoJSON collection carries the summary (owners to notify) too
+        expect(plain.summary.owners, label).toContain(gasMain.owner);
+        const over = await post({ ...body, overrides }, format);
+        expect([over.overrides, over.notifySource, over.notifyDistance], label).toEqual([overrides, mine, 0]);
+        expect([over.clearances.gas, over.clearances.water], label).toEqual([{ value: 0, source: mine }, { value: table.water.value, source: table.water.source }]);
+        if (format === 'geojson') expect(over.features!.length, label).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('refuses bad works with a 400 naming the work and the field', async () => {
     const [cut] = worksOf(fixtures.open_cut);
     const [trench] = worksOf(fixtures.trench);
