@@ -258,6 +258,9 @@ describe('re-screening after a network import', () => {
     // P over the gas main; Q 300 m west of it, where the main was before the last import.
     const p = await permitAt(shanghaiTime('2026-12-15', 10), ['accept', 'assign', 'review']);
     const q = await permitAt(shanghaiTime('2026-12-15', 10), ['accept', 'assign', 'review'], -300);
+    const draftBody = permitOverGas(h, false);
+    draftBody.works.footprint = squareAround(h, mid[0] + 3, mid[1], 2);
+    const draft = (await h.as<PermitDetail>('contractor-a', 'POST', '/api/permits', draftBody)).body;
     expect([p.screening!.networkVersion, q.screening!.networkVersion]).toEqual([version, version]);
 
     // The next delivery has no line within 80 m of P: no surveyed ground for its estimate, so its re-screen is refused.
@@ -290,7 +293,7 @@ describe('re-screening after a network import', () => {
 
     h.clock.now = shanghaiTime('2026-12-15', 11);
     const first = h.module.runSupervision().rescreen;
-    expect([first.networkVersion, first.failed]).toEqual([bareVersion, [p.id]]);
+    expect([first.networkVersion, [...first.failed].sort()]).toEqual([bareVersion, [p.id, draft.id].sort()]);
     expect(first.rescreened).toContain(q.id);
     const seen = (await h.as<PermitDetail>('reviewer', 'GET', `/api/permits/${p.id}`)).body;
     expect(seen.rescreenFailed).toMatchObject({ networkVersion: bareVersion, at: h.clock.now });
@@ -303,6 +306,13 @@ describe('re-screening after a network import', () => {
     expect([refused.status, refused.body.error.code]).toEqual([409, 'rescreen_failed']);
     expect(refused.body.error.message).toMatch(new RegExp(`version ${bareVersion} failed .*no surveyed ground.*on version ${version}`));
     expect((await h.as<PermitDetail>('approver', 'POST', `/api/permits/${q.id}/actions`, { action: 'approve' })).status).toBe(200);
+
+    // A draft is flagged too (nobody is told: it is the applicant's); editing it screens it anew, which answers the failure.
+    const flaggedDraft = (await h.as<PermitDetail>('contractor-a', 'GET', `/api/permits/${draft.id}`)).body;
+    expect([flaggedDraft.rescreenFailed?.networkVersion, (await h.as<NotificationListResponse>('supervisor', 'GET', `/api/supervision/notifications?permitId=${draft.id}`)).body.notifications.length]).toEqual([bareVersion, 0]);
+    const { submit: _draftOnly, ...edit } = { ...draftBody, works: { ...draftBody.works, footprint: squareAround(h, mid[0] - 300, mid[1], 2) } };
+    const edited = await h.as<PermitDetail>('contractor-a', 'PUT', `/api/permits/${draft.id}`, edit);
+    expect([edited.status, edited.body.screening!.networkVersion, edited.body.rescreenFailed]).toEqual([200, bareVersion, null]);
 
     // The next run tries P again (the version is not done), without a second message.
     h.clock.now += 60_000;

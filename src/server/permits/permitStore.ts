@@ -144,6 +144,9 @@ export class PermitStore {
     this.db.prepare(`INSERT INTO screenings (permit_id, network_version, created_at, reason, result, strike, encroach, near, owners, verdicts)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(permitId, s.networkVersion, now, reason, JSON.stringify(s), s.summary.strike,
       s.summary.encroach, s.summary.near, JSON.stringify(s.summary.owners), JSON.stringify(verdictSet(s)));
+    // A screening on (or past) the version a re-screen failed on answers that failure, whoever screened (re-screen, draft edit).
+    this.db.prepare(`UPDATE permits SET rescreen_failed_version = NULL, rescreen_failed_reason = NULL, rescreen_failed_at = NULL
+      WHERE id = ? AND rescreen_failed_version <= ?`).run(permitId, s.networkVersion);
   }
 
   private screeningView(r: ScreeningRow): StoredScreening {
@@ -173,10 +176,10 @@ export class PermitStore {
     this.db.prepare('UPDATE permits SET rescreen_changed = ? WHERE id = ?').run(changed ? 1 : 0, permitId);
   }
 
-  /** Records (or, with null, clears) a failed re-screen: the permit's latest screening is not on that network version. */
-  setRescreenFailed(permitId: string, failure: { networkVersion: number; reason: string; at: number } | null): void {
+  /** Records a failed re-screen: the permit's latest screening is not on that network version (insertScreening clears it). */
+  setRescreenFailed(permitId: string, failure: { networkVersion: number; reason: string; at: number }): void {
     this.db.prepare('UPDATE permits SET rescreen_failed_version = ?, rescreen_failed_reason = ?, rescreen_failed_at = ? WHERE id = ?')
-      .run(failure?.networkVersion ?? null, failure?.reason ?? null, failure?.at ?? null, permitId);
+      .run(failure.networkVersion, failure.reason, failure.at, permitId);
   }
 
   insertCondition(c: ConditionRow): void {

@@ -88,7 +88,6 @@ export class SupervisionService {
       const now = ctx.now();
       ctx.permits.transaction(() => {
         ctx.permits.insertScreening(row.id, screening, 'network-change', now);
-        if (row.rescreen_failed_version !== null) ctx.permits.setRescreenFailed(row.id, null);
         if (!changed || row.status === 'draft') return;
         ctx.permits.setRescreenChanged(row.id, true);
         const params = {
