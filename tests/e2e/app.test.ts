@@ -161,12 +161,25 @@ describe('the city viewer in a real browser', () => {
     await page.click('#finish-dig');
     await page.fill('#work-width', '0.8');
     await page.dispatchEvent('#work-width', 'change');
+    await screenAndExpectStrike(app, target.id);
+    await expect(page.locator('#screening-overrides').count()).resolves.toBe(0);
+    // Screened with the person's own notify distance, the result says overrides applied (and the reports do: api.test.ts).
+    const setOverride = async (selector: string, value: string) => {
+      await page.fill(selector, value);
+      await page.dispatchEvent(selector, 'change');
+    };
+    await page.click('#overrides summary');
+    await setOverride('#override-notify', '20');
+    await setOverride('#override-reason', 'owner letter');
     const row = await screenAndExpectStrike(app, target.id);
+    await expect(page.textContent('#screening-overrides')).resolves.toMatch(/your overrides, not the rule set alone: Notify distance 20(\.0+)? m \(reason: owner letter\)/);
     await expect(row.locator('td[data-work]').getAttribute('data-work')).resolves.toBe('0');
-    // Leave the page as the next test expects it: the line framed and its attributes open, open cuts drawn.
+    // Leave the page as the next test expects it: no overrides, the line framed and its attributes open, open cuts drawn.
     await row.click();
     await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, target.id, { timeout: MINUTES });
     await page.selectOption('#work-kind', 'open_cut');
+    await setOverride('#override-reason', '');
+    await setOverride('#override-notify', ''); // last: with no override left the details close
   }, 10 * MINUTES);
 
   it('opens a line’s attributes, cover included, when it is tapped from a camera below ground', async () => {
