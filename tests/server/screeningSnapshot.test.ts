@@ -12,6 +12,8 @@ import type { ExportedFeature } from '../../src/core/screeningExport';
 import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { importNetworkFile } from '../../src/server/importFile';
 import { ScreeningService } from '../../src/server/screeningService';
+import { NetworkCache } from '../../src/server/networkCache';
+import { BurstNetworkCache } from '../../src/server/burst/burstNetwork';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { linkFeature, writeDelivery } from '../helpers/delivery';
 
@@ -139,5 +141,27 @@ describe('the GeoJSON export draws the lines it screened', () => {
     expect([report.networkVersion, ...screenedLines(report.features).map((f) => f.properties['linkId'])]).toEqual([1, 'A-gas']);
     const next = service.screenAsGeoJson(dig); // the next request screens version 2: nothing under the dig
     expect([next.networkVersion, screenedLines(next.features).length]).toEqual([2, 0]);
+  });
+});
+
+describe('the other per-version caches read one version at a time', () => {
+  it('encodes a layer with the version whose lines it holds when an import commits during the read', async () => {
+    await importNetworkFile(store, delivery('A-gas', 'gas'));
+    const cache = new NetworkCache(store);
+    importDuringNextLinksRead(delivery('B-gas', 'gas')); // version 2 commits while version 1's gas lines are read
+    const first = JSON.parse(cache.layer('gas').body.toString()) as { version: number; ids: string[] };
+    expect([first.version, ...first.ids.sort()]).toEqual([1, 'A-gas', 'far']);
+    const next = JSON.parse(cache.layer('gas').body.toString()) as { version: number; ids: string[] };
+    expect([next.version, ...next.ids.sort()]).toEqual([2, 'B-gas', 'far']);
+  });
+
+  it('builds the burst graph of the version it is stamped with', async () => {
+    await importNetworkFile(store, delivery('A-water', 'water'));
+    const cache = new BurstNetworkCache(store);
+    importDuringNextLinksRead(delivery('B-water', 'water'));
+    const first = cache.get();
+    expect([first.version, ...first.links.map((l) => l.id)]).toEqual([1, 'A-water']);
+    const next = cache.get();
+    expect([next.version, ...next.links.map((l) => l.id)]).toEqual([2, 'B-water']);
   });
 });

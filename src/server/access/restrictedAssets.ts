@@ -60,6 +60,11 @@ export class RestrictedAssets {
   constructor(private readonly store: NetworkStore, private readonly rules: AccessRules) {}
 
   get(): RestrictedSet {
+    // One read: the set stamped with a version is made of that version's lines and fittings.
+    return this.store.readConsistent(() => this.read());
+  }
+
+  private read(): RestrictedSet {
     const v = this.store.currentVersion();
     if (!v) return { version: -1, links: new Set(), nodes: new Set(), linkIds: new Map(), nodeIds: new Map() };
     if (this.current?.version === v.version) return this.current;

@@ -63,9 +63,12 @@ export class BurstNetworkCache {
   constructor(private readonly store: NetworkStore) {}
 
   get(): BurstNetwork {
-    const v = this.store.currentVersion();
-    if (!v) throw new Error('no network has been imported');
-    if (this.current?.version !== v.version) this.current = buildBurstNetwork(this.store, v.version);
-    return this.current;
+    // One read: the graph stamped with a version is built from that version's pipes and valves.
+    return this.store.readConsistent(() => {
+      const v = this.store.currentVersion();
+      if (!v) throw new Error('no network has been imported');
+      if (this.current?.version !== v.version) this.current = buildBurstNetwork(this.store, v.version);
+      return this.current;
+    });
   }
 }

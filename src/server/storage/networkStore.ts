@@ -51,6 +51,12 @@ export interface NetworkStore {
    * with another's lines. Null before any import.
    */
   snapshot(): NetworkSnapshot | null;
+  /**
+   * Runs `read` as one read of the store: every call it makes sees the same version, whatever
+   * another connection commits meanwhile (a cache that reads the version, then the lines, the nodes
+   * or the frame). `read` must not write.
+   */
+  readConsistent<T>(read: () => T): T;
   link(id: string): Link | null;
   nodes(query?: LinkQuery): NetworkNode[];
   countsByUtility(): Record<string, { links: number; nodes: number }>;

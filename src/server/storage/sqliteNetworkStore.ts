@@ -163,11 +163,15 @@ export class SqliteNetworkStore implements NetworkStore {
    * so an import another connection commits meanwhile is not half seen (it is seen by the next call).
    */
   snapshot(): NetworkSnapshot | null {
-    return this.db.transaction((): NetworkSnapshot | null => {
+    return this.readConsistent((): NetworkSnapshot | null => {
       const version = this.currentVersion();
       if (!version) return null;
       return { version, frame: this.frame()!, links: this.links() };
-    })();
+    });
+  }
+
+  readConsistent<T>(read: () => T): T {
+    return this.db.transaction(read)();
   }
 
   link(id: string): Link | null {
