@@ -18,7 +18,7 @@
  * (0 when S crosses it in plan); over the polygon the vertical gap is max(b − z, z − top), linear in
  * t on each side, so its minimum over the overlap is at an end of the overlap or 0.
  */
-import { segSegDist2, closestPair } from './segmentSegment';
+import { closestPair, segmentArgs, segSegDist2 } from './segmentSegment';
 import type { SegmentPrismDistance } from './distance';
 import { doubles, put } from './prism';
 
@@ -193,6 +193,18 @@ export function segmentConvexPrismDistance(
   cp: ConvexPrism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
   cutoff = Infinity,
 ): SegmentPrismDistance {
+  return segmentConvexPrismDistanceAt(cp, segmentArgs(x0, y0, z0, x1, y1, z1), 0, out, cutoff);
+}
+
+/**
+ * `segmentConvexPrismDistance` with the segment read from `seg[q … q + 5]` (x0, y0, z0, x1, y1, z1): the
+ * screening passes a row of its gathered candidates (hits.ts), so no double is boxed for the call
+ * (V8 boxes each double argument of a call it does not inline). The same arithmetic on the same numbers.
+ */
+export function segmentConvexPrismDistanceAt(
+  cp: ConvexPrism, seg: Float64Array<ArrayBufferLike>, q: number, out: SegmentPrismDistance, cutoff: number,
+): SegmentPrismDistance {
+  const x0 = seg[q]!, y0 = seg[q + 1]!, z0 = seg[q + 2]!, x1 = seg[q + 3]!, y1 = seg[q + 4]!, z1 = seg[q + 5]!;
   const n = cp.vertexCount, xs = cp.xs, ys = cp.ys, nx = cp.nx, ny = cp.ny, off = cp.offset, bottomAt = cp.bottomAt;
   const top = cp.topZ, bx = cp.bx, by = cp.by;
   const px = x0 - cp.originX, py = y0 - cp.originY, qx = x1 - cp.originX, qy = y1 - cp.originY;

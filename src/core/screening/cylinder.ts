@@ -19,6 +19,7 @@
  * most a few times that): a lower bound on the true distance, within ~1e-9 m of it.
  */
 import type { SegmentPrismDistance } from './distance';
+import { segmentArgs } from './segmentSegment';
 
 /** Plan tolerance for "over the disc", as in distance.ts: only ever makes a distance smaller. */
 const BOUNDARY_EPS_M = 1e-9;
@@ -121,6 +122,18 @@ export function segmentCylinderDistance(
   c: Cylinder, x0: number, y0: number, zStart: number, x1: number, y1: number, zEnd: number, out: SegmentPrismDistance,
   cutoff = Infinity,
 ): SegmentPrismDistance {
+  return segmentCylinderDistanceAt(c, segmentArgs(x0, y0, zStart, x1, y1, zEnd), 0, out, cutoff);
+}
+
+/**
+ * `segmentCylinderDistance` with the segment read from `seg[q … q + 5]` (x0, y0, z0, x1, y1, z1): the
+ * screening passes a row of its gathered candidates (hits.ts), so no double is boxed for the call
+ * (V8 boxes each double argument of a call it does not inline). The same arithmetic on the same numbers.
+ */
+export function segmentCylinderDistanceAt(
+  c: Cylinder, seg: Float64Array<ArrayBufferLike>, q: number, out: SegmentPrismDistance, cutoff: number,
+): SegmentPrismDistance {
+  const x0 = seg[q]!, y0 = seg[q + 1]!, zStart = seg[q + 2]!, x1 = seg[q + 3]!, y1 = seg[q + 4]!, zEnd = seg[q + 5]!;
   const R = c.radius, lo = c.bottomZ, hi = c.topZ;
   const px = x0 - c.centreX, py = y0 - c.centreY;
   const sx = x1 - x0, sy = y1 - y0, z0 = zStart, dz = zEnd - zStart;

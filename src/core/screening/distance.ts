@@ -26,7 +26,7 @@
  * written to an out-parameter and the scratch is shared module state (below), so a call allocates nothing.
  */
 import type { Prism } from './prism';
-import { clamp01, closestPair, segSegDist2 } from './segmentSegment';
+import { clamp01, closestPair, segmentArgs, segSegDist2 } from './segmentSegment';
 
 export { preparePrism, type Prism } from './prism';
 
@@ -174,6 +174,18 @@ export function segmentPrismDistance(
   prism: Prism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
   cutoff = Infinity,
 ): SegmentPrismDistance {
+  return segmentPrismDistanceAt(prism, segmentArgs(x0, y0, z0, x1, y1, z1), 0, out, cutoff);
+}
+
+/**
+ * `segmentPrismDistance` with the segment read from `seg[q … q + 5]` (x0, y0, z0, x1, y1, z1): the
+ * screening passes a row of its gathered candidates (hits.ts), so no double is boxed for the call
+ * (V8 boxes each double argument of a call it does not inline). The same arithmetic on the same numbers.
+ */
+export function segmentPrismDistanceAt(
+  prism: Prism, seg: Float64Array<ArrayBufferLike>, q: number, out: SegmentPrismDistance, cutoff: number,
+): SegmentPrismDistance {
+  const x0 = seg[q]!, y0 = seg[q + 1]!, z0 = seg[q + 2]!, x1 = seg[q + 3]!, y1 = seg[q + 4]!, z1 = seg[q + 5]!;
   const n = prism.vertexCount, xs = prism.xs, ys = prism.ys, next = prism.next;
   growScratch(n);
   const params = scratchParams, edgeDist2 = scratchEdgeDist2, alongEdge = scratchAlongEdge;

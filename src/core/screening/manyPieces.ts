@@ -7,7 +7,7 @@
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { VERDICT_SLACK_M } from './ruleContext';
 import type { SegmentTable } from './segmentTable';
-import { foldPieceDistance, pieceDistance, type Piece, type Volume } from './volume';
+import { foldPieceDistance, pieceDistanceAt, type Piece, type Volume } from './volume';
 
 /** Gap between two intervals (0 where they overlap). */
 export function gap(aMin: number, aMax: number, bMin: number, bMax: number): number {
@@ -71,7 +71,7 @@ export function completePlanAndGap(volume: Volume, table: SegmentTable, s: numbe
     const larger = gx > gy ? gx : gy;
     if (larger > hit.horizontal || (larger > 0 && hit.horizontal === 0)) continue;
     if (larger > 0 && Math.hypot(gx, gy) > hit.horizontal) continue;
-    foldPieceDistance(hit, pieceDistance(piece, x0, y0, z0, x1, y1, z1, PLAN_OUT));
+    foldPieceDistance(hit, pieceDistanceAt(piece, c, o, PLAN_OUT, Infinity));
   }
 }
 

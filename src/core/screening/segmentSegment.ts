@@ -8,6 +8,19 @@ export function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
+const SEGMENT_ARGS = new Float64Array(6);
+
+/**
+ * The six numbers in a reused Float64Array, for the kernels' entry points that take coordinates
+ * (`segmentPrismDistance` …) to call their `…At` form, which reads them from an array. The kernels
+ * read the six before anything else and are never re-entered, so one array serves them all.
+ */
+export function segmentArgs(x0: number, y0: number, z0: number, x1: number, y1: number, z1: number): Float64Array {
+  const a = SEGMENT_ARGS;
+  a[0] = x0; a[1] = y0; a[2] = z0; a[3] = x1; a[4] = y1; a[5] = z1;
+  return a;
+}
+
 /** Written by segSegDist2: parameter on the first segment (0 at a, 1 at b) of the closest pair. */
 export const closestPair = { s: 0 };
 
@@ -22,6 +35,23 @@ export function segSegDist2(
   ax: number, ay: number, az: number, bx: number, by: number, bz: number,
   cx: number, cy: number, cz: number, dx: number, dy: number, dz: number,
 ): number {
+  const v = SEG_SEG;
+  v[0] = ax; v[1] = ay; v[2] = az; v[3] = bx; v[4] = by; v[5] = bz;
+  v[6] = cx; v[7] = cy; v[8] = cz; v[9] = dx; v[10] = dy; v[11] = dz;
+  segSegDist2In(v);
+  return v[12]!;
+}
+
+/**
+ * segSegDist2's arguments (12) and result: small enough to be inlined where it is called, the wrapper
+ * hands the body one array, so a call the optimiser does not inline (the body is too large) boxes no
+ * double (V8 allocates a heap number for each double argument and result of such a call).
+ */
+const SEG_SEG = new Float64Array(13);
+
+function segSegDist2In(v: Float64Array): void {
+  const ax = v[0]!, ay = v[1]!, az = v[2]!, bx = v[3]!, by = v[4]!, bz = v[5]!;
+  const cx = v[6]!, cy = v[7]!, cz = v[8]!, dx = v[9]!, dy = v[10]!, dz = v[11]!;
   const ux = bx - ax, uy = by - ay, uz = bz - az;
   const vx = dx - cx, vy = dy - cy, vz = dz - cz;
   const rx = ax - cx, ry = ay - cy, rz = az - cz;
@@ -64,5 +94,5 @@ export function segSegDist2(
     }
   }
   closestPair.s = bestS;
-  return best;
+  v[12] = best;
 }

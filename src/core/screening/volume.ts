@@ -23,10 +23,12 @@
  */
 import Flatbush from 'flatbush';
 import type { BorePath } from './bore';
-import { prepareCapsule, segmentCapsuleDistance, type Capsule } from './capsule';
-import { prepareConvexPrismAt, segmentConvexPrismDistance, type ConvexPrism } from './convexPrism';
-import { prepareCylinder, segmentCylinderDistance, type Cylinder } from './cylinder';
-import { createSegmentPrismDistance, preparePrism, segmentPrismDistance, type Prism, type SegmentPrismDistance } from './distance';
+import { prepareCapsule, segmentCapsuleDistance, segmentCapsuleDistanceAt, type Capsule } from './capsule';
+import { prepareConvexPrismAt, segmentConvexPrismDistance, segmentConvexPrismDistanceAt, type ConvexPrism } from './convexPrism';
+import { prepareCylinder, segmentCylinderDistance, segmentCylinderDistanceAt, type Cylinder } from './cylinder';
+import {
+  createSegmentPrismDistance, preparePrism, segmentPrismDistance, segmentPrismDistanceAt, type Prism, type SegmentPrismDistance,
+} from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { openCutPrism, type OpenCut } from './openCut';
 import { doubles, put } from './prism';
@@ -81,6 +83,18 @@ export function pieceDistance(
     case 'convex': return segmentConvexPrismDistance(piece.convex, x0, y0, z0, x1, y1, z1, out, cutoff);
     case 'cylinder': return segmentCylinderDistance(piece.cylinder, x0, y0, z0, x1, y1, z1, out, cutoff);
     case 'capsule': return segmentCapsuleDistance(piece.capsule, x0, y0, z0, x1, y1, z1, out, cutoff);
+  }
+}
+
+/** `pieceDistance` with the segment read from `seg[q … q + 5]` (the kernels' `…At` forms: no boxed doubles). */
+export function pieceDistanceAt(
+  piece: Piece, seg: Float64Array<ArrayBufferLike>, q: number, out: SegmentPrismDistance, cutoff: number,
+): SegmentPrismDistance {
+  switch (piece.shape) {
+    case 'prism': return segmentPrismDistanceAt(piece.prism, seg, q, out, cutoff);
+    case 'convex': return segmentConvexPrismDistanceAt(piece.convex, seg, q, out, cutoff);
+    case 'cylinder': return segmentCylinderDistanceAt(piece.cylinder, seg, q, out, cutoff);
+    case 'capsule': return segmentCapsuleDistanceAt(piece.capsule, seg, q, out, cutoff);
   }
 }
 
