@@ -26,7 +26,7 @@
  * written to an out-parameter and the scratch is shared module state (below), so a call allocates nothing.
  */
 import type { Prism } from './prism';
-import { clamp01, closestPair, segmentArgs, segSegDist2 } from './segmentSegment';
+import { clamp01, closestPair, segmentArgs, segmentPairDist2, SEGMENT_PAIR } from './segmentSegment';
 
 export { preparePrism, type Prism } from './prism';
 
@@ -343,8 +343,14 @@ export function segmentPrismDistanceAt(
     if (edgeDist2[i]! + zGap2 >= best2) continue;
     const k = next[i]!;
     const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
+    // The segment against the wall's edges through SEGMENT_PAIR (segmentSegment.ts): this function's
+    // inlining budget is spent, so segSegDist2 itself would be a call with 12 boxed doubles.
+    const pair = SEGMENT_PAIR;
+    pair[0] = px; pair[1] = py; pair[2] = z0; pair[3] = qx; pair[4] = qy; pair[5] = z1;
     if (!Number.isNaN(wallEdgeZ)) {
-      const d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, wallEdgeZ, bx, by, wallEdgeZ);
+      pair[6] = ax; pair[7] = ay; pair[8] = wallEdgeZ; pair[9] = bx; pair[10] = by; pair[11] = wallEdgeZ;
+      segmentPairDist2();
+      const d2 = pair[12]!;
       if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
       continue;
     }
@@ -360,11 +366,18 @@ export function segmentPrismDistanceAt(
       if (d2 < best2) { best2 = d2; bestT = end; }
     }
 
-    let d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, lo, bx, by, lo);
+    // Bottom edge, top edge, vertical edge at the wall's first vertex.
+    pair[6] = ax; pair[7] = ay; pair[8] = lo; pair[9] = bx; pair[10] = by; pair[11] = lo;
+    segmentPairDist2();
+    let d2 = pair[12]!;
     if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
-    d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, hi, bx, by, hi);
+    pair[8] = hi; pair[11] = hi;
+    segmentPairDist2();
+    d2 = pair[12]!;
     if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
-    d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, lo, ax, ay, hi);
+    pair[8] = lo; pair[9] = ax; pair[10] = ay;
+    segmentPairDist2();
+    d2 = pair[12]!;
     if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
   }
 

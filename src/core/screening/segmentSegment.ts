@@ -35,21 +35,25 @@ export function segSegDist2(
   ax: number, ay: number, az: number, bx: number, by: number, bz: number,
   cx: number, cy: number, cz: number, dx: number, dy: number, dz: number,
 ): number {
-  const v = SEG_SEG;
+  const v = SEGMENT_PAIR;
   v[0] = ax; v[1] = ay; v[2] = az; v[3] = bx; v[4] = by; v[5] = bz;
   v[6] = cx; v[7] = cy; v[8] = cz; v[9] = dx; v[10] = dy; v[11] = dz;
-  segSegDist2In(v);
+  segmentPairDist2();
   return v[12]!;
 }
 
 /**
- * segSegDist2's arguments (12) and result: small enough to be inlined where it is called, the wrapper
- * hands the body one array, so a call the optimiser does not inline (the body is too large) boxes no
- * double (V8 allocates a heap number for each double argument and result of such a call).
+ * segSegDist2's arguments (ab then cd, 12 numbers) and, at [12], its result. The body
+ * (`segmentPairDist2`) is too large for V8 to inline anywhere, and a call it does not inline boxes
+ * each double argument and result (a heap number each): it reads and writes this array instead. The
+ * wrapper `segSegDist2` is small enough to be inlined where it is called; a caller whose inlining
+ * budget is spent (distance.ts's kernel) writes the array itself and calls `segmentPairDist2`.
  */
-const SEG_SEG = new Float64Array(13);
+export const SEGMENT_PAIR = new Float64Array(13);
 
-function segSegDist2In(v: Float64Array): void {
+/** segSegDist2 of the segments in SEGMENT_PAIR[0 … 11], into SEGMENT_PAIR[12] (and closestPair.s). */
+export function segmentPairDist2(): void {
+  const v = SEGMENT_PAIR;
   const ax = v[0]!, ay = v[1]!, az = v[2]!, bx = v[3]!, by = v[4]!, bz = v[5]!;
   const cx = v[6]!, cy = v[7]!, cz = v[8]!, dx = v[9]!, dy = v[10]!, dz = v[11]!;
   const ux = bx - ax, uy = by - ay, uz = bz - az;
