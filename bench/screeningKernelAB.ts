@@ -10,14 +10,14 @@
  * the caches is). Prints the outputs that differ (distance, plan distance or vertical gap) and B / A
  * for the best round and the median round.
  *
- * Run: npx tsx bench/screeningKernelAB.ts [rev] [all|convex|trench|bore]; `convex` keeps only the digs whose
+ * Run: npx tsx bench/screeningKernelAB.ts [rev] [all|convex|trench|bore|piles]; `convex` keeps only the digs whose
  * footprint is one ring turning the same way at every vertex (half the bench's digs are L-shaped);
  * `trench` times the convex-prism kernel (convexPrism.ts `segmentConvexPrismDistance`) instead, on
  * the calls of the 1,000 trenches of bench/works.ts (each box and mitre of each trench against every
  * candidate its padded box finds, with the reach cutoff), each side on its own prepared prisms, and
- * compares every field of every answer bit for bit (−0 and NaN told apart); `bore` does the same
- * with every piece of the 1,000 bores of bench/works.ts (capsules and pits) through each side's
- * `pieceDistance` (volume.ts).
+ * compares every field of every answer bit for bit (−0 and NaN told apart); `bore` (`piles`) does the
+ * same with every piece of the 1,000 bores (pile groups) of bench/works.ts, capsules and pits
+ * (cylinders), through each side's `pieceDistance` (volume.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -53,7 +53,7 @@ if (!existsSync(join(dirA, 'src/core/screening/distance.ts'))) {
   throw new Error(`no copy of ${sha} in ${dirA}: run npx tsx bench/screeningAB.ts ${rev} once first`);
 }
 const A = (await import(pathToFileURL(join(dirA, 'src/core/screening/distance.ts')).href)) as typeof B;
-if (only === 'trench' || only === 'bore') {
+if (only === 'trench' || only === 'bore' || only === 'piles') {
   await worksKernels(only);
   process.exit(0);
 }
@@ -158,11 +158,11 @@ type Out = B.SegmentPrismDistance;
 type RowKernel = (piece: BV.Piece, seg: Float64Array, q: number, out: Out, cutoff: number) => Out;
 
 /**
- * One side's kernel for the `trench` mode (the convex-prism kernel) or the `bore` mode (every piece
- * through `pieceDistance`), as that side's screening calls it: its `…At` form where the side has one
+ * One side's kernel for the `trench` mode (the convex-prism kernel) or the `bore` and `piles` modes
+ * (every piece through `pieceDistance`), as that side's screening calls it: its `…At` form where the side has one
  * (the segment read from a row: no boxed doubles), else with the six numbers read from the row.
  */
-function rowKernel(kind: 'trench' | 'bore', volume: object, convex: object): RowKernel {
+function rowKernel(kind: 'trench' | 'bore' | 'piles', volume: object, convex: object): RowKernel {
   if (kind === 'trench') {
     const m = convex as typeof BC & { segmentConvexPrismDistanceAt?: (c: BC.ConvexPrism, seg: Float64Array, q: number, out: Out, cutoff: number) => Out };
     const at = m.segmentConvexPrismDistanceAt, plain = m.segmentConvexPrismDistance;
@@ -176,9 +176,10 @@ function rowKernel(kind: 'trench' | 'bore', volume: object, convex: object): Row
 
 /**
  * The `trench` mode (the convex-prism kernel of A and B on the bench trenches' box and mitre calls)
- * and the `bore` mode (every piece of the bench's bores, capsules and pits, through `pieceDistance`).
+ * and the `bore` and `piles` modes (every piece of the bench's bores, capsules and pits, or of its
+ * pile groups, cylinders, through `pieceDistance`).
  */
-async function worksKernels(kind: 'trench' | 'bore'): Promise<void> {
+async function worksKernels(kind: 'trench' | 'bore' | 'piles'): Promise<void> {
   const AC = (await import(pathToFileURL(join(dirA, 'src/core/screening/convexPrism.ts')).href)) as typeof BC;
   const AV = (await import(pathToFileURL(join(dirA, 'src/core/screening/volume.ts')).href)) as typeof BV;
   const segments = SEGMENTS, side = Math.sqrt(segments * AREA_PER_SEGMENT_M2);
@@ -218,8 +219,8 @@ async function worksKernels(kind: 'trench' | 'bore'): Promise<void> {
       if (FIELDS.some((f) => !Object.is(a[f], b[f]))) differ++;
     }
   }
-  console.log(`${kind === 'trench' ? 'Convex-prism kernel' : 'Bore pieces\' kernels'} A/B, ${sha} (A) vs the working tree (B): ` +
-    `${works.length} ${kind === 'trench' ? 'trenches' : 'bores'}, ${calls} calls (${infinite} past their cutoff), each also without a cutoff: ` +
+  console.log(`${kind === 'trench' ? 'Convex-prism kernel' : `${kind} pieces' kernels`} A/B, ${sha} (A) vs the working tree (B): ` +
+    `${works.length} ${kind === 'trench' ? 'trenches' : kind === 'bore' ? 'bores' : 'pile groups'}, ${calls} calls (${infinite} past their cutoff), each also without a cutoff: ` +
     `outputs differ (any field, bit for bit) on ${differ}`);
   let sink = 0;
   const round = (which: 'A' | 'B'): number => {

@@ -18,7 +18,7 @@
  * (0 when S crosses it in plan); over the polygon the vertical gap is max(b − z, z − top), linear in
  * t on each side, so its minimum over the overlap is at an end of the overlap or 0.
  */
-import { closestPair, segmentArgs, segSegDist2 } from './segmentSegment';
+import { closestPair, hypot2, segmentArgs, segSegDist2 } from './segmentSegment';
 import type { SegmentPrismDistance } from './distance';
 import { doubles, put } from './prism';
 
@@ -110,7 +110,7 @@ export function prepareConvexPrismAt(
     put(bottomAt, i, b0 + gx * xs[i]! + gy * ys[i]!);
     // The kernel's per-call values of each edge, computed once here as it computed them (bit for bit).
     put(edgeLength2, i, ex * ex + ey * ey);
-    put(edgeSlack, i, BOUNDARY_EPS_M / Math.hypot(ex, ey));
+    put(edgeSlack, i, BOUNDARY_EPS_M / hypot2(ex, ey));
     scale = Math.max(scale, Math.abs(xs[i]!), Math.abs(ys[i]!), Math.abs(bottomAt[i]!));
     // Validation keeps every bottom below the top; the allowance is for rounding in the plane's evaluation.
     if (!(bottomAt[i]! <= topZ + BOUNDARY_EPS_M)) throw new RangeError(`prepareConvexPrism: bottom ${bottomAt[i]} at vertex ${i} is above topZ ${topZ}`);

@@ -19,7 +19,7 @@
  * most a few times that): a lower bound on the true distance, within ~1e-9 m of it.
  */
 import type { SegmentPrismDistance } from './distance';
-import { segmentArgs } from './segmentSegment';
+import { hypot2, segmentArgs } from './segmentSegment';
 
 /** Plan tolerance for "over the disc", as in distance.ts: only ever makes a distance smaller. */
 const BOUNDARY_EPS_M = 1e-9;
@@ -67,7 +67,7 @@ const K = new Float64Array(11);
 const PX = 0, PY = 1, SX = 2, SY = 3, Z0 = 4, DZ = 5, RADIUS = 6, LO = 7, HI = 8, BEST = 9, BEST_T = 10;
 
 function rho(t: number): number {
-  return Math.hypot(K[PX]! + t * K[SX]!, K[PY]! + t * K[SY]!);
+  return hypot2(K[PX]! + t * K[SX]!, K[PY]! + t * K[SY]!);
 }
 
 function gapAt(t: number): number {
@@ -77,7 +77,7 @@ function gapAt(t: number): number {
 
 /** Distance at t when the nearest point of the cylinder is on a rim circle (or over the disc). */
 function rimDistance(t: number): number {
-  return Math.hypot(Math.max(0, rho(t) - K[RADIUS]!), gapAt(t));
+  return hypot2(Math.max(0, rho(t) - K[RADIUS]!), gapAt(t));
 }
 
 function consider(t: number, d: number): void {
@@ -147,7 +147,7 @@ export function segmentCylinderDistanceAt(
   const Re = R + BOUNDARY_EPS_M;
   let inA = 1, inB = 0;
   const tc = A > 0 ? -(px * sx + py * sy) / A : 0;
-  const perp = A > 0 ? Math.abs(px * sy - py * sx) / Math.sqrt(A) : Math.hypot(px, py);
+  const perp = A > 0 ? Math.abs(px * sy - py * sx) / Math.sqrt(A) : hypot2(px, py);
   if (perp <= Re) {
     if (A > 0) {
       const half = Math.sqrt((Re - perp) * (Re + perp) / A);
@@ -217,7 +217,7 @@ export function segmentCylinderDistanceAt(
       // least its piece's bound less its allowances (RIM_SEARCH_WIDTH_M + RIM_ROUNDING_M, doubled for
       // the bound's own rounding), so the skip changes no answer below the cutoff.
       const t = A > 0 ? Math.min(tb, Math.max(ta, tc)) : ta;
-      const bound = Math.hypot(Math.max(0, rho(t) - R), Math.min(gapAt(ta), gapAt(tb))) - 2 * (RIM_SEARCH_WIDTH_M + RIM_ROUNDING_M);
+      const bound = hypot2(Math.max(0, rho(t) - R), Math.min(gapAt(ta), gapAt(tb))) - 2 * (RIM_SEARCH_WIDTH_M + RIM_ROUNDING_M);
       if (bound < K[BEST]! && bound < cutoff) rimSearch(ta, tb, L);
     }
   }

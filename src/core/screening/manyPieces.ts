@@ -4,6 +4,7 @@
  * one hit slot (per-segment stamps: no Map or Set per screening), and a listed line's plan distance
  * and gap are completed over the pieces `collect` did not run.
  */
+import { hypot2 } from './segmentSegment';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { VERDICT_SLACK_M } from './ruleContext';
 import type { SegmentTable } from './segmentTable';
@@ -65,12 +66,12 @@ export function completePlanAndGap(volume: Volume, table: SegmentTable, s: numbe
     const piece = volume.pieces[p]!;
     const b = piece.bounds;
     const gx = gap(b.minX, b.maxX, minX, maxX), gy = gap(b.minY, b.maxY, minY, maxY);
-    // The same decisions as on Math.hypot(gx, gy) alone (a builtin call, its result boxed), which is
-    // 0 where both are and never below the larger: past h on the larger, or on a gap at all when h is
-    // 0, it is skipped without the call.
+    // The same decisions as on hypot2(gx, gy) alone (Math.hypot's value), which is 0 where both are
+    // and never below the larger: past h on the larger, or on a gap at all when h is 0, it is skipped
+    // without it.
     const larger = gx > gy ? gx : gy;
     if (larger > hit.horizontal || (larger > 0 && hit.horizontal === 0)) continue;
-    if (larger > 0 && Math.hypot(gx, gy) > hit.horizontal) continue;
+    if (larger > 0 && hypot2(gx, gy) > hit.horizontal) continue;
     foldPieceDistance(hit, pieceDistanceAt(piece, c, o, PLAN_OUT, Infinity));
   }
 }

@@ -21,6 +21,7 @@
  * the round joint by less than TRENCH_WEDGE_MIN_M, the joint's radius grows by that much instead of
  * building a sliver wedge (a superset again, by under a micrometre).
  */
+import { hypot2 } from './segmentSegment';
 import Flatbush from 'flatbush';
 import type { BorePath } from './bore';
 import { prepareCapsule, segmentCapsuleDistance, segmentCapsuleDistanceAt, type Capsule } from './capsule';
@@ -193,7 +194,7 @@ export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
   // Per segment its box (one length per segment: its direction and its slope share it).
   for (let i = 0; i + 1 < n; i++) {
     const [ax, ay] = c[i]!, [bx, by] = c[i + 1]!;
-    const len = Math.hypot(bx - ax, by - ay);
+    const len = hypot2(bx - ax, by - ay);
     const ux = (bx - ax) / len, uy = (by - ay) / len, nx = -uy * h, ny = ux * h;
     put(ex, i, ux); put(ey, i, uy);
     const slope = (b[i + 1]! - b[i]!) / len;
@@ -209,8 +210,8 @@ export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
     const side = cross > 0 ? -1 : 1;
     const o1x = -e1y * side, o1y = e1x * side, o2x = -e2y * side, o2y = e2x * side;
     const sumX = o1x + o2x, sumY = o1y + o2y;
-    const cosHalf = Math.hypot(sumX, sumY) / 2;
-    const sinHalf = Math.hypot(o1x - o2x, o1y - o2y) / 2;
+    const cosHalf = hypot2(sumX, sumY) / 2;
+    const sinHalf = hypot2(o1x - o2x, o1y - o2y) / 2;
     // How far the mitre's tip lies beyond the round joint: h/cos(φ/2) − h, without cancellation.
     const excess = cosHalf > 0 ? (h * sinHalf * sinHalf) / ((1 + cosHalf) * cosHalf) : Infinity;
     if (cross === 0 || excess < TRENCH_WEDGE_MIN_M) {
