@@ -43,7 +43,7 @@ export interface ConvexPrism {
   by: number;
   /** Bottom elevation at each vertex. */
   bottomAt: number[];
-  /** Edge i's squared plan length, and BOUNDARY_EPS_M / its length (Math.hypot): an end's slack along the edge. */
+  /** Edge i's squared plan length, and BOUNDARY_EPS_M / its length (hypot2, Math.hypot's value): an end's slack along the edge. */
   edgeLength2: number[];
   edgeSlack: number[];
   /** The largest magnitude among the relative vertex coordinates, the bottoms and topZ (the kernel's rounding scale). */
