@@ -4,9 +4,9 @@
  * one hit slot (per-segment stamps: no Map or Set per screening), and a listed line's plan distance
  * and gap are completed over the pieces `collect` did not run.
  */
-import { hypot2 } from './segmentSegment';
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { VERDICT_SLACK_M } from './ruleContext';
+import { hypot2 } from './segmentSegment';
 import type { SegmentTable } from './segmentTable';
 import { foldPieceDistance, pieceDistanceAt, type Piece, type Volume } from './volume';
 

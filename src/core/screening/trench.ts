@@ -3,8 +3,8 @@
  * centre-line vertex (a bottom sloping between them, as a sewer or a drain is laid to fall), up to
  * topZ. What volume is screened for it is in volume.ts (`trenchPieces`). Local frame, metres.
  */
-import { hypot2 } from './segmentSegment';
 import { firstPolylineContact } from './polygon';
+import { hypot2 } from './segmentSegment';
 import {
   arrayAt, checkExtent, ExcavationError, finiteAt, finiteNumber, fmt, MAX_EXCAVATION_DEPTH_M, numberIn, objectAt, readTuples,
 } from './validation';

@@ -21,7 +21,6 @@
  * the round joint by less than TRENCH_WEDGE_MIN_M, the joint's radius grows by that much instead of
  * building a sliver wedge (a superset again, by under a micrometre).
  */
-import { hypot2 } from './segmentSegment';
 import Flatbush from 'flatbush';
 import type { BorePath } from './bore';
 import { prepareCapsule, segmentCapsuleDistance, segmentCapsuleDistanceAt, type Capsule } from './capsule';
@@ -34,6 +33,7 @@ import { validateExcavation, type Excavation } from './excavation';
 import { openCutPrism, type OpenCut } from './openCut';
 import { doubles, put } from './prism';
 import { checkPiles, PILES, type PileGroup } from './piles';
+import { hypot2 } from './segmentSegment';
 import type { Trench } from './trench';
 
 /** The square corner of a bend is covered out to this many half-widths from the vertex. */
