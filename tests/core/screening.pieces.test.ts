@@ -12,7 +12,7 @@ import { validateExcavation, type Excavation } from '../../src/core/screening/ex
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation } from '../../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
-import { segmentVolumeDistance, volumeOf } from '../../src/core/screening/volume';
+import { pieceDistance, pieceDistanceAt, segmentVolumeDistance, volumeOf } from '../../src/core/screening/volume';
 import { mulberry32 } from '../../bench/stats';
 import { AREA_PER_SEGMENT_M2, network } from '../../bench/syntheticNetwork';
 import { drawWorks } from '../../bench/works';
@@ -126,5 +126,37 @@ describe('screening a work of many pieces', () => {
       expect(JSON.stringify(screenExcavation(TABLE, INDEX, w, RULES))).toBe(before[works.indexOf(w)]);
     }
     expect(listedElsewhere).toBeGreaterThan(0);
+  });
+
+  it('runs each kernel on a segment read from a row of numbers as on its six numbers (pieceDistanceAt, every field)', () => {
+    // collect passes the kernels a row of its gathered candidates (hits.ts); the public entry points
+    // take six numbers. The row here sits at an odd offset among NaNs, as a misread index would show.
+    const FIELDS = ['distance', 't', 'x', 'y', 'z', 'horizontal', 'horizontalT', 'vertical', 'verticalT'] as const;
+    const row = new Float64Array(64).fill(NaN), c = TABLE.coords;
+    const byRow = createSegmentPrismDistance(), bySix = createSegmentPrismDistance();
+    const shapes = new Map<string, number>();
+    let calls = 0, finite = 0;
+    for (const kind of ['open_cut', 'trench', 'bore', 'piles'] as const) {
+      for (const work of WORKS[kind].slice(0, 40)) {
+        for (const piece of volumeOf(validateExcavation(work)).pieces) {
+          const b = piece.bounds;
+          for (const s of INDEX.search(b.minX - 8, b.minY - 8, b.maxX + 8, b.maxY + 8)) {
+            const q = 3 + 8 * (s % 6);
+            for (let k = 0; k < 6; k++) row[q + k] = c[6 * s + k]!;
+            for (const cutoff of [Infinity, 2, 0.4]) {
+              pieceDistanceAt(piece, row, q, byRow, cutoff);
+              pieceDistance(piece, c[6 * s]!, c[6 * s + 1]!, c[6 * s + 2]!, c[6 * s + 3]!, c[6 * s + 4]!, c[6 * s + 5]!, bySix, cutoff);
+              for (const f of FIELDS) if (!Object.is(byRow[f], bySix[f])) expect.fail(`${piece.shape} ${f}: ${byRow[f]} against ${bySix[f]}`);
+              calls++;
+              if (byRow.distance < Infinity) finite++;
+            }
+            shapes.set(piece.shape, (shapes.get(piece.shape) ?? 0) + 1);
+            row.fill(NaN, q, q + 6);
+          }
+        }
+      }
+    }
+    expect([...shapes.keys()].sort()).toEqual(['capsule', 'convex', 'cylinder', 'prism']);
+    expect(finite).toBeGreaterThan(calls / 4);
   });
 });

@@ -21,7 +21,7 @@
  *               100 m, under 0.03 mm at 2 km), on the safe side.
  */
 import type { SegmentPrismDistance } from './distance';
-import { closestPair, segSegDist2 } from './segmentSegment';
+import { closestPair, segmentArgs, segSegDist2 } from './segmentSegment';
 import { gapInterval, verticalInterval } from './verticalGap';
 
 /** The vertical gap's bisection stops when its bracket is this narrow, m. */
@@ -73,6 +73,18 @@ export function segmentCapsuleDistance(
   c: Capsule, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
   cutoff = Infinity,
 ): SegmentPrismDistance {
+  return segmentCapsuleDistanceAt(c, segmentArgs(x0, y0, z0, x1, y1, z1), 0, out, cutoff);
+}
+
+/**
+ * `segmentCapsuleDistance` with the segment read from `seg[q … q + 5]` (x0, y0, z0, x1, y1, z1): the
+ * screening passes a row of its gathered candidates (hits.ts), so no double is boxed for the call
+ * (V8 boxes each double argument of a call it does not inline). The same arithmetic on the same numbers.
+ */
+export function segmentCapsuleDistanceAt(
+  c: Capsule, seg: Float64Array<ArrayBufferLike>, q: number, out: SegmentPrismDistance, cutoff: number,
+): SegmentPrismDistance {
+  const x0 = seg[q]!, y0 = seg[q + 1]!, z0 = seg[q + 2]!, x1 = seg[q + 3]!, y1 = seg[q + 4]!, z1 = seg[q + 5]!;
   const r = c.radius;
   const px = x0 - c.originX, py = y0 - c.originY, pz = z0 - c.originZ;
   const qx = x1 - c.originX, qy = y1 - c.originY, qz = z1 - c.originZ;

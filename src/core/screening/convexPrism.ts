@@ -18,7 +18,7 @@
  * (0 when S crosses it in plan); over the polygon the vertical gap is max(b − z, z − top), linear in
  * t on each side, so its minimum over the overlap is at an end of the overlap or 0.
  */
-import { segSegDist2, closestPair } from './segmentSegment';
+import { closestPair, hypot2, segmentArgs, segSegDist2 } from './segmentSegment';
 import type { SegmentPrismDistance } from './distance';
 import { doubles, put } from './prism';
 
@@ -43,7 +43,7 @@ export interface ConvexPrism {
   by: number;
   /** Bottom elevation at each vertex. */
   bottomAt: number[];
-  /** Edge i's squared plan length, and BOUNDARY_EPS_M / its length (Math.hypot): an end's slack along the edge. */
+  /** Edge i's squared plan length, and BOUNDARY_EPS_M / its length (hypot2, Math.hypot's value): an end's slack along the edge. */
   edgeLength2: number[];
   edgeSlack: number[];
   /** The largest magnitude among the relative vertex coordinates, the bottoms and topZ (the kernel's rounding scale). */
@@ -110,7 +110,7 @@ export function prepareConvexPrismAt(
     put(bottomAt, i, b0 + gx * xs[i]! + gy * ys[i]!);
     // The kernel's per-call values of each edge, computed once here as it computed them (bit for bit).
     put(edgeLength2, i, ex * ex + ey * ey);
-    put(edgeSlack, i, BOUNDARY_EPS_M / Math.hypot(ex, ey));
+    put(edgeSlack, i, BOUNDARY_EPS_M / hypot2(ex, ey));
     scale = Math.max(scale, Math.abs(xs[i]!), Math.abs(ys[i]!), Math.abs(bottomAt[i]!));
     // Validation keeps every bottom below the top; the allowance is for rounding in the plane's evaluation.
     if (!(bottomAt[i]! <= topZ + BOUNDARY_EPS_M)) throw new RangeError(`prepareConvexPrism: bottom ${bottomAt[i]} at vertex ${i} is above topZ ${topZ}`);
@@ -193,6 +193,18 @@ export function segmentConvexPrismDistance(
   cp: ConvexPrism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
   cutoff = Infinity,
 ): SegmentPrismDistance {
+  return segmentConvexPrismDistanceAt(cp, segmentArgs(x0, y0, z0, x1, y1, z1), 0, out, cutoff);
+}
+
+/**
+ * `segmentConvexPrismDistance` with the segment read from `seg[q … q + 5]` (x0, y0, z0, x1, y1, z1): the
+ * screening passes a row of its gathered candidates (hits.ts), so no double is boxed for the call
+ * (V8 boxes each double argument of a call it does not inline). The same arithmetic on the same numbers.
+ */
+export function segmentConvexPrismDistanceAt(
+  cp: ConvexPrism, seg: Float64Array<ArrayBufferLike>, q: number, out: SegmentPrismDistance, cutoff: number,
+): SegmentPrismDistance {
+  const x0 = seg[q]!, y0 = seg[q + 1]!, z0 = seg[q + 2]!, x1 = seg[q + 3]!, y1 = seg[q + 4]!, z1 = seg[q + 5]!;
   const n = cp.vertexCount, xs = cp.xs, ys = cp.ys, nx = cp.nx, ny = cp.ny, off = cp.offset, bottomAt = cp.bottomAt;
   const top = cp.topZ, bx = cp.bx, by = cp.by;
   const px = x0 - cp.originX, py = y0 - cp.originY, qx = x1 - cp.originX, qy = y1 - cp.originY;

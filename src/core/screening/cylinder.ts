@@ -19,6 +19,7 @@
  * most a few times that): a lower bound on the true distance, within ~1e-9 m of it.
  */
 import type { SegmentPrismDistance } from './distance';
+import { hypot2, segmentArgs } from './segmentSegment';
 
 /** Plan tolerance for "over the disc", as in distance.ts: only ever makes a distance smaller. */
 const BOUNDARY_EPS_M = 1e-9;
@@ -66,7 +67,7 @@ const K = new Float64Array(11);
 const PX = 0, PY = 1, SX = 2, SY = 3, Z0 = 4, DZ = 5, RADIUS = 6, LO = 7, HI = 8, BEST = 9, BEST_T = 10;
 
 function rho(t: number): number {
-  return Math.hypot(K[PX]! + t * K[SX]!, K[PY]! + t * K[SY]!);
+  return hypot2(K[PX]! + t * K[SX]!, K[PY]! + t * K[SY]!);
 }
 
 function gapAt(t: number): number {
@@ -76,7 +77,7 @@ function gapAt(t: number): number {
 
 /** Distance at t when the nearest point of the cylinder is on a rim circle (or over the disc). */
 function rimDistance(t: number): number {
-  return Math.hypot(Math.max(0, rho(t) - K[RADIUS]!), gapAt(t));
+  return hypot2(Math.max(0, rho(t) - K[RADIUS]!), gapAt(t));
 }
 
 function consider(t: number, d: number): void {
@@ -121,6 +122,18 @@ export function segmentCylinderDistance(
   c: Cylinder, x0: number, y0: number, zStart: number, x1: number, y1: number, zEnd: number, out: SegmentPrismDistance,
   cutoff = Infinity,
 ): SegmentPrismDistance {
+  return segmentCylinderDistanceAt(c, segmentArgs(x0, y0, zStart, x1, y1, zEnd), 0, out, cutoff);
+}
+
+/**
+ * `segmentCylinderDistance` with the segment read from `seg[q … q + 5]` (x0, y0, z0, x1, y1, z1): the
+ * screening passes a row of its gathered candidates (hits.ts), so no double is boxed for the call
+ * (V8 boxes each double argument of a call it does not inline). The same arithmetic on the same numbers.
+ */
+export function segmentCylinderDistanceAt(
+  c: Cylinder, seg: Float64Array<ArrayBufferLike>, q: number, out: SegmentPrismDistance, cutoff: number,
+): SegmentPrismDistance {
+  const x0 = seg[q]!, y0 = seg[q + 1]!, zStart = seg[q + 2]!, x1 = seg[q + 3]!, y1 = seg[q + 4]!, zEnd = seg[q + 5]!;
   const R = c.radius, lo = c.bottomZ, hi = c.topZ;
   const px = x0 - c.centreX, py = y0 - c.centreY;
   const sx = x1 - x0, sy = y1 - y0, z0 = zStart, dz = zEnd - zStart;
@@ -134,7 +147,7 @@ export function segmentCylinderDistance(
   const Re = R + BOUNDARY_EPS_M;
   let inA = 1, inB = 0;
   const tc = A > 0 ? -(px * sx + py * sy) / A : 0;
-  const perp = A > 0 ? Math.abs(px * sy - py * sx) / Math.sqrt(A) : Math.hypot(px, py);
+  const perp = A > 0 ? Math.abs(px * sy - py * sx) / Math.sqrt(A) : hypot2(px, py);
   if (perp <= Re) {
     if (A > 0) {
       const half = Math.sqrt((Re - perp) * (Re + perp) / A);
@@ -204,7 +217,7 @@ export function segmentCylinderDistance(
       // least its piece's bound less its allowances (RIM_SEARCH_WIDTH_M + RIM_ROUNDING_M, doubled for
       // the bound's own rounding), so the skip changes no answer below the cutoff.
       const t = A > 0 ? Math.min(tb, Math.max(ta, tc)) : ta;
-      const bound = Math.hypot(Math.max(0, rho(t) - R), Math.min(gapAt(ta), gapAt(tb))) - 2 * (RIM_SEARCH_WIDTH_M + RIM_ROUNDING_M);
+      const bound = hypot2(Math.max(0, rho(t) - R), Math.min(gapAt(ta), gapAt(tb))) - 2 * (RIM_SEARCH_WIDTH_M + RIM_ROUNDING_M);
       if (bound < K[BEST]! && bound < cutoff) rimSearch(ta, tb, L);
     }
   }

@@ -26,7 +26,7 @@
  * written to an out-parameter and the scratch is shared module state (below), so a call allocates nothing.
  */
 import type { Prism } from './prism';
-import { clamp01, closestPair, segSegDist2 } from './segmentSegment';
+import { clamp01, closestPair, segmentArgs, segmentPairDist2, SEGMENT_PAIR } from './segmentSegment';
 
 export { preparePrism, type Prism } from './prism';
 
@@ -174,6 +174,18 @@ export function segmentPrismDistance(
   prism: Prism, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, out: SegmentPrismDistance,
   cutoff = Infinity,
 ): SegmentPrismDistance {
+  return segmentPrismDistanceAt(prism, segmentArgs(x0, y0, z0, x1, y1, z1), 0, out, cutoff);
+}
+
+/**
+ * `segmentPrismDistance` with the segment read from `seg[q … q + 5]` (x0, y0, z0, x1, y1, z1): the
+ * screening passes a row of its gathered candidates (hits.ts), so no double is boxed for the call
+ * (V8 boxes each double argument of a call it does not inline). The same arithmetic on the same numbers.
+ */
+export function segmentPrismDistanceAt(
+  prism: Prism, seg: Float64Array<ArrayBufferLike>, q: number, out: SegmentPrismDistance, cutoff: number,
+): SegmentPrismDistance {
+  const x0 = seg[q]!, y0 = seg[q + 1]!, z0 = seg[q + 2]!, x1 = seg[q + 3]!, y1 = seg[q + 4]!, z1 = seg[q + 5]!;
   const n = prism.vertexCount, xs = prism.xs, ys = prism.ys, next = prism.next;
   growScratch(n);
   const params = scratchParams, edgeDist2 = scratchEdgeDist2, alongEdge = scratchAlongEdge;
@@ -331,8 +343,14 @@ export function segmentPrismDistance(
     if (edgeDist2[i]! + zGap2 >= best2) continue;
     const k = next[i]!;
     const ax = xs[i]!, ay = ys[i]!, bx = xs[k]!, by = ys[k]!;
+    // The segment against the wall's edges through SEGMENT_PAIR (segmentSegment.ts): this function's
+    // inlining budget is spent, so segSegDist2 itself would be a call with 12 boxed doubles.
+    const pair = SEGMENT_PAIR;
+    pair[0] = px; pair[1] = py; pair[2] = z0; pair[3] = qx; pair[4] = qy; pair[5] = z1;
     if (!Number.isNaN(wallEdgeZ)) {
-      const d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, wallEdgeZ, bx, by, wallEdgeZ);
+      pair[6] = ax; pair[7] = ay; pair[8] = wallEdgeZ; pair[9] = bx; pair[10] = by; pair[11] = wallEdgeZ;
+      segmentPairDist2();
+      const d2 = pair[12]!;
       if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
       continue;
     }
@@ -348,11 +366,18 @@ export function segmentPrismDistance(
       if (d2 < best2) { best2 = d2; bestT = end; }
     }
 
-    let d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, lo, bx, by, lo);
+    // Bottom edge, top edge, vertical edge at the wall's first vertex.
+    pair[6] = ax; pair[7] = ay; pair[8] = lo; pair[9] = bx; pair[10] = by; pair[11] = lo;
+    segmentPairDist2();
+    let d2 = pair[12]!;
     if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
-    d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, hi, bx, by, hi);
+    pair[8] = hi; pair[11] = hi;
+    segmentPairDist2();
+    d2 = pair[12]!;
     if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
-    d2 = segSegDist2(px, py, z0, qx, qy, z1, ax, ay, lo, ax, ay, hi);
+    pair[8] = lo; pair[9] = ax; pair[10] = ay;
+    segmentPairDist2();
+    d2 = pair[12]!;
     if (d2 < best2) { best2 = d2; bestT = closestPair.s; }
   }
 

@@ -8,7 +8,7 @@ import { createSegmentPrismDistance, type SegmentPrismDistance } from './distanc
 import { gap } from './manyPieces';
 import { VERDICT_SLACK_M } from './ruleContext';
 import type { SegmentTable } from './segmentTable';
-import { foldPieceDistance, pieceDistance, type Bounds, type Piece } from './volume';
+import { foldPieceDistance, pieceDistanceAt, type Bounds, type Piece } from './volume';
 
 /** The kernels' out-parameter for `collect`'s calls. */
 export const KERNEL_OUT = createSegmentPrismDistance();
@@ -110,7 +110,7 @@ export function tryPiece(piece: Piece, bit: number, prev: number, s: number, row
     // The segment's first kernel call: a new slot. Past reach + slack no verdict is possible: the
     // kernel may stop there (distance Infinity).
     h.tested++;
-    return newSlot(pieceDistance(piece, g[q]!, g[q + 1]!, g[q + 2]!, g[q + 3]!, g[q + 4]!, g[q + 5]!, KERNEL_OUT, reach + VERDICT_SLACK_M), s, row, bit);
+    return newSlot(pieceDistanceAt(piece, g, q, KERNEL_OUT, reach + VERDICT_SLACK_M), s, row, bit);
   }
   // Only a nearer piece can replace the distance found so far: not one whose box is farther (its
   // plan distance and gap, which may be nearer, are completed for a listed line: its bit stays
@@ -120,7 +120,7 @@ export function tryPiece(piece: Piece, bit: number, prev: number, s: number, row
   if (g2 > beyond * beyond) return prev;
   h.tested++;
   const cutoff = reach + VERDICT_SLACK_M < into.distance ? reach + VERDICT_SLACK_M : into.distance;
-  foldPieceDistance(into, pieceDistance(piece, g[q]!, g[q + 1]!, g[q + 2]!, g[q + 3]!, g[q + 4]!, g[q + 5]!, KERNEL_OUT, cutoff));
+  foldPieceDistance(into, pieceDistanceAt(piece, g, q, KERNEL_OUT, cutoff));
   h.pieces[prev] = h.pieces[prev]! | bit;
   return prev;
 }

@@ -6,8 +6,9 @@
  */
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
 import { VERDICT_SLACK_M } from './ruleContext';
+import { hypot2 } from './segmentSegment';
 import type { SegmentTable } from './segmentTable';
-import { foldPieceDistance, pieceDistance, type Piece, type Volume } from './volume';
+import { foldPieceDistance, pieceDistanceAt, type Piece, type Volume } from './volume';
 
 /** Gap between two intervals (0 where they overlap). */
 export function gap(aMin: number, aMax: number, bMin: number, bMax: number): number {
@@ -65,13 +66,13 @@ export function completePlanAndGap(volume: Volume, table: SegmentTable, s: numbe
     const piece = volume.pieces[p]!;
     const b = piece.bounds;
     const gx = gap(b.minX, b.maxX, minX, maxX), gy = gap(b.minY, b.maxY, minY, maxY);
-    // The same decisions as on Math.hypot(gx, gy) alone (a builtin call, its result boxed), which is
-    // 0 where both are and never below the larger: past h on the larger, or on a gap at all when h is
-    // 0, it is skipped without the call.
+    // The same decisions as on hypot2(gx, gy) alone (Math.hypot's value), which is 0 where both are
+    // and never below the larger: past h on the larger, or on a gap at all when h is 0, it is skipped
+    // without it.
     const larger = gx > gy ? gx : gy;
     if (larger > hit.horizontal || (larger > 0 && hit.horizontal === 0)) continue;
-    if (larger > 0 && Math.hypot(gx, gy) > hit.horizontal) continue;
-    foldPieceDistance(hit, pieceDistance(piece, x0, y0, z0, x1, y1, z1, PLAN_OUT));
+    if (larger > 0 && hypot2(gx, gy) > hit.horizontal) continue;
+    foldPieceDistance(hit, pieceDistanceAt(piece, c, o, PLAN_OUT, Infinity));
   }
 }
 

@@ -13,7 +13,7 @@ import { IndexSearch } from './indexSearch';
 import { PIECE_SEARCH, PLAN_CULL_STRIDE, planShapeMeets, rowsFor, segmentRows } from './manyPieces';
 import { segmentToleranceOf, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import type { SegmentTable } from './segmentTable';
-import { pieceDistance, type Piece, type Volume } from './volume';
+import { pieceDistanceAt, type Piece, type Volume } from './volume';
 
 const SEARCH = new IndexSearch();
 /** A work of 2 to 32 pieces: what each piece's search reports. */
@@ -87,7 +87,7 @@ export function collectOnePiece(table: SegmentTable, index: Flatbush, piece: Pie
     const reach = reachOf(g, q);
     if (g2 > reach * reach) continue;
     tested++;
-    newSlot(pieceDistance(piece, g[q]!, g[q + 1]!, g[q + 2]!, g[q + 3]!, g[q + 4]!, g[q + 5]!, KERNEL_OUT, reach + VERDICT_SLACK_M), s, f, 1);
+    newSlot(pieceDistanceAt(piece, g, q, KERNEL_OUT, reach + VERDICT_SLACK_M), s, f, 1);
   }
   h.tested += tested;
   return n;

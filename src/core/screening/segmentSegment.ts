@@ -8,6 +8,36 @@ export function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
+/**
+ * Math.hypot(x, y), the same double for every pair (V8's builtin, Node 20: |x|, |y| scaled by the
+ * larger, the two squares summed in order, √ of the sum times the larger; Infinity over NaN), but as
+ * plain arithmetic that V8 inlines: the builtin is a call that boxes its arguments and its result
+ * (~35–45 ns; tests/core/screening.hypot.test.ts checks the two agree bit for bit). Written out, it
+ * also gives the same answer in every engine, whatever their builtin's rounding.
+ */
+export function hypot2(x: number, y: number): number {
+  const ax = Math.abs(x), ay = Math.abs(y);
+  if (ax === Infinity || ay === Infinity) return Infinity;
+  if (x !== x || y !== y) return NaN;
+  const m = ax > ay ? ax : ay;
+  if (m === 0) return 0;
+  const nx = ax / m, ny = ay / m;
+  return Math.sqrt(nx * nx + ny * ny) * m;
+}
+
+const SEGMENT_ARGS = new Float64Array(6);
+
+/**
+ * The six numbers in a reused Float64Array, for the kernels' entry points that take coordinates
+ * (`segmentPrismDistance` …) to call their `…At` form, which reads them from an array. The kernels
+ * read the six before anything else and are never re-entered, so one array serves them all.
+ */
+export function segmentArgs(x0: number, y0: number, z0: number, x1: number, y1: number, z1: number): Float64Array {
+  const a = SEGMENT_ARGS;
+  a[0] = x0; a[1] = y0; a[2] = z0; a[3] = x1; a[4] = y1; a[5] = z1;
+  return a;
+}
+
 /** Written by segSegDist2: parameter on the first segment (0 at a, 1 at b) of the closest pair. */
 export const closestPair = { s: 0 };
 
@@ -22,6 +52,27 @@ export function segSegDist2(
   ax: number, ay: number, az: number, bx: number, by: number, bz: number,
   cx: number, cy: number, cz: number, dx: number, dy: number, dz: number,
 ): number {
+  const v = SEGMENT_PAIR;
+  v[0] = ax; v[1] = ay; v[2] = az; v[3] = bx; v[4] = by; v[5] = bz;
+  v[6] = cx; v[7] = cy; v[8] = cz; v[9] = dx; v[10] = dy; v[11] = dz;
+  segmentPairDist2();
+  return v[12]!;
+}
+
+/**
+ * segSegDist2's arguments (ab then cd, 12 numbers) and, at [12], its result. The body
+ * (`segmentPairDist2`) is too large for V8 to inline anywhere, and a call it does not inline boxes
+ * each double argument and result (a heap number each): it reads and writes this array instead. The
+ * wrapper `segSegDist2` is small enough to be inlined where it is called; a caller whose inlining
+ * budget is spent (distance.ts's kernel) writes the array itself and calls `segmentPairDist2`.
+ */
+export const SEGMENT_PAIR = new Float64Array(13);
+
+/** segSegDist2 of the segments in SEGMENT_PAIR[0 … 11], into SEGMENT_PAIR[12] (and closestPair.s). */
+export function segmentPairDist2(): void {
+  const v = SEGMENT_PAIR;
+  const ax = v[0]!, ay = v[1]!, az = v[2]!, bx = v[3]!, by = v[4]!, bz = v[5]!;
+  const cx = v[6]!, cy = v[7]!, cz = v[8]!, dx = v[9]!, dy = v[10]!, dz = v[11]!;
   const ux = bx - ax, uy = by - ay, uz = bz - az;
   const vx = dx - cx, vy = dy - cy, vz = dz - cz;
   const rx = ax - cx, ry = ay - cy, rz = az - cz;
@@ -64,5 +115,5 @@ export function segSegDist2(
     }
   }
   closestPair.s = bestS;
-  return best;
+  v[12] = best;
 }

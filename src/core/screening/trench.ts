@@ -4,6 +4,7 @@
  * topZ. What volume is screened for it is in volume.ts (`trenchPieces`). Local frame, metres.
  */
 import { firstPolylineContact } from './polygon';
+import { hypot2 } from './segmentSegment';
 import {
   arrayAt, checkExtent, ExcavationError, finiteAt, finiteNumber, fmt, MAX_EXCAVATION_DEPTH_M, numberIn, objectAt, readTuples,
 } from './validation';
@@ -88,7 +89,7 @@ export function validateTrench(input: unknown): Trench {
       const dx = x - last[0], dy = y - last[1];
       if (dx * dx + dy * dy < MIN_TRENCH_LEG_M * MIN_TRENCH_LEG_M) {
         throw new ExcavationError(`centreline[${i}]`,
-          `this vertex is ${fmt(Math.hypot(dx, dy))} m from the one before; repeat it exactly or move it at least MIN_TRENCH_LEG_M = ${MIN_TRENCH_LEG_M} m away`);
+          `this vertex is ${fmt(hypot2(dx, dy))} m from the one before; repeat it exactly or move it at least MIN_TRENCH_LEG_M = ${MIN_TRENCH_LEG_M} m away`);
       }
     }
     // readTuples' [x, y] is fresh: kept rather than copied again.
@@ -102,7 +103,7 @@ export function validateTrench(input: unknown): Trench {
   let length = 0;
   for (let k = 1; k < centreline.length; k++) {
     const fall = Math.abs(bottomZ[k]! - bottomZ[k - 1]!);
-    const leg = Math.hypot(centreline[k]![0] - centreline[k - 1]![0], centreline[k]![1] - centreline[k - 1]![1]);
+    const leg = hypot2(centreline[k]![0] - centreline[k - 1]![0], centreline[k]![1] - centreline[k - 1]![1]);
     length += leg;
     if (fall > MAX_TRENCH_BOTTOM_SLOPE * leg) {
       const i = bottomZ[k]! < bottomZ[k - 1]! ? bottomAt[k]! : bottomAt[k - 1]!;

@@ -23,14 +23,17 @@
  */
 import Flatbush from 'flatbush';
 import type { BorePath } from './bore';
-import { prepareCapsule, segmentCapsuleDistance, type Capsule } from './capsule';
-import { prepareConvexPrismAt, segmentConvexPrismDistance, type ConvexPrism } from './convexPrism';
-import { prepareCylinder, segmentCylinderDistance, type Cylinder } from './cylinder';
-import { createSegmentPrismDistance, preparePrism, segmentPrismDistance, type Prism, type SegmentPrismDistance } from './distance';
+import { prepareCapsule, segmentCapsuleDistance, segmentCapsuleDistanceAt, type Capsule } from './capsule';
+import { prepareConvexPrismAt, segmentConvexPrismDistance, segmentConvexPrismDistanceAt, type ConvexPrism } from './convexPrism';
+import { prepareCylinder, segmentCylinderDistance, segmentCylinderDistanceAt, type Cylinder } from './cylinder';
+import {
+  createSegmentPrismDistance, preparePrism, segmentPrismDistance, segmentPrismDistanceAt, type Prism, type SegmentPrismDistance,
+} from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { openCutPrism, type OpenCut } from './openCut';
 import { doubles, put } from './prism';
 import { checkPiles, PILES, type PileGroup } from './piles';
+import { hypot2 } from './segmentSegment';
 import type { Trench } from './trench';
 
 /** The square corner of a bend is covered out to this many half-widths from the vertex. */
@@ -81,6 +84,18 @@ export function pieceDistance(
     case 'convex': return segmentConvexPrismDistance(piece.convex, x0, y0, z0, x1, y1, z1, out, cutoff);
     case 'cylinder': return segmentCylinderDistance(piece.cylinder, x0, y0, z0, x1, y1, z1, out, cutoff);
     case 'capsule': return segmentCapsuleDistance(piece.capsule, x0, y0, z0, x1, y1, z1, out, cutoff);
+  }
+}
+
+/** `pieceDistance` with the segment read from `seg[q … q + 5]` (the kernels' `…At` forms: no boxed doubles). */
+export function pieceDistanceAt(
+  piece: Piece, seg: Float64Array<ArrayBufferLike>, q: number, out: SegmentPrismDistance, cutoff: number,
+): SegmentPrismDistance {
+  switch (piece.shape) {
+    case 'prism': return segmentPrismDistanceAt(piece.prism, seg, q, out, cutoff);
+    case 'convex': return segmentConvexPrismDistanceAt(piece.convex, seg, q, out, cutoff);
+    case 'cylinder': return segmentCylinderDistanceAt(piece.cylinder, seg, q, out, cutoff);
+    case 'capsule': return segmentCapsuleDistanceAt(piece.capsule, seg, q, out, cutoff);
   }
 }
 
@@ -179,7 +194,7 @@ export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
   // Per segment its box (one length per segment: its direction and its slope share it).
   for (let i = 0; i + 1 < n; i++) {
     const [ax, ay] = c[i]!, [bx, by] = c[i + 1]!;
-    const len = Math.hypot(bx - ax, by - ay);
+    const len = hypot2(bx - ax, by - ay);
     const ux = (bx - ax) / len, uy = (by - ay) / len, nx = -uy * h, ny = ux * h;
     put(ex, i, ux); put(ey, i, uy);
     const slope = (b[i + 1]! - b[i]!) / len;
@@ -195,8 +210,8 @@ export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
     const side = cross > 0 ? -1 : 1;
     const o1x = -e1y * side, o1y = e1x * side, o2x = -e2y * side, o2y = e2x * side;
     const sumX = o1x + o2x, sumY = o1y + o2y;
-    const cosHalf = Math.hypot(sumX, sumY) / 2;
-    const sinHalf = Math.hypot(o1x - o2x, o1y - o2y) / 2;
+    const cosHalf = hypot2(sumX, sumY) / 2;
+    const sinHalf = hypot2(o1x - o2x, o1y - o2y) / 2;
     // How far the mitre's tip lies beyond the round joint: h/cos(φ/2) − h, without cancellation.
     const excess = cosHalf > 0 ? (h * sinHalf * sinHalf) / ((1 + cosHalf) * cosHalf) : Infinity;
     if (cross === 0 || excess < TRENCH_WEDGE_MIN_M) {
