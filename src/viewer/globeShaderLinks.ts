@@ -13,7 +13,9 @@
  * has just been drained by that program's own link (or is short, at start), so each costs one
  * link's compile time; at the first globe frame the kinds for the other likely imagery counts
  * follow, one per task. The fly-through then links no globe program ("Crossing the ground without
- * a link wait" in the same README has the figures).
+ * a link wait" in the same README has the figures). Programs the scene makes at the crossing but
+ * never draws (the depth-only faces' log-depth and depth derivatives) are made here too, not
+ * linked, so the crossing's frames combine no shader source ("The ground crossing's frame").
  *
  * It patches GlobeSurfaceShaderSet.prototype.getShaderProgram (a Cesium internal, typed in
  * cesiumInternals.d.ts) once per page; the programs it makes sit in Cesium's own caches, where the
