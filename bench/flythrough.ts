@@ -25,6 +25,8 @@
  * the budget's figures (ticks and tasks between frames with tile work over 50 ms, the longest).
  * --no-request-queue: tile requests sent in the frame that starts them, as Cesium does, instead of
  * in tasks between frames (src/viewer/tileRequestQueue.ts); its figures are always printed.
+ * Also printed: the programs Cesium made in the fly-through (new shader-cache keys: globe, pipe or
+ * other, linked or not); each combined its sources on the main thread, in a frame.
  * --client=DIR: serve this already built client instead of building one (with --trace/--profile,
  * e.g. a copy of another commit's unminified build, to measure it against this one in turn).
  */
@@ -232,6 +234,14 @@ try {
     const flyEnd = await page.evaluate(() => performance.mark('undergrid:flight-end').startTime);
     return { ms: flyEnd - flyStart, tasks: (await longTasks()).filter((x) => x.start >= flyStart && x.start <= flyEnd) };
   };
+  // Programs Cesium makes in the flight (a shader-cache miss combines its sources on the main
+  // thread, and a drawn one is linked): globe (fragment shader defines TEXTURE_UNITS; a derived
+  // program's key ends with its base's), pipe (HAS_INSTANCING) or other, linked or not.
+  const programKeys = () => page.evaluate(`(() => {
+    const shaders = window.undergrid.viewer.scene.context.shaderCache._shaders;
+    return Object.keys(shaders).map((k) => [k, shaders[k].shaderProgram._program !== undefined]);
+  })()`) as Promise<[string, boolean][]>;
+  const programsBefore = new Set((await programKeys()).map(([k]) => k));
   const aheadBefore = (await linkedAhead()).length;
   const pipeAheadBefore = (await pipeLinkedAhead()).length;
   if (profiling && !tracing) await startProfile(cdp);
@@ -241,6 +251,10 @@ try {
   console.log(`tile work (src/viewer/tileWorkBudget.ts), load and fly-through: ${await tileWorkLine(page)}`);
   console.log(`tile requests (src/viewer/tileRequestQueue.ts), load and fly-through: ${await tileRequestLine(page)}`);
   console.log(`globe programs linked ahead during the fly-through: ${aheadLine((await linkedAhead()).slice(aheadBefore))}`);
+  const made = (await programKeys()).filter(([k]) => !programsBefore.has(k));
+  const madeLine = (kind: string, xs: typeof made) => `${kind} ${xs.length} (${xs.filter(([, linked]) => linked).length} linked)`;
+  const globe = made.filter(([k]) => k.includes('TEXTURE_UNITS')), pipe = made.filter(([k]) => !k.includes('TEXTURE_UNITS') && k.includes('HAS_INSTANCING'));
+  console.log(`programs made in the fly-through (Cesium's shader cache): ${madeLine('globe', globe)}, ${madeLine('pipe', pipe)}, ${madeLine('other', made.filter((x) => !globe.includes(x) && !pipe.includes(x)))}`);
   console.log(`pipe programs linked ahead during the fly-through: ${aheadLine((await pipeLinkedAhead()).slice(pipeAheadBefore))}`);
   const flyLine = (label: string, f: typeof flown) => `${label}: ${f.tasks.length} long tasks in ${sec(f.ms)} s (${sum(f.tasks).toFixed(0)} ms in all, longest ${max(f.tasks).toFixed(0)} ms)`;
   console.log(flyLine(`long tasks during the fly-through (${legs.length} legs), network shown`, flown));

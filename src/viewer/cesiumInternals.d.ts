@@ -1,9 +1,9 @@
 /**
- * The few CesiumJS 1.140 internals that globeShaderLinks.ts, pipeShaderLinks.ts, tileLoadCost.ts and tileWorkBudget.ts use. The `cesium` package exports them
+ * The few CesiumJS 1.140 internals that globeShaderLinks.ts, pipeShaderLinks.ts, tileLoadCost.ts and tileWorkBudget.ts use (and their tests). The `cesium` package exports them
  * at run time (Source/Cesium.js re-exports all of @cesium/engine) but its typings list only the
  * public API. Typed here as narrowly as we use them; a Cesium upgrade must re-check each
  * (node_modules/@cesium/engine/Source/Scene/GlobeSurfaceShaderSet.js, GlobeTranslucencyState.js,
- * Renderer/ShaderProgram.js, Renderer/ShaderSource.js, Renderer/ShaderCache.js, Scene/MetadataClassProperty.js, Renderer/DrawCommand.js, Core/TerrainEncoding.js, Scene/Cesium3DTile.js).
+ * Renderer/ShaderProgram.js, Renderer/ShaderSource.js, Renderer/ShaderCache.js, Renderer/ContextLimits.js, Shaders/GlobeVS.js, Shaders/GlobeFS.js, Scene/MetadataClassProperty.js, Renderer/DrawCommand.js, Core/TerrainEncoding.js, Scene/Cesium3DTile.js).
  */
 import 'cesium';
 
@@ -17,9 +17,16 @@ declare module 'cesium' {
   }
   /** Renderer/ShaderCache.js: programs by key (tileLoadCost.ts). */
   export class ShaderCache {
+    constructor(context: unknown);
     _shaders: Record<string, { shaderProgram: CesiumShaderProgram } | undefined>;
+    getShaderProgram(options: Omit<ShaderProgramOptions, 'context'>): CesiumShaderProgram;
     getDerivedShaderProgram(program: CesiumShaderProgram, keyword: string): CesiumShaderProgram | undefined;
   }
+  /** Renderer/ContextLimits.js, set by a WebGL context (tests/core/viewer.globeShaderLinks.test.ts sets the line widths RenderState checks). */
+  export const ContextLimits: { _minimumAliasedLineWidth: number; _maximumAliasedLineWidth: number };
+  /** Shaders/GlobeVS.js, GlobeFS.js: the globe surface shaders' sources (the same test). */
+  export const _shadersGlobeVS: string;
+  export const _shadersGlobeFS: string;
   /** One instance attribute of a glTF node (Scene/ModelComponents.js Attribute), as the loader leaves it. */
   export interface CesiumInstanceAttribute {
     semantic: string;
@@ -90,6 +97,8 @@ declare module 'cesium' {
   export class GlobeTranslucencyState {
     update(scene: TranslucencySceneLike): void;
     updateDerivedCommands(command: DrawCommand, frameState: CesiumFrameState): void;
+    /** Pushes the command's derived faces for this state into frameState.commandList (what a frame draws). */
+    pushDerivedCommands(command: DrawCommand, isBlendCommand: boolean, frameState: { passes: { pick: boolean }; commandList: DrawCommand[] }): void;
   }
   export class DrawCommand {
     constructor(options: { shaderProgram: CesiumShaderProgram; renderState: RenderState; uniformMap: object; pass: number });

@@ -13,7 +13,9 @@
  * has just been drained by that program's own link (or is short, at start), so each costs one
  * link's compile time; at the first globe frame the kinds for the other likely imagery counts
  * follow, one per task. The fly-through then links no globe program ("Crossing the ground without
- * a link wait" in the same README has the figures).
+ * a link wait" in the same README has the figures). Programs the scene makes at the crossing but
+ * never draws (the depth-only faces' log-depth and depth derivatives) are made here too, not
+ * linked, so the crossing's frames combine no shader source ("The ground crossing's frame").
  *
  * It patches GlobeSurfaceShaderSet.prototype.getShaderProgram (a Cesium internal, typed in
  * cesiumInternals.d.ts) once per page; the programs it makes sit in Cesium's own caches, where the
@@ -113,31 +115,38 @@ function variantsOf(
       at.done.add(p);
       const command = new DrawCommand({ shaderProgram: p, renderState: RenderState.fromCache(), uniformMap: {}, pass: Pass.GLOBE });
       // A translucent globe draws only its derived commands, never the command itself.
-      const commands = translucent ? translucencyDerived(at, command, options.frameState) : [command];
-      for (const c of commands) out.push(...drawnFor(at.scene, c));
+      out.push(...(translucent ? translucentDrawn(at.scene, at.look, command, options.frameState) : drawnFor(at.scene, command)));
     }
   }
   return out;
 }
 
+/** What translucentDrawn reads of the scene. */
+export type TranslucentScene = Pick<Scene, 'updateDerivedCommands'> & { globe: Pick<Scene['globe'], 'baseColor' | 'translucency'> };
+
 /**
- * The commands GlobeTranslucencyState derives from a translucent globe command, with the camera
- * above and below ground, asked of a state of our own set up as the underground mode sets the
- * globe; their programs land in the context's shader cache under Cesium's names. Left out: the
- * pick-only ones (the first pick waits for the GPU anyway: it reads pixels back) and the
- * depth-only ones, which Cesium draws only under terrain classification (ground primitives; this
- * viewer has none: a first one would link them at its first draw).
+ * Makes every program a frame of the underground mode makes for a translucent globe command, and
+ * returns those it draws (to be linked). GlobeTranslucencyState derives the command's faces, with
+ * the camera above and below ground (asked of a state of our own set up as the underground mode
+ * sets the globe, so the programs land in the context's shader cache under Cesium's names), and
+ * pushes them into the frame's command list, where the scene derives a log-depth and a depth
+ * command for each (Scene.updateDerivedCommands, from View's insertIntoBin). Drawn, and so linked:
+ * what the scene draws for each face but the depth-only ones, which Cesium draws only under terrain
+ * classification (ground primitives; this viewer has none: a first one would link them at its first
+ * draw). Those are made all the same: left to the crossing, their derivatives were 18 programs
+ * combined in its two frames (src/core/tiles/README.md, "The ground crossing's frame"). The
+ * pick-only faces are left to the first pick (it reads pixels back, so it waits for the GPU anyway).
  */
-function translucencyDerived(at: Installed, command: DrawCommand, frameState: CesiumFrameState): DrawCommand[] {
-  const { scene, look } = at;
-  const globe = scene.globe;
-  const t = globe.translucency;
+export function translucentDrawn(
+  scene: TranslucentScene, look: UndergroundGlobeLook, command: DrawCommand, frameState: CesiumFrameState,
+): CesiumShaderProgram[] {
+  const t = scene.globe.translucency;
   const state = new GlobeTranslucencyState();
-  const out = new Set<DrawCommand>();
+  const faces = new Map<DrawCommand, string>();
   for (const cameraUnderground of [false, true]) {
     state.update({
       globe: {
-        show: true, baseColor: globe.baseColor, depthTestAgainstTerrain: look.depthTestAgainstTerrain,
+        show: true, baseColor: scene.globe.baseColor, depthTestAgainstTerrain: look.depthTestAgainstTerrain,
         translucency: {
           enabled: true, frontFaceAlpha: look.frontFaceAlpha, frontFaceAlphaByDistance: t.frontFaceAlphaByDistance,
           backFaceAlpha: t.backFaceAlpha, backFaceAlphaByDistance: t.backFaceAlphaByDistance, rectangle: t.rectangle,
@@ -148,10 +157,15 @@ function translucencyDerived(at: Installed, command: DrawCommand, frameState: Ce
     command.dirty = true;
     state.updateDerivedCommands(command, frameState);
     for (const [name, derived] of Object.entries(command.derivedCommands.globeTranslucency ?? {})) {
-      if (derived instanceof DrawCommand && !derived.pickOnly && !name.startsWith('depthOnly')) out.add(derived);
+      if (derived instanceof DrawCommand && !derived.pickOnly) faces.set(derived, name);
     }
   }
-  return [...out];
+  const out: CesiumShaderProgram[] = [];
+  for (const [face, name] of faces) {
+    if (name.startsWith('depthOnly')) scene.updateDerivedCommands(face);
+    else out.push(...drawnFor(scene, face));
+  }
+  return out;
 }
 
 /**
@@ -160,7 +174,7 @@ function translucencyDerived(at: Installed, command: DrawCommand, frameState: Ce
  * derivatives (Scene.updateDerivedCommands, executeCommand). HDR is off in this viewer. Also used
  * for the pipes' programs (pipeShaderLinks.ts).
  */
-export function drawnFor(scene: Scene, command: DrawCommand): CesiumShaderProgram[] {
+export function drawnFor(scene: Pick<Scene, 'updateDerivedCommands'>, command: DrawCommand): CesiumShaderProgram[] {
   scene.updateDerivedCommands(command);
   const drawn = command.derivedCommands.logDepth?.command ?? command;
   const oit = drawn.derivedCommands.oit;

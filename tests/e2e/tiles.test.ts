@@ -65,14 +65,19 @@ const PROGRAM_KINDS = {
   pipe: 'HAS_INSTANCING',
 } as const;
 
-/** Programs of a kind linked since the last call for that kind, from Cesium's shader cache, as the start of each one's key. */
-function programsLinkedSince(page: Page, kind: keyof typeof PROGRAM_KINDS): Promise<string[]> {
+/**
+ * Programs of a kind linked since the last call for that kind, from Cesium's shader cache, as the
+ * start of each one's key; with `made`, every program of the kind put in the cache since, linked or
+ * not (a derived program's key ends with its base's, so derived globe programs count as globe).
+ */
+function programsLinkedSince(page: Page, kind: keyof typeof PROGRAM_KINDS, made = false): Promise<string[]> {
   return page.evaluate(`(() => {
     const shaders = window.undergrid.viewer.scene.context.shaderCache._shaders;
     const seen = (window.__linked ??= {});
-    const before = seen[${JSON.stringify(kind)}] ?? new Set();
-    const linked = Object.keys(shaders).filter((k) => k.includes(${JSON.stringify(PROGRAM_KINDS[kind])}) && shaders[k].shaderProgram._program !== undefined);
-    seen[${JSON.stringify(kind)}] = new Set(linked);
+    const name = ${JSON.stringify(kind)} + (${made} ? ' made' : '');
+    const before = seen[name] ?? new Set();
+    const linked = Object.keys(shaders).filter((k) => k.includes(${JSON.stringify(PROGRAM_KINDS[kind])}) && (${made} || shaders[k].shaderProgram._program !== undefined));
+    seen[name] = new Set(linked);
     return linked.filter((k) => !before.has(k)).map((k) => k.slice(0, 160));
   })()`);
 }
@@ -202,6 +207,7 @@ describe(`the ${CITY} city streamed as 3D Tiles in a real browser`, () => {
     const mid = { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2, h: ((a.z - a.ground) + (b.z - b.ground)) / 2 };
     // The globe's programs for below ground are linked at its first frame (src/viewer/globeShaderLinks.ts).
     expect((await programsLinkedSince(page, 'globe')).length).toBeGreaterThan(0);
+    expect((await programsLinkedSince(page, 'globe', true)).length).toBeGreaterThan(0);
     // The pipe programs so far: the lines' one, and the fittings' one linked with it (src/viewer/pipeShaderLinks.ts).
     expect((await programsLinkedSince(page, 'pipe')).length).toBeGreaterThan(0);
     // A DOM click on the checkbox (the panel re-renders on every change, so no locator re-check).
@@ -214,6 +220,10 @@ describe(`the ${CITY} city streamed as 3D Tiles in a real browser`, () => {
     // queued for the GPU (seconds each with the network drawn; src/core/tiles/README.md). Nor did
     // the fittings tiles loaded down there link a pipe program.
     expect(await programsLinkedSince(page, 'globe')).toEqual([]);
+    // Nor made one, linked or not: Cesium's scene derives log-depth and depth programs for every
+    // globe command pushed in the frame, the translucent globe's depth-only ones included; made at
+    // the crossing, they were 18 shader combinations in its frames (globeShaderLinks.ts).
+    expect(await programsLinkedSince(page, 'globe', true)).toEqual([]);
     expect(await programsLinkedSince(page, 'pipe')).toEqual([]);
     const px = await page.evaluate(([lon, lat, h]) => (window as unknown as Handle).undergrid.windowPosition(lon!, lat!, h!), [mid.lon, mid.lat, mid.h]);
     expect(px).not.toBeNull();
