@@ -397,6 +397,7 @@ describe('screening permits of every kind of work on the server', () => {
       [[piles, { ...piles, diameter: 60 }], 'works[1].diameter'],
       [[{ ...bore, reamerDiameter: -1 }], 'works[0].reamerDiameter'],
       [[{ ...bore, entryPit: { footprint: fp.slice(0, 2), depth: 2 } }], 'works[0].entryPit.footprint'],
+      [[{ ...bore, exitPit: { kind: 'trench', footprint: fp, depth: 2 } }], 'works[0].exitPit.kind'],
       [[{ kind: 'tunnel' }], 'works[0].kind'],
       [[{ ...piles, points: [[200, 0]] }], 'works[0].points[0][0]'],
     ];

@@ -114,6 +114,10 @@ function readWork(v: unknown): DigWork {
       for (const pit of ['entryPit', 'exitPit'] as const) {
         if (o[pit] === undefined || o[pit] === null) continue;
         const p = objectAt(o[pit], pit, 'an open cut { footprint, depth | bottomElevation }');
+        // A pit is an open cut: another kind here is a mistake to refuse, not to screen as an open cut.
+        if (p.kind !== undefined && p.kind !== 'open_cut') {
+          throw new ExcavationError(`${pit}.kind`, `a pit is an open cut ({ footprint, depth | bottomElevation }, kind 'open_cut' or none); got ${fmt(p.kind)}`);
+        }
         try {
           const { kind: _openCut, ...asked } = readOpenCut(p);
           out[pit] = asked;
