@@ -334,4 +334,35 @@ describe('re-screening after a network import', () => {
     expect([ok.rescreenFailed, ok.screening!.networkVersion, ok.approvalHold, ok.allowedActions.includes('approve')]).toEqual([null, restored, null, true]);
     expect((await h.as<PermitDetail>('approver', 'POST', `/api/permits/${p.id}/actions`, { action: 'approve' })).status).toBe(200);
   });
+  it('flags a re-screen that changes only the owners to notify: the struck line handed to another owner', async () => {
+    type Lines = { lines: { linkId: string; verdict: string }[] };
+    const verdicts = (p: PermitDetail) => (p.screening!.result as Lines).lines.map((l) => `${l.linkId}:${l.verdict}`);
+    const importCity = async (name: string, edit: (features: { properties: { id: string; owner?: string } }[]) => void) => {
+      const city = JSON.parse(readFileSync(cityFile(h.config), 'utf8')) as { features: { properties: { id: string; owner?: string } }[] };
+      edit(city.features);
+      const file = join(h.dir, name);
+      writeFileSync(file, JSON.stringify(city));
+      const importer = new SqliteNetworkStore(h.config.databaseFile);
+      await importNetworkFile(importer, file).finally(() => importer.close());
+    };
+    // The sample city as generated (earlier tests imported other versions), the permit re-screened on it.
+    await importCity('city-again.geojson', () => {});
+    const permit = await permitAt(shanghaiTime('2026-12-14', 10), ['accept', 'assign']);
+    h.clock.now = shanghaiTime('2026-12-14', 11);
+    h.module.runSupervision();
+    const before = (await h.as<PermitDetail>('reviewer', 'GET', `/api/permits/${permit.id}`)).body;
+    const struck = (before.screening!.result as Lines).lines.find((l) => l.verdict === 'STRIKE')!;
+    expect(struck).toBeDefined();
+    await h.as<PermitDetail>('reviewer', 'POST', `/api/permits/${permit.id}/rescreen-acknowledged`);
+
+    // The same city, the struck line's owner changed: same lines and verdicts, another owner to notify.
+    await importCity('new-owner.geojson', (features) => { features.find((x) => x.properties.id === struck.linkId)!.properties.owner = 'Another Gas Co.'; });
+    h.clock.now = shanghaiTime('2026-12-14', 12);
+    const { rescreen } = h.module.runSupervision();
+    expect(rescreen.changed).toContain(permit.id);
+    const after = (await h.as<PermitDetail>('reviewer', 'GET', `/api/permits/${permit.id}`)).body;
+    expect(verdicts(after)).toEqual(verdicts(before));
+    expect(after.screening!.summary.owners).toContain('Another Gas Co.');
+    expect(after.rescreenChanged).toBe(true);
+  });
 });

@@ -161,10 +161,11 @@ export class PermitStore {
     return r ? this.screeningView(r) : null;
   }
 
-  latestVerdicts(permitId: string): { networkVersion: number; verdicts: string[] } | null {
-    const r = this.db.prepare('SELECT network_version, verdicts FROM screenings WHERE permit_id = ? ORDER BY id DESC LIMIT 1').get(permitId) as
-      | { network_version: number; verdicts: string } | undefined;
-    return r ? { networkVersion: r.network_version, verdicts: JSON.parse(r.verdicts) as string[] } : null;
+  /** The latest screening's version, its set of (line, verdict) and the owners it names to notify (sorted). */
+  latestVerdicts(permitId: string): { networkVersion: number; verdicts: string[]; owners: string[] } | null {
+    const r = this.db.prepare('SELECT network_version, verdicts, owners FROM screenings WHERE permit_id = ? ORDER BY id DESC LIMIT 1').get(permitId) as
+      | { network_version: number; verdicts: string; owners: string } | undefined;
+    return r ? { networkVersion: r.network_version, verdicts: JSON.parse(r.verdicts) as string[], owners: JSON.parse(r.owners) as string[] } : null;
   }
 
   screenings(permitId: string): StoredScreening[] {

@@ -58,7 +58,7 @@ export class SupervisionService {
    * When the network version changed since the last run: re-screens every open permit (and draft),
    * an open cut or a work list alike,
    * screened on an older version, stores the new screening with its version, and flags a permit
-   * whose set of (line, verdict) changed to its reviewer (the dispatchers when none is assigned yet).
+   * whose set of (line, verdict) or owners to notify changed to its reviewer (the dispatchers when none is assigned yet).
    *
    * A re-screen that fails (the works are refused on the new network, e.g. no surveyed ground near
    * them any more) flags the permit with the version and the refusal, tells its reviewer (or the
@@ -84,7 +84,9 @@ export class SupervisionService {
         continue;
       }
       const after = verdictSet(screening);
-      const changed = before !== null && (before.verdicts.length !== after.length || before.verdicts.some((v, i) => v !== after[i]));
+      // Changed: another set of (line, verdict), or other owners to notify (a line handed to another owner).
+      const owners = screening.summary.owners;
+      const changed = before !== null && (!sameList(before.verdicts, after) || !sameList(before.owners, owners));
       const now = ctx.now();
       ctx.permits.transaction(() => {
         ctx.permits.insertScreening(row.id, screening, 'network-change', now);
@@ -181,4 +183,8 @@ export class SupervisionService {
     }
     return weeks;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

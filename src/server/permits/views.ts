@@ -74,7 +74,7 @@ export function approvalHold(ctx: PermitsContext, row: PermitRow): ApprovalHold 
   if (row.rescreen_changed === 1) {
     return {
       code: 'rescreen_unacknowledged', ...versions,
-      message: `the re-screening on network version ${screenedVersion} changed the verdicts: the reviewer acknowledges it before approval`,
+      message: `the re-screening on network version ${screenedVersion} changed the verdicts or the owners to notify: the reviewer acknowledges it before approval`,
     };
   }
   return null;
