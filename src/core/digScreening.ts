@@ -260,9 +260,11 @@ export class DigScreener {
     const req = validateWorksRequest(input, this.rules);
     const { fromLocal, toLocal } = this.transform;
     const screened: ScreenedWork[] = [];
+    // Each work's plan points in the local frame, for its ground and for the frame's scale at the works.
+    const points = req.works.map((w) => workPoints(w).map(([lon, lat]) => toLocal(lon, lat)));
     const works: Excavation[] = req.works.map((w, i) => {
       const ground = req.groundElevation === null
-        ? this.groundNear(workPoints(w).map(([lon, lat]) => toLocal(lon, lat)), `works[${i}]`)
+        ? this.groundNear(points[i]!, `works[${i}]`)
         : { min: req.groundElevation, max: req.groundElevation };
       let ex: Excavation;
       try {
@@ -274,7 +276,7 @@ export class DigScreener {
       screened.push({ kind: w.kind, geometry: w, groundElevation: ground.min, groundSource: req.groundElevation === null ? 'network' : 'given', ...verticalExtent(ex) });
       return ex;
     });
-    const rules = this.rulesAt(req, req.works.flatMap((w) => workPoints(w).map(([lon, lat]) => toLocal(lon, lat))));
+    const rules = this.rulesAt(req, points.flat());
     const result = screenPermit(this.table, this.index, works, rules, req.ruleSetId);
     const lines = result.lines.map((l) => {
       const [lon, lat] = fromLocal(l.closestPoint.x, l.closestPoint.y);
@@ -320,12 +322,12 @@ export class DigScreener {
    */
   private rulesAt(req: { overrides?: RuleOverrides | null }, points: readonly [number, number][]): ScreeningRules {
     const rules = req.overrides ? applyOverrides(this.rules, req.overrides) : this.rules;
-    let far = 0;
-    for (const [x] of points) far = Math.max(far, Math.abs(x));
-    // Lines within the largest threshold of the work are the ones it can list.
-    far += GROUND_SEARCH_RADIUS_M + largestThreshold(rules, this.table!.maxCentrelineDepth);
+    const threshold = largestThreshold(rules, this.table!.maxCentrelineDepth);
+    // The lines a work can list lie within the largest threshold of it.
+    let far = threshold;
+    for (const [x] of points) far = Math.max(far, Math.abs(x) + threshold);
     const excess = 1.01 * (far * far) / (2 * EARTH_RADIUS_LOWER_M * EARTH_RADIUS_LOWER_M);
-    if (excess * largestThreshold(rules, this.table!.maxCentrelineDepth) <= VERDICT_SLACK_M / 2) return rules;
+    if (excess * threshold <= VERDICT_SLACK_M / 2) return rules;
     // Rounded up to a power of two, so the works of one city share a few scaled tables (and their tolerance columns).
     return scaledRules(rules, 1 + 2 ** Math.ceil(Math.log2(excess)));
   }

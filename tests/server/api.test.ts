@@ -228,6 +228,23 @@ describe('screening a dig on the server', () => {
     }
   });
 
+  it('asks for the ground of a dig away from every surveyed vertex, for one dig and for works, naming groundElevation', async () => {
+    // 400 m east of the network's extent: no vertex within 50 m to take the ground from.
+    const fromLocal = lonLatTransform(summary.frame).fromLocal, toLocal = lonLatTransform(summary.frame).toLocal;
+    const [x, y] = toLocal(summary.extent[2], (summary.extent[1] + summary.extent[3]) / 2);
+    const fp = [[x + 400, y], [x + 404, y], [x + 404, y + 4], [x + 400, y + 4]].map(([a, b]) => fromLocal(a!, b!));
+    const one = await postScreening({ footprint: fp, depth: 2, groundElevation: null, ruleSetId: 'cn-gb50289' });
+    expect([one.status, one.body.error?.field]).toEqual([400, 'groundElevation']);
+    expect(one.body.error?.message).toMatch(/no surveyed ground .* give the ground elevation/);
+    const works = await postScreening({ works: [{ kind: 'open_cut', footprint: fp, depth: 2 }], groundElevation: null, ruleSetId: 'cn-gb50289' });
+    // The request's one groundElevation is named; the message says which work found no ground.
+    expect([works.status, works.body.error?.field]).toEqual([400, 'groundElevation']);
+    expect(works.body.error?.message).toMatch(/works\[0\]: no surveyed ground/);
+    // With the ground given, the same dig is screened (nothing near it).
+    const given = await postScreening({ footprint: fp, depth: 2, groundElevation: 10, ruleSetId: 'cn-gb50289' });
+    expect([given.status, given.body.lines?.length]).toEqual([200, 0]);
+  });
+
   it('refuses a body that is not JSON, and a screening against a network version that is gone', async () => {
     const notJson = await getJson<{ error: { code: string } }>('/api/screenings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' });
     expect(notJson.body.error.code).toBe('invalid_json');
