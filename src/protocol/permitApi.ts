@@ -41,6 +41,7 @@ import type { Channel, OutboxStatus } from '../core/permits/outbox';
 import type { PublicPermitView } from '../core/permits/receipt';
 import type { PermitAction, PermitState, Role } from '../core/permits/workflowRules';
 import type { DigWork } from '../core/screening/digWorks';
+import type { UnitView, UserView } from './accountApi';
 
 export type { CivilDate, EpochMs, CardColour, CardLevel, Channel, OutboxStatus, PublicPermitView, PermitAction, PermitState, Role };
 
@@ -77,65 +78,9 @@ export interface ApiErrorBody {
   error: { code: string; message: string; field?: string };
 }
 
-// ---- accounts ----
+// ---- accounts: accountApi.ts (sign-in, users, units), re-exported here ----
 
-export interface UnitView {
-  id: string;
-  name: string;
-}
-
-export interface UserView {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  unitId: string | null;
-  unitName: string | null;
-}
-
-export interface SignInRequest {
-  username: string;
-  password: string;
-}
-
-export interface SignInResponse {
-  user: UserView;
-  /** For `Authorization: Bearer`; the browser can ignore it and rely on the cookie. */
-  token: string;
-  expiresAt: EpochMs;
-}
-
-export interface MeResponse {
-  user: UserView;
-  expiresAt: EpochMs;
-}
-
-/** Like MeResponse, but no session is an answer rather than a 401. */
-export type SessionResponse = MeResponse | { user: null; expiresAt: null };
-
-export interface UserListResponse {
-  users: UserView[];
-}
-
-export interface UnitListResponse {
-  units: UnitView[];
-}
-
-export interface CreateUnitRequest {
-  name: string;
-}
-
-export interface CreateUserRequest {
-  username: string;
-  password: string;
-  displayName: string;
-  role: Exclude<Role, 'public'>;
-  /** Required for applicants (their contractor company); optional for staff. */
-  unitId?: string;
-  /** Contacts for notifications (SMS, e-mail): never shown publicly. */
-  phone?: string;
-  email?: string;
-}
+export * from './accountApi';
 
 // ---- permits ----
 
