@@ -65,6 +65,44 @@ export function segmentsCsv(c: Cluster, name: string, t: SegmentTable, rules: Sc
   return { sql, maxTol };
 }
 
+/**
+ * The same segments as segmentsCsv, one row per line as a network is stored in a GIS (`<name>`: link,
+ * radius, `tols` the tolerance of each segment in order, `geom` a LINESTRING Z through the line's
+ * vertices) with a GiST index. A line whose segments do not chain end to start (a dropped zero-length
+ * or non-finite segment between them) is split into one row per chained run, so each row's k-th
+ * segment (ST_DumpSegments path k) is the table's segment `first + k − 1`, its tolerance `tols[k]`.
+ */
+export function linesCsv(c: Cluster, name: string, t: SegmentTable, rules: ScreeningRules, ruleSet: string): { sql: string; rows: number } {
+  const out: string[] = [];
+  const co = t.coords;
+  let rows = 0;
+  for (let s = 0; s < t.segmentCount;) {
+    const link = t.linkOfSegment[s]!;
+    let e = s + 1;
+    while (e < t.segmentCount && t.linkOfSegment[e] === link &&
+      co[e * 6] === co[e * 6 - 3] && co[e * 6 + 1] === co[e * 6 - 2] && co[e * 6 + 2] === co[e * 6 - 1]) e++;
+    const pts: string[] = [`${co[s * 6]} ${co[s * 6 + 1]} ${co[s * 6 + 2]}`];
+    const tols: number[] = [];
+    for (let k = s; k < e; k++) {
+      pts.push(`${co[k * 6 + 3]} ${co[k * 6 + 4]} ${co[k * 6 + 5]}`);
+      tols.push(toleranceOf(t, k, rules, ruleSet));
+    }
+    out.push(`${link},${t.radius[s]},"{${tols.join(',')}}","LINESTRING Z (${pts.join(',')})"`);
+    rows++;
+    s = e;
+  }
+  const file = join(c.dir, `${name}.csv`);
+  writeFileSync(file, out.join('\n') + '\n');
+  const sql = `
+    CREATE TABLE ${name}_raw (link int, radius float8, tols float8[], wkt text);
+    COPY ${name}_raw FROM '${file}' (FORMAT csv);
+    CREATE TABLE ${name} AS SELECT link, radius, tols, ST_GeomFromText(wkt)::geometry(LineStringZ, 0) AS geom FROM ${name}_raw;
+    CREATE INDEX ${name}_geom ON ${name} USING gist (geom);
+    DROP TABLE ${name}_raw;
+    VACUUM ANALYZE ${name};`;
+  return { sql, rows };
+}
+
 export class Skip extends Error {}
 
 export function run(cmd: string, args: string[], opts: { asPostgres?: boolean; input?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
@@ -182,17 +220,17 @@ export function prismWkt(f: readonly (readonly [number, number])[], bottomAt: re
  * PL/pgSQL (clock_timestamp; the plan cached after the first), 3 passes, and printing rows
  * 'T|id|ms' for the last two (the first warms).
  */
-export function serverTimingSql(rows: string, query: string): string {
-  return `CREATE TEMP TABLE timings (run int, id int, ms float8);
+export function serverTimingSql(rows: string, query: string, into = 'timings'): string {
+  return `CREATE TEMP TABLE ${into} (run int, id int, ms float8);
 DO $$
 DECLARE w record; t0 timestamptz; n int; BEGIN
   FOR pass IN 1..3 LOOP
     FOR w IN SELECT * FROM ${rows} ORDER BY id LOOP
       t0 := clock_timestamp();
       SELECT count(*) INTO n FROM (${query}) q;
-      INSERT INTO timings VALUES (pass, w.id, 1000 * extract(epoch FROM clock_timestamp() - t0));
+      INSERT INTO ${into} VALUES (pass, w.id, 1000 * extract(epoch FROM clock_timestamp() - t0));
     END LOOP;
   END LOOP;
 END $$;
-SELECT 'T', id, ms FROM timings WHERE run > 1 ORDER BY run, id;`;
+SELECT 'T', id, ms FROM ${into} WHERE run > 1 ORDER BY run, id;`;
 }

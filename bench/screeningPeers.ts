@@ -28,7 +28,7 @@ import type { OpenCut } from '../src/core/screening/excavation';
 import { validateScreeningRules } from '../src/core/screening/rules';
 import { screenExcavation, VERDICTS, type LineConflict } from '../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
-import { cleanUp, footprintWkt, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, type Cluster } from './postgis';
+import { cleanUp, footprintWkt, linesCsv, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, type Cluster } from './postgis';
 import { mulberry32, percentile, timeEach } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
 
@@ -305,6 +305,34 @@ function digQuery(solid: string, fp: string, bottom: string, top: string, reach:
     ) hit GROUP BY link HAVING min(${verdict('fixed')}) < 3 OR min(${verdict('naive')}) < 3`;
 }
 
+/**
+ * digQuery against the network stored one row per line (`lines`, bench/postgis.ts linesCsv), as a
+ * GIS keeps it: ST_3DDWithin finds the lines near the dig, ST_DumpSegments splits each into its
+ * segments, a segment whose plan box misses the footprint's box grown by the reach is dropped (it
+ * cannot be within the reach), and each other segment is decided as in digQuery with its own
+ * tolerance (`tols[k]`: the uncertainty grows with depth along a line), so the verdicts are the
+ * per-segment query's.
+ */
+function lineDigQuery(solid: string, fp: string, bottom: string, top: string, reach: number): string {
+  const verdict = (x: string): string =>
+    `CASE WHEN ${x} <= 0 THEN 0 WHEN ${x} <= tol THEN 1 WHEN ${x} <= ${NOTIFY} THEN 2 ELSE 3 END`;
+  return `
+    SELECT link, min(${verdict('fixed')}) AS v, min(${verdict('naive')}) AS nv FROM (
+      SELECT link, tol, face - radius - ${SLACK} AS naive,
+        CASE WHEN face > 0 AND ST_Z(ST_StartPoint(sg)) BETWEEN ${bottom} AND ${top}
+                  AND ST_Intersects(ST_Force2D(ST_StartPoint(sg)), dig.fp)
+             THEN 0 ELSE face END - radius - ${SLACK} AS fixed
+      FROM (SELECT ${solid} AS solid, ${fp} AS fp, ST_Expand(ST_Envelope(${fp}), ${reach}) AS box OFFSET 0) dig
+      CROSS JOIN LATERAL (
+        SELECT l.link, l.radius, l.tols, l.geom FROM lines l WHERE ST_3DDWithin(l.geom, dig.solid, ${reach}) OFFSET 0
+      ) cand
+      CROSS JOIN LATERAL (
+        SELECT cand.tols[(d).path[1]] AS tol, (d).geom AS sg, ST_3DDistance((d).geom, dig.solid) AS face
+        FROM ST_DumpSegments(cand.geom) d WHERE (d).geom && dig.box OFFSET 0
+      ) seg OFFSET 0
+    ) hit GROUP BY link HAVING min(${verdict('fixed')}) < 3 OR min(${verdict('naive')}) < 3`;
+}
+
 async function runPostgis(): Promise<void> {
   console.log('\nPostGIS: throwaway PostgreSQL 15 + PostGIS 3 cluster on 127.0.0.1');
   let cluster: Cluster;
@@ -334,9 +362,10 @@ async function measurePostgis(c: Cluster): Promise<void> {
   // segment's tolerance as screen.ts computes it, so PostGIS decides only the geometry.
   let t = performance.now();
   const segs = segmentsCsv(c, 'segs', table, RULES, RULE_SET), stubSegs = segmentsCsv(c, 'stubs', stubTable, RULES, RULE_SET);
+  const lineRows = linesCsv(c, 'lines', table, RULES, RULE_SET);
   const maxTol = Math.max(segs.maxTol, stubSegs.maxTol);
   writeFileSync(join(c.dir, 'digs.csv'), digs.map((d, i) => `${i},"${solidWkt(d)}","${footprintWkt(d.footprint)}",${d.bottomZ},${d.topZ}`).join('\n') + '\n');
-  writeFileSync(join(c.dir, 'load.sql'), `${segs.sql}${stubSegs.sql}
+  writeFileSync(join(c.dir, 'load.sql'), `${segs.sql}${stubSegs.sql}${lineRows.sql}
     CREATE TABLE digs (id int PRIMARY KEY, solid text, fp text, bottom float8, top float8);
     COPY digs FROM '${join(c.dir, 'digs.csv')}' (FORMAT csv);
     VACUUM ANALYZE digs;
@@ -353,6 +382,9 @@ async function measurePostgis(c: Cluster): Promise<void> {
   const plpgsql = digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach);
   const batch = `SELECT w.id AS dig, q.* FROM digs w CROSS JOIN LATERAL (${digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach)}) q`;
   const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+  const linePrepared = lineDigQuery('ST_GeomFromText($2)', 'ST_GeomFromText($3)', '$4', '$5', reach);
+  const linePlpgsql = lineDigQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach);
+  const lineExecutes = digs.map((d, i) => `EXECUTE screenl(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d.footprint))}, ${d.bottomZ}, ${d.topZ});`).join('\n');
   const executes = digs.map((d, i) => `EXECUTE screen(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d.footprint))}, ${d.bottomZ}, ${d.topZ});`).join('\n');
   writeFileSync(join(c.dir, 'bench.sql'), `
 PREPARE screen(int, text, text, float8, float8) AS SELECT 'R', $1, q.* FROM (${prepared}) q;
@@ -384,6 +416,17 @@ SELECT 'BR', b.* FROM (${batch}) b;
 SELECT 'S', w.id, q.* FROM digs w CROSS JOIN LATERAL (${digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach, 'stubs')}) q;
 \\echo @@BATCHPLAN
 EXPLAIN (COSTS OFF) ${batch};
+PREPARE screenl(int, text, text, float8, float8) AS SELECT 'L', $1, q.* FROM (${linePrepared}) q;
+\\echo @@LPLAN
+EXPLAIN (COSTS OFF) EXECUTE screenl(0, ${lit(solidWkt(digs[0]!))}, ${lit(footprintWkt(digs[0]!.footprint))}, ${digs[0]!.bottomZ}, ${digs[0]!.topZ});
+\\echo @@LWARM
+${lineExecutes}
+\\echo @@LCLIENT
+\\timing on
+${lineExecutes}
+\\timing off
+\\echo @@LSERVER
+${serverTimingSql('digs', linePlpgsql, 'line_timings')}
 `);
   t = performance.now();
   const text = psql(c, join(c.dir, 'bench.sql'));
@@ -405,6 +448,8 @@ EXPLAIN (COSTS OFF) ${batch};
   let batchClient = NaN;
   const perPermit: Map<number, { v: number; nv: number }>[] = digs.map(() => new Map());
   const batchRows = new Set<string>();
+  const linePlan: string[] = [], lineClientTimes: number[] = [], lineServerTimes: number[] = [];
+  const linePerPermit: Map<number, { v: number; nv: number }>[] = digs.map(() => new Map());
   const stubRows = new Map<number, { v: number; nv: number }>();
   for (const line of text.split('\n')) {
     if (line.startsWith('@@')) { section = line.slice(2); continue; }
@@ -419,35 +464,22 @@ EXPLAIN (COSTS OFF) ${batch};
     else if (section === 'BATCH' && f[0] === 'BR') batchRows.add(`${f[1]}|${f[2]}|${f[3]}|${f[4]}`);
     else if (section === 'BATCH' && timing) batchClient = Number(timing[1]);
     else if (section === 'STUBS' && f[0] === 'S' && f[1] === f[2]) stubRows.set(Number(f[1]), { v: Number(f[3]), nv: Number(f[4]) });
+    else if (section === 'LPLAN') linePlan.push(line);
+    else if (section === 'LCLIENT' && timing) lineClientTimes.push(Number(timing[1]));
+    else if (section === 'LCLIENT' && f[0] === 'L') linePerPermit[Number(f[1])]!.set(Number(f[2]), { v: Number(f[3]), nv: Number(f[4]) });
+    else if (section === 'LSERVER' && f[0] === 'T') lineServerTimes.push(Number(f[2]));
   }
-  if (clientTimes.length !== DIGS || serverTimes.length !== 2 * DIGS || batchRuns.length !== 4) {
-    throw new Error(`unexpected psql output: ${clientTimes.length} client timings, ${serverTimes.length} server timings, ${batchRuns.length} batch runs`);
+  if (clientTimes.length !== DIGS || serverTimes.length !== 2 * DIGS || batchRuns.length !== 4 || lineClientTimes.length !== DIGS || lineServerTimes.length !== 2 * DIGS) {
+    throw new Error(`unexpected psql output: ${clientTimes.length} client timings, ${serverTimes.length} server timings, ${batchRuns.length} batch runs, ` +
+      `${lineClientTimes.length} + ${lineServerTimes.length} for the line table`);
   }
   const indexed = plan.some((l) => l.includes('segs_geom')) && batchPlan.some((l) => l.includes('segs_geom'));
   console.log(`  plans use the GiST index: ${indexed ? 'yes' : 'NO'} (${plan.filter((l) => /Scan|Loop/.test(l)).map((l) => l.trim().replace(/^->\s*/, '')).join('; ')})`);
 
   // Verdicts versus ours, and what the naive surface distance would have said.
-  let same = 0, batchDiffer = 0;
-  const missing: Disagreement[] = [], milder: Disagreement[] = [], severer: Disagreement[] = [], extra: Disagreement[] = [];
-  const naiveMissed: Disagreement[] = [];
-  for (let i = 0; i < DIGS; i++) {
-    const o = ours[i]!, pg = perPermit[i]!;
-    for (const [link, r] of pg) if (!batchRows.has(`${i}|${link}|${r.v}|${r.nv}`)) batchDiffer++;
-    for (const [id, l] of o) {
-      const link = Number(id.slice(1));
-      const r = pg.get(link);
-      const oursRank = VERDICT_RANK.get(l.verdict)!;
-      const d: Disagreement = { dig: i, linkId: id, ours: l, peer: r && r.v < 3 ? VERDICTS[r.v]! : null };
-      if (!r || r.v >= 3) missing.push(d);
-      else if (r.v > oursRank) milder.push(d);
-      else if (r.v < oursRank) severer.push(d);
-      else same++;
-      if (!r || r.nv > oursRank) naiveMissed.push({ ...d, peer: r && r.nv < 3 ? VERDICTS[r.nv]! : null });
-    }
-    for (const [link, r] of pg) {
-      if (r.v < 3 && !o.has(table.linkIds[link]!)) extra.push({ dig: i, linkId: table.linkIds[link]!, ours: null, peer: VERDICTS[r.v]! });
-    }
-  }
+  let batchDiffer = 0;
+  for (let i = 0; i < DIGS; i++) for (const [link, r] of perPermit[i]!) if (!batchRows.has(`${i}|${link}|${r.v}|${r.nv}`)) batchDiffer++;
+  const { same, missing, milder, severer, extra, naiveMissed } = againstOurs(perPermit);
   if (batchRows.size !== [...perPermit].reduce((a, m) => a + m.size, 0)) batchDiffer++;
   // Segments wholly inside a dig: the naive query reads them as their distance to the nearest face.
   const inside = await countInsideSegments();
@@ -473,6 +505,16 @@ EXPLAIN (COSTS OFF) ${batch};
   const pgMisses = `${missing.length + milder.length} (${missing.length} missed, ${milder.length} milder); stubs ${DIGS - stubFixed}/${DIGS}`;
   rows.push({ method: 'PostGIS 3D, per permit, server side', p50: sP50, p99: sP99, batch: batchPer, ratio: ratioTo(sP50, batchPer), misses: pgMisses });
   rows.push({ method: 'PostGIS 3D, per permit, client round trip', p50: cP50, p99: cP99, batch: null, ratio: ratioTo(cP50, null), misses: 'same query' });
+  const lineVs = againstOurs(linePerPermit);
+  const lineIndexed = linePlan.some((l) => l.includes('lines_geom'));
+  const lP50 = p(lineServerTimes, 50), lP99 = p(lineServerTimes, 99), lcP50 = p(lineClientTimes, 50), lcP99 = p(lineClientTimes, 99);
+  console.log(`  one row per line (${lineRows.rows.toLocaleString('en')} LINESTRING Z rows, ST_DumpSegments for each segment's tolerance; ` +
+    `GiST index used: ${lineIndexed ? 'yes' : 'NO'}): server side p50 ${ms(lP50)} ms, p99 ${ms(lP99)} ms; client round trip p50 ${ms(lcP50)} ms, p99 ${ms(lcP99)} ms; ` +
+    `verdicts vs ours: ${lineVs.same} agree, misses ${lineVs.missing.length}, milder ${lineVs.milder.length}, more severe ${lineVs.severer.length}, extra ${lineVs.extra.length}`);
+  for (const d of [...lineVs.missing, ...lineVs.milder, ...lineVs.severer, ...lineVs.extra].slice(0, 10)) console.log(`    DISAGREE (lines) ${describe(d)}`);
+  rows.push({ method: 'PostGIS 3D, one row per line, server side', p50: lP50, p99: lP99, batch: null, ratio: ratioTo(lP50, null), misses: `${lineVs.missing.length + lineVs.milder.length}` });
+  rows.push({ method: 'PostGIS 3D, one row per line, client round trip', p50: lcP50, p99: lcP99, batch: null, ratio: ratioTo(lcP50, null), misses: 'same query' });
+  lineP50 = lP50;
   rows.push({ method: 'PostGIS naive (distance to WKT surface)', p50: null, p99: null, batch: null, ratio: 'same query', misses: `${naiveMissed.length} lines; ${DIGS - stubNaive}/${DIGS} stubs under-rated` });
   postgisP50 = sP50;
   console.log(`  ours again just after this script (load ${oursAfterLoad.toFixed(1)}): p50 ${ms(oursAfterP50)} ms (at the start: ${ms(oursP50)} ms); ` +
@@ -489,7 +531,32 @@ EXPLAIN (COSTS OFF) ${batch};
   }
 }
 
-let postgisP50: number | null = null;
+let postgisP50: number | null = null, lineP50: number | null = null;
+
+/** A peer's verdicts per dig (link → verdict index, 3 = none; nv the naive query's) against ours. */
+function againstOurs(perPermit: readonly Map<number, { v: number; nv: number }>[]): {
+  same: number; missing: Disagreement[]; milder: Disagreement[]; severer: Disagreement[]; extra: Disagreement[]; naiveMissed: Disagreement[];
+} {
+  let same = 0;
+  const missing: Disagreement[] = [], milder: Disagreement[] = [], severer: Disagreement[] = [], extra: Disagreement[] = [], naiveMissed: Disagreement[] = [];
+  for (let i = 0; i < DIGS; i++) {
+    const o = ours[i]!, pg = perPermit[i]!;
+    for (const [id, l] of o) {
+      const r = pg.get(Number(id.slice(1)));
+      const oursRank = VERDICT_RANK.get(l.verdict)!;
+      const d: Disagreement = { dig: i, linkId: id, ours: l, peer: r && r.v < 3 ? VERDICTS[r.v]! : null };
+      if (!r || r.v >= 3) missing.push(d);
+      else if (r.v > oursRank) milder.push(d);
+      else if (r.v < oursRank) severer.push(d);
+      else same++;
+      if (!r || r.nv > oursRank) naiveMissed.push({ ...d, peer: r && r.nv < 3 ? VERDICTS[r.nv]! : null });
+    }
+    for (const [link, r] of pg) {
+      if (r.v < 3 && !o.has(table.linkIds[link]!)) extra.push({ dig: i, linkId: table.linkIds[link]!, ours: null, peer: VERDICTS[r.v]! });
+    }
+  }
+  return { same, missing, milder, severer, extra, naiveMissed };
+}
 let oursAfterP50 = NaN, oursAfterLoad = NaN;
 
 runTurf();
@@ -522,3 +589,7 @@ console.log(postgisP50 === null
   ? '  ≥ 25× faster than PostGIS per permit: not measured (PostGIS skipped)'
   : `  ≥ 25× faster than PostGIS per permit (server-side p50, the peer's best case): ${(postgisP50 / oursP50).toFixed(0)}×, ${yes(postgisP50 / oursP50 >= 25)}` +
     ` (against ours timed again just after PostGIS: ${(postgisP50 / oursAfterP50).toFixed(0)}×)`);
+if (lineP50 !== null) {
+  console.log(`  the same against PostGIS with the network one row per line, as a GIS stores it: ${(lineP50 / oursP50).toFixed(0)}× ` +
+    `(${(lineP50 / oursAfterP50).toFixed(0)}× against ours timed after), ${yes(lineP50 / oursP50 >= 25)}`);
+}
