@@ -378,27 +378,31 @@ async function measurePostgis(c: Cluster): Promise<void> {
   console.log(`  candidates: ST_3DDWithin(segment, dig POLYHEDRALSURFACE Z, ${reach.toFixed(3)} m = max(notify ${NOTIFY}, max tolerance ` +
     `${maxTol.toFixed(3)}) + max radius ${table.maxRadius.toFixed(3)}); verdict from ST_3DDistance − radius`);
 
-  const prepared = digQuery('ST_GeomFromText($2)', 'ST_GeomFromText($3)', '$4', '$5', reach);
   const plpgsql = digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach);
-  const batch = `SELECT w.id AS dig, q.* FROM digs w CROSS JOIN LATERAL (${digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach)}) q`;
+  const batch = `SELECT w.id AS dig, q.* FROM digs w CROSS JOIN LATERAL (${plpgsql}) q`;
   const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-  const linePrepared = lineDigQuery('ST_GeomFromText($2)', 'ST_GeomFromText($3)', '$4', '$5', reach);
-  const linePlpgsql = lineDigQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach);
-  const lineExecutes = digs.map((d, i) => `EXECUTE screenl(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d.footprint))}, ${d.bottomZ}, ${d.topZ});`).join('\n');
-  const executes = digs.map((d, i) => `EXECUTE screen(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d.footprint))}, ${d.bottomZ}, ${d.topZ});`).join('\n');
-  writeFileSync(join(c.dir, 'bench.sql'), `
-PREPARE screen(int, text, text, float8, float8) AS SELECT 'R', $1, q.* FROM (${prepared}) q;
-\\echo @@PLAN
-EXPLAIN (COSTS OFF) EXECUTE screen(0, ${lit(solidWkt(digs[0]!))}, ${lit(footprintWkt(digs[0]!.footprint))}, ${digs[0]!.bottomZ}, ${digs[0]!.topZ});
-\\echo @@WARM
+  /**
+   * psql sections timing one query per dig: prepared (its plan under @@<tag>PLAN, a warm pass, a
+   * \timing pass under @@<tag>CLIENT whose rows start with `row`), then server-side under @@<tag>SERVER.
+   */
+  const perDig = (name: string, tag: string, row: string, query: typeof digQuery): string => {
+    const execute = (d: OpenCut, i: number): string => `EXECUTE ${name}(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d.footprint))}, ${d.bottomZ}, ${d.topZ});`;
+    const executes = digs.map(execute).join('\n');
+    return `PREPARE ${name}(int, text, text, float8, float8) AS SELECT '${row}', $1, q.* FROM (${query('ST_GeomFromText($2)', 'ST_GeomFromText($3)', '$4', '$5', reach)}) q;
+\\echo @@${tag}PLAN
+EXPLAIN (COSTS OFF) ${execute(digs[0]!, 0)}
+\\echo @@${tag}WARM
 ${executes}
-\\echo @@CLIENT
+\\echo @@${tag}CLIENT
 \\timing on
 ${executes}
 \\timing off
-\\echo @@SERVER
-${serverTimingSql('digs', plpgsql)}
-\\echo @@BATCH
+\\echo @@${tag}SERVER
+${serverTimingSql('digs', query('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach), `${name}_timings`)}
+`;
+  };
+  writeFileSync(join(c.dir, 'bench.sql'), `
+${perDig('screen', '', 'R', digQuery)}\\echo @@BATCH
 CREATE TEMP TABLE batch_timings (run int, ms float8, n int);
 DO $$
 DECLARE t0 timestamptz; n int; BEGIN
@@ -416,18 +420,7 @@ SELECT 'BR', b.* FROM (${batch}) b;
 SELECT 'S', w.id, q.* FROM digs w CROSS JOIN LATERAL (${digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach, 'stubs')}) q;
 \\echo @@BATCHPLAN
 EXPLAIN (COSTS OFF) ${batch};
-PREPARE screenl(int, text, text, float8, float8) AS SELECT 'L', $1, q.* FROM (${linePrepared}) q;
-\\echo @@LPLAN
-EXPLAIN (COSTS OFF) EXECUTE screenl(0, ${lit(solidWkt(digs[0]!))}, ${lit(footprintWkt(digs[0]!.footprint))}, ${digs[0]!.bottomZ}, ${digs[0]!.topZ});
-\\echo @@LWARM
-${lineExecutes}
-\\echo @@LCLIENT
-\\timing on
-${lineExecutes}
-\\timing off
-\\echo @@LSERVER
-${serverTimingSql('digs', linePlpgsql, 'line_timings')}
-`);
+${perDig('screenl', 'L', 'L', lineDigQuery)}`);
   t = performance.now();
   const text = psql(c, join(c.dir, 'bench.sql'));
   console.log(`  bench script (plan, 1,000 warm + 1,000 timed prepared EXECUTEs, 3 × 1,000 PL/pgSQL, 5 batches, stubs) ran in ${sec(t)}`);
