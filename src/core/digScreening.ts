@@ -268,7 +268,7 @@ export class DigScreener {
         : { min: req.groundElevation, max: req.groundElevation };
       let ex: Excavation;
       try {
-        ex = toExcavation(w, toLocal, ground, TOP_ABOVE_GROUND_M);
+        ex = toExcavation(w, toLocal, ground, TOP_ABOVE_GROUND_M, this.rules.pitAtBoreEndTolerance.value);
       } catch (e) {
         if (e instanceof ExcavationError) throw new ExcavationError(`works[${i}].${e.field}`, e.detail);
         throw e;

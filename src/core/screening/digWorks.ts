@@ -176,10 +176,54 @@ function pitToLocal(p: PitWork, toLocal: ToLocal, g: GroundRange, topAbove: numb
 }
 
 /**
- * The work in the local frame against a ground range (see the header), validated by the kernels'
- * own validators; a refusal names the request's field ('centreLine', 'depths[2]', 'points[3]').
+ * Where a bore's path ends against its pits: the entry pit's footprint must hold the path's first
+ * vertex in plan, the exit pit's its last (on the outline counts; a hole of the pit does not). A pit
+ * elsewhere is almost surely an input error (pits swapped, a corner mistyped) that screens a pit
+ * nobody digs and leaves the real one unscreened, so it is refused naming the pit and saying how far
+ * the path's end lies from it. `tolerance` (the rules' pitAtBoreEndTolerance, data/rules/screening.json)
+ * is for coordinate rounding only: the drill enters and leaves the ground in its pits. Local frame,
+ * after the bore is validated (valid rings).
  */
-export function toExcavation(w: DigWork, toLocal: ToLocal, g: GroundRange, topAbove: number): Excavation {
+export function checkPitsAtBoreEnds(bore: BorePath, tolerance: number): void {
+  const path = bore.path;
+  const ends = { entryPit: path[0]!, exitPit: path[path.length - 1]! } as const;
+  for (const pit of ['entryPit', 'exitPit'] as const) {
+    const cut = bore[pit];
+    if (!cut) continue;
+    const [x, y] = ends[pit];
+    const off = distanceOutside(cut, x, y);
+    if (off <= tolerance) continue;
+    const [ox, oy] = pit === 'entryPit' ? ends.exitPit : ends.entryPit;
+    const swapped = distanceOutside(cut, ox, oy) <= tolerance
+      ? ` The path's ${pit === 'entryPit' ? 'last' : 'first'} vertex lies in it: are the entry and exit pits swapped, or the path given backwards?` : '';
+    throw new ExcavationError(pit, `the bore's path ${pit === 'entryPit' ? 'starts' : 'ends'} ${fmt(+off.toPrecision(4))} m outside its ` +
+      `${pit === 'entryPit' ? 'entry' : 'exit'} pit (${fmt(tolerance)} m allowed for rounding): the pit's footprint must hold the path's ` +
+      `${pit === 'entryPit' ? 'first' : 'last'} vertex ` +
+      `(path[${pit === 'entryPit' ? 0 : path.length - 1}]), or a pit nobody digs is screened and the real one is not.${swapped}`);
+  }
+}
+
+/** How far (x, y) lies from the dug area of an open cut (its footprint less its holes): 0 inside, m. */
+function distanceOutside(cut: OpenCut, x: number, y: number): number {
+  let near = Infinity, inside = false;
+  for (const ring of [cut.footprint, ...(cut.holes ?? [])]) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [ax, ay] = ring[j]!, [bx, by] = ring[i]!;
+      if ((ay > y) !== (by > y) && x < ((bx - ax) * (y - ay)) / (by - ay) + ax) inside = !inside;
+      const dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+      const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / l2));
+      near = Math.min(near, Math.hypot(ax + t * dx - x, ay + t * dy - y));
+    }
+  }
+  return inside ? 0 : near;
+}
+
+/**
+ * The work in the local frame against a ground range (see the header), validated by the kernels'
+ * own validators; a refusal names the request's field ('centreLine', 'depths[2]', 'points[3]'). A
+ * bore's pits must hold its path's ends, within `pitTolerance` m (checkPitsAtBoreEnds).
+ */
+export function toExcavation(w: DigWork, toLocal: ToLocal, g: GroundRange, topAbove: number, pitTolerance: number): Excavation {
   const top = g.max + topAbove;
   let ex: Excavation;
   switch (w.kind) {
@@ -215,12 +259,16 @@ export function toExcavation(w: DigWork, toLocal: ToLocal, g: GroundRange, topAb
       break;
     }
   }
+  let valid: Excavation;
   try {
-    return validateExcavation(ex);
+    valid = validateExcavation(ex);
   } catch (e) {
     if (e instanceof ExcavationError) throw new ExcavationError(requestField(w, e.field), e.detail);
     throw e;
   }
+  // The pits as given (their rings as the request's corners; the path's ends are kept by validation).
+  if (ex.kind === 'bore') checkPitsAtBoreEnds(ex, pitTolerance);
+  return valid;
 }
 
 /** The request's name for a field the kernels' validators name in the local frame. */
