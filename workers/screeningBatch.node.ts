@@ -1,9 +1,11 @@
 /**
  * Batch screening in a Node worker_thread: a thin adapter over core's screenExcavation. The network
- * arrives once as shared memory (loadTable); each screenBatch screens its works against it.
+ * arrives once as shared memory (loadTable); each screenBatch screens its works against it, each with
+ * the rules at the local frame's scale where it lies (frameScale.ts, as DigScreener does).
  */
 import { parentPort } from 'node:worker_threads';
 import type Flatbush from 'flatbush';
+import { rulesAtFrameScale, workReach } from '../src/core/frameScale';
 import { validateScreeningRules, type ScreeningRules } from '../src/core/screening/rules';
 import { screenExcavation, screenExcavationSummary } from '../src/core/screening/screen';
 import type { SegmentTable } from '../src/core/screening/segmentTable';
@@ -29,15 +31,17 @@ function handle(msg: WorkerRequestEnvelope): unknown {
       const t0 = performance.now();
       const { table, index, rules } = state;
       const works = packed ? unpackWorks(packed) : sent;
+      // Far from the frame's meridian every threshold is scaled by the frame's scale at the work (frameScale.ts).
+      const rulesOf = (w: (typeof works)[number]) => rulesAtFrameScale(rules, workReach(w), table.maxCentrelineDepth);
       if (detail === 'summary') {
         // No rows are built: the counts come straight from the verdicts, and go back as numbers.
-        const summaries = works.map((w) => screenExcavationSummary(table, index, w, rules, ruleSetId));
+        const summaries = works.map((w) => screenExcavationSummary(table, index, w, rulesOf(w), ruleSetId));
         if (!packed) return { results: summaries.map((summary) => ({ summary })), ms: performance.now() - t0 };
         const counts = new Float64Array(works.length * SUMMARY_STRIDE);
         summaries.forEach((s, i) => writeSummary(counts, i, s));
         return { results: [], counts, ms: performance.now() - t0 };
       }
-      return { results: works.map((w) => screenExcavation(table, index, w, rules, ruleSetId)), ms: performance.now() - t0 };
+      return { results: works.map((w) => screenExcavation(table, index, w, rulesOf(w), ruleSetId)), ms: performance.now() - t0 };
     }
     default:
       throw unknownTypeError(msg.type);
