@@ -17,6 +17,7 @@
  */
 import type Flatbush from 'flatbush';
 import { lonLatTransform, type FrameTransform, type LocalFrame } from './crs';
+import { given } from './rulesTable';
 import { UTILITY_TYPES, type Link, type UtilityType } from './model';
 import { readDigWorks, toExcavation, workPoints, type DigWork } from './screening/digWorks';
 import { ExcavationError, type Excavation } from './screening/excavation';
@@ -96,22 +97,22 @@ export function validateDigRequest(input: unknown, rules: ScreeningRules): DigRe
   const footprint = fp.map((p, i): [number, number] => {
     if (!Array.isArray(p) || p.length < 2) throw new ExcavationError(`footprint[${i}]`, 'expected [lon, lat]');
     const [lon, lat] = p as unknown[];
-    if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) throw new ExcavationError(`footprint[${i}][0]`, `longitude must be in [-180, 180]; got ${String(lon)}`);
-    if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) throw new ExcavationError(`footprint[${i}][1]`, `latitude must be in [-90, 90]; got ${String(lat)}`);
+    if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) throw new ExcavationError(`footprint[${i}][0]`, `longitude must be in [-180, 180]°; got ${given(lon, '°')}`);
+    if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) throw new ExcavationError(`footprint[${i}][1]`, `latitude must be in [-90, 90]°; got ${given(lat, '°')}`);
     return [lon, lat];
   });
   const depth = r['depth'];
   if (typeof depth !== 'number' || !Number.isFinite(depth) || depth < MIN_DIG_DEPTH_M || depth > MAX_DIG_DEPTH_M) {
-    throw new ExcavationError('depth', `must be between ${MIN_DIG_DEPTH_M} and ${MAX_DIG_DEPTH_M} m; got ${String(depth)}`);
+    throw new ExcavationError('depth', `must be a number of metres between ${MIN_DIG_DEPTH_M} and ${MAX_DIG_DEPTH_M} m; got ${given(depth, ' m')}`);
   }
-  const ground = r['groundElevation'] ?? null;
-  if (ground !== null && (typeof ground !== 'number' || !Number.isFinite(ground))) throw new ExcavationError('groundElevation', `must be a number or null; got ${String(ground)}`);
   return { footprint, depth, groundElevation: readGround(r), ...readRuleChoice(r, rules) };
 }
 
 function readGround(r: Record<string, unknown>): number | null {
   const ground = r['groundElevation'] ?? null;
-  if (ground !== null && (typeof ground !== 'number' || !Number.isFinite(ground))) throw new ExcavationError('groundElevation', `must be a number or null; got ${String(ground)}`);
+  if (ground !== null && (typeof ground !== 'number' || !Number.isFinite(ground))) {
+    throw new ExcavationError('groundElevation', `must be an elevation in metres (a number) or null; got ${given(ground, ' m')}`);
+  }
   return ground as number | null;
 }
 

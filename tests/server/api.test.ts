@@ -425,6 +425,30 @@ describe('screening permits of every kind of work on the server', () => {
     }
   });
 
+  it('says in a refusal what was sent: a number as a number with its unit, a string as a string, a limit by its name', async () => {
+    const [cut] = worksOf(fixtures.open_cut) as [{ footprint: [number, number][] }];
+    const [piles] = worksOf(fixtures.piles) as [{ points: [number, number][] }];
+    const fp = cut.footprint;
+    const dig = { footprint: fp.slice(0, 4), depth: 2, groundElevation: 10, ruleSetId: 'cn-gb50289' };
+    const cases: [unknown, string, string][] = [
+      [{ ...dig, depth: '2' }, 'depth', 'depth: must be a number of metres between 0.1 and 100 m; got the string "2"'],
+      [{ ...dig, depth: 200 }, 'depth', 'depth: must be a number of metres between 0.1 and 100 m; got 200 m'],
+      [{ ...dig, groundElevation: '12.5' }, 'groundElevation', 'groundElevation: must be an elevation in metres (a number) or null; got the string "12.5"'],
+      [{ ...dig, footprint: [[181, 23.1], ...fp.slice(1, 4)] }, 'footprint[0][0]', 'footprint[0][0]: longitude must be in [-180, 180]°; got 181°'],
+      [{ ...dig, networkVersion: '1' }, 'networkVersion', 'networkVersion: must be the integer network version the works were drawn on, or left out; got the string "1"'],
+      [{ works: [{ ...piles, points: [[String(piles.points[0]![0]), piles.points[0]![1]]] }], groundElevation: 10 },
+        'works[0].points[0][0]', `works[0].points[0][0]: longitude must be in [-180, 180]°; got the string "${piles.points[0]![0]}"`],
+      [{ works: [{ ...piles, points: Array.from({ length: 10_001 }, () => piles.points[0]) }], groundElevation: 10 },
+        'works[0].points', 'works[0].points: 10001 items; the limit is MAX_PILES = 10000'],
+      [{ works: [{ ...cut, holes: Array.from({ length: 257 }, () => fp.slice(0, 3)) }], groundElevation: 10 },
+        'works[0].holes', 'works[0].holes: 257 items; the limit is MAX_WORK_HOLES = 256'],
+    ];
+    for (const [body, field, message] of cases) {
+      const r = await postScreening(body);
+      expect([r.status, r.body.error?.field, r.body.error?.message]).toEqual([400, field, message]);
+    }
+  });
+
   it('refuses a bore whose pits do not hold its path\'s ends, naming the pit and how far the end lies from it; the shipped bore is screened', async () => {
     const [bore] = worksOf(fixtures.bore) as [{ path: [number, number, number][]; entryPit: { footprint: [number, number][]; depth: number } }];
     const { toLocal } = lonLatTransform(summary.frame);

@@ -20,11 +20,18 @@
 import { MAX_BORE_GROUND_RANGE_M, MAX_BORE_VERTICES, MAX_REAMER_DIAMETER_M, MIN_REAMER_DIAMETER_M, type BorePath } from './bore';
 import type { Excavation } from './excavation';
 import { validateExcavation } from './excavation';
-import type { OpenCut } from './openCut';
+import { given } from '../rulesTable';
+import { MAX_FOOTPRINT_VERTICES, type OpenCut } from './openCut';
+import { MAX_PILES } from './piles';
+import { MAX_CENTRELINE_VERTICES } from './trench';
 import { arrayAt, ExcavationError, finiteNumber, fmt, numberIn, objectAt } from './validation';
 
 export const MIN_WORK_DEPTH_M = 0.1;
 export const MAX_WORK_DEPTH_M = 100;
+/** Holes one open cut or pit of a request may have (the kernel's own limit is on their vertices). */
+export const MAX_WORK_HOLES = 256;
+/** A ring's corners as sent: MAX_FOOTPRINT_VERTICES and the closing one. */
+const RING_LIMIT = { max: MAX_FOOTPRINT_VERTICES + 1, name: 'MAX_FOOTPRINT_VERTICES + 1 (the closing corner)' };
 
 export type LonLat = [number, number];
 
@@ -56,16 +63,17 @@ function lonLat(v: unknown, field: string): LonLat {
   if (!Array.isArray(v) || v.length < 2) throw new ExcavationError(field, `expected [lon, lat], got ${fmt(v)}`);
   const lon: unknown = v[0], lat: unknown = v[1];
   if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) {
-    throw new ExcavationError(`${field}[0]`, `longitude must be in [-180, 180]; got ${fmt(lon)}`);
+    throw new ExcavationError(`${field}[0]`, `longitude must be in [-180, 180]°; got ${given(lon, '°')}`);
   }
   if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) {
-    throw new ExcavationError(`${field}[1]`, `latitude must be in [-90, 90]; got ${fmt(lat)}`);
+    throw new ExcavationError(`${field}[1]`, `latitude must be in [-90, 90]°; got ${given(lat, '°')}`);
   }
   return [lon, lat];
 }
 
-function lonLats(v: unknown, field: string, what: string, min: number, max = 4097): LonLat[] {
-  const list = arrayAt(v, field, `an array of [lon, lat] ${what}`, max, String(max));
+/** A list of [lon, lat]: at least `min`, at most `limit.max` (named `limit.name` in the refusal). */
+function lonLats(v: unknown, field: string, what: string, min: number, limit: { max: number; name: string }): LonLat[] {
+  const list = arrayAt(v, field, `an array of [lon, lat] ${what}`, limit.max, limit.name);
   if (list.length < min) throw new ExcavationError(field, `${list.length} ${what}; at least ${min} needed`);
   return list.map((p, i) => lonLat(p, `${field}[${i}]`));
 }
@@ -74,9 +82,11 @@ const depthIn = (v: unknown, field: string): number =>
   numberIn(v, field, MIN_WORK_DEPTH_M, 'MIN_WORK_DEPTH_M', MAX_WORK_DEPTH_M, 'MAX_WORK_DEPTH_M');
 
 function readOpenCut(o: Record<string, unknown>): OpenCutWork {
-  const footprint = lonLats(o.footprint, 'footprint', 'corners', 3);
+  const footprint = lonLats(o.footprint, 'footprint', 'corners', 3, RING_LIMIT);
   const out: OpenCutWork = { kind: 'open_cut', footprint };
-  if (o.holes !== undefined) out.holes = arrayAt(o.holes, 'holes', 'an array of rings', 256, '256').map((h, i) => lonLats(h, `holes[${i}]`, 'corners', 3));
+  if (o.holes !== undefined) {
+    out.holes = arrayAt(o.holes, 'holes', 'an array of rings', MAX_WORK_HOLES, 'MAX_WORK_HOLES').map((h, i) => lonLats(h, `holes[${i}]`, 'corners', 3, RING_LIMIT));
+  }
   if ((o.depth === undefined) === (o.bottomElevation === undefined)) {
     throw new ExcavationError('depth', 'give either depth (below ground, m) or bottomElevation (m), not both or neither');
   }
@@ -90,7 +100,7 @@ function readWork(v: unknown): DigWork {
   switch (o.kind) {
     case 'open_cut': return readOpenCut(o);
     case 'trench': {
-      const centreLine = lonLats(o.centreLine, 'centreLine', 'vertices', 2);
+      const centreLine = lonLats(o.centreLine, 'centreLine', 'vertices', 2, { max: MAX_CENTRELINE_VERTICES, name: 'MAX_CENTRELINE_VERTICES' });
       const width = finiteNumber(o.width, 'width');
       if ((o.depth === undefined) === (o.depths === undefined)) {
         throw new ExcavationError('depth', 'give either depth (one, m) or depths (one per centre-line vertex, m), not both or neither');
@@ -130,7 +140,7 @@ function readWork(v: unknown): DigWork {
     }
     case 'piles':
       return {
-        kind: 'piles', points: lonLats(o.points, 'points', 'points', 1, 10_000),
+        kind: 'piles', points: lonLats(o.points, 'points', 'points', 1, { max: MAX_PILES, name: 'MAX_PILES' }),
         diameter: finiteNumber(o.diameter, 'diameter'), depth: depthIn(o.depth, 'depth'),
       };
     default:
