@@ -12,7 +12,7 @@
  *
  * The local frame's scale: distances in it read long away from its meridian; about 3 km out and
  * beyond, the works are screened with every threshold multiplied by a bound on the scale at them,
- * and the rows' clearance sources say so (frameScale.ts `rulesAtFrameScale`, the one bound every
+ * and the rows' clearance sources say so (frameScale.ts `frameScaler`, the one bound every
  * local-frame screening applies): a line truly inside a threshold is never read as outside it.
  */
 import type Flatbush from 'flatbush';
@@ -23,7 +23,7 @@ import { readDigWorks, toExcavation, workPoints, type DigWork } from './screenin
 import { ExcavationError, type Excavation } from './screening/excavation';
 import { MAX_WORKS_PER_PERMIT, screenPermit } from './screening/permit';
 import { applyOverrides, ruleSetOf, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
-import { rulesAtFrameScale, workReach } from './frameScale';
+import { frameScaler, workReach } from './frameScale';
 import { screenExcavation, type LineConflict, type ScreeningSummary } from './screening/screen';
 import { adoptGridIndex, buildGridIndex, gridIndexByteLength } from './screening/gridIndex';
 import { buildSegmentIndex, buildSegmentTable, float32Below, type SegmentTable } from './screening/segmentTable';
@@ -319,6 +319,6 @@ export class DigScreener {
     const rules = req.overrides ? applyOverrides(this.rules, req.overrides) : this.rules;
     let reach = 0;
     for (const w of works) reach = Math.max(reach, workReach(w));
-    return rulesAtFrameScale(rules, reach, this.table!.maxCentrelineDepth);
+    return frameScaler(rules, this.table!.maxCentrelineDepth)(reach);
   }
 }

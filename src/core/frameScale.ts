@@ -23,18 +23,22 @@ import { largestThreshold, scaledRules, type ScreeningRules } from './screening/
 const EARTH_RADIUS_LOWER_M = 6.3e6;
 
 /**
- * `rules` with every threshold multiplied by the frame's scale at works reaching `maxAbsX` metres
- * from the meridian (their plan extent, half widths included: workReach), when it matters (header).
- * `deepestCentreline`: the network's (SegmentTable.maxCentrelineDepth), for the largest threshold.
+ * The rules for works reaching `maxAbsX` metres from the meridian (their plan extent, half widths
+ * included: workReach): `rules` as they are near it, else with every threshold multiplied by the
+ * frame's scale there (header). `deepestCentreline`: the network's (SegmentTable.maxCentrelineDepth),
+ * for the largest threshold. The threshold is worked out once per scaler; each call is arithmetic, so
+ * the batch threads make one scaler per rules table and call it per work.
  */
-export function rulesAtFrameScale(rules: ScreeningRules, maxAbsX: number, deepestCentreline: number): ScreeningRules {
+export function frameScaler(rules: ScreeningRules, deepestCentreline: number): (maxAbsX: number) => ScreeningRules {
   const threshold = largestThreshold(rules, deepestCentreline);
-  // The lines a work can list lie within the largest threshold of it.
-  const far = Math.max(0, maxAbsX) + threshold;
-  const excess = 1.01 * (far * far) / (2 * EARTH_RADIUS_LOWER_M * EARTH_RADIUS_LOWER_M);
-  if (!(excess * threshold > VERDICT_SLACK_M / 2)) return rules;
-  // Rounded up to a power of two, so the works of one city share a few scaled tables (and their tolerance columns).
-  return scaledRules(rules, 1 + 2 ** Math.ceil(Math.log2(excess)));
+  return (maxAbsX) => {
+    // The lines a work can list lie within the largest threshold of it.
+    const far = Math.max(0, maxAbsX) + threshold;
+    const excess = 1.01 * (far * far) / (2 * EARTH_RADIUS_LOWER_M * EARTH_RADIUS_LOWER_M);
+    if (!(excess * threshold > VERDICT_SLACK_M / 2)) return rules;
+    // Rounded up to a power of two, so the works of one city share a few scaled tables (and their tolerance columns).
+    return scaledRules(rules, 1 + 2 ** Math.ceil(Math.log2(excess)));
+  };
 }
 
 /**
@@ -43,29 +47,36 @@ export function rulesAtFrameScale(rules: ScreeningRules, maxAbsX: number, deepes
  * may not be validated yet): what is not a finite number is skipped, and the kernel's validation refuses it.
  */
 export function workReach(w: Excavation): number {
-  let far = 0;
-  const ring = (points: unknown, pad: number) => {
-    if (!Array.isArray(points)) return;
-    for (const p of points) {
-      const x = Array.isArray(p) ? Math.abs(p[0] as number) + pad : NaN;
-      if (x > far) far = x;
-    }
-  };
-  const half = (v: unknown) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? v / 2 : 0);
   switch (w.kind) {
-    case 'open_cut': ring(w.footprint, 0); break;
-    case 'trench': ring(w.centreline, half(w.width)); break;
-    case 'bore':
-      ring(w.path, half(w.reamerDiameter));
-      ring(w.entryPit?.footprint, 0);
-      ring(w.exitPit?.footprint, 0);
-      break;
-    case 'piles':
-      if (Array.isArray(w.piles)) for (const p of w.piles) {
-        const x = Math.abs(p?.x) + half(p?.diameter);
-        if (x > far) far = x;
+    case 'open_cut': return ringReach(w.footprint, 0);
+    case 'trench': return ringReach(w.centreline, halfOf(w.width));
+    case 'bore': return Math.max(ringReach(w.path, halfOf(w.reamerDiameter)), ringReach(w.entryPit?.footprint, 0), ringReach(w.exitPit?.footprint, 0));
+    case 'piles': {
+      let far = 0;
+      if (Array.isArray(w.piles)) {
+        for (const p of w.piles) {
+          const x = Math.abs(p?.x) + halfOf(p?.diameter);
+          if (x > far) far = x;
+        }
       }
-      break;
+      return far;
+    }
+  }
+  return 0;
+}
+
+/** The largest |x| of a list of points, plus `pad`; 0 for what is not a list, a point not a finite number skipped. */
+function ringReach(points: unknown, pad: number): number {
+  let far = 0;
+  if (!Array.isArray(points)) return far;
+  for (let i = 0; i < points.length; i++) {
+    const p: unknown = points[i];
+    const x = Array.isArray(p) ? Math.abs(p[0] as number) + pad : NaN;
+    if (x > far) far = x;
   }
   return far;
+}
+
+function halfOf(v: unknown): number {
+  return typeof v === 'number' && v > 0 && Number.isFinite(v) ? v / 2 : 0;
 }
