@@ -145,4 +145,15 @@ describe('applyOverrides', () => {
     expect(() => applyOverrides(RULES, { clearances: { steam: 2 } as never })).toThrow(/overrides\.clearances\.steam/);
     expect(() => applyOverrides(RULES, { notifyDistance: NaN })).toThrow(/overrides\.notifyDistance/);
   });
+
+  it('bounds an override by the table\'s overrideLimit (a project judgement, sourced), at the limit allowed', () => {
+    expect(RULES.overrideLimit).toMatchObject({ value: 50, verified: false });
+    expect(RULES.overrideLimit.source).toMatch(/project judgement/);
+    expect(applyOverrides(RULES, { notifyDistance: 50, clearances: { gas: 50 } }).notifyDistance.value).toBe(50);
+    expect(() => applyOverrides(RULES, { notifyDistance: 50.001 })).toThrow(/overrides\.notifyDistance: expected at most 50 m/);
+    expect(() => applyOverrides(RULES, { clearances: { heat: 1e9 } })).toThrow(/overrides\.clearances\.heat: expected at most 50 m/);
+    const wider = structuredClone(rulesJson) as { overrideLimit: { value: number } };
+    wider.overrideLimit.value = 200;
+    expect(applyOverrides(validateScreeningRules(wider), { notifyDistance: 150 }).notifyDistance.value).toBe(150);
+  });
 });

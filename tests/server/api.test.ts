@@ -210,6 +210,11 @@ describe('screening a dig on the server', () => {
     const bad = await postScreening({ ...base, overrides: { clearances: { gas: -1 } } });
     expect(bad.status).toBe(400);
     expect(bad.body.error?.field).toBe('overrides.clearances.gas');
+    // A notify distance of 1e9 m screened the whole network on every request: bounded by the rules.
+    const huge = await postScreening({ ...base, overrides: { notifyDistance: 1e9 } });
+    expect(huge.status).toBe(400);
+    expect(huge.body.error?.field).toBe('overrides.notifyDistance');
+    expect(huge.body.error?.message).toMatch(/at most 50 m \(the rules' overrideLimit, data\/rules\/screening\.json\), got 1000000000 m/);
   });
 
   it('refuses a footprint with too few corners, a bad depth and an unknown rule set, naming the field', async () => {

@@ -7,7 +7,7 @@
  * uncertainties in every direction: taking the max is the conservative choice.
  */
 import { QUALITY_LEVELS, UTILITY_TYPES, type QualityLevel, type UtilityType } from '../model';
-import { RulesError, flag, metres as distance, onlyKeys, record, show, text } from '../rulesTable';
+import { RulesError, flag, given, metres as distance, onlyKeys, record, show, text } from '../rulesTable';
 
 export { RulesError };
 
@@ -48,6 +48,8 @@ export interface ScreeningRules {
   uncertaintyMinimumDepth: SourcedValue;
   /** How far outside its pit a bore's path may start or end (digWorks.ts checkPitsAtBoreEnds): coordinate rounding, m. */
   pitAtBoreEndTolerance: SourcedValue;
+  /** The largest clearance or notify distance a user's override may set, m (applyOverrides). */
+  overrideLimit: SourcedValue;
 }
 
 export interface ToleranceZone {
@@ -72,7 +74,7 @@ function sourced(v: unknown, path: string): SourcedValue {
  */
 export function validateScreeningRules(input: unknown): ScreeningRules {
   const root = record(input, 'rules');
-  onlyKeys(root, ['version', 'notifyDistance', 'ruleSets', 'defaultRuleSet', 'positionalUncertainty', 'uncertaintyMinimumDepth', 'pitAtBoreEndTolerance'], 'rules');
+  onlyKeys(root, ['version', 'notifyDistance', 'ruleSets', 'defaultRuleSet', 'positionalUncertainty', 'uncertaintyMinimumDepth', 'pitAtBoreEndTolerance', 'overrideLimit'], 'rules');
   if (typeof root.version !== 'number' || !Number.isInteger(root.version)) throw new RulesError('version', `expected an integer, got ${show(root.version)}`);
   const notifyDistance = sourced(root.notifyDistance, 'notifyDistance');
 
@@ -101,6 +103,7 @@ export function validateScreeningRules(input: unknown): ScreeningRules {
 
   const uncertaintyMinimumDepth = sourced(root.uncertaintyMinimumDepth, 'uncertaintyMinimumDepth');
   const pitAtBoreEndTolerance = sourced(root.pitAtBoreEndTolerance, 'pitAtBoreEndTolerance');
+  const overrideLimit = sourced(root.overrideLimit, 'overrideLimit');
   const puIn = record(root.positionalUncertainty, 'positionalUncertainty');
   onlyKeys(puIn, QUALITY_LEVELS, 'positionalUncertainty');
   const positionalUncertainty = {} as Record<QualityLevel, PositionalUncertainty>;
@@ -120,7 +123,7 @@ export function validateScreeningRules(input: unknown): ScreeningRules {
       verified: flag(o.verified, `${path}.verified`),
     };
   }
-  return deepFrozen({ version: root.version, notifyDistance, ruleSets, defaultRuleSet, positionalUncertainty, uncertaintyMinimumDepth, pitAtBoreEndTolerance });
+  return deepFrozen({ version: root.version, notifyDistance, ruleSets, defaultRuleSet, positionalUncertainty, uncertaintyMinimumDepth, pitAtBoreEndTolerance, overrideLimit });
 }
 
 export function ruleSetOf(rules: ScreeningRules, ruleSetId: string): RuleSet {
@@ -197,15 +200,21 @@ export function applyOverrides(rules: ScreeningRules, overrides: RuleOverrides):
   const reason = o.reason === undefined ? '' : text(o.reason, 'overrides.reason');
   const source = reason ? `${USER_OVERRIDE_SOURCE}: ${reason}` : USER_OVERRIDE_SOURCE;
   const mine = (value: number): SourcedValue => ({ value, source, verified: false });
+  const limit = rules.overrideLimit.value;
+  const bounded = (v: unknown, path: string): number => {
+    const m = distance(v, path);
+    if (m > limit) throw new RulesError(path, `expected at most ${limit} m (the rules' overrideLimit, data/rules/screening.json), got ${given(m, ' m')}`);
+    return m;
+  };
 
   const out: ScreeningRules = copyRules(rules);
-  if (o.notifyDistance !== undefined) out.notifyDistance = mine(distance(o.notifyDistance, 'overrides.notifyDistance'));
+  if (o.notifyDistance !== undefined) out.notifyDistance = mine(bounded(o.notifyDistance, 'overrides.notifyDistance'));
   if (o.clearances !== undefined) {
     const cl = record(o.clearances, 'overrides.clearances');
     onlyKeys(cl, UTILITY_TYPES, 'overrides.clearances');
     for (const u of UTILITY_TYPES) {
       if (cl[u] === undefined) continue;
-      const v = mine(distance(cl[u], `overrides.clearances.${u}`));
+      const v = mine(bounded(cl[u], `overrides.clearances.${u}`));
       for (const rs of Object.values(out.ruleSets)) rs.clearances[u] = { ...v };
     }
   }
@@ -275,6 +284,6 @@ function copyRules(r: ScreeningRules): ScreeningRules {
   for (const q of QUALITY_LEVELS) positionalUncertainty[q] = { ...r.positionalUncertainty[q] };
   return {
     version: r.version, notifyDistance: { ...r.notifyDistance }, ruleSets, defaultRuleSet: r.defaultRuleSet, positionalUncertainty,
-    uncertaintyMinimumDepth: { ...r.uncertaintyMinimumDepth }, pitAtBoreEndTolerance: { ...r.pitAtBoreEndTolerance },
+    uncertaintyMinimumDepth: { ...r.uncertaintyMinimumDepth }, pitAtBoreEndTolerance: { ...r.pitAtBoreEndTolerance }, overrideLimit: { ...r.overrideLimit },
   };
 }
