@@ -27,6 +27,8 @@ export interface DigPanelActions {
   focusLine(line: ScreenedLine): void;
   ruleSets: RuleSetView[];
   notifyDistance: number;
+  /** The rules' overrideLimit: the server refuses a clearance or notify distance above it. */
+  overrideLimit: number;
   draft: WorkDraftStore;
 }
 
@@ -147,7 +149,7 @@ function renderOverrides(store: ViewStore, actions: DigPanelActions, t: (k: Mess
     h('summary', {}, active ? `${t('overrides')} ✱` : t('overrides')),
     ...UTILITY_TYPES.map((u) => h('label', {}, t(`utility.${u}` as MessageKey),
       h('input', {
-        type: 'number', min: 0, max: 50, step: 0.05, inputmode: 'decimal', 'data-override': u,
+        type: 'number', min: 0, max: actions.overrideLimit, step: 0.05, inputmode: 'decimal', 'data-override': u,
         value: o.clearances[u] ?? '', placeholder: ruleSet ? ruleSet.clearances[u].toFixed(2) : '',
         onchange: (e: Event) => {
           const v = numberOrNull(e);
@@ -159,7 +161,7 @@ function renderOverrides(store: ViewStore, actions: DigPanelActions, t: (k: Mess
       }))),
     h('label', {}, t('notifyDistance'),
       h('input', {
-        type: 'number', min: 0, max: 100, step: 0.5, inputmode: 'decimal', id: 'override-notify',
+        type: 'number', min: 0, max: actions.overrideLimit, step: 0.5, inputmode: 'decimal', id: 'override-notify',
         value: o.notifyDistance ?? '', placeholder: actions.notifyDistance.toFixed(1),
         onchange: (e: Event) => setOverrides({ notifyDistance: numberOrNull(e) }),
       })),

@@ -90,6 +90,7 @@ function render(): void {
     focusLine: (line) => void focusLine(line).catch((e: Error) => console.error(e)),
     ruleSets: ruleSets.map((r) => ({ id: r.id, title: r.titles[s.locale] ?? r.titles.en, clearances: r.clearances })),
     notifyDistance: rulesTable.notifyDistance.value,
+    overrideLimit: rulesTable.overrideLimit.value,
     draft,
   });
   renderAttributePanel(attributes, s.locale, selected?.details ?? null, selected?.coverHere ?? null, () => {
