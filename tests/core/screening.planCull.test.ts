@@ -1,7 +1,7 @@
 /**
  * Works of 2 to 32 pieces on the grid (seventh speed round): each piece's grid search reports an item
- * once for the whole work with the mask of pieces whose padded box its box meets (gridIndex.ts
- * `searchGridPiece`), and a piece whose plan shape the item's box cannot come within the pad of is
+ * once for the whole work with the mask of pieces whose padded box its box meets (gridPieces.ts
+ * `searchGridWork`, one scan of the union of the pieces' cells since the tenth round), and a piece whose plan shape the item's box cannot come within the pad of is
  * dropped before the item's data is read (manyPieces.ts `planShapeMeets`). Checked here: the searches
  * find exactly what Flatbush.search finds per piece, each item once; the plan cull is a true lower
  * bound (never drops a box within the pad of the shape); and whole screenings on a network with a grid
@@ -15,7 +15,7 @@ import { prepareCapsule } from '../../src/core/screening/capsule';
 import { createSegmentPrismDistance } from '../../src/core/screening/distance';
 import { validateExcavation, type Excavation } from '../../src/core/screening/excavation';
 import { buildGridIndex, gridOf } from '../../src/core/screening/gridIndex';
-import { searchGridPiece, type PieceItems } from '../../src/core/screening/gridPieces';
+import { searchGridWork, type PieceItems } from '../../src/core/screening/gridPieces';
 import { PLAN_CULL_STRIDE, planShapeMeets, writePlanCull } from '../../src/core/screening/manyPieces';
 import { ruleContext, segmentToleranceOf } from '../../src/core/screening/ruleContext';
 import { validateScreeningRules } from '../../src/core/screening/rules';
@@ -149,8 +149,8 @@ describe('the plan-shape cull (planShapeMeets)', () => {
 
 // ---- the grid search per piece ----
 
-describe('searchGridPiece', () => {
-  it('reports each item of the pieces\' searches once, from the first piece that finds it, with every piece\'s bit', () => {
+describe('searchGridWork', () => {
+  it('reports each item of the pieces\' searches once, in one scan of their cells, with every piece\'s bit', () => {
     const rng = mulberry32(0x5e4c);
     for (const items of [1024, 20000]) {
       const index = new Flatbush(items, 16, Float32Array);
@@ -188,19 +188,16 @@ describe('searchGridPiece', () => {
         }
         const found = Array.from({ length: pieces }, (_, p) => new Set(index.search(boxes[4 * p]!, boxes[4 * p + 1]!, boxes[4 * p + 2]!, boxes[4 * p + 3]!)));
         const seen = new Set<number>(), faults: string[] = [];
-        for (let p = 0; p < pieces; p++) {
-          const n = searchGridPiece(grid, boxes, pieces, p, out, 0);
-          for (let f = 0; f < n; f++) {
-            const item = out.items[f]!;
-            if (seen.has(item)) faults.push(`item ${item} reported twice`);
-            let mask = 0;
-            for (let k = 0; k < pieces; k++) if (found[k]!.has(item)) mask |= 1 << k;
-            if (out.masks[f] !== mask) faults.push(`item ${item}: mask ${out.masks[f]}, expected ${mask}`);
-            // Reported by the first piece that finds it, with its own entry (box) in the grid.
-            if (31 - Math.clz32(mask & -mask) !== p) faults.push(`item ${item} reported by piece ${p}, first found by another`);
-            if ((grid.words[out.entries[f]! + 4]! & ((1 << 30) - 1)) !== item) faults.push(`item ${item}: another's entry`);
-            seen.add(item);
-          }
+        const n = searchGridWork(grid, boxes, pieces, out);
+        for (let f = 0; f < n; f++) {
+          const item = out.items[f]!;
+          if (seen.has(item)) faults.push(`item ${item} reported twice`);
+          let mask = 0;
+          for (let k = 0; k < pieces; k++) if (found[k]!.has(item)) mask |= 1 << k;
+          if (out.masks[f] !== mask) faults.push(`item ${item}: mask ${out.masks[f]}, expected ${mask}`);
+          // Reported with its own entry (box) in the grid.
+          if ((grid.words[out.entries[f]! + 4]! & ((1 << 30) - 1)) !== item) faults.push(`item ${item}: another's entry`);
+          seen.add(item);
         }
         expect(faults).toEqual([]);
         const union = new Set(found.flatMap((s) => [...s]));
