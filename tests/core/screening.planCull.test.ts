@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import rulesJson from '../../data/rules/screening.json';
 import type { Link } from '../../src/core/model';
 import { prepareCapsule } from '../../src/core/screening/capsule';
-import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { createSegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import { validateExcavation, type Excavation } from '../../src/core/screening/excavation';
 import { buildGridIndex, gridOf } from '../../src/core/screening/gridIndex';
 import { searchGridWork, type PieceItems } from '../../src/core/screening/gridPieces';

@@ -20,7 +20,7 @@
  *               plan, φ ≈ δ² / 2r near the gap, so the gap reads up to √(2rτ) short (2 µm at
  *               100 m, under 0.03 mm at 2 km), on the safe side.
  */
-import type { SegmentPrismDistance } from './distance';
+import type { SegmentPrismDistance } from './segmentDistance';
 import { closestPair, segmentArgs, segSegDist2 } from './segmentSegment';
 import { gapInterval, verticalInterval } from './verticalGap';
 

@@ -26,13 +26,12 @@ import type { BorePath } from './bore';
 import { prepareCapsule, segmentCapsuleDistance, segmentCapsuleDistanceAt, type Capsule } from './capsule';
 import { prepareConvexPrismAt, segmentConvexPrismDistance, segmentConvexPrismDistanceAt, type ConvexPrism } from './convexPrism';
 import { prepareCylinder, segmentCylinderDistance, segmentCylinderDistanceAt, type Cylinder } from './cylinder';
-import {
-  createSegmentPrismDistance, preparePrism, segmentPrismDistance, segmentPrismDistanceAt, type Prism, type SegmentPrismDistance,
-} from './distance';
+import { segmentPrismDistance, segmentPrismDistanceAt } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { openCutPrism, type OpenCut } from './openCut';
-import { doubles, put } from './prism';
+import { doubles, preparePrism, put, type Prism } from './prism';
 import { checkPiles, PILES, type PileGroup } from './piles';
+import { createSegmentPrismDistance, type SegmentPrismDistance } from './segmentDistance';
 import { hypot2 } from './segmentSegment';
 import type { Trench } from './trench';
 
