@@ -179,6 +179,17 @@ describe('searchGridWork', () => {
           } else if (kind < 0.25) {
             const item = Math.floor(rng() * items), b = index._boxes.subarray(4 * item, 4 * item + 4);
             x0 = b[2]!; y0 = b[3]!; x1 = x0 + rng() * 20; y1 = y0 + rng() * 20;
+          } else if (kind < 0.3) {
+            // Just past an item's edge (the next double): that piece does not find it; an earlier or later one may.
+            const item = Math.floor(rng() * items), b = index._boxes.subarray(4 * item, 4 * item + 4);
+            const past = (v: number): number => v + Math.max(Number.MIN_VALUE, Math.abs(v) * Number.EPSILON);
+            x0 = past(b[2]!); y0 = b[1]! - rng() * 20; x1 = x0 + rng() * 20; y1 = b[3]! + rng() * 20;
+          } else if (kind < 0.4 && p > 0) {
+            // A later piece whose cells start one or two cells left of or below an earlier one's: the
+            // union's scan meets the earlier piece's items in cells that piece does not search.
+            const o = 4 * Math.floor(rng() * p), back = (1 + Math.floor(rng() * 2)) * cell;
+            x0 = boxes[o]! - (rng() < 0.7 ? back : 0); y0 = boxes[o + 1]! - (rng() < 0.7 ? back : 0);
+            x1 = boxes[o]! + rng() * cell; y1 = boxes[o + 1]! + rng() * cell;
           } else {
             const a = rng() * 2 * Math.PI, l = rng() ** 2 * 400, nx = x + l * Math.cos(a), ny = y + l * Math.sin(a), pad = rng() * 10;
             x0 = Math.min(x, nx) - pad; y0 = Math.min(y, ny) - pad; x1 = Math.max(x, nx) + pad; y1 = Math.max(y, ny) + pad;
