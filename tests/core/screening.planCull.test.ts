@@ -305,6 +305,35 @@ describe('screening works of several pieces on the grid', () => {
     expect(expectBruteForce(links, [bore, bore], 'cn-gb50289')).toBeGreaterThan(30);
   });
 
+  it('lists exactly what brute force lists around a bore that turns back across its own cells (one scan of the union of cells)', () => {
+    // Legs heading east, north, back south-west under the first leg, then west: later legs' cells start
+    // left of and below earlier ones', and most items are met in cells of several legs. Short pipes
+    // beside every leg at outside distances on both sides of each reach and of the pad, so an item found
+    // by one leg alone sits just inside or just outside another leg's padded box.
+    const rng = mulberry32(0x7a11);
+    const r = 0.3;
+    const path: [number, number, number][] = [[50, 50, -1.5], [100, 50, -5], [100, 90, -5], [0, 0, -4], [-20, 0, -1.5]];
+    const pit = (x: number, y: number): Excavation => ({
+      kind: 'open_cut', footprint: [[x - 1.5, y - 1], [x + 1.5, y - 1], [x + 1.5, y + 1], [x - 1.5, y + 1]], bottomZ: -2.5, topZ: 0,
+    } as Excavation);
+    const bore = { kind: 'bore', path, reamerDiameter: 2 * r, entryPit: pit(50, 50), exitPit: pit(-20, 0) } as Excavation;
+    const links = denseNetwork(rng, 800, 40, 45, 80, 4);
+    let k = 0;
+    for (let i = 0; i + 1 < path.length; i++) {
+      const [ax, ay, az] = path[i]!, [bx, by, bz] = path[i + 1]!, len = Math.hypot(bx - ax, by - ay);
+      const nx = -(by - ay) / len, ny = (bx - ax) / len;
+      for (const offset of [0.29, 0.31, 2.0, 2.01, 4.1, 4.11, 4.999, 5.0, 5.0001, 5.01, 6]) {
+        for (const side of [1, -1]) {
+          const f = rng(), radius = 0.01, z = az + f * (bz - az);
+          const d = side * (r + radius + offset), x = ax + f * (bx - ax) + d * nx, y = ay + f * (by - ay) + d * ny;
+          links.push(makeLink(`Q${k++}`, [x, y, z, 0.2, x + 0.004, y - 0.003, z, 0.2], pick(rng, UTILITY_TYPES), pick(rng, [...QUALITY_LEVELS, null]),
+            { shape: 'circular', diameterMm: 20 }));
+        }
+      }
+    }
+    expect(expectBruteForce(links, [bore, bore], 'cn-gb50289')).toBeGreaterThan(60);
+  });
+
   it('keeps every line beside a leg or trench edge so short in plan that its squares underflow (review 9)', () => {
     // A plan length of 2.71e-162 m: ax² is subnormal, √ loses precision and the "unit" axis was 1.22
     // long, so the cull overstated every gap by a fifth and dropped lines in the outer part of the pad.
