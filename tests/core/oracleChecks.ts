@@ -10,7 +10,7 @@
  */
 import { expect, it } from 'vitest';
 import { QUALITY_LEVELS, UTILITY_TYPES, type Link, type QualityLevel, type UtilityType } from '../../src/core/model';
-import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { createSegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import type { Excavation } from '../../src/core/screening/excavation';
 import type { ScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation, VERDICTS, type LineConflict, type ScreeningResult } from '../../src/core/screening/screen';

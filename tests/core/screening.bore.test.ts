@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import rulesJson from '../../data/rules/screening.json';
 import { MAX_BORE_VERTICES, MAX_BORE_GROUND_RANGE_M, MAX_REAMER_DIAMETER_M, MIN_REAMER_DIAMETER_M } from '../../src/core/screening/bore';
-import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { createSegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import { ExcavationError, validateBore, validateExcavation, type BorePath, type OpenCut } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation } from '../../src/core/screening/screen';

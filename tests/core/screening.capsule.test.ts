@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { closedFormGap, prepareCapsule, searchGap, segmentCapsuleDistance, TOUCH_MARGIN, type Capsule } from '../../src/core/screening/capsule';
-import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { createSegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import { gapInterval, verticalInterval } from '../../src/core/screening/verticalGap';
 import { between, mulberry32, pick, type Rng } from './oracleChecks';
 

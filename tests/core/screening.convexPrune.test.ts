@@ -15,7 +15,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { prepareConvexPrism, segmentConvexPrismDistance, type ConvexPrism } from '../../src/core/screening/convexPrism';
-import { createSegmentPrismDistance, type SegmentPrismDistance } from '../../src/core/screening/distance';
+import { createSegmentPrismDistance, type SegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import { MAX_TRENCH_BOTTOM_SLOPE, validateTrench } from '../../src/core/screening/excavation';
 import { volumeOf } from '../../src/core/screening/volume';
 import type { Seg } from './oracle';

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import rulesJson from '../../data/rules/screening.json';
-import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { createSegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import { validateExcavation, type Excavation } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation } from '../../src/core/screening/screen';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import rulesJson from '../../data/rules/screening.json';
-import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { createSegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import { ExcavationError, validateExcavation, validatePiles, type PileGroup } from '../../src/core/screening/excavation';
 import { MAX_PILE_DIAMETER_M, MAX_PILES } from '../../src/core/screening/piles';
 import { validateScreeningRules } from '../../src/core/screening/rules';

@@ -1,7 +1,7 @@
 /**
  * Works of 2 to 32 pieces on the grid (seventh speed round): each piece's grid search reports an item
- * once for the whole work with the mask of pieces whose padded box its box meets (gridIndex.ts
- * `searchGridPiece`), and a piece whose plan shape the item's box cannot come within the pad of is
+ * once for the whole work with the mask of pieces whose padded box its box meets (gridPieces.ts
+ * `searchGridWork`, one scan of the union of the pieces' cells since the tenth round), and a piece whose plan shape the item's box cannot come within the pad of is
  * dropped before the item's data is read (manyPieces.ts `planShapeMeets`). Checked here: the searches
  * find exactly what Flatbush.search finds per piece, each item once; the plan cull is a true lower
  * bound (never drops a box within the pad of the shape); and whole screenings on a network with a grid
@@ -12,10 +12,10 @@ import { describe, expect, it } from 'vitest';
 import rulesJson from '../../data/rules/screening.json';
 import type { Link } from '../../src/core/model';
 import { prepareCapsule } from '../../src/core/screening/capsule';
-import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { createSegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import { validateExcavation, type Excavation } from '../../src/core/screening/excavation';
 import { buildGridIndex, gridOf } from '../../src/core/screening/gridIndex';
-import { searchGridPiece, type PieceItems } from '../../src/core/screening/gridPieces';
+import { searchGridWork, type PieceItems } from '../../src/core/screening/gridPieces';
 import { PLAN_CULL_STRIDE, planShapeMeets, writePlanCull } from '../../src/core/screening/manyPieces';
 import { ruleContext, segmentToleranceOf } from '../../src/core/screening/ruleContext';
 import { validateScreeningRules } from '../../src/core/screening/rules';
@@ -149,8 +149,8 @@ describe('the plan-shape cull (planShapeMeets)', () => {
 
 // ---- the grid search per piece ----
 
-describe('searchGridPiece', () => {
-  it('reports each item of the pieces\' searches once, from the first piece that finds it, with every piece\'s bit', () => {
+describe('searchGridWork', () => {
+  it('reports each item of the pieces\' searches once, in one scan of their cells, with every piece\'s bit', () => {
     const rng = mulberry32(0x5e4c);
     for (const items of [1024, 20000]) {
       const index = new Flatbush(items, 16, Float32Array);
@@ -179,6 +179,17 @@ describe('searchGridPiece', () => {
           } else if (kind < 0.25) {
             const item = Math.floor(rng() * items), b = index._boxes.subarray(4 * item, 4 * item + 4);
             x0 = b[2]!; y0 = b[3]!; x1 = x0 + rng() * 20; y1 = y0 + rng() * 20;
+          } else if (kind < 0.3) {
+            // Just past an item's edge (the next double): that piece does not find it; an earlier or later one may.
+            const item = Math.floor(rng() * items), b = index._boxes.subarray(4 * item, 4 * item + 4);
+            const past = (v: number): number => v + Math.max(Number.MIN_VALUE, Math.abs(v) * Number.EPSILON);
+            x0 = past(b[2]!); y0 = b[1]! - rng() * 20; x1 = x0 + rng() * 20; y1 = b[3]! + rng() * 20;
+          } else if (kind < 0.4 && p > 0) {
+            // A later piece whose cells start one or two cells left of or below an earlier one's: the
+            // union's scan meets the earlier piece's items in cells that piece does not search.
+            const o = 4 * Math.floor(rng() * p), back = (1 + Math.floor(rng() * 2)) * cell;
+            x0 = boxes[o]! - (rng() < 0.7 ? back : 0); y0 = boxes[o + 1]! - (rng() < 0.7 ? back : 0);
+            x1 = boxes[o]! + rng() * cell; y1 = boxes[o + 1]! + rng() * cell;
           } else {
             const a = rng() * 2 * Math.PI, l = rng() ** 2 * 400, nx = x + l * Math.cos(a), ny = y + l * Math.sin(a), pad = rng() * 10;
             x0 = Math.min(x, nx) - pad; y0 = Math.min(y, ny) - pad; x1 = Math.max(x, nx) + pad; y1 = Math.max(y, ny) + pad;
@@ -188,19 +199,16 @@ describe('searchGridPiece', () => {
         }
         const found = Array.from({ length: pieces }, (_, p) => new Set(index.search(boxes[4 * p]!, boxes[4 * p + 1]!, boxes[4 * p + 2]!, boxes[4 * p + 3]!)));
         const seen = new Set<number>(), faults: string[] = [];
-        for (let p = 0; p < pieces; p++) {
-          const n = searchGridPiece(grid, boxes, pieces, p, out, 0);
-          for (let f = 0; f < n; f++) {
-            const item = out.items[f]!;
-            if (seen.has(item)) faults.push(`item ${item} reported twice`);
-            let mask = 0;
-            for (let k = 0; k < pieces; k++) if (found[k]!.has(item)) mask |= 1 << k;
-            if (out.masks[f] !== mask) faults.push(`item ${item}: mask ${out.masks[f]}, expected ${mask}`);
-            // Reported by the first piece that finds it, with its own entry (box) in the grid.
-            if (31 - Math.clz32(mask & -mask) !== p) faults.push(`item ${item} reported by piece ${p}, first found by another`);
-            if ((grid.words[out.entries[f]! + 4]! & ((1 << 30) - 1)) !== item) faults.push(`item ${item}: another's entry`);
-            seen.add(item);
-          }
+        const n = searchGridWork(grid, boxes, pieces, out);
+        for (let f = 0; f < n; f++) {
+          const item = out.items[f]!;
+          if (seen.has(item)) faults.push(`item ${item} reported twice`);
+          let mask = 0;
+          for (let k = 0; k < pieces; k++) if (found[k]!.has(item)) mask |= 1 << k;
+          if (out.masks[f] !== mask) faults.push(`item ${item}: mask ${out.masks[f]}, expected ${mask}`);
+          // Reported with its own entry (box) in the grid.
+          if ((grid.words[out.entries[f]! + 4]! & ((1 << 30) - 1)) !== item) faults.push(`item ${item}: another's entry`);
+          seen.add(item);
         }
         expect(faults).toEqual([]);
         const union = new Set(found.flatMap((s) => [...s]));
@@ -295,6 +303,35 @@ describe('screening works of several pieces on the grid', () => {
     }
     expect(ruleContext(RULES, 'cn-gb50289', buildSegmentTable(links)).searchPad).toBeCloseTo(RULES.notifyDistance.value, 5);
     expect(expectBruteForce(links, [bore, bore], 'cn-gb50289')).toBeGreaterThan(30);
+  });
+
+  it('lists exactly what brute force lists around a bore that turns back across its own cells (one scan of the union of cells)', () => {
+    // Legs heading east, north, back south-west under the first leg, then west: later legs' cells start
+    // left of and below earlier ones', and most items are met in cells of several legs. Short pipes
+    // beside every leg at outside distances on both sides of each reach and of the pad, so an item found
+    // by one leg alone sits just inside or just outside another leg's padded box.
+    const rng = mulberry32(0x7a11);
+    const r = 0.3;
+    const path: [number, number, number][] = [[50, 50, -1.5], [100, 50, -5], [100, 90, -5], [0, 0, -4], [-20, 0, -1.5]];
+    const pit = (x: number, y: number): Excavation => ({
+      kind: 'open_cut', footprint: [[x - 1.5, y - 1], [x + 1.5, y - 1], [x + 1.5, y + 1], [x - 1.5, y + 1]], bottomZ: -2.5, topZ: 0,
+    } as Excavation);
+    const bore = { kind: 'bore', path, reamerDiameter: 2 * r, entryPit: pit(50, 50), exitPit: pit(-20, 0) } as Excavation;
+    const links = denseNetwork(rng, 800, 40, 45, 80, 4);
+    let k = 0;
+    for (let i = 0; i + 1 < path.length; i++) {
+      const [ax, ay, az] = path[i]!, [bx, by, bz] = path[i + 1]!, len = Math.hypot(bx - ax, by - ay);
+      const nx = -(by - ay) / len, ny = (bx - ax) / len;
+      for (const offset of [0.29, 0.31, 2.0, 2.01, 4.1, 4.11, 4.999, 5.0, 5.0001, 5.01, 6]) {
+        for (const side of [1, -1]) {
+          const f = rng(), radius = 0.01, z = az + f * (bz - az);
+          const d = side * (r + radius + offset), x = ax + f * (bx - ax) + d * nx, y = ay + f * (by - ay) + d * ny;
+          links.push(makeLink(`Q${k++}`, [x, y, z, 0.2, x + 0.004, y - 0.003, z, 0.2], pick(rng, UTILITY_TYPES), pick(rng, [...QUALITY_LEVELS, null]),
+            { shape: 'circular', diameterMm: 20 }));
+        }
+      }
+    }
+    expect(expectBruteForce(links, [bore, bore], 'cn-gb50289')).toBeGreaterThan(60);
   });
 
   it('keeps every line beside a leg or trench edge so short in plan that its squares underflow (review 9)', () => {

@@ -4,17 +4,19 @@
  * `screenedVolume(…, true)`, prism.ts `preparePrismAt(…, into)`). Whatever came before, a cut must
  * get the prism preparePrism gives its validated copy, and the same screening. A trench's pieces
  * likewise (convexPrism.ts `prepareConvexPrismAt(…, into)`, cylinder.ts `prepareCylinder(…, into)`):
- * the volume a fresh `volumeOf` gives, field for field, after trenches of more or fewer legs.
+ * the volume a fresh `volumeOf` gives, field for field, after trenches of more or fewer legs. A
+ * bore's capsules and pit prisms too (capsule.ts `prepareCapsule(…, into)`, prism.ts
+ * `preparePrism(…, into)`), after bores of more or fewer legs, with or without pits.
  */
 import { describe, expect, it } from 'vitest';
 import rulesJson from '../../data/rules/screening.json';
 import { preparePrism } from '../../src/core/screening/distance';
-import { validateOpenCut, validateTrench, type OpenCut, type Trench } from '../../src/core/screening/excavation';
+import { validateBore, validateOpenCut, validateTrench, type BorePath, type OpenCut, type Trench } from '../../src/core/screening/excavation';
 import { openCutPrism } from '../../src/core/screening/openCut';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation } from '../../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
-import { screenedVolume, volumeOf } from '../../src/core/screening/volume';
+import { screenedVolume, volumeOf, type Piece } from '../../src/core/screening/volume';
 import { mulberry32 } from '../../bench/stats';
 import { AREA_PER_SEGMENT_M2, network } from '../../bench/syntheticNetwork';
 
@@ -53,7 +55,7 @@ function cuts(count: number): OpenCut[] {
  * Each work screened in order, then in reverse, gives the same results; so does each seventh after a
  * refusal of (a broken copy of) the next one.
  */
-function expectSameWhateverCameBefore<W extends OpenCut | Trench>(works: W[], broken: (w: W) => unknown, refusal: RegExp): void {
+function expectSameWhateverCameBefore<W extends OpenCut | Trench | BorePath>(works: W[], broken: (w: W) => unknown, refusal: RegExp): void {
   const forward = works.map((w) => screenExcavation(TABLE, INDEX, w, RULES));
   expect(forward.reduce((n, r) => n + r.lines.length, 0)).toBeGreaterThan(works.length);
   const backward = [...works].reverse().map((w) => screenExcavation(TABLE, INDEX, w, RULES)).reverse();
@@ -92,6 +94,20 @@ describe('storage reused between screenings', () => {
   });
 });
 
+/**
+ * Each work's reused volume (`screenedVolume(…, true)`) equals a fresh `volumeOf`, field for field;
+ * returns the vertex counts `count` gives its pieces (null: not counted), sorted.
+ */
+function reusedVertexCounts(works: readonly (Trench | BorePath)[], count: (p: Piece) => number | null): number[] {
+  const seen = new Set<number>();
+  for (const w of works) {
+    const reused = screenedVolume(w, true), fresh = volumeOf(w);
+    expect(reused).toEqual(fresh);
+    for (const p of reused.pieces) { const n = count(p); if (n !== null) seen.add(n); }
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
 /** Trenches of 2–8 vertices, straight, slightly bent (a widened joint), bent (mitre of 4 vertices) and sharply bent (cut mitre of 5). */
 function trenches(count: number): Trench[] {
   const rng = mulberry32(0x7e2e);
@@ -117,17 +133,66 @@ describe("a trench's pieces reused between screenings", () => {
   const TRENCHES = trenches(200);
 
   it('gives the reused volume the pieces, bounds and prisms of a fresh one, field for field', () => {
-    const shapes = new Set<number>();
-    for (const t of TRENCHES) {
-      const reused = screenedVolume(t, true), fresh = volumeOf(t);
-      expect(reused).toEqual(fresh);
-      for (const p of reused.pieces) if (p.shape === 'convex') shapes.add(p.convex.vertexCount);
-    }
     // Boxes and mitres of 4 vertices, cut mitres of 5: a smaller piece after a larger leaves nothing behind.
-    expect([...shapes].sort()).toEqual([4, 5]);
+    expect(reusedVertexCounts(TRENCHES, (p) => (p.shape === 'convex' ? p.convex.vertexCount : null))).toEqual([4, 5]);
   });
 
   it('screens a trench the same whatever was screened before it (in order, reversed, after a refusal)', () => {
     expectSameWhateverCameBefore(TRENCHES, (big) => ({ ...big, width: -1 }), /width/);
+  });
+});
+
+/**
+ * Bores of 2–8 vertices, with both pits, one or none; pits of 4 or 6 vertices, now and then with a
+ * hole (away from the path's end, which the pit holds).
+ */
+function bores(count: number): BorePath[] {
+  const rng = mulberry32(0xb02e);
+  const pit = (x: number, y: number, sides: number, holed: boolean): OpenCut => {
+    const a0 = rng() * 2 * Math.PI, r = 2 + rng() * 2;
+    const footprint = Array.from({ length: sides }, (_, i) => {
+      const a = a0 + (2 * Math.PI * i) / sides;
+      return [x + r * Math.cos(a), y + r * Math.sin(a)] as [number, number];
+    });
+    const cut: OpenCut = { kind: 'open_cut', footprint, bottomZ: -2.5 - rng(), topZ: 0 };
+    if (holed) cut.holes = [[[x + 0.8, y - 0.2], [x + 1.2, y - 0.2], [x + 1.2, y + 0.2], [x + 0.8, y + 0.2]]];
+    return cut;
+  };
+  const out: BorePath[] = [];
+  while (out.length < count) {
+    const n = 2 + Math.floor(rng() * 7);
+    let x = 100 + rng() * (SIDE - 200), y = 100 + rng() * (SIDE - 200), a = rng() * 2 * Math.PI;
+    const path: [number, number, number][] = [[x, y, -2]];
+    for (let i = 1; i < n; i++) {
+      const len = 5 + rng() * 60;
+      x += len * Math.cos(a); y += len * Math.sin(a);
+      path.push([x, y, i === n - 1 ? -2 : -3 - rng() * 8]);
+      a += (rng() - 0.5) * 0.6;
+    }
+    const bore: BorePath = { kind: 'bore', path, reamerDiameter: 0.1 + rng() * 0.6 };
+    if (rng() < 0.7) bore.entryPit = pit(path[0]![0], path[0]![1], rng() < 0.5 ? 4 : 6, rng() < 0.3);
+    if (rng() < 0.7) bore.exitPit = pit(x, y, rng() < 0.5 ? 4 : 6, rng() < 0.3);
+    try {
+      out.push(validateBore(bore));
+    } catch { /* met itself: drawn again */ }
+  }
+  return out;
+}
+
+describe("a bore's pieces reused between screenings", () => {
+  const BORES = bores(200);
+
+  it('gives the reused volume the pieces, bounds, capsules and pit prisms of a fresh one, field for field', () => {
+    // Pits of 4 and 6 vertices, and those with a hole (8 and 10), each cut to length after a larger one.
+    const pits = reusedVertexCounts(BORES, (p) => {
+      if (p.shape !== 'prism') return null;
+      expect(p.prism.xs.length).toBe(p.prism.vertexCount);
+      return p.prism.vertexCount;
+    });
+    expect(pits).toEqual([4, 6, 8, 10]);
+  });
+
+  it('screens a bore the same whatever was screened before it (in order, reversed, after a refusal)', () => {
+    expectSameWhateverCameBefore(BORES, (big) => ({ ...big, reamerDiameter: -1 }), /reamerDiameter/);
   });
 });

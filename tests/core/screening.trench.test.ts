@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import rulesJson from '../../data/rules/screening.json';
-import { createSegmentPrismDistance } from '../../src/core/screening/distance';
+import { createSegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import { ExcavationError, validateExcavation, validateTrench, type Trench } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import {

@@ -20,7 +20,7 @@
  *               plan, φ ≈ δ² / 2r near the gap, so the gap reads up to √(2rτ) short (2 µm at
  *               100 m, under 0.03 mm at 2 km), on the safe side.
  */
-import type { SegmentPrismDistance } from './distance';
+import type { SegmentPrismDistance } from './segmentDistance';
 import { closestPair, segmentArgs, segSegDist2 } from './segmentSegment';
 import { gapInterval, verticalInterval } from './verticalGap';
 
@@ -49,13 +49,22 @@ export interface Capsule {
   minX: number; minY: number; minZ: number; maxX: number; maxY: number; maxZ: number;
 }
 
-export function prepareCapsule(x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, radius: number): Capsule {
+/**
+ * The capsule of the leg (x0, y0, z0)–(x1, y1, z1) reamed to `radius`. With `into`, that capsule is
+ * overwritten and returned (volume.ts's bore pool: a screening's pieces never outlive it).
+ */
+export function prepareCapsule(
+  x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, radius: number, into: Capsule | null = null,
+): Capsule {
   if (!(radius > 0)) throw new RangeError(`prepareCapsule: radius ${radius} m`);
-  return {
-    originX: x0, originY: y0, originZ: z0, ax: x1 - x0, ay: y1 - y0, az: z1 - z0, radius,
-    minX: Math.min(x0, x1) - radius, minY: Math.min(y0, y1) - radius, minZ: Math.min(z0, z1) - radius,
-    maxX: Math.max(x0, x1) + radius, maxY: Math.max(y0, y1) + radius, maxZ: Math.max(z0, z1) + radius,
-  };
+  const minX = Math.min(x0, x1) - radius, minY = Math.min(y0, y1) - radius, minZ = Math.min(z0, z1) - radius;
+  const maxX = Math.max(x0, x1) + radius, maxY = Math.max(y0, y1) + radius, maxZ = Math.max(z0, z1) + radius;
+  if (!into) {
+    return { originX: x0, originY: y0, originZ: z0, ax: x1 - x0, ay: y1 - y0, az: z1 - z0, radius, minX, minY, minZ, maxX, maxY, maxZ };
+  }
+  into.originX = x0; into.originY = y0; into.originZ = z0; into.ax = x1 - x0; into.ay = y1 - y0; into.az = z1 - z0; into.radius = radius;
+  into.minX = minX; into.minY = minY; into.minZ = minZ; into.maxX = maxX; into.maxY = maxY; into.maxZ = maxZ;
+  return into;
 }
 
 /** Axis distance from the segment shifted up by δ, relative coordinates; leaves its parameter in closestPair.s. */

@@ -19,7 +19,7 @@
  * t on each side, so its minimum over the overlap is at an end of the overlap or 0.
  */
 import { closestPair, hypot2, segmentArgs, segSegDist2 } from './segmentSegment';
-import type { SegmentPrismDistance } from './distance';
+import type { SegmentPrismDistance } from './segmentDistance';
 import { doubles, put } from './prism';
 
 /** Same allowance as distance.ts: far above float error at city scale, far below survey precision. */

@@ -18,7 +18,7 @@
  * comparison only happens between values within rounding, about 1e-12 m at city scale, and costs at
  * most a few times that): a lower bound on the true distance, within ~1e-9 m of it.
  */
-import type { SegmentPrismDistance } from './distance';
+import type { SegmentPrismDistance } from './segmentDistance';
 import { hypot2, segmentArgs } from './segmentSegment';
 
 /** Plan tolerance for "over the disc", as in distance.ts: only ever makes a distance smaller. */

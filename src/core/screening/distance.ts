@@ -26,9 +26,11 @@
  * written to an out-parameter and the scratch is shared module state (below), so a call allocates nothing.
  */
 import type { Prism } from './prism';
+import type { SegmentPrismDistance } from './segmentDistance';
 import { clamp01, closestPair, segmentArgs, segmentPairDist2, SEGMENT_PAIR } from './segmentSegment';
 
 export { preparePrism, type Prism } from './prism';
+export { createSegmentPrismDistance, type SegmentPrismDistance } from './segmentDistance';
 
 /**
  * Plan tolerance for "on a line" and "on the boundary" (which counts as inside): far above the float
@@ -52,28 +54,6 @@ function growScratch(n: number): void {
   scratchEdgeDist2 = new Float64Array(n);
   scratchAlongEdge = new Uint8Array(n);
 }
-
-export interface SegmentPrismDistance {
-  /** Minimum 3D distance from the segment to the prism, m; 0 when they meet. */
-  distance: number;
-  /** Parameter along the segment (0 at the first end, 1 at the second) of a closest point. */
-  t: number;
-  /** The closest point on the segment, absolute local frame. */
-  x: number; y: number; z: number;
-  /** Plan distance from the segment's plan to the footprint; 0 when they overlap in plan. */
-  horizontal: number;
-  /** Parameter along the segment where the plan distance is attained. */
-  horizontalT: number;
-  /** Smallest vertical gap to [bottomZ, topZ] where the segment is over/under the footprint; null if never. */
-  vertical: number | null;
-  /** Parameter along the segment where the vertical gap is attained; NaN when vertical is null. */
-  verticalT: number;
-}
-
-export function createSegmentPrismDistance(): SegmentPrismDistance {
-  return { distance: Infinity, t: 0, x: NaN, y: NaN, z: NaN, horizontal: Infinity, horizontalT: 0, vertical: null, verticalT: NaN };
-}
-
 
 /**
  * The parameters the helpers below leave for their caller: [PROJ_T] by pointSegDist2D2T, [GAP_T] by

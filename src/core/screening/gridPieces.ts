@@ -1,12 +1,12 @@
 /**
- * The grid search (gridIndex.ts) for a work of several pieces (screen.ts `collectOnGrid`): each piece
- * searches its own padded plan box, and an item found by several pieces is reported once for the
- * whole work, by the first piece that finds it, with the mask of every piece whose box its box meets:
- * no per-item stamp, and the item's entry (its box) for the plan-shape cull (manyPieces.ts).
+ * The grid search (gridIndex.ts) for a work of several pieces (searchPieces.ts `collectOnGrid`): the
+ * union of the pieces' padded-box searches in one scan of the union of their cells, each item reported
+ * once for the whole work with the mask of every piece whose box its box meets: no per-item stamp,
+ * and the item's entry (its box) for the plan-shape cull (manyPieces.ts).
  */
 import { cellOf, FIRST_COLUMN, FIRST_ROW, ITEM_MASK, WORDS, type GridIndex } from './gridIndex';
 
-/** What `searchGridPiece` reports per item: the item, its mask of pieces, its entry's word offset (its box). */
+/** What `searchGridWork` reports per item: the item, its mask of pieces, its entry's word offset (its box). */
 export interface PieceItems {
   items: Int32Array;
   masks: Int32Array;
@@ -22,39 +22,76 @@ export function growPieceItems(out: PieceItems, n: number): void {
   const e = new Int32Array(size); e.set(out.entries); out.entries = e;
 }
 
+/** Per piece of the current work: the first and last column and row of the cells its padded box meets. */
+const PIECE_CELLS = new Int32Array(4 * 32);
+
 /**
- * One piece's search for a work of several pieces (2 to 32), each piece with its padded plan box
- * (`boxes`: minX, minY, maxX, maxY per piece): the items whose box meets piece p's box (as
- * `searchGrid`, each once) and meets no earlier piece's box, each with the mask of every piece whose
- * box it meets (bit q for piece q, p's included) and its entry's word offset in `g.boxes`. Over
- * p = 0 … pieces − 1 every item of the union of the pieces' searches is so reported exactly once (by
- * the first piece that finds it): no per-item stamp. Reported from `out` position `from` on; returns
- * the new end.
+ * The grid search for a work of several pieces (2 to 32), each piece with its padded plan box
+ * (`boxes`: minX, minY, maxX, maxY per piece): every item whose box meets some piece's box, reported
+ * once, with the mask of every piece whose box it meets (bit q for piece q) and its entry's word
+ * offset in `g.boxes`. The same items and masks as each piece searching its own cells (`searchGrid`
+ * per piece, the union kept), but every cell of the union of the pieces' cells is scanned once: a
+ * bore's legs and pits and a trench's boxes, joints and mitres share many cells (the bench's bores
+ * scan 124 entries instead of 203, its trenches 59 instead of 188).
+ *
+ * Reported once: an entry is reported from the cell the search of p (the first piece whose box meets
+ * it) reports it from, the first of the box's cells in p's cells: (max(box's first column, p's
+ * first), max(box's first row, p's first)). That cell is in p's cells (a box that meets p's box
+ * meets its cells: `cellOf` is monotone), so the scan visits it once, and an entry is stored in every
+ * cell its box meets, so it is met there. The order of the items is the scan's (rows sorted by
+ * verdict, distance and line id do not depend on it; each item's pieces are still tried in piece
+ * order). Reported from `out` position 0; returns the count.
  */
-export function searchGridPiece(g: GridIndex, boxes: Float64Array, pieces: number, p: number, out: PieceItems, from: number): number {
-  const o = 4 * p, minX = boxes[o]!, minY = boxes[o + 1]!, maxX = boxes[o + 2]!, maxY = boxes[o + 3]!;
-  const inv = g.inverseCell, columns = g.columns, start = g.cellStart, b = g.boxes, w = g.words;
-  const firstColumn = cellOf(minX, g.originX, inv, columns), lastColumn = cellOf(maxX, g.originX, inv, columns);
-  const firstRow = cellOf(minY, g.originY, inv, g.rows), lastRow = cellOf(maxY, g.originY, inv, g.rows);
-  let count = from;
+export function searchGridWork(g: GridIndex, boxes: Float64Array, pieces: number, out: PieceItems): number {
+  const inv = g.inverseCell, columns = g.columns, rows = g.rows, start = g.cellStart, b = g.boxes, w = g.words;
+  const cells = PIECE_CELLS, end = 4 * pieces;
+  let firstRow = rows, lastRow = -1;
+  for (let o = 0; o < end; o += 4) {
+    const r0 = (cells[o + 1] = cellOf(boxes[o + 1]!, g.originY, inv, rows)), r1 = (cells[o + 3] = cellOf(boxes[o + 3]!, g.originY, inv, rows));
+    cells[o] = cellOf(boxes[o]!, g.originX, inv, columns); cells[o + 2] = cellOf(boxes[o + 2]!, g.originX, inv, columns);
+    if (r0 < firstRow) firstRow = r0;
+    if (r1 > lastRow) lastRow = r1;
+  }
+  let count = 0;
   for (let row = firstRow; row <= lastRow; row++) {
-    for (let column = firstColumn, k = row * columns + column; column <= lastColumn; column++, k++) {
-      // A box is reported from the first of its cells this search visits: past the search's first
-      // column (row), only from the first column (row) of the box's cells.
-      const need = (column > firstColumn ? FIRST_COLUMN : 0) | (row > firstRow ? FIRST_ROW : 0);
-      for (let e = start[k]! * WORDS, end = start[k + 1]! * WORDS; e < end; e += WORDS) {
+    // The pieces whose cells take in this row, and the columns they span.
+    let rowMask = 0, c0 = columns, c1 = -1;
+    for (let o = 0, bit = 1; o < end; o += 4, bit <<= 1) {
+      if (cells[o + 1]! > row || cells[o + 3]! < row) continue;
+      rowMask |= bit;
+      if (cells[o]! < c0) c0 = cells[o]!;
+      if (cells[o + 2]! > c1) c1 = cells[o + 2]!;
+    }
+    for (let column = c0, k = row * columns + c0; column <= c1; column++, k++) {
+      // The pieces whose cells take in this cell, and the box around their boxes: an entry that meets
+      // none of them is reported from another cell (or by none).
+      let cellMask = 0, minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+      for (let left = rowMask; left !== 0;) {
+        const low = left & -left;
+        left ^= low;
+        const o = 4 * (31 - Math.clz32(low));
+        if (cells[o]! > column || cells[o + 2]! < column) continue;
+        cellMask |= low;
+        if (boxes[o]! < minX) minX = boxes[o]!;
+        if (boxes[o + 1]! < minY) minY = boxes[o + 1]!;
+        if (boxes[o + 2]! > maxX) maxX = boxes[o + 2]!;
+        if (boxes[o + 3]! > maxY) maxY = boxes[o + 3]!;
+      }
+      if (cellMask === 0) continue;
+      for (let e = start[k]! * WORDS, stop = start[k + 1]! * WORDS; e < stop; e += WORDS) {
         const x0 = b[e]!, y0 = b[e + 1]!, x1 = b[e + 2]!, y1 = b[e + 3]!;
         if ((+(maxX < x0) | +(maxY < y0) | +(minX > x1) | +(minY > y1)) !== 0) continue;
-        const v = w[e + 4]!;
-        if ((v & need) !== need) continue;
-        // Found by an earlier piece (the same test as that piece's search): reported there.
-        let q = 0;
-        while (q < o && (+(boxes[q + 2]! < x0) | +(boxes[q + 3]! < y0) | +(boxes[q]! > x1) | +(boxes[q + 1]! > y1)) !== 0) q += 4;
-        if (q < o) continue;
-        let mask = 1 << p;
-        for (let q = o + 4, bit = 2 << p; q < 4 * pieces; q += 4, bit <<= 1) {
+        // Every piece whose box meets the entry's (the test each piece's search makes).
+        let mask = 0;
+        for (let q = 0, bit = 1; q < end; q += 4, bit <<= 1) {
           if ((+(boxes[q + 2]! < x0) | +(boxes[q + 3]! < y0) | +(boxes[q]! > x1) | +(boxes[q + 1]! > y1)) === 0) mask |= bit;
         }
+        if (mask === 0) continue;
+        // Only from the cell the first such piece's search reports it from.
+        const o = 4 * (31 - Math.clz32(mask & -mask)), v = w[e + 4]!;
+        const pc = cells[o]!, pr = cells[o + 1]!;
+        if (column !== pc && (column < pc || (v & FIRST_COLUMN) === 0)) continue;
+        if (row !== pr && (row < pr || (v & FIRST_ROW) === 0)) continue;
         if (count === out.items.length) growPieceItems(out, count + 1);
         out.items[count] = v & ITEM_MASK; out.masks[count] = mask; out.entries[count++] = e;
       }

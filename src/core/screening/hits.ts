@@ -4,7 +4,7 @@
  * kernel with its cutoff, folded into the segment's slot. Module state reused across screenings
  * (screenExcavation is synchronous and never re-entered).
  */
-import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
+import { createSegmentPrismDistance, type SegmentPrismDistance } from './segmentDistance';
 import { gap } from './manyPieces';
 import { VERDICT_SLACK_M } from './ruleContext';
 import type { SegmentTable } from './segmentTable';

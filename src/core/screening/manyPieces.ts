@@ -4,7 +4,7 @@
  * one hit slot (per-segment stamps: no Map or Set per screening), and a listed line's plan distance
  * and gap are completed over the pieces `collect` did not run.
  */
-import { createSegmentPrismDistance, type SegmentPrismDistance } from './distance';
+import { createSegmentPrismDistance, type SegmentPrismDistance } from './segmentDistance';
 import { VERDICT_SLACK_M } from './ruleContext';
 import { hypot2 } from './segmentSegment';
 import type { SegmentTable } from './segmentTable';

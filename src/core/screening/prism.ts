@@ -61,13 +61,14 @@ function openDistinct(input: PlanRing): PlanRing {
 
 /**
  * Prepares a footprint (open or closed ring of a validated simple polygon), its holes (rings inside
- * it, meeting neither it nor each other: validateOpenCut checks) and its z range.
+ * it, meeting neither it nor each other: validateOpenCut checks) and its z range. `into`: see
+ * preparePrismAt (a bore's pits, volume.ts).
  */
 export function preparePrism(
-  footprint: PlanRing, bottomZ: number, topZ: number, holes: readonly PlanRing[] = [],
+  footprint: PlanRing, bottomZ: number, topZ: number, holes: readonly PlanRing[] = [], into: Prism | null = null,
 ): Prism {
   const rings = holes.length === 0 ? [openDistinct(footprint)] : [footprint, ...holes].map(openDistinct);
-  return preparePrismAt(flatRings(rings), bottomZ, topZ);
+  return preparePrismAt(flatRings(rings), bottomZ, topZ, into);
 }
 
 /**

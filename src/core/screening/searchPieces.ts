@@ -1,13 +1,13 @@
 /**
  * screen.ts `collect`'s searches, culls and kernel calls, by the shape of the work: one piece (an open
- * cut), 2–32 pieces on the index's grid (one report per item for the whole work, a plan-shape cull
- * before the gather), and the rest (each piece searching apart, per-segment stamp rows). Each fills
- * hits.ts's slots and returns the candidates (`summary.candidates`: the items of the union of the
+ * cut), 2–32 pieces on the index's grid (one scan of the union of their cells, one report per item for
+ * the whole work, a plan-shape cull before the gather), and the rest (each piece searching apart,
+ * per-segment stamp rows). Each fills hits.ts's slots and returns the candidates (`summary.candidates`: the items of the union of the
  * pieces' padded-box searches). Functions of their own: V8 optimises and inlines each apart.
  */
 import type Flatbush from 'flatbush';
 import type { GridIndex } from './gridIndex';
-import { searchGridPiece, type PieceItems } from './gridPieces';
+import { searchGridWork, type PieceItems } from './gridPieces';
 import { boxGap2, gather, GATHER_STRIDE, GATHERED, gatherRows, growHits, HITS, KERNEL_OUT, newSlot, reachOf, tryPiece } from './hits';
 import { IndexSearch } from './indexSearch';
 import { PIECE_SEARCH, PLAN_CULL_STRIDE, planShapeMeets, rowsFor, segmentRows } from './manyPieces';
@@ -20,49 +20,45 @@ const SEARCH = new IndexSearch();
 const PIECE_ITEMS: PieceItems = { items: new Int32Array(256), masks: new Int32Array(256), entries: new Int32Array(256) };
 
 /**
- * `collect`'s searches, culls and kernels for a work of 2 to 32 pieces on the index's grid (PIECE_SEARCH
- * prepared): each item of the union of the pieces' searches is reported once (gridPieces.ts
- * searchGridPiece), with the pieces whose padded box its box meets; those whose plan shape it cannot
- * come within the pad of are dropped before its data is read (manyPieces.ts planShapeMeets); it is
- * then tested against the rest in piece order, as each piece's search would (a segment's slot goes
- * from piece to piece in the same order). Returns the candidates (the union's items). Its own
- * function: V8 optimises (and inlines into) it apart from the one-piece path.
+ * `collect`'s search, culls and kernels for a work of 2 to 32 pieces on the index's grid (PIECE_SEARCH
+ * prepared): one scan of the union of the pieces' cells reports each item of the union of the pieces'
+ * searches once (gridPieces.ts searchGridWork), with the pieces whose padded box its box meets; those
+ * whose plan shape it cannot come within the pad of are dropped before its data is read
+ * (manyPieces.ts planShapeMeets); the rest are gathered in one loop and each is tested against its
+ * pieces in piece order, as each piece's search would (a segment's slot goes from piece to piece in
+ * the same order). Returns the candidates (the union's items). Its own function: V8 optimises (and
+ * inlines into) it apart from the one-piece path.
  */
 export function collectOnGrid(table: SegmentTable, grid: GridIndex, volume: Volume, ctx: RuleContext, tolerances: Float64Array | null): number {
-  const pieceCount = volume.pieces.length;
-  let candidates = 0;
   const found = PIECE_ITEMS, cellBoxes = grid.boxes;
-  for (let p = 0; p < pieceCount; p++) {
-    const n = searchGridPiece(grid, PIECE_SEARCH.boxes, pieceCount, p, found, 0);
-    candidates += n;
-    const items = found.items, masks = found.masks, at = found.entries;
-    let m = 0;
-    for (let f = 0; f < n; f++) {
-      const e = at[f]!, x0 = cellBoxes[e]!, y0 = cellBoxes[e + 1]!, x1 = cellBoxes[e + 2]!, y1 = cellBoxes[e + 3]!;
-      let mask = masks[f]!;
-      for (let left = mask; left !== 0;) {
-        const low = left & -left;
-        left ^= low;
-        if (!planShapeMeets(PIECE_SEARCH.culls, PLAN_CULL_STRIDE * (31 - Math.clz32(low)), x0, y0, x1, y1)) mask ^= low;
-      }
-      if (mask !== 0) { items[m] = items[f]!; masks[m++] = mask; }
+  const n = searchGridWork(grid, PIECE_SEARCH.boxes, volume.pieces.length, found);
+  const items = found.items, masks = found.masks, at = found.entries;
+  let m = 0;
+  for (let f = 0; f < n; f++) {
+    const e = at[f]!, x0 = cellBoxes[e]!, y0 = cellBoxes[e + 1]!, x1 = cellBoxes[e + 2]!, y1 = cellBoxes[e + 3]!;
+    let mask = masks[f]!;
+    for (let left = mask; left !== 0;) {
+      const low = left & -left;
+      left ^= low;
+      if (!planShapeMeets(PIECE_SEARCH.culls, PLAN_CULL_STRIDE * (31 - Math.clz32(low)), x0, y0, x1, y1)) mask ^= low;
     }
-    if (m === 0) continue;
-    gather(table, tolerances, items, m);
-    growHits(HITS.count + m);
-    const g = GATHERED.data;
-    for (let f = 0; f < m; f++) {
-      const s = items[f]!;
-      if (tolerances === null) g[f * GATHER_STRIDE + 7] = segmentToleranceOf(table, ctx, s);
-      let slot = -1;
-      for (let left = masks[f]!; left !== 0;) {
-        const low = left & -left;
-        left ^= low;
-        slot = tryPiece(volume.pieces[31 - Math.clz32(low)]!, low, slot, s, f);
-      }
+    if (mask !== 0) { items[m] = items[f]!; masks[m++] = mask; }
+  }
+  if (m === 0) return n;
+  gather(table, tolerances, items, m);
+  growHits(m);
+  const g = GATHERED.data;
+  for (let f = 0; f < m; f++) {
+    const s = items[f]!;
+    if (tolerances === null) g[f * GATHER_STRIDE + 7] = segmentToleranceOf(table, ctx, s);
+    let slot = -1;
+    for (let left = masks[f]!; left !== 0;) {
+      const low = left & -left;
+      left ^= low;
+      slot = tryPiece(volume.pieces[31 - Math.clz32(low)]!, low, slot, s, f);
     }
   }
-  return candidates;
+  return n;
 }
 
 /**

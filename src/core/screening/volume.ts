@@ -26,13 +26,12 @@ import type { BorePath } from './bore';
 import { prepareCapsule, segmentCapsuleDistance, segmentCapsuleDistanceAt, type Capsule } from './capsule';
 import { prepareConvexPrismAt, segmentConvexPrismDistance, segmentConvexPrismDistanceAt, type ConvexPrism } from './convexPrism';
 import { prepareCylinder, segmentCylinderDistance, segmentCylinderDistanceAt, type Cylinder } from './cylinder';
-import {
-  createSegmentPrismDistance, preparePrism, segmentPrismDistance, segmentPrismDistanceAt, type Prism, type SegmentPrismDistance,
-} from './distance';
+import { segmentPrismDistance, segmentPrismDistanceAt } from './distance';
 import { validateExcavation, type Excavation } from './excavation';
 import { openCutPrism, type OpenCut } from './openCut';
-import { doubles, put } from './prism';
+import { doubles, preparePrism, put, type Prism } from './prism';
 import { checkPiles, PILES, type PileGroup } from './piles';
+import { createSegmentPrismDistance, type SegmentPrismDistance } from './segmentDistance';
 import { hypot2 } from './segmentSegment';
 import type { Trench } from './trench';
 
@@ -244,17 +243,57 @@ function reusedTrenchVolume(t: Trench): Volume {
   return volumeOfPieces(trenchPieces(t, pool), pool.volume);
 }
 
-function borePieces(bore: BorePath): Piece[] {
+type CapsulePiece = Extract<Piece, { shape: 'capsule' }>;
+type PrismPiece = Extract<Piece, { shape: 'prism' }>;
+
+/**
+ * A bore's volume and pieces reused from one screening to the next (`screenedVolume(…, true)`), as a
+ * trench's (TrenchPool): its legs' capsules and its pits' prisms are overwritten in place (a bore of
+ * 5 legs and 2 pits allocated ~4.6 KB of them per screening). Valid until the next such call.
+ */
+interface BorePool { volume: Volume; capsules: CapsulePiece[]; pits: PrismPiece[] }
+let borePool: BorePool | null = null;
+
+/** The bore's pieces (a capsule per leg, then the entry and exit pits), into `pool`'s reused pieces when given. */
+function borePieces(bore: BorePath, pool?: BorePool): Piece[] {
   const r = bore.reamerDiameter / 2;
-  const pieces: Piece[] = [];
+  const pieces: Piece[] = pool ? pool.volume.pieces : [];
+  pieces.length = 0;
   for (let i = 0; i + 1 < bore.path.length; i++) {
     const [x0, y0, z0] = bore.path[i]!, [x1, y1, z1] = bore.path[i + 1]!;
-    const capsule = prepareCapsule(x0, y0, z0, x1, y1, z1, r);
-    pieces.push({ shape: 'capsule', capsule, bounds: capsule });
+    const used = pool ? pool.capsules[i] : undefined;
+    if (used) {
+      prepareCapsule(x0, y0, z0, x1, y1, z1, r, used.capsule);
+      pieces.push(used);
+    } else {
+      const capsule = prepareCapsule(x0, y0, z0, x1, y1, z1, r);
+      const made: CapsulePiece = { shape: 'capsule', capsule, bounds: capsule };
+      if (pool) pool.capsules.push(made);
+      pieces.push(made);
+    }
   }
-  if (bore.entryPit) pieces.push(prismPiece(bore.entryPit));
-  if (bore.exitPit) pieces.push(prismPiece(bore.exitPit));
+  const entry = bore.entryPit ? pitPiece(bore.entryPit, pool, 0) : null;
+  if (entry) pieces.push(entry);
+  if (bore.exitPit) pieces.push(pitPiece(bore.exitPit, pool, entry ? 1 : 0));
   return pieces;
+}
+
+/** A pit's piece: `pool`'s k-th pit overwritten when it has one (else a new piece, kept there). */
+function pitPiece(pit: OpenCut, pool: BorePool | undefined, k: number): Piece {
+  const used = pool ? pool.pits[k] : undefined;
+  if (!used) {
+    const made = prismPiece(pit) as PrismPiece;
+    if (pool) pool.pits.push(made);
+    return made;
+  }
+  setBounds(used.bounds, preparePrism(pit.footprint, pit.bottomZ, pit.topZ, pit.holes ?? NO_HOLES, used.prism));
+  return used;
+}
+
+/** The bore's volume in the reused pool (see BorePool). */
+function reusedBoreVolume(bore: BorePath): Volume {
+  const pool = borePool ?? (borePool = { volume: { pieces: [], bounds: emptyBounds(), index: null }, capsules: [], pits: [] });
+  return volumeOfPieces(borePieces(bore, pool), pool.volume);
 }
 
 function pilePieces(group: PileGroup): Piece[] {
@@ -295,7 +334,8 @@ export function screenedVolume(input: unknown, reuse = false): Volume {
   if (kind === 'piles') { checkPiles(input); return volumeOfPieces(checkedPilePieces()); }
   if (kind !== 'open_cut') {
     const work = validateExcavation(input);
-    return reuse && work.kind === 'trench' ? reusedTrenchVolume(work) : volumeOf(work);
+    if (reuse && work.kind === 'trench') return reusedTrenchVolume(work);
+    return reuse && work.kind === 'bore' ? reusedBoreVolume(work) : volumeOf(work);
   }
   if (!reuse) return volumeOfPieces([piece(openCutPrism(input))]);
   // An open cut's volume, prism and bounds overwritten in place: nothing allocated per screening.
