@@ -15,7 +15,8 @@ import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segm
 import { shareScreeningData } from '../src/core/screening/sharedTable';
 import { RULES_FILE } from '../src/server/screeningService';
 import { ScreeningThreadPool } from '../src/server/screeningPool';
-import { loadText, mulberry32, percentile } from './stats';
+import { loadText, percentile } from './stats';
+import { batchOpenCuts } from './works';
 
 const size = (process.argv[2] ?? 'large') as CitySize;
 const permits = Number(process.argv[3] ?? 10_000);
@@ -26,13 +27,7 @@ const table = buildSegmentTable(network.links);
 const index = buildSegmentIndex(table);
 console.log(`${size} city: ${table.segmentCount} segments, table + index built in ${((performance.now() - t) / 1000).toFixed(1)} s (generation and import included)  (${loadText()})`);
 
-const rand = mulberry32(5);
-const works: Excavation[] = Array.from({ length: permits }, () => {
-  const link = network.links[Math.floor(rand() * network.links.length)]!;
-  const x = link.vertices[0]! + (rand() - 0.5) * 40, y = link.vertices[1]! + (rand() - 0.5) * 40;
-  const w = 2 + rand() * 20, h = 2 + rand() * 20, ground = link.vertices[3]!;
-  return { kind: 'open_cut', footprint: [[x, y], [x + w, y], [x + w, y + h], [x, y + h]], bottomZ: ground - 1 - rand() * 3, topZ: ground + 1 };
-});
+const works: Excavation[] = batchOpenCuts(network.links, permits);
 const rulesTable = JSON.parse(readFileSync(RULES_FILE, 'utf8'));
 const rules = validateScreeningRules(rulesTable);
 const data = shareScreeningData(table, index);

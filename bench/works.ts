@@ -3,7 +3,8 @@
  * header says what each kind is), drawn here so that a same-run A/B of one kind
  * (bench/screeningBoreAB.ts) screens exactly the same works.
  */
-import type { Rng } from '../src/core/random';
+import type { Link } from '../src/core/model';
+import { mulberry32, type Rng } from '../src/core/random';
 import { validateExcavation, type Excavation } from '../src/core/screening/excavation';
 import type { OpenCut } from '../src/core/screening/openCut';
 import { dig } from './syntheticNetwork';
@@ -94,4 +95,18 @@ export function drawWorks(rng: Rng, side: number, perKind: number): { works: Rec
     }
   }
   return { works, refused };
+}
+
+/**
+ * bench/batch.ts's permits: `permits` open cuts of 2–22 m a side, each within 20 m of a random line's
+ * first vertex, 1–4 m below its ground (seed 5), so that other benches screen exactly the same batch.
+ */
+export function batchOpenCuts(links: readonly Link[], permits: number): Excavation[] {
+  const rand = mulberry32(5);
+  return Array.from({ length: permits }, () => {
+    const link = links[Math.floor(rand() * links.length)]!;
+    const x = link.vertices[0]! + (rand() - 0.5) * 40, y = link.vertices[1]! + (rand() - 0.5) * 40;
+    const w = 2 + rand() * 20, h = 2 + rand() * 20, ground = link.vertices[3]!;
+    return { kind: 'open_cut', footprint: [[x, y], [x + w, y], [x + w, y + h], [x, y + h]], bottomZ: ground - 1 - rand() * 3, topZ: ground + 1 };
+  });
 }

@@ -10,21 +10,20 @@
  * away says nothing of the ground here (a valley between them), so with no vertex near, the
  * person is asked for the ground.
  *
- * The local frame's scale: distances in it (transverse Mercator, scale 1 on its central meridian)
- * read long by a factor k ≈ 1 + x²/2R² at x metres east or west of it. Where that error on the
- * largest threshold would pass half of the verdicts' rounding allowance (about 3 km from the
- * meridian), the work is screened with every threshold multiplied by k at the work (rounded up),
- * and the rows' clearance sources say so (rules.ts `scaledRules`): a line truly inside a threshold
- * is never read as outside it.
+ * The local frame's scale: distances in it read long away from its meridian; about 3 km out and
+ * beyond, the works are screened with every threshold multiplied by a bound on the scale at them,
+ * and the rows' clearance sources say so (frameScale.ts `frameScaler`, the one bound every
+ * local-frame screening applies): a line truly inside a threshold is never read as outside it.
  */
 import type Flatbush from 'flatbush';
 import { lonLatTransform, type FrameTransform, type LocalFrame } from './crs';
+import { given } from './rulesTable';
 import { UTILITY_TYPES, type Link, type UtilityType } from './model';
 import { readDigWorks, toExcavation, workPoints, type DigWork } from './screening/digWorks';
 import { ExcavationError, type Excavation } from './screening/excavation';
 import { MAX_WORKS_PER_PERMIT, screenPermit } from './screening/permit';
-import { applyOverrides, largestThreshold, ruleSetOf, scaledRules, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
-import { VERDICT_SLACK_M } from './screening/ruleContext';
+import { applyOverrides, ruleSetOf, validateScreeningRules, type RuleOverrides, type ScreeningRules } from './screening/rules';
+import { frameScaler, workReach } from './frameScale';
 import { screenExcavation, type LineConflict, type ScreeningSummary } from './screening/screen';
 import { adoptGridIndex, buildGridIndex, gridIndexByteLength } from './screening/gridIndex';
 import { buildSegmentIndex, buildSegmentTable, float32Below, type SegmentTable } from './screening/segmentTable';
@@ -38,11 +37,6 @@ export const TOP_ABOVE_GROUND_M = 1;
  * next float32 below where the float32 step is larger (above 1,024 m), to stay conservative, m.
  */
 export const GROUND_ROUNDING_M = 1e-4;
-/**
- * A lower bound of the smallest radius of curvature of GRS80 (ρ at the equator is 6,335,439 m), for
- * the local frame's scale error bound, m.
- */
-const EARTH_RADIUS_LOWER_M = 6.3e6;
 export const MIN_DIG_DEPTH_M = 0.1;
 export const MAX_DIG_DEPTH_M = 100;
 
@@ -103,22 +97,22 @@ export function validateDigRequest(input: unknown, rules: ScreeningRules): DigRe
   const footprint = fp.map((p, i): [number, number] => {
     if (!Array.isArray(p) || p.length < 2) throw new ExcavationError(`footprint[${i}]`, 'expected [lon, lat]');
     const [lon, lat] = p as unknown[];
-    if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) throw new ExcavationError(`footprint[${i}][0]`, `longitude must be in [-180, 180]; got ${String(lon)}`);
-    if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) throw new ExcavationError(`footprint[${i}][1]`, `latitude must be in [-90, 90]; got ${String(lat)}`);
+    if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) throw new ExcavationError(`footprint[${i}][0]`, `longitude must be in [-180, 180]°; got ${given(lon, '°')}`);
+    if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) throw new ExcavationError(`footprint[${i}][1]`, `latitude must be in [-90, 90]°; got ${given(lat, '°')}`);
     return [lon, lat];
   });
   const depth = r['depth'];
   if (typeof depth !== 'number' || !Number.isFinite(depth) || depth < MIN_DIG_DEPTH_M || depth > MAX_DIG_DEPTH_M) {
-    throw new ExcavationError('depth', `must be between ${MIN_DIG_DEPTH_M} and ${MAX_DIG_DEPTH_M} m; got ${String(depth)}`);
+    throw new ExcavationError('depth', `must be a number of metres between ${MIN_DIG_DEPTH_M} and ${MAX_DIG_DEPTH_M} m; got ${given(depth, ' m')}`);
   }
-  const ground = r['groundElevation'] ?? null;
-  if (ground !== null && (typeof ground !== 'number' || !Number.isFinite(ground))) throw new ExcavationError('groundElevation', `must be a number or null; got ${String(ground)}`);
   return { footprint, depth, groundElevation: readGround(r), ...readRuleChoice(r, rules) };
 }
 
 function readGround(r: Record<string, unknown>): number | null {
   const ground = r['groundElevation'] ?? null;
-  if (ground !== null && (typeof ground !== 'number' || !Number.isFinite(ground))) throw new ExcavationError('groundElevation', `must be a number or null; got ${String(ground)}`);
+  if (ground !== null && (typeof ground !== 'number' || !Number.isFinite(ground))) {
+    throw new ExcavationError('groundElevation', `must be an elevation in metres (a number) or null; got ${given(ground, ' m')}`);
+  }
   return ground as number | null;
 }
 
@@ -235,8 +229,9 @@ export class DigScreener {
     const ground = req.groundElevation === null ? this.groundNear(footprint) : { min: req.groundElevation, max: req.groundElevation };
     const bottomZ = ground.min - req.depth;
     const topZ = ground.max + TOP_ABOVE_GROUND_M;
-    const rules = this.rulesAt(req, footprint);
-    const result = screenExcavation(this.table, this.index, { kind: 'open_cut', footprint, bottomZ, topZ }, rules, req.ruleSetId);
+    const cut: Excavation = { kind: 'open_cut', footprint, bottomZ, topZ };
+    const rules = this.rulesAt(req, [cut]);
+    const result = screenExcavation(this.table, this.index, cut, rules, req.ruleSetId);
     const lines: ScreenedLine[] = result.lines.map((l) => {
       const [lon, lat] = fromLocal(l.closestPoint.x, l.closestPoint.y);
       return { ...l, owner: this.ownerByLink.get(l.linkId) ?? '', closest: { lon, lat, z: l.closestPoint.z } };
@@ -260,7 +255,7 @@ export class DigScreener {
     const req = validateWorksRequest(input, this.rules);
     const { fromLocal, toLocal } = this.transform;
     const screened: ScreenedWork[] = [];
-    // Each work's plan points in the local frame, for its ground and for the frame's scale at the works.
+    // Each work's plan points in the local frame, for its ground.
     const points = req.works.map((w) => workPoints(w).map(([lon, lat]) => toLocal(lon, lat)));
     const works: Excavation[] = req.works.map((w, i) => {
       const ground = req.groundElevation === null
@@ -268,7 +263,7 @@ export class DigScreener {
         : { min: req.groundElevation, max: req.groundElevation };
       let ex: Excavation;
       try {
-        ex = toExcavation(w, toLocal, ground, TOP_ABOVE_GROUND_M);
+        ex = toExcavation(w, toLocal, ground, TOP_ABOVE_GROUND_M, this.rules.pitAtBoreEndTolerance.value);
       } catch (e) {
         if (e instanceof ExcavationError) throw new ExcavationError(`works[${i}].${e.field}`, e.detail);
         throw e;
@@ -276,7 +271,7 @@ export class DigScreener {
       screened.push({ kind: w.kind, geometry: w, groundElevation: ground.min, groundSource: req.groundElevation === null ? 'network' : 'given', ...verticalExtent(ex) });
       return ex;
     });
-    const rules = this.rulesAt(req, points.flat());
+    const rules = this.rulesAt(req, works);
     const result = screenPermit(this.table, this.index, works, rules, req.ruleSetId);
     const lines = result.lines.map((l) => {
       const [lon, lat] = fromLocal(l.closestPoint.x, l.closestPoint.y);
@@ -317,18 +312,13 @@ export class DigScreener {
   }
 
   /**
-   * The rules to screen a work with: the request's, with every threshold multiplied by the local
-   * frame's scale at the work where its error would pass half the verdicts' allowance (header).
+   * The rules to screen works with: the request's, with every threshold multiplied by the local
+   * frame's scale at the works where its error would pass half the verdicts' allowance (frameScale.ts).
    */
-  private rulesAt(req: { overrides?: RuleOverrides | null }, points: readonly [number, number][]): ScreeningRules {
+  private rulesAt(req: { overrides?: RuleOverrides | null }, works: readonly Excavation[]): ScreeningRules {
     const rules = req.overrides ? applyOverrides(this.rules, req.overrides) : this.rules;
-    const threshold = largestThreshold(rules, this.table!.maxCentrelineDepth);
-    // The lines a work can list lie within the largest threshold of it.
-    let far = threshold;
-    for (const [x] of points) far = Math.max(far, Math.abs(x) + threshold);
-    const excess = 1.01 * (far * far) / (2 * EARTH_RADIUS_LOWER_M * EARTH_RADIUS_LOWER_M);
-    if (excess * threshold <= VERDICT_SLACK_M / 2) return rules;
-    // Rounded up to a power of two, so the works of one city share a few scaled tables (and their tolerance columns).
-    return scaledRules(rules, 1 + 2 ** Math.ceil(Math.log2(excess)));
+    let reach = 0;
+    for (const w of works) reach = Math.max(reach, workReach(w));
+    return frameScaler(rules, this.table!.maxCentrelineDepth)(reach);
   }
 }

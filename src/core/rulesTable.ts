@@ -15,6 +15,17 @@ export class RulesError extends RangeError {
   }
 }
 
+/**
+ * A value a request gave, quoted in its refusal: a number as a number with its unit (`unit` is
+ * appended as given: ' m', '°'), a string said to be one, so that a number sent as "2" does not read
+ * as 2 (nor 2 as "2"); anything else as show() quotes it.
+ */
+export function given(v: unknown, unit = ''): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? `${+v.toPrecision(12)}${unit}` : String(v);
+  if (typeof v === 'string') return `the string ${show(v)}`;
+  return show(v);
+}
+
 export function show(v: unknown): string {
   try {
     const s = JSON.stringify(v);

@@ -20,6 +20,10 @@
  *   `permit.rescreen.failed` (to the reviewer, or role:dispatcher before assignment, once per permit and
  *   network version). approve answers 409 with the hold's code: screening_not_current, rescreen_failed,
  *   rescreen_unacknowledged.
+ * - v1.3 (2026-11-28 12:15 UTC): additive: `approvalHold` moves from PermitDetail up to PermitSummary
+ *   (every list, the queue and the dashboard carry it; null for drafts), and is computed for every
+ *   non-draft status: on an approved or later permit it says the sheet's screening is not the network
+ *   in force (the printable permit and the dashboard show it; see ApprovalHold).
  *
  * Authentication: POST /api/auth/sign-in sets an HttpOnly, SameSite=Strict cookie `ug_session`
  * (the browser sends it by itself; use `credentials: 'same-origin'`, the fetch default) and also
@@ -238,6 +242,11 @@ export interface PermitSummary {
    * screening is on an older version. Retried on every supervision run; cleared when one succeeds.
    */
   rescreenFailed: RescreenFailure | null;
+  /**
+   * Why the permit may not be approved now, or, once decided, why its screening is not one to sign
+   * on (see ApprovalHold); null when nothing holds it, and for drafts.
+   */
+  approvalHold: ApprovalHold | null;
   summary: ScreeningSummaryView | null;
 }
 
@@ -250,7 +259,9 @@ export interface RescreenFailure {
 /**
  * Why the permit may not be approved now, whoever asks: its latest screening is not on the network in
  * force (an import not yet re-screened), its re-screen failed, or a changed re-screen is not yet
- * acknowledged by the reviewer. approve answers 409 with this code and message.
+ * acknowledged by the reviewer. approve answers 409 with this code and message. On a permit already
+ * approved (or later) the same three facts mean its screening is not one to sign or dig on: the
+ * printable permit carries a banner and the supervisor's dashboard counts it (v1.3).
  */
 export interface ApprovalHold {
   code: 'screening_not_current' | 'rescreen_failed' | 'rescreen_unacknowledged';
@@ -271,8 +282,6 @@ export interface PermitDetail extends PermitSummary {
   screening: StoredScreening | null;
   /** What the signed-in user may do now (buttons to show); never 'approve' while `approvalHold` is set. */
   allowedActions: PermitAction[];
-  /** Why approval waits (see ApprovalHold); null when nothing holds it. */
-  approvalHold: ApprovalHold | null;
   /** May the signed-in user add/remove conditions now. */
   canEditConditions: boolean;
 }

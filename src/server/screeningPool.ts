@@ -1,6 +1,10 @@
 /**
  * Batch screening on the server across worker_threads: the network is shared memory (one copy for
- * all threads), works are pulled by the threads in chunks. Used for batch re-screening and the bench.
+ * all threads), works are pulled by the threads in chunks. Works are in the local frame; each is
+ * screened at the frame's scale where it lies (src/core/frameScale.ts, the bound DigScreener applies),
+ * so a work kilometres off the frame's meridian is rated as on the lon/lat paths. Used by the batch
+ * bench (bench/batch.ts); no user-facing route screens through it yet (the API, permits and the
+ * re-screen after an import go through ScreeningService's DigScreener).
  */
 import { availableParallelism } from 'node:os';
 import type { Excavation } from '../core/screening/excavation';

@@ -9,6 +9,7 @@ import {
   DigScreener, isWorksRequest, validateDigRequest, validateWorksRequest, type DigScreening, type WorksScreening,
 } from '../core/digScreening';
 import { VERTEX_STRIDE } from '../core/model';
+import { given } from '../core/rulesTable';
 import { RulesError, validateScreeningRules, type ScreeningRules } from '../core/screening/rules';
 import { screeningToGeoJson, worksToGeoJson, type ExportedScreening } from '../core/screeningExport';
 import { ExcavationError } from '../core/screening/excavation';
@@ -100,6 +101,10 @@ export class ScreeningService {
     const network = this.current();
     const version = network.screener.networkVersion;
     const asked = (body as { networkVersion?: unknown } | null)?.networkVersion;
+    if (asked !== undefined && !Number.isInteger(asked)) {
+      // Said as sent: "1" read as 1 gave 'the network is now version 1, not 1'.
+      throw new HttpError(400, 'invalid_dig', `networkVersion: must be the integer network version the works were drawn on, or left out; got ${given(asked)}`, 'networkVersion');
+    }
     if (asked !== undefined && asked !== version) {
       throw new HttpError(409, 'network_version_changed', `the network is now version ${version}, not ${String(asked)}: reload and screen again`, 'networkVersion');
     }

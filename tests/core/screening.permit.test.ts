@@ -138,14 +138,14 @@ describe('screenPermit', () => {
       centreLine: [[113.33, 23.13], [113.33 + 20 * metre, 23.13], [113.33 + 20.05 * metre, 23.13]] }], MAX_WORKS_PER_PERMIT);
     const toLocal = (lon: number, lat: number): [number, number] => [(lon - 113.33) / metre, (lat - 23.13) / metre];
     let refused: ExcavationError | null = null;
-    try { toExcavation(trench!, toLocal, { min: 10, max: 11 }, 0.5); } catch (e) { refused = e as ExcavationError; }
+    try { toExcavation(trench!, toLocal, { min: 10, max: 11 }, 0.5, RULES.pitAtBoreEndTolerance.value); } catch (e) { refused = e as ExcavationError; }
     expect(refused).toBeInstanceOf(ExcavationError);
     expect(refused?.field).toBe('depths[2]');
     expect(refused?.message).toMatch(/MAX_TRENCH_BOTTOM_SLOPE/);
     // Spread over 10 cm it passes (70 m per m).
     const [gentle] = readDigWorks([{ kind: 'trench', width: 0.6, depths: [1, 1, 8],
       centreLine: [[113.33, 23.13], [113.33 + 20 * metre, 23.13], [113.33 + 20.1 * metre, 23.13]] }], MAX_WORKS_PER_PERMIT);
-    expect(toExcavation(gentle!, toLocal, { min: 10, max: 11 }, 0.5).kind).toBe('trench');
+    expect(toExcavation(gentle!, toLocal, { min: 10, max: 11 }, 0.5, RULES.pitAtBoreEndTolerance.value).kind).toBe('trench');
   });
 
   it('refuses a lon/lat bore path longer than MAX_BORE_VERTICES, naming the limit', () => {

@@ -3,12 +3,21 @@
  * signs in, draws a dig over a known gas main, sees the pre-screening flag the STRIKE and submits for
  * a receipt number; the dispatcher accepts and assigns it; the reviewer opens it from the queue (the
  * camera flies to it, the dig is drawn in 3D), adds a condition and passes it on; the approver
- * approves it; the printed permit carries the condition; the public page shows the stage by receipt
+ * approves it; the printed permit carries the condition (and, while a delivery without the lines
+ * around the site cannot be screened, a banner not to sign or dig on it); the public page shows the stage by receipt
  * number and no names. Each person signs in and out on the same page, as at a shared counter.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt } from '../../scripts/buildClient';
+import { cityFile } from '../../scripts/city';
+import { crsDefinition } from '../../src/core/crs';
+import type { PermitDetail } from '../../src/protocol/permitApi';
+import { importNetworkFile } from '../../src/server/importFile';
+import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import type { LayerPayload } from '../../src/protocol/layerPayload';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import { SEED_ACCOUNTS } from '../../src/server/permits/seed';
@@ -70,6 +79,30 @@ async function backToScreen(page: Page): Promise<void> {
   await page.emulateMedia({ media: 'screen' });
   if (await page.locator('#print-close').count()) await page.click('#print-close');
   await page.waitForSelector('#permit-sheet', { state: 'detached', timeout: MINUTES });
+}
+
+/**
+ * Imports a delivery into the running server's database from a second connection, as an import from
+ * another process does: the sample city, less the lines within `clearM` metres of (lon, lat) when given.
+ */
+async function importCity(server: TestServer, name: string, clear?: { lon: number; lat: number; clearM: number }): Promise<number> {
+  type Feature = { geometry: { type: string; coordinates: number[][] }; properties: { id: string; link?: string | null } };
+  const city = JSON.parse(readFileSync(cityFile(server.config), 'utf8')) as { features: Feature[] };
+  if (clear) {
+    const [cx, cy] = proj4('EPSG:4326', crsDefinition('EPSG:4547'), [clear.lon, clear.lat]) as [number, number];
+    const near = (c: number[][]) => c.some(([x, y], i) => {
+      const [ax, ay] = [c[Math.max(0, i - 1)]![0]!, c[Math.max(0, i - 1)]![1]!];
+      const l2 = (x! - ax) ** 2 + (y! - ay) ** 2;
+      const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, ((cx - ax) * (x! - ax) + (cy - ay) * (y! - ay)) / l2));
+      return Math.hypot(ax + t * (x! - ax) - cx, ay + t * (y! - ay) - cy) < clear.clearM;
+    });
+    const gone = new Set(city.features.filter((f) => f.geometry.type === 'LineString' && near(f.geometry.coordinates)).map((f) => f.properties.id));
+    city.features = city.features.filter((f) => !gone.has(f.properties.id) && !gone.has(f.properties.link ?? '')); // the lines and their fittings
+  }
+  const file = join(server.config.dataDir, name);
+  writeFileSync(file, JSON.stringify(city));
+  const importer = new SqliteNetworkStore(server.config.databaseFile);
+  return (await importNetworkFile(importer, file).finally(() => importer.close())).version;
 }
 
 /** Fills the rest of the apply form, submits it and returns the receipt number. */
@@ -207,7 +240,7 @@ describe('a dig permit from application to approval, in a real browser', () => {
     await actAndWait(page, 'review', 'reviewed');
   }, 10 * MINUTES);
 
-  it('lets the approver approve it, and the printed permit carries the condition, the screening and a map', async () => {
+  it('lets the approver approve it, and the printed permit carries the condition, the screening and a map, and a banner while the site cannot be screened on the network in force', async () => {
     const { page } = app;
     await signInAs(page, 'approver');
     await openFromQueue(page, receipt);
@@ -228,6 +261,33 @@ describe('a dig permit from application to approval, in a real browser', () => {
     await expect(page.isVisible('#permit-sheet h1')).resolves.toBe(true);
     await expect(page.isVisible('#print-now')).resolves.toBe(false);
     await page.emulateMedia({ media: 'screen' });
+    // Screened on the network in force: no banner.
+    await expect(page.locator('#print-screening-hold').count()).resolves.toBe(0);
+    const permitId = (await page.getAttribute('#permit-sheet', 'data-permit-id'))!;
+    await page.click('#print-close');
+
+    // A delivery without the lines around the site: the re-screen that follows within seconds fails
+    // (no surveyed ground near the dig), and the sheet printed now says not to sign or dig on it.
+    const a = main.vertices[0]!, b = main.vertices[1]!;
+    const bare = await importCity(server, 'bare-site.geojson', { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2, clearM: 80 });
+    const headers = await signIn(server.url, account('approver').username);
+    const permitNow = async () => (await (await fetch(`${server.url}api/permits/${permitId}`, { headers })).json()) as PermitDetail;
+    await expect.poll(async () => (await permitNow()).rescreenFailed?.networkVersion, { timeout: 2 * MINUTES, interval: 1000 }).toBe(bare);
+    await page.click('#permit-print');
+    await page.waitForSelector('#print-screening-hold[data-code="rescreen_failed"]', { timeout: MINUTES });
+    const banner = (await page.textContent('#print-screening-hold'))!;
+    expect(banner).toMatch(new RegExp(`^NOT TO BE SIGNED OR DUG ON.*Re-screening on network v${bare} failed \\(.*no surveyed ground.*\\); the screening on record is on network v1`));
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.isVisible('#print-screening-hold')).resolves.toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    await page.click('#print-close');
+
+    // The lines come back: re-screened on the network in force, the sheet carries no banner.
+    await importCity(server, 'city-again.geojson');
+    await expect.poll(async () => (await permitNow()).approvalHold, { timeout: 2 * MINUTES, interval: 1000 }).toBeNull();
+    await page.click('#permit-print');
+    await page.waitForSelector('#permit-sheet', { timeout: MINUTES });
+    await expect(page.locator('#print-screening-hold').count()).resolves.toBe(0);
     await page.click('#print-close');
   }, 10 * MINUTES);
 

@@ -424,6 +424,57 @@ describe('screening permits of every kind of work on the server', () => {
       expect(r.body.error?.field).toBe(field);
     }
   });
+
+  it('says in a refusal what was sent: a number as a number with its unit, a string as a string, a limit by its name', async () => {
+    const [cut] = worksOf(fixtures.open_cut) as [{ footprint: [number, number][] }];
+    const [piles] = worksOf(fixtures.piles) as [{ points: [number, number][] }];
+    const fp = cut.footprint;
+    const dig = { footprint: fp.slice(0, 4), depth: 2, groundElevation: 10, ruleSetId: 'cn-gb50289' };
+    const cases: [unknown, string, string][] = [
+      [{ ...dig, depth: '2' }, 'depth', 'depth: must be a number of metres between 0.1 and 100 m; got the string "2"'],
+      [{ ...dig, depth: 200 }, 'depth', 'depth: must be a number of metres between 0.1 and 100 m; got 200 m'],
+      [{ ...dig, groundElevation: '12.5' }, 'groundElevation', 'groundElevation: must be an elevation in metres (a number) or null; got the string "12.5"'],
+      [{ ...dig, footprint: [[181, 23.1], ...fp.slice(1, 4)] }, 'footprint[0][0]', 'footprint[0][0]: longitude must be in [-180, 180]°; got 181°'],
+      [{ ...dig, networkVersion: '1' }, 'networkVersion', 'networkVersion: must be the integer network version the works were drawn on, or left out; got the string "1"'],
+      [{ works: [{ ...piles, points: [[String(piles.points[0]![0]), piles.points[0]![1]]] }], groundElevation: 10 },
+        'works[0].points[0][0]', `works[0].points[0][0]: longitude must be in [-180, 180]°; got the string "${piles.points[0]![0]}"`],
+      [{ works: [{ ...piles, points: Array.from({ length: 10_001 }, () => piles.points[0]) }], groundElevation: 10 },
+        'works[0].points', 'works[0].points: 10001 items; the limit is MAX_PILES = 10000'],
+      [{ works: [{ ...cut, holes: Array.from({ length: 257 }, () => fp.slice(0, 3)) }], groundElevation: 10 },
+        'works[0].holes', 'works[0].holes: 257 items; the limit is MAX_WORK_HOLES = 256'],
+    ];
+    for (const [body, field, message] of cases) {
+      const r = await postScreening(body);
+      expect([r.status, r.body.error?.field, r.body.error?.message]).toEqual([400, field, message]);
+    }
+  });
+
+  it('refuses a bore whose pits do not hold its path\'s ends, naming the pit and how far the end lies from it; the shipped bore is screened', async () => {
+    const [bore] = worksOf(fixtures.bore) as [{ path: [number, number, number][]; entryPit: { footprint: [number, number][]; depth: number } }];
+    const { toLocal } = lonLatTransform(summary.frame);
+    const [x0, y0] = toLocal(bore.path[0]![0], bore.path[0]![1]);
+    const pitAt = (x: number, y: number, half: number) => ({ footprint: squareAround(x, y, half), depth: 2 });
+    const tolerance = validateScreeningRules(JSON.parse(readFileSync(RULES_FILE, 'utf8'))).pitAtBoreEndTolerance.value;
+    // Accepted: the fixture as shipped; a pit whose outline passes through the path's first vertex.
+    for (const ok of [bore, { ...bore, entryPit: pitAt(x0 + 1, y0, 1) }, { ...bore, entryPit: pitAt(x0 + 1 + tolerance / 2, y0, 1) }]) {
+      const r = await postWorks([ok]);
+      expect(r.status, JSON.stringify(r.body.error)).toBe(200);
+    }
+    const refusals: [unknown, string, RegExp][] = [
+      // The pit 10 m east of where the drill enters: its west side 9 m from the path's first vertex.
+      [{ ...bore, entryPit: pitAt(x0 + 10, y0, 1) }, 'works[0].entryPit', /^works\[0\]\.entryPit: the bore's path starts 9 m outside its entry pit \(0\.25 m allowed for rounding\).*path\[0\]/],
+      // The entry pit given as the exit pit: the path ends 40 m away from it, and starts in it.
+      [{ ...bore, entryPit: undefined, exitPit: bore.entryPit }, 'works[0].exitPit', /^works\[0\]\.exitPit: the bore's path ends 40 m outside its exit pit.*path\[1\].*first vertex lies in it: are the entry and exit pits swapped/],
+      // The first vertex in a hole of the pit (a kept tree): not in the dug area.
+      [{ ...bore, entryPit: { ...pitAt(x0, y0, 3), holes: [squareAround(x0, y0, 0.5)] } }, 'works[1].entryPit', /^works\[1\]\.entryPit: the bore's path starts 0\.5 m outside its entry pit/],
+    ];
+    for (const [work, field, message] of refusals) {
+      const works = field.startsWith('works[1]') ? [worksOf(fixtures.piles)[0], work] : [work];
+      const r = await postWorks(works);
+      expect([r.status, r.body.error?.field], JSON.stringify(r.body.error)).toEqual([400, field]);
+      expect(r.body.error!.message).toMatch(message);
+    }
+  });
 });
 
 describe('importing a broken delivery into the running system', () => {

@@ -253,4 +253,20 @@ describe('bad input is refused with a 4xx naming the field', () => {
       expect(r.body.error.message.length).toBeGreaterThan(10);
     });
   }
+
+  it('says what was sent: a number as a number with its unit, a string as a string', async () => {
+    const { min, max } = rules.nearbyDistance;
+    const messages = [
+      (await trace({ linkId: mains[0]!.id, nearbyDistance: 1e6 })).body.error.message,
+      (await trace({ linkId: mains[0]!.id, nearbyDistance: '20' })).body.error.message,
+      (await trace({ linkId: mains[0]!.id, networkVersion: String(summary.version) })).body.error.message,
+      (await call<ErrorBody>('/api/burst/nearest?lon=113.33&lat=95')).body.error.message,
+    ];
+    expect(messages).toEqual([
+      `nearbyDistance must be a number of metres in ${min}–${max} m; got 1000000 m`,
+      `nearbyDistance must be a number of metres in ${min}–${max} m; got the string "20"`,
+      `networkVersion must be an integer; got the string "${summary.version}"`,
+      'lat must be in -90…90°; got 95°',
+    ]);
+  });
 });

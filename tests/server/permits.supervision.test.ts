@@ -14,11 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import workflowJson from '../../data/rules/permit-workflow.json';
 import { cityFile } from '../../scripts/city';
 import { shanghaiTime } from '../../src/core/permits/civilDate';
-import type { ApiErrorBody, DashboardResponse, NotificationListResponse, PermitDetail, ScreeningHistoryResponse, UserListResponse } from '../../src/protocol/permitApi';
+import type { ApiErrorBody, DashboardResponse, NotificationListResponse, PermitDetail, PrintablePermit, ScreeningHistoryResponse, UserListResponse } from '../../src/protocol/permitApi';
 import { newOutboxMessage } from '../../src/core/permits/outbox';
 import { importNetworkFile } from '../../src/server/importFile';
 import { OutboxDelivery } from '../../src/server/permits/delivery';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
+import { translate, type MessageKey } from '../../src/ui/i18n';
+import { screeningNotice } from '../../src/ui/permits/screeningNotice';
 import { permitOverGas, squareAround, startPermitsHarness, type PermitsHarness } from './permitsHarness';
 
 let h: PermitsHarness;
@@ -79,6 +81,27 @@ async function cardsAt(at: number, permitId: string): Promise<string[]> {
   const d = await h.as<DashboardResponse>('supervisor', 'GET', '/api/supervision/dashboard');
   expect(d.status).toBe(200);
   return (d.body.permits.find((p) => p.id === permitId)?.cards ?? []).map((c) => c.colour);
+}
+
+/**
+ * What the printable permit (printView.ts) and the supervisor's dashboard (dashboard.ts) say of a
+ * permit's screening, from the real server's views, in both languages: the sheet's banner, and the
+ * permit's card and the count of such permits on the dashboard.
+ */
+async function sheetAndDashboard(permitId: string) {
+  const printed = await h.as<PrintablePermit>('dispatcher', 'GET', `/api/permits/${permitId}/print`);
+  expect(printed.status).toBe(200);
+  const dashboard = (await h.as<DashboardResponse>('supervisor', 'GET', '/api/supervision/dashboard')).body;
+  const card = dashboard.permits.find((p) => p.id === permitId);
+  const words = (p: Parameters<typeof screeningNotice>[1], locale: 'en' | 'zh-CN') =>
+    screeningNotice((key: MessageKey, params) => translate(locale, key, params), p);
+  const en = words(printed.body.permit, 'en'), zh = words(printed.body.permit, 'zh-CN');
+  return {
+    code: printed.body.permit.approvalHold?.code ?? null,
+    sheet: { en: en && `${en.headline} ${en.detail}`, zh: zh && `${zh.headline} ${zh.detail}` },
+    card: card ? { code: card.approvalHold?.code ?? null, en: words(card, 'en')?.detail ?? null } : null,
+    held: dashboard.permits.filter((p) => p.approvalHold !== null).map((p) => p.id),
+  };
 }
 
 describe('stage cards in working days', () => {
@@ -236,6 +259,14 @@ describe('re-screening after a network import', () => {
     const n = await h.as<NotificationListResponse>('supervisor', 'GET', `/api/supervision/notifications?permitId=${moved.id}`);
     expect(n.body.notifications.filter((m) => m.template === 'permit.rescreen.changed').map((m) => m.to)).toEqual(workflowJson.cards.channels.map(() => ids['reviewer']));
     expect((await h.as<PermitDetail>('dispatcher', 'GET', `/api/permits/${untouched.id}`)).body.rescreenChanged).toBe(false);
+    // The sheet and the dashboard say the changed re-screening is not yet reviewed.
+    const unseen = await sheetAndDashboard(moved.id);
+    expect([unseen.code, unseen.card?.code]).toEqual(['rescreen_unacknowledged', 'rescreen_unacknowledged']);
+    expect(unseen.sheet.en).toMatch(new RegExp(`^NOT TO BE SIGNED OR DUG ON.*re-screening on network v${version.version} changed the verdicts`));
+    expect(unseen.sheet.zh).toContain(`不得据此签字或开挖`);
+    expect(unseen.sheet.zh).toContain(`按管网版本 ${version.version} 重新审查后`);
+    expect(unseen.held).toContain(moved.id);
+    expect(unseen.held).not.toContain(untouched.id);
 
     // Reviewed with the changed re-screen unacknowledged: the approver may not approve yet.
     expect((await h.as<PermitDetail>('reviewer', 'POST', `/api/permits/${moved.id}/actions`, { action: 'review' })).status).toBe(200);
@@ -302,6 +333,14 @@ describe('re-screening after a network import', () => {
     const messages = async () => (await h.as<NotificationListResponse>('supervisor', 'GET', `/api/supervision/notifications?permitId=${p.id}`))
       .body.notifications.filter((m) => m.template === 'permit.rescreen.failed');
     expect((await messages()).map((m) => `${m.channel}:${m.to}`).sort()).toEqual(workflowJson.cards.channels.map((c) => `${c}:${ids['reviewer']}`).sort());
+    // The printed sheet and the supervisor's dashboard say so, with the versions and the refusal.
+    const failedView = await sheetAndDashboard(p.id);
+    expect([failedView.code, failedView.card?.code]).toEqual(['rescreen_failed', 'rescreen_failed']);
+    expect(failedView.sheet.en).toMatch(new RegExp(`^NOT TO BE SIGNED OR DUG ON: .*Re-screening on network v${bareVersion} failed \\(.*no surveyed ground.*\\); ` +
+      `the screening on record is on network v${version}, the network in force is v${bareVersion}\\.`));
+    expect(failedView.sheet.zh).toMatch(new RegExp(`^不得据此签字或开挖.*按管网版本 ${bareVersion} 重新审查失败（.*no surveyed ground.*）；在案审查结果基于管网版本 ${version}，现行管网为版本 ${bareVersion}`));
+    expect(failedView.card!.en).toContain(`network v${bareVersion} failed`);
+    expect(failedView.held).toEqual(expect.arrayContaining([p.id]));
     const refused = await h.as<ApiErrorBody>('approver', 'POST', `/api/permits/${p.id}/actions`, { action: 'approve' });
     expect([refused.status, refused.body.error.code]).toEqual([409, 'rescreen_failed']);
     expect(refused.body.error.message).toMatch(new RegExp(`version ${bareVersion} failed .*no surveyed ground.*on version ${version}`));
@@ -333,6 +372,8 @@ describe('re-screening after a network import', () => {
     const ok = (await h.as<PermitDetail>('approver', 'GET', `/api/permits/${p.id}`)).body;
     expect([ok.rescreenFailed, ok.screening!.networkVersion, ok.approvalHold, ok.allowedActions.includes('approve')]).toEqual([null, restored, null, true]);
     expect((await h.as<PermitDetail>('approver', 'POST', `/api/permits/${p.id}/actions`, { action: 'approve' })).status).toBe(200);
+    const cleared = await sheetAndDashboard(p.id);
+    expect([cleared.code, cleared.sheet.en, cleared.card?.code, cleared.held.includes(p.id)]).toEqual([null, null, null, false]);
   });
   it('flags a re-screen that changes only the owners to notify: the struck line handed to another owner', async () => {
     type Lines = { lines: { linkId: string; verdict: string }[] };
@@ -364,5 +405,37 @@ describe('re-screening after a network import', () => {
     expect(verdicts(after)).toEqual(verdicts(before));
     expect(after.screening!.summary.owners).toContain('Another Gas Co.');
     expect(after.rescreenChanged).toBe(true);
+  });
+
+  it('says on an approved permit\'s printed sheet and on the dashboard that its screening is on an older network, until it is re-screened', async () => {
+    const importCity = async () => {
+      const importer = new SqliteNetworkStore(h.config.databaseFile);
+      return (await importNetworkFile(importer, cityFile(h.config)).finally(() => importer.close())).version;
+    };
+    // The sample city as generated (earlier tests imported other versions), every permit re-screened on it.
+    await importCity();
+    h.clock.now = shanghaiTime('2026-12-16', 9);
+    h.module.runSupervision();
+    const permit = await permitAt(shanghaiTime('2026-12-16', 10), ['accept', 'assign', 'review']);
+    const approved = await h.as<PermitDetail>('approver', 'POST', `/api/permits/${permit.id}/actions`, { action: 'approve' });
+    expect([approved.status, approved.body.status]).toEqual([200, 'approved']);
+    const screened = approved.body.screening!.networkVersion;
+    const current = await sheetAndDashboard(permit.id);
+    expect([current.code, current.sheet.en, current.sheet.zh, current.card?.code]).toEqual([null, null, null, null]);
+
+    // A new delivery (the same lines): until the re-screen runs, the sheet is of the older version.
+    const next = await importCity();
+    const stale = await sheetAndDashboard(permit.id);
+    expect([stale.code, stale.card?.code]).toEqual(['screening_not_current', 'screening_not_current']);
+    expect(stale.sheet.en).toBe('NOT TO BE SIGNED OR DUG ON: this permit’s screening is not a current, reviewed screening of the network in force. ' +
+      `The screening on record is on network v${screened}; the network in force is v${next} (re-screened within a minute of an import: print again then).`);
+    expect(stale.sheet.zh).toBe('不得据此签字或开挖：本许可的审查结果不是按现行管网完成并经确认的审查。' +
+      ` 在案审查结果基于管网版本 ${screened}；现行管网为版本 ${next}（导入后一分钟内重新审查，届时请重新打印）。`);
+    expect(stale.held).toContain(permit.id);
+
+    h.clock.now = shanghaiTime('2026-12-16', 12);
+    expect(h.module.runSupervision().rescreen.rescreened).toContain(permit.id);
+    const fresh = await sheetAndDashboard(permit.id);
+    expect([fresh.code, fresh.sheet.en, fresh.card?.code, fresh.held.includes(permit.id)]).toEqual([null, null, null, false]);
   });
 });

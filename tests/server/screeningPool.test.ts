@@ -4,12 +4,14 @@ import { cityCollectionHeader, generateCity } from '../../src/core/city';
 import { parseNetworkCollection } from '../../src/core/importNetwork';
 import type { Excavation } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
-import { screenExcavation } from '../../src/core/screening/screen';
+import { screenExcavation, type ScreeningResult } from '../../src/core/screening/screen';
 import { buildSegmentIndex, buildSegmentTable } from '../../src/core/screening/segmentTable';
 import { shareScreeningData } from '../../src/core/screening/sharedTable';
 import { mulberry32 } from '../../src/core/random';
 import { RULES_FILE } from '../../src/server/screeningService';
 import { ScreeningThreadPool } from '../../src/server/screeningPool';
+import { lonLatTransform } from '../../src/core/crs';
+import { DigScreener, type ScreenableLink } from '../../src/core/digScreening';
 
 const rulesTable = JSON.parse(readFileSync(RULES_FILE, 'utf8'));
 const rules = validateScreeningRules(rulesTable);
@@ -75,5 +77,45 @@ describe('batch screening across worker threads', () => {
     const bad = { kind: 'open_cut', footprint: [[0, 0], [1, 1]], bottomZ: 0, topZ: 1 } as Excavation;
     await expect(pool.screenBatch([bad, bad], 'cn-gb50289')).rejects.toThrow(/footprint/);
     await expect(pool.screenBatch(randomWorks(4), 'cn-gb50289')).resolves.toHaveLength(4);
+  });
+});
+
+describe('batch screening far from the local frame\'s meridian', () => {
+  // GRS80: a step of d metres along a parallel is Δλ = d / (N cos φ), N the prime vertical radius.
+  const FRAME = { originLon: 113.3, originLat: 23.1 }, lon = 113.4, lat = 23.1, phi = (lat * Math.PI) / 180;
+  const N = 6378137 / Math.sqrt(1 - 0.00669438002290 * Math.sin(phi) ** 2);
+  const degreesWest = (metres: number): number => (metres / (N * Math.cos(phi))) * (180 / Math.PI);
+  const { toLocal } = lonLatTransform(FRAME);
+  const [x0, y0] = toLocal(lon, lat - 0.001), [x1, y1] = toLocal(lon, lat + 0.001);
+  const main: ScreenableLink = {
+    id: 'main', utility: 'gas', owner: 'Far Gas Co.', qualityLevel: 'A', section: { shape: 'circular', diameterMm: 200 },
+    vertices: new Float64Array([x0, y0, 8.5, 10, x1, y1, 8.5, 10]),
+  };
+  /** A 1 m pile, in the frame, whose surface lies `outside` metres (true) west of the main's outside, 10 km east of the meridian. */
+  const pile = (outside: number): Excavation => {
+    const [x, y] = toLocal(lon - degreesWest(outside + 0.6), lat);
+    return { kind: 'piles', piles: [{ x, y, diameter: 1, topZ: 11, depth: 4 }] };
+  };
+  const farTable = buildSegmentTable([main]);
+  let far: ScreeningThreadPool;
+  beforeAll(async () => {
+    far = await ScreeningThreadPool.start(shareScreeningData(farTable, buildSegmentIndex(farTable)), rulesTable, 1);
+  }, 60_000);
+  afterAll(() => far?.dispose());
+
+  it('lists a line 4.999998 m (true) from a pile 10 km east as NEAR, as DigScreener does, and not one 20 µm outside 5 m', async () => {
+    const [inside, outside] = await far.screenBatch([pile(5 - 2e-6), pile(5 + 2e-5)], 'cn-gb50289');
+    const rows = (r: typeof inside) => ('lines' in r! ? r.lines : []).map((l) => [l.linkId, l.verdict]);
+    expect(rows(inside)).toEqual([['main', 'NEAR']]);
+    expect(rows(outside)).toEqual([]);
+    const summaries = await far.screenBatch([pile(5 - 2e-6), pile(5 + 2e-5)], 'cn-gb50289', 'summary');
+    expect(summaries.map((s) => s!.summary.near)).toEqual([1, 0]);
+    // The same answer as the lon/lat path (the API, permits, the browser's worker).
+    const screener = new DigScreener(rulesTable);
+    screener.load([main], FRAME, 1);
+    const asked = screener.screenWorks({ works: [{ kind: 'piles', points: [[lon - degreesWest(5 - 2e-6 + 0.6), lat]], diameter: 1, depth: 3 }], groundElevation: 10, ruleSetId: 'cn-gb50289' });
+    const line = (inside as ScreeningResult).lines[0]!;
+    expect([line.verdict, line.clearanceSource]).toEqual([asked.lines[0]!.verdict, asked.lines[0]!.clearanceSource]);
+    expect(line.clearanceSource).toMatch(/local frame's scale/);
   });
 });

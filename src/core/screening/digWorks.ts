@@ -20,11 +20,18 @@
 import { MAX_BORE_GROUND_RANGE_M, MAX_BORE_VERTICES, MAX_REAMER_DIAMETER_M, MIN_REAMER_DIAMETER_M, type BorePath } from './bore';
 import type { Excavation } from './excavation';
 import { validateExcavation } from './excavation';
-import type { OpenCut } from './openCut';
+import { given } from '../rulesTable';
+import { MAX_FOOTPRINT_VERTICES, type OpenCut } from './openCut';
+import { MAX_PILES } from './piles';
+import { MAX_CENTRELINE_VERTICES } from './trench';
 import { arrayAt, ExcavationError, finiteNumber, fmt, numberIn, objectAt } from './validation';
 
 export const MIN_WORK_DEPTH_M = 0.1;
 export const MAX_WORK_DEPTH_M = 100;
+/** Holes one open cut or pit of a request may have (the kernel's own limit is on their vertices). */
+export const MAX_WORK_HOLES = 256;
+/** A ring's corners as sent: MAX_FOOTPRINT_VERTICES and the closing one. */
+const RING_LIMIT = { max: MAX_FOOTPRINT_VERTICES + 1, name: 'MAX_FOOTPRINT_VERTICES + 1 (the closing corner)' };
 
 export type LonLat = [number, number];
 
@@ -56,16 +63,17 @@ function lonLat(v: unknown, field: string): LonLat {
   if (!Array.isArray(v) || v.length < 2) throw new ExcavationError(field, `expected [lon, lat], got ${fmt(v)}`);
   const lon: unknown = v[0], lat: unknown = v[1];
   if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) {
-    throw new ExcavationError(`${field}[0]`, `longitude must be in [-180, 180]; got ${fmt(lon)}`);
+    throw new ExcavationError(`${field}[0]`, `longitude must be in [-180, 180]°; got ${given(lon, '°')}`);
   }
   if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) {
-    throw new ExcavationError(`${field}[1]`, `latitude must be in [-90, 90]; got ${fmt(lat)}`);
+    throw new ExcavationError(`${field}[1]`, `latitude must be in [-90, 90]°; got ${given(lat, '°')}`);
   }
   return [lon, lat];
 }
 
-function lonLats(v: unknown, field: string, what: string, min: number, max = 4097): LonLat[] {
-  const list = arrayAt(v, field, `an array of [lon, lat] ${what}`, max, String(max));
+/** A list of [lon, lat]: at least `min`, at most `limit.max` (named `limit.name` in the refusal). */
+function lonLats(v: unknown, field: string, what: string, min: number, limit: { max: number; name: string }): LonLat[] {
+  const list = arrayAt(v, field, `an array of [lon, lat] ${what}`, limit.max, limit.name);
   if (list.length < min) throw new ExcavationError(field, `${list.length} ${what}; at least ${min} needed`);
   return list.map((p, i) => lonLat(p, `${field}[${i}]`));
 }
@@ -74,9 +82,11 @@ const depthIn = (v: unknown, field: string): number =>
   numberIn(v, field, MIN_WORK_DEPTH_M, 'MIN_WORK_DEPTH_M', MAX_WORK_DEPTH_M, 'MAX_WORK_DEPTH_M');
 
 function readOpenCut(o: Record<string, unknown>): OpenCutWork {
-  const footprint = lonLats(o.footprint, 'footprint', 'corners', 3);
+  const footprint = lonLats(o.footprint, 'footprint', 'corners', 3, RING_LIMIT);
   const out: OpenCutWork = { kind: 'open_cut', footprint };
-  if (o.holes !== undefined) out.holes = arrayAt(o.holes, 'holes', 'an array of rings', 256, '256').map((h, i) => lonLats(h, `holes[${i}]`, 'corners', 3));
+  if (o.holes !== undefined) {
+    out.holes = arrayAt(o.holes, 'holes', 'an array of rings', MAX_WORK_HOLES, 'MAX_WORK_HOLES').map((h, i) => lonLats(h, `holes[${i}]`, 'corners', 3, RING_LIMIT));
+  }
   if ((o.depth === undefined) === (o.bottomElevation === undefined)) {
     throw new ExcavationError('depth', 'give either depth (below ground, m) or bottomElevation (m), not both or neither');
   }
@@ -90,7 +100,7 @@ function readWork(v: unknown): DigWork {
   switch (o.kind) {
     case 'open_cut': return readOpenCut(o);
     case 'trench': {
-      const centreLine = lonLats(o.centreLine, 'centreLine', 'vertices', 2);
+      const centreLine = lonLats(o.centreLine, 'centreLine', 'vertices', 2, { max: MAX_CENTRELINE_VERTICES, name: 'MAX_CENTRELINE_VERTICES' });
       const width = finiteNumber(o.width, 'width');
       if ((o.depth === undefined) === (o.depths === undefined)) {
         throw new ExcavationError('depth', 'give either depth (one, m) or depths (one per centre-line vertex, m), not both or neither');
@@ -130,7 +140,7 @@ function readWork(v: unknown): DigWork {
     }
     case 'piles':
       return {
-        kind: 'piles', points: lonLats(o.points, 'points', 'points', 1, 10_000),
+        kind: 'piles', points: lonLats(o.points, 'points', 'points', 1, { max: MAX_PILES, name: 'MAX_PILES' }),
         diameter: finiteNumber(o.diameter, 'diameter'), depth: depthIn(o.depth, 'depth'),
       };
     default:
@@ -176,10 +186,54 @@ function pitToLocal(p: PitWork, toLocal: ToLocal, g: GroundRange, topAbove: numb
 }
 
 /**
- * The work in the local frame against a ground range (see the header), validated by the kernels'
- * own validators; a refusal names the request's field ('centreLine', 'depths[2]', 'points[3]').
+ * Where a bore's path ends against its pits: the entry pit's footprint must hold the path's first
+ * vertex in plan, the exit pit's its last (on the outline counts; a hole of the pit does not). A pit
+ * elsewhere is almost surely an input error (pits swapped, a corner mistyped) that screens a pit
+ * nobody digs and leaves the real one unscreened, so it is refused naming the pit and saying how far
+ * the path's end lies from it. `tolerance` (the rules' pitAtBoreEndTolerance, data/rules/screening.json)
+ * is for coordinate rounding only: the drill enters and leaves the ground in its pits. Local frame,
+ * after the bore is validated (valid rings).
  */
-export function toExcavation(w: DigWork, toLocal: ToLocal, g: GroundRange, topAbove: number): Excavation {
+export function checkPitsAtBoreEnds(bore: BorePath, tolerance: number): void {
+  const path = bore.path;
+  const ends = { entryPit: path[0]!, exitPit: path[path.length - 1]! } as const;
+  for (const pit of ['entryPit', 'exitPit'] as const) {
+    const cut = bore[pit];
+    if (!cut) continue;
+    const [x, y] = ends[pit];
+    const off = distanceOutside(cut, x, y);
+    if (off <= tolerance) continue;
+    const [ox, oy] = pit === 'entryPit' ? ends.exitPit : ends.entryPit;
+    const swapped = distanceOutside(cut, ox, oy) <= tolerance
+      ? ` The path's ${pit === 'entryPit' ? 'last' : 'first'} vertex lies in it: are the entry and exit pits swapped, or the path given backwards?` : '';
+    throw new ExcavationError(pit, `the bore's path ${pit === 'entryPit' ? 'starts' : 'ends'} ${fmt(+off.toPrecision(4))} m outside its ` +
+      `${pit === 'entryPit' ? 'entry' : 'exit'} pit (${fmt(tolerance)} m allowed for rounding): the pit's footprint must hold the path's ` +
+      `${pit === 'entryPit' ? 'first' : 'last'} vertex ` +
+      `(path[${pit === 'entryPit' ? 0 : path.length - 1}]), or a pit nobody digs is screened and the real one is not.${swapped}`);
+  }
+}
+
+/** How far (x, y) lies from the dug area of an open cut (its footprint less its holes): 0 inside, m. */
+function distanceOutside(cut: OpenCut, x: number, y: number): number {
+  let near = Infinity, inside = false;
+  for (const ring of [cut.footprint, ...(cut.holes ?? [])]) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [ax, ay] = ring[j]!, [bx, by] = ring[i]!;
+      if ((ay > y) !== (by > y) && x < ((bx - ax) * (y - ay)) / (by - ay) + ax) inside = !inside;
+      const dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+      const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / l2));
+      near = Math.min(near, Math.hypot(ax + t * dx - x, ay + t * dy - y));
+    }
+  }
+  return inside ? 0 : near;
+}
+
+/**
+ * The work in the local frame against a ground range (see the header), validated by the kernels'
+ * own validators; a refusal names the request's field ('centreLine', 'depths[2]', 'points[3]'). A
+ * bore's pits must hold its path's ends, within `pitTolerance` m (checkPitsAtBoreEnds).
+ */
+export function toExcavation(w: DigWork, toLocal: ToLocal, g: GroundRange, topAbove: number, pitTolerance: number): Excavation {
   const top = g.max + topAbove;
   let ex: Excavation;
   switch (w.kind) {
@@ -215,12 +269,16 @@ export function toExcavation(w: DigWork, toLocal: ToLocal, g: GroundRange, topAb
       break;
     }
   }
+  let valid: Excavation;
   try {
-    return validateExcavation(ex);
+    valid = validateExcavation(ex);
   } catch (e) {
     if (e instanceof ExcavationError) throw new ExcavationError(requestField(w, e.field), e.detail);
     throw e;
   }
+  // The pits as given (their rings as the request's corners; the path's ends are kept by validation).
+  if (ex.kind === 'bore') checkPitsAtBoreEnds(ex, pitTolerance);
+  return valid;
 }
 
 /** The request's name for a field the kernels' validators name in the local frame. */

@@ -46,6 +46,8 @@ export interface ScreeningRules {
   positionalUncertainty: Record<QualityLevel, PositionalUncertainty>;
   /** h of the depth shares: the centreline depth, taken as this when shallower (CJJ 61: 1 m). */
   uncertaintyMinimumDepth: SourcedValue;
+  /** How far outside its pit a bore's path may start or end (digWorks.ts checkPitsAtBoreEnds): coordinate rounding, m. */
+  pitAtBoreEndTolerance: SourcedValue;
 }
 
 export interface ToleranceZone {
@@ -70,7 +72,7 @@ function sourced(v: unknown, path: string): SourcedValue {
  */
 export function validateScreeningRules(input: unknown): ScreeningRules {
   const root = record(input, 'rules');
-  onlyKeys(root, ['version', 'notifyDistance', 'ruleSets', 'defaultRuleSet', 'positionalUncertainty', 'uncertaintyMinimumDepth'], 'rules');
+  onlyKeys(root, ['version', 'notifyDistance', 'ruleSets', 'defaultRuleSet', 'positionalUncertainty', 'uncertaintyMinimumDepth', 'pitAtBoreEndTolerance'], 'rules');
   if (typeof root.version !== 'number' || !Number.isInteger(root.version)) throw new RulesError('version', `expected an integer, got ${show(root.version)}`);
   const notifyDistance = sourced(root.notifyDistance, 'notifyDistance');
 
@@ -98,6 +100,7 @@ export function validateScreeningRules(input: unknown): ScreeningRules {
   if (!(defaultRuleSet in ruleSets)) throw new RulesError('defaultRuleSet', `"${defaultRuleSet}" is not one of ${Object.keys(ruleSets).join(', ')}`);
 
   const uncertaintyMinimumDepth = sourced(root.uncertaintyMinimumDepth, 'uncertaintyMinimumDepth');
+  const pitAtBoreEndTolerance = sourced(root.pitAtBoreEndTolerance, 'pitAtBoreEndTolerance');
   const puIn = record(root.positionalUncertainty, 'positionalUncertainty');
   onlyKeys(puIn, QUALITY_LEVELS, 'positionalUncertainty');
   const positionalUncertainty = {} as Record<QualityLevel, PositionalUncertainty>;
@@ -117,7 +120,7 @@ export function validateScreeningRules(input: unknown): ScreeningRules {
       verified: flag(o.verified, `${path}.verified`),
     };
   }
-  return deepFrozen({ version: root.version, notifyDistance, ruleSets, defaultRuleSet, positionalUncertainty, uncertaintyMinimumDepth });
+  return deepFrozen({ version: root.version, notifyDistance, ruleSets, defaultRuleSet, positionalUncertainty, uncertaintyMinimumDepth, pitAtBoreEndTolerance });
 }
 
 export function ruleSetOf(rules: ScreeningRules, ruleSetId: string): RuleSet {
@@ -272,6 +275,6 @@ function copyRules(r: ScreeningRules): ScreeningRules {
   for (const q of QUALITY_LEVELS) positionalUncertainty[q] = { ...r.positionalUncertainty[q] };
   return {
     version: r.version, notifyDistance: { ...r.notifyDistance }, ruleSets, defaultRuleSet: r.defaultRuleSet, positionalUncertainty,
-    uncertaintyMinimumDepth: { ...r.uncertaintyMinimumDepth },
+    uncertaintyMinimumDepth: { ...r.uncertaintyMinimumDepth }, pitAtBoreEndTolerance: { ...r.pitAtBoreEndTolerance },
   };
 }

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseBurstRules } from '../../core/burst/burstRules';
 import { transformBetween } from '../../core/crs';
+import { given } from '../../core/rulesTable';
 import type { Incident, NearestMainsResult } from '../../protocol/burstApi';
 import type { ApiModule } from '../http/apiModule';
 import { HttpError, readJsonBody, sendJson } from '../http/respond';
@@ -64,8 +65,8 @@ export function createBurstModule(options: BurstModuleOptions): ApiModule {
     if (url.searchParams.has('lon') || url.searchParams.has('lat')) {
       lon = finiteParam(url, 'lon');
       lat = finiteParam(url, 'lat');
-      if (lon < -180 || lon > 180) throw new HttpError(400, 'bad_coordinates', `lon must be in -180…180; got ${lon}`, 'lon');
-      if (lat < -90 || lat > 90) throw new HttpError(400, 'bad_coordinates', `lat must be in -90…90; got ${lat}`, 'lat');
+      if (lon < -180 || lon > 180) throw new HttpError(400, 'bad_coordinates', `lon must be in -180…180°; got ${given(lon, '°')}`, 'lon');
+      if (lat < -90 || lat > 90) throw new HttpError(400, 'bad_coordinates', `lat must be in -90…90°; got ${given(lat, '°')}`, 'lat');
       [x, y] = net.toLocal(lon, lat);
     } else if (url.searchParams.has('x') || url.searchParams.has('y')) {
       [x, y] = transformBetween(net.sourceCrs, net.frame).toLocal(finiteParam(url, 'x'), finiteParam(url, 'y'));

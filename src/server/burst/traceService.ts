@@ -9,6 +9,7 @@ import type { BurstRules, RouteStart } from '../../core/burst/burstRules';
 import { linesNearBurst } from '../../core/burst/nearbyLines';
 import { orderValveRoute } from '../../core/burst/valveRoute';
 import { VERTEX_STRIDE } from '../../core/model';
+import { given } from '../../core/rulesTable';
 import type { BurstTrace, TracedPart, TracedValve, TraceRequest } from '../../protocol/burstApi';
 import { HttpError } from '../http/respond';
 import type { NetworkStore } from '../storage/networkStore';
@@ -31,7 +32,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function validateTraceRequest(body: unknown, net: BurstNetwork, rules: BurstRules): ValidTrace & TraceRequest {
   if (!isRecord(body)) throw new HttpError(400, 'bad_request', 'send a JSON object {networkVersion, linkId, failedValves?, nearbyDistance?, routeFrom?}');
   const version = body['networkVersion'];
-  if (typeof version !== 'number' || !Number.isInteger(version)) throw new HttpError(400, 'bad_network_version', `networkVersion must be an integer; got ${JSON.stringify(version)}`, 'networkVersion');
+  if (typeof version !== 'number' || !Number.isInteger(version)) throw new HttpError(400, 'bad_network_version', `networkVersion must be an integer; got ${given(version)}`, 'networkVersion');
   if (version !== net.version) throw new HttpError(409, 'stale_version', `network version ${version} is not current (current: ${net.version}); reload the network`, 'networkVersion');
   const linkId = body['linkId'];
   if (typeof linkId !== 'string' || linkId === '' || linkId.length > MAX_ID_LENGTH) throw new HttpError(400, 'bad_link_id', 'linkId must be a non-empty string', 'linkId');
@@ -46,7 +47,7 @@ export function validateTraceRequest(body: unknown, net: BurstNetwork, rules: Bu
   });
   const nd = body['nearbyDistance'] ?? rules.nearbyDistance.value;
   const { min, max } = rules.nearbyDistance;
-  if (typeof nd !== 'number' || !Number.isFinite(nd) || nd < min || nd > max) throw new HttpError(400, 'bad_nearby_distance', `nearbyDistance must be a number of metres in ${min}–${max}; got ${JSON.stringify(nd)}`, 'nearbyDistance');
+  if (typeof nd !== 'number' || !Number.isFinite(nd) || nd < min || nd > max) throw new HttpError(400, 'bad_nearby_distance', `nearbyDistance must be a number of metres in ${min}–${max} m; got ${given(nd, ' m')}`, 'nearbyDistance');
   const routeFrom = body['routeFrom'] ?? (rules.route.start === 'depot' ? rules.depots[0]!.id : 'burst');
   if (typeof routeFrom !== 'string' || (routeFrom !== 'burst' && !rules.depots.some((d) => d.id === routeFrom))) {
     throw new HttpError(400, 'bad_route_from', `routeFrom must be "burst" or a depot id (${rules.depots.map((d) => d.id).join(', ') || 'none configured'}); got ${JSON.stringify(routeFrom)}`, 'routeFrom');

@@ -23,6 +23,7 @@ export function clockView(ctx: PermitsContext, permit: Permit | null): StageCloc
 
 export function summaryOf(ctx: PermitsContext, row: PermitRow, permit: Permit | null = permitOf(ctx, row)): PermitSummary {
   const latest = ctx.permits.latestScreening(row.id);
+  const hold = row.status === 'draft' ? null : approvalHold(ctx, row, latest?.networkVersion ?? null);
   return {
     id: row.id, receipt: row.receipt, title: row.title, status: row.status, applicantId: row.applicant_id,
     applicantName: ctx.accounts.displayName(row.applicant_id) ?? row.applicant_id, unitId: row.unit_id,
@@ -30,6 +31,7 @@ export function summaryOf(ctx: PermitsContext, row: PermitRow, permit: Permit | 
     createdAt: row.created_at, updatedAt: row.updated_at, clock: clockView(ctx, permit), rescreenChanged: row.rescreen_changed === 1,
     rescreenFailed: row.rescreen_failed_version === null ? null
       : { networkVersion: row.rescreen_failed_version, reason: row.rescreen_failed_reason ?? '', at: row.rescreen_failed_at ?? 0 },
+    approvalHold: hold,
     summary: latest?.summary ?? null,
   };
 }
@@ -52,11 +54,13 @@ export function conditionEditor(row: PermitRow, user: UserRow): 'yes' | 'role' |
 
 /**
  * Why this permit may not be approved now, null when nothing holds it. A decision is signed on the
- * screening shown: it must be of the network in force, and a changed one must have been seen.
+ * screening shown: it must be of the network in force, and a changed one must have been seen. On a
+ * permit already decided the same hold says its sheet is not to be signed or dug on (printView.ts,
+ * dashboard.ts). `screenedVersion`: the latest screening's version when the caller has read it.
  */
-export function approvalHold(ctx: PermitsContext, row: PermitRow): ApprovalHold | null {
+export function approvalHold(ctx: PermitsContext, row: PermitRow,
+  screenedVersion: number | null = ctx.permits.latestVerdicts(row.id)?.networkVersion ?? null): ApprovalHold | null {
   const networkVersion = ctx.network.currentVersion()?.version ?? null;
-  const screenedVersion = ctx.permits.latestVerdicts(row.id)?.networkVersion ?? null;
   const versions = { screenedVersion, networkVersion };
   if (row.rescreen_failed_version !== null) {
     return {
@@ -82,12 +86,13 @@ export function approvalHold(ctx: PermitsContext, row: PermitRow): ApprovalHold 
 
 export function detailOf(ctx: PermitsContext, row: PermitRow, user: UserRow): PermitDetail {
   const permit = permitOf(ctx, row);
-  const hold = row.status === 'draft' ? null : approvalHold(ctx, row);
+  const summary = summaryOf(ctx, row, permit);
+  const hold = summary.approvalHold;
   const allowedActions = (permit
     ? ctx.workflow.allowedActions(permit, actorOf(user))
     : row.applicant_id === user.id ? (['submit'] as const).slice() : []).filter((a) => !(hold && a === 'approve'));
   return {
-    ...summaryOf(ctx, row, permit),
+    ...summary,
     workKinds: JSON.parse(row.work_kinds) as string[],
     works: JSON.parse(row.works) as PermitDetail['works'],
     contact: JSON.parse(row.contact) as PermitDetail['contact'],
@@ -99,7 +104,6 @@ export function detailOf(ctx: PermitsContext, row: PermitRow, user: UserRow): Pe
     conditions: ctx.permits.conditions(row.id).map((c) => conditionView(ctx, c)),
     screening: ctx.permits.latestScreening(row.id),
     allowedActions,
-    approvalHold: hold,
     canEditConditions: conditionEditor(row, user) === 'yes',
   };
 }

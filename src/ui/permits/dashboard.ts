@@ -12,6 +12,7 @@ import type { MessageKey } from '../i18n';
 import { barChart } from './barChart';
 import type { PermitController, Translate } from './permitController';
 import { clockBadge, formatTime, stageLabel } from './permitList';
+import { screeningNotice } from './screeningNotice';
 
 /** Display only: a year the calendar does not cover counts weekends alone (the server's cards refuse to guess). */
 const calendar = WorkingDayCalendar.fromJson(calendarTable, { beyondCoverage: 'weekendsOnly' });
@@ -26,9 +27,11 @@ export function workingDaysUsed(startedAt: number, now: number): number {
 function permitCard(t: Translate, p: SupervisedPermit, now: number): HTMLElement {
   const clock = p.clock;
   const worst = p.cards.some((c) => c.colour === 'red') ? 'red' : p.cards.some((c) => c.colour === 'yellow') ? 'yellow' : (clock?.card ?? 'none');
-  return h('article', { className: `sup-card card-${worst}`, 'data-permit-id': p.id, 'data-card': worst },
+  const notice = screeningNotice(t, p);
+  return h('article', { className: `sup-card card-${worst}`, 'data-permit-id': p.id, 'data-card': worst, 'data-screening-hold': notice?.code ?? 'none' },
     h('header', {}, h('strong', {}, p.title), ' ', h('span', { className: 'permit-meta' }, `${p.receipt ?? ''} · ${p.unitName}`)),
     h('div', {}, `${stageLabel(t, p.status)} · ${t('permit.handler')}: ${p.handlerName ?? '—'}`),
+    notice ? h('div', { className: 'status error sup-screening-hold', 'data-code': notice.code }, notice.detail) : null,
     clock ? h('div', { className: 'stage-clock' },
       t('permit.clockUsed', { used: workingDaysUsed(clock.startedAt, now), limit: clock.limitWorkingDays }), ' ', clockBadge(t, clock)) : null,
     p.decision ? h('div', { className: 'permit-meta' }, t('permit.decisionDue', { date: p.decision.dueDate, days: p.decision.overdueWorkingDays })) : null,
@@ -52,6 +55,7 @@ export function renderDashboard(ctrl: PermitController, data: DashboardResponse 
   const choose = (patch: Partial<typeof filters>) => void ctrl.setDashboardFilters({ ...filters, ...patch });
   const yellow = data.permits.filter((p) => p.clock?.card === 'yellow').length;
   const red = data.permits.filter((p) => p.clock?.card === 'red').length;
+  const held = data.permits.filter((p) => p.approvalHold !== null).length;
   appendAll(root,
     h('h2', {}, t('permit.dashboard')),
     h('div', { className: 'row' },
@@ -64,6 +68,7 @@ export function renderDashboard(ctrl: PermitController, data: DashboardResponse 
       h('button', { type: 'button', id: 'dashboard-refresh', onclick: () => void ctrl.open('dashboard') }, t('permit.refresh'))),
     h('div', { className: 'status', id: 'supervision-totals', 'data-open': data.permits.length, 'data-yellow': yellow, 'data-red': red },
       t('permit.totals', { open: data.permits.length, yellow, red, at: formatTime(data.now) })),
+    held ? h('div', { className: 'status error', id: 'supervision-screening-held', 'data-held': held }, t('permit.totalsHeld', { held })) : null,
     barChart(data.weeks.map((w) => w.weekOf), [
       { label: t('permit.series.submitted'), colour: CHART_COLOURS.submitted, values: data.weeks.map((w) => w.submitted) },
       { label: t('permit.series.approved'), colour: CHART_COLOURS.approved, values: data.weeks.map((w) => w.approved) },

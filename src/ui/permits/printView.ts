@@ -10,6 +10,7 @@ import { linesOf, type PermitController } from './permitController';
 import { formatTime, stageLabel } from './permitList';
 import { describeCondition } from './permitDetail';
 import { depthText, permitDepth, workRows } from './permitWorks';
+import { screeningNotice } from './screeningNotice';
 import { screeningTable, verdictCounts } from './screeningTable';
 
 export function renderPrintSheet(ctrl: PermitController, printable: PrintablePermit): HTMLElement {
@@ -35,12 +36,17 @@ export function renderPrintSheet(ctrl: PermitController, printable: PrintablePer
     ...workRows(t, d.works),
   ];
   if (printable.approval) rows.push([t('permit.approvedBy'), `${printable.approval.approverName}, ${formatTime(printable.approval.approvedAt)}`]);
+  // A screening not to sign on (re-screening failed, an older network, a change not yet reviewed) says so at the top.
+  const notice = screeningNotice(t, d);
+  const banner = notice && h('div', { id: 'print-screening-hold', className: 'sheet-alert', role: 'alert', 'data-code': notice.code },
+    h('strong', {}, notice.headline), h('div', {}, notice.detail));
   const sheet = h('div', { id: 'permit-sheet', className: 'sheet print-sheet', 'data-permit-id': d.id });
   appendAll(sheet,
     h('div', { className: 'row no-print' },
       h('button', { type: 'button', id: 'print-now', className: 'primary', onclick: () => window.print() }, t('permit.printNow')),
       h('button', { type: 'button', id: 'print-close', onclick: () => ctrl.closePrint() }, t('close'))),
     h('h1', {}, t('permit.printTitle')),
+    banner,
     printable.approval ? null : h('p', { className: 'sheet-warning' }, t('permit.notApprovedYet')),
     h('table', { className: 'sheet-data' }, h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v))))),
     h('h2', {}, t('permit.conditions')),
@@ -49,6 +55,7 @@ export function renderPrintSheet(ctrl: PermitController, printable: PrintablePer
     mapBox,
     h('h2', {}, t('permit.screeningReport')),
     screening ? h('div', {},
+      banner && h('p', { className: 'sheet-warning' }, notice!.detail),
       h('p', {}, t('permit.screenedAgainst', { version: screening.networkVersion, at: formatTime(screening.createdAt) })),
       verdictCounts(t, screening.summary),
       screeningTable(t, linesOf(screening.result), 'print-screening'),
