@@ -17,9 +17,11 @@
  *              golden-section search converges to ~1e-12 m); a pair whose oracle gap lies within
  *              this of the limit may be a finding on one side only
  */
+import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
 import clearancesJson from '../../data/rules/clearances.json';
 import { cityCollectionHeader, generateCity } from '../../src/core/city';
+import { transformBetween } from '../../src/core/crs';
 import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { boundingRadius, UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../../src/core/model';
 import { mulberry32 } from '../../src/core/random';
@@ -183,7 +185,7 @@ function oracleSpans(a: P3, b: P3, zones: readonly OracleZone[], link: number): 
 
 const lerp = (a: P3, b: P3, t: number): P3 => [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])];
 
-interface OracleGap { kind: 'horizontal' | 'vertical'; a: number; b: number; gap: number; required: number; floorOnly: boolean; largest: number }
+interface OracleGap { kind: 'horizontal' | 'vertical'; a: number; b: number; gap: number; required: number; floorOnly: boolean; largest: number; rr: number }
 
 /** Smallest horizontal and vertical gap of every unconnected pair of links whose outlines come within reach. */
 function oracle(links: readonly Link[], rules: ClearanceRules): Map<string, OracleGap> {
@@ -235,10 +237,10 @@ function oracle(links: readonly Link[], rules: ClearanceRules): Map<string, Orac
     }
     const ids = `${links[e.a]!.id}|${links[e.b]!.id}`;
     const h = requiredClearance(rules.horizontal, links[e.a]!, links[e.b]!);
-    out.set(`horizontal|${ids}`, { kind: 'horizontal', a: e.a, b: e.b, gap: horizontal, required: h.value, floorOnly: h.basis === 'class-not-covered', largest: largestClearance(rules.horizontal) });
+    out.set(`horizontal|${ids}`, { kind: 'horizontal', a: e.a, b: e.b, gap: horizontal, required: h.value, floorOnly: h.basis === 'class-not-covered', largest: largestClearance(rules.horizontal), rr });
     if (e.vertical < Infinity) {
       const v = requiredClearance(rules.vertical, links[e.a]!, links[e.b]!);
-      out.set(`vertical|${ids}`, { kind: 'vertical', a: e.a, b: e.b, gap: e.vertical, required: v.value, floorOnly: v.basis === 'class-not-covered', largest: largestClearance(rules.vertical) });
+      out.set(`vertical|${ids}`, { kind: 'vertical', a: e.a, b: e.b, gap: e.vertical, required: v.value, floorOnly: v.basis === 'class-not-covered', largest: largestClearance(rules.vertical), rr });
     }
   }
   return out;
@@ -248,6 +250,9 @@ function oracle(links: readonly Link[], rules: ClearanceRules): Map<string, Orac
 function disagreements(links: readonly Link[], report: ClearanceReport, rules: ClearanceRules): string[] {
   const truth = oracle(links, rules);
   const problems: string[] = [];
+  // Far from the frame's meridian the report compares centreline distances against (limit + radii) × its stated scale bound: that much further may be reported, never less.
+  const k = report.rules.frameScale;
+  const allowed = (limit: number, o: OracleGap): number => (limit + o.rr) * k - o.rr + CLEARANCE_SLACK_M + GAP_TOL_M;
   const seen = new Set<string>();
   for (const f of report.findings) {
     const key = `${f.kind}|${f.linkA}|${f.linkB}`;
@@ -259,7 +264,7 @@ function disagreements(links: readonly Link[], report: ClearanceReport, rules: C
     }
     if (Math.abs(o.gap - f.actual) > GAP_TOL_M) problems.push(`${key}: gap ${f.actual}, oracle ${o.gap}`);
     if (o.required !== f.required) problems.push(`${key}: required ${f.required}, oracle ${o.required}`);
-    if (!(o.gap < o.required + CLEARANCE_SLACK_M + GAP_TOL_M)) problems.push(`${key}: reported at ${f.actual} but the oracle's gap ${o.gap} clears ${o.required}`);
+    if (!(o.gap < allowed(o.required, o))) problems.push(`${key}: reported at ${f.actual} but the oracle's gap ${o.gap} clears ${o.required}`);
   }
   for (const [key, o] of truth) {
     if (seen.has(key) || !(o.gap < o.required + CLEARANCE_SLACK_M - GAP_TOL_M)) continue;
@@ -275,7 +280,7 @@ function disagreements(links: readonly Link[], report: ClearanceReport, rules: C
     listed.add(key);
     const o = truth.get(key);
     if (!o || !o.floorOnly) problems.push(`${key}: listed to check by hand, but the oracle has ${o ? 'a figure for it' : 'no such pair'}`);
-    else if (!(o.gap < o.largest + CLEARANCE_SLACK_M + GAP_TOL_M)) problems.push(`${key}: listed to check by hand at ${f.actual}, beyond the table's largest ${o.largest}`);
+    else if (!(o.gap < allowed(o.largest, o))) problems.push(`${key}: listed to check by hand at ${f.actual}, beyond the table's largest ${o.largest}`);
     if (f.basis !== 'class-not-covered' || !f.note) problems.push(`${key}: listed to check by hand without saying why`);
   }
   for (const [key, o] of truth) {
@@ -773,6 +778,41 @@ describe('checkClearances on built cases', () => {
     const brute = checkClearances(links, RULES, { prefilter: 'all-pairs' });
     expect(brute.findings).toEqual(fast.findings);
     expect(brute.findings.length).toBeGreaterThan(20);
+  });
+});
+
+describe('checkClearances far from the frame\'s meridian', () => {
+  // The review's scale.mts: water d 300 beside sewer d 400, true walls 1.499998 m apart (1.5 m required), laid out in a
+  // transverse Mercator of scale 1 at the pair (true ground distances), then read into a local frame whose meridian is
+  // 23 km west, as an import of a wider delivery would: there the frame reads the gap ~9.8 µm long.
+  const LON = 113.33, LAT = 23.13;
+  const atPair = proj4(`+proj=tmerc +lat_0=${LAT} +lon_0=${LON} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs`, 'EPSG:4326');
+  const pair = (wallGap: number, eastKm: number): Link[] => {
+    const frame = transformBetween('EPSG:4326', { originLon: LON - (eastKm * 1000) / (111320 * Math.cos((LAT * Math.PI) / 180)), originLat: LAT });
+    const local = (x: number, y: number): P3 => {
+      const [lo, la] = atPair.forward([x, y]) as [number, number];
+      const [fx, fy] = frame.toLocal(lo, la);
+      return [fx, fy, 12];
+    };
+    const axis = wallGap + 0.15 + 0.2;
+    return [line('W', 'water', [local(0, 0), local(0, 50)], { section: d(300) }), line('S', 'sewer', [local(axis, 0), local(axis, 50)], { section: d(400) })];
+  };
+
+  it('reports a pair 1.499998 m apart (true) 23 km east of the meridian, as at the origin, and scales the rules by a bound it states', () => {
+    const origin = checkClearances(pair(1.499998, 0), RULES);
+    expect(origin.findings.map((f) => f.kind)).toEqual(['horizontal']);
+    expect(origin.rules.frameScale).toBe(1);
+    const far = checkClearances(pair(1.499998, 23), RULES);
+    expect(far.findings.map((f) => [f.kind, f.required])).toEqual([['horizontal', 1.5]]);
+    // The frame reads the gap long by more than the 1 µm slack: without the bound this pair was not reported.
+    expect(far.findings[0]!.actual).toBeGreaterThan(1.5 + CLEARANCE_SLACK_M);
+    expect(far.rules.frameScale).toBeGreaterThan(1 + 6.5e-6);
+    expect(far.rules.frameScale).toBeLessThanOrEqual(1 + 2 ** -16);
+  });
+
+  it('does not report a pair 20 µm beyond the limit there (the bound, rounded up to 1 + 2⁻¹⁷, allows ~2 µm at 23 km)', () => {
+    expect(checkClearances(pair(1.50002, 23), RULES).findings).toEqual([]);
+    expect(checkClearances(pair(1.500002, 0), RULES).findings).toEqual([]);
   });
 });
 

@@ -33,12 +33,19 @@
  * listed in `checkByHand` wherever its gap is under the table's largest value for that kind; a pair
  * the table does not list gets the default, and its findings say so (`basis: 'default'`).
  *
+ * Far from the frame's meridian distances in the local frame read long (frameScale.ts): every
+ * comparison and the reach use the centreline distance required (required + radii) multiplied by
+ * one bound on the frame's scale over the network's extent (`rules.frameScale` in the report; 1 for
+ * a network within ~3 km of its meridian), so a pair truly inside its clearance is never read as
+ * outside it. `required` in findings stays the table's value.
+ *
  * Never miss a violation: the flatbush prefilter searches each segment's plan box padded by its
  * radius + the largest horizontal clearance + slack, a superset of every pair that can be a finding;
  * each comparison gives way by CLEARANCE_SLACK_M, so rounding can add a finding, never drop one.
  * tests/core/clearanceCheck.test.ts checks the whole report against an independent brute-force oracle.
  */
 import type Flatbush from 'flatbush';
+import { frameScaleBound } from '../frameScale';
 import { boundingRadius, VERTEX_STRIDE, type Link, type UtilityType } from '../model';
 import { LOCAL_FRAME } from './coverCheck';
 import {
@@ -290,12 +297,20 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
   const joined = joints.exemptJoinedLines.value ? connectedPairs(links, t, index, exactRadius, joints.toleranceM.value) : { pairs: new LinkPairSlots(), tees: 0 };
   const connected = joined.pairs;
   const largestH = largestClearance(rules.horizontal), largestV = largestClearance(rules.vertical);
-  const scale = 1;
+  // The frame's scale over the network: centreline distances up to the largest value + both radii are compared.
+  let maxAbsX = 0, maxRadius = 0;
+  for (let k = 0; k < n; k++) {
+    const x = Math.max(Math.abs(c[6 * k]!), Math.abs(c[6 * k + 3]!)) + radius[k]!;
+    if (x > maxAbsX) maxAbsX = x;
+    if (radius[k]! > maxRadius) maxRadius = radius[k]!;
+  }
+  const scale = frameScaleBound(maxAbsX, Math.max(largestH, largestV) + 2 * maxRadius);
+  const stretch = scale - 1;
   // Plan reach per rule pair: the required value, or the table's largest where the value is a floor only (such pairs are listed up to there).
-  const reachH = Float64Array.from(horizontal, (r) => (r.basis === 'class-not-covered' ? Math.max(r.value, largestH) : r.value) * scale);
+  const reachH = Float64Array.from(horizontal, (r) => (r.basis === 'class-not-covered' ? Math.max(r.value, largestH) : r.value));
   let reachPad = 0;
   for (const r of reachH) reachPad = Math.max(reachPad, r);
-  reachPad += CLEARANCE_SLACK_M;
+  reachPad = reachPad * scale + stretch * 2 * maxRadius + CLEARANCE_SLACK_M;
   const minCrossingSin = Math.sin((rules.crossings.minAngleDeg.value * Math.PI) / 180);
   const zoneFactor = rules.crossings.zoneFactor.value;
 
@@ -313,7 +328,7 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
     const rr = radius[i]! + radius[j]!;
     const rule = classOf[la]! * count + classOf[lb]!;
     const h = horizontal[rule]!.value;
-    const reach = rr + reachH[rule]! + CLEARANCE_SLACK_M;
+    const reach = (rr + reachH[rule]!) * scale + CLEARANCE_SLACK_M;
     // The plan gap between the two segments' bboxes is a lower bound of their plan distance.
     const gx = Math.max(Math.min(c[o]!, c[o + 3]!) - Math.max(c[p]!, c[p + 3]!), Math.min(c[p]!, c[p + 3]!) - Math.max(c[o]!, c[o + 3]!), 0);
     const gy = Math.max(Math.min(c[o + 1]!, c[o + 4]!) - Math.max(c[p + 1]!, c[p + 4]!), Math.min(c[p + 1]!, c[p + 4]!) - Math.max(c[o + 1]!, c[o + 4]!), 0);
@@ -415,10 +430,12 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
     const rule = classOf[linkOf[i]!]! * count + classOf[linkOf[j]!]!;
     const h = horizontal[rule]!, v = vertical[rule]!;
     const hGap = cols.hGap[slot]!, vGap = cols.vGap[slot]!;
-    if (hGap < h.value * scale + CLEARANCE_SLACK_M) emit(findings, pairOf, 'horizontal', hGap, i, cols.hS[slot]!, j, h);
-    if (vGap < v.value * scale + CLEARANCE_SLACK_M) emit(findings, pairOf, 'vertical', vGap, cols.vI[slot]!, cols.vS[slot]!, cols.vJ[slot]!, v);
-    if (h.basis === 'class-not-covered' && hGap < largestH * scale + CLEARANCE_SLACK_M) emit(checkByHand, handPairOf, 'horizontal', hGap, i, cols.hS[slot]!, j, h);
-    if (v.basis === 'class-not-covered' && vGap < largestV * scale + CLEARANCE_SLACK_M) emit(checkByHand, handPairOf, 'vertical', vGap, cols.vI[slot]!, cols.vS[slot]!, cols.vJ[slot]!, v);
+    // A gap g in the frame is a centreline distance g + rr read long: within the limit when g + rr < scale · (limit + rr).
+    const hLong = stretch * (radius[i]! + radius[j]!), vLong = stretch * (radius[cols.vI[slot]!]! + radius[cols.vJ[slot]!]!);
+    if (hGap < h.value * scale + hLong + CLEARANCE_SLACK_M) emit(findings, pairOf, 'horizontal', hGap, i, cols.hS[slot]!, j, h);
+    if (vGap < v.value * scale + vLong + CLEARANCE_SLACK_M) emit(findings, pairOf, 'vertical', vGap, cols.vI[slot]!, cols.vS[slot]!, cols.vJ[slot]!, v);
+    if (h.basis === 'class-not-covered' && hGap < largestH * scale + hLong + CLEARANCE_SLACK_M) emit(checkByHand, handPairOf, 'horizontal', hGap, i, cols.hS[slot]!, j, h);
+    if (v.basis === 'class-not-covered' && vGap < largestV * scale + vLong + CLEARANCE_SLACK_M) emit(checkByHand, handPairOf, 'vertical', vGap, cols.vI[slot]!, cols.vS[slot]!, cols.vJ[slot]!, v);
   }
 
   return {
