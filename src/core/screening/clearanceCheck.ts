@@ -235,9 +235,8 @@ function connectedPairs(links: readonly ClearanceLink[], t: SegmentTable, index:
   let tees = 0;
   if (index !== null) {
     const c = t.coords, linkOf = t.linkOfSegment;
-    let maxRadius = 0;
-    for (const r of exactRadius) if (r > maxRadius) maxRadius = r;
-    const pad = maxRadius + tol + 1e-6;
+    // Each segment's box in the index already holds its outline (radius rounded up): an end within tol of the outline is within tol of the box.
+    const pad = tol + 1e-6;
     for (let k = 0; k < e; k++) {
       const la = link[k]!, x = xs[k]!, y = ys[k]!, z = zs[k]!;
       const u = links[la]!.utility;
