@@ -32,13 +32,24 @@ const EARTH_RADIUS_LOWER_M = 6.3e6;
 export function frameScaler(rules: ScreeningRules, deepestCentreline: number): (maxAbsX: number) => ScreeningRules {
   const threshold = largestThreshold(rules, deepestCentreline);
   return (maxAbsX) => {
-    // The lines a work can list lie within the largest threshold of it.
-    const far = Math.max(0, maxAbsX) + threshold;
-    const excess = 1.01 * (far * far) / (2 * EARTH_RADIUS_LOWER_M * EARTH_RADIUS_LOWER_M);
-    if (!(excess * threshold > VERDICT_SLACK_M / 2)) return rules;
-    // Rounded up to a power of two, so the works of one city share a few scaled tables (and their tolerance columns).
-    return scaledRules(rules, 1 + 2 ** Math.ceil(Math.log2(excess)));
+    const k = frameScaleBound(maxAbsX, threshold);
+    return k === 1 ? rules : scaledRules(rules, k);
   };
+}
+
+/**
+ * The bound on the frame's scale that distances up to `threshold` m, measured among points reaching
+ * `maxAbsX` m from the meridian, are multiplied by (header): 1 where the error on `threshold` stays
+ * under half of VERDICT_SLACK_M, else 1 + 2ⁿ ≥ the scale there. Also the network clearance report's
+ * bound (clearanceCheck.ts), over the network's extent.
+ */
+export function frameScaleBound(maxAbsX: number, threshold: number): number {
+  // The points compared lie within the threshold of the extent.
+  const far = Math.max(0, maxAbsX) + threshold;
+  const excess = 1.01 * (far * far) / (2 * EARTH_RADIUS_LOWER_M * EARTH_RADIUS_LOWER_M);
+  if (!(excess * threshold > VERDICT_SLACK_M / 2)) return 1;
+  // Rounded up to a power of two, so the works of one city share a few scaled tables (and their tolerance columns).
+  return 1 + 2 ** Math.ceil(Math.log2(excess));
 }
 
 /**

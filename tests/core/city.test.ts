@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import coverRules from '../../data/rules/cover.json';
+import coverJson from '../../data/rules/cover.json';
 import { cityCollectionHeader, cityExtent, generateCity } from '../../src/core/city';
 import {
   CUSTOMER_CLASSES, LINK_STATUSES, NODE_TYPES, QUALITY_LEVELS, UTILITY_TYPES, type UtilityType,
 } from '../../src/core/model';
 import type { LinkFeature, NetworkFeature, NodeFeature } from '../../src/core/networkGeojson';
+import { coverRequirement, validateCoverRules } from '../../src/core/screening/networkRules';
 
 const SEED = 42;
 
@@ -26,7 +27,9 @@ function smallCity(seed = SEED): City {
 const segmentCount = (links: readonly LinkFeature[]) => links.reduce((n, l) => n + l.geometry.coordinates.length - 1, 0);
 const halfHeight = (p: LinkFeature['properties']) => (p.diameter_mm ?? p.height_mm!) / 2000;
 const boundingRadius = (p: LinkFeature['properties']) => (p.diameter_mm ? p.diameter_mm / 2000 : Math.hypot(p.width_mm!, p.height_mm!) / 2000);
-const minimumCover = (u: UtilityType) => coverRules.minimumCover[u].carriageway;
+const coverRules = validateCoverRules(coverJson);
+/** The carriageway minimum for the line's utility and subtype (its installation: the city's power and telecom are in duct banks). */
+const minimumCover = (u: UtilityType, subtype: string) => coverRequirement(coverRules.minimumCover[u], subtype, 'carriageway').value;
 
 function planLength(c: readonly number[][]): number {
   let l = 0;
@@ -133,7 +136,7 @@ describe('the sample city generator', () => {
     for (const { geometry, properties: p } of links) {
       const covers = geometry.coordinates.map((c, i) => p.ground_z[i]! - (c[2]! + halfHeight(p)));
       expect(Math.min(...covers)).toBeGreaterThanOrEqual(0);
-      if (Math.min(...covers) < minimumCover(p.utility) - 1e-9) shallow++;
+      if (Math.min(...covers) < minimumCover(p.utility, p.subtype) - 1e-9) shallow++;
     }
     expect(shallow / links.length).toBeLessThanOrEqual(0.01);
     expect(shallow).toBeGreaterThan(0);

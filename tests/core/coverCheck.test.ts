@@ -14,7 +14,7 @@ import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../../src/core/model';
 import { mulberry32 } from '../../src/core/random';
 import { checkCover, COVER_SLACK_M, DEFAULT_SURFACE } from '../../src/core/screening/coverCheck';
-import { validateCoverRules, type Surface } from '../../src/core/screening/networkRules';
+import { coverRequirement, validateCoverRules, type Surface } from '../../src/core/screening/networkRules';
 import { RulesError } from '../../src/core/screening/rules';
 
 const POSITION_TOL = 1e-9;
@@ -22,9 +22,9 @@ const SAMPLED_M = 1e-9;
 const RULES = validateCoverRules(coverJson);
 
 /** A link from [x, y, z (centreline), ground] vertices. */
-function line(id: string, utility: UtilityType, vertices: readonly (readonly [number, number, number, number])[], section: CrossSection = { shape: 'circular', diameterMm: 200 }): Link {
+function line(id: string, utility: UtilityType, vertices: readonly (readonly [number, number, number, number])[], section: CrossSection = { shape: 'circular', diameterMm: 200 }, subtype = 'main'): Link {
   return {
-    id, utility, subtype: 'main', material: 'pe', section, pressureClass: null, installYear: null, owner: 'test',
+    id, utility, subtype, material: 'pe', section, pressureClass: null, installYear: null, owner: 'test',
     status: 'in_service', qualityLevel: 'B', street: null, fromNode: null, toNode: null, vertices: Float64Array.from(vertices.flat()),
   };
 }
@@ -42,7 +42,10 @@ function refusal(input: unknown): RulesError {
 describe('validateCoverRules', () => {
   it('accepts the shipped cover table with every utility, unverified', () => {
     expect(Object.keys(RULES.minimumCover).sort()).toEqual([...UTILITY_TYPES].sort());
-    expect(RULES.minimumCover.gas).toMatchObject({ footway: 0.6, carriageway: 0.9, verified: false });
+    expect(RULES.minimumCover.gas.rows).toMatchObject([{ installation: null, footway: 0.6, carriageway: 0.9, verified: false }]);
+    expect(RULES.minimumCover.power.rows.map((r) => [r.installation, r.footway, r.carriageway])).toEqual([['direct-buried', 0.7, 1.0], ['in duct', 0.5, 0.5]]);
+    expect(RULES.minimumCover.telecom.rows.map((r) => [r.installation, r.footway, r.carriageway])).toEqual([['direct-buried', 0.6, 0.9], ['in duct', 0.5, 0.6]]);
+    expect(RULES.minimumCover.heat.rows.map((r) => [r.installation, r.footway, r.carriageway])).toEqual([['direct-buried', 0.7, 1.0], ['in trench', 0.2, 0.5]]);
   });
 
   it('refuses a missing utility, naming its path', () => {
@@ -58,8 +61,8 @@ describe('validateCoverRules', () => {
     expect(e.path).toBe('minimumCover.water.footway');
     expect(e.message).toMatch(/got -0\.1/);
     const text = structuredClone(coverJson) as Record<string, any>;
-    text.minimumCover.power.carriageway = '0.5';
-    expect(refusal(text).path).toBe('minimumCover.power.carriageway');
+    text.minimumCover.power.installations[1].carriageway = '0.5';
+    expect(refusal(text).path).toBe('minimumCover.power.installations[1].carriageway');
   });
 
   it('refuses a misspelt utility or surface rather than ignoring it', () => {
@@ -76,8 +79,19 @@ describe('validateCoverRules', () => {
     noSource.minimumCover.storm.source = '';
     expect(refusal(noSource).path).toBe('minimumCover.storm.source');
     const noFlag = structuredClone(coverJson) as Record<string, any>;
-    noFlag.minimumCover.telecom.verified = 'no';
-    expect(refusal(noFlag).path).toBe('minimumCover.telecom.verified');
+    noFlag.minimumCover.telecom.installations[0].verified = 'no';
+    expect(refusal(noFlag).path).toBe('minimumCover.telecom.installations[0].verified');
+  });
+
+  it('refuses an installation without subtypes, and a subtype named by two installations', () => {
+    const none = structuredClone(coverJson) as Record<string, any>;
+    none.minimumCover.heat.installations[1].subtypes = [];
+    expect(refusal(none).path).toBe('minimumCover.heat.installations[1].subtypes');
+    const twice = structuredClone(coverJson) as Record<string, any>;
+    twice.minimumCover.power.installations[0].subtypes.push('duct_bank');
+    const e = refusal(twice);
+    expect(e.path).toBe('minimumCover.power.installations[1].subtypes');
+    expect(e.message).toMatch(/"duct_bank" is already in minimumCover\.power\.installations\[0\]/);
   });
 });
 
@@ -113,7 +127,7 @@ describe('checkCover', () => {
   it('measures to the top of a rectangular duct, its half height', () => {
     const duct: CrossSection = { shape: 'rect', widthMm: 800, heightMm: 400 };
     // Top = z + 0.2; power needs 0.50 m: cover 0.45 at z = 9.35.
-    const report = checkCover([line('P1', 'power', [[0, 0, 9.35, 10], [10, 0, 9.35, 10]], duct)], RULES);
+    const report = checkCover([line('P1', 'power', [[0, 0, 9.35, 10], [10, 0, 9.35, 10]], duct, 'duct_bank')], RULES);
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]!.cover).toBeCloseTo(0.45, 12);
     expect(report.findings[0]!).toMatchObject({ from: 0, to: 1, vertex: 0 });
@@ -140,8 +154,57 @@ describe('checkCover', () => {
     expect(footway.linksOnDefaultSurface).toBe(0);
   });
 
-  it('takes the default surface to be the stricter one for every utility in the shipped table', () => {
-    for (const u of UTILITY_TYPES) expect(RULES.minimumCover[u][DEFAULT_SURFACE]).toBeGreaterThanOrEqual(RULES.minimumCover[u].footway);
+  it('names the default surface for every utility in the shipped table: its value is the larger one', () => {
+    for (const u of UTILITY_TYPES) {
+      for (const row of RULES.minimumCover[u].rows) expect(row[DEFAULT_SURFACE]).toBeGreaterThanOrEqual(row.footway);
+      expect(coverRequirement(RULES.minimumCover[u], null, null).surface).toBe(DEFAULT_SURFACE);
+    }
+  });
+
+  it('requires the larger of footway and carriageway when the surface is unknown, also where an override makes the footway larger', () => {
+    // An override table (it validates) with water 0.9 under a footway and 0.7 under a carriageway.
+    const override = structuredClone(coverJson) as Record<string, any>;
+    override.minimumCover.water = { footway: 0.9, carriageway: 0.7, source: 'local override: footway deeper (frost, verge planting)', verified: false };
+    const rules = validateCoverRules(override);
+    // Ground 10, d 200 mm: cover 0.8 m, enough under the carriageway, not under the footway.
+    const links = [line('W1', 'water', [[0, 0, 9.1, 10], [10, 0, 9.1, 10]])];
+    const report = checkCover(links, rules);
+    expect(report.findings.map((f) => [f.linkId, f.surface, f.surfaceAssumed, f.required])).toEqual([['W1', 'footway', true, 0.9]]);
+    expect(report.findings[0]!.source).toBe('local override: footway deeper (frost, verge planting)');
+    expect(checkCover(links, rules, { surfaceOf: () => 'carriageway' }).findings).toEqual([]);
+  });
+
+  it('checks a direct-buried or unknown power and telecom cable against the direct-buried row, and one in a duct bank against the in-duct row', () => {
+    // The review's crafted delivery: power DN100 at 0.75 m, telecom DN50 at 0.65 m, subtype "cable" (says neither installation).
+    const cable = (id: string, utility: UtilityType, cover: number, mm: number, subtype: string): Link =>
+      line(id, utility, [[0, 0, 10 - cover - mm / 2000, 10], [40, 0, 10 - cover - mm / 2000, 10]], { shape: 'circular', diameterMm: mm }, subtype);
+    const report = checkCover([
+      cable('P-CABLE', 'power', 0.75, 100, 'cable'), cable('T-CABLE', 'telecom', 0.65, 50, 'cable'),
+      cable('P-BURIED', 'power', 0.75, 100, 'direct_buried'), cable('P-DUCT', 'power', 0.75, 100, 'duct_bank'), cable('T-DUCT', 'telecom', 0.65, 50, 'conduit'),
+    ], RULES);
+    expect(report.findings.map((f) => [f.linkId, f.required, f.surface, f.installation, f.installationAssumed])).toEqual([
+      ['P-BURIED', 1.0, 'carriageway', 'direct-buried', false],
+      ['P-CABLE', 1.0, 'carriageway', 'direct-buried', true],
+      ['T-CABLE', 0.9, 'carriageway', 'direct-buried', true],
+    ]);
+    expect(report.findings[1]!.source).toMatch(/power, direct-buried/);
+    expect(report.linksOnAssumedInstallation).toBe(2);
+    // Under a known footway an unknown installation still gets the strictest row: power 0.70 > 0.50.
+    const footway = checkCover([cable('P-CABLE', 'power', 0.65, 100, 'cable')], RULES, { surfaceOf: () => 'footway' });
+    expect(footway.findings.map((f) => [f.required, f.installationAssumed])).toEqual([[0.7, true]]);
+  });
+
+  it('takes heat in a trench at the in-trench row only when its subtype says so', () => {
+    const heat = (id: string, subtype: string): Link => line(id, 'heat', [[0, 0, 9.1, 10], [10, 0, 9.1, 10]], { shape: 'circular', diameterMm: 200 }, subtype);
+    const report = checkCover([heat('H-TRENCH', 'in_trench'), heat('H-SUPPLY', 'supply')], RULES);
+    expect(report.findings.map((f) => [f.linkId, f.required, f.installation, f.installationAssumed])).toEqual([['H-SUPPLY', 1.0, 'direct-buried', true]]);
+  });
+
+  it('states the rules it applied in the report, with no findings too', () => {
+    const report = checkCover([], RULES);
+    expect(report.rules.version).toBe(coverJson.version);
+    expect(report.rules.frame).toMatch(/local metric frame/);
+    expect(report.rules.assumptions.join('\n')).toMatch(/larger of the footway and carriageway[\s\S]*strictest row/);
   });
 
   it('refuses a resolver that names an unknown surface, naming the link', () => {
@@ -166,7 +229,7 @@ describe('checkCover', () => {
     const rng = mulberry32(0xc0ffee);
     for (let k = 0; k < 2000; k++) {
       const utility = UTILITY_TYPES[k % UTILITY_TYPES.length]!;
-      const required = RULES.minimumCover[utility].carriageway;
+      const required = coverRequirement(RULES.minimumCover[utility], 'main', null).value;
       const n = 2 + Math.floor(rng() * 6);
       const diameter = 50 + Math.floor(rng() * 800);
       const top = diameter / 2000;

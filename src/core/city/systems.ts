@@ -8,8 +8,9 @@
  * centreline depth is the band's cover plus the half height of the system's largest section, so
  * the centreline runs on through a change of size. Gravity lines are graded instead (drainage.ts).
  */
-import coverRules from '../../../data/rules/cover.json';
+import coverJson from '../../../data/rules/cover.json';
 import type { UtilityType } from '../model';
+import { coverRequirement, validateCoverRules } from '../screening/networkRules';
 import { chance, rngFor, uniform } from './random';
 import type { StreetClass } from './streets';
 
@@ -56,10 +57,15 @@ export const SYSTEMS: Readonly<Record<SystemCode, LineSystem>> = {
 export const YIELD_ORDER: readonly SystemCode[] = SYSTEM_CODES.filter((c) => !SYSTEMS[c].gravity)
   .sort((a, b) => SYSTEMS[b].rank - SYSTEMS[a].rank);
 
-/** GB 50289-2016 minimum cover under a carriageway (data/rules/cover.json), m. No surface is recorded
- * in the delivery, so the carriageway value (the larger) is the one every line honours. */
+const coverRules = validateCoverRules(coverJson);
+
+/** The subtype the city gives each utility's mains where cover depends on it (sections.ts): power and telecom in duct banks. */
+const CITY_MAIN_SUBTYPE: Partial<Record<UtilityType, string>> = { power: 'duct_bank', telecom: 'duct_bank' };
+
+/** GB 50289-2016 minimum cover under a carriageway for the city's mains (data/rules/cover.json), m. No
+ * surface is recorded in the delivery, so the carriageway value (the larger) is the one every line honours. */
 export function minimumCover(utility: UtilityType): number {
-  return coverRules.minimumCover[utility].carriageway;
+  return coverRequirement(coverRules.minimumCover[utility], CITY_MAIN_SUBTYPE[utility] ?? null, 'carriageway').value;
 }
 
 /** Distance of the property line from the street centre line, m. */

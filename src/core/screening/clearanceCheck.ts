@@ -22,10 +22,22 @@
  *    and the horizontal clearance applies along them, crossing point included (gap ≤ 0 there).
  *    Outlines that only touch (within the slack) get both checks and no zone.
  *
- * Not clearances: segments of the same link, and links connected at a shared end node (same
- * utility and a fromNode/toNode id in common, or end points within CONNECTION_TOLERANCE_M in 3D).
- * Lines of different utilities are never joined, so meeting ends of two utilities are a clash and
- * are checked.
+ * Not clearances: segments of the same link, and (when the table's joints.exemptJoinedLines is
+ * true, as shipped) lines of one utility joined at a node: a fromNode/toNode id in common, end
+ * points within joints.toleranceM in 3D, or an end within joints.toleranceM of the other line's
+ * outline (a tee onto a main not split there). Lines of different utilities are never joined, so
+ * meeting ends of two utilities are a clash and are checked.
+ *
+ * Rules the table has no figure for: a pair whose entry lacks a line's pressure class
+ * (`onlyClasses`, networkRules.ts) is checked against the entry's value as a floor, and is also
+ * listed in `checkByHand` wherever its gap is under the table's largest value for that kind; a pair
+ * the table does not list gets the default, and its findings say so (`basis: 'default'`).
+ *
+ * Far from the frame's meridian distances in the local frame read long (frameScale.ts): every
+ * comparison and the reach use the centreline distance required (required + radii) multiplied by
+ * one bound on the frame's scale over the network's extent (`rules.frameScale` in the report; 1 for
+ * a network within ~3 km of its meridian), so a pair truly inside its clearance is never read as
+ * outside it. `required` in findings stays the table's value.
  *
  * Never miss a violation: the flatbush prefilter searches each segment's plan box padded by its
  * radius + the largest horizontal clearance + slack, a superset of every pair that can be a finding;
@@ -33,8 +45,13 @@
  * tests/core/clearanceCheck.test.ts checks the whole report against an independent brute-force oracle.
  */
 import type Flatbush from 'flatbush';
+import { frameScaleBound } from '../frameScale';
 import { boundingRadius, VERTEX_STRIDE, type Link, type UtilityType } from '../model';
-import { meetsBand, requiredClearance, type ClearanceKind, type ClearanceRules, type ClearanceSubject } from './networkRules';
+import { LOCAL_FRAME } from './coverCheck';
+import {
+  entryCovers, largestClearance, meetsBand, requiredClearance,
+  type ClearanceBasis, type ClearanceKind, type ClearanceRules, type ClearanceSubject, type JointRules, type RequiredClearance,
+} from './networkRules';
 import type { SourcedValue } from './rules';
 import type { Point3 } from './screen';
 import { closestPair, segSegDist2 } from './segmentSegment';
@@ -44,12 +61,8 @@ import { grow, LinkPairSlots, outsideZones, PairColumns, SPANS, Zones } from './
 /** Rounding allowance, m (as screen.ts VERDICT_SLACK_M): a pair within 1 µm of the limit is a finding. */
 export const CLEARANCE_SLACK_M = 1e-6;
 
-/** End points of two links of one utility this close (3D) are one joint: the links are connected. */
-export const CONNECTION_TOLERANCE_M = 0.01;
-
-
 /** The fields of a Link the clearance check reads. */
-export type ClearanceLink = Pick<Link, 'id' | 'utility' | 'section' | 'pressureClass' | 'qualityLevel' | 'vertices' | 'fromNode' | 'toNode'>;
+export type ClearanceLink = Pick<Link, 'id' | 'utility' | 'subtype' | 'section' | 'pressureClass' | 'qualityLevel' | 'vertices' | 'fromNode' | 'toNode'>;
 
 export interface ClearanceCheckOptions {
   /**
@@ -78,6 +91,30 @@ export interface ClearanceFinding {
   point: Point3;
   source: string;
   verified: boolean;
+  /** 'table': an entry gave `required`; 'default': the pair is not in the table (the default, the smallest value the standard gives); 'class-not-covered': `required` is a floor only (see `note`). */
+  basis: ClearanceBasis;
+  /** For 'class-not-covered': which pressure class the entry has no figure for. */
+  note: string | null;
+}
+
+/** What the clearance report states about the rules it applied (the report body's `rules`). */
+export interface ClearanceReportRules {
+  /** clearances.json's `version`. */
+  version: number;
+  /** Where the points are. */
+  frame: string;
+  /**
+   * Every required value (and the search reach) was multiplied by this bound on the local frame's
+   * scale over the network before comparing (1 near the frame's meridian): distances in the frame
+   * read long far from it (frameScale.ts). `required` in findings is the table's value.
+   */
+  frameScale: number;
+  crossings: ClearanceRules['crossings'];
+  /** What an unlisted pair gets, per kind. */
+  defaults: { horizontal: SourcedValue; vertical: SourcedValue };
+  joints: JointRules;
+  /** What is assumed when the data do not say, and the simplifications made. */
+  assumptions: string[];
 }
 
 export interface ClearanceReport {
@@ -86,33 +123,46 @@ export interface ClearanceReport {
   segmentCount: number;
   /** Segment pairs of different, unconnected links whose plan distance was computed (after the prefilter, if any). */
   segmentPairsTested: number;
-  /** Pairs of links skipped as connected. */
+  /** Pairs of links skipped as connected (0 when joints.exemptJoinedLines is false). */
   connectedLinkPairs: number;
+  /** Of those, pairs joined only by an end lying on the other line's outline (a tee onto an unsplit main). */
+  teeJoints: number;
+  /**
+   * Pairs whose entry has no figure for a line's pressure class, wherever their gap is under the
+   * table's largest value for the kind: to be checked by hand (`note` says why; `required` is the
+   * floor, and a gap under it is also in `findings`). Same order as findings.
+   */
+  checkByHand: ClearanceFinding[];
   /** Zero-length segments dropped (segmentTable.ts): their point is an end of a neighbouring segment. */
   skippedDegenerate: number;
   /** Links with no finite segment: not checked, listed so a reviewer sees the gap. */
   uncheckedLinkIds: string[];
+  /** The rules applied, stated so a report with no findings still says what it checked. */
+  rules: ClearanceReportRules;
 }
 
-function ruleClasses(links: readonly ClearanceLink[], rules: ClearanceRules): { classOf: Uint32Array; horizontal: SourcedValue[]; vertical: SourcedValue[]; count: number } {
-  const bands = [...rules.horizontal.pairs, ...rules.vertical.pairs].flatMap((p) => p.bands);
+function ruleClasses(links: readonly ClearanceLink[], rules: ClearanceRules): { classOf: Uint32Array; horizontal: RequiredClearance[]; vertical: RequiredClearance[]; count: number } {
+  const entries = [...rules.horizontal.pairs, ...rules.vertical.pairs];
+  const bands = entries.flatMap((p) => p.bands);
+  const limited = entries.filter((p) => p.onlyClasses !== null);
   const byKey = new Map<string, number>();
   const subjects: ClearanceSubject[] = [];
   const classOf = new Uint32Array(links.length);
   links.forEach((l, li) => {
     let key = l.utility as string;
     for (const b of bands) if (b.utility === l.utility) key += meetsBand(b, l) ? '1' : '0';
+    for (const e of limited) key += entryCovers(e, l) ? 'c' : 'n';
     let c = byKey.get(key);
     if (c === undefined) {
       c = subjects.length;
       byKey.set(key, c);
-      subjects.push({ utility: l.utility, section: l.section, pressureClass: l.pressureClass });
+      subjects.push({ utility: l.utility, subtype: l.subtype, section: l.section, pressureClass: l.pressureClass });
     }
     classOf[li] = c;
   });
   const count = subjects.length;
-  const horizontal: SourcedValue[] = [];
-  const vertical: SourcedValue[] = [];
+  const horizontal: RequiredClearance[] = [];
+  const vertical: RequiredClearance[] = [];
   for (let a = 0; a < count; a++) {
     for (let b = 0; b < count; b++) {
       horizontal.push(requiredClearance(rules.horizontal, subjects[a]!, subjects[b]!));
@@ -122,8 +172,12 @@ function ruleClasses(links: readonly ClearanceLink[], rules: ClearanceRules): { 
   return { classOf, horizontal, vertical, count };
 }
 
-/** Link pairs that are one network joined at a node: same utility, and a shared end node id or end points within CONNECTION_TOLERANCE_M. */
-function connectedPairs(links: readonly ClearanceLink[]): LinkPairSlots {
+/**
+ * Link pairs that are one network joined at a node: same utility, and a shared end node id, end
+ * points within `tol` (3D), or an end within `tol` of the other line's outline (exact radius; a tee
+ * onto a main not split there). Returns the pairs and how many were joined by a tee only.
+ */
+function connectedPairs(links: readonly ClearanceLink[], t: SegmentTable, index: Flatbush | null, exactRadius: Float64Array, tol: number): { pairs: LinkPairSlots; tees: number } {
   const out = new LinkPairSlots();
   // One map per utility: node ids are only compared within a utility.
   const byNode = new Map<UtilityType, Map<string, number | number[]>>();
@@ -170,13 +224,39 @@ function connectedPairs(links: readonly ClearanceLink[]): LinkPairSlots {
     const la = link[a]!;
     for (let n = m + 1; n < e; n++) {
       const b = order[n]!;
-      if (xs[b]! - xs[a]! > CONNECTION_TOLERANCE_M) break;
+      if (xs[b]! - xs[a]! > tol) break;
       const lb = link[b]!;
       if (lb === la || links[lb]!.utility !== links[la]!.utility) continue;
-      if (Math.hypot(xs[b]! - xs[a]!, ys[b]! - ys[a]!, zs[b]! - zs[a]!) <= CONNECTION_TOLERANCE_M) out.add(la, lb);
+      if (Math.hypot(xs[b]! - xs[a]!, ys[b]! - ys[a]!, zs[b]! - zs[a]!) <= tol) out.add(la, lb);
     }
   }
-  return out;
+
+  // Tees: an end within tol of a segment's outline (3D distance to its axis ≤ exact radius + tol).
+  let tees = 0;
+  if (index !== null) {
+    const c = t.coords, linkOf = t.linkOfSegment;
+    // Each segment's box in the index already holds its outline (radius rounded up): an end within tol of the outline is within tol of the box.
+    const pad = tol + 1e-6;
+    for (let k = 0; k < e; k++) {
+      const la = link[k]!, x = xs[k]!, y = ys[k]!, z = zs[k]!;
+      const u = links[la]!.utility;
+      index.search(x - pad, y - pad, x + pad, y + pad, (j) => {
+        const lb = linkOf[j]!;
+        if (lb === la || links[lb]!.utility !== u || out.get(la, lb) >= 0) return false;
+        const o = j * 6;
+        const vx = c[o + 3]! - c[o]!, vy = c[o + 4]! - c[o + 1]!, vz = c[o + 5]! - c[o + 2]!;
+        const vv = vx * vx + vy * vy + vz * vz;
+        let s = vv > 0 ? ((x - c[o]!) * vx + (y - c[o + 1]!) * vy + (z - c[o + 2]!) * vz) / vv : 0;
+        s = s < 0 ? 0 : s > 1 ? 1 : s;
+        if (Math.hypot(c[o]! + s * vx - x, c[o + 1]! + s * vy - y, c[o + 2]! + s * vz - z) <= exactRadius[lb]! + tol) {
+          out.add(la, lb);
+          tees++;
+        }
+        return false;
+      });
+    }
+  }
+  return { pairs: out, tees };
 }
 
 /** Smaller gap wins; equal gaps go to the lower segment pair, so the report does not depend on visiting order. */
@@ -209,12 +289,27 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
   const n = t.segmentCount;
   const c = t.coords, radius = t.radius, linkOf = t.linkOfSegment;
   const { classOf, horizontal, vertical, count } = ruleClasses(links, rules);
-  const connected = connectedPairs(links);
-  // Zones are sized with the exact radii: the table's radii are rounded up, which would widen them.
+  // Zones and tees are sized with the exact radii: the table's radii are rounded up, which would widen them.
   const exactRadius = Float64Array.from(links, (l) => boundingRadius(l.section));
+  const index: Flatbush | null = n > 0 ? buildSegmentIndex(t) : null;
+  const joints = rules.joints;
+  const joined = joints.exemptJoinedLines.value ? connectedPairs(links, t, index, exactRadius, joints.toleranceM.value) : { pairs: new LinkPairSlots(), tees: 0 };
+  const connected = joined.pairs;
+  const largestH = largestClearance(rules.horizontal), largestV = largestClearance(rules.vertical);
+  // The frame's scale over the network: centreline distances up to the largest value + both radii are compared.
+  let maxAbsX = 0, maxRadius = 0;
+  for (let k = 0; k < n; k++) {
+    const x = Math.max(Math.abs(c[6 * k]!), Math.abs(c[6 * k + 3]!)) + radius[k]!;
+    if (x > maxAbsX) maxAbsX = x;
+    if (radius[k]! > maxRadius) maxRadius = radius[k]!;
+  }
+  const scale = frameScaleBound(maxAbsX, Math.max(largestH, largestV) + 2 * maxRadius);
+  const stretch = scale - 1;
+  // Plan reach per rule pair: the required value, or the table's largest where the value is a floor only (such pairs are listed up to there).
+  const reachH = Float64Array.from(horizontal, (r) => (r.basis === 'class-not-covered' ? Math.max(r.value, largestH) : r.value));
   let reachPad = 0;
-  for (const r of horizontal) reachPad = Math.max(reachPad, r.value);
-  reachPad += CLEARANCE_SLACK_M;
+  for (const r of reachH) reachPad = Math.max(reachPad, r);
+  reachPad = reachPad * scale + stretch * 2 * maxRadius + CLEARANCE_SLACK_M;
   const minCrossingSin = Math.sin((rules.crossings.minAngleDeg.value * Math.PI) / 180);
   const zoneFactor = rules.crossings.zoneFactor.value;
 
@@ -232,7 +327,7 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
     const rr = radius[i]! + radius[j]!;
     const rule = classOf[la]! * count + classOf[lb]!;
     const h = horizontal[rule]!.value;
-    const reach = rr + h + CLEARANCE_SLACK_M;
+    const reach = (rr + reachH[rule]!) * scale + CLEARANCE_SLACK_M;
     // The plan gap between the two segments' bboxes is a lower bound of their plan distance.
     const gx = Math.max(Math.min(c[o]!, c[o + 3]!) - Math.max(c[p]!, c[p + 3]!), Math.min(c[p]!, c[p + 3]!) - Math.max(c[o]!, c[o + 3]!), 0);
     const gy = Math.max(Math.min(c[o + 1]!, c[o + 4]!) - Math.max(c[p + 1]!, c[p + 4]!), Math.min(c[p + 1]!, c[p + 4]!) - Math.max(c[o + 1]!, c[o + 4]!), 0);
@@ -272,8 +367,7 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
     }
   };
 
-  if (n > 1 && prefilter === 'index') {
-    const index: Flatbush = buildSegmentIndex(t);
+  if (n > 1 && index !== null && prefilter === 'index') {
     let current = 0;
     const filter = (j: number): boolean => {
       if (j > current) visit(current, j);
@@ -315,40 +409,67 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
     }
   }
 
-  const findings: ClearanceFinding[] = [];
-  const pairOf: number[] = [];
-  const emit = (kind: ClearanceKind, gap: number, i: number, s: number, j: number, req: SourcedValue): void => {
+  const findings: ClearanceFinding[] = [], pairOf: number[] = [];
+  const checkByHand: ClearanceFinding[] = [], handPairOf: number[] = [];
+  const emit = (into: ClearanceFinding[], pairs: number[], kind: ClearanceKind, gap: number, i: number, s: number, j: number, req: RequiredClearance): void => {
     const point = midpoint(c, i, s, j, kind === 'horizontal');
     if (linkOf[i]! > linkOf[j]!) [i, j] = [j, i];
     const la = linkOf[i]!, lb = linkOf[j]!;
-    pairOf.push(la, lb);
-    findings.push({
+    pairs.push(la, lb);
+    into.push({
       kind,
       linkA: t.linkIds[la]!, utilityA: utilityOfLink(t, la), segmentA: t.segmentVertex[i]!,
       linkB: t.linkIds[lb]!, utilityB: utilityOfLink(t, lb), segmentB: t.segmentVertex[j]!,
       actual: gap, required: req.value, shortfall: Math.max(0, req.value - gap), point, source: req.source, verified: req.verified,
+      basis: req.basis, note: req.note,
     });
   };
   for (let slot = 0; slot < slots.size; slot++) {
     const i = cols.hI[slot]!, j = cols.hJ[slot]!;
     const rule = classOf[linkOf[i]!]! * count + classOf[linkOf[j]!]!;
     const h = horizontal[rule]!, v = vertical[rule]!;
-    if (cols.hGap[slot]! < h.value + CLEARANCE_SLACK_M) emit('horizontal', cols.hGap[slot]!, i, cols.hS[slot]!, j, h);
-    if (cols.vGap[slot]! < v.value + CLEARANCE_SLACK_M) emit('vertical', cols.vGap[slot]!, cols.vI[slot]!, cols.vS[slot]!, cols.vJ[slot]!, v);
+    const hGap = cols.hGap[slot]!, vGap = cols.vGap[slot]!;
+    // A gap g in the frame is a centreline distance g + rr read long: within the limit when g + rr < scale · (limit + rr).
+    const hLong = stretch * (radius[i]! + radius[j]!), vLong = stretch * (radius[cols.vI[slot]!]! + radius[cols.vJ[slot]!]!);
+    if (hGap < h.value * scale + hLong + CLEARANCE_SLACK_M) emit(findings, pairOf, 'horizontal', hGap, i, cols.hS[slot]!, j, h);
+    if (vGap < v.value * scale + vLong + CLEARANCE_SLACK_M) emit(findings, pairOf, 'vertical', vGap, cols.vI[slot]!, cols.vS[slot]!, cols.vJ[slot]!, v);
+    if (h.basis === 'class-not-covered' && hGap < largestH * scale + hLong + CLEARANCE_SLACK_M) emit(checkByHand, handPairOf, 'horizontal', hGap, i, cols.hS[slot]!, j, h);
+    if (v.basis === 'class-not-covered' && vGap < largestV * scale + vLong + CLEARANCE_SLACK_M) emit(checkByHand, handPairOf, 'vertical', vGap, cols.vI[slot]!, cols.vS[slot]!, cols.vJ[slot]!, v);
   }
-  // Most shortfall first, then smallest gap, then the pair in input order, horizontal before vertical.
+
+  return {
+    findings: sorted(findings, pairOf),
+    segmentCount: n,
+    segmentPairsTested: tested,
+    connectedLinkPairs: connected.size,
+    teeJoints: joined.tees,
+    checkByHand: sorted(checkByHand, handPairOf),
+    skippedDegenerate: t.skippedDegenerate,
+    uncheckedLinkIds: t.unscreenableLinkIds,
+    rules: {
+      version: rules.version,
+      frame: LOCAL_FRAME,
+      frameScale: scale,
+      crossings: rules.crossings,
+      defaults: { horizontal: rules.horizontal.default, vertical: rules.vertical.default },
+      joints: rules.joints,
+      assumptions: [
+        'each line is a chain of round capsules: a rectangular duct is measured as a round pipe of half its diagonal, so gaps to ducts are understated (conservative; more findings, none missed)',
+        'vertical gaps are 3D distances between the capsules where the outlines overlap in plan: on a sloped line or a riser less than the vertical gap (conservative)',
+        'a pair not in the table gets the default for its kind (findings say basis "default")',
+        'a gas line with no recorded pressure class gets the largest figure of the classes an entry lists; a class an entry has no figure for is checked against that entry as a floor and listed in checkByHand',
+        `a gap within ${CLEARANCE_SLACK_M} m of the limit counts as a finding (shortfall 0)`,
+      ],
+    },
+  };
+}
+
+/** Most shortfall first, then smallest gap, then the pair in input order (`pairOf`: two link indices per finding), horizontal before vertical. */
+function sorted(findings: readonly ClearanceFinding[], pairOf: readonly number[]): ClearanceFinding[] {
   const order = Uint32Array.from(findings, (_, k) => k).sort((p, q) => {
     const a = findings[p]!, b = findings[q]!;
     return b.shortfall - a.shortfall || a.actual - b.actual || pairOf[2 * p]! - pairOf[2 * q]! || pairOf[2 * p + 1]! - pairOf[2 * q + 1]! ||
       (a.kind === b.kind ? 0 : a.kind === 'horizontal' ? -1 : 1);
   });
-
-  return {
-    findings: Array.from(order, (k) => findings[k]!),
-    segmentCount: n,
-    segmentPairsTested: tested,
-    connectedLinkPairs: connected.size,
-    skippedDegenerate: t.skippedDegenerate,
-    uncheckedLinkIds: t.unscreenableLinkIds,
-  };
+  return Array.from(order, (k) => findings[k]!);
 }

@@ -10,28 +10,47 @@
  * vertex and nothing in between). Cover is then linear along each segment: its minimum is at a
  * vertex, and where a stretch starts or ends inside a segment is found exactly by interpolation.
  *
- * Surface: links carry no surface attribute, so each is checked against the carriageway value,
- * the stricter one for every utility in the shipped table, unless the caller's `surfaceOf` names
+ * Surface: links carry no surface attribute, so each is checked against the larger of its footway
+ * and carriageway values (carriageway in the shipped table), unless the caller's `surfaceOf` names
  * the surface (from street data). Findings say which lines were checked on the assumption.
+ *
+ * Installation: power, telecom and heat have one row per way of laying them (direct-buried, in duct,
+ * in trench), chosen by the line's subtype (cover.json names the subtypes); a subtype naming none
+ * gets the strictest row and the finding says the installation was assumed (networkRules.ts
+ * `coverRequirement`).
  *
  * Boundary: a cover within COVER_SLACK_M of the minimum counts as a finding (shortfall 0), so float
  * rounding can add a finding, never drop one (the screening kernel's rule, README.md).
  */
 import { halfHeight, VERTEX_STRIDE, type Link, type UtilityType } from '../model';
-import { SURFACES, type CoverRules, type Surface } from './networkRules';
+import { coverRequirement, SURFACES, type CoverRules, type Surface } from './networkRules';
 import type { Point3 } from './screen';
 
 /** Rounding allowance, m: far above float error in ground − top (~1e-14 m), far below survey precision. */
 export const COVER_SLACK_M = 1e-6;
 
-/** Checked against when no surface is known: the stricter value for every utility in cover.json. */
+/**
+ * Named when no surface is known and both surfaces require the same cover. An unknown surface is
+ * checked against the larger of footway and carriageway (carriageway for every utility in the
+ * shipped table), never against a surface by name.
+ */
 export const DEFAULT_SURFACE: Surface = 'carriageway';
 
+/** What the cover report states about the rules it applied (the report body's `rules`). */
+export interface CoverReportRules {
+  /** cover.json's `version`. */
+  version: number;
+  /** Where the points are. */
+  frame: string;
+  /** What is assumed when the data do not say, and the simplifications made. */
+  assumptions: string[];
+}
+
 /** The fields of a Link the cover check reads. */
-export type CoverLink = Pick<Link, 'id' | 'utility' | 'section' | 'vertices'>;
+export type CoverLink = Pick<Link, 'id' | 'utility' | 'subtype' | 'section' | 'vertices'>;
 
 export interface CoverCheckOptions<L extends CoverLink = CoverLink> {
-  /** Surface above a link; null (or no resolver) means unknown, checked as DEFAULT_SURFACE. */
+  /** Surface above a link; null (or no resolver) means unknown, checked against the larger of the two values. */
   surfaceOf?: (link: L) => Surface | null;
 }
 
@@ -39,8 +58,12 @@ export interface CoverFinding {
   linkId: string;
   utility: UtilityType;
   surface: Surface;
-  /** True when no surface was known and DEFAULT_SURFACE was assumed. */
+  /** True when no surface was known: `surface` is the one whose value is larger (DEFAULT_SURFACE on a tie). */
   surfaceAssumed: boolean;
+  /** The row's installation ("direct-buried", "in duct", …), null for a utility with one row. */
+  installation: string | null;
+  /** True when the line's subtype names no installation of its utility and the strictest row was taken. */
+  installationAssumed: boolean;
   /**
    * Where the shallow stretch starts and ends, as vertex positions: k + t is t of the way from
    * vertex k to vertex k + 1. Segments floor(from) .. ceil(to) − 1 are (partly) too shallow.
@@ -68,11 +91,18 @@ export interface CoverReport {
   findings: CoverFinding[];
   linksChecked: number;
   defaultSurface: Surface;
-  /** Links checked as DEFAULT_SURFACE because no surface was known. */
+  /** Links checked on an assumed surface (the larger value) because no surface was known. */
   linksOnDefaultSurface: number;
+  /** Links of a utility with several installations whose subtype names none: checked against the strictest row. */
+  linksOnAssumedInstallation: number;
   /** Links with vertices whose cover is unknown (non-finite elevation or ground); their other stretches are checked. */
   unknownCover: { linkId: string; vertices: number[] }[];
+  /** The rules applied, stated so a report with no findings still says what it checked. */
+  rules: CoverReportRules;
 }
+
+/** The frame every point of both network reports is in. */
+export const LOCAL_FRAME = 'local metric frame of the network (x east, y north, z elevation, metres; a transverse Mercator projection): not lon/lat';
 
 function surfaceFor<L extends CoverLink>(link: L, surfaceOf: ((link: L) => Surface | null) | undefined): Surface | null {
   if (!surfaceOf) return null;
@@ -104,14 +134,16 @@ export function checkCover<L extends CoverLink>(links: readonly L[], coverRules:
   const findings: CoverFinding[] = [];
   const unknownCover: CoverReport['unknownCover'] = [];
   let linksOnDefaultSurface = 0;
+  let linksOnAssumedInstallation = 0;
 
   for (const link of links) {
     const rule = Object.prototype.hasOwnProperty.call(coverRules.minimumCover, link.utility) ? coverRules.minimumCover[link.utility] : undefined;
     if (!rule) throw new RangeError(`checkCover: link "${link.id}" has utility ${JSON.stringify(link.utility)}, which the cover rules do not list`);
     const known = surfaceFor(link, options.surfaceOf);
     if (known === null) linksOnDefaultSurface++;
-    const surface = known ?? DEFAULT_SURFACE;
-    const required = rule[surface];
+    const req = coverRequirement(rule, link.subtype ?? null, known);
+    if (req.installationAssumed) linksOnAssumedInstallation++;
+    const { surface, value: required, row } = req;
     const limit = required + COVER_SLACK_M;
     const v = link.vertices;
     const n = Math.floor(v.length / VERTEX_STRIDE);
@@ -133,9 +165,10 @@ export function checkCover<L extends CoverLink>(links: readonly L[], coverRules:
       const o = lowest * VERTEX_STRIDE;
       findings.push({
         linkId: link.id, utility: link.utility, surface, surfaceAssumed: known === null,
+        installation: row.installation, installationAssumed: req.installationAssumed,
         from, to, length: lengthBetween(v, from, to), vertex: lowest,
         point: { x: v[o]!, y: v[o + 1]!, z: v[o + 2]! },
-        cover: c, required, shortfall: Math.max(0, required - c), source: rule.source, verified: rule.verified,
+        cover: c, required, shortfall: Math.max(0, required - c), source: row.source, verified: row.verified,
       });
       from = -1;
     };
@@ -164,5 +197,17 @@ export function checkCover<L extends CoverLink>(links: readonly L[], coverRules:
   }
 
   findings.sort((a, b) => b.shortfall - a.shortfall || (a.linkId < b.linkId ? -1 : a.linkId > b.linkId ? 1 : 0) || a.from - b.from);
-  return { findings, linksChecked: links.length, defaultSurface: DEFAULT_SURFACE, linksOnDefaultSurface, unknownCover };
+  return {
+    findings, linksChecked: links.length, defaultSurface: DEFAULT_SURFACE, linksOnDefaultSurface, linksOnAssumedInstallation, unknownCover,
+    rules: {
+      version: coverRules.version,
+      frame: LOCAL_FRAME,
+      assumptions: [
+        'cover is ground minus the top of the recorded section (a rectangular duct: its top face), linear between vertices; the ground is known at the vertices only',
+        'no surface known: the larger of the footway and carriageway values',
+        'installation (power, telecom, heat) from the line\'s subtype; a subtype naming none: the strictest row',
+        `a cover within ${COVER_SLACK_M} m of the minimum counts as a finding (shortfall 0)`,
+      ],
+    },
+  };
 }

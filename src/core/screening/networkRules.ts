@@ -15,16 +15,61 @@ import type { SourcedValue } from './rules';
 export const SURFACES = ['footway', 'carriageway'] as const;
 export type Surface = (typeof SURFACES)[number];
 
-export interface CoverRule {
+/** One row of minimum cover: footway and carriageway values, m, with their source. */
+export interface CoverRow {
+  /** How the line is laid (e.g. "in duct"); null for a utility with one row. */
+  installation: string | null;
+  /** Line subtypes (Link.subtype) that mean this installation; empty for a utility with one row. */
+  subtypes: string[];
   footway: number;
   carriageway: number;
   source: string;
   verified: boolean;
 }
 
+/**
+ * A utility's minimum cover: one row, or one per installation (direct-buried, in duct, in trench),
+ * chosen by the line's subtype (`coverRequirement`).
+ */
+export interface CoverRule {
+  rows: CoverRow[];
+}
+
 export interface CoverRules {
   version: number;
   minimumCover: Record<UtilityType, CoverRule>;
+}
+
+/** The minimum cover a line must keep and which row and surface gave it. */
+export interface CoverRequirement {
+  value: number;
+  row: CoverRow;
+  surface: Surface;
+  /** No surface was known: the larger of the row's footway and carriageway (carriageway on a tie). */
+  surfaceAssumed: boolean;
+  /** The utility has several installations and the subtype names none: the strictest row was taken. */
+  installationAssumed: boolean;
+}
+
+/**
+ * The cover a line of `subtype` must keep under `surface` (null: unknown). A subtype named by one of
+ * the rule's rows gets that row; otherwise every row is a candidate and the largest value wins, so an
+ * unknown installation or surface is always read as the strictest the table allows, whatever order
+ * or values an override table gives.
+ */
+export function coverRequirement(rule: CoverRule, subtype: string | null, surface: Surface | null): CoverRequirement {
+  const named = subtype === null ? undefined : rule.rows.find((r) => r.subtypes.includes(subtype));
+  const rows = named ? [named] : rule.rows;
+  const surfaces: readonly Surface[] = surface === null ? ['carriageway', 'footway'] : [surface];
+  let best: CoverRequirement | null = null;
+  for (const row of rows) {
+    for (const s of surfaces) {
+      if (best === null || row[s] > best.value) {
+        best = { value: row[s], row, surface: s, surfaceAssumed: surface === null, installationAssumed: !named && rule.rows.length > 1 };
+      }
+    }
+  }
+  return best!;
 }
 
 export const CLEARANCE_KINDS = ['horizontal', 'vertical'] as const;
@@ -37,14 +82,39 @@ export type UtilityPattern = UtilityType | typeof ANY_UTILITY;
 /** A smaller clearance that applies when the named line of the pair meets the condition. */
 export type ClearanceBand =
   | { utility: UtilityType; value: number; maxDiameterMm: number }
-  | { utility: UtilityType; value: number; pressureClasses: string[] };
+  | { utility: UtilityType; value: number; pressureClasses: string[] }
+  | { utility: UtilityType; value: number; subtypes: string[] };
+
+/**
+ * The pressure classes of the named line an entry has figures for (GB 50289's low and medium gas
+ * rows). A line of that utility with another recorded class is not covered: the pair gets the
+ * entry's value as a floor only and is listed for checking by hand (`requiredClearance`). A line
+ * with no recorded class is covered (the entry's value is the largest of its classes' figures).
+ */
+export interface CoveredClasses {
+  utility: UtilityType;
+  pressureClasses: string[];
+}
 
 export interface PairClearance {
   between: [UtilityPattern, UtilityPattern];
   value: number;
   bands: ClearanceBand[];
+  onlyClasses: CoveredClasses | null;
   source: string;
   verified: boolean;
+}
+
+/**
+ * Where a pair's clearance came from: an entry of the table; the table's default (the pair is not
+ * listed); or an entry that has no figure for a line's pressure class (its value is a floor only).
+ */
+export type ClearanceBasis = 'table' | 'default' | 'class-not-covered';
+
+export interface RequiredClearance extends SourcedValue {
+  basis: ClearanceBasis;
+  /** For 'class-not-covered': which line class the entry lacks, in words. */
+  note: string | null;
 }
 
 export interface ClearanceTable {
@@ -71,15 +141,30 @@ export const CROSSING_ANGLE_RANGE_DEG = [1, 90] as const;
  */
 export const CROSSING_ZONE_FACTOR_RANGE = [1, 4] as const;
 
+/**
+ * Lines of one utility joined at a node (a shared end node id, ends within `toleranceM` in 3D, or
+ * an end lying on the other line's outline: a tee onto a main not split there) are one network, not
+ * two lines keeping a clearance. `exemptJoinedLines`: whether such pairs are left out of the report
+ * along their whole length (a project judgement, sourced in the table).
+ */
+export interface JointRules {
+  exemptJoinedLines: { value: boolean; source: string; verified: boolean };
+  toleranceM: SourcedValue;
+}
+
+/** Bounds of `joints.toleranceM`: up to 0.1 m, so two lines 10 cm apart are never read as one joint. */
+export const JOINT_TOLERANCE_RANGE_M = [0, 0.1] as const;
+
 export interface ClearanceRules {
   version: number;
   horizontal: ClearanceTable;
   vertical: ClearanceTable;
   crossings: CrossingRules;
+  joints: JointRules;
 }
 
 /** What a clearance rule reads of a line. */
-export type ClearanceSubject = Pick<Link, 'utility' | 'section' | 'pressureClass'>;
+export type ClearanceSubject = Pick<Link, 'utility' | 'subtype' | 'section' | 'pressureClass'>;
 
 function version(v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new RulesError('version', `expected an integer, got ${show(v)}`);
@@ -91,10 +176,30 @@ function utility(v: unknown, path: string): UtilityType {
   return v as UtilityType;
 }
 
+function coverRow(v: unknown, path: string, installation: boolean): CoverRow {
+  const o = record(v, path);
+  onlyKeys(o, [...SURFACES, 'source', 'verified', ...(installation ? ['name', 'subtypes'] : [])], path);
+  let subtypes: string[] = [];
+  if (installation) {
+    const list = o.subtypes;
+    if (!Array.isArray(list) || list.length === 0) throw new RulesError(`${path}.subtypes`, `expected a non-empty array of line subtypes, got ${show(list)}`);
+    subtypes = list.map((t, k) => text(t, `${path}.subtypes[${k}]`));
+  }
+  return {
+    installation: installation ? text(o.name, `${path}.name`) : null,
+    subtypes,
+    footway: metres(o.footway, `${path}.footway`),
+    carriageway: metres(o.carriageway, `${path}.carriageway`),
+    source: text(o.source, `${path}.source`),
+    verified: flag(o.verified, `${path}.verified`),
+  };
+}
+
 /**
- * Checks cover rules (parsed JSON) and returns a typed copy: every utility present, footway and
- * carriageway finite and ≥ 0, a source and a verified flag; unknown keys refused, so a misspelt
- * utility cannot hide a missing one.
+ * Checks cover rules (parsed JSON) and returns a typed copy: every utility present, with one row
+ * (footway and carriageway finite and ≥ 0, a source and a verified flag) or `installations` (rows
+ * with a name and the subtypes that mean it; a subtype in two rows is refused); unknown keys
+ * refused, so a misspelt utility or surface cannot hide a missing one.
  */
 export function validateCoverRules(input: unknown): CoverRules {
   const root = record(input, 'rules');
@@ -107,33 +212,59 @@ export function validateCoverRules(input: unknown): CoverRules {
     const path = `minimumCover.${u}`;
     if (!(u in mc)) throw new RulesError(path, `missing; cover rules need all of ${UTILITY_TYPES.join(', ')}`);
     const o = record(mc[u], path);
-    onlyKeys(o, [...SURFACES, 'source', 'verified'], path);
-    minimumCover[u] = {
-      footway: metres(o.footway, `${path}.footway`),
-      carriageway: metres(o.carriageway, `${path}.carriageway`),
-      source: text(o.source, `${path}.source`),
-      verified: flag(o.verified, `${path}.verified`),
-    };
+    if (!('installations' in o)) {
+      minimumCover[u] = { rows: [coverRow(o, path, false)] };
+      continue;
+    }
+    onlyKeys(o, ['installations'], path);
+    const list = o.installations;
+    if (!Array.isArray(list) || list.length === 0) throw new RulesError(`${path}.installations`, `expected a non-empty array of rows, got ${show(list)}`);
+    const rows = list.map((r, k) => coverRow(r, `${path}.installations[${k}]`, true));
+    const seen = new Map<string, number>();
+    rows.forEach((r, k) => {
+      for (const t of r.subtypes) {
+        const before = seen.get(t);
+        if (before !== undefined) throw new RulesError(`${path}.installations[${k}].subtypes`, `"${t}" is already in ${path}.installations[${before}]`);
+        seen.set(t, k);
+      }
+    });
+    minimumCover[u] = { rows };
   }
   return { version: v, minimumCover };
 }
 
+function names(v: unknown, path: string, what: string): string[] {
+  if (!Array.isArray(v) || v.length === 0) throw new RulesError(path, `expected a non-empty array of ${what}, got ${show(v)}`);
+  return v.map((c, i) => text(c, `${path}[${i}]`));
+}
+
+function namedUtility(v: unknown, path: string, between: readonly UtilityPattern[]): UtilityType {
+  const u = utility(v, path);
+  if (!between.includes(u)) throw new RulesError(path, `"${u}" is not named in the pair ${show(between)}`);
+  return u;
+}
+
 function band(v: unknown, path: string, between: readonly UtilityPattern[]): ClearanceBand {
   const o = record(v, path);
-  onlyKeys(o, ['utility', 'value', 'maxDiameterMm', 'pressureClasses'], path);
-  const u = utility(o.utility, `${path}.utility`);
-  if (!between.includes(u)) throw new RulesError(`${path}.utility`, `"${u}" is not named in the pair ${show(between)}`);
+  onlyKeys(o, ['utility', 'value', 'maxDiameterMm', 'pressureClasses', 'subtypes'], path);
+  const u = namedUtility(o.utility, `${path}.utility`, between);
   const value = metres(o.value, `${path}.value`);
-  const hasDiameter = o.maxDiameterMm !== undefined, hasClasses = o.pressureClasses !== undefined;
-  if (hasDiameter === hasClasses) throw new RulesError(path, 'expected exactly one condition: maxDiameterMm or pressureClasses');
-  if (hasDiameter) {
+  const conditions = ['maxDiameterMm', 'pressureClasses', 'subtypes'].filter((k) => o[k] !== undefined);
+  if (conditions.length !== 1) throw new RulesError(path, 'expected exactly one condition: maxDiameterMm, pressureClasses or subtypes');
+  if (conditions[0] === 'maxDiameterMm') {
     const d = o.maxDiameterMm;
     if (typeof d !== 'number' || !Number.isFinite(d) || d <= 0) throw new RulesError(`${path}.maxDiameterMm`, `expected a diameter in mm > 0, got ${show(d)}`);
     return { utility: u, value, maxDiameterMm: d };
   }
-  const classes = o.pressureClasses;
-  if (!Array.isArray(classes) || classes.length === 0) throw new RulesError(`${path}.pressureClasses`, `expected a non-empty array of class names, got ${show(classes)}`);
-  return { utility: u, value, pressureClasses: classes.map((c, i) => text(c, `${path}.pressureClasses[${i}]`)) };
+  if (conditions[0] === 'subtypes') return { utility: u, value, subtypes: names(o.subtypes, `${path}.subtypes`, 'line subtypes') };
+  return { utility: u, value, pressureClasses: names(o.pressureClasses, `${path}.pressureClasses`, 'class names') };
+}
+
+function coveredClasses(v: unknown, path: string, between: readonly UtilityPattern[]): CoveredClasses | null {
+  if (v === undefined) return null;
+  const o = record(v, path);
+  onlyKeys(o, ['utility', 'pressureClasses'], path);
+  return { utility: namedUtility(o.utility, `${path}.utility`, between), pressureClasses: names(o.pressureClasses, `${path}.pressureClasses`, 'class names') };
 }
 
 function clearanceTable(v: unknown, path: string): ClearanceTable {
@@ -151,7 +282,7 @@ function clearanceTable(v: unknown, path: string): ClearanceTable {
   const pairs = o.pairs.map((p, i): PairClearance => {
     const at = `${path}.pairs[${i}]`;
     const e = record(p, at);
-    onlyKeys(e, ['between', 'value', 'bands', 'source', 'verified'], at);
+    onlyKeys(e, ['between', 'value', 'bands', 'onlyClasses', 'source', 'verified'], at);
     if (!Array.isArray(e.between) || e.between.length !== 2) throw new RulesError(`${at}.between`, `expected two utilities, got ${show(e.between)}`);
     const between = e.between.map((u, k) => (u === ANY_UTILITY ? ANY_UTILITY : utility(u, `${at}.between[${k}]`))) as [UtilityPattern, UtilityPattern];
     if (between[0] === ANY_UTILITY && between[1] === ANY_UTILITY) throw new RulesError(`${at}.between`, `"*–*" would override every pair; set the default instead`);
@@ -165,6 +296,7 @@ function clearanceTable(v: unknown, path: string): ClearanceTable {
       between,
       value: metres(e.value, `${at}.value`),
       bands: bandsIn.map((b, k) => band(b, `${at}.bands[${k}]`, between)),
+      onlyClasses: coveredClasses(e.onlyClasses, `${at}.onlyClasses`, between),
       source: text(e.source, `${at}.source`),
       verified: flag(e.verified, `${at}.verified`),
     };
@@ -187,15 +319,31 @@ function crossingRules(v: unknown): CrossingRules {
   };
 }
 
+function jointRules(v: unknown): JointRules {
+  const o = record(v, 'joints');
+  onlyKeys(o, ['exemptJoinedLines', 'toleranceM'], 'joints');
+  const e = record(o.exemptJoinedLines, 'joints.exemptJoinedLines');
+  onlyKeys(e, ['value', 'source', 'verified'], 'joints.exemptJoinedLines');
+  return {
+    exemptJoinedLines: {
+      value: flag(e.value, 'joints.exemptJoinedLines.value'),
+      source: text(e.source, 'joints.exemptJoinedLines.source'),
+      verified: flag(e.verified, 'joints.exemptJoinedLines.verified'),
+    },
+    toleranceM: boundedSourced(o.toleranceM, 'joints.toleranceM', JOINT_TOLERANCE_RANGE_M),
+  };
+}
+
 /** Checks clearance rules (parsed JSON) and returns a typed copy; errors name the path of the bad value. */
 export function validateClearanceRules(input: unknown): ClearanceRules {
   const root = record(input, 'rules');
-  onlyKeys(root, ['version', ...CLEARANCE_KINDS, 'crossings'], 'rules');
+  onlyKeys(root, ['version', ...CLEARANCE_KINDS, 'crossings', 'joints'], 'rules');
   return {
     version: version(root.version),
     horizontal: clearanceTable(root.horizontal, 'horizontal'),
     vertical: clearanceTable(root.vertical, 'vertical'),
     crossings: crossingRules(root.crossings),
+    joints: jointRules(root.joints),
   };
 }
 
@@ -207,7 +355,14 @@ export function nominalSizeMm(section: CrossSection): number {
 /** Whether a line of the band's utility meets the band's condition. */
 export function meetsBand(b: ClearanceBand, line: ClearanceSubject): boolean {
   if ('maxDiameterMm' in b) return nominalSizeMm(line.section) <= b.maxDiameterMm;
+  if ('subtypes' in b) return line.subtype !== null && line.subtype !== undefined && b.subtypes.includes(line.subtype);
   return line.pressureClass !== null && b.pressureClasses.includes(line.pressureClass);
+}
+
+/** Whether an entry has a figure for the line (its `onlyClasses`, if any, covers the line's recorded class). */
+export function entryCovers(e: PairClearance, line: ClearanceSubject): boolean {
+  const c = e.onlyClasses;
+  return c === null || line.utility !== c.utility || line.pressureClass === null || c.pressureClasses.includes(line.pressureClass);
 }
 
 function matches(pattern: UtilityPattern, u: UtilityType): boolean {
@@ -228,17 +383,27 @@ function entryValue(e: PairClearance, a: ClearanceSubject, b: ClearanceSubject):
 
 /**
  * The clearance a pair of lines must keep: the largest value among the entries that match the
- * pair (in either order), or the table's default when none does. Symmetric in a and b.
+ * pair (in either order), or the table's default when none does (basis 'default'). When a matching
+ * entry has no figure for a line's pressure class (`onlyClasses`), the value is still the largest
+ * (a floor: no class needs less than the classes the entry lists) but the basis is
+ * 'class-not-covered' and the note says which class: the report lists such pairs to be checked by
+ * hand rather than pass them on a lower class's figure. Symmetric in a and b.
  */
-export function requiredClearance(table: ClearanceTable, a: ClearanceSubject, b: ClearanceSubject): SourcedValue {
+export function requiredClearance(table: ClearanceTable, a: ClearanceSubject, b: ClearanceSubject): RequiredClearance {
   let best: SourcedValue | null = null;
+  let note: string | null = null;
   for (const e of table.pairs) {
     const [p, q] = e.between;
     if (!((matches(p, a.utility) && matches(q, b.utility)) || (matches(p, b.utility) && matches(q, a.utility)))) continue;
     const value = entryValue(e, a, b);
     if (best === null || value > best.value) best = { value, source: e.source, verified: e.verified };
+    if (note === null) {
+      const line = [a, b].find((l) => !entryCovers(e, l));
+      if (line) note = `no figure for ${line.utility} of pressure class "${line.pressureClass}" in the ${e.between.join('–')} entry (it has ${e.onlyClasses!.pressureClasses.join(', ')}): the value is a floor only; check by hand`;
+    }
   }
-  return best ?? { ...table.default };
+  if (best === null) return { ...table.default, basis: 'default', note: null };
+  return { ...best, basis: note === null ? 'table' : 'class-not-covered', note };
 }
 
 /** The largest clearance the table can ask of any pair: the search radius around each line. */
