@@ -17,7 +17,8 @@ import { parseNetworkCollection } from '../src/core/importNetwork';
 import { vertexCount, type Link } from '../src/core/model';
 import { checkClearances, type ClearanceReport } from '../src/core/screening/clearanceCheck';
 import { checkCover } from '../src/core/screening/coverCheck';
-import { validateClearanceRules, validateCoverRules } from '../src/core/screening/networkRules';
+import { validateCoverRules } from '../src/core/screening/coverRules';
+import { validateClearanceRules } from '../src/core/screening/networkRules';
 
 const SEED = 42;
 const RUNS: Record<string, number> = { medium: 7, large: 3 };

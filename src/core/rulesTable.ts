@@ -56,6 +56,12 @@ export function metres(v: unknown, path: string): number {
   return v;
 }
 
+/** A rules table's `version`: an integer. */
+export function tableVersion(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new RulesError('version', `expected an integer, got ${show(v)}`);
+  return v;
+}
+
 export function text(v: unknown, path: string): string {
   if (typeof v !== 'string' || v.trim() === '') throw new RulesError(path, `expected a non-empty string, got ${show(v)}`);
   return v;

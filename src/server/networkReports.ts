@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkClearances } from '../core/screening/clearanceCheck';
 import { checkCover } from '../core/screening/coverCheck';
-import { validateClearanceRules, validateCoverRules, type ClearanceRules, type CoverRules } from '../core/screening/networkRules';
+import { validateCoverRules, type CoverRules } from '../core/screening/coverRules';
+import { validateClearanceRules, type ClearanceRules } from '../core/screening/networkRules';
 import { encodeJson, type Encoded } from './http/respond';
 import type { NetworkStore } from './storage/networkStore';
 

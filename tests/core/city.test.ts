@@ -5,7 +5,7 @@ import {
   CUSTOMER_CLASSES, LINK_STATUSES, NODE_TYPES, QUALITY_LEVELS, UTILITY_TYPES, type UtilityType,
 } from '../../src/core/model';
 import type { LinkFeature, NetworkFeature, NodeFeature } from '../../src/core/networkGeojson';
-import { coverRequirement, validateCoverRules } from '../../src/core/screening/networkRules';
+import { coverRequirement, validateCoverRules } from '../../src/core/screening/coverRules';
 
 const SEED = 42;
 

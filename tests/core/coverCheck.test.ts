@@ -14,7 +14,7 @@ import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../../src/core/model';
 import { mulberry32 } from '../../src/core/random';
 import { checkCover, COVER_SLACK_M, DEFAULT_SURFACE } from '../../src/core/screening/coverCheck';
-import { coverRequirement, validateCoverRules, type Surface } from '../../src/core/screening/networkRules';
+import { coverRequirement, validateCoverRules, type Surface } from '../../src/core/screening/coverRules';
 import { RulesError } from '../../src/core/screening/rules';
 
 const POSITION_TOL = 1e-9;

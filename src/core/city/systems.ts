@@ -10,7 +10,7 @@
  */
 import coverJson from '../../../data/rules/cover.json';
 import type { UtilityType } from '../model';
-import { coverRequirement, validateCoverRules } from '../screening/networkRules';
+import { coverRequirement, validateCoverRules } from '../screening/coverRules';
 import { chance, rngFor, uniform } from './random';
 import type { StreetClass } from './streets';
 

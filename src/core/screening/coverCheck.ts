@@ -23,7 +23,7 @@
  * rounding can add a finding, never drop one (the screening kernel's rule, README.md).
  */
 import { halfHeight, VERTEX_STRIDE, type Link, type UtilityType } from '../model';
-import { coverRequirement, SURFACES, type CoverRules, type Surface } from './networkRules';
+import { coverRequirement, SURFACES, type CoverRules, type Surface } from './coverRules';
 import type { Point3 } from './screen';
 
 /** Rounding allowance, m: far above float error in ground − top (~1e-14 m), far below survey precision. */
