@@ -531,10 +531,13 @@ describe('requiredClearance', () => {
     expect(requiredClearance(RULES.horizontal, water(201), of('sewer')).value).toBe(1.5);
   });
 
-  it('gives sewer–gas 1.0 m for low pressure and 1.2 m for medium or unknown pressure', () => {
+  it('gives sewer–gas 1.0 m for low pressure and 1.2 m for medium; an unknown class 1.2 m as a floor, to be checked by hand', () => {
     expect(requiredClearance(RULES.horizontal, of('sewer'), gas('low')).value).toBe(1.0);
-    expect(requiredClearance(RULES.horizontal, of('sewer'), gas('medium_a')).value).toBe(1.2);
-    expect(requiredClearance(RULES.horizontal, of('sewer'), gas(null)).value).toBe(1.2);
+    expect(requiredClearance(RULES.horizontal, of('sewer'), gas('medium_a'))).toMatchObject({ value: 1.2, basis: 'table' });
+    // No recorded class may be sub-high or high, which the table has no figure for: not passed on medium's figure.
+    const unknown = requiredClearance(RULES.horizontal, of('sewer'), gas(null));
+    expect(unknown).toMatchObject({ value: 1.2, basis: 'class-not-covered' });
+    expect(unknown.note).toMatch(/no recorded pressure class.*check by hand/);
   });
 
   it('takes the largest of several matching entries: a gas–power crossing needs the cables’ 0.25 m in a duct, not gas’s 0.15 m', () => {
@@ -559,7 +562,8 @@ describe('requiredClearance', () => {
     expect(r).toMatchObject({ value: 0.5, basis: 'class-not-covered' });
     expect(r.note).toMatch(/gas of pressure class "sub_high_a".*low, medium_b, medium_a.*check by hand/);
     expect(requiredClearance(RULES.horizontal, of('sewer'), gas('high'))).toMatchObject({ value: 1.2, basis: 'class-not-covered' });
-    for (const c of ['low', 'medium_b', 'medium_a', null]) expect(requiredClearance(RULES.horizontal, water(300), gas(c)).basis).toBe('table');
+    for (const c of ['low', 'medium_b', 'medium_a']) expect(requiredClearance(RULES.horizontal, water(300), gas(c)).basis).toBe('table');
+    expect(requiredClearance(RULES.horizontal, water(300), gas(null)).basis).toBe('class-not-covered');
     // The vertical table's gas entry has no class limit.
     expect(requiredClearance(RULES.vertical, water(300), gas('sub_high_a')).basis).toBe('table');
   });
@@ -743,6 +747,13 @@ describe('checkClearances on built cases', () => {
     // Medium A has its figure: nothing to check at 0.6 m.
     const medium = pair(0.6, 'medium_a');
     expect([medium.findings, medium.checkByHand]).toEqual([[], []]);
+    // No recorded class: it may be sub-high, so listed like one.
+    const unknown = checkClearances([
+      line('G-NC', 'gas', [[0, 140, 12.5], [60, 140, 12.5]], { section: d(400), pressureClass: null }),
+      line('W-HP', 'water', [[0, 140.9, 12.5], [60, 140.9, 12.5]], { section: d(200) }),
+    ], RULES);
+    expect(unknown.findings).toEqual([]);
+    expect(unknown.checkByHand.map((f) => [f.linkA, f.basis])).toEqual([['G-NC', 'class-not-covered']]);
   });
 
   it('says on each finding when the default was used for a pair the table does not list', () => {

@@ -371,7 +371,7 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
         'each line is a chain of round capsules: a rectangular duct is measured as a round pipe of half its diagonal, so gaps to ducts are understated (conservative; more findings, none missed)',
         'vertical gaps are 3D distances between the capsules where the outlines overlap in plan: on a sloped line or a riser less than the vertical gap (conservative)',
         'a pair not in the table gets the default for its kind (findings say basis "default")',
-        'a gas line with no recorded pressure class gets the largest figure of the classes an entry lists; a class an entry has no figure for is checked against that entry as a floor and listed in checkByHand',
+        'a pressure class an entry has no figure for, or no recorded class (it may be sub-high or high), is checked against the largest figure of the classes the entry lists as a floor and listed in checkByHand',
         `a gap within ${CLEARANCE_SLACK_M} m of the limit counts as a finding (shortfall 0)`,
       ],
     },

@@ -237,10 +237,14 @@ export function meetsBand(b: ClearanceBand, line: ClearanceSubject): boolean {
   return line.pressureClass !== null && b.pressureClasses.includes(line.pressureClass);
 }
 
-/** Whether an entry has a figure for the line (its `onlyClasses`, if any, covers the line's recorded class). */
+/**
+ * Whether an entry has a figure for the line: its `onlyClasses`, if any, lists the line's recorded
+ * class. A line with no recorded class is not covered: it may be of a class the entry has no
+ * figure for (sub-high, high), so it gets the entry's value as a floor and is checked by hand.
+ */
 export function entryCovers(e: PairClearance, line: ClearanceSubject): boolean {
   const c = e.onlyClasses;
-  return c === null || line.utility !== c.utility || line.pressureClass === null || c.pressureClasses.includes(line.pressureClass);
+  return c === null || line.utility !== c.utility || (line.pressureClass !== null && c.pressureClasses.includes(line.pressureClass));
 }
 
 function matches(pattern: UtilityPattern, u: UtilityType): boolean {
@@ -277,7 +281,10 @@ export function requiredClearance(table: ClearanceTable, a: ClearanceSubject, b:
     if (best === null || value > best.value) best = { value, source: e.source, verified: e.verified };
     if (note === null) {
       const line = [a, b].find((l) => !entryCovers(e, l));
-      if (line) note = `no figure for ${line.utility} of pressure class "${line.pressureClass}" in the ${e.between.join('–')} entry (it has ${e.onlyClasses!.pressureClasses.join(', ')}): the value is a floor only; check by hand`;
+      if (line) {
+        const what = line.pressureClass === null ? `a ${line.utility} line with no recorded pressure class` : `${line.utility} of pressure class "${line.pressureClass}"`;
+        note = `no figure for ${what} in the ${e.between.join('–')} entry (it has ${e.onlyClasses!.pressureClasses.join(', ')}): the value is a floor only; check by hand`;
+      }
     }
   }
   if (best === null) return { ...table.default, basis: 'default', note: null };
