@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { flag, integerIn, onlyKeys, record, text } from '../core/rulesTable';
+import type { ReportComputing } from '../protocol/reportsApi';
 import { WorkerError } from '../protocol/workerClient';
 import type { AccessRules } from './access/accessRules';
 import { HttpError } from './http/respond';
@@ -245,7 +246,7 @@ export class NetworkReports {
     return new HttpError(503, 'report_computing',
       `the ${kind} report of network version ${job.version} is being computed (step ${job.step + 1} of ${REPORT_STEPS.length}: ${doing}, ${seconds} s so far); ask again in ${wait} s`,
       undefined,
-      { headers: { 'Retry-After': String(wait) }, body: { progress: { version: job.version, report: kind, step: job.step + 1, steps: REPORT_STEPS.length, doing, seconds } } });
+      { headers: { 'Retry-After': String(wait) }, body: { progress: { version: job.version, report: kind, step: job.step + 1, steps: REPORT_STEPS.length, doing, seconds } satisfies ReportComputing['progress'] } });
   }
 
   status(): ReportsStatus {

@@ -19,9 +19,10 @@ import { loadAccessRules } from '../../src/server/access/accessRules';
 import { withoutAssets } from '../../src/server/access/payloadFilter';
 import { isRestrictedLink } from '../../src/server/access/restrictedAssets';
 import { importNetworkFile } from '../../src/server/importFile';
-import { loadReportServerRules } from '../../src/server/networkReports';
+import { NETWORK_REPORTS, NetworkReports, loadReportServerRules } from '../../src/server/networkReports';
 import { REPORT_STEPS, computeNetworkReports, loadNetworkReportRules } from '../../src/server/networkReportsJob';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
+import type { ReportComputing } from '../../src/protocol/reportsApi';
 import { fetchReport, untilReady } from '../helpers/reports';
 import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
@@ -31,7 +32,7 @@ let reviewer: Record<string, string>;
 let supervisor: Record<string, string>;
 const rules = loadNetworkReportRules('data/rules');
 
-type ErrorBody = { error: { code: string; message: string; field?: string }; progress?: { version: number; report: string; step: number; steps: number; doing: string; seconds: number } };
+type ErrorBody = { error: { code: string; message: string; field?: string }; progress?: ReportComputing['progress'] };
 type Report = { networkVersion: number; kind: string; findings: unknown[]; linksChecked?: number };
 
 const url = (path: string) => server.url + path.replace(/^\//, '');
@@ -219,6 +220,29 @@ describe('one read', () => {
       expect(newest).toMatchObject({ version: asked + 2, links: before.links }); // the whole city again
     } finally {
       reader.close();
+    }
+  }, 120_000);
+});
+
+describe('in process', () => {
+  it('a store no worker can open gets the same bytes computed in this thread', async () => {
+    const store = new SqliteNetworkStore(server.config.databaseFile, { readonly: true });
+    const here = new NetworkReports(store, { computeIn: 'in-process', background: false, restricted: loadAccessRules(), log: () => {} });
+    try {
+      const version = store.currentVersion()!.version;
+      expect(() => here.report('clearances', version)).toThrow(expect.objectContaining({ status: 503, code: 'report_computing' }));
+      while (here.status().state === 'computing') await new Promise((r) => setTimeout(r, 20));
+      expect(here.thread).toBeNull();
+      for (const kind of NETWORK_REPORTS) {
+        const whole = await fetchReport<Report>(url(`/api/network/${version}/reports/${kind}`), reviewer);
+        const general = await fetchReport<Report>(url(`/api/network/${version}/reports/${kind}`), supervisor);
+        const answer = here.report(kind, version);
+        expect(answer.all.etag, kind).toBe(whole.res.headers.get('etag'));
+        expect(answer.general.etag, kind).toBe(general.res.headers.get('etag'));
+      }
+    } finally {
+      here.close();
+      store.close();
     }
   }, 120_000);
 });
