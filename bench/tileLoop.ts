@@ -35,32 +35,43 @@ async function idle(seconds: number): Promise<Run> {
     look();
   });
   h.disable();
-  return { mode: 'idle', wallS: (performance.now() - t0) / 1000, maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, p50Ms: h.percentile(50) / 1e6, samples: h.count, line: '(nothing cut)', load };
+  return { mode: 'idle', wallS: (performance.now() - t0) / 1000, maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, p50Ms: h.percentile(50) / 1e6, samples: h.count, line: '(nothing done)', load };
 }
 
-async function cutOnce(store: SqliteNetworkStore, mode: 'in-process' | 'worker'): Promise<Run> {
+/** What a loop-delay run measures: a job begun on the store in one mode, done when it resolves; `line` what its console said. */
+export type LoopJob = (store: SqliteNetworkStore, mode: 'in-process' | 'worker') => Promise<{ line: string }>;
+
+async function measured(store: SqliteNetworkStore, mode: 'in-process' | 'worker', job: LoopJob): Promise<Run> {
   const h = monitorEventLoopDelay({ resolution: 10 });
-  let line = '';
   const load = loadText();
   h.enable();
   const t0 = performance.now();
+  const { line } = await job(store, mode);
+  const wallS = (performance.now() - t0) / 1000;
+  h.disable();
+  // No sample at all: the loop did not turn once while the job ran, so a request waited the whole run.
+  if (h.count === 0) return { mode, wallS, maxMs: wallS * 1000, p99Ms: wallS * 1000, p50Ms: wallS * 1000, samples: 0, line, load };
+  return { mode, wallS, maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, p50Ms: h.percentile(50) / 1e6, samples: h.count, line, load };
+}
+
+/** Polls `done` every 20 ms (the look the loop does between turns). */
+export function whenDone(done: () => boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const look = (): void => { if (done()) resolve(); else setTimeout(look, 20); };
+    look();
+  });
+}
+
+const cutOnce: LoopJob = async (store, mode) => {
+  let line = '';
   // The cut alone: no second brotli pass (in process it would block the loop again, in the worker it would not).
   const rules = loadTileServerRules();
   const compression = { ...rules.compression, recodeBrotliQuality: rules.compression.brotliQuality };
   const cache = new TileCache(store, { cutIn: mode, restricted: loadAccessRules(), rules: { ...rules, compression }, log: (l) => { line = l; } });
-  await new Promise<void>((resolve) => {
-    const look = (): void => {
-      const s = cache.status();
-      if (s.done === s.total) resolve();
-      else setTimeout(look, 20);
-    };
-    look();
-  });
-  const wallS = (performance.now() - t0) / 1000;
-  h.disable();
+  await whenDone(() => { const s = cache.status(); return s.done === s.total; });
   cache.close();
-  return { mode, wallS, maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, p50Ms: h.percentile(50) / 1e6, samples: h.count, line, load };
-}
+  return { line };
+};
 
 /** The city in a SQLite file; the parsed network is garbage by the time the runs start, as in a server that imported it elsewhere. */
 function importCity(file: string, size: CitySize, seed: number): SqliteNetworkStore {
@@ -73,28 +84,36 @@ function importCity(file: string, size: CitySize, seed: number): SqliteNetworkSt
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-export async function benchTileLoop(size: CitySize, seed: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'undergrid-bench-tileloop-'));
+export function benchTileLoop(size: CitySize, seed: number): Promise<void> {
+  return benchLoop(size, seed, { job: cutOnce, did: 'every layer cut in', whole: 'while the whole city is cut', wall: 'to cut every layer' });
+}
+
+/**
+ * Event-loop delay while `job` runs in this thread and in its worker thread, A B B A, with an idle
+ * control as long as a worker run (bench/reportLoop.ts uses it for the network reports).
+ */
+export async function benchLoop(size: CitySize, seed: number, what: { job: LoopJob; did: string; whole: string; wall: string }): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'undergrid-bench-loop-'));
   try {
     const store = importCity(join(dir, 'network.sqlite'), size, seed);
     const runs: Run[] = [];
     for (const mode of ['in-process', 'worker', 'idle', 'worker', 'in-process'] as const) {
       gc?.(); // the last run's tiles and the import's garbage are not collected during this one
-      const run = mode === 'idle' ? await idle(runs.find((r) => r.mode === 'worker')!.wallS) : await cutOnce(store, mode);
+      const run = mode === 'idle' ? await idle(runs.find((r) => r.mode === 'worker')!.wallS) : await measured(store, mode, what.job);
       runs.push(run);
-      console.log(`${mode.padEnd(10)}  ${mode === 'idle' ? 'nothing cut for' : 'every layer cut in'} ${run.wallS.toFixed(1)} s; event-loop delay max ${run.maxMs.toFixed(0)} ms, p99 ${run.p99Ms.toFixed(0)} ms, p50 ${run.p50Ms.toFixed(1)} ms over ${run.samples} samples (${run.load})`);
+      console.log(`${mode.padEnd(10)}  ${mode === 'idle' ? 'nothing done for' : what.did} ${run.wallS.toFixed(1)} s; event-loop delay max ${run.maxMs.toFixed(0)} ms, p99 ${run.p99Ms.toFixed(0)} ms, p50 ${run.p50Ms.toFixed(1)} ms over ${run.samples} samples (${run.load})`);
       console.log(`            ${run.line}`);
     }
     store.close();
     const best = (mode: Mode, f: (r: Run) => number) => Math.min(...runs.filter((r) => r.mode === mode).map(f));
     const worst = (mode: Mode, f: (r: Run) => number) => Math.max(...runs.filter((r) => r.mode === mode).map(f));
-    console.log(`\nevent-loop delay while the whole city is cut (worst of two runs each; figures include the 10 ms sampling interval): max ${worst('in-process', (r) => r.maxMs).toFixed(0)} ms in process, `
+    console.log(`\nevent-loop delay ${what.whole} (worst of two runs each; figures include the 10 ms sampling interval): max ${worst('in-process', (r) => r.maxMs).toFixed(0)} ms in process, `
       + `${worst('worker', (r) => r.maxMs).toFixed(0)} ms with the worker (${(worst('worker', (r) => r.maxMs) / worst('in-process', (r) => r.maxMs)).toFixed(3)}×); `
       + `p99 ${worst('in-process', (r) => r.p99Ms).toFixed(0)} vs ${worst('worker', (r) => r.p99Ms).toFixed(0)} ms`);
     const control = runs.find((r) => r.mode === 'idle')!;
     console.log(`control, the loop idle as long as a worker run (${control.wallS.toFixed(1)} s): max ${control.maxMs.toFixed(0)} ms, p99 ${control.p99Ms.toFixed(0)} ms: `
       + 'what the machine\'s load alone does to this thread');
-    console.log(`wall time to cut every layer (best of two): ${best('in-process', (r) => r.wallS).toFixed(1)} s in process, ${best('worker', (r) => r.wallS).toFixed(1)} s with the worker `
+    console.log(`wall time ${what.wall} (best of two): ${best('in-process', (r) => r.wallS).toFixed(1)} s in process, ${best('worker', (r) => r.wallS).toFixed(1)} s with the worker `
       + `(${(best('worker', (r) => r.wallS) / best('in-process', (r) => r.wallS)).toFixed(2)}×: its start-up, reading the file in the worker, the transfer)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

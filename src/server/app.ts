@@ -14,6 +14,7 @@ import { NETWORK_REPORTS, NetworkReports, type NetworkReportKind } from './netwo
 import type { ApiModule } from './http/apiModule';
 import type { NetworkAccess, Viewer } from './access/networkAccess';
 import { ViewerAnswers } from './access/viewerAnswers';
+import { inForce, versionParam } from './http/versionParam';
 
 export interface AppOptions {
   store: NetworkStore;
@@ -24,6 +25,8 @@ export interface AppOptions {
   modules?: ApiModule[];
   /** Who may read which part of the network (src/server/access): every network read passes its gate. */
   access: NetworkAccess;
+  /** The network reports (computed in a worker thread per version); made here, with access.json's restricted classes, unless given. */
+  reports?: NetworkReports;
 }
 
 function utilityParam(value: string): UtilityType {
@@ -49,7 +52,7 @@ export function createApp(options: AppOptions): Server {
     restricted: access.rules,
     served: (req, t) => { if (t.restricted) access.record(access.viewerOf(req), tiles.cache.assetsOf(t.version, t.tileset, t.file), true); },
   });
-  const reports = new NetworkReports(options.store);
+  const reports = options.reports ?? new NetworkReports(options.store, { restricted: access.rules });
   const answers = new ViewerAnswers(access, options.store, cache, reports);
   // Network answers now differ by viewer: browsers may keep them (private) but must ask again (the ETag makes it a 304).
   const perViewer = 'private, no-cache';
@@ -66,24 +69,21 @@ export function createApp(options: AppOptions): Server {
     if (!cache.hasNetwork()) throw new HttpError(503, 'no_network', 'no network has been imported yet: run `npm run city`');
     if (tiles.matches(url)) return tiles.handleTileRequest(req, res, url);
     if (get && path === '/api/network') return sendJson(req, res, 200, answers.summary(who(), cache.summary()));
-    let m = /^\/api\/network\/(\d+)\/layers\/([a-z]+)$/.exec(path);
+    // Versioned URLs are immutable: a new import gives new URLs, so clients and CDNs cache forever.
+    let m = /^\/api\/network\/([^/]+)\/(layers|nodes|reports)\/([^/]+)$/.exec(path);
     if (get && m) {
-      // Versioned URLs are immutable: a new import gives new URLs, so clients and CDNs cache forever.
-      if (Number(m[1]) !== cache.summary().version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${cache.summary().version})`, 'version');
-      const bbox = url.searchParams.get('bbox');
-      return sendEncoded(req, res, answers.layer(who(), utilityParam(m[2]!), bbox === null ? null : bboxParam(bbox)), perViewer);
-    }
-    m = /^\/api\/network\/(\d+)\/nodes\/([a-z]+)$/.exec(path);
-    if (get && m) {
-      if (Number(m[1]) !== cache.summary().version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${cache.summary().version})`, 'version');
-      return sendEncoded(req, res, answers.nodes(who(), utilityParam(m[2]!)), perViewer);
-    }
-    m = /^\/api\/network\/(\d+)\/reports\/([a-z]+)$/.exec(path);
-    if (get && m) {
-      const version = cache.summary().version;
-      if (Number(m[1]) !== version) throw new HttpError(404, 'stale_version', `network version ${m[1]} is not current (current: ${version})`, 'version');
-      if (!(NETWORK_REPORTS as readonly string[]).includes(m[2]!)) throw new HttpError(404, 'unknown_report', `unknown report "${m[2]}"; reports: ${NETWORK_REPORTS.join(', ')}`, 'report');
-      return sendEncoded(req, res, answers.report(who(), m[2] as NetworkReportKind, version), perViewer);
+      const current = cache.summary().version;
+      const version = versionParam(m[1]!, current);
+      inForce(version, current);
+      const name = m[3]!;
+      if (m[2] === 'layers') {
+        const bbox = url.searchParams.get('bbox');
+        return sendEncoded(req, res, answers.layer(who(), utilityParam(name), bbox === null ? null : bboxParam(bbox)), perViewer);
+      }
+      if (m[2] === 'nodes') return sendEncoded(req, res, answers.nodes(who(), utilityParam(name)), perViewer);
+      if (!(NETWORK_REPORTS as readonly string[]).includes(name)) throw new HttpError(404, 'unknown_report', `unknown report "${name}"; reports: ${NETWORK_REPORTS.join(', ')}`, 'report');
+      // Computed off this thread (networkReports.ts): 503 with Retry-After until ready.
+      return sendEncoded(req, res, answers.report(who(), name as NetworkReportKind, version), perViewer);
     }
     m = /^\/api\/links\/([^/]+)$/.exec(path);
     if (get && m) {
@@ -116,6 +116,6 @@ export function createApp(options: AppOptions): Server {
     if ((req.method === 'GET' || req.method === 'HEAD') && options.clientDir && serveStatic(options.clientDir, req, res, url.pathname)) return;
     sendError(req, res, new HttpError(404, 'not_found', `no file ${url.pathname}`));
   });
-  server.on('close', () => tiles.close()); // the tile cutter's worker thread
+  server.on('close', () => { tiles.close(); reports.close(); }); // the tile cutter's and the reports' worker threads
   return server;
 }

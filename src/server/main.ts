@@ -11,9 +11,12 @@ import { ScreeningService } from './screeningService';
 import { SqliteNetworkStore } from './storage/sqliteNetworkStore';
 import { PermitsModule, type PermitsModuleOptions } from './permits/permitsModule';
 import { AccessModule } from './access/accessModule';
+import { NetworkReports, type NetworkReportsOptions } from './networkReports';
 
 export interface RunningServer {
   server: Server;
+  /** The network reports' job (tests watch it, or end its worker thread). */
+  reports: NetworkReports;
   url: string;
   close(): Promise<void>;
 }
@@ -21,6 +24,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** Permits module settings; tests inject a clock here (`now`). */
   permits?: Omit<PermitsModuleOptions, 'dataDir' | 'network' | 'screening'>;
+  /** Network reports settings; tests start them on the first request here (`background: false`). */
+  reports?: Omit<NetworkReportsOptions, 'restricted'>;
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -36,7 +41,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     createBurstModule({ store, dataDir: config.dataDir, access: access.access }),
     permits,
   ];
-  const server = createApp({ store, screening, clientDir: existsSync(config.clientDir) ? config.clientDir : null, modules, access: access.access });
+  const reports = new NetworkReports(store, { restricted: access.access.rules, ...options.reports });
+  const server = createApp({ store, screening, clientDir: existsSync(config.clientDir) ? config.clientDir : null, modules, access: access.access, reports });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -44,6 +50,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const { port } = server.address() as AddressInfo;
   return {
     server,
+    reports,
     url: `http://${config.host}:${port}/`,
     close: () => new Promise<void>((resolve) => {
       server.close(() => {

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCity } from '../../scripts/city';
 import { loadConfig, type CitySize, type ServerConfig } from '../../src/server/config';
-import { startServer, type RunningServer } from '../../src/server/main';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/main';
 
 export interface TestServer extends RunningServer {
   config: ServerConfig;
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(size: CitySize = 'small', seed = 20261127): Promise<TestServer> {
+export async function startTestServer(size: CitySize = 'small', seed = 20261127, options: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'undergrid-test-'));
   const config = loadConfig({
     ...process.env,
@@ -23,7 +23,7 @@ export async function startTestServer(size: CitySize = 'small', seed = 20261127)
     UNDERGRID_CITY_SEED: String(seed),
   });
   await ensureCity(config);
-  const running = await startServer(config);
+  const running = await startServer(config, options);
   return {
     ...running,
     config,

@@ -19,6 +19,7 @@ import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import type { BurstTrace } from '../../src/protocol/burstApi';
 import type { LayerPayload, NodePayload } from '../../src/protocol/layerPayload';
 import type { PermitDetail } from '../../src/protocol/permitApi';
+import { untilReady } from '../helpers/reports';
 import { squareAround, startPermitsHarness, type PermitsHarness } from './permitsHarness';
 
 await meshoptReady;
@@ -160,7 +161,7 @@ describe('roles that see the whole network', () => {
     expect(nodes.body.ids.filter((id) => restrictedNodes.has(id))).toEqual([]);
     expect((await get(who, `/api/links/${encodeURIComponent(hv[0]!.id)}`)).status).toBe(404);
     for (const kind of ['cover', 'clearances']) {
-      const report = await get<unknown>(who, `/api/network/${version}/reports/${kind}`);
+      const report = await untilReady(() => get<unknown>(who, `/api/network/${version}/reports/${kind}`));
       expect(report.status).toBe(200);
       expect(hv.filter((l) => JSON.stringify(report.body).includes(`"${l.id}"`))).toEqual([]);
     }
@@ -174,8 +175,8 @@ describe('roles that see the whole network', () => {
   }, 120_000);
 
   it('the reports a reviewer gets name 110 kV lines that the supervisor\'s leave out, when there are any', async () => {
-    const all = await get<unknown>('reviewer', `/api/network/${version}/reports/clearances`);
-    const general = await get<unknown>('supervisor', `/api/network/${version}/reports/clearances`);
+    const all = await untilReady(() => get<unknown>('reviewer', `/api/network/${version}/reports/clearances`));
+    const general = await untilReady(() => get<unknown>('supervisor', `/api/network/${version}/reports/clearances`));
     const named = hv.filter((l) => JSON.stringify(all.body).includes(`"${l.id}"`));
     expect(JSON.stringify(general.body).length).toBeLessThanOrEqual(JSON.stringify(all.body).length);
     if (named.length > 0) expect(JSON.stringify(general.body).length).toBeLessThan(JSON.stringify(all.body).length);

@@ -16,6 +16,7 @@ import { importNetworkFile } from '../../src/server/importFile';
 import { RULES_FILE } from '../../src/server/screeningService';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { oracleScreen, severity } from '../core/oracle';
+import { untilReady } from '../helpers/reports';
 import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
@@ -126,7 +127,7 @@ describe('the network API', () => {
 
 describe('the network reports', () => {
   it('lists the sample city’s planted shallow lines and tight crossings, each with the rule that applies', async () => {
-    const cover = await getJson<{ networkVersion: number; findings: { linkId: string; cover: number; required: number; source: string }[] }>(`/api/network/${summary.version}/reports/cover`);
+    const cover = await untilReady(() => getJson<{ networkVersion: number; findings: { linkId: string; cover: number; required: number; source: string }[] }>(`/api/network/${summary.version}/reports/cover`));
     expect(cover.status).toBe(200);
     expect(cover.body.networkVersion).toBe(summary.version);
     expect(cover.body.findings.length).toBeGreaterThan(0);
@@ -134,7 +135,7 @@ describe('the network reports', () => {
       expect(f.cover).toBeLessThan(f.required);
       expect(f.source).toMatch(/GB 50289/);
     }
-    const clear = await getJson<{ findings: { kind: string; actual: number; required: number }[] }>(`/api/network/${summary.version}/reports/clearances`);
+    const clear = await untilReady(() => getJson<{ findings: { kind: string; actual: number; required: number }[] }>(`/api/network/${summary.version}/reports/clearances`));
     expect(clear.body.findings.length).toBeGreaterThan(0);
     expect(clear.body.findings.every((f) => f.actual <= f.required + 1e-6)).toBe(true);
     const unknown = await getJson<{ error: { field: string } }>(`/api/network/${summary.version}/reports/asbestos`);

@@ -115,7 +115,7 @@ describe('tiles cut in a worker thread', () => {
     expect([current.version, current.done, current.total]).toEqual([s.version, s.done, s.total]);
     const stale = await fetch(`${base}/api/tiles/${version + 7}/status`, { headers: reviewer });
     expect(stale.status).toBe(404);
-    expect(((await stale.json()) as { error: { code: string; field: string } }).error).toMatchObject({ code: 'stale_version', field: 'version' });
+    expect(((await stale.json()) as { error: { code: string; field: string } }).error).toMatchObject({ code: 'unknown_version', field: 'version' }); // it never existed
     expect((await fetch(`${base}/api/tiles/${version}/status`)).status).toBe(401);
   }, 120_000);
 

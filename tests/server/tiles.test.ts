@@ -141,12 +141,12 @@ describe('GET /api/tiles/{version}/{utility}/…', () => {
     expect((await res.arrayBuffer()).byteLength).toBe(0);
   });
 
-  it('refuses a stale version with a 404 that names it and the current one', async () => {
+  it('refuses a version that never existed with a 404 that says so and names the current one', async () => {
     const res = await fetch(`${base}/api/tiles/${version + 41}/water/tileset.json`);
     expect(res.status).toBe(404);
     const body = (await res.json()) as { error: { code: string; message: string; field: string } };
-    expect(body.error).toMatchObject({ code: 'stale_version', field: 'version' });
-    expect(body.error.message).toContain(`network version ${version + 41} is not current (current: ${version})`);
+    expect(body.error).toMatchObject({ code: 'unknown_version', field: 'version' });
+    expect(body.error.message).toBe(`there is no network version ${version + 41}: versions run from 1 to ${version}, the current one`);
   });
 
   it('refuses unknown layers, empty layers, unknown tiles and writes, naming what was asked', async () => {

@@ -42,7 +42,7 @@ export interface Viewer {
 /** Every network read. Anything else (health, sign-in, permits, the public receipt page) is not gated here. */
 const NETWORK_ROUTES = [/^\/api\/network(\/|$)/, /^\/api\/links\//, /^\/api\/tiles\//, /^\/api\/screenings$/, /^\/api\/rules$/, /^\/api\/burst\//];
 /** Views of the whole network: a 'sites' role never gets them. */
-const WHOLE_NETWORK_ROUTES = [/^\/api\/network\/\d+\/reports\//, /^\/api\/tiles\//, /^\/api\/burst\//];
+const WHOLE_NETWORK_ROUTES = [/^\/api\/network\/[^/]+\/reports\//, /^\/api\/tiles\//, /^\/api\/burst\//];
 
 export class NetworkAccess {
   readonly restricted: RestrictedAssets;

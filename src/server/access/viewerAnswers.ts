@@ -5,7 +5,8 @@
  *   'sites'                only the stretches of lines within the sites (siteClip.ts); restricted
  *                          ones too when the role has `restricted`, audited
  * Screening answers are never cut: a dig's screening lists every line it strikes (safety first);
- * restricted lines in them are audited. Per-version answers for 'all' are encoded once and kept.
+ * restricted lines in them are audited. Per-version answers for 'all' are encoded once and kept; the
+ * network reports come encoded both ways from their job (networkReports.ts).
  */
 import { lonLatTransform } from '../../core/crs';
 import { VERTEX_STRIDE, type Link, type NetworkNode, type UtilityType } from '../../core/model';
@@ -17,7 +18,7 @@ import type { NetworkCache } from '../networkCache';
 import type { NetworkReportKind, NetworkReports } from '../networkReports';
 import type { NetworkStore, Rect } from '../storage/networkStore';
 import type { NetworkAccess, Viewer } from './networkAccess';
-import { assetsIn, filterLayer, filterNodes, withoutAssets } from './payloadFilter';
+import { assetsIn, filterLayer, filterNodes } from './payloadFilter';
 import { pieceId } from '../../protocol/accessApi';
 import { clipToSites, nodeInSites, sitesExtent } from './siteClip';
 
@@ -124,17 +125,16 @@ export class ViewerAnswers {
     return linkDetails(shown, this.store.frame()!);
   }
 
+  /**
+   * A network report: whole for a role with `restricted` (the restricted lines it names audited), else
+   * without them. Both copies come ready from the reports' job (networkReports.ts), cut from the
+   * same snapshot's lines, so nothing is parsed or encoded here. 503/404/500 as NetworkReports.report.
+   */
   report(viewer: Viewer, kind: NetworkReportKind, version: number): Encoded {
-    const restricted = this.set.links;
-    if (viewer.grant.restricted) {
-      const k = this.keep(`report:${kind}:all`, () => {
-        const encoded = this.reports.report(kind, version);
-        return { encoded, assets: assetsIn(parsed(encoded), restricted) };
-      });
-      this.access.record(viewer, k.assets);
-      return k.encoded;
-    }
-    return this.keep(`report:${kind}:general`, () => ({ encoded: encodeJson(withoutAssets(parsed(this.reports.report(kind, version)), restricted)), assets: [] })).encoded;
+    const answer = this.reports.report(kind, version);
+    if (!viewer.grant.restricted) return answer.general;
+    this.access.record(viewer, answer.assets);
+    return answer.all;
   }
 
   /** A screening answer: never cut (every line the dig strikes stays); restricted lines in it are audited. */

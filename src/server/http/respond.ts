@@ -3,8 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
+/** What an error answer carries besides `error`: headers (Retry-After) and fields beside it in the body (a job's progress). */
+export interface HttpErrorExtra {
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string, readonly extra?: HttpErrorExtra) {
     super(message);
   }
 }
@@ -73,7 +79,8 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, status: numb
 
 export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown): void {
   if (err instanceof HttpError) {
-    sendJson(req, res, err.status, { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+    for (const [name, value] of Object.entries(err.extra?.headers ?? {})) res.setHeader(name, value);
+    sendJson(req, res, err.status, { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) }, ...err.extra?.body });
     return;
   }
   console.error('[undergrid] unexpected error', err);

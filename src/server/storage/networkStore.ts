@@ -62,3 +62,18 @@ export interface NetworkStore {
   countsByUtility(): Record<string, { links: number; nodes: number }>;
   close(): void;
 }
+
+/**
+ * The version in force when it is not `seen`, else null: what a per-version cache polls (the tile
+ * cutter, the network reports). A read that fails is logged as `what` and answers null: a poll must
+ * not throw.
+ */
+export function newVersionIn(store: NetworkStore, seen: number, what: string, log: (line: string) => void): number | null {
+  try {
+    const v = store.currentVersion();
+    return v && v.version !== seen ? v.version : null;
+  } catch (e) {
+    log(`[undergrid] ${what}: cannot read the network version: ${(e as Error).message}`);
+    return null;
+  }
+}

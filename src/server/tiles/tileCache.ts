@@ -18,7 +18,8 @@ import { UTILITY_TYPES, type UtilityType } from '../../core/model';
 import type { TilingOptions } from '../../core/tiles/tiling';
 import type { AccessRules } from '../access/accessRules';
 import { HttpError, type Encoded } from '../http/respond';
-import type { NetworkStore } from '../storage/networkStore';
+import { inForce } from '../http/versionParam';
+import { newVersionIn, type NetworkStore } from '../storage/networkStore';
 import { SqliteNetworkStore } from '../storage/sqliteNetworkStore';
 import { InProcessTileCutter, WorkerTileCutter, type LayerCutter } from './tileCutter';
 import type { CutLayer, CutTileset } from './tileFiles';
@@ -126,12 +127,8 @@ export class TileCache {
 
   /** Looks at the version in force; a new one drops the old one's layers and starts cutting its own. */
   refresh(): void {
-    try {
-      const v = this.store.currentVersion();
-      if (v && v.version !== this.version) this.begin(v.version);
-    } catch (e) {
-      this.log(`[undergrid] tiles: cannot read the network version: ${(e as Error).message}`);
-    }
+    const v = newVersionIn(this.store, this.version, 'tiles', this.log);
+    if (v !== null) this.begin(v);
   }
 
   private begin(version: number): void {
@@ -148,12 +145,12 @@ export class TileCache {
     this.pump();
   }
 
-  /** The version in force; throws 404 naming both when `requested` is another. */
+  /** The version in force; throws 404 naming both when `requested` is another (stale, or one that never existed: http/versionParam.ts). */
   private checkVersion(requested: number): void {
     const v = this.store.currentVersion();
     if (!v) throw new HttpError(503, 'no_network', 'no network has been imported yet: run `npm run city`');
     if (v.version !== this.version) this.begin(v.version);
-    if (requested !== v.version) throw staleVersion(requested, v.version);
+    inForce(requested, v.version);
   }
 
   /** Starts the next queued layer when nothing is being cut. */

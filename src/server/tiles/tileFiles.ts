@@ -5,8 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { packEncoded, unpackEncoded, type PackedEncoded } from '../http/encodedTransfer';
 import type { Encoded } from '../http/respond';
 import type { TileCompression } from './tileRules';
+
+export { packBytes, viewOf, type Span } from '../http/encodedTransfer';
 
 export function gzipTile(body: Uint8Array, level: number): Buffer {
   return gzipSync(body, { level });
@@ -44,8 +47,6 @@ export interface CutLayer {
   seconds: number;
 }
 
-export type Span = [offset: number, length: number];
-
 /** A CutLayer without its bytes: spans into the one transferred buffer. */
 export interface PackedLayer {
   version: number;
@@ -54,45 +55,20 @@ export interface PackedLayer {
   tilesets: {
     name: string;
     empty: boolean;
-    files: { name: string; contentType: string; etag: string; body: Span; gzipped: Span; brotli: Span | null }[];
+    files: ({ name: string } & PackedEncoded)[];
     assets: [string, string[]][] | null;
   }[];
 }
 
-/**
- * Byte arrays copied into one ArrayBuffer, to go in a transfer list: a view's whole backing buffer
- * would be cloned or detached with it, and zlib's Buffers may share pooled memory.
- */
-export function packBytes(list: readonly Uint8Array[]): { buffer: ArrayBuffer; spans: Span[] } {
-  const buffer = new ArrayBuffer(list.reduce((s, b) => s + b.byteLength, 0));
-  const bytes = new Uint8Array(buffer);
-  let at = 0;
-  const spans = list.map((b): Span => {
-    bytes.set(b, at);
-    at += b.byteLength;
-    return [at - b.byteLength, b.byteLength];
-  });
-  return { buffer, spans };
-}
-
-export function viewOf(buffer: ArrayBuffer, [offset, length]: Span): Buffer {
-  return Buffer.from(buffer, offset, length);
-}
-
 /** Every file's bytes in one ArrayBuffer, the rest as spans into it. */
 export function packLayer(cut: CutLayer): { packed: PackedLayer; buffer: ArrayBuffer } {
-  const list: Uint8Array[] = [];
-  for (const t of cut.tilesets) for (const e of t.files.values()) list.push(e.body, e.gzipped!, ...(e.brotli ? [e.brotli] : []));
-  const { buffer, spans } = packBytes(list);
+  const { packed: files, buffer } = packEncoded(cut.tilesets.flatMap((t) => [...t.files.values()]));
   let next = 0;
-  const put = (): Span => spans[next++]!;
   const packed: PackedLayer = {
     version: cut.version, utility: cut.utility, seconds: cut.seconds,
     tilesets: cut.tilesets.map((t) => ({
       name: t.name, empty: t.empty,
-      files: [...t.files].map(([name, e]) => ({
-        name, contentType: e.contentType, etag: e.etag, body: put(), gzipped: put(), brotli: e.brotli ? put() : null,
-      })),
+      files: [...t.files.keys()].map((name) => ({ name, ...files[next++]! })),
       assets: t.assets ? [...t.assets] : null,
     })),
   };
@@ -101,12 +77,11 @@ export function packLayer(cut: CutLayer): { packed: PackedLayer; buffer: ArrayBu
 
 /** The CutLayer back, its Buffers views into `buffer` (no copy). */
 export function unpackLayer(packed: PackedLayer, buffer: ArrayBuffer): CutLayer {
-  const view = (span: Span) => viewOf(buffer, span);
   return {
     version: packed.version, utility: packed.utility, seconds: packed.seconds,
     tilesets: packed.tilesets.map((t) => ({
       name: t.name, empty: t.empty,
-      files: new Map(t.files.map((f) => [f.name, { body: view(f.body), gzipped: view(f.gzipped), brotli: f.brotli ? view(f.brotli) : null, etag: f.etag, contentType: f.contentType }])),
+      files: new Map(t.files.map((f) => [f.name, unpackEncoded(f, buffer)])),
       assets: t.assets ? new Map(t.assets) : null,
     })),
   };
