@@ -25,6 +25,30 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return (text ? JSON.parse(text) : null) as T;
 }
 
+/**
+ * A network report as the server answers it: its JSON bytes, unparsed (the report worker parses them:
+ * the large city's clearance report is 23.7 MB), or "still computing" (503) with when to ask again.
+ */
+export type NetworkReportAnswer =
+  | { status: 'ready'; bytes: ArrayBuffer }
+  | { status: 'computing'; retryAfterS: number | null; message: string | null; progress: number | null };
+
+/** Retry-After as seconds from `nowMs`: delta-seconds or an HTTP date (RFC 9110 10.2.3); null when absent or unreadable. */
+export function retryAfterSeconds(header: string | null, nowMs: number): number | null {
+  if (header === null) return null;
+  const h = header.trim();
+  if (/^\d+$/.test(h)) return Number(h);
+  const at = Date.parse(h);
+  return Number.isFinite(at) ? Math.max(0, (at - nowMs) / 1000) : null;
+}
+
+/** A fraction 0–1 of the work done, where a 503 body states one (`progress`, top level or in `error`). */
+function progressOf(body: unknown): number | null {
+  const b = body as { progress?: unknown; error?: { progress?: unknown } } | null;
+  const p = b?.progress ?? b?.error?.progress;
+  return typeof p === 'number' && p >= 0 && p <= 1 ? p : null;
+}
+
 const layerPath = (version: number, utility: UtilityType) => `/api/network/${version}/layers/${utility}`;
 
 export const api = {
@@ -44,6 +68,16 @@ export const api = {
     const res = await fetch(`/api/screenings?format=${format}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw await errorOf(res);
     return res.blob();
+  },
+  networkReport: async (version: number, kind: string, signal?: AbortSignal): Promise<NetworkReportAnswer> => {
+    const res = await fetch(`/api/network/${version}/reports/${encodeURIComponent(kind)}`, { signal });
+    if (res.status === 503) {
+      const body = (await res.json().catch(() => null)) as { error?: { message?: unknown }; message?: unknown } | null;
+      const message = body?.error?.message ?? body?.message;
+      return { status: 'computing', retryAfterS: retryAfterSeconds(res.headers.get('Retry-After'), Date.now()), message: typeof message === 'string' ? message : null, progress: progressOf(body) };
+    }
+    if (!res.ok) throw await errorOf(res);
+    return { status: 'ready', bytes: await res.arrayBuffer() };
   },
   screen: (body: unknown) =>
     request<unknown>('/api/screenings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
