@@ -14,34 +14,18 @@
  *
  * Usage: npx tsx bench/reportView.ts [findings]      (default 50,000)
  */
-import clearancesJson from '../data/rules/clearances.json';
-import { cityCollectionHeader, generateCity } from '../src/core/city';
 import { lonLatTransform } from '../src/core/crs';
-import { parseNetworkCollection } from '../src/core/importNetwork';
 import { NetworkReportView, type ReportQuery } from '../src/core/networkReportView';
-import { checkClearances, type ClearanceFinding } from '../src/core/screening/clearanceCheck';
-import { validateClearanceRules } from '../src/core/screening/networkRules';
-import { loadText, mulberry32 } from './stats';
+import { largeClearanceReport } from './largeReport';
+import { loadText } from './stats';
 
 const TARGET = Number(process.argv[2] ?? 50_000);
 const RUNS = 7;
 const PAGE: ReportQuery = { kind: null, utility: null, group: null, page: 0, pageSize: 50 };
 
-const network = parseNetworkCollection({ ...cityCollectionHeader(), features: [...generateCity({ size: 'small', seed: 42 })] });
-const report = checkClearances(network.links, validateClearanceRules(clearancesJson));
-const rng = mulberry32(7);
-const findings: ClearanceFinding[] = [];
-for (let k = 0; findings.length < TARGET; k++) {
-  for (const f of report.findings) {
-    if (findings.length >= TARGET) break;
-    const actual = f.actual - rng() * 0.05;
-    findings.push({ ...f, linkA: `${f.linkA}~${k}`, linkB: `${f.linkB}~${k}`, actual, shortfall: Math.max(0, f.required - actual) });
-  }
-}
-const text = JSON.stringify({ networkVersion: 1, kind: 'clearances', ...report, findings });
-const bytes = new TextEncoder().encode(text);
+const { text, bytes, network, base, findings } = largeClearanceReport(TARGET);
 const fromLocal = lonLatTransform(network.frame).fromLocal;
-console.log(`clearance report: ${findings.length.toLocaleString()} findings (the small city's ${report.findings.length} repeated), ${(bytes.length / 1e6).toFixed(1)} MB JSON; ${loadText()}`);
+console.log(`clearance report: ${findings.toLocaleString()} findings (the small city's ${base} repeated), ${(bytes.length / 1e6).toFixed(1)} MB JSON; ${loadText()}`);
 
 function time(label: string, f: () => unknown): number[] {
   const ms: number[] = [];

@@ -16,10 +16,14 @@ export interface WorkerLike {
 
 export class WorkerError extends Error {
   readonly field: string | undefined;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
   constructor(e: SerializedError) {
     super(e.message);
     this.name = e.name;
     this.field = e.field;
+    this.status = e.status;
+    this.code = e.code;
   }
 }
 

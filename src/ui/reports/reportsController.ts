@@ -1,10 +1,10 @@
 /**
  * The network reports (cover depth, clearances between the network's own lines) in the viewer, for
  * the roles that see the whole network (a contractor's role sees its sites only, and the server
- * answers it 403: src/server/access/networkAccess.ts). The main thread fetches a report's JSON as
- * bytes and transfers them to the report worker (workers/networkReport.worker.ts), which parses and
- * orders it and answers with a summary and one page at a time: the large city's clearance report
- * (~50,000 findings, 23.7 MB) never blocks the page nor becomes 50,000 DOM rows.
+ * answers it 403: src/server/access/networkAccess.ts). The report worker
+ * (workers/networkReport.worker.ts) fetches a report, parses and orders it and answers with a
+ * summary and one page at a time: the large city's clearance report (~50,000 findings, 23.7 MB)
+ * never reaches the main thread, never blocks the page, never becomes 50,000 DOM rows.
  *
  * The server may still be computing a report: 503 with Retry-After, and the panel says so and asks
  * again after that long (clamped to data/rules/display.json reportRetryAfterS). 404 stale_version:
@@ -14,11 +14,11 @@
  */
 import type { Viewer } from 'cesium';
 import type { LocalFrame } from '../../core/crs';
-import type { NetworkReportKind, ReportQuery, ReportRow } from '../../core/networkReportView';
+import type { NetworkReportKind, ReportQuery, ReportRow, ReportSummary } from '../../core/networkReportView';
 import type { NetworkSummary } from '../../protocol/apiTypes';
-import type { NetworkReportRequestMap } from '../../protocol/networkReportProtocol';
+import type { NetworkReportRequestMap, OpenedReport } from '../../protocol/networkReportProtocol';
 import { WorkerClient } from '../../protocol/workerClient';
-import { api, ApiError, type NetworkReportAnswer } from '../../services/api';
+import { api, ApiError } from '../../services/api';
 import type { ViewStore } from '../../store/viewStore';
 import type { LineLookup } from '../../viewer/lineIndex';
 import { FINDING_COLOUR, LineHighlights } from '../../viewer/lineHighlights';
@@ -75,18 +75,22 @@ export function mountReports(container: HTMLElement, deps: ReportsDeps): Reports
     document.body.dataset['reportState'] = view.open ? `${view.kind}:${view.states[view.kind].status}` : 'closed';
   }
 
-  /** The report for the current version; a stale version is replaced by the current one (at most MAX_VERSION_RELOADS times). */
-  async function fetchReport(kind: NetworkReportKind, signal: AbortSignal): Promise<ArrayBuffer> {
+  /**
+   * Has the worker fetch and open the report of the current version: polls while the server computes
+   * it; a stale version is replaced by the current one (at most MAX_VERSION_RELOADS times).
+   */
+  async function openReport(kind: NetworkReportKind, signal: AbortSignal): Promise<ReportSummary> {
     for (let reloads = 0; ; ) {
-      let answer: NetworkReportAnswer;
+      let answer: OpenedReport;
       try {
-        answer = await api.networkReport(network!.version, kind, signal);
+        answer = await reportWorker().request('open', { kind, version: network!.version, frame: network!.frame }, { signal });
       } catch (e) {
-        if (!(e instanceof ApiError && e.status === 404 && e.code === 'stale_version') || reloads++ >= MAX_VERSION_RELOADS) throw e;
+        const { status, code } = e as { status?: number; code?: string };
+        if (!(status === 404 && code === 'stale_version') || reloads++ >= MAX_VERSION_RELOADS) throw e;
         await reloadVersion();
         continue;
       }
-      if (answer.status === 'ready') return answer.bytes;
+      if (answer.status === 'ready') return answer.summary;
       const wait = Math.min(maxWaitS, Math.max(minWaitS, answer.retryAfterS ?? minWaitS));
       if (!signal.aborted) {
         view.states[kind] = { status: 'computing', retryInS: wait, progress: answer.progress, message: answer.message };
@@ -120,16 +124,14 @@ export function mountReports(container: HTMLElement, deps: ReportsDeps): Reports
     };
     set({ status: 'fetching' });
     try {
-      const bytes = await fetchReport(kind, ac.signal);
-      set({ status: 'parsing' });
-      const { summary } = await reportWorker().request('open', { kind, bytes, frame: network!.frame }, { transfer: [bytes], signal: ac.signal });
+      const summary = await openReport(kind, ac.signal);
       const query: ReportQuery = { ...FRESH_QUERY, pageSize: DISPLAY.reportPageSize };
       const page = await reportWorker().request('page', { kind, query }, { signal: ac.signal });
       set({ status: 'ready', summary, page, query });
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
       // The server's refusals are for the engineer; anything else is a bug and goes to the console too.
-      if (!(e instanceof ApiError)) console.error(e);
+      if (!(e instanceof ApiError || (e as { status?: unknown }).status !== undefined)) console.error(e);
       set({ status: 'error', message: (e as Error).message });
     }
   }

@@ -15,7 +15,6 @@ export type ReportState =
   | { status: 'idle' }
   | { status: 'fetching' }
   | { status: 'computing'; retryInS: number; progress: number | null; message: string | null }
-  | { status: 'parsing' }
   | { status: 'ready'; summary: ReportSummary; page: ReportPage; query: ReportQuery }
   | { status: 'error'; message: string };
 
@@ -63,7 +62,6 @@ function renderState(state: ReportState, view: ReportsView, t: Translate, action
   const status = (text: string, error = false) => h('div', { id: 'report-status', className: `status${error ? ' error' : ''}`, role: error ? 'alert' : 'status', 'data-state': state.status }, text);
   switch (state.status) {
     case 'idle': case 'fetching': return status(t('report.fetching'));
-    case 'parsing': return status(t('report.parsing'));
     case 'computing': {
       const s = Math.round(state.retryInS);
       return status(state.progress === null ? t('report.computing', { s }) : t('report.computingProgress', { s, percent: Math.round(state.progress * 100) }));
