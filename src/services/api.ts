@@ -38,7 +38,8 @@ export function retryAfterSeconds(header: string | null, nowMs: number): number 
   if (header === null) return null;
   const h = header.trim();
   if (/^\d+$/.test(h)) return Number(h);
-  const at = Date.parse(h);
+  // Every HTTP-date form names its month (RFC 9110 5.6.7); Date.parse alone reads '-3' as a year.
+  const at = /[A-Za-z]{3}/.test(h) ? Date.parse(h) : Number.NaN;
   return Number.isFinite(at) ? Math.max(0, (at - nowMs) / 1000) : null;
 }
 
