@@ -21,7 +21,7 @@ export const NETWORK_REPORT_KINDS = ['cover', 'clearances'] as const;
 export type NetworkReportKind = (typeof NETWORK_REPORT_KINDS)[number];
 
 export interface ReportRow {
-  /** Position of the finding in the server's list: a stable key for the row. */
+  /** Position of the finding in the server's list (`checkByHand` entries follow `findings`): a stable key for the row. */
   index: number;
   /** 'cover', 'horizontal', 'vertical', or a kind a newer server adds. */
   kind: string;
@@ -35,8 +35,15 @@ export interface ReportRow {
   shortfall: number | null;
   source: string | null;
   verified: boolean | null;
-  /** Field names of the body's assumptions that hold for this finding (e.g. `surfaceAssumed`). */
+  /**
+   * Field names of the body's assumptions that hold for this finding (e.g. `surfaceAssumed`), with
+   * `basisDefault` / `classNotCovered` for a clearance's `basis` other than 'table', and
+   * `checkByHand` for a pair the report lists to be checked by hand.
+   */
   assumptions: string[];
+  /** The body's note on the finding (why its rule is only a floor), its installation (cover). */
+  note: string | null;
+  installation: string | null;
   /** The cover report's surface and the shallow stretch's length, m. */
   surface: string | null;
   length: number | null;
@@ -62,7 +69,10 @@ export interface RulesNoteLine {
 export interface ReportSummary {
   kind: NetworkReportKind;
   networkVersion: number | null;
+  /** Rows: the findings and the pairs to check by hand that are not findings. */
   total: number;
+  /** Rows that are the body's findings. */
+  findings: number;
   /** Findings per kind ('cover'; 'horizontal', 'vertical'), in first-seen order. */
   byKind: { kind: string; count: number }[];
   /** Findings per kind and utility (pair), most first. */
@@ -71,6 +81,8 @@ export interface ReportSummary {
   utilities: string[];
   /** Findings carrying at least one assumption. */
   assumed: number;
+  /** Rows the report lists to be checked by hand (`checkByHand`), findings or not. */
+  checkByHand: number;
   /** The body's `rules` section as lines (versions, sources), when it has one. */
   rules: RulesNoteLine[] | null;
   /** Counts the body states beside its findings: lines checked, lines on the assumed surface, lines not checked… */
@@ -101,7 +113,10 @@ const MAX_TEXT = 400;
 /** Lines of the rules note at most: it is a note, not a table. */
 const MAX_RULES_LINES = 24;
 /** Facts read from the body's top level, when present: a number, or a list whose length is the count. */
-const FACTS = ['linksChecked', 'linksOnDefaultSurface', 'unknownCover', 'segmentCount', 'connectedLinkPairs', 'skippedDegenerate', 'uncheckedLinkIds'];
+const FACTS = [
+  'linksChecked', 'linksOnDefaultSurface', 'linksOnAssumedInstallation', 'unknownCover', 'segmentCount', 'connectedLinkPairs', 'teeJoints',
+  'skippedDegenerate', 'uncheckedLinkIds',
+];
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v.slice(0, MAX_TEXT) : null);
@@ -123,15 +138,24 @@ export function rowOf(f: unknown, index: number, reportKind: NetworkReportKind):
   const required = num(f['required']);
   const shortfall = num(f['shortfall']) ?? (actual !== null && required !== null ? Math.max(0, required - actual) : null);
   const assumptions = Object.keys(f).filter((k) => ASSUMPTION_FIELD.test(k) && f[k] === true);
+  const basis = str(f['basis']);
+  if (basis === 'default') assumptions.push('basisDefault');
+  else if (basis !== null && basis !== 'table') assumptions.push(basis === 'class-not-covered' ? 'classNotCovered' : `basis ${basis}`);
   return {
     index, kind: cover ? 'cover' : str(f['kind']) ?? 'unknown', linkIds, utilities, actual, required, shortfall,
     source: str(f['source']), verified: typeof f['verified'] === 'boolean' ? f['verified'] : null, assumptions,
+    note: str(f['note']), installation: str(f['installation']),
     surface: str(f['surface']), length: num(f['length']), point: pointOf(f['point']), lonLat: null,
   };
 }
 
-/** Most severe first: unknown shortfall, then largest shortfall, then smallest actual value, then the server's order. */
+/** A row whose severity the report cannot rate: no shortfall, or a pair to be checked by hand. */
+const unrated = (r: ReportRow) => r.shortfall === null || r.assumptions.includes('checkByHand');
+
+/** Most severe first: unrated rows, then largest shortfall, then smallest actual value, then the server's order. */
 export function bySeverity(a: ReportRow, b: ReportRow): number {
+  const ua = unrated(a), ub = unrated(b);
+  if (ua !== ub) return ua ? -1 : 1;
   const sa = a.shortfall ?? Number.POSITIVE_INFINITY, sb = b.shortfall ?? Number.POSITIVE_INFINITY;
   if (sa !== sb) return sb - sa;
   const aa = a.actual ?? Number.NEGATIVE_INFINITY, ab = b.actual ?? Number.NEGATIVE_INFINITY;
@@ -190,6 +214,22 @@ export class NetworkReportView {
       const r = rowOf(f, i, kind);
       if (r) rows.push(r);
     });
+    // Pairs to check by hand: flag the finding of the same pair and kind, or add a row of their own.
+    const pairKey = (r: ReportRow) => `${r.kind}|${r.linkIds.join('|')}`;
+    const byPair = new Map(rows.map((r) => [pairKey(r), r]));
+    let checkByHand = 0;
+    const hand = body['checkByHand'];
+    if (Array.isArray(hand)) {
+      hand.forEach((f, i) => {
+        const r = rowOf(f, findings.length + i, kind);
+        if (!r) return;
+        checkByHand++;
+        const same = byPair.get(pairKey(r));
+        if (same) { if (!same.assumptions.includes('checkByHand')) same.assumptions.push('checkByHand'); return; }
+        r.assumptions.push('checkByHand');
+        rows.push(r);
+      });
+    }
     rows.sort(bySeverity);
     this.rows = rows;
 
@@ -213,10 +253,10 @@ export class NetworkReportView {
       if (value !== null) facts.push({ key, value });
     }
     this.summary = {
-      kind, networkVersion: num(body['networkVersion']), total: rows.length,
+      kind, networkVersion: num(body['networkVersion']), total: rows.length, findings: rows.filter((r) => r.index < findings.length).length,
       byKind: [...byKind].map(([k, count]) => ({ kind: k, count })),
       groups: [...groups.values()].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-      utilities: [...utilities].sort(), assumed, rules: rulesNote(body['rules']), facts,
+      utilities: [...utilities].sort(), assumed, checkByHand, rules: rulesNote(body['rules']), facts,
     };
   }
 

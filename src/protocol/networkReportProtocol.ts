@@ -13,7 +13,7 @@ import type { NetworkReportKind, ReportPage, ReportQuery, ReportSummary } from '
 export type OpenedReport =
   | { status: 'ready'; summary: ReportSummary; parseMs: number }
   /** The server is still computing it (503): ask again after retryAfterS (null: the header gave none). */
-  | { status: 'computing'; retryAfterS: number | null; message: string | null; progress: number | null };
+  | { status: 'computing'; retryAfterS: number | null; message: string | null; progress: { step: number; steps: number } | null };
 
 export interface NetworkReportRequestMap {
   /** Fetch a report of this network version, parse it and keep it as `kind`'s (replacing that kind's earlier one). */

@@ -31,7 +31,7 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
  */
 export type NetworkReportAnswer =
   | { status: 'ready'; bytes: ArrayBuffer }
-  | { status: 'computing'; retryAfterS: number | null; message: string | null; progress: number | null };
+  | { status: 'computing'; retryAfterS: number | null; message: string | null; progress: { step: number; steps: number } | null };
 
 /** Retry-After as seconds from `nowMs`: delta-seconds or an HTTP date (RFC 9110 10.2.3); null when absent or unreadable. */
 export function retryAfterSeconds(header: string | null, nowMs: number): number | null {
@@ -43,11 +43,11 @@ export function retryAfterSeconds(header: string | null, nowMs: number): number 
   return Number.isFinite(at) ? Math.max(0, (at - nowMs) / 1000) : null;
 }
 
-/** A fraction 0–1 of the work done, where a 503 body states one (`progress`, top level or in `error`). */
-function progressOf(body: unknown): number | null {
-  const b = body as { progress?: unknown; error?: { progress?: unknown } } | null;
-  const p = b?.progress ?? b?.error?.progress;
-  return typeof p === 'number' && p >= 0 && p <= 1 ? p : null;
+/** The step the server is at, where a 503 body states it (`progress: {step, steps}`, 1-based). */
+function progressOf(body: unknown): { step: number; steps: number } | null {
+  const p = (body as { progress?: { step?: unknown; steps?: unknown } } | null)?.progress;
+  const step = p?.step, steps = p?.steps;
+  return typeof step === 'number' && typeof steps === 'number' && Number.isInteger(step) && Number.isInteger(steps) && step >= 1 && step <= steps ? { step, steps } : null;
 }
 
 const layerPath = (version: number, utility: UtilityType) => `/api/network/${version}/layers/${utility}`;

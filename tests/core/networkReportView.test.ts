@@ -37,6 +37,7 @@ describe('the clearance report of the small sample city in the reports panel', (
   it('keeps every finding, most shortfall first, and counts them per kind and per utility pair', () => {
     expect(clearances.findings.length).toBeGreaterThan(50);
     expect(view.summary.total).toBe(clearances.findings.length);
+    expect(view.summary.findings).toBe(clearances.findings.length);
     expect(view.summary.networkVersion).toBe(1);
     for (let i = 1; i < view.rows.length; i++) {
       const a = view.rows[i - 1]!, b = view.rows[i]!;
@@ -142,6 +143,32 @@ describe('a report body with the fields a newer server adds', () => {
     ]);
     // Without the frame's transform the rows keep their local point only.
     expect(view.page({ ...ALL, pageSize: 1 }).rows[0]!.lonLat).toBeNull();
+  });
+
+  it('lists pairs to check by hand first, flagging a finding of the same pair instead of repeating it, and says which value was only a default or a floor', () => {
+    const body = structuredClone(clearances) as unknown as { findings: Record<string, unknown>[]; checkByHand?: Record<string, unknown>[] };
+    const n = body.findings.length;
+    body.findings[n - 1] = { ...body.findings[n - 1], basis: 'class-not-covered', note: 'no figure for gas sub_high_a' };
+    body.findings[n - 2] = { ...body.findings[n - 2], basis: 'default' };
+    body.findings[0] = { ...body.findings[0], basis: 'table' };
+    // One hand check is the last finding's pair (also a finding), one a pair above its floor (no finding).
+    const aboveFloor = { ...body.findings[n - 3], linkA: 'G-HP', linkB: 'W-1', actual: 0.9, required: 0.5, shortfall: 0, basis: 'class-not-covered', note: 'no figure for gas high_a' };
+    body.checkByHand = [body.findings[n - 1]!, aboveFloor];
+    const view = new NetworkReportView(body, 'clearances');
+    expect(view.summary.checkByHand).toBe(2);
+    expect(view.summary.total).toBe(n + 1);
+    expect(view.summary.findings).toBe(n);
+    const [first, second] = view.rows;
+    // Both hand checks come first (most shortfall first between them), the finding listed once.
+    expect(new Set([first!.index, second!.index])).toEqual(new Set([n - 1, n + 1]));
+    expect(view.rows.filter((r) => r.index === n - 1)).toHaveLength(1);
+    const finding = view.rows.find((r) => r.index === n - 1)!;
+    expect(finding.assumptions).toEqual(['classNotCovered', 'checkByHand']);
+    expect(finding.note).toBe('no figure for gas sub_high_a');
+    expect(view.rows.find((r) => r.index === n + 1)!.linkIds).toEqual(['G-HP', 'W-1']);
+    expect(view.rows.find((r) => r.index === n - 2)!.assumptions).toEqual(['basisDefault']);
+    expect(view.rows.find((r) => r.index === 0)!.assumptions).toEqual([]);
+    expect(view.rows[2]!.shortfall).toBe(Math.max(...clearances.findings.slice(0, n - 1).map((f) => f.shortfall)));
   });
 
   it('refuses a body that is no report, naming what is wrong', () => {

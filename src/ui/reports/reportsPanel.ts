@@ -14,7 +14,7 @@ export type Translate = (k: MessageKey, p?: Record<string, string | number>) => 
 export type ReportState =
   | { status: 'idle' }
   | { status: 'fetching' }
-  | { status: 'computing'; retryInS: number; progress: number | null; message: string | null }
+  | { status: 'computing'; retryInS: number; progress: { step: number; steps: number } | null; message: string | null }
   | { status: 'ready'; summary: ReportSummary; page: ReportPage; query: ReportQuery }
   | { status: 'error'; message: string };
 
@@ -64,7 +64,9 @@ function renderState(state: ReportState, view: ReportsView, t: Translate, action
     case 'idle': case 'fetching': return status(t('report.fetching'));
     case 'computing': {
       const s = Math.round(state.retryInS);
-      return status(state.progress === null ? t('report.computing', { s }) : t('report.computingProgress', { s, percent: Math.round(state.progress * 100) }));
+      const el = status(state.progress === null ? t('report.computing', { s }) : t('report.computingProgress', { s, ...state.progress }));
+      if (state.message) el.title = state.message; // the server's own words (English), for whoever hovers
+      return el;
     }
     case 'error': return status(t('report.failed', { message: state.message }), true);
     case 'ready': break;
@@ -72,7 +74,8 @@ function renderState(state: ReportState, view: ReportsView, t: Translate, action
   const { summary, page, query } = state;
   const rows = page.rows.map((r) => renderRow(r, t, actions, view.chosen?.index === r.index));
   return h('div', {},
-    status(t('report.summary', { count: summary.total.toLocaleString(), version: summary.networkVersion ?? '—' })),
+    status(t('report.summary', { count: summary.findings.toLocaleString(), version: summary.networkVersion ?? '—' })),
+    summary.checkByHand > 0 ? h('div', { className: 'status error', id: 'report-check-by-hand', role: 'note' }, t('report.checkByHand', { count: summary.checkByHand.toLocaleString() })) : null,
     summary.assumed > 0 ? h('div', { className: 'status', id: 'report-assumed' }, t('report.assumed', { count: summary.assumed.toLocaleString() })) : null,
     summary.facts.length > 0 ? h('div', { className: 'status', id: 'report-facts' },
       summary.facts.map((f) => `${f.value.toLocaleString()} ${hasMessage(`report.fact.${f.key}`) ? t(`report.fact.${f.key}` as MessageKey) : f.key}`).join(' · ')) : null,
@@ -141,10 +144,11 @@ function renderPager(page: ReportPage, t: Translate, actions: ReportsActions): H
 function renderDetail(r: ReportRow, t: Translate): HTMLElement {
   return h('dl', { id: 'report-detail', 'data-index': r.index },
     h('dt', {}, t('report.col.lines')), h('dd', {}, r.linkIds.map((id, i) => `${utilityName(t, r.utilities[i] ?? '')} ${id}`).join(' ↔ ')),
-    h('dt', {}, t('report.col.kind')), h('dd', {}, `${kindName(t, r.kind)}${r.surface ? ` · ${r.surface}` : ''}${r.length !== null ? ` · ${formatNumber(r.length, 1)} m` : ''}`),
+    h('dt', {}, t('report.col.kind')), h('dd', {}, [kindName(t, r.kind), r.surface, r.installation, r.length !== null ? `${formatNumber(r.length, 1)} m` : null].filter((x) => x).join(' · ')),
     h('dt', {}, t('report.col.actual')), h('dd', {}, `${formatNumber(r.actual)} / ${r.required === null ? t('report.noRule') : formatNumber(r.required)}`),
     h('dt', {}, t('report.col.rule')), h('dd', {}, `${r.source ?? '—'}${r.verified === false ? ` († ${t('report.unverified')})` : ''}`),
-    ...(r.assumptions.length > 0 ? [h('dt', {}, '⚠'), h('dd', { id: 'report-detail-flags' }, r.assumptions.map((f) => flagText(t, f)).join('; '))] : []));
+    ...(r.assumptions.length > 0 ? [h('dt', {}, '⚠'), h('dd', { id: 'report-detail-flags' }, r.assumptions.map((f) => flagText(t, f)).join('; '))] : []),
+    ...(r.note ? [h('dt', {}, t('report.col.note')), h('dd', {}, r.note)] : []));
 }
 
 /** The report's own statement of its rules (versions, sources), when the server sends one. */
