@@ -1,10 +1,10 @@
 /**
  * A typed client over one worker: request/response by id, transfer lists, AbortSignal
  * cancellation (an aborted request rejects with an AbortError, which callers never log as a failure).
+ * Typed by a request map: the screening worker's (workerProtocol.ts) by default, or another
+ * worker's own (networkReportProtocol.ts).
  */
-import type {
-  SerializedError, WorkerRequestEnvelope, WorkerRequestMap, WorkerRequestType, WorkerResponseEnvelope,
-} from './workerProtocol';
+import type { SerializedError, WorkerRequestMap, WorkerResponseEnvelope } from './workerProtocol';
 
 /** The part of a Worker we use; a Node worker_threads adapter satisfies it too. */
 export interface WorkerLike {
@@ -16,33 +16,40 @@ export interface WorkerLike {
 
 export class WorkerError extends Error {
   readonly field: string | undefined;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
   constructor(e: SerializedError) {
     super(e.message);
     this.name = e.name;
     this.field = e.field;
+    this.status = e.status;
+    this.code = e.code;
   }
 }
+
+/** Each request type's payload and response, as workerProtocol.ts `WorkerRequestMap` is written. */
+export type RequestMap<M> = { [K in keyof M]: { request: unknown; response: unknown } };
 
 interface Pending {
   resolve(v: unknown): void;
   reject(e: Error): void;
 }
 
-export class WorkerClient {
+export class WorkerClient<M extends RequestMap<M> = WorkerRequestMap> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;
 
   constructor(private readonly worker: WorkerLike) {
     worker.addEventListener('message', (e) => this.onMessage(e.data as WorkerResponseEnvelope));
-    worker.addEventListener('error', (e) => this.fail(new Error(`screening worker failed: ${e.message ?? 'unknown error'}`)));
+    worker.addEventListener('error', (e) => this.fail(new Error(`worker failed: ${e.message ?? 'unknown error'}`)));
   }
 
-  request<T extends WorkerRequestType>(
+  request<T extends keyof M & string>(
     type: T,
-    payload: WorkerRequestMap[T]['request'],
+    payload: M[T]['request'],
     options: { transfer?: Transferable[]; signal?: AbortSignal } = {},
-  ): Promise<WorkerRequestMap[T]['response']> {
+  ): Promise<M[T]['response']> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -58,10 +65,10 @@ export class WorkerClient {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
-        resolve: (v) => { signal?.removeEventListener('abort', onAbort); resolve(v as WorkerRequestMap[T]['response']); },
+        resolve: (v) => { signal?.removeEventListener('abort', onAbort); resolve(v as M[T]['response']); },
         reject: (e) => { signal?.removeEventListener('abort', onAbort); reject(e); },
       });
-      const envelope: WorkerRequestEnvelope<T> = { id, type, payload };
+      const envelope = { id, type, payload };
       this.worker.postMessage(envelope, options.transfer ?? []);
     });
   }

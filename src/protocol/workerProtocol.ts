@@ -59,6 +59,9 @@ export interface SerializedError {
   message: string;
   stack?: string;
   field?: string;
+  /** An HTTP refusal met in the worker (services/api.ts ApiError): its status and code. */
+  status?: number;
+  code?: string;
 }
 
 export type WorkerResponseEnvelope =
@@ -67,8 +70,11 @@ export type WorkerResponseEnvelope =
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) {
-    const field = (e as { field?: unknown }).field;
-    return { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}), ...(typeof field === 'string' ? { field } : {}) };
+    const { field, status, code } = e as { field?: unknown; status?: unknown; code?: unknown };
+    return {
+      name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}), ...(typeof field === 'string' ? { field } : {}),
+      ...(typeof status === 'number' ? { status } : {}), ...(typeof code === 'string' ? { code } : {}),
+    };
   }
   return { name: 'Error', message: String(e) };
 }

@@ -25,6 +25,31 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return (text ? JSON.parse(text) : null) as T;
 }
 
+/**
+ * A network report as the server answers it: its JSON bytes, unparsed (the report worker parses them:
+ * the large city's clearance report is 23.7 MB), or "still computing" (503) with when to ask again.
+ */
+export type NetworkReportAnswer =
+  | { status: 'ready'; bytes: ArrayBuffer }
+  | { status: 'computing'; retryAfterS: number | null; message: string | null; progress: { step: number; steps: number } | null };
+
+/** Retry-After as seconds from `nowMs`: delta-seconds or an HTTP date (RFC 9110 10.2.3); null when absent or unreadable. */
+export function retryAfterSeconds(header: string | null, nowMs: number): number | null {
+  if (header === null) return null;
+  const h = header.trim();
+  if (/^\d+$/.test(h)) return Number(h);
+  // Every HTTP-date form names its month (RFC 9110 5.6.7); Date.parse alone reads '-3' as a year.
+  const at = /[A-Za-z]{3}/.test(h) ? Date.parse(h) : Number.NaN;
+  return Number.isFinite(at) ? Math.max(0, (at - nowMs) / 1000) : null;
+}
+
+/** The step the server is at, where a 503 body states it (`progress: {step, steps}`, 1-based). */
+function progressOf(body: unknown): { step: number; steps: number } | null {
+  const p = (body as { progress?: { step?: unknown; steps?: unknown } } | null)?.progress;
+  const step = p?.step, steps = p?.steps;
+  return typeof step === 'number' && typeof steps === 'number' && Number.isInteger(step) && Number.isInteger(steps) && step >= 1 && step <= steps ? { step, steps } : null;
+}
+
 const layerPath = (version: number, utility: UtilityType) => `/api/network/${version}/layers/${utility}`;
 
 export const api = {
@@ -44,6 +69,16 @@ export const api = {
     const res = await fetch(`/api/screenings?format=${format}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw await errorOf(res);
     return res.blob();
+  },
+  networkReport: async (version: number, kind: string, signal?: AbortSignal): Promise<NetworkReportAnswer> => {
+    const res = await fetch(`/api/network/${version}/reports/${encodeURIComponent(kind)}`, { signal });
+    if (res.status === 503) {
+      const body = (await res.json().catch(() => null)) as { error?: { message?: unknown }; message?: unknown } | null;
+      const message = body?.error?.message ?? body?.message;
+      return { status: 'computing', retryAfterS: retryAfterSeconds(res.headers.get('Retry-After'), Date.now()), message: typeof message === 'string' ? message : null, progress: progressOf(body) };
+    }
+    if (!res.ok) throw await errorOf(res);
+    return { status: 'ready', bytes: await res.arrayBuffer() };
   },
   screen: (body: unknown) =>
     request<unknown>('/api/screenings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),

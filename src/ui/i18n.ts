@@ -12,6 +12,7 @@ import { digMessages } from './messages/dig';
 import { permitMessages } from './messages/permit';
 import { styleMessages } from './messages/style';
 import { accessMessages } from './messages/access';
+import { reportMessages } from './messages/reports';
 
 const en = {
   ...coreMessages.en,
@@ -20,6 +21,7 @@ const en = {
   ...permitMessages.en,
   ...styleMessages.en,
   ...accessMessages.en,
+  ...reportMessages.en,
 };
 const zhCN = {
   ...coreMessages['zh-CN'],
@@ -28,6 +30,7 @@ const zhCN = {
   ...permitMessages['zh-CN'],
   ...styleMessages['zh-CN'],
   ...accessMessages['zh-CN'],
+  ...reportMessages['zh-CN'],
 };
 
 export type MessageKey = keyof typeof en;

@@ -30,6 +30,7 @@ import { renderDigPanel, type ScreeningView } from './digPanel';
 import { h } from './dom';
 import { detectLocale, translate } from './i18n';
 import { mountPermits } from './permits/permitsPanel';
+import { mountReports } from './reports/reportsController';
 import { NetworkSession } from './session';
 import { createWorkDraft, screeningJob, syncVertexDepths, worksOnMap } from './workDraft';
 
@@ -46,9 +47,10 @@ const cesiumEl = h('div', { id: 'cesium' });
 const controlsTop = h('div', { id: 'controls-top' });
 const digEl = h('div', { id: 'dig-panel' });
 const burstEl = h('div', { id: 'burst-panel' });
+const reportsEl = h('div', { id: 'reports-panel' });
 const tileProgressEl = h('div', { id: 'tile-progress', className: 'status', role: 'status', hidden: true });
 const styleEl = h('div', { id: 'style-panel' });
-const controls = h('div', { id: 'controls', className: 'panel' }, controlsTop, tileProgressEl, styleEl, burstEl, digEl);
+const controls = h('div', { id: 'controls', className: 'panel' }, controlsTop, tileProgressEl, styleEl, burstEl, reportsEl, digEl);
 const attributes = h('div', { id: 'attributes', className: 'panel', hidden: true });
 const fittingEl = h('div', { id: 'fitting', className: 'panel', hidden: true, style: 'top:8px;right:8px;width:240px' });
 const hud = h('div', { id: 'hud', className: 'panel' });
@@ -60,6 +62,13 @@ let fitting: Record<string, string> | null = null;
 const city = createCityViewer(cesiumEl);
 const scene = city.viewer.scene;
 const burst = mountBurst(burstEl, { store, viewer: city.viewer });
+const reports = mountReports(reportsEl, {
+  store, viewer: city.viewer,
+  focus: (linkIds, lonLat) => {
+    void focusPlace(linkIds, lonLat).catch((e: Error) => console.error(e));
+    if (linkIds[0] !== undefined) void showLink(linkIds[0], null);
+  },
+});
 /** Each worker holds its own copy of the network: a few workers are plenty for one person's digs. */
 const MAX_SCREENING_WORKERS = 4;
 const workers = new WorkerPool({
@@ -170,14 +179,22 @@ function updateHud(): void {
 }
 scene.postRender.addEventListener(updateHud);
 
-async function focusLine(line: ScreenedLine): Promise<void> {
+/**
+ * Frames a place on some lines: the point on their drawn pieces nearest to lon/lat (a line this map
+ * does not draw, e.g. a restricted line the server's screening listed: lon/lat at ground level), or
+ * with no lon/lat the first drawn vertex.
+ */
+async function focusPlace(linkIds: readonly string[], lonLat: readonly [number, number] | null): Promise<void> {
   if (!layers) return;
-  const ids = layers.index.piecesOf(line.linkId);
+  const ids = linkIds.flatMap((id) => layers?.index.piecesOf(id) ?? []);
   await layers.load(ids);
   const pieces = ids.map((id) => layers?.pickOf(id)).filter((p) => p != null);
-  // A line this map does not draw (a restricted line the server's screening listed): its place at ground level.
-  const centre = displayPointNear(pieces, line.closest.lon, line.closest.lat) ?? Cartesian3.fromDegrees(line.closest.lon, line.closest.lat, 0);
-  city.viewer.camera.flyToBoundingSphere(new BoundingSphere(centre, FOCUS_RADIUS_M), { duration: 0.5 });
+  const centre = lonLat ? displayPointNear(pieces, lonLat[0], lonLat[1]) ?? Cartesian3.fromDegrees(lonLat[0], lonLat[1], 0) : pieces[0]?.positions[0];
+  if (centre) city.viewer.camera.flyToBoundingSphere(new BoundingSphere(centre, FOCUS_RADIUS_M), { duration: 0.5 });
+}
+
+async function focusLine(line: ScreenedLine): Promise<void> {
+  await focusPlace([line.linkId], [line.closest.lon, line.closest.lat]);
   void showLink(line.linkId, null);
 }
 
@@ -270,6 +287,7 @@ async function loadNetwork(): Promise<void> {
   layers = cityLayers;
   layers.setColourScheme(store.getState().colourScheme);
   overlay = new DigOverlay(city.viewer, layers);
+  reports.setNetwork(summary, layers);
   const present = LOAD_ORDER.filter((u) => summary.layers.some((l) => l.utility === u));
   await layers.open(session.tilesets(summary, present), (u) => store.getState().visible[u]);
   applyStyle();

@@ -2,12 +2,11 @@
  * The dig in 3D (its footprint at ground level extruded down to its depth, in white: the APWA
  * colour for proposed excavation) and the screened lines lit up by verdict.
  */
-import {
-  Cartesian2, Cartesian3, Color, ColorMaterialProperty, Material, PolygonHierarchy, PolylineCollection, type Entity, type Viewer,
-} from 'cesium';
+import { Cartesian2, Cartesian3, Color, ColorMaterialProperty, PolygonHierarchy, type Entity, type Viewer } from 'cesium';
 import type { LonLat } from '../store/viewStore';
 import type { DigWork } from '../core/screening/digWorks';
-import type { LineLookup } from './lineIndex';
+import type { LineLookup, LinePick } from './lineIndex';
+import { LineHighlights } from './lineHighlights';
 import { addWorkShape } from './workShapes';
 
 export type Verdict = 'STRIKE' | 'ENCROACH' | 'NEAR';
@@ -18,7 +17,6 @@ export const VERDICT_COLOURS: Record<Verdict, string> = {
   NEAR: '#ffea00',
 };
 
-const HIGHLIGHT_WIDTH_PX = 9;
 const ZONE_ALPHA = 0.22;
 const ZONE_SIDES = 16;
 
@@ -32,13 +30,12 @@ function circleShape(radius: number): Cartesian2[] {
 export class DigOverlay {
   private volume: Entity | null = null;
   private corners: Entity[] = [];
-  private readonly highlights: PolylineCollection;
+  private readonly highlights: LineHighlights;
   private zones: Entity[] = [];
   private workShapes: Entity[] = [];
-  private highlightCall = 0;
 
-  constructor(private readonly viewer: Viewer, private readonly layers: LineLookup) {
-    this.highlights = viewer.scene.primitives.add(new PolylineCollection()) as PolylineCollection;
+  constructor(private readonly viewer: Viewer, layers: LineLookup) {
+    this.highlights = new LineHighlights(viewer.scene, layers);
   }
 
   /** `volume` false: only the tapped points (a trench, bore or piles being drawn: see setWorks). */
@@ -82,47 +79,31 @@ export class DigOverlay {
    * tolerance zone (clearance + positional uncertainty beyond the pipe wall) as a translucent tube.
    */
   setHighlights(lines: readonly { linkId: string; verdict: Verdict; tolerance?: number; radius?: number }[]): void {
-    // The lines' geometry may have to come from the screening worker first (lineIndex.ts); only
-    // the latest call draws.
-    const call = ++this.highlightCall;
-    void this.layers.load(lines.map((l) => l.linkId)).catch((e: Error) => console.error(e)).then(() => {
-      if (call === this.highlightCall) this.drawHighlights(lines);
+    void this.highlights.show(lines.map((l) => ({ linkId: l.linkId, colour: VERDICT_COLOURS[l.verdict] }))).then((drawn) => {
+      if (drawn) this.drawZones(lines, new Map(drawn.map((d) => [d.linkId, d.pick])));
     });
   }
 
-  private drawHighlights(lines: readonly { linkId: string; verdict: Verdict; tolerance?: number; radius?: number }[]): void {
-    this.highlights.removeAll();
+  private drawZones(lines: readonly { linkId: string; verdict: Verdict; tolerance?: number; radius?: number }[], picks: ReadonlyMap<string, LinePick>): void {
     for (const z of this.zones) this.viewer.entities.remove(z);
     this.zones = [];
     for (const line of lines) {
-      const pick = this.layers.pickOf(line.linkId);
-      if (!pick) continue;
-      if (line.verdict !== 'NEAR' && line.tolerance !== undefined) {
-        this.zones.push(this.viewer.entities.add({
-          polylineVolume: {
-            positions: pick.positions,
-            shape: circleShape(line.tolerance + (line.radius ?? 0)),
-            material: Color.fromCssColorString(VERDICT_COLOURS[line.verdict]).withAlpha(ZONE_ALPHA),
-            outline: false,
-          },
-        }));
-      }
-      this.highlights.add({
-        positions: pick.positions,
-        width: HIGHLIGHT_WIDTH_PX,
-        material: Material.fromType('PolylineOutline', {
-          color: Color.fromCssColorString(VERDICT_COLOURS[line.verdict]),
-          outlineColor: Color.BLACK,
-          outlineWidth: 2,
-        }),
-        id: pick,
-      });
+      const pick = picks.get(line.linkId);
+      if (!pick || line.verdict === 'NEAR' || line.tolerance === undefined) continue;
+      this.zones.push(this.viewer.entities.add({
+        polylineVolume: {
+          positions: pick.positions,
+          shape: circleShape(line.tolerance + (line.radius ?? 0)),
+          material: Color.fromCssColorString(VERDICT_COLOURS[line.verdict]).withAlpha(ZONE_ALPHA),
+          outline: false,
+        },
+      }));
     }
     this.viewer.scene.requestRender();
   }
 
   destroy(): void {
-    this.viewer.scene.primitives.remove(this.highlights);
+    this.highlights.destroy();
     for (const z of this.zones) this.viewer.entities.remove(z);
     if (this.volume) this.viewer.entities.remove(this.volume);
     for (const c of this.corners) this.viewer.entities.remove(c);

@@ -12,7 +12,7 @@
 import displayRules from '../../data/rules/display.json';
 import { utilityColour, type ColourScheme, type Rgb } from '../core/colours';
 import { LINK_STATUSES, QUALITY_LEVELS, type LinkStatus, type UtilityType } from '../core/model';
-import { list, numberIn, record } from '../core/rulesTable';
+import { integerIn, list, numberIn, record } from '../core/rulesTable';
 
 export const COLOUR_BY = ['type', 'material', 'age', 'quality'] as const;
 export type ColourBy = (typeof COLOUR_BY)[number];
@@ -49,6 +49,8 @@ export const DISPLAY = (() => {
     globeDayTexturesLinkedAhead: numberIn(value('globeDayTexturesLinkedAhead'), 'globeDayTexturesLinkedAhead.value', 0, 16),
     tileWork: { budgetMs: numberIn(value('tileWorkBudgetMs'), 'tileWorkBudgetMs.value', 1, 1000) },
     tileRequests: { budgetMs: numberIn(value('tileRequestBudgetMs'), 'tileRequestBudgetMs.value', 1, 1000) },
+    reportPageSize: integerIn(value('reportPageSize'), 'reportPageSize.value', 1, 1000),
+    reportRetryAfterS: list(value('reportRetryAfterS'), 'reportRetryAfterS.value').map((s, i) => numberIn(s, `reportRetryAfterS.value[${i}]`, 0.1, 600)) as [number, number],
   };
 })();
 

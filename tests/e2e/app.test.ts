@@ -1,7 +1,8 @@
 /**
  * The walking skeleton in a real Chromium: the sample city is drawn (pixels, not just a canvas),
  * a line is tapped for its attributes, a dig drawn through the UI over a known gas main is screened
- * in the worker and the main comes back as a strike, the interface switches to Chinese, and the
+ * in the worker and the main comes back as a strike, the network reports (cover, clearances) are
+ * read and a finding chosen from them is framed and lit up, the interface switches to Chinese, and the
  * page never asks anything of a host other than 127.0.0.1.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt } from '../../scripts/buildClient';
 import { lonLatTransform } from '../../src/core/crs';
 import type { DigScreening } from '../../src/core/digScreening';
+import type { ClearanceFinding, ClearanceReport } from '../../src/core/screening/clearanceCheck';
+import type { CoverReport } from '../../src/core/screening/coverCheck';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import type { LayerPayload } from '../../src/protocol/layerPayload';
 import { RULES_FILE } from '../../src/server/screeningService';
@@ -204,6 +207,79 @@ describe('the city viewer in a real browser', () => {
     await expect(page.textContent('#attribute-list dd[data-attr="attr.cover"]')).resolves.toMatch(/\d+\.\d\d m/);
     await expect(page.locator('#screening-results').count()).resolves.toBe(0);
     await page.screenshot({ path: 'docs/underground.png' });
+  }, 10 * MINUTES);
+
+  it('shows the network reports: counts per kind, the worst finding first; choosing it flies there and lights its lines up', async () => {
+    const { page } = app;
+    await page.click('#close-attributes');
+    await page.uncheck('#underground');
+    await page.evaluate(() => (window as unknown as { undergrid: { home(): void } }).undergrid.home());
+    // The server's own report, as the reviewer gets it.
+    const headers = await signIn(server.url, 'reviewer');
+    const summary = (await (await fetch(`${server.url}api/network`, { headers })).json()) as NetworkSummary;
+    const res = await fetch(`${server.url}api/network/${summary.version}/reports/clearances`, { headers });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as ClearanceReport;
+    expect(report.findings.length).toBeGreaterThan(50);
+
+    await page.click('#reports-toggle');
+    await page.click('#report-tab-clearances');
+    const rows = page.locator('#report-findings tr.result');
+    await rows.first().waitFor({ timeout: 2 * MINUTES });
+    // A newer report body also lists pairs to check by hand (checkByHand): those not among the findings are rows too.
+    const samePair = (a: ClearanceFinding, b: ClearanceFinding) => a.kind === b.kind && a.linkA === b.linkA && a.linkB === b.linkB;
+    const byHand = ((report as { checkByHand?: ClearanceFinding[] }).checkByHand ?? []);
+    const listed = [...report.findings, ...byHand.filter((h) => !report.findings.some((f) => samePair(f, h)))];
+    const count = (kind: string) => listed.filter((f) => f.kind === kind).length;
+    await expect(page.textContent('#report-status')).resolves.toBe(`${report.findings.length.toLocaleString('en-US')} findings · network version ${summary.version}`);
+    await expect(page.textContent('#report-counts .report-count[data-kind="horizontal"]')).resolves.toBe(`Horizontal: ${count('horizontal')}`);
+    await expect(page.textContent('#report-counts .report-count[data-kind="vertical"]')).resolves.toBe(`Vertical: ${count('vertical')}`);
+    // One page of rows, not the whole report; the first row is the largest shortfall (after any pair to check by hand).
+    await expect(rows.count()).resolves.toBe(Math.min(50, listed.length));
+    const firstIndex = Number(await rows.first().getAttribute('data-index'));
+    const first = [...report.findings, ...byHand][firstIndex]!;
+    if (byHand.length === 0) expect(first.shortfall).toBe(Math.max(...report.findings.map((f) => f.shortfall)));
+    else expect(byHand.some((h) => samePair(h, first))).toBe(true);
+    await expect(rows.first().getAttribute('data-link-ids')).resolves.toBe(`${first.linkA} ${first.linkB}`);
+
+    // Choosing the row (keyboard: focus it and press Enter) frames the finding's point and lights both lines up.
+    const [lon, lat] = lonLatTransform(summary.frame).fromLocal(first.point.x, first.point.y);
+    const near = Cartesian3.fromDegrees(lon, lat, 0);
+    await expect.poll(() => cameraDistance(page, near), { timeout: MINUTES, interval: 250 }).toBeGreaterThan(150); // home, far from it
+    await rows.first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`body[data-report-highlighted="${first.linkA} ${first.linkB}"]`, { timeout: MINUTES });
+    await expect.poll(() => cameraDistance(page, near), { timeout: MINUTES, interval: 250 }).toBeLessThan(150);
+    await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, first.linkA, { timeout: MINUTES });
+    await expect(page.getAttribute('#report-detail', 'data-index')).resolves.toBe(await rows.first().getAttribute('data-index'));
+    // The highlight is really drawn: lime (#c6ff00) pixels, no verdict's or utility's colour.
+    const lime = await page.waitForFunction(() => {
+      (window as unknown as PageHandle).undergrid.requestRender();
+      const canvas = document.querySelector('#cesium canvas') as HTMLCanvasElement;
+      const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext;
+      const rgba = new Uint8Array(gl.drawingBufferWidth * gl.drawingBufferHeight * 4);
+      gl.readPixels(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
+      let n = 0;
+      for (let i = 0; i < rgba.length; i += 4) if (rgba[i]! > 170 && rgba[i]! < 225 && rgba[i + 1]! > 235 && rgba[i + 2]! < 60) n++;
+      return n > 50 ? n : false;
+    }, undefined, { timeout: 2 * MINUTES, polling: 2000 });
+    expect(await lime.jsonValue()).toBeGreaterThan(50);
+
+    // A filter by utility keeps only findings of that utility, counted as the server's report counts them.
+    const utility = first.utilityA;
+    await page.selectOption('#report-utility', utility);
+    const matching = listed.filter((f) => f.utilityA === utility || f.utilityB === utility).length;
+    await page.waitForFunction((m) => new RegExp(`\\(${m.toLocaleString('en-US')} findings\\)`).test(document.querySelector('#report-page')?.textContent ?? ''), matching, { timeout: MINUTES });
+
+    // The cover report: shallow lines per utility, each on the assumed surface.
+    await page.click('#report-tab-cover');
+    const cover = (await (await fetch(`${server.url}api/network/${summary.version}/reports/cover`, { headers })).json()) as CoverReport;
+    await page.waitForSelector('#report-status[data-state="ready"]', { timeout: 2 * MINUTES });
+    await expect(page.textContent('#report-status')).resolves.toBe(`${cover.findings.length} findings · network version ${summary.version}`);
+    await expect(page.textContent('#report-assumed')).resolves.toBe(`${cover.findings.length} rest on an assumption (marked ⚠).`);
+    await expect(rows.count()).resolves.toBe(Math.min(50, cover.findings.length));
+    await page.click('#reports-toggle');
+    await page.click('#close-attributes');
   }, 10 * MINUTES);
 
   it('speaks Chinese after the language switch', async () => {
