@@ -13,7 +13,8 @@ import { parseNetworkCollection } from '../../src/core/importNetwork';
 import { groupKey, NetworkReportView, type ReportQuery, type ReportRow } from '../../src/core/networkReportView';
 import { checkClearances, type ClearanceFinding } from '../../src/core/screening/clearanceCheck';
 import { checkCover, type CoverFinding } from '../../src/core/screening/coverCheck';
-import { validateClearanceRules, validateCoverRules } from '../../src/core/screening/networkRules';
+import { validateCoverRules } from '../../src/core/screening/coverRules';
+import { validateClearanceRules } from '../../src/core/screening/networkRules';
 
 const network = parseNetworkCollection({ ...cityCollectionHeader(), features: [...generateCity({ size: 'small', seed: 42 })] });
 const fromLocal = lonLatTransform(network.frame).fromLocal;
