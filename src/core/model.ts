@@ -85,6 +85,14 @@ export function boundingRadius(section: CrossSection): number {
   return Math.hypot(section.widthMm, section.heightMm) / 2000;
 }
 
+/**
+ * Radius of the largest circle inside the section, m: a point this close to the centreline lies in
+ * the pipe or duct whichever way a rectangular duct is turned about its axis (half its smaller side).
+ */
+export function inscribedRadius(section: CrossSection): number {
+  return section.shape === 'circular' ? section.diameterMm / 2000 : Math.min(section.widthMm, section.heightMm) / 2000;
+}
+
 /** Half height of the section, m: the distance from the centreline to the top of the pipe or duct. */
 export function halfHeight(section: CrossSection): number {
   return section.shape === 'circular' ? section.diameterMm / 2000 : section.heightMm / 2000;

@@ -23,7 +23,7 @@ import clearancesJson from '../../data/rules/clearances.json';
 import { cityCollectionHeader, generateCity } from '../../src/core/city';
 import { transformBetween } from '../../src/core/crs';
 import { parseNetworkCollection } from '../../src/core/importNetwork';
-import { boundingRadius, UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../../src/core/model';
+import { boundingRadius, inscribedRadius, UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../../src/core/model';
 import { mulberry32 } from '../../src/core/random';
 import {
   checkClearances, CLEARANCE_SLACK_M,
@@ -46,12 +46,13 @@ interface LineOptions {
   pressureClass?: string | null;
   fromNode?: string | null;
   toNode?: string | null;
+  owner?: string;
 }
 
 function line(id: string, utility: UtilityType, points: readonly P3[], o: LineOptions = {}): Link {
   return {
     id, utility, subtype: o.subtype ?? 'main', material: 'pe', section: o.section ?? { shape: 'circular', diameterMm: 200 },
-    pressureClass: o.pressureClass ?? null, installYear: null, owner: 'test', status: 'in_service', qualityLevel: 'B', street: null,
+    pressureClass: o.pressureClass ?? null, installYear: null, owner: o.owner ?? 'test', status: 'in_service', qualityLevel: 'B', street: null,
     fromNode: o.fromNode ?? null, toNode: o.toNode ?? null, vertices: Float64Array.from(points.flatMap(([x, y, z]) => [x, y, z, z + 2])),
   };
 }
@@ -145,16 +146,21 @@ function oracleConnected(links: readonly Link[], segs: readonly OSeg[], rules: C
   const a = links[i]!, b = links[j]!;
   if (!rules.joints.exemptJoinedLines.value || a.utility !== b.utility) return false;
   const tol = rules.joints.toleranceM.value;
-  const nodesA = [a.fromNode, a.toNode].filter((n) => n !== null);
-  if ([b.fromNode, b.toNode].some((n) => n !== null && nodesA.includes(n))) return true;
   const ends = (l: Link): P3[] => {
     const n = l.vertices.length / 4;
     return [0, n - 1].map((k) => [l.vertices[4 * k]!, l.vertices[4 * k + 1]!, l.vertices[4 * k + 2]!] as P3);
   };
-  if (ends(a).some((p) => ends(b).some((q) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) <= tol))) return true;
-  // A tee: an end of one within tol of the other's outline.
-  const onOutline = (p: P3, other: number): boolean => segs.some((s) => s.link === other && pointSegment3D(p, s.a, s.b) <= boundingRadius(links[other]!.section) + tol);
-  return ends(a).some((p) => onOutline(p, j)) || ends(b).some((p) => onOutline(p, i));
+  const apart = (p: P3, q: P3): number => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+  // A node id in common, at ends that meet in plan (within tol of each other's outline).
+  const nodes = (l: Link): [string | null, P3][] => [[l.fromNode, ends(l)[0]!], [l.toNode, ends(l)[1]!]];
+  const reach = tol + boundingRadius(a.section) + boundingRadius(b.section);
+  if (nodes(a).some(([n, p]) => n !== null && nodes(b).some(([m, q]) => m === n && Math.hypot(p[0] - q[0], p[1] - q[1]) <= reach))) return true;
+  // From geometry alone, only lines of one owner and pressure class.
+  if (a.owner !== b.owner || a.pressureClass !== b.pressureClass) return false;
+  if (ends(a).some((p) => ends(b).some((q) => apart(p, q) <= tol))) return true;
+  // A tee: an end of one within tol of the circle inscribed in the other's section.
+  const inside = (p: P3, other: number): boolean => segs.some((s) => s.link === other && pointSegment3D(p, s.a, s.b) <= inscribedRadius(links[other]!.section) + tol);
+  return ends(a).some((p) => inside(p, j)) || ends(b).some((p) => inside(p, i));
 }
 
 interface OracleZone { link: number; x: number; y: number; radius: number }
@@ -672,12 +678,21 @@ describe('checkClearances on built cases', () => {
   it('skips segments of one link, links sharing a node, and touching ends of one utility, but not of two', () => {
     const u = line('W1', 'water', [[0, 0, 9], [10, 0, 9], [10, 0.3, 9], [0, 0.3, 9]]);
     expect(checkClearances([u], RULES).findings).toEqual([]);
+    // J1's two ends 0.15 m apart in plan (within 0.01 + both radii) and 1.4 m apart in height (a drop
+    // into a manhole): joined.
     const byNode = checkClearances([
       line('W1', 'water', [[0, 0, 9], [10, 0, 9]], { toNode: 'J1' }),
-      line('W2', 'water', [[10.5, 0, 9], [10.5, 0.2, 9], [0, 0.2, 9]], { fromNode: 'J1' }),
+      line('W2', 'water', [[10.15, 0, 10.4], [10.15, 0.2, 9], [0, 0.2, 9]], { fromNode: 'J1' }),
     ], RULES);
     expect(byNode.findings).toEqual([]);
     expect(byNode.connectedLinkPairs).toBe(1);
+    // The same id on ends 5 m apart (two datasets reusing an id, review 13's T4): not joined, checked.
+    const reused = checkClearances([
+      line('W1', 'water', [[0, 0, 9], [10, 0, 9]], { toNode: 'J1' }),
+      line('W2', 'water', [[15, 0.2, 9], [0, 0.2, 9]], { fromNode: 'J1' }),
+    ], RULES);
+    expect(reused.connectedLinkPairs).toBe(0);
+    expect(reused.findings.length).toBeGreaterThan(0);
     const touching = (utility: UtilityType, gap: number) => checkClearances([
       line('A', 'water', [[0, 0, 9], [10, 0, 9]]),
       line('B', utility, [[10 + gap, 0, 9], [10, 0.2, 9], [0, 0.2, 9]]),
@@ -706,6 +721,29 @@ describe('checkClearances on built cases', () => {
     const gasTee = checkClearances([main, lateral(120.15, 'gas')], RULES);
     expect(gasTee.teeJoints).toBe(0);
     expect(gasTee.findings.map((f) => f.kind)).toContain('vertical');
+  });
+
+  it('joins by geometry only what can be one network: not an end over a wide culvert, nor another owner’s or pressure class’s line (review 13)', () => {
+    // A storm pipe ending 0.6 m above a 2 m × 0.5 m culvert's axis: inside half its diagonal (1.03 m),
+    // outside its faces. It was a tee, and the pair, 0.15 m apart for 50 m after, went unchecked.
+    const culvert = line('S1', 'storm', [[0, 0, -3], [60, 0, -3]], { section: { shape: 'rect', widthMm: 2000, heightMm: 500 } });
+    const over = checkClearances([culvert, line('S2', 'storm', [[5, 0, -2.4], [5, 1.3, -3], [55, 1.3, -3]], { section: d(300) })], RULES);
+    expect(over.teeJoints).toBe(0);
+    expect(over.findings.some((f) => f.kind === 'horizontal' && f.actual < 0.5)).toBe(true);
+    // Ending inside the culvert (0.2 m above its axis, within its 0.25 m half height): a tee.
+    expect(checkClearances([culvert, line('S2', 'storm', [[5, 0, -2.8], [5, 1.3, -3], [55, 1.3, -3]], { section: d(300) })], RULES).teeJoints).toBe(1);
+    // Another owner's reclaimed-water line ending on the potable main's wall, then 0.05 m beside it.
+    const main = line('W1', 'water', [[0, 0, -1.5], [100, 0, -1.5]], { section: d(300) });
+    const reclaimed = (owner: string) => checkClearances([main, line('R1', 'water', [[20, 0.15, -1.5], [20, 0.4, -1.5], [60, 0.4, -1.5]], { owner, subtype: 'reclaimed_water' })], RULES);
+    expect(reclaimed('test').teeJoints).toBe(1);
+    expect(reclaimed('reclaim co').teeJoints).toBe(0);
+    expect(reclaimed('reclaim co').findings.some((f) => f.kind === 'horizontal')).toBe(true);
+    // A low-pressure gas line ending on a high-pressure main: no tee between classes.
+    const hp = line('G1', 'gas', [[0, 0, -1.5], [100, 0, -1.5]], { section: d(300), pressureClass: 'high' });
+    const lp = line('G2', 'gas', [[20, 0.15, -1.5], [20, 0.35, -1.5], [60, 0.35, -1.5]], { section: d(100), pressureClass: 'low' });
+    const classes = checkClearances([hp, lp], RULES);
+    expect(classes.teeJoints).toBe(0);
+    expect(classes.findings.length + classes.checkByHand.length).toBeGreaterThan(0);
   });
 
   it('exempts joined lines of one utility along their whole length as the table says, and checks them when it says not to', () => {
@@ -754,6 +792,23 @@ describe('checkClearances on built cases', () => {
     ], RULES);
     expect(unknown.findings).toEqual([]);
     expect(unknown.checkByHand.map((f) => [f.linkA, f.basis])).toEqual([['G-NC', 'class-not-covered']]);
+  });
+
+  it('lists by hand a pair that falls to the default when a gas line is of a class the table has no figure for (review 13)', () => {
+    // High-pressure gas 0.6 m (walls) from heat: gas–heat is not in the table; the 0.5 m default is
+    // a floor only for a class the gas entries have no figure for, or for no recorded class.
+    const pair = (pressureClass: string | null) => checkClearances([
+      line('G', 'gas', [[0, 0, 9], [40, 0, 9]], { section: d(300), pressureClass }),
+      line('H', 'heat', [[0, 0.9, 9], [40, 0.9, 9]], { section: d(300) }),
+    ], RULES);
+    for (const c of ['high', null]) {
+      const r = pair(c);
+      expect(r.findings).toEqual([]);
+      expect(r.checkByHand.map((f) => [f.linkA, f.linkB, f.basis, f.required])).toEqual([['G', 'H', 'class-not-covered', 0.5]]);
+      expect(r.checkByHand[0]!.note).toMatch(/no gas–heat entry.*floor only; check by hand/);
+    }
+    const low = pair('low');
+    expect([low.findings, low.checkByHand]).toEqual([[], []]);
   });
 
   it('says on each finding when the default was used for a pair the table does not list', () => {

@@ -23,10 +23,11 @@
  *    Outlines that only touch (within the slack) get both checks and no zone.
  *
  * Not clearances: segments of the same link, and (when the table's joints.exemptJoinedLines is
- * true, as shipped) lines of one utility joined at a node: a fromNode/toNode id in common, end
- * points within joints.toleranceM in 3D, or an end within joints.toleranceM of the other line's
- * outline (a tee onto a main not split there). Lines of different utilities are never joined, so
- * meeting ends of two utilities are a clash and are checked.
+ * true, as shipped) lines of one utility joined at a node: a fromNode/toNode id in common at ends
+ * that meet, or, for
+ * lines of one owner and pressure class, end points within joints.toleranceM in 3D or an end inside
+ * the other's pipe or duct (a tee onto a main not split there: clearanceJoints.ts). Lines of
+ * different utilities are never joined, so meeting ends of two utilities are a clash and are checked.
  *
  * Rules the table has no figure for: a pair whose entry lacks a line's pressure class
  * (`onlyClasses`, networkRules.ts) is checked against the entry's value as a floor, and is also
@@ -63,7 +64,7 @@ import { grow, LinkPairSlots, outsideZones, PairColumns, SPANS, Zones } from './
 export const CLEARANCE_SLACK_M = 1e-6;
 
 /** The fields of a Link the clearance check reads. */
-export type ClearanceLink = Pick<Link, 'id' | 'utility' | 'subtype' | 'section' | 'pressureClass' | 'qualityLevel' | 'vertices' | 'fromNode' | 'toNode'>;
+export type ClearanceLink = Pick<Link, 'id' | 'utility' | 'subtype' | 'section' | 'pressureClass' | 'owner' | 'qualityLevel' | 'vertices' | 'fromNode' | 'toNode'>;
 
 export interface ClearanceCheckOptions {
   /**
@@ -152,7 +153,14 @@ function ruleClasses(links: readonly ClearanceLink[], rules: ClearanceRules): { 
   links.forEach((l, li) => {
     let key = l.utility as string;
     for (const b of bands) if (b.utility === l.utility) key += meetsBand(b, l) ? '1' : '0';
-    for (const e of limited) key += entryCovers(e, l) ? 'c' : 'n';
+    let covered = true;
+    for (const e of limited) {
+      const c = entryCovers(e, l);
+      key += c ? 'c' : 'n';
+      covered &&= c;
+    }
+    // A class without a figure is named in the pair's note: one class of lines per such class.
+    if (!covered) key += `|${l.pressureClass ?? ''}`;
     let c = byKey.get(key);
     if (c === undefined) {
       c = subjects.length;
@@ -203,11 +211,11 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
   const n = t.segmentCount;
   const c = t.coords, radius = t.radius, linkOf = t.linkOfSegment;
   const { classOf, horizontal, vertical, count } = ruleClasses(links, rules);
-  // Zones and tees are sized with the exact radii: the table's radii are rounded up, which would widen them.
+  // Zones are sized with the exact radii: the table's radii are rounded up, which would widen them.
   const exactRadius = Float64Array.from(links, (l) => boundingRadius(l.section));
   const index: Flatbush | null = n > 0 ? buildSegmentIndex(t) : null;
   const joints = rules.joints;
-  const joined = joints.exemptJoinedLines.value ? connectedPairs(links, t, index, exactRadius, joints.toleranceM.value) : { pairs: new LinkPairSlots(), tees: 0 };
+  const joined = joints.exemptJoinedLines.value ? connectedPairs(links, t, index, joints.toleranceM.value) : { pairs: new LinkPairSlots(), tees: 0 };
   const connected = joined.pairs;
   const largestH = largestClearance(rules.horizontal), largestV = largestClearance(rules.vertical);
   // The frame's scale over the network: centreline distances up to the largest value + both radii are compared.

@@ -28,8 +28,9 @@ export type ClearanceBand =
 /**
  * The pressure classes of the named line an entry has figures for (GB 50289's low and medium gas
  * rows). A line of that utility with another recorded class is not covered: the pair gets the
- * entry's value as a floor only and is listed for checking by hand (`requiredClearance`). A line
- * with no recorded class is covered (the entry's value is the largest of its classes' figures).
+ * entry's value as a floor only and is listed for checking by hand (`requiredClearance`); so is a
+ * line with no recorded class (it may be of a class without a figure), and so is a pair that falls
+ * to the table's default when one of its lines is of a class no entry of the table has figures for.
  */
 export interface CoveredClasses {
   utility: UtilityType;
@@ -282,13 +283,35 @@ export function requiredClearance(table: ClearanceTable, a: ClearanceSubject, b:
     if (note === null) {
       const line = [a, b].find((l) => !entryCovers(e, l));
       if (line) {
-        const what = line.pressureClass === null ? `a ${line.utility} line with no recorded pressure class` : `${line.utility} of pressure class "${line.pressureClass}"`;
-        note = `no figure for ${what} in the ${e.between.join('–')} entry (it has ${e.onlyClasses!.pressureClasses.join(', ')}): the value is a floor only; check by hand`;
+        note = `no figure for ${describeClass(line)} in the ${e.between.join('–')} entry (it has ${e.onlyClasses!.pressureClasses.join(', ')}): the value is a floor only; check by hand`;
       }
     }
   }
-  if (best === null) return { ...table.default, basis: 'default', note: null };
+  if (best === null) {
+    // Not in the table: the default, unless a line is of a class the table has figures for elsewhere
+    // and this one is not among them (high-pressure gas beside heat): then the default is a floor only.
+    const line = [a, b].find((l) => classesWithFigures(table, l.utility) !== null && !classesWithFigures(table, l.utility)!.includes(l.pressureClass ?? ''));
+    if (!line) return { ...table.default, basis: 'default', note: null };
+    return {
+      ...table.default, basis: 'class-not-covered',
+      note: `the table has no ${a.utility}–${b.utility} entry, and its entries have figures only for ${line.utility} of pressure class ` +
+        `${classesWithFigures(table, line.utility)!.join(', ')}, not for ${describeClass(line)}: the default ${table.default.value} m is a floor only; check by hand`,
+    };
+  }
   return { ...best, basis: note === null ? 'table' : 'class-not-covered', note };
+}
+
+/** The pressure classes of `utility` the table's entries have figures for (`onlyClasses`), or null when no entry limits them. */
+function classesWithFigures(table: ClearanceTable, utility: UtilityType): string[] | null {
+  let classes: string[] | null = null;
+  for (const e of table.pairs) {
+    if (e.onlyClasses?.utility === utility) classes = [...(classes ?? []), ...e.onlyClasses.pressureClasses.filter((c) => !classes?.includes(c))];
+  }
+  return classes;
+}
+
+function describeClass(line: ClearanceSubject): string {
+  return line.pressureClass === null ? `a ${line.utility} line with no recorded pressure class` : `${line.utility} of pressure class "${line.pressureClass}"`;
 }
 
 /** The largest clearance the table can ask of any pair: the search radius around each line. */
