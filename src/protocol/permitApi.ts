@@ -24,6 +24,8 @@
  *   (every list, the queue and the dashboard carry it; null for drafts), and is computed for every
  *   non-draft status: on an approved or later permit it says the sheet's screening is not the network
  *   in force (the printable permit and the dashboard show it; see ApprovalHold).
+ * - v1.3 note (2026-11-28 13:20 UTC): the dashboard lists the permits with an `approvalHold` first
+ *   (then, as before, the most overdue first), so a supervisor sees them at the top.
  *
  * Authentication: POST /api/auth/sign-in sets an HttpOnly, SameSite=Strict cookie `ug_session`
  * (the browser sends it by itself; use `credentials: 'same-origin'`, the fetch default) and also
@@ -357,7 +359,7 @@ export interface WeekCount {
 
 export interface DashboardResponse {
   now: EpochMs;
-  /** Every open (not closed, not draft) permit, matching the filters, most overdue first. */
+  /** Every open (not closed, not draft) permit, matching the filters: those with an `approvalHold` first, then most overdue first. */
   permits: SupervisedPermit[];
   /** Per week, over the last 12 weeks, oldest first. */
   weeks: WeekCount[];

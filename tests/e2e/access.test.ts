@@ -3,7 +3,7 @@
  * a session the viewer asks to sign in (en and zh-CN) and fetches no layer; a supervisor's dig is
  * screened by the server, whole, though their layers lack restricted lines; a contractor with a
  * permit the office accepted sees exactly the site-limited layers the server gives it, drawn as
- * polylines, and never asks for a tile; one with no accepted permit is told why its map is empty;
+ * polylines, and never asks for a tile nor sees the network reports; one with no accepted permit is told why its map is empty;
  * an admin reads the audit of restricted views in its own tab, by touch.
  */
 import { Cartesian3 } from 'cesium';
@@ -138,6 +138,8 @@ describe('who sees the network in the viewer', () => {
       await expect(page.textContent('#access-status')).resolves.toMatch(/within 50 m of your 1 active permit sites/);
       expect(requests.filter((u) => u.includes('/api/tiles/'))).toEqual([]);
       expect(requests.some((u) => /\/layers\/gas$/.test(u))).toBe(true);
+      // The whole-network reports are not a contractor's (the server says 403): the panel is in the page, hidden, and no report is asked for.
+      expect([await page.locator('#reports-panel').evaluate((el) => (el as HTMLElement).hidden), requests.filter((u) => u.includes('/reports/'))]).toEqual([true, []]);
     } finally {
       await page.context().close();
     }

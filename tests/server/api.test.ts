@@ -455,6 +455,33 @@ describe('screening permits of every kind of work on the server', () => {
     }
   });
 
+  it('says an open cut\'s refusal in the words of the request: bottomElevation or depth, not the kernel\'s bottomZ/topZ; a tiny area to 4 digits', async () => {
+    const [cut] = worksOf(fixtures.open_cut) as [{ footprint: [number, number][]; holes: unknown[]; depth?: number }];
+    const [bore] = worksOf(fixtures.bore) as [{ entryPit: { footprint: [number, number][]; depth?: number } }];
+    const { depth: _cutDepth, ...cutAt } = cut;
+    const { depth: _pitDepth, ...pitAt } = bore.entryPit;
+    const { toLocal } = lonLatTransform(summary.frame);
+    const [x, y] = toLocal(cut.footprint[0]![0], cut.footprint[0]![1]);
+    const top = 'the top screened (11 m: 1 m above the highest ground around the work, 10 m)';
+    const cases: [unknown, string, string][] = [
+      [{ works: [{ ...cutAt, bottomElevation: 50 }], groundElevation: 10 },
+        'works[0].bottomElevation', `works[0].bottomElevation: bottomElevation (50 m) must be below ${top}`],
+      [{ works: [{ ...cutAt, bottomElevation: -600 }], groundElevation: 10 },
+        'works[0].bottomElevation', `works[0].bottomElevation: the cut is 611 m deep, from ${top} down to bottomElevation (-600 m); the limit is MAX_EXCAVATION_DEPTH_M = 500 m`],
+      [{ works: [{ ...bore, entryPit: { ...pitAt, bottomElevation: 11 } }], groundElevation: 10 },
+        'works[0].entryPit.bottomElevation', `works[0].entryPit.bottomElevation: bottomElevation (11 m) must be below ${top}`],
+      // A 2 mm square: 4e-6 m² (4.00000120863e-6 through the lon/lat round trip), printed to 4 digits.
+      [{ works: [{ ...cut, holes: [], footprint: squareAround(x, y, 0.001) }], groundElevation: 10 },
+        'works[0].footprint', 'works[0].footprint: area 0.000004 m² is below MIN_FOOTPRINT_AREA_M2 = 0.01 m²'],
+      [{ footprint: squareAround(x, y, 0.001), depth: 2, groundElevation: 10, ruleSetId: 'cn-gb50289' },
+        'footprint', 'footprint: area 0.000004 m² is below MIN_FOOTPRINT_AREA_M2 = 0.01 m²'],
+    ];
+    for (const [body, field, message] of cases) {
+      const r = await postScreening(body);
+      expect([r.status, r.body.error?.field, r.body.error?.message]).toEqual([400, field, message]);
+    }
+  });
+
   it('refuses a bore whose pits do not hold its path\'s ends, naming the pit and how far the end lies from it; the shipped bore is screened', async () => {
     const [bore] = worksOf(fixtures.bore) as [{ path: [number, number, number][]; entryPit: { footprint: [number, number][]; depth: number } }];
     const { toLocal } = lonLatTransform(summary.frame);

@@ -101,7 +101,14 @@ async function sheetAndDashboard(permitId: string) {
     sheet: { en: en && `${en.headline} ${en.detail}`, zh: zh && `${zh.headline} ${zh.detail}` },
     card: card ? { code: card.approvalHold?.code ?? null, en: words(card, 'en')?.detail ?? null } : null,
     held: dashboard.permits.filter((p) => p.approvalHold !== null).map((p) => p.id),
+    /** The dashboard's order, as held (true) or not: held ones come first, each group in the clock's order. */
+    order: dashboard.permits.map((p) => [p.approvalHold !== null, p.clock?.overdueWorkingDays ?? -1] as const),
   };
+}
+
+/** The order the supervisor's dashboard promises: held permits first, then the most overdue (due dates tie-break). */
+function heldFirst(order: readonly (readonly [boolean, number])[]): (readonly [boolean, number])[] {
+  return [...order].sort((a, b) => Number(b[0]) - Number(a[0]) || b[1] - a[1]);
 }
 
 describe('stage cards in working days', () => {
@@ -267,6 +274,9 @@ describe('re-screening after a network import', () => {
     expect(unseen.sheet.zh).toContain(`按管网版本 ${version.version} 重新审查后`);
     expect(unseen.held).toContain(moved.id);
     expect(unseen.held).not.toContain(untouched.id);
+    // Held first on the dashboard, ahead of permits with red cards from the tests above.
+    expect(unseen.order.some(([isHeld, overdue]) => !isHeld && overdue > 0)).toBe(true);
+    expect(unseen.order).toEqual(heldFirst(unseen.order));
 
     // Reviewed with the changed re-screen unacknowledged: the approver may not approve yet.
     expect((await h.as<PermitDetail>('reviewer', 'POST', `/api/permits/${moved.id}/actions`, { action: 'review' })).status).toBe(200);
@@ -341,6 +351,7 @@ describe('re-screening after a network import', () => {
     expect(failedView.sheet.zh).toMatch(new RegExp(`^不得据此签字或开挖.*按管网版本 ${bareVersion} 重新审查失败（.*no surveyed ground.*）；在案审查结果基于管网版本 ${version}，现行管网为版本 ${bareVersion}`));
     expect(failedView.card!.en).toContain(`network v${bareVersion} failed`);
     expect(failedView.held).toEqual(expect.arrayContaining([p.id]));
+    expect(failedView.order).toEqual(heldFirst(failedView.order));
     const refused = await h.as<ApiErrorBody>('approver', 'POST', `/api/permits/${p.id}/actions`, { action: 'approve' });
     expect([refused.status, refused.body.error.code]).toEqual([409, 'rescreen_failed']);
     expect(refused.body.error.message).toMatch(new RegExp(`version ${bareVersion} failed .*no surveyed ground.*on version ${version}`));

@@ -273,12 +273,29 @@ export function toExcavation(w: DigWork, toLocal: ToLocal, g: GroundRange, topAb
   try {
     valid = validateExcavation(ex);
   } catch (e) {
-    if (e instanceof ExcavationError) throw new ExcavationError(requestField(w, e.field), e.detail);
+    if (e instanceof ExcavationError) throw new ExcavationError(requestField(w, e.field), requestDetail(w, e, g, topAbove));
     throw e;
   }
   // The pits as given (their rings as the request's corners; the path's ends are kept by validation).
   if (ex.kind === 'bore') checkPitsAtBoreEnds(ex, pitTolerance);
   return valid;
+}
+
+/**
+ * A kernel's refusal in the request's words: an open cut's (or a bore pit's) bottomZ/topZ are said as
+ * what the request gave (bottomElevation, or depth below the ground) and the top the screening puts on
+ * it (topAbove over the highest ground around the work); the kernels keep their own words for their callers.
+ */
+export function requestDetail(w: DigWork, e: ExcavationError, g: GroundRange, topAbove: number): string {
+  const at = /^(?:(entryPit|exitPit)\.)?(?:bottomZ|topZ)$/.exec(e.field);
+  const pit = !at ? undefined : w.kind === 'open_cut' && !at[1] ? w : w.kind === 'bore' && at[1] ? w[at[1] as 'entryPit' | 'exitPit'] : undefined;
+  if (!pit) return e.detail;
+  const top = `the top screened (${fmt(g.max + topAbove)} m: ${fmt(topAbove)} m above the highest ground around the work, ${fmt(g.max)} m)`;
+  const bottom = pit.depth !== undefined
+    ? `the bottom (${fmt(g.min - pit.depth)} m: depth ${fmt(pit.depth)} m below the lowest ground around the work, ${fmt(g.min)} m)`
+    : `bottomElevation (${fmt(pit.bottomElevation!)} m)`;
+  return e.detail.replace(/^bottomZ \([^)]*\) must be below topZ \([^)]*\)/, `${bottom} must be below ${top}`)
+    .replace(/^the cut is (\S+) m deep;/, (_, deep: string) => `the cut is ${deep} m deep, from ${top} down to ${bottom};`);
 }
 
 /** The request's name for a field the kernels' validators name in the local frame. */

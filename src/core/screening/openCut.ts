@@ -8,7 +8,7 @@ import {
 } from './polygon';
 import { preparePrismAt, type Prism } from './prism';
 import {
-  arrayAt, checkExtent, ExcavationError, finiteNumber, fmt, MAX_EXCAVATION_DEPTH_M, objectAt, withFieldPrefix,
+  arrayAt, checkExtent, ExcavationError, finiteNumber, fmt, fmtBelow, MAX_EXCAVATION_DEPTH_M, objectAt, withFieldPrefix,
 } from './validation';
 
 /** A footprint smaller than 10 cm × 10 cm is not an open cut (piles are their own kind). */
@@ -172,7 +172,7 @@ function checkOpenCut(input: unknown): void {
   for (let r = 0; r < ringCount; r++) {
     const area = Math.abs(twiceAreas[r]!) / 2;
     if (!(area >= MIN_FOOTPRINT_AREA_M2)) {
-      throw new ExcavationError(ringName(r), `area ${fmt(area)} m² is below MIN_FOOTPRINT_AREA_M2 = ${MIN_FOOTPRINT_AREA_M2} m²`);
+      throw new ExcavationError(ringName(r), `area ${fmtBelow(area, MIN_FOOTPRINT_AREA_M2)} m² is below MIN_FOOTPRINT_AREA_M2 = ${MIN_FOOTPRINT_AREA_M2} m²`);
     }
     // No ring touches another, so one vertex tells inside from outside for the whole ring.
     const vx = xs[start[r]!]!, vy = ys[start[r]!]!;
@@ -189,7 +189,7 @@ function checkOpenCut(input: unknown): void {
   let dug = Math.abs(twiceAreas[0]!) / 2;
   for (let h = 1; h < ringCount; h++) dug -= Math.abs(twiceAreas[h]!) / 2;
   if (!(dug >= MIN_FOOTPRINT_AREA_M2)) {
-    throw new ExcavationError('holes', `the holes leave ${fmt(dug)} m² to dig, below MIN_FOOTPRINT_AREA_M2 = ${MIN_FOOTPRINT_AREA_M2} m²`);
+    throw new ExcavationError('holes', `the holes leave ${fmtBelow(dug, MIN_FOOTPRINT_AREA_M2)} m² to dig, below MIN_FOOTPRINT_AREA_M2 = ${MIN_FOOTPRINT_AREA_M2} m²`);
   }
 }
 

@@ -46,6 +46,18 @@ export function fmt(v: unknown): string {
   }
 }
 
+/**
+ * A measure found below `limit`, for a refusal: 4 significant digits (an area of 4.00000120863e-6 m²
+ * reads 0.000004, not to 12 digits), more only where 4 would print it as the limit or above.
+ */
+export function fmtBelow(v: number, limit: number): string {
+  for (let digits = 4; digits < 12; digits++) {
+    const shown = +v.toPrecision(digits);
+    if (shown < limit) return String(shown);
+  }
+  return fmt(v);
+}
+
 export function finiteNumber(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ExcavationError(field, `expected a finite number, got ${fmt(v)}`);
   return v;

@@ -151,8 +151,10 @@ export class SupervisionService {
         cards: ctx.outbox.cards(row.id), notifications: ctx.outbox.notifications({ permitId: row.id }, nameOf), decision,
       });
     }
+    // First the permits whose screening is not one to sign on (views.ts approvalHold), then the most overdue, then the soonest due.
+    const held = (p: SupervisedPermit) => (p.approvalHold ? 1 : 0);
     const overdue = (p: SupervisedPermit) => p.clock?.overdueWorkingDays ?? -1;
-    permits.sort((a, b) => overdue(b) - overdue(a) || (a.clock?.dueAt ?? Infinity) - (b.clock?.dueAt ?? Infinity));
+    permits.sort((a, b) => held(b) - held(a) || overdue(b) - overdue(a) || (a.clock?.dueAt ?? Infinity) - (b.clock?.dueAt ?? Infinity));
     const handlers = (['dispatcher', 'reviewer', 'approver'] as const).flatMap((r) => ctx.accounts.users(r));
     return { now, permits, weeks: this.weeks(now), units: ctx.accounts.units(), handlers };
   }
