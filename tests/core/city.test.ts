@@ -29,7 +29,7 @@ const halfHeight = (p: LinkFeature['properties']) => (p.diameter_mm ?? p.height_
 const boundingRadius = (p: LinkFeature['properties']) => (p.diameter_mm ? p.diameter_mm / 2000 : Math.hypot(p.width_mm!, p.height_mm!) / 2000);
 const coverRules = validateCoverRules(coverJson);
 /** The carriageway minimum for the line's utility and subtype (its installation: the city's power and telecom are in duct banks). */
-const minimumCover = (u: UtilityType, subtype: string) => coverRequirement(coverRules.minimumCover[u], subtype, 'carriageway').value;
+const minimumCover = (u: UtilityType, subtype: string) => coverRequirement(coverRules.minimumCover[u], subtype, 'carriageway', null).value;
 
 function planLength(c: readonly number[][]): number {
   let l = 0;

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import coverJson from '../../data/rules/cover.json';
 import { cityCollectionHeader, generateCity } from '../../src/core/city';
 import { parseNetworkCollection } from '../../src/core/importNetwork';
-import { UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../../src/core/model';
+import { halfHeight, UTILITY_TYPES, type CrossSection, type Link, type UtilityType } from '../../src/core/model';
 import { mulberry32 } from '../../src/core/random';
 import { checkCover, COVER_SLACK_M, DEFAULT_SURFACE } from '../../src/core/screening/coverCheck';
 import { coverRequirement, validateCoverRules, type Surface } from '../../src/core/screening/coverRules';
@@ -92,6 +92,9 @@ describe('validateCoverRules', () => {
     const e = refusal(twice);
     expect(e.path).toBe('minimumCover.power.installations[1].subtypes');
     expect(e.message).toMatch(/"duct_bank" is already in minimumCover\.power\.installations\[0\]/);
+    const shape = structuredClone(coverJson) as Record<string, any>;
+    shape.minimumCover.heat.installations[1].sections = ['square'];
+    expect(refusal(shape).path).toBe('minimumCover.heat.installations[1].sections[0]');
   });
 });
 
@@ -157,7 +160,7 @@ describe('checkCover', () => {
   it('names the default surface for every utility in the shipped table: its value is the larger one', () => {
     for (const u of UTILITY_TYPES) {
       for (const row of RULES.minimumCover[u].rows) expect(row[DEFAULT_SURFACE]).toBeGreaterThanOrEqual(row.footway);
-      expect(coverRequirement(RULES.minimumCover[u], null, null).surface).toBe(DEFAULT_SURFACE);
+      expect(coverRequirement(RULES.minimumCover[u], null, null, null).surface).toBe(DEFAULT_SURFACE);
     }
   });
 
@@ -194,10 +197,15 @@ describe('checkCover', () => {
     expect(footway.findings.map((f) => [f.required, f.installationAssumed])).toEqual([[0.7, true]]);
   });
 
-  it('takes heat in a trench at the in-trench row only when its subtype says so', () => {
-    const heat = (id: string, subtype: string): Link => line(id, 'heat', [[0, 0, 9.1, 10], [10, 0, 9.1, 10]], { shape: 'circular', diameterMm: 200 }, subtype);
-    const report = checkCover([heat('H-TRENCH', 'in_trench'), heat('H-SUPPLY', 'supply')], RULES);
-    expect(report.findings.map((f) => [f.linkId, f.required, f.installation, f.installationAssumed])).toEqual([['H-SUPPLY', 1.0, 'direct-buried', true]]);
+  it('takes heat in a trench at the in-trench row only when its subtype says so and the trench is what is recorded', () => {
+    // Top of the recorded section 0.8 m under the ground: the trench (a rect) or the pipe itself.
+    const heat = (id: string, subtype: string, section: CrossSection): Link => line(id, 'heat', [[0, 0, 9.2 - halfHeight(section), 10], [10, 0, 9.2 - halfHeight(section), 10]], section, subtype);
+    const pipe: CrossSection = { shape: 'circular', diameterMm: 200 }, trench: CrossSection = { shape: 'rect', widthMm: 1200, heightMm: 800 };
+    const report = checkCover([heat('H-TRENCH', 'in_trench', trench), heat('H-SUPPLY', 'supply', pipe), heat('H-PIPE-IN-TRENCH', 'in_trench', pipe)], RULES);
+    // A pipe recorded with subtype in_trench: its top lies below the trench's, which the in-trench row
+    // is measured to, so it gets the direct-buried row (review 13: it got 0.5 m).
+    expect(report.findings.map((f) => [f.linkId, f.required, f.installation, f.installationAssumed])).toEqual([
+      ['H-PIPE-IN-TRENCH', 1.0, 'direct-buried', true], ['H-SUPPLY', 1.0, 'direct-buried', true]]);
   });
 
   it('states the rules it applied in the report, with no findings too', () => {
@@ -229,7 +237,7 @@ describe('checkCover', () => {
     const rng = mulberry32(0xc0ffee);
     for (let k = 0; k < 2000; k++) {
       const utility = UTILITY_TYPES[k % UTILITY_TYPES.length]!;
-      const required = coverRequirement(RULES.minimumCover[utility], 'main', null).value;
+      const required = coverRequirement(RULES.minimumCover[utility], 'main', null, null).value;
       const n = 2 + Math.floor(rng() * 6);
       const diameter = 50 + Math.floor(rng() * 800);
       const top = diameter / 2000;

@@ -65,7 +65,7 @@ const CITY_MAIN_SUBTYPE: Partial<Record<UtilityType, string>> = { power: 'duct_b
 /** GB 50289-2016 minimum cover under a carriageway for the city's mains (data/rules/cover.json), m. No
  * surface is recorded in the delivery, so the carriageway value (the larger) is the one every line honours. */
 export function minimumCover(utility: UtilityType): number {
-  return coverRequirement(coverRules.minimumCover[utility], CITY_MAIN_SUBTYPE[utility] ?? null, 'carriageway').value;
+  return coverRequirement(coverRules.minimumCover[utility], CITY_MAIN_SUBTYPE[utility] ?? null, 'carriageway', null).value;
 }
 
 /** Distance of the property line from the street centre line, m. */

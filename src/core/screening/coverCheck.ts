@@ -141,7 +141,7 @@ export function checkCover<L extends CoverLink>(links: readonly L[], coverRules:
     if (!rule) throw new RangeError(`checkCover: link "${link.id}" has utility ${JSON.stringify(link.utility)}, which the cover rules do not list`);
     const known = surfaceFor(link, options.surfaceOf);
     if (known === null) linksOnDefaultSurface++;
-    const req = coverRequirement(rule, link.subtype ?? null, known);
+    const req = coverRequirement(rule, link.subtype ?? null, known, link.section.shape);
     if (req.installationAssumed) linksOnAssumedInstallation++;
     const { surface, value: required, row } = req;
     const limit = required + COVER_SLACK_M;

@@ -4,8 +4,8 @@
  * metres. The file is untrusted input: validation refuses anything malformed with a `RulesError`
  * (rules.ts) naming the path of the bad value.
  */
-import { UTILITY_TYPES, type UtilityType } from '../model';
-import { RulesError, flag, metres, onlyKeys, record, show, tableVersion as version, text } from '../rulesTable';
+import { UTILITY_TYPES, type CrossSection, type UtilityType } from '../model';
+import { RulesError, flag, metres, oneOf, onlyKeys, record, show, tableVersion as version, text } from '../rulesTable';
 
 export const SURFACES = ['footway', 'carriageway'] as const;
 export type Surface = (typeof SURFACES)[number];
@@ -16,6 +16,11 @@ export interface CoverRow {
   installation: string | null;
   /** Line subtypes (Link.subtype) that mean this installation; empty for a utility with one row. */
   subtypes: string[];
+  /**
+   * The recorded section shapes this row may be read against, or null for any: heat "in trench" is
+   * measured to the trench's top, so it needs the trench's outline (a rect) recorded, not the pipe.
+   */
+  sections: CrossSection['shape'][] | null;
   footway: number;
   carriageway: number;
   source: string;
@@ -47,13 +52,15 @@ export interface CoverRequirement {
 }
 
 /**
- * The cover a line of `subtype` must keep under `surface` (null: unknown). A subtype named by one of
- * the rule's rows gets that row; otherwise every row is a candidate and the largest value wins, so an
- * unknown installation or surface is always read as the strictest the table allows, whatever order
- * or values an override table gives.
+ * The cover a line of `subtype`, recorded with a section of `shape` (null: unknown), must keep under
+ * `surface` (null: unknown). A subtype named by one of the rule's rows gets that row if the row
+ * accepts the shape (`sections`); otherwise every row is a candidate and the largest value wins, so
+ * an unknown installation or surface, or a pipe recorded where the row needs its trench, is always
+ * read as the strictest the table allows, whatever order or values an override table gives.
  */
-export function coverRequirement(rule: CoverRule, subtype: string | null, surface: Surface | null): CoverRequirement {
-  const named = subtype === null ? undefined : rule.rows.find((r) => r.subtypes.includes(subtype));
+export function coverRequirement(rule: CoverRule, subtype: string | null, surface: Surface | null, shape: CrossSection['shape'] | null): CoverRequirement {
+  const named = subtype === null ? undefined
+    : rule.rows.find((r) => r.subtypes.includes(subtype) && (r.sections === null || (shape !== null && r.sections.includes(shape))));
   const rows = named ? [named] : rule.rows;
   const surfaces: readonly Surface[] = surface === null ? ['carriageway', 'footway'] : [surface];
   let best: CoverRequirement | null = null;
@@ -69,7 +76,12 @@ export function coverRequirement(rule: CoverRule, subtype: string | null, surfac
 
 function coverRow(v: unknown, path: string, installation: boolean): CoverRow {
   const o = record(v, path);
-  onlyKeys(o, [...SURFACES, 'source', 'verified', ...(installation ? ['name', 'subtypes'] : [])], path);
+  onlyKeys(o, [...SURFACES, 'source', 'verified', ...(installation ? ['name', 'subtypes', 'sections'] : [])], path);
+  let sections: CrossSection['shape'][] | null = null;
+  if (installation && o.sections !== undefined) {
+    if (!Array.isArray(o.sections) || o.sections.length === 0) throw new RulesError(`${path}.sections`, `expected a non-empty array of section shapes, got ${show(o.sections)}`);
+    sections = o.sections.map((x, k) => oneOf(x, ['circular', 'rect'] as const, `${path}.sections[${k}]`));
+  }
   let subtypes: string[] = [];
   if (installation) {
     const list = o.subtypes;
@@ -79,6 +91,7 @@ function coverRow(v: unknown, path: string, installation: boolean): CoverRow {
   return {
     installation: installation ? text(o.name, `${path}.name`) : null,
     subtypes,
+    sections,
     footway: metres(o.footway, `${path}.footway`),
     carriageway: metres(o.carriageway, `${path}.carriageway`),
     source: text(o.source, `${path}.source`),
