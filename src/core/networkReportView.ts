@@ -9,7 +9,9 @@
  * The body is read defensively: it is the server's, and its fields grow (a `rules` section, findings
  * whose rule is missing or assumed). A finding without a number where one is expected keeps null,
  * never 0: a missing rule is not a met rule. Unknown finding kinds are kept and counted under their
- * own name.
+ * own name. Every count is the body's: `findings` per kind and utility (pair), and apart the pairs
+ * to check by hand that are no finding (`handOnly`); `unchecked` is the lines the report says it could
+ * not check (in full), so a report without findings is not read as clearing them.
  *
  * Severity: shortfall (required − actual) largest first. A finding whose shortfall cannot be known
  * (no rule, no gap) comes before every rated one: it has to be checked by hand, and ordering it
