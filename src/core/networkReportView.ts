@@ -292,7 +292,8 @@ export class NetworkReportView {
     if (this.lastFilter?.key === key) return this.lastFilter;
     const rows = q.kind === null && q.utility === null && q.group === null ? this.rows as ReportRow[] : this.rows.filter((r) =>
       (q.kind === null || r.kind === q.kind) && (q.utility === null || r.utilities.includes(q.utility)) && (q.group === null || groupKey(r) === q.group));
-    this.lastFilter = { key, rows, findings: rows.reduce((n, r) => n + (r.finding ? 1 : 0), 0) };
+    const findings = rows === this.rows ? this.summary.findings : rows.reduce((n, r) => n + (r.finding ? 1 : 0), 0);
+    this.lastFilter = { key, rows, findings };
     return this.lastFilter;
   }
 
