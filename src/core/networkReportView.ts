@@ -9,7 +9,9 @@
  * The body is read defensively: it is the server's, and its fields grow (a `rules` section, findings
  * whose rule is missing or assumed). A finding without a number where one is expected keeps null,
  * never 0: a missing rule is not a met rule. Unknown finding kinds are kept and counted under their
- * own name.
+ * own name. Every count is the body's: `findings` per kind and utility (pair), and apart the pairs
+ * to check by hand that are no finding (`handOnly`); `unchecked` is the lines the report says it could
+ * not check (in full), so a report without findings is not read as clearing them.
  *
  * Severity: shortfall (required − actual) largest first. A finding whose shortfall cannot be known
  * (no rule, no gap) comes before every rated one: it has to be checked by hand, and ordering it
@@ -23,6 +25,8 @@ export type NetworkReportKind = (typeof NETWORK_REPORT_KINDS)[number];
 export interface ReportRow {
   /** Position of the finding in the server's list (`checkByHand` entries follow `findings`): a stable key for the row. */
   index: number;
+  /** True for one of the body's `findings`; false for a pair to check by hand that is no finding (counted apart). */
+  finding: boolean;
   /** 'cover', 'horizontal', 'vertical', or a kind a newer server adds. */
   kind: string;
   /** The line, or the pair of lines, the finding is about. */
@@ -57,7 +61,10 @@ export interface ReportGroup {
   key: string;
   kind: string;
   utilities: string[];
+  /** The body's findings in the group. */
   count: number;
+  /** Pairs to check by hand in the group that are not findings. */
+  handOnly: number;
 }
 
 /** A fact of the rules the report applied, as a line of text: `path` names where it sits in `rules`. */
@@ -73,16 +80,24 @@ export interface ReportSummary {
   total: number;
   /** Rows that are the body's findings. */
   findings: number;
-  /** Findings per kind ('cover'; 'horizontal', 'vertical'), in first-seen order. */
-  byKind: { kind: string; count: number }[];
-  /** Findings per kind and utility (pair), most first. */
+  /** Findings per kind ('cover'; 'horizontal', 'vertical'), in first-seen order, and the hand checks of the kind that are no finding. */
+  byKind: { kind: string; count: number; handOnly: number }[];
+  /** Findings per kind and utility (pair), most findings first (then most hand checks). */
   groups: ReportGroup[];
   /** Every utility that appears in a finding, sorted: the choices of the utility filter. */
   utilities: string[];
-  /** Findings carrying at least one assumption. */
+  /** Findings (not the hand-only rows) carrying at least one assumption. */
   assumed: number;
-  /** Rows the report lists to be checked by hand (`checkByHand`), findings or not. */
+  /** Entries the report lists to be checked by hand (`checkByHand`), findings or not. */
   checkByHand: number;
+  /** Of those, the ones that are also findings (they flag that finding rather than adding a row). */
+  checkByHandAlsoFindings: number;
+  /**
+   * Lines the report says it could not check, or not in full (`uncheckedLinkIds`, the cover report's
+   * `unknownCover`, any top-level `unchecked…` / `unknown…` list or count a newer server adds): a
+   * report without findings clears only the lines it checked.
+   */
+  unchecked: number;
   /** The body's `rules` section as lines (versions, sources), when it has one. */
   rules: RulesNoteLine[] | null;
   /** Counts the body states beside its findings: lines checked, lines on the assumed surface, lines not checked… */
@@ -102,8 +117,11 @@ export interface ReportPage {
   /** Zero-based; clamped to the pages there are. */
   page: number;
   pages: number;
-  /** Findings the filters let through. */
+  /** Rows the filters let through: findings and hand-only rows. */
   matching: number;
+  /** Of those, the body's findings, and the pairs to check by hand that are no finding. */
+  matchingFindings: number;
+  matchingHandOnly: number;
 }
 
 /** Boolean fields of a finding that say a value was assumed rather than known (true: the assumption holds). */
@@ -117,6 +135,8 @@ const FACTS = [
   'linksChecked', 'linksOnDefaultSurface', 'linksOnAssumedInstallation', 'unknownCover', 'segmentCount', 'connectedLinkPairs', 'teeJoints',
   'skippedDegenerate', 'uncheckedLinkIds',
 ];
+/** Top-level fields naming lines the report did not check (in full): a list of them, or their count. */
+const UNCHECKED_FIELD = /^(unchecked|unknown|notChecked)/;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v.slice(0, MAX_TEXT) : null);
@@ -142,7 +162,7 @@ export function rowOf(f: unknown, index: number, reportKind: NetworkReportKind):
   if (basis === 'default') assumptions.push('basisDefault');
   else if (basis !== null && basis !== 'table') assumptions.push(basis === 'class-not-covered' ? 'classNotCovered' : `basis ${basis}`);
   return {
-    index, kind: cover ? 'cover' : str(f['kind']) ?? 'unknown', linkIds, utilities, actual, required, shortfall,
+    index, finding: true, kind: cover ? 'cover' : str(f['kind']) ?? 'unknown', linkIds, utilities, actual, required, shortfall,
     source: str(f['source']), verified: typeof f['verified'] === 'boolean' ? f['verified'] : null, assumptions,
     note: str(f['note']), installation: str(f['installation']),
     surface: str(f['surface']), length: num(f['length']), point: pointOf(f['point']), lonLat: null,
@@ -201,7 +221,7 @@ export function rulesNote(rules: unknown): RulesNoteLine[] | null {
 export class NetworkReportView {
   readonly rows: readonly ReportRow[];
   readonly summary: ReportSummary;
-  private lastFilter: { key: string; rows: ReportRow[] } | null = null;
+  private lastFilter: { key: string; rows: ReportRow[]; findings: number } | null = null;
 
   /** `fromLocal` (crs.ts lonLatTransform) fills each row's lonLat when its page is asked for. */
   constructor(body: unknown, kind: NetworkReportKind, private readonly fromLocal: ((x: number, y: number) => [number, number]) | null = null) {
@@ -217,7 +237,7 @@ export class NetworkReportView {
     // Pairs to check by hand: flag the finding of the same pair and kind, or add a row of their own.
     const pairKey = (r: ReportRow) => `${r.kind}|${r.linkIds.join('|')}`;
     const byPair = new Map(rows.map((r) => [pairKey(r), r]));
-    let checkByHand = 0;
+    let checkByHand = 0, alsoFindings = 0;
     const hand = body['checkByHand'];
     if (Array.isArray(hand)) {
       hand.forEach((f, i) => {
@@ -225,7 +245,8 @@ export class NetworkReportView {
         if (!r) return;
         checkByHand++;
         const same = byPair.get(pairKey(r));
-        if (same) { if (!same.assumptions.includes('checkByHand')) same.assumptions.push('checkByHand'); return; }
+        if (same) { if (!same.assumptions.includes('checkByHand')) same.assumptions.push('checkByHand'); alsoFindings++; return; }
+        r.finding = false;
         r.assumptions.push('checkByHand');
         rows.push(r);
       });
@@ -233,18 +254,24 @@ export class NetworkReportView {
     rows.sort(bySeverity);
     this.rows = rows;
 
-    const byKind = new Map<string, number>();
+    // Every count says what it counts: findings are the body's findings, hand-only rows are counted apart.
+    const byKind = new Map<string, { kind: string; count: number; handOnly: number }>();
     const groups = new Map<string, ReportGroup>();
     const utilities = new Set<string>();
     let assumed = 0;
     for (const r of rows) {
-      byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+      const k = byKind.get(r.kind) ?? { kind: r.kind, count: 0, handOnly: 0 };
+      byKind.set(r.kind, k);
       const key = groupKey(r);
-      const g = groups.get(key);
-      if (g) g.count++;
-      else groups.set(key, { key, kind: r.kind, utilities: [...r.utilities].sort(), count: 1 });
+      const g = groups.get(key) ?? { key, kind: r.kind, utilities: [...r.utilities].sort(), count: 0, handOnly: 0 };
+      groups.set(key, g);
+      if (r.finding) { k.count++; g.count++; } else { k.handOnly++; g.handOnly++; }
       for (const u of r.utilities) utilities.add(u);
-      if (r.assumptions.length > 0) assumed++;
+      if (r.finding && r.assumptions.length > 0) assumed++;
+    }
+    let unchecked = 0;
+    for (const [key, v] of Object.entries(body)) {
+      if (UNCHECKED_FIELD.test(key)) unchecked += Array.isArray(v) ? v.length : Math.max(0, num(v) ?? 0);
     }
     const facts: ReportSummary['facts'] = [];
     for (const key of FACTS) {
@@ -253,25 +280,26 @@ export class NetworkReportView {
       if (value !== null) facts.push({ key, value });
     }
     this.summary = {
-      kind, networkVersion: num(body['networkVersion']), total: rows.length, findings: rows.filter((r) => r.index < findings.length).length,
-      byKind: [...byKind].map(([k, count]) => ({ kind: k, count })),
-      groups: [...groups.values()].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-      utilities: [...utilities].sort(), assumed, checkByHand, rules: rulesNote(body['rules']), facts,
+      kind, networkVersion: num(body['networkVersion']), total: rows.length, findings: rows.filter((r) => r.finding).length,
+      byKind: [...byKind.values()],
+      groups: [...groups.values()].sort((a, b) => b.count - a.count || b.handOnly - a.handOnly || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+      utilities: [...utilities].sort(), assumed, checkByHand, checkByHandAlsoFindings: alsoFindings, unchecked, rules: rulesNote(body['rules']), facts,
     };
   }
 
-  private filtered(q: ReportQuery): ReportRow[] {
+  private filtered(q: ReportQuery): { rows: ReportRow[]; findings: number } {
     const key = `${q.kind}|${q.utility}|${q.group}`;
-    if (this.lastFilter?.key === key) return this.lastFilter.rows;
+    if (this.lastFilter?.key === key) return this.lastFilter;
     const rows = q.kind === null && q.utility === null && q.group === null ? this.rows as ReportRow[] : this.rows.filter((r) =>
       (q.kind === null || r.kind === q.kind) && (q.utility === null || r.utilities.includes(q.utility)) && (q.group === null || groupKey(r) === q.group));
-    this.lastFilter = { key, rows };
-    return rows;
+    const findings = rows === this.rows ? this.summary.findings : rows.reduce((n, r) => n + (r.finding ? 1 : 0), 0);
+    this.lastFilter = { key, rows, findings };
+    return this.lastFilter;
   }
 
   page(q: ReportQuery): ReportPage {
     if (!Number.isInteger(q.pageSize) || q.pageSize < 1) throw new RangeError(`NetworkReportView.page: pageSize must be a positive integer; got ${q.pageSize}`);
-    const rows = this.filtered(q);
+    const { rows, findings } = this.filtered(q);
     const pages = Math.max(1, Math.ceil(rows.length / q.pageSize));
     const page = Math.min(Math.max(0, Math.floor(q.page) || 0), pages - 1);
     const slice = rows.slice(page * q.pageSize, (page + 1) * q.pageSize).map((r) => {
@@ -279,6 +307,6 @@ export class NetworkReportView {
       const [lon, lat] = this.fromLocal(r.point.x, r.point.y);
       return { ...r, lonLat: [lon, lat] as [number, number] };
     });
-    return { rows: slice, page, pages, matching: rows.length };
+    return { rows: slice, page, pages, matching: rows.length, matchingFindings: findings, matchingHandOnly: rows.length - findings };
   }
 }

@@ -229,8 +229,14 @@ describe('the city viewer in a real browser', () => {
     // A newer report body also lists pairs to check by hand (checkByHand): those not among the findings are rows too.
     const samePair = (a: ClearanceFinding, b: ClearanceFinding) => a.kind === b.kind && a.linkA === b.linkA && a.linkB === b.linkB;
     const byHand = ((report as { checkByHand?: ClearanceFinding[] }).checkByHand ?? []);
-    const listed = [...report.findings, ...byHand.filter((h) => !report.findings.some((f) => samePair(f, h)))];
-    const count = (kind: string) => listed.filter((f) => f.kind === kind).length;
+    const handOnly = byHand.filter((h) => !report.findings.some((f) => samePair(f, h)));
+    const listed = [...report.findings, ...handOnly];
+    // Each count is labelled and is the body's: its findings, and apart the pairs to check by hand that are no finding.
+    const counted = (keep: (f: ClearanceFinding) => boolean) => {
+      const findings = report.findings.filter(keep).length, hand = handOnly.filter(keep).length;
+      return `${findings.toLocaleString('en-US')} findings${hand > 0 ? ` + ${hand.toLocaleString('en-US')} to check by hand` : ''}`;
+    };
+    const count = (kind: string) => counted((f) => f.kind === kind);
     await expect(page.textContent('#report-status')).resolves.toBe(`${report.findings.length.toLocaleString('en-US')} findings · network version ${summary.version}`);
     await expect(page.textContent('#report-counts .report-count[data-kind="horizontal"]')).resolves.toBe(`Horizontal: ${count('horizontal')}`);
     await expect(page.textContent('#report-counts .report-count[data-kind="vertical"]')).resolves.toBe(`Vertical: ${count('vertical')}`);
@@ -268,8 +274,8 @@ describe('the city viewer in a real browser', () => {
     // A filter by utility keeps only findings of that utility, counted as the server's report counts them.
     const utility = first.utilityA;
     await page.selectOption('#report-utility', utility);
-    const matching = listed.filter((f) => f.utilityA === utility || f.utilityB === utility).length;
-    await page.waitForFunction((m) => new RegExp(`\\(${m.toLocaleString('en-US')} findings\\)`).test(document.querySelector('#report-page')?.textContent ?? ''), matching, { timeout: MINUTES });
+    const matching = counted((f) => f.utilityA === utility || f.utilityB === utility);
+    await page.waitForFunction((m) => (document.querySelector('#report-page')?.textContent ?? '').endsWith(`(${m})`), matching, { timeout: MINUTES });
 
     // The cover report: shallow lines per utility, each on the assumed surface.
     await page.click('#report-tab-cover');

@@ -8,8 +8,9 @@
 import { NETWORK_REPORT_KINDS, type NetworkReportKind, type ReportPage, type ReportQuery, type ReportRow, type ReportSummary } from '../../core/networkReportView';
 import { appendAll, clear, formatNumber, h } from '../dom';
 import { hasMessage, type MessageKey } from '../i18n';
+import { checkByHandText, countText, noFindingsText, pageText, type Translate } from './reportWords';
 
-export type Translate = (k: MessageKey, p?: Record<string, string | number>) => string;
+export type { Translate } from './reportWords';
 
 export type ReportState =
   | { status: 'idle' }
@@ -73,14 +74,16 @@ function renderState(state: ReportState, view: ReportsView, t: Translate, action
   }
   const { summary, page, query } = state;
   const rows = page.rows.map((r) => renderRow(r, t, actions, view.chosen?.index === r.index));
+  const hand = checkByHandText(t, summary), none = noFindingsText(t, summary);
   return h('div', {},
     status(t('report.summary', { count: summary.findings.toLocaleString(), version: summary.networkVersion ?? '—' })),
-    summary.checkByHand > 0 ? h('div', { className: 'status error', id: 'report-check-by-hand', role: 'note' }, t('report.checkByHand', { count: summary.checkByHand.toLocaleString() })) : null,
+    hand !== null ? h('div', { className: 'status error', id: 'report-check-by-hand', role: 'note' }, hand) : null,
     summary.assumed > 0 ? h('div', { className: 'status', id: 'report-assumed' }, t('report.assumed', { count: summary.assumed.toLocaleString() })) : null,
     summary.facts.length > 0 ? h('div', { className: 'status', id: 'report-facts' },
       summary.facts.map((f) => `${f.value.toLocaleString()} ${hasMessage(`report.fact.${f.key}`) ? t(`report.fact.${f.key}` as MessageKey) : f.key}`).join(' · ')) : null,
     renderRules(summary, t),
-    summary.total === 0 ? h('div', { className: 'status', id: 'report-none' }, t('report.none')) : h('div', {},
+    none !== null ? h('div', { className: 'status', id: 'report-none' }, none) : null,
+    summary.total === 0 ? null : h('div', {},
       renderCounts(summary, query, t, actions),
       renderFilters(summary, query, t, actions),
       h('div', { className: 'status' }, t('report.chooseHint')),
@@ -112,13 +115,13 @@ function renderRow(r: ReportRow, t: Translate, actions: ReportsActions, chosen: 
 
 function renderCounts(summary: ReportSummary, query: ReportQuery, t: Translate, actions: ReportsActions): HTMLElement {
   return h('div', { id: 'report-counts' },
-    h('div', { className: 'row' }, ...summary.byKind.map((k) => h('span', { className: 'report-count', 'data-kind': k.kind }, `${kindName(t, k.kind)}: ${k.count.toLocaleString()}`))),
+    h('div', { className: 'row' }, ...summary.byKind.map((k) => h('span', { className: 'report-count', 'data-kind': k.kind }, `${kindName(t, k.kind)}: ${countText(t, k.count, k.handOnly)}`))),
     h('details', { open: summary.groups.length <= 8 },
       h('summary', {}, t('report.counts')),
       h('div', { className: 'row' }, ...summary.groups.map((g) => h('button', {
         className: `report-group${query.group === g.key ? ' active' : ''}`, 'data-group': g.key, 'aria-pressed': String(query.group === g.key),
         onclick: () => actions.filter({ group: query.group === g.key ? null : g.key }),
-      }, `${g.utilities.map((u) => utilityName(t, u)).join(' + ')} · ${kindName(t, g.kind)}: ${g.count.toLocaleString()}`)))));
+      }, `${g.utilities.map((u) => utilityName(t, u)).join(' + ')} · ${kindName(t, g.kind)}: ${countText(t, g.count, g.handOnly)}`)))));
 }
 
 function renderFilters(summary: ReportSummary, query: ReportQuery, t: Translate, actions: ReportsActions): HTMLElement {
@@ -136,7 +139,7 @@ function renderFilters(summary: ReportSummary, query: ReportQuery, t: Translate,
 function renderPager(page: ReportPage, t: Translate, actions: ReportsActions): HTMLElement {
   return h('div', { className: 'row', id: 'report-pager' },
     h('button', { id: 'report-prev', disabled: page.page === 0, onclick: () => actions.goto(page.page - 1) }, t('report.prev')),
-    h('span', { className: 'status', id: 'report-page' }, t('report.page', { page: page.page + 1, pages: page.pages, matching: page.matching.toLocaleString() })),
+    h('span', { className: 'status', id: 'report-page' }, pageText(t, page)),
     h('button', { id: 'report-next', disabled: page.page >= page.pages - 1, onclick: () => actions.goto(page.page + 1) }, t('report.next')));
 }
 
