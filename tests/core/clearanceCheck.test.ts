@@ -563,6 +563,23 @@ describe('requiredClearance', () => {
     expect(requiredClearance(RULES.vertical, cable('power', 'duct_bank'), cable('telecom', 'cable')).value).toBe(0.5);
   });
 
+  it('gives reclaimed water crossing potable water 0.50 m whichever line is the reclaimed one, potable crossings 0.15 m (review 13)', () => {
+    const w = (subtype: string) => line('w', 'water', [[0, 0, 0], [1, 0, 0]], { subtype });
+    expect(requiredClearance(RULES.vertical, w('main'), w('reclaimed_water')).value).toBe(0.5);
+    expect(requiredClearance(RULES.vertical, w('reclaimed_water'), w('service')).value).toBe(0.5);
+    expect(requiredClearance(RULES.vertical, w('main'), w('service')).value).toBe(0.15);
+    // Through the report: a reclaimed line 0.30 m (walls) under a potable main is a finding.
+    const crossing = (subtype: string) => checkClearances([
+      line('W1', 'water', [[0, 0, 10], [40, 0, 10]], { section: d(300) }),
+      line('R1', 'water', [[20, -20, 9.45], [20, 20, 9.45]], { section: d(200), subtype }),
+    ], RULES).findings.map((f) => [f.kind, f.required]);
+    expect(crossing('reclaimed_water')).toEqual([['vertical', 0.5]]);
+    expect(crossing('main')).toEqual([]);
+    const bad = structuredClone(clearancesJson) as Record<string, any>;
+    bad.vertical.pairs[0].bands[0].either = 'yes';
+    expect(() => validateClearanceRules(bad)).toThrow(/vertical\.pairs\[0\]\.bands\[0\]\.either/);
+  });
+
   it('has no figure for gas classes the entry does not list: the value is a floor, and it says which class', () => {
     const r = requiredClearance(RULES.horizontal, water(300), gas('sub_high_a'));
     expect(r).toMatchObject({ value: 0.5, basis: 'class-not-covered' });

@@ -19,11 +19,15 @@ export type ClearanceKind = (typeof CLEARANCE_KINDS)[number];
 export const ANY_UTILITY = '*';
 export type UtilityPattern = UtilityType | typeof ANY_UTILITY;
 
-/** A smaller clearance that applies when the named line of the pair meets the condition. */
-export type ClearanceBand =
+/**
+ * Another clearance that applies when the named line of the pair meets the condition (every line of
+ * that utility in the pair does; or, with `either`, at least one does: reclaimed water crossing
+ * potable water needs 0.50 m whichever line is the reclaimed one).
+ */
+export type ClearanceBand = { either: boolean } & (
   | { utility: UtilityType; value: number; maxDiameterMm: number }
   | { utility: UtilityType; value: number; pressureClasses: string[] }
-  | { utility: UtilityType; value: number; subtypes: string[] };
+  | { utility: UtilityType; value: number; subtypes: string[] });
 
 /**
  * The pressure classes of the named line an entry has figures for (GB 50289's low and medium gas
@@ -125,18 +129,19 @@ function namedUtility(v: unknown, path: string, between: readonly UtilityPattern
 
 function band(v: unknown, path: string, between: readonly UtilityPattern[]): ClearanceBand {
   const o = record(v, path);
-  onlyKeys(o, ['utility', 'value', 'maxDiameterMm', 'pressureClasses', 'subtypes'], path);
+  onlyKeys(o, ['utility', 'value', 'maxDiameterMm', 'pressureClasses', 'subtypes', 'either'], path);
   const u = namedUtility(o.utility, `${path}.utility`, between);
   const value = metres(o.value, `${path}.value`);
+  const either = o.either === undefined ? false : flag(o.either, `${path}.either`);
   const conditions = ['maxDiameterMm', 'pressureClasses', 'subtypes'].filter((k) => o[k] !== undefined);
   if (conditions.length !== 1) throw new RulesError(path, 'expected exactly one condition: maxDiameterMm, pressureClasses or subtypes');
   if (conditions[0] === 'maxDiameterMm') {
     const d = o.maxDiameterMm;
     if (typeof d !== 'number' || !Number.isFinite(d) || d <= 0) throw new RulesError(`${path}.maxDiameterMm`, `expected a diameter in mm > 0, got ${show(d)}`);
-    return { utility: u, value, maxDiameterMm: d };
+    return { utility: u, value, either, maxDiameterMm: d };
   }
-  if (conditions[0] === 'subtypes') return { utility: u, value, subtypes: names(o.subtypes, `${path}.subtypes`, 'line subtypes') };
-  return { utility: u, value, pressureClasses: names(o.pressureClasses, `${path}.pressureClasses`, 'class names') };
+  if (conditions[0] === 'subtypes') return { utility: u, value, either, subtypes: names(o.subtypes, `${path}.subtypes`, 'line subtypes') };
+  return { utility: u, value, either, pressureClasses: names(o.pressureClasses, `${path}.pressureClasses`, 'class names') };
 }
 
 function coveredClasses(v: unknown, path: string, between: readonly UtilityPattern[]): CoveredClasses | null {
@@ -258,7 +263,8 @@ function entryValue(e: PairClearance, a: ClearanceSubject, b: ClearanceSubject):
   let banded = -1;
   for (const bd of e.bands) {
     const lines = [a, b].filter((l) => l.utility === bd.utility);
-    if (lines.length > 0 && lines.every((l) => meetsBand(bd, l)) && bd.value > banded) banded = bd.value;
+    const met = bd.either ? lines.some((l) => meetsBand(bd, l)) : lines.length > 0 && lines.every((l) => meetsBand(bd, l));
+    if (met && bd.value > banded) banded = bd.value;
   }
   if (banded >= 0) value = banded;
   return value;
