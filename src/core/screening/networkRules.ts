@@ -296,24 +296,24 @@ export function requiredClearance(table: ClearanceTable, a: ClearanceSubject, b:
   if (best === null) {
     // Not in the table: the default, unless a line is of a class the table has figures for elsewhere
     // and this one is not among them (high-pressure gas beside heat): then the default is a floor only.
-    const line = [a, b].find((l) => classesWithFigures(table, l.utility) !== null && !classesWithFigures(table, l.utility)!.includes(l.pressureClass ?? ''));
-    if (!line) return { ...table.default, basis: 'default', note: null };
-    return {
-      ...table.default, basis: 'class-not-covered',
-      note: `the table has no ${a.utility}–${b.utility} entry, and its entries have figures only for ${line.utility} of pressure class ` +
-        `${classesWithFigures(table, line.utility)!.join(', ')}, not for ${describeClass(line)}: the default ${table.default.value} m is a floor only; check by hand`,
-    };
+    for (const line of [a, b]) {
+      const classes = classesWithFigures(table, line.utility);
+      if (classes === null || (line.pressureClass !== null && classes.includes(line.pressureClass))) continue;
+      return {
+        ...table.default, basis: 'class-not-covered',
+        note: `the table has no ${a.utility}–${b.utility} entry, and its entries have figures only for ${line.utility} of pressure class ` +
+          `${classes.join(', ')}, not for ${describeClass(line)}: the default ${table.default.value} m is a floor only; check by hand`,
+      };
+    }
+    return { ...table.default, basis: 'default', note: null };
   }
   return { ...best, basis: note === null ? 'table' : 'class-not-covered', note };
 }
 
 /** The pressure classes of `utility` the table's entries have figures for (`onlyClasses`), or null when no entry limits them. */
 function classesWithFigures(table: ClearanceTable, utility: UtilityType): string[] | null {
-  let classes: string[] | null = null;
-  for (const e of table.pairs) {
-    if (e.onlyClasses?.utility === utility) classes = [...(classes ?? []), ...e.onlyClasses.pressureClasses.filter((c) => !classes?.includes(c))];
-  }
-  return classes;
+  const limits = table.pairs.flatMap((e) => (e.onlyClasses?.utility === utility ? [e.onlyClasses.pressureClasses] : []));
+  return limits.length === 0 ? null : [...new Set(limits.flat())];
 }
 
 function describeClass(line: ClearanceSubject): string {
