@@ -20,7 +20,7 @@ import { RULES_FILE } from '../../src/server/screeningService';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { oracleScreen, severity } from '../core/oracle';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
-import { launchBrowser, offMachineRequests, openPage, type RecordedPage, cameraDistance } from '../helpers/browser';
+import { cameraDistance, launchBrowser, offMachineRequests, openPage, waitForColouredPixels, type RecordedPage } from '../helpers/browser';
 import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
@@ -259,17 +259,7 @@ describe('the city viewer in a real browser', () => {
     await page.waitForFunction((id) => document.querySelector('#attribute-list dd[data-attr="attr.id"]')?.textContent === id, first.linkA, { timeout: MINUTES });
     await expect(page.getAttribute('#report-detail', 'data-index')).resolves.toBe(await rows.first().getAttribute('data-index'));
     // The highlight is really drawn: lime (#c6ff00) pixels, no verdict's or utility's colour.
-    const lime = await page.waitForFunction(() => {
-      (window as unknown as PageHandle).undergrid.requestRender();
-      const canvas = document.querySelector('#cesium canvas') as HTMLCanvasElement;
-      const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext;
-      const rgba = new Uint8Array(gl.drawingBufferWidth * gl.drawingBufferHeight * 4);
-      gl.readPixels(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
-      let n = 0;
-      for (let i = 0; i < rgba.length; i += 4) if (rgba[i]! > 170 && rgba[i]! < 225 && rgba[i + 1]! > 235 && rgba[i + 2]! < 60) n++;
-      return n > 50 ? n : false;
-    }, undefined, { timeout: 2 * MINUTES, polling: 2000 });
-    expect(await lime.jsonValue()).toBeGreaterThan(50);
+    expect(await waitForColouredPixels(page, { r: [171, 224], g: [236, 255], b: [0, 59] }, 50, 2 * MINUTES)).toBeGreaterThan(50);
 
     // A filter by utility keeps only findings of that utility, counted as the server's report counts them.
     const utility = first.utilityA;

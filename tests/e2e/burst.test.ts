@@ -11,7 +11,7 @@ import { ensureClientBuilt } from '../../scripts/buildClient';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import type { BurstTrace } from '../../src/protocol/burstApi';
 import type { LayerPayload } from '../../src/protocol/layerPayload';
-import { launchBrowser, offMachineRequests, openPage, type RecordedPage } from '../helpers/browser';
+import { launchBrowser, offMachineRequests, openPage, waitForColouredPixels, type RecordedPage } from '../helpers/browser';
 import { signIn } from '../helpers/session';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 
@@ -95,18 +95,7 @@ describe('burst response in a real browser', () => {
     await expect(valveIds(page)).resolves.toEqual(expected.valvesToClose.map((v) => v.id));
     await expect(page.getAttribute('body', 'data-burst-highlighted')).resolves.toBe(String(expected.isolated.links.length));
     // The highlight is really drawn: red (#ff1744) pixels appear once the camera has framed the segment.
-    const red = await page.waitForFunction(() => {
-      (window as unknown as PageHandle).undergrid.requestRender();
-      // The drawing buffer is preserved (cityViewer.ts), so the last frame can be read back directly.
-      const canvas = document.querySelector('#cesium canvas') as HTMLCanvasElement;
-      const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext;
-      const rgba = new Uint8Array(gl.drawingBufferWidth * gl.drawingBufferHeight * 4);
-      gl.readPixels(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
-      let n = 0;
-      for (let i = 0; i < rgba.length; i += 4) if (rgba[i]! > 220 && rgba[i + 1]! < 60 && rgba[i + 2]! > 40 && rgba[i + 2]! < 110) n++;
-      return n > 100 ? n : false;
-    }, undefined, { timeout: 3 * MINUTES, polling: 2000 });
-    expect(await red.jsonValue()).toBeGreaterThan(100);
+    expect(await waitForColouredPixels(page, { r: [221, 255], g: [0, 59], b: [41, 109] }, 100, 3 * MINUTES)).toBeGreaterThan(100);
   }, 15 * MINUTES);
 
   it('re-runs the trace when the first valve is marked inoperable, and shows what changed', async () => {

@@ -67,3 +67,26 @@ export function cameraDistance(page: Page, point: { x: number; y: number; z: num
     return Math.hypot(c.x - x!, c.y - y!, c.z - z!);
   }, [point.x, point.y, point.z]);
 }
+
+/** An inclusive colour range per channel, 0–255: [min, max] for red, green and blue. */
+export interface ColourRange { r: [number, number]; g: [number, number]; b: [number, number] }
+
+/**
+ * Waits until the page's Cesium canvas shows more than `atLeast` pixels in `colour` (the drawing
+ * buffer is preserved, cityViewer.ts, so the last frame is read back; a render is asked for at each
+ * poll) and returns how many. Proves a highlight is drawn, not just flagged in the DOM.
+ */
+export async function waitForColouredPixels(page: Page, colour: ColourRange, atLeast: number, timeout: number): Promise<number> {
+  const handle = await page.waitForFunction(([c, min]) => {
+    (window as unknown as { undergrid: { requestRender(): void } }).undergrid.requestRender();
+    const canvas = document.querySelector('#cesium canvas') as HTMLCanvasElement;
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext;
+    const rgba = new Uint8Array(gl.drawingBufferWidth * gl.drawingBufferHeight * 4);
+    gl.readPixels(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
+    const inside = (v: number, [lo, hi]: [number, number]): boolean => v >= lo && v <= hi;
+    let n = 0;
+    for (let i = 0; i < rgba.length; i += 4) if (inside(rgba[i]!, c.r) && inside(rgba[i + 1]!, c.g) && inside(rgba[i + 2]!, c.b)) n++;
+    return n > min ? n : false;
+  }, [colour, atLeast] as const, { timeout, polling: 2000 });
+  return (await handle.jsonValue()) as number;
+}
