@@ -185,7 +185,7 @@ export class NetworkReports {
     return job;
   }
 
-  /** One thread per job, ended once the reports are sent back (its memory, +100–125 MB on the large city, goes with it). */
+  /** One thread per job, ended once the reports are sent back (its memory, a peak of about +420 MB of server RSS on the large city, goes with it: src/server/README.md). */
   private inWorker(job: Job, databaseFile: string): Promise<ComputedReports | null> {
     const worker = bootTsWorker(REPORTS_WORKER);
     this.worker = worker;
