@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QUALITY_LEVELS, UTILITY_TYPES } from '../src/core/model';
-import { horizontalUncertaintyAt, verticalUncertaintyAt, type ScreeningRules } from '../src/core/screening/rules';
+import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type PositionalUncertainty, type ScreeningRules } from '../src/core/screening/rules';
 import { QUALITY_UNKNOWN, type SegmentTable } from '../src/core/screening/segmentTable';
 
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -26,15 +26,19 @@ export const cleanUp = (): void => { for (const f of cleanups.splice(0)) { try {
 process.on('exit', cleanUp);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { cleanUp(); process.exit(130); });
 
+/** The depth segment s's uncertainty is taken at (the network's deepest line where the ground is unknown), and its quality's uncertainty. */
+function segmentUncertainty(t: SegmentTable, s: number, rules: ScreeningRules): { depth: number; known: boolean; unc: PositionalUncertainty } {
+  const c = t.coords, o = s * 6;
+  const q = t.linkQuality[t.linkOfSegment[s]!]!;
+  const h = Math.max(t.segmentGround[2 * s]! - c[o + 2]!, t.segmentGround[2 * s + 1]! - c[o + 5]!);
+  const known = !Number.isNaN(h);
+  return { depth: known ? h : t.maxCentrelineDepth, known, unc: rules.positionalUncertainty[QUALITY_LEVELS[q === QUALITY_UNKNOWN ? 3 : q]!] };
+}
+
 /** Tolerance of segment s exactly as screen.ts computes it (clearance + max(h, v uncertainty at depth)). */
 export function toleranceOf(t: SegmentTable, s: number, rules: ScreeningRules, ruleSet: string): number {
-  const c = t.coords, o = s * 6;
-  const link = t.linkOfSegment[s]!;
-  const q = t.linkQuality[link]!;
-  const unc = rules.positionalUncertainty[QUALITY_LEVELS[q === QUALITY_UNKNOWN ? 3 : q]!];
-  const h = Math.max(t.segmentGround[2 * s]! - c[o + 2]!, t.segmentGround[2 * s + 1]! - c[o + 5]!);
-  const depth = Number.isNaN(h) ? t.maxCentrelineDepth : h;
-  return rules.ruleSets[ruleSet]!.clearances[UTILITY_TYPES[t.linkUtility[link]!]!].value +
+  const { depth, unc } = segmentUncertainty(t, s, rules);
+  return rules.ruleSets[ruleSet]!.clearances[UTILITY_TYPES[t.linkUtility[t.linkOfSegment[s]!]!]!].value +
     Math.max(horizontalUncertaintyAt(unc, depth), verticalUncertaintyAt(unc, depth));
 }
 
@@ -101,6 +105,38 @@ export function linesCsv(c: Cluster, name: string, t: SegmentTable, rules: Scree
     DROP TABLE ${name}_raw;
     VACUUM ANALYZE ${name};`;
   return { sql, rows };
+}
+
+/**
+ * What a permit's answer needs besides the geometry, as a GIS keeps it beside the network (the
+ * peers' full-answer query, screeningPeers.ts `fullDigQuery`): `${name}_attr` per segment (its vertex
+ * number on its line, both ends' coordinates, the depth h the uncertainty is taken at and whether
+ * the ground was known, the horizontal and vertical uncertainty there), `line_attr` per line (its id,
+ * utility, quality level), `clearances` per utility (the rule set's value and its source), each with
+ * a primary key. Precomputed as screen.ts computes them for a listed line (ruleContext.ts,
+ * rules.ts): the peer only looks them up, its best case.
+ */
+export function detailsCsv(c: Cluster, name: string, t: SegmentTable, rules: ScreeningRules, ruleSet: string): string {
+  const co = t.coords;
+  const seg: string[] = [];
+  for (let s = 0; s < t.segmentCount; s++) {
+    const o = s * 6, { depth, known, unc } = segmentUncertainty(t, s, rules);
+    seg.push(`${s},${t.segmentVertex[s]},${co[o]},${co[o + 1]},${co[o + 2]},${co[o + 3]},${co[o + 4]},${co[o + 5]},` +
+      `${uncertaintyDepth(unc, depth)},${known},${horizontalUncertaintyAt(unc, depth)},${verticalUncertaintyAt(unc, depth)}`);
+  }
+  const csv = (v: string): string => `"${v.replace(/"/g, '""')}"`;
+  const lines = t.linkIds.map((id, l) => `${l},${csv(id)},${UTILITY_TYPES[t.linkUtility[l]!]},${t.linkQuality[l] === QUALITY_UNKNOWN ? '' : QUALITY_LEVELS[t.linkQuality[l]!]}`);
+  const clearances = Object.entries(rules.ruleSets[ruleSet]!.clearances).map(([u, r]) => `${u},${r.value},${csv(r.source)}`);
+  const file = (f: string, rows: string[]): string => { const path = join(c.dir, `${name}_${f}.csv`); writeFileSync(path, rows.join('\n') + '\n'); return path; };
+  return `
+    CREATE TABLE ${name}_attr (id int PRIMARY KEY, vertex int, x0 float8, y0 float8, z0 float8, x1 float8, y1 float8, z1 float8,
+      depth float8, depth_known bool, hunc float8, vunc float8);
+    COPY ${name}_attr FROM '${file('attr', seg)}' (FORMAT csv);
+    CREATE TABLE line_attr (link int PRIMARY KEY, ext_id text, utility text, quality text);
+    COPY line_attr FROM '${file('lines', lines)}' (FORMAT csv);
+    CREATE TABLE clearances (utility text PRIMARY KEY, value float8, source text);
+    COPY clearances FROM '${file('clearances', clearances)}' (FORMAT csv);
+    VACUUM ANALYZE ${name}_attr, line_attr, clearances;`;
 }
 
 export class Skip extends Error {}
@@ -227,14 +263,18 @@ export function prismWkt(f: readonly (readonly [number, number])[], bottomAt: re
  * PL/pgSQL (clock_timestamp; the plan cached after the first), 3 passes, and printing rows
  * 'T|id|ms' for the last two (the first warms).
  */
-export function serverTimingSql(rows: string, query: string, into = 'timings'): string {
+export function serverTimingSql(rows: string, query: string, into = 'timings', consume: 'count' | 'rows' = 'count'): string {
+  // 'rows' fetches every row whole: under count(*) PostgreSQL replaces a subquery's unused output
+  // columns with NULLs, so columns computed only for the answer (closest points, plan distances)
+  // would not be timed.
+  const body = consume === 'count' ? `SELECT count(*) INTO n FROM (${query}) q;` : `n := 0; FOR r IN ${query} LOOP n := n + 1; END LOOP;`;
   return `CREATE TEMP TABLE ${into} (run int, id int, ms float8);
 DO $$
-DECLARE w record; t0 timestamptz; n int; BEGIN
+DECLARE w record; r record; t0 timestamptz; n int; BEGIN
   FOR pass IN 1..3 LOOP
     FOR w IN SELECT * FROM ${rows} ORDER BY id LOOP
       t0 := clock_timestamp();
-      SELECT count(*) INTO n FROM (${query}) q;
+      ${body}
       INSERT INTO ${into} VALUES (pass, w.id, 1000 * extract(epoch FROM clock_timestamp() - t0));
     END LOOP;
   END LOOP;

@@ -27,8 +27,10 @@ import { type Link } from '../src/core/model';
 import type { OpenCut } from '../src/core/screening/excavation';
 import { validateScreeningRules } from '../src/core/screening/rules';
 import { screenExcavation, VERDICTS, type LineConflict } from '../src/core/screening/screen';
+import type { Point3 } from '../src/core/screening/verdicts';
+import { oracleDistance, oraclePrism } from '../tests/core/oracle';
 import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
-import { cleanUp, footprintWkt, linesCsv, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, type Cluster } from './postgis';
+import { cleanUp, detailsCsv, footprintWkt, linesCsv, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, type Cluster } from './postgis';
 import { mulberry32, percentile, timeEach } from './stats';
 import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
 
@@ -280,30 +282,99 @@ function runTurf(): void {
 /** The dig as a closed POLYHEDRALSURFACE Z: bottom, top, one quad per wall. */
 const solidWkt = (d: OpenCut): string => prismWkt(d.footprint, d.footprint.map(() => d.bottomZ), d.topZ);
 
+/** SQL: the verdict index (0 STRIKE .. 3 none) of outside distance x against the row's `tol`. */
+const verdictSql = (x: string): string => `CASE WHEN ${x} <= 0 THEN 0 WHEN ${x} <= tol THEN 1 WHEN ${x} <= ${NOTIFY} THEN 2 ELSE 3 END`;
+
 /**
- * One dig's screening in SQL. `solid`, `fp`, `bottom`, `top` are SQL expressions (parameters of a
- * prepared statement, PL/pgSQL variables, or columns of a lateral row); `reach` is the constant
- * ST_3DDWithin distance. Returns (link, v, nv): the line's verdict index (0 STRIKE .. 3 none) with
- * the wholly-inside case handled, and nv, what the naive "distance to the WKT surface" gives.
- * OFFSET 0 keeps each level from being flattened, so ST_3DDistance runs once per candidate.
+ * One dig's candidate segments in SQL, with their outside distances. `solid`, `fp`, `bottom`, `top`
+ * are SQL expressions (parameters of a prepared statement, PL/pgSQL variables, or columns of a
+ * lateral row); `reach` is the constant ST_3DDWithin distance. Rows (id, link, tol, naive, fixed,
+ * and `extra`'s columns): `fixed` is the outside distance less the slack with the wholly-inside case
+ * handled (a closed surface is measured to its faces only), `naive` what the distance to the WKT
+ * surface alone gives. OFFSET 0 keeps each level from being flattened, so ST_3DDistance runs once
+ * per candidate.
  */
-function digQuery(solid: string, fp: string, bottom: string, top: string, reach: number, from = 'segs'): string {
-  const verdict = (x: string): string =>
-    `CASE WHEN ${x} <= 0 THEN 0 WHEN ${x} <= tol THEN 1 WHEN ${x} <= ${NOTIFY} THEN 2 ELSE 3 END`;
+function hitRows(solid: string, fp: string, bottom: string, top: string, reach: number, from: string, extra = ''): string {
   return `
-    SELECT link, min(${verdict('fixed')}) AS v, min(${verdict('naive')}) AS nv FROM (
-      SELECT link, tol, face - radius - ${SLACK} AS naive,
+      SELECT id, link, tol, face - radius - ${SLACK} AS naive,
         -- a segment that touches no face is wholly inside or wholly outside: test one end
         CASE WHEN face > 0 AND ST_Z(ST_StartPoint(geom)) BETWEEN ${bottom} AND ${top}
                   AND ST_Intersects(ST_Force2D(ST_StartPoint(geom)), dig.fp)
-             THEN 0 ELSE face END - radius - ${SLACK} AS fixed
+             THEN 0 ELSE face END - radius - ${SLACK} AS fixed${extra}
       FROM (SELECT ${solid} AS solid, ${fp} AS fp OFFSET 0) dig
       CROSS JOIN LATERAL (
-        SELECT s.link, s.radius, s.tol, s.geom, ST_3DDistance(s.geom, dig.solid) AS face
+        SELECT s.id, s.link, s.radius, s.tol, s.geom, ST_3DDistance(s.geom, dig.solid) AS face
         FROM ${from} s WHERE ST_3DDWithin(s.geom, dig.solid, ${reach}) OFFSET 0
-      ) cand OFFSET 0
-    ) hit GROUP BY link HAVING min(${verdict('fixed')}) < 3 OR min(${verdict('naive')}) < 3`;
+      ) cand OFFSET 0`;
 }
+
+/**
+ * One dig's screening in SQL, verdicts only (hitRows' arguments): (link, v, nv), the line's verdict
+ * index with the wholly-inside case handled, and nv, what the naive "distance to the WKT surface"
+ * gives. What a permit needs is more (fullDigQuery); this is PostGIS's least work, its best case.
+ */
+function digQuery(solid: string, fp: string, bottom: string, top: string, reach: number, from = 'segs'): string {
+  return `
+    SELECT link, min(${verdictSql('fixed')}) AS v, min(${verdictSql('naive')}) AS nv FROM (${hitRows(solid, fp, bottom, top, reach, from)}
+    ) hit GROUP BY link HAVING min(${verdictSql('fixed')}) < 3 OR min(${verdictSql('naive')}) < 3`;
+}
+
+/**
+ * One dig's screening in SQL as a permit is answered (issue 3: "for each line near the work, return:
+ * verdict, the minimal 3D distance …, the horizontal and vertical components, where along the line
+ * it occurs (a point and the segment), the clearance required and which rule gave it, … the line's
+ * quality level. Sort by severity. A permit-level summary: counts per verdict"): per line its
+ * deciding segment (most severe verdict, then smallest outside distance, then lowest segment: as
+ * screen.ts), and for that segment only the fields of screen.ts's LineConflict: the 3D distance to
+ * the outside (0 when inside), the closest point on the axis (ST_3DClosestPoint), the plan distance
+ * and its point (ST_Distance, ST_ClosestPoint on the segment in plan, z along the segment), the
+ * vertical gap over the footprint and its point (the axis's part over the footprint,
+ * ST_Intersection, which interpolates z; its lowest and highest z against the dig's top and bottom),
+ * the segment's vertex number and the closest point's parameter, the depth and uncertainties
+ * (seg_attr), the clearance and its source (clearances), the line's id, utility and quality
+ * (line_attr), sorted by verdict, distance, id, with the counts per verdict on every row (a window).
+ * Rows: 'F'-tagged by the caller; columns as `FULL_COLUMNS`.
+ */
+function fullDigQuery(solid: string, fp: string, bottom: string, top: string, reach: number): string {
+  const pass = `, geom, radius, dig.solid AS solid, dig.fp AS fp, ${bottom} AS bottom, ${top} AS top`;
+  /** The point at parameter t along the segment, as x, y, z columns (null where `none` holds). */
+  const at = (t: string, none = 'false'): string =>
+    ['x', 'y', 'z'].map((c) => `CASE WHEN ${none} THEN NULL ELSE a.${c}0 + ${t} * (a.${c}1 - a.${c}0) END`).join(', ');
+  return `
+    SELECT b.link, b.v, greatest(0, b.fixed + ${SLACK}) AS d3,
+      greatest(0, ST_Distance(g.g2, b.fp) - b.radius) AS h,
+      CASE WHEN g.zmin IS NULL THEN NULL ELSE greatest(0, greatest(0, g.zmin - b.top, b.bottom - g.zmax) - b.radius) END AS vg,
+      ST_X(g.cp), ST_Y(g.cp), ST_Z(g.cp),
+      ${at('g.hl')},
+      ${at('g.vl', 'g.zmin IS NULL')},
+      a.vertex, CASE WHEN g.len2 > 0 THEN ((ST_X(g.cp) - a.x0) * (a.x1 - a.x0) + (ST_Y(g.cp) - a.y0) * (a.y1 - a.y0) + (ST_Z(g.cp) - a.z0) * (a.z1 - a.z0)) / g.len2 ELSE 0 END,
+      b.radius, a.depth, a.depth_known, c.value, a.hunc, a.vunc, greatest(a.hunc, a.vunc), c.value + greatest(a.hunc, a.vunc),
+      l.ext_id, l.utility, l.quality,
+      count(*) FILTER (WHERE b.v = 0) OVER (), count(*) FILTER (WHERE b.v = 1) OVER (), count(*) FILTER (WHERE b.v = 2) OVER (),
+      b.id, c.source
+    FROM (
+      SELECT DISTINCT ON (link) * FROM (SELECT *, ${verdictSql('fixed')} AS v FROM (${hitRows(solid, fp, bottom, top, reach, 'segs', pass)}
+      ) hit) hv WHERE v < 3 ORDER BY link, v, greatest(0, fixed), id
+    ) b
+    JOIN seg_attr a ON a.id = b.id JOIN line_attr l ON l.link = b.link JOIN clearances c ON c.utility = l.utility
+    CROSS JOIN LATERAL (
+      SELECT g2, cp, len2, ST_ZMin(ix) AS zmin, ST_ZMax(ix) AS zmax,
+        CASE WHEN ST_Length(g2) > 0 THEN ST_LineLocatePoint(g2, ST_ClosestPoint(g2, b.fp)) ELSE 0 END AS hl,
+        -- the vertical gap's point: the part over the footprint's lowest point above the top, highest below the
+        -- bottom, else its point nearest the top within [bottom, top]; z is linear along the segment
+        CASE WHEN a.z1 = a.z0 OR ST_IsEmpty(ix) THEN 0 ELSE
+          (CASE WHEN ST_ZMin(ix) > b.top THEN ST_ZMin(ix) WHEN ST_ZMax(ix) < b.bottom THEN ST_ZMax(ix)
+                ELSE least(ST_ZMax(ix), b.top) END - a.z0) / (a.z1 - a.z0) END AS vl
+      FROM (SELECT ST_Force2D(b.geom) AS g2, ST_3DClosestPoint(b.geom, b.solid) AS cp,
+              (a.x1 - a.x0) ^ 2 + (a.y1 - a.y0) ^ 2 + (a.z1 - a.z0) ^ 2 AS len2,
+              ST_Intersection(b.geom, b.fp) AS ix OFFSET 0) q
+    ) g
+    ORDER BY b.v, d3, l.ext_id`;
+}
+
+/** fullDigQuery's columns, in order (after the caller's tag and dig). */
+const FULL_COLUMNS = ['link', 'v', 'd3', 'h', 'vg', 'cx', 'cy', 'cz', 'hx', 'hy', 'hz', 'vx', 'vy', 'vz', 'vertex', 't', 'radius', 'depth', 'depthKnown',
+  'clearance', 'hunc', 'vunc', 'unc', 'tol', 'id', 'utility', 'quality', 'strike', 'encroach', 'near', 'seg', 'source'] as const;
 
 /**
  * digQuery against the network stored one row per line (`lines`, bench/postgis.ts linesCsv), as a
@@ -314,8 +385,7 @@ function digQuery(solid: string, fp: string, bottom: string, top: string, reach:
  * per-segment query's.
  */
 function lineDigQuery(solid: string, fp: string, bottom: string, top: string, reach: number): string {
-  const verdict = (x: string): string =>
-    `CASE WHEN ${x} <= 0 THEN 0 WHEN ${x} <= tol THEN 1 WHEN ${x} <= ${NOTIFY} THEN 2 ELSE 3 END`;
+  const verdict = verdictSql;
   return `
     SELECT link, min(${verdict('fixed')}) AS v, min(${verdict('naive')}) AS nv FROM (
       SELECT link, tol, face - radius - ${SLACK} AS naive,
@@ -363,9 +433,10 @@ async function measurePostgis(c: Cluster): Promise<void> {
   let t = performance.now();
   const segs = segmentsCsv(c, 'segs', table, RULES, RULE_SET), stubSegs = segmentsCsv(c, 'stubs', stubTable, RULES, RULE_SET);
   const lineRows = linesCsv(c, 'lines', table, RULES, RULE_SET);
+  const details = detailsCsv(c, 'seg', table, RULES, RULE_SET);
   const maxTol = Math.max(segs.maxTol, stubSegs.maxTol);
   writeFileSync(join(c.dir, 'digs.csv'), digs.map((d, i) => `${i},"${solidWkt(d)}","${footprintWkt(d.footprint)}",${d.bottomZ},${d.topZ}`).join('\n') + '\n');
-  writeFileSync(join(c.dir, 'load.sql'), `${segs.sql}${stubSegs.sql}${lineRows.sql}
+  writeFileSync(join(c.dir, 'load.sql'), `${segs.sql}${stubSegs.sql}${lineRows.sql}${details}
     CREATE TABLE digs (id int PRIMARY KEY, solid text, fp text, bottom float8, top float8);
     COPY digs FROM '${join(c.dir, 'digs.csv')}' (FORMAT csv);
     VACUUM ANALYZE digs;
@@ -385,7 +456,7 @@ async function measurePostgis(c: Cluster): Promise<void> {
    * psql sections timing one query per dig: prepared (its plan under @@<tag>PLAN, a warm pass, a
    * \timing pass under @@<tag>CLIENT whose rows start with `row`), then server-side under @@<tag>SERVER.
    */
-  const perDig = (name: string, tag: string, row: string, query: typeof digQuery): string => {
+  const perDig = (name: string, tag: string, row: string, query: typeof digQuery, consume: 'count' | 'rows' = 'count'): string => {
     const execute = (d: OpenCut, i: number): string => `EXECUTE ${name}(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d.footprint))}, ${d.bottomZ}, ${d.topZ});`;
     const executes = digs.map(execute).join('\n');
     return `PREPARE ${name}(int, text, text, float8, float8) AS SELECT '${row}', $1, q.* FROM (${query('ST_GeomFromText($2)', 'ST_GeomFromText($3)', '$4', '$5', reach)}) q;
@@ -398,7 +469,7 @@ ${executes}
 ${executes}
 \\timing off
 \\echo @@${tag}SERVER
-${serverTimingSql('digs', query('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach), `${name}_timings`)}
+${serverTimingSql('digs', query('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach), `${name}_timings`, consume)}
 `;
   };
   writeFileSync(join(c.dir, 'bench.sql'), `
@@ -420,7 +491,8 @@ SELECT 'BR', b.* FROM (${batch}) b;
 SELECT 'S', w.id, q.* FROM digs w CROSS JOIN LATERAL (${digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach, 'stubs')}) q;
 \\echo @@BATCHPLAN
 EXPLAIN (COSTS OFF) ${batch};
-${perDig('screenl', 'L', 'L', lineDigQuery)}`);
+${perDig('screenl', 'L', 'L', lineDigQuery)}
+${perDig('screenf', 'F', 'F', fullDigQuery, 'rows')}`);
   t = performance.now();
   const text = psql(c, join(c.dir, 'bench.sql'));
   console.log(`  bench script (plan, 1,000 warm + 1,000 timed prepared EXECUTEs, 3 × 1,000 PL/pgSQL, 5 batches, stubs) ran in ${sec(t)}`);
@@ -444,6 +516,8 @@ ${perDig('screenl', 'L', 'L', lineDigQuery)}`);
   const linePlan: string[] = [], lineClientTimes: number[] = [], lineServerTimes: number[] = [];
   const linePerPermit: Map<number, { v: number; nv: number }>[] = digs.map(() => new Map());
   const stubRows = new Map<number, { v: number; nv: number }>();
+  const fullClientTimes: number[] = [], fullServerTimes: number[] = [];
+  const fullRows: string[][][] = digs.map(() => []);
   for (const line of text.split('\n')) {
     if (line.startsWith('@@')) { section = line.slice(2); continue; }
     const f = line.split('|');
@@ -461,10 +535,14 @@ ${perDig('screenl', 'L', 'L', lineDigQuery)}`);
     else if (section === 'LCLIENT' && timing) lineClientTimes.push(Number(timing[1]));
     else if (section === 'LCLIENT' && f[0] === 'L') linePerPermit[Number(f[1])]!.set(Number(f[2]), { v: Number(f[3]), nv: Number(f[4]) });
     else if (section === 'LSERVER' && f[0] === 'T') lineServerTimes.push(Number(f[2]));
+    else if (section === 'FCLIENT' && timing) fullClientTimes.push(Number(timing[1]));
+    else if (section === 'FCLIENT' && f[0] === 'F') fullRows[Number(f[1])]!.push(f.slice(2));
+    else if (section === 'FSERVER' && f[0] === 'T') fullServerTimes.push(Number(f[2]));
   }
-  if (clientTimes.length !== DIGS || serverTimes.length !== 2 * DIGS || batchRuns.length !== 4 || lineClientTimes.length !== DIGS || lineServerTimes.length !== 2 * DIGS) {
+  if (clientTimes.length !== DIGS || serverTimes.length !== 2 * DIGS || batchRuns.length !== 4 || lineClientTimes.length !== DIGS || lineServerTimes.length !== 2 * DIGS ||
+    fullClientTimes.length !== DIGS || fullServerTimes.length !== 2 * DIGS) {
     throw new Error(`unexpected psql output: ${clientTimes.length} client timings, ${serverTimes.length} server timings, ${batchRuns.length} batch runs, ` +
-      `${lineClientTimes.length} + ${lineServerTimes.length} for the line table`);
+      `${lineClientTimes.length} + ${lineServerTimes.length} for the line table, ${fullClientTimes.length} + ${fullServerTimes.length} for the full answer`);
   }
   const indexed = plan.some((l) => l.includes('segs_geom')) && batchPlan.some((l) => l.includes('segs_geom'));
   console.log(`  plans use the GiST index: ${indexed ? 'yes' : 'NO'} (${plan.filter((l) => /Scan|Loop/.test(l)).map((l) => l.trim().replace(/^->\s*/, '')).join('; ')})`);
@@ -508,6 +586,19 @@ ${perDig('screenl', 'L', 'L', lineDigQuery)}`);
   rows.push({ method: 'PostGIS 3D, one row per line, server side', p50: lP50, p99: lP99, batch: null, ratio: ratioTo(lP50, null), misses: `${lineVs.missing.length + lineVs.milder.length}` });
   rows.push({ method: 'PostGIS 3D, one row per line, client round trip', p50: lcP50, p99: lcP99, batch: null, ratio: ratioTo(lcP50, null), misses: 'same query' });
   lineP50 = lP50;
+  const full = againstOursFull(fullRows);
+  const fP50 = p(fullServerTimes, 50), fP99 = p(fullServerTimes, 99), fcP50 = p(fullClientTimes, 50), fcP99 = p(fullClientTimes, 99);
+  console.log(`  the full answer (fullDigQuery: per line its deciding segment's LineConflict fields, sorted, counts per verdict; ` +
+    `each row fetched whole): server side p50 ${ms(fP50)} ms, p99 ${ms(fP99)} ms; client round trip p50 ${ms(fcP50)} ms, p99 ${ms(fcP99)} ms`);
+  console.log(`    vs ours: ${full.lines} lines; order ${full.orderDiffers === 0 ? 'the same on every dig' : `DIFFERS on ${full.orderDiffers} digs`}; ` +
+    `verdicts differ on ${full.verdictDiffers}; counts per verdict differ on ${full.countDiffers} digs; another deciding segment on ${full.segmentDiffers} ` +
+    `(both equally near within ${EQUAL_M} m: ${full.segmentTies}); on the same segment, 3D distances more than ${EQUAL_M} m apart on ` +
+    `${full.distanceApart.length} lines (each checked against the oracle, below), and elsewhere the largest |difference|: ${full.fields}`);
+  for (const d of full.distanceApart) console.log(`    APART ${d}`);
+  for (const d of full.examples) console.log(`    FULL ${d}`);
+  rows.push({ method: 'PostGIS 3D, full answer, server side', p50: fP50, p99: fP99, batch: null, ratio: ratioTo(fP50, null), misses: `${full.verdictDiffers} verdicts differ` });
+  rows.push({ method: 'PostGIS 3D, full answer, client round trip', p50: fcP50, p99: fcP99, batch: null, ratio: ratioTo(fcP50, null), misses: 'same query' });
+  fullP50 = fP50;
   rows.push({ method: 'PostGIS naive (distance to WKT surface)', p50: null, p99: null, batch: null, ratio: 'same query', misses: `${naiveMissed.length} lines; ${DIGS - stubNaive}/${DIGS} stubs under-rated` });
   postgisP50 = sP50;
   console.log(`  ours again just after this script (load ${oursAfterLoad.toFixed(1)}): p50 ${ms(oursAfterP50)} ms (at the start: ${ms(oursP50)} ms); ` +
@@ -524,7 +615,81 @@ ${perDig('screenl', 'L', 'L', lineDigQuery)}`);
   }
 }
 
-let postgisP50: number | null = null, lineP50: number | null = null;
+let postgisP50: number | null = null, lineP50: number | null = null, fullP50: number | null = null;
+
+/** Two distances or coordinates closer than this are the same (the kernels are exact; GEOS rounds its own way). */
+const EQUAL_M = 1e-6;
+
+/**
+ * The full-answer query's rows (fullDigQuery, FULL_COLUMNS) against ours, dig by dig: the lines and
+ * their order, verdicts, counts, the deciding segment; where it is the same segment, each field's
+ * largest difference (points only where they are unique: a closest point where the distance is not 0,
+ * a plan point where the plan distance is not 0, a vertical point where the gap is not 0).
+ */
+function againstOursFull(fullRows: readonly string[][][]): {
+  lines: number; orderDiffers: number; verdictDiffers: number; countDiffers: number; segmentDiffers: number; segmentTies: number; fields: string; examples: string[]; distanceApart: string[];
+} {
+  let lines = 0, orderDiffers = 0, verdictDiffers = 0, countDiffers = 0, segmentDiffers = 0, segmentTies = 0;
+  const worst = new Map<string, number>();
+  const note = (k: string, d: number): void => { if (!(d <= (worst.get(k) ?? 0))) worst.set(k, d); };
+  const examples: string[] = [], distanceApart: string[] = [];
+  /** The exact axis distance from segment s to dig i (tests/core/oracle.ts: written apart from both). */
+  const oracleOf = (i: number, s: number): number => {
+    const c = table.coords, o = s * 6, dg = digs[i]!;
+    return oracleDistance(oraclePrism(dg.footprint, dg.bottomZ, dg.topZ), [c[o]!, c[o + 1]!, c[o + 2]!, c[o + 3]!, c[o + 4]!, c[o + 5]!]);
+  };
+  const dist = (a: Point3, x: string, y: string, z: string): number => Math.hypot(a.x - Number(x), a.y - Number(y), a.z - Number(z));
+  for (let i = 0; i < DIGS; i++) {
+    const o = [...ours[i]!.values()];
+    const pg = fullRows[i]!.map((r) => Object.fromEntries(FULL_COLUMNS.map((k, j) => [k, r[j] ?? ''])) as Record<(typeof FULL_COLUMNS)[number], string>);
+    lines += pg.length;
+    if (o.length !== pg.length || o.some((l, k) => l.linkId !== pg[k]!.id)) {
+      orderDiffers++;
+      if (examples.length < 10) examples.push(`dig ${i}: ours ${o.map((l) => l.linkId).join(',')}; PostGIS ${pg.map((r) => r.id).join(',')}`);
+    }
+    const counts = [0, 0, 0];
+    for (const l of o) counts[VERDICT_RANK.get(l.verdict)!]!++;
+    if (pg.length > 0 && (Number(pg[0]!.strike) !== counts[0] || Number(pg[0]!.encroach) !== counts[1] || Number(pg[0]!.near) !== counts[2])) countDiffers++;
+    for (const r of pg) {
+      const l = ours[i]!.get(r.id);
+      if (!l) continue;
+      if (VERDICT_RANK.get(l.verdict) !== Number(r.v)) { verdictDiffers++; if (examples.length < 10) examples.push(`dig ${i} ${r.id}: ours ${l.verdict}, PostGIS ${VERDICTS[Number(r.v)]}`); }
+      if (l.segmentIndex !== Number(r.vertex)) {
+        segmentDiffers++;
+        if (Math.abs(l.distance3d - Number(r.d3)) <= EQUAL_M) { segmentTies++; continue; }
+        // Ours' deciding segment: the line's segment with that vertex number, near PostGIS's.
+        let sg = Number(r.seg);
+        const link = table.linkOfSegment[sg]!;
+        while (sg > 0 && table.linkOfSegment[sg - 1] === link) sg--;
+        while (table.segmentVertex[sg] !== l.segmentIndex) sg++;
+        const truth = oracleOf(i, sg) - l.radius;
+        examples.push(`dig ${i} ${r.id}: ours segment ${l.segmentIndex} at ${l.distance3d.toFixed(6)} m (oracle ${truth.toFixed(6)} m), PostGIS segment ${r.vertex} at ${Number(r.d3).toFixed(6)} m`);
+        continue;
+      }
+      const d3 = Number(r.d3);
+      if (Math.abs(l.distance3d - d3) > EQUAL_M) {
+        // Which one the oracle (tests/core/oracle.ts: exact, written apart from both) agrees with.
+        const truth = oracleOf(i, Number(r.seg)) - l.radius;
+        const side = Math.abs(l.distance3d - truth) <= EQUAL_M ? 'ours' : Math.abs(d3 - truth) <= EQUAL_M ? 'PostGIS' : 'neither';
+        distanceApart.push(`dig ${i} ${r.id} segment ${r.vertex}: ours ${l.distance3d.toFixed(6)} m, PostGIS ${d3.toFixed(6)} m, oracle ${truth.toFixed(6)} m: ${side}`);
+        continue; // its closest points differ with it
+      }
+      note('distance3d', Math.abs(l.distance3d - d3));
+      note('horizontal', Math.abs(l.horizontal - Number(r.h)));
+      note('vertical', l.vertical === null || r.vg === '' ? (l.vertical === null && r.vg === '' ? 0 : Infinity) : Math.abs(l.vertical - Number(r.vg)));
+      note('tolerance', Math.abs(l.tolerance - Number(r.tol)));
+      note('depth', Math.abs(l.centrelineDepth - Number(r.depth)));
+      note('uncertainty', Math.max(Math.abs(l.horizontalUncertainty - Number(r.hunc)), Math.abs(l.verticalUncertainty - Number(r.vunc))));
+      note('clearance and source', l.clearance === Number(r.clearance) && l.clearanceSource === r.source ? 0 : Infinity);
+      note('utility, quality, depth known', l.utility === r.utility && (l.quality ?? '') === r.quality && (l.depthKnown ? 't' : 'f') === r.depthKnown ? 0 : Infinity);
+      if (l.distance3d > EQUAL_M) { note('closest point', dist(l.closestPoint, r.cx, r.cy, r.cz)); note('t', Math.abs(l.t - Number(r.t))); }
+      if (l.horizontal > EQUAL_M) note('plan point', dist(l.horizontalAt, r.hx, r.hy, r.hz));
+      if (l.vertical !== null && l.vertical > EQUAL_M && l.verticalAt) note('vertical point', dist(l.verticalAt, r.vx, r.vy, r.vz));
+    }
+  }
+  const fields = [...worst].map(([k, d]) => `${k} ${d === Infinity ? 'DIFFERS' : d.toExponential(1)}`).join(', ');
+  return { lines, orderDiffers, verdictDiffers, countDiffers, segmentDiffers, segmentTies, fields, examples, distanceApart };
+}
 
 /** A peer's verdicts per dig (link → verdict index, 3 = none; nv the naive query's) against ours. */
 function againstOurs(perPermit: readonly Map<number, { v: number; nv: number }>[]): {
@@ -582,6 +747,10 @@ console.log(postgisP50 === null
   ? '  ≥ 25× faster than PostGIS per permit: not measured (PostGIS skipped)'
   : `  ≥ 25× faster than PostGIS per permit (server-side p50, the peer's best case): ${(postgisP50 / oursP50).toFixed(0)}×, ${yes(postgisP50 / oursP50 >= 25)}` +
     ` (against ours timed again just after PostGIS: ${(postgisP50 / oursAfterP50).toFixed(0)}×)`);
+if (fullP50 !== null) {
+  console.log(`  the same against PostGIS giving the full answer (each line's distance, plan and vertical parts, points, segment, ` +
+    `rule, quality; sorted; counts): ${(fullP50 / oursP50).toFixed(0)}× (${(fullP50 / oursAfterP50).toFixed(0)}× against ours timed after), ${yes(fullP50 / oursP50 >= 25)}`);
+}
 if (lineP50 !== null) {
   console.log(`  the same against PostGIS with the network one row per line, as a GIS stores it: ${(lineP50 / oursP50).toFixed(0)}× ` +
     `(${(lineP50 / oursAfterP50).toFixed(0)}× against ours timed after), ${yes(lineP50 / oursP50 >= 25)}`);
