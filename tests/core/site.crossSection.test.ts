@@ -75,3 +75,15 @@ describe('sliceLine', () => {
     expect(sliceLine(plane, line([1, -5, 7, 10], [1, 5, 7, 10]))).toEqual([]);
   });
 });
+
+describe('an open cut’s slice through a point on its side', () => {
+  it('stays inside the pit, so the pit is not drawn as a sliver', () => {
+    const cut: Excavation = { kind: 'open_cut', footprint: [[0, 0], [10, 0], [10, 4], [0, 4]], bottomZ: 7, topZ: 11 };
+    // A line running east–west strikes the pit where it enters, on its west side (x = 0).
+    const p = slicePlaneFor(cut, [0, 2], [1, 0], 10);
+    expect(p.ox).toBeCloseTo(1, 12); // 10 % of the 10 m length in from the west end
+    expect(p.oy).toBeCloseTo(2, 12);
+    const [outline] = sliceVolume(p, volumeOf(cut));
+    expect(outline!.map(([s]) => Math.abs(s))).toEqual([2, 2, 2, 2]);
+  });
+});

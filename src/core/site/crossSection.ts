@@ -9,13 +9,17 @@
  * middle leg. An open cut: across its shorter side (along the footprint's minor principal axis), through
  * `through` or the centroid; if the line to show would cross that slice at less than
  * MIN_CROSSING_ANGLE_DEG, across the longer side instead (a line lying in the slice has no cut to
- * draw). Piles: square to the line when one is given, else west–east.
+ * draw). The slice is kept at least OPEN_CUT_INSET of the footprint's length in from its ends: a
+ * struck line's closest point is often where it enters the pit, on a side, and a slice along that
+ * side would show the pit as a sliver. Piles: square to the line when one is given, else west–east.
  */
 import { VERTEX_STRIDE } from '../model';
 import type { Excavation } from '../screening/excavation';
 import type { Piece, Volume } from '../screening/volume';
 
 export const MIN_CROSSING_ANGLE_DEG = 30;
+/** How far in from an open cut's ends its slice stays, as a fraction of the footprint's length across the slice. */
+export const OPEN_CUT_INSET = 0.1;
 
 export interface SlicePlane {
   /** A point of the slice and its unit direction in plan; s = (p − o)·u, the normal is (−uy, ux). */
@@ -71,9 +75,13 @@ export function slicePlaneFor(work: Excavation, through: XY | null, lineDir: XY 
     }
     case 'open_cut': {
       const a = minorAxis(work.footprint);
-      const [ox, oy] = through ?? [a.cx, a.cy];
+      const [tx, ty] = through ?? [a.cx, a.cy];
       const [ux, uy] = crossesWell(a.ux, a.uy) ? [a.ux, a.uy] : [a.uy, -a.ux];
-      return { ox, oy, ux, uy, halfLength };
+      // Along the slice's normal (nx, ny) = (−uy, ux): the footprint's extent, and the slice kept inside it.
+      const along = work.footprint.map(([x, y]) => -uy * (x - tx) + ux * (y - ty));
+      const lo = Math.min(...along), hi = Math.max(...along), inset = (hi - lo) * OPEN_CUT_INSET;
+      const shift = Math.min(Math.max(0, lo + inset), hi - inset);
+      return { ox: tx - uy * shift, oy: ty + ux * shift, ux, uy, halfLength };
     }
     case 'piles': {
       const n = work.piles.length;
