@@ -8,7 +8,7 @@
  * It renders on demand (a frame when the camera moves, the window resizes or a card opens), not in a
  * loop: a tablet's battery and software WebGL both pay per frame.
  */
-import { AmbientLight, Color, DirectionalLight, PerspectiveCamera, Raycaster, Scene, Vector2, WebGLRenderer, type Mesh } from 'three';
+import { AmbientLight, Color, DirectionalLight, PerspectiveCamera, Raycaster, Scene, Vector2, WebGLRenderer, type Material, type Mesh, type Texture } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { ColourScheme } from '../core/colours';
 import type { ScreenedLine } from '../core/digScreening';
@@ -183,7 +183,10 @@ export class SiteView {
     this.scene.traverse((o) => {
       const m = o as Partial<Mesh>;
       m.geometry?.dispose();
-      for (const mat of Array.isArray(m.material) ? m.material : m.material ? [m.material] : []) mat.dispose();
+      for (const mat of Array.isArray(m.material) ? m.material : m.material ? [m.material] : []) {
+        (mat as Material & { map?: Texture | null }).map?.dispose(); // the depth scale's label textures
+        mat.dispose();
+      }
     });
     this.renderer.dispose();
     this.renderer.forceContextLoss();
