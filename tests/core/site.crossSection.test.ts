@@ -87,3 +87,16 @@ describe('an open cut’s slice through a point on its side', () => {
     expect(outline!.map(([s]) => Math.abs(s))).toEqual([2, 2, 2, 2]);
   });
 });
+
+describe('a square pit’s slice', () => {
+  it('runs square to a side, never diagonally, so it crosses the whole pit', () => {
+    // A 5.4 m square as four taps give it, turned a little; the line meets it on a side.
+    const a = 0.2, c = Math.cos(a), s = Math.sin(a);
+    const sq: [number, number][] = [[-2.7, -2.7], [2.7, -2.7], [2.7, 2.7], [-2.7, 2.7]].map(([x, y]) => [c * x! - s * y!, s * x! + c * y!]);
+    const cut: Excavation = { kind: 'open_cut', footprint: sq, bottomZ: 7, topZ: 11 };
+    const p = slicePlaneFor(cut, [c * 2.7, s * 2.7], null, 10);
+    const [outline] = sliceVolume(p, volumeOf(cut));
+    const width = Math.max(...outline!.map(([x]) => x)) - Math.min(...outline!.map(([x]) => x));
+    expect(width).toBeCloseTo(5.4, 9);
+  });
+});

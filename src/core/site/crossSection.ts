@@ -6,7 +6,7 @@
  *
  * Where the slice goes. A trench or bore: square to the centre line (path) leg nearest to `through`
  * (the most severe line's closest point), through that point's foot on the leg, or the middle of the
- * middle leg. An open cut: across its shorter side (along the footprint's minor principal axis), through
+ * middle leg. An open cut: across its shorter side (square to its longest edge), through
  * `through` or the centroid; if the line to show would cross that slice at less than
  * MIN_CROSSING_ANGLE_DEG, across the longer side instead (a line lying in the slice has no cut to
  * draw). The slice is kept at least OPEN_CUT_INSET of the footprint's length in from its ends: a
@@ -45,15 +45,22 @@ function footOnPath(path: readonly XY[], through: XY | null): { x: number; y: nu
   return best;
 }
 
-/** Unit vector of the footprint's minor principal axis (its shorter side) and its centroid (of vertices). */
-function minorAxis(ring: readonly XY[]): { cx: number; cy: number; ux: number; uy: number } {
+/**
+ * The direction across an open cut's shorter side: square to its longest edge (a rectangle's long
+ * side), and its centroid (of vertices). Tried first: the footprint's minor principal axis; on a
+ * square pit (four taps) the axes are any pair, and a diagonal slice near a corner cut the pit as a
+ * sliver (1.2 m of a 5.4 m pit in the first e2e screenshot). An edge's square never runs diagonally.
+ */
+function acrossShortSide(ring: readonly XY[]): { cx: number; cy: number; ux: number; uy: number } {
   const n = ring.length;
   const cx = ring.reduce((s, p) => s + p[0], 0) / n, cy = ring.reduce((s, p) => s + p[1], 0) / n;
-  let sxx = 0, syy = 0, sxy = 0;
-  for (const [x, y] of ring) { sxx += (x - cx) ** 2; syy += (y - cy) ** 2; sxy += (x - cx) * (y - cy); }
-  // The major axis is at angle θ with tan 2θ = 2sxy / (sxx − syy); the minor one is square to it.
-  const major = 0.5 * Math.atan2(2 * sxy, sxx - syy);
-  return { cx, cy, ux: -Math.sin(major), uy: Math.cos(major) };
+  let ex = 1, ey = 0, longest = -1;
+  for (let i = 0; i < n; i++) {
+    const [ax, ay] = ring[i]!, [bx, by] = ring[(i + 1) % n]!;
+    const len = Math.hypot(bx - ax, by - ay);
+    if (len > longest) { longest = len; ex = (bx - ax) / len; ey = (by - ay) / len; }
+  }
+  return { cx, cy, ux: -ey, uy: ex };
 }
 
 /**
@@ -74,7 +81,7 @@ export function slicePlaneFor(work: Excavation, through: XY | null, lineDir: XY 
       return { ox: f.x, oy: f.y, ux: -f.dy, uy: f.dx, halfLength };
     }
     case 'open_cut': {
-      const a = minorAxis(work.footprint);
+      const a = acrossShortSide(work.footprint);
       const [tx, ty] = through ?? [a.cx, a.cy];
       const [ux, uy] = crossesWell(a.ux, a.uy) ? [a.ux, a.uy] : [a.uy, -a.ux];
       // Along the slice's normal (nx, ny) = (−uy, ux): the footprint's extent, and the slice kept inside it.
