@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/core/**/*.test.ts', 'tests/server/**/*.test.ts', 'tests/services/**/*.test.ts'],
+          include: ['tests/core/**/*.test.ts', 'tests/site/**/*.test.ts', 'tests/server/**/*.test.ts', 'tests/services/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },

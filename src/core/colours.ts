@@ -33,3 +33,13 @@ const APWA: Record<UtilityType, Rgb> = {
 export function utilityColour(scheme: ColourScheme, utility: UtilityType): Rgb {
   return (scheme === 'apwa' ? APWA : CJJ61)[utility];
 }
+
+/**
+ * Screening verdict colours, one set for every view (the city's overlay and tiles, the dig-site
+ * view): red struck, orange encroached, yellow near. None is a CJJ 61 or APWA utility colour.
+ */
+export const VERDICT_COLOURS = {
+  STRIKE: '#ff1744',
+  ENCROACH: '#ff9100',
+  NEAR: '#ffea00',
+} as const satisfies Record<'STRIKE' | 'ENCROACH' | 'NEAR', string>;

@@ -25,6 +25,8 @@ export interface DigPanelActions {
   screen(): void;
   exportReport(format: 'json' | 'geojson'): void;
   focusLine(line: ScreenedLine): void;
+  /** Opens the result in the three.js dig-site view (siteLauncher.ts). */
+  openSite(): void;
   ruleSets: RuleSetView[];
   notifyDistance: number;
   /** The rules' overrideLimit: the server refuses a clearance or notify distance above it. */
@@ -194,7 +196,8 @@ function renderResult(view: ScreeningView, _locale: string, t: (k: MessageKey, p
       t('overridesApplied', { what: overridden.join(', ') || '—', reason: o.reason || '—' })) : null,
     h('div', { className: 'row' },
       h('button', { id: 'export-json', onclick: () => actions.exportReport('json') }, t('exportJson')),
-      h('button', { id: 'export-geojson', onclick: () => actions.exportReport('geojson') }, t('exportGeojson'))),
+      h('button', { id: 'export-geojson', onclick: () => actions.exportReport('geojson') }, t('exportGeojson')),
+      h('button', { id: 'site-view-open', onclick: () => actions.openSite() }, t('site.open'))),
     view.serverAgrees === null ? null : h('div', { className: `status${view.serverAgrees ? '' : ' error'}`, id: 'server-check' }, t(view.serverAgrees ? 'serverAgrees' : 'serverDisagrees')),
     r.lines.length === 0 ? h('div', { className: 'status' }, t('noConflicts')) :
       h('table', { id: 'screening-results' },

@@ -13,6 +13,7 @@ import { permitMessages } from './messages/permit';
 import { styleMessages } from './messages/style';
 import { accessMessages } from './messages/access';
 import { reportMessages } from './messages/reports';
+import { siteMessages } from './messages/site';
 
 const en = {
   ...coreMessages.en,
@@ -22,6 +23,7 @@ const en = {
   ...styleMessages.en,
   ...accessMessages.en,
   ...reportMessages.en,
+  ...siteMessages.en,
 };
 const zhCN = {
   ...coreMessages['zh-CN'],
@@ -31,6 +33,7 @@ const zhCN = {
   ...styleMessages['zh-CN'],
   ...accessMessages['zh-CN'],
   ...reportMessages['zh-CN'],
+  ...siteMessages['zh-CN'],
 };
 
 export type MessageKey = keyof typeof en;

@@ -8,7 +8,7 @@ import { BoundingSphere, Cartesian3, Math as CesiumMath, SceneTransforms } from 
 import rulesTable from '../../data/rules/screening.json';
 import type { DigRequest, DigScreening, ScreenedLine, WorksScreening } from '../core/digScreening';
 import { UTILITY_TYPES, type UtilityType } from '../core/model';
-import type { LinkDetails } from '../protocol/apiTypes';
+import type { LinkDetails, NetworkSummary } from '../protocol/apiTypes';
 import type { Rgb } from '../core/colours';
 import { api } from '../services/api';
 import { defaultPoolSize, WorkerPool } from '../protocol/workerPool';
@@ -32,6 +32,7 @@ import { detectLocale, translate } from './i18n';
 import { mountPermits } from './permits/permitsPanel';
 import { mountReports } from './reports/reportsController';
 import { NetworkSession } from './session';
+import { SiteLauncher } from './siteLauncher';
 import { createWorkDraft, screeningJob, syncVertexDepths, worksOnMap } from './workDraft';
 
 /** How much of the city around a screened line the camera frames when the line is chosen, m. */
@@ -81,6 +82,11 @@ let screeningView: ScreeningView = { status: 'idle' };
 let selected: { details: LinkDetails; coverHere: number | null } | null = null;
 let networkVersion = 0;
 let extent: [number, number, number, number] | null = null;
+/** What the site view needs of the network in force: its version, frame and layers. */
+let siteNetwork: { version: number; frame: NetworkSummary['frame']; utilities: UtilityType[] } | null = null;
+/** The one open cut a done result screened (a one-dig result does not carry its footprint). */
+let screenedOpenCut: { footprint: [number, number][]; depth: number } | undefined;
+const site = new SiteLauncher({ parent: app, store, network: () => siteNetwork });
 
 const ruleSets = Object.entries(rulesTable.ruleSets).map(([id, r]) => ({
   id,
@@ -97,6 +103,9 @@ function render(): void {
     screen: () => void screenDig(),
     exportReport: (format) => void exportReport(format),
     focusLine: (line) => void focusLine(line).catch((e: Error) => console.error(e)),
+    openSite: () => {
+      if (screeningView.status === 'done') void site.open({ result: screeningView.result, ...(screenedOpenCut ? { openCut: screenedOpenCut } : {}) });
+    },
     ruleSets: ruleSets.map((r) => ({ id: r.id, title: r.titles[s.locale] ?? r.titles.en, clearances: r.clearances })),
     notifyDistance: rulesTable.notifyDistance.value,
     overrideLimit: rulesTable.overrideLimit.value,
@@ -222,6 +231,7 @@ async function screenDig(): Promise<void> {
   }
   if (s.dig.drawing) store.setState({ dig: { ...s.dig, drawing: false } });
   const request = job.request;
+  screenedOpenCut = job.type === 'screenDig' ? { footprint: job.request.footprint, depth: job.request.depth } : undefined;
   screeningView = { status: 'running' };
   render();
   try {
@@ -272,6 +282,7 @@ async function loadNetwork(): Promise<void> {
   const summary = await api.network();
   const mode = session.drawMode(summary, location.search);
   networkVersion = summary.version;
+  siteNetwork = { version: summary.version, frame: summary.frame, utilities: summary.layers.map((l) => l.utility) };
   extent = summary.access?.siteExtent ?? summary.extent; // a contractor opens on their sites
   city.flyToExtent(extent);
   city.showGroundGrid(summary.extent);
@@ -325,7 +336,9 @@ attachInteraction(city.viewer, {
   hoverThrottleMs: DISPLAY.hoverThrottle,
 });
 
-const permits = mountPermits(app, attributes, { store, viewer: city.viewer, draft, setHighlights, networkVersion: () => networkVersion });
+const permits = mountPermits(app, attributes, {
+  store, viewer: city.viewer, draft, setHighlights, networkVersion: () => networkVersion, openSite: (launch) => void site.open(launch),
+});
 const session = new NetworkSession({ ui: permits.deps.ui, store, after: controlsTop });
 render();
 session.start(loadNetwork);
@@ -361,6 +374,8 @@ session.start(loadNetwork);
   tileWork: () => layers?.tiles?.tileWork ?? null,
   /** Tile requests sent between frames (src/viewer/tileRequestQueue.ts): benches read it. */
   tileRequests: () => layers?.tiles?.tileRequests ?? null,
+  /** The open dig-site view (src/site), null when closed: tests aim their taps through its windowPoint. */
+  site: () => site.view,
   /** Screens a dig in the worker without the UI: for benchmarks. */
   screenInWorker: (request: DigRequest) => workers.request('screenDig', request),
 };

@@ -4,6 +4,7 @@
  */
 import { Cartesian2, Cartesian3, Color, ColorMaterialProperty, PolygonHierarchy, type Entity, type Viewer } from 'cesium';
 import type { LonLat } from '../store/viewStore';
+import { VERDICT_COLOURS } from '../core/colours';
 import type { DigWork } from '../core/screening/digWorks';
 import type { LineLookup, LinePick } from './lineIndex';
 import { LineHighlights } from './lineHighlights';
@@ -11,11 +12,8 @@ import { addWorkShape } from './workShapes';
 
 export type Verdict = 'STRIKE' | 'ENCROACH' | 'NEAR';
 
-export const VERDICT_COLOURS: Record<Verdict, string> = {
-  STRIKE: '#ff1744',
-  ENCROACH: '#ff9100',
-  NEAR: '#ffea00',
-};
+/** Moved to src/core/colours.ts (the dig-site view draws with the same colours); re-exported for the viewer. */
+export { VERDICT_COLOURS };
 
 const ZONE_ALPHA = 0.22;
 const ZONE_SIDES = 16;

@@ -49,6 +49,7 @@ export const DISPLAY = (() => {
     globeDayTexturesLinkedAhead: numberIn(value('globeDayTexturesLinkedAhead'), 'globeDayTexturesLinkedAhead.value', 0, 16),
     tileWork: { budgetMs: numberIn(value('tileWorkBudgetMs'), 'tileWorkBudgetMs.value', 1, 1000) },
     tileRequests: { budgetMs: numberIn(value('tileRequestBudgetMs'), 'tileRequestBudgetMs.value', 1, 1000) },
+    siteMarginM: numberIn(value('siteMarginM'), 'siteMarginM.value', 0, 100),
     reportPageSize: integerIn(value('reportPageSize'), 'reportPageSize.value', 1, 1000),
     reportRetryAfterS: list(value('reportRetryAfterS'), 'reportRetryAfterS.value').map((s, i) => numberIn(s, `reportRetryAfterS.value[${i}]`, 0.1, 600)) as [number, number],
   };

@@ -71,22 +71,36 @@ export function cameraDistance(page: Page, point: { x: number; y: number; z: num
 /** An inclusive colour range per channel, 0–255: [min, max] for red, green and blue. */
 export interface ColourRange { r: [number, number]; g: [number, number]; b: [number, number] }
 
+/** Where waitForColouredPixels looks: a canvas (the Cesium one unless named) and, optionally, a circle of it in window pixels. */
+export interface PixelArea { canvas?: string; around?: { x: number; y: number; radius: number } }
+
 /**
- * Waits until the page's Cesium canvas shows more than `atLeast` pixels in `colour` (the drawing
- * buffer is preserved, cityViewer.ts, so the last frame is read back; a render is asked for at each
- * poll) and returns how many. Proves a highlight is drawn, not just flagged in the DOM.
+ * Waits until the page's Cesium canvas (or `area.canvas`, e.g. the dig-site view's three.js canvas;
+ * within `area.around` when given) shows more than `atLeast` pixels in `colour` (the drawing buffer is
+ * preserved, cityViewer.ts and src/site/siteView.ts, so the last frame is read back; the city is asked
+ * for a render at each poll) and returns how many. Proves a highlight is drawn, not just flagged in the DOM.
  */
-export async function waitForColouredPixels(page: Page, colour: ColourRange, atLeast: number, timeout: number): Promise<number> {
-  const handle = await page.waitForFunction(([c, min]) => {
+export async function waitForColouredPixels(page: Page, colour: ColourRange, atLeast: number, timeout: number, area: PixelArea = {}): Promise<number> {
+  const handle = await page.waitForFunction(([c, min, a]) => {
     (window as unknown as { undergrid: { requestRender(): void } }).undergrid.requestRender();
-    const canvas = document.querySelector('#cesium canvas') as HTMLCanvasElement;
+    const canvas = document.querySelector(a.canvas ?? '#cesium canvas') as HTMLCanvasElement;
     const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext;
-    const rgba = new Uint8Array(gl.drawingBufferWidth * gl.drawingBufferHeight * 4);
-    gl.readPixels(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
+    const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
+    const rgba = new Uint8Array(w * h * 4);
+    gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
+    const rect = canvas.getBoundingClientRect();
+    const sx = w / rect.width, sy = h / rect.height;
     const inside = (v: number, [lo, hi]: [number, number]): boolean => v >= lo && v <= hi;
     let n = 0;
-    for (let i = 0; i < rgba.length; i += 4) if (inside(rgba[i]!, c.r) && inside(rgba[i + 1]!, c.g) && inside(rgba[i + 2]!, c.b)) n++;
+    for (let i = 0; i < rgba.length; i += 4) {
+      if (a.around) {
+        // readPixels rows run bottom-up: pixel (px, py) is at window (left + px / sx, top + (h − 1 − py) / sy).
+        const p = i / 4, px = p % w, py = Math.floor(p / w);
+        if (Math.hypot(rect.left + px / sx - a.around.x, rect.top + (h - 1 - py) / sy - a.around.y) > a.around.radius) continue;
+      }
+      if (inside(rgba[i]!, c.r) && inside(rgba[i + 1]!, c.g) && inside(rgba[i + 2]!, c.b)) n++;
+    }
     return n > min ? n : false;
-  }, [colour, atLeast] as const, { timeout, polling: 2000 });
+  }, [colour, atLeast, area] as const, { timeout, polling: 2000 });
   return (await handle.jsonValue()) as number;
 }

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import accessJson from '../../data/rules/access.json';
+import displayJson from '../../data/rules/display.json';
 import { lonLatTransform } from '../../src/core/crs';
 import { VERTEX_STRIDE, type Link } from '../../src/core/model';
 import { shanghaiTime } from '../../src/core/permits/civilDate';
@@ -17,7 +18,9 @@ import { tilesetIssues } from '../../src/core/tiles/tilesetChecks';
 import type { AuditResponse, AuditRow } from '../../src/protocol/accessApi';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import type { BurstTrace } from '../../src/protocol/burstApi';
-import type { LayerPayload, NodePayload } from '../../src/protocol/layerPayload';
+import { decodeLayer, type LayerPayload, type NodePayload } from '../../src/protocol/layerPayload';
+import type { DigScreening } from '../../src/core/digScreening';
+import { screenedWorks, siteLines, siteModel } from '../../src/site/siteModel';
 import type { PermitDetail } from '../../src/protocol/permitApi';
 import { untilReady } from '../helpers/reports';
 import { squareAround, startPermitsHarness, type PermitsHarness } from './permitsHarness';
@@ -302,6 +305,33 @@ describe('a contractor', () => {
     const row = (await auditRows())[0]!;
     expect(row).toMatchObject({ username: 'contractor-a', route: 'POST /api/screenings' });
     expect(row.assetIds).toContain(hv[0]!.id);
+  });
+
+  it('gets for the dig-site view only what siteClip gives it; a supervisor\'s site view says the restricted bank it may not see', async () => {
+    const footprint = squareAround(h, site.x, site.y, HALF);
+    const siteOf = async (who: string) => {
+      const screen = await post<DigScreening>(who, '/api/screenings', { footprint, depth: 2, ruleSetId: 'cn-gb50289', groundElevation: null });
+      expect(screen.status).toBe(200);
+      const model = siteModel(h.store.frame()!, screenedWorks(screen.body, { footprint, depth: 2 }), screen.body.notifyDistance, displayJson.siteMarginM.value);
+      // What src/site/mountSite.ts asks: each layer within the site's lon/lat box.
+      const payloads = await Promise.all((['power', 'water', 'gas', 'telecom', 'sewer', 'storm'] as const).map(async (u) => {
+        const r = await get<LayerPayload>(who, `/api/network/${version}/layers/${u}?bbox=${model.lonLatBox.join(',')}`);
+        expect(r.status).toBe(200);
+        return r.body;
+      }));
+      return { screen: screen.body, payloads, ...siteLines(model, payloads.flatMap(decodeLayer), screen.body.lines) };
+    };
+    const contractor = await siteOf('contractor-a');
+    for (const p of contractor.payloads) for (const piece of vertexXY(p)) for (const [x, y] of piece.xy) expect(siteDistance(x, y)).toBeLessThanOrEqual(RADIUS + 0.02);
+    const bank = contractor.lines.filter((l) => l.row?.linkId === hv[0]!.id);
+    expect(bank.length).toBeGreaterThan(0);
+    expect(bank[0]!.row!.verdict).toBe('STRIKE');
+    expect(contractor.unseen.map((r) => r.linkId)).not.toContain(hv[0]!.id);
+    // A supervisor may not see 110 kV: the screening still lists the bank, the site view draws it not and says so.
+    const supervisor = await siteOf('supervisor');
+    expect(supervisor.screen.lines.find((l) => l.linkId === hv[0]!.id)?.verdict).toBe('STRIKE');
+    expect(supervisor.lines.some((l) => l.link.id === hv[0]!.id)).toBe(false);
+    expect(supervisor.unseen.map((r) => r.linkId)).toContain(hv[0]!.id);
   });
 
   it('contractor-b sees nothing of contractor-a\'s site', async () => {

@@ -3,6 +3,7 @@
  * call goes to the permit API and puts the answer in the permit store; the views only render it.
  * Errors become the store's `error` (the server's message names the field); long calls set `busy`.
  */
+import type { SiteLaunch } from '../siteLauncher';
 import type { DigScreening, WorksScreening } from '../../core/digScreening';
 import type { ActionRequest, ConditionRequest, CreatePermitRequest, PermitAction, PermitDetail } from '../../protocol/permitApi';
 import { api, ApiError } from '../../services/api';
@@ -29,6 +30,8 @@ export interface PermitControllerDeps {
   draft: WorkDraftStore;
   /** The network version on screen (0 before it loads): sent with every dig so a stale one is refused. */
   networkVersion(): number;
+  /** Opens a screening in the dig-site view (src/ui/siteLauncher.ts). */
+  openSite(launch: SiteLaunch): void;
 }
 
 /** Screened lines of a stored screening (a DigScreening as the server computed it), or none. */

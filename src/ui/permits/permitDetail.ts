@@ -10,6 +10,7 @@ import { linesOf, type PermitController, type Translate } from './permitControll
 import { clockBadge, formatTime, stageLabel } from './permitList';
 import { depthText, workRows } from './permitWorks';
 import { screeningTable, verdictCounts } from './screeningTable';
+import type { DigScreening, WorksScreening } from '../../core/digScreening';
 
 /** Actions that need a written reason (the workflow table's reasonRequired; the server checks it too). */
 const REASONED: readonly PermitAction[] = ['return', 'reject'];
@@ -149,6 +150,13 @@ function renderActions(ctrl: PermitController, d: PermitDetail, draft: DetailDra
     }, t(`permit.action.${a}` as MessageKey)))));
 }
 
+/** The permit's stored screening in the dig-site view; a one-footprint permit's works give the footprint it was screened with. */
+function openSite(ctrl: PermitController, d: PermitDetail): void {
+  if (!d.screening) return;
+  const result = d.screening.result as DigScreening | WorksScreening;
+  ctrl.deps.openSite(isWorkList(d.works) ? { result } : { result, openCut: { footprint: d.works.footprint, depth: d.works.depth } });
+}
+
 export function renderPermitDetail(ctrl: PermitController, d: PermitDetail, draft: DetailDraft, back: () => void, rerender: () => void): HTMLElement {
   const t = ctrl.t;
   if (draft.permitId !== d.id) Object.assign(draft, newDetailDraft(), { permitId: d.id });
@@ -180,6 +188,7 @@ export function renderPermitDetail(ctrl: PermitController, d: PermitDetail, draf
     d.screening ? h('div', {},
       h('div', { className: 'status' }, t('permit.screenedAgainst', { version: d.screening.networkVersion, at: formatTime(d.screening.createdAt) })),
       verdictCounts(t, d.screening.summary),
+      h('div', { className: 'row' }, h('button', { type: 'button', id: 'permit-site-view', onclick: () => openSite(ctrl, d) }, t('site.open'))),
       screeningTable(t, lines, 'permit-detail-lines')) : h('div', { className: 'status' }, t('permit.noScreening')),
     renderConditions(ctrl, d, draft, rerender),
     renderActions(ctrl, d, draft, rerender),

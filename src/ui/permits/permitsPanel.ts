@@ -21,6 +21,7 @@ import { PermitScene } from './permitScene';
 import { createPermitUiStore, type PermitUiState, type PermitView } from './permitState';
 import { renderPrintSheet } from './printView';
 import './permits.css';
+import type { SiteLaunch } from '../siteLauncher';
 
 export interface PermitsMount {
   store: ViewStore;
@@ -28,6 +29,8 @@ export interface PermitsMount {
   draft: WorkDraftStore;
   setHighlights(lines: readonly ScreenedLine[]): void;
   networkVersion(): number;
+  /** Opens a screening in the dig-site view (src/ui/siteLauncher.ts). */
+  openSite(launch: SiteLaunch): void;
 }
 
 /** The views each role moves between (the detail view opens from a list). */
@@ -66,7 +69,7 @@ function renderSignIn(ctrl: PermitController, creds: { username: string; passwor
 export function mountPermits(app: HTMLElement, before: Element | null, deps: PermitsMount): PermitController {
   const ui = createPermitUiStore();
   const scene = new PermitScene({ viewer: deps.viewer, store: deps.store, draft: deps.draft, setHighlights: deps.setHighlights });
-  const ctrl = new PermitController({ ui, view: deps.store, scene, draft: deps.draft, networkVersion: deps.networkVersion });
+  const ctrl = new PermitController({ ui, view: deps.store, scene, draft: deps.draft, networkVersion: deps.networkVersion, openSite: deps.openSite });
   const panel = h('div', { id: 'permits', className: 'panel' });
   app.insertBefore(panel, before);
   let sheet: HTMLElement | null = null;

@@ -1,0 +1,211 @@
+/**
+ * A vertical slice across a dig (the contractor's cross-section, DESIGN.md users table): where it is
+ * cut, the outline of the screened volume in it (volume.ts pieces, not a second copy of the trench or
+ * bore geometry) and each line's cut. Pure geometry in the local frame; a slice point is (s, z): s m
+ * along the slice from its origin, z elevation m.
+ *
+ * Where the slice goes. A trench or bore: square to the centre line (path) leg nearest to `through`
+ * (the most severe line's closest point), through that point's foot on the leg, or the middle of the
+ * middle leg. An open cut: across its shorter side (square to its longest edge), through
+ * `through` or the centroid; if the line to show would cross that slice at less than
+ * MIN_CROSSING_ANGLE_DEG, across the longer side instead (a line lying in the slice has no cut to
+ * draw). The slice is kept at least OPEN_CUT_INSET of the footprint's length in from its ends: a
+ * struck line's closest point is often where it enters the pit, on a side, and a slice along that
+ * side would show the pit as a sliver. Piles: square to the line when one is given, else west–east.
+ */
+import { VERTEX_STRIDE } from '../model';
+import type { Excavation } from '../screening/excavation';
+import type { Piece, Volume } from '../screening/volume';
+
+export const MIN_CROSSING_ANGLE_DEG = 30;
+/** How far in from an open cut's ends its slice stays, as a fraction of the footprint's length across the slice. */
+export const OPEN_CUT_INSET = 0.1;
+
+export interface SlicePlane {
+  /** A point of the slice and its unit direction in plan; s = (p − o)·u, the normal is (−uy, ux). */
+  ox: number; oy: number; ux: number; uy: number;
+  /** Cuts farther than this from o along the slice are left out, m. */
+  halfLength: number;
+}
+
+type XY = readonly [number, number];
+
+function footOnPath(path: readonly XY[], through: XY | null): { x: number; y: number; dx: number; dy: number } {
+  let best = { x: 0, y: 0, dx: 1, dy: 0 }, bestD = Infinity;
+  const mid = Math.floor((path.length - 2) / 2);
+  for (let i = 0; i + 1 < path.length; i++) {
+    const [ax, ay] = path[i]!, [bx, by] = path[i + 1]!;
+    const dx = bx - ax, dy = by - ay, len = Math.hypot(dx, dy);
+    if (len === 0) continue;
+    const t = through ? Math.max(0, Math.min(1, ((through[0] - ax) * dx + (through[1] - ay) * dy) / (len * len))) : 0.5;
+    const x = ax + t * dx, y = ay + t * dy;
+    const d = through ? Math.hypot(x - through[0], y - through[1]) : Math.abs(i - mid);
+    if (d < bestD) { bestD = d; best = { x, y, dx: dx / len, dy: dy / len }; }
+  }
+  return best;
+}
+
+/**
+ * The direction across an open cut's shorter side: square to its longest edge (a rectangle's long
+ * side), and its centroid (of vertices). Tried first: the footprint's minor principal axis; on a
+ * square pit (four taps) the axes are any pair, and a diagonal slice near a corner cut the pit as a
+ * sliver (1.2 m of a 5.4 m pit in the first e2e screenshot). An edge's square never runs diagonally.
+ */
+function acrossShortSide(ring: readonly XY[]): { cx: number; cy: number; ux: number; uy: number } {
+  const n = ring.length;
+  const cx = ring.reduce((s, p) => s + p[0], 0) / n, cy = ring.reduce((s, p) => s + p[1], 0) / n;
+  let ex = 1, ey = 0, longest = -1;
+  for (let i = 0; i < n; i++) {
+    const [ax, ay] = ring[i]!, [bx, by] = ring[(i + 1) % n]!;
+    const len = Math.hypot(bx - ax, by - ay);
+    if (len > longest) { longest = len; ex = (bx - ax) / len; ey = (by - ay) / len; }
+  }
+  return { cx, cy, ux: -ey, uy: ex };
+}
+
+/**
+ * The slice across a work (see the header). `lineDir`: the plan direction of the line to show
+ * where it passes closest (any length), so the slice can be turned to cut it.
+ */
+export function slicePlaneFor(work: Excavation, through: XY | null, lineDir: XY | null, halfLength: number): SlicePlane {
+  const crossesWell = (ux: number, uy: number): boolean => {
+    if (!lineDir) return true;
+    const len = Math.hypot(lineDir[0], lineDir[1]);
+    // |sin| of the angle between the line and the slice: its component along the slice's normal.
+    return len === 0 || Math.abs(-uy * lineDir[0] + ux * lineDir[1]) / len >= Math.sin((MIN_CROSSING_ANGLE_DEG * Math.PI) / 180);
+  };
+  switch (work.kind) {
+    case 'trench': case 'bore': {
+      const path: XY[] = work.kind === 'trench' ? work.centreline : work.path.map((p): XY => [p[0], p[1]]);
+      const f = footOnPath(path, through);
+      return { ox: f.x, oy: f.y, ux: -f.dy, uy: f.dx, halfLength };
+    }
+    case 'open_cut': {
+      const a = acrossShortSide(work.footprint);
+      const [tx, ty] = through ?? [a.cx, a.cy];
+      const [ux, uy] = crossesWell(a.ux, a.uy) ? [a.ux, a.uy] : [a.uy, -a.ux];
+      // Along the slice's normal (nx, ny) = (−uy, ux): the footprint's extent, and the slice kept inside it.
+      const along = work.footprint.map(([x, y]) => -uy * (x - tx) + ux * (y - ty));
+      const lo = Math.min(...along), hi = Math.max(...along), inset = (hi - lo) * OPEN_CUT_INSET;
+      const shift = Math.min(Math.max(0, lo + inset), hi - inset);
+      return { ox: tx - uy * shift, oy: ty + ux * shift, ux, uy, halfLength };
+    }
+    case 'piles': {
+      const n = work.piles.length;
+      const [ox, oy] = through ?? [work.piles.reduce((s, p) => s + p.x, 0) / n, work.piles.reduce((s, p) => s + p.y, 0) / n];
+      const len = lineDir ? Math.hypot(lineDir[0], lineDir[1]) : 0;
+      return len > 0 ? { ox, oy, ux: -lineDir![1] / len, uy: lineDir![0] / len, halfLength } : { ox, oy, ux: 1, uy: 0, halfLength };
+    }
+  }
+}
+
+/** Signed distance of a plan point from the slice (along its normal) and its s. */
+function planeCoords(p: SlicePlane, x: number, y: number): [number, number] {
+  const rx = x - p.ox, ry = y - p.oy;
+  return [-p.uy * rx + p.ux * ry, p.ux * rx + p.uy * ry];
+}
+
+/** A closed outline in the slice: [s, z] per corner. */
+export type SliceOutline = [number, number][];
+
+/** s (and z, linear along the edge) where the slice crosses each edge of a polygon (edge i: vertex i to next(i)). */
+function edgeCrossings(p: SlicePlane, count: number, x: (i: number) => number, y: (i: number) => number, z: (i: number) => number, next: (i: number) => number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < count; i++) {
+    const j = next(i);
+    const [da, sa] = planeCoords(p, x(i), y(i)), [db, sb] = planeCoords(p, x(j), y(j));
+    if ((da > 0) === (db > 0)) continue;
+    const t = da / (da - db);
+    out.push([sa + t * (sb - sa), z(i) + t * (z(j) - z(i))]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+const CAPSULE_RAYS = 32;
+const BISECTIONS = 40;
+
+/** The outline(s) of one piece in the slice. */
+function slicePiece(p: SlicePlane, piece: Piece): SliceOutline[] {
+  switch (piece.shape) {
+    case 'prism': {
+      const pr = piece.prism;
+      // Even–odd over the edges of every ring: holes leave gaps between the intervals.
+      const xs = edgeCrossings(p, pr.vertexCount, (i) => pr.originX + pr.xs[i]!, (i) => pr.originY + pr.ys[i]!, () => 0, (i) => pr.next[i]!);
+      const out: SliceOutline[] = [];
+      for (let k = 0; k + 1 < xs.length; k += 2) {
+        const s0 = xs[k]![0], s1 = xs[k + 1]![0];
+        if (s1 > s0) out.push([[s0, pr.topZ], [s1, pr.topZ], [s1, pr.bottomZ], [s0, pr.bottomZ]]);
+      }
+      return out;
+    }
+    case 'convex': {
+      const c = piece.convex;
+      const xs = edgeCrossings(p, c.vertexCount, (i) => c.originX + c.xs[i]!, (i) => c.originY + c.ys[i]!, (i) => c.bottomAt[i]!, (i) => (i + 1) % c.vertexCount);
+      if (xs.length < 2) return [];
+      const a = xs[0]!, b = xs[xs.length - 1]!;
+      return b[0] > a[0] ? [[[a[0], c.topZ], [b[0], c.topZ], [b[0], b[1]], [a[0], a[1]]]] : [];
+    }
+    case 'cylinder': {
+      const c = piece.cylinder;
+      const [d, sc] = planeCoords(p, c.centreX, c.centreY);
+      if (Math.abs(d) >= c.radius) return [];
+      const half = Math.sqrt(c.radius * c.radius - d * d);
+      return [[[sc - half, c.topZ], [sc + half, c.topZ], [sc + half, c.bottomZ], [sc - half, c.bottomZ]]];
+    }
+    case 'capsule': {
+      const c = piece.capsule;
+      const ax = c.originX, ay = c.originY, az = c.originZ, bx = ax + c.ax, by = ay + c.ay, bz = az + c.az;
+      const [da] = planeCoords(p, ax, ay), [db] = planeCoords(p, bx, by);
+      // An axis point nearest the slice; its foot in the slice lies inside the capsule if |d| < r.
+      const t = (da > 0) !== (db > 0) ? da / (da - db) : Math.abs(da) <= Math.abs(db) ? 0 : 1;
+      const [d, sc] = planeCoords(p, ax + t * c.ax, ay + t * c.ay);
+      if (Math.abs(d) >= c.radius) return [];
+      const zc = az + t * c.az;
+      const len2 = c.ax * c.ax + c.ay * c.ay + c.az * c.az;
+      const inside = (s: number, z: number): boolean => {
+        const x = p.ox + s * p.ux, y = p.oy + s * p.uy;
+        const k = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * c.ax + (y - ay) * c.ay + (z - az) * c.az) / len2));
+        return (x - ax - k * c.ax) ** 2 + (y - ay - k * c.ay) ** 2 + (z - az - k * c.az) ** 2 <= c.radius * c.radius;
+      };
+      const reach = Math.sqrt(len2) + 2 * c.radius;
+      const outline: SliceOutline = [];
+      for (let i = 0; i < CAPSULE_RAYS; i++) {
+        const a = (2 * Math.PI * i) / CAPSULE_RAYS, cs = Math.cos(a), sn = Math.sin(a);
+        let lo = 0, hi = reach;
+        for (let k = 0; k < BISECTIONS; k++) { const m = (lo + hi) / 2; if (inside(sc + m * cs, zc + m * sn)) lo = m; else hi = m; }
+        outline.push([sc + lo * cs, zc + lo * sn]);
+      }
+      return [outline];
+    }
+  }
+}
+
+/** The screened volume's outline in the slice: one or more closed outlines per piece. */
+export function sliceVolume(p: SlicePlane, volume: Volume): SliceOutline[] {
+  return volume.pieces.flatMap((piece) => slicePiece(p, piece));
+}
+
+export interface LineCut {
+  /** Segment and parameter along it where the axis crosses the slice. */
+  segment: number; t: number;
+  s: number; z: number;
+  /** Ground above the cut (NaN where unknown). */
+  ground: number;
+}
+
+/** Where a line's axis crosses the slice, within its half-length. */
+export function sliceLine(p: SlicePlane, vertices: Float64Array): LineCut[] {
+  const out: LineCut[] = [];
+  const n = vertices.length / VERTEX_STRIDE;
+  for (let i = 0; i + 1 < n; i++) {
+    const a = i * VERTEX_STRIDE, b = a + VERTEX_STRIDE;
+    const [da, sa] = planeCoords(p, vertices[a]!, vertices[a + 1]!), [db, sb] = planeCoords(p, vertices[b]!, vertices[b + 1]!);
+    // Sides as d ≥ 0 and d < 0: a line passing through the slice at a vertex is cut once.
+    if ((da >= 0) === (db >= 0)) continue;
+    const t = da / (da - db);
+    const s = sa + t * (sb - sa);
+    if (Math.abs(s) > p.halfLength) continue;
+    out.push({ segment: i, t, s, z: vertices[a + 2]! + t * (vertices[b + 2]! - vertices[a + 2]!), ground: vertices[a + 3]! + t * (vertices[b + 3]! - vertices[a + 3]!) });
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+/**
+ * The cross-section across the dig, drawn in SVG at true scale (one metre is as long across as
+ * down): the ground line, the screened volume's outline in the slice, each line cut as its section
+ * at its elevation with its tolerance zone in its verdict's colour, its label and the depth of its
+ * top. The geometry is core's (src/core/site/crossSection.ts); this file only draws.
+ */
+import { utilityColour, VERDICT_COLOURS, type ColourScheme } from '../core/colours';
+import { boundingRadius, halfHeight } from '../core/model';
+import { sliceLine, sliceVolume, type SlicePlane } from '../core/site/crossSection';
+import type { SiteLine, SiteModel } from './siteModel';
+import type { SiteT } from './siteWords';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const W = 640, MAX_H = 260, PAD = 28;
+
+function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+const css = (rgb: readonly number[]) => `rgb(${rgb.join(',')})`;
+
+/** One line's cut as drawn: where, its section and its row. */
+export interface SectionCut { line: SiteLine; s: number; z: number; topDepth: number | null }
+
+/** Every line's cuts through the slice, nearest the middle first. */
+export function sectionCuts(plane: SlicePlane, lines: readonly SiteLine[]): SectionCut[] {
+  const cuts: SectionCut[] = [];
+  for (const line of lines) {
+    for (const c of sliceLine(plane, line.link.vertices)) {
+      cuts.push({ line, s: c.s, z: c.z, topDepth: Number.isFinite(c.ground) ? c.ground - (c.z + halfHeight(line.link.section)) : null });
+    }
+  }
+  return cuts.sort((a, b) => Math.abs(a.s) - Math.abs(b.s));
+}
+
+/** The section: the drawing, each cut numbered, and a table of the cuts by number (labels beside the circles overlap where lines bunch). */
+export function renderSection(model: SiteModel, plane: SlicePlane, lines: readonly SiteLine[], scheme: ColourScheme, t: SiteT): HTMLElement {
+  const outlines = model.volumes.flatMap((v) => sliceVolume(plane, v));
+  const cuts = sectionCuts(plane, lines);
+  const zs = [model.groundZ, ...outlines.flat().map(([, z]) => z), ...cuts.map((c) => c.z - boundingRadius(c.line.link.section) - (c.line.row?.tolerance ?? 0))];
+  const zTop = model.groundZ + 1, zBottom = Math.min(...zs) - 0.5;
+  const ss = [...outlines.flat().map(([s]) => s), ...cuts.map((c) => c.s)];
+  const sHalf = Math.max(2, ...ss.map((s) => Math.abs(s) + 1.5));
+  const k = Math.min((W - 2 * PAD) / (2 * sHalf), (MAX_H - 2 * PAD) / (zTop - zBottom));
+  const H = Math.ceil(2 * PAD + (zTop - zBottom) * k);
+  const x = (s: number) => W / 2 + s * k, y = (z: number) => PAD + (zTop - z) * k;
+  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-label': t('site.section') });
+  svg.append(el('rect', { x: 0, y: 0, width: W, height: H, fill: '#1b2026' }));
+  // The ground and a tick every metre below it.
+  svg.append(el('line', { x1: 0, x2: W, y1: y(model.groundZ), y2: y(model.groundZ), stroke: '#a1887f', 'stroke-width': 2 }));
+  svg.append(el('text', { x: 4, y: y(model.groundZ) - 4, fill: '#d7ccc8', 'font-size': 11 }, t('site.ground', { z: model.groundZ.toFixed(2) })));
+  for (let d = 1; model.groundZ - d >= zBottom; d++) {
+    svg.append(el('line', { x1: 0, x2: 8, y1: y(model.groundZ - d), y2: y(model.groundZ - d), stroke: '#bcd' }));
+    svg.append(el('text', { x: 10, y: y(model.groundZ - d) + 4, fill: '#bcd', 'font-size': 10 }, `${d} m`));
+  }
+  for (const o of outlines) {
+    svg.append(el('polygon', { points: o.map(([s, z]) => `${x(s)},${y(z)}`).join(' '), fill: 'rgba(255,255,255,0.18)', stroke: '#fff', 'stroke-width': 1.5, 'data-dig': '' }));
+  }
+  const table = document.createElement('table');
+  const head = table.createTHead().insertRow();
+  for (const k of ['#', t('col.line'), t('col.verdict'), t('site.depthTop'), t('site.tolerance')]) head.append(Object.assign(document.createElement('th'), { textContent: k }));
+  const body = table.createTBody();
+  cuts.forEach((c, i) => {
+    const { line } = c, sec = line.link.section, row = line.row;
+    const g = el('g', { 'data-key': line.key, 'data-link-id': row?.linkId ?? line.link.id, ...(row ? { 'data-verdict': row.verdict } : {}) });
+    if (row) {
+      g.append(el('circle', {
+        cx: x(c.s), cy: y(c.z), r: (boundingRadius(sec) + row.tolerance) * k, fill: 'none',
+        stroke: VERDICT_COLOURS[row.verdict], 'stroke-width': 1.5, 'stroke-dasharray': '4 3',
+      }));
+    }
+    const fill = css(utilityColour(scheme, line.link.utility));
+    g.append(sec.shape === 'circular'
+      ? el('circle', { cx: x(c.s), cy: y(c.z), r: Math.max(1.5, (sec.diameterMm / 2000) * k), fill })
+      : el('rect', { x: x(c.s) - (sec.widthMm / 2000) * k, y: y(c.z) - (sec.heightMm / 2000) * k, width: (sec.widthMm / 1000) * k, height: (sec.heightMm / 1000) * k, fill }));
+    g.append(el('text', { x: x(c.s) + 4, y: y(c.z) - 4, fill: '#fff', 'font-size': 11, 'font-weight': 700 }, String(i + 1)));
+    svg.append(g);
+    const tr = body.insertRow();
+    tr.dataset['linkId'] = row?.linkId ?? line.link.id;
+    const depth = c.topDepth === null ? t('site.depthUnknown') : `${c.topDepth.toFixed(2)} m`;
+    for (const text of [String(i + 1), `${t(`utility.${line.link.utility}`)} ${row?.linkId ?? line.link.id}`, row ? t(`verdict.${row.verdict}`) : '—', depth, row ? `${row.tolerance.toFixed(2)} m` : '—']) {
+      tr.insertCell().textContent = text;
+    }
+  });
+  const box = document.createElement('div');
+  box.append(svg, cuts.length ? table : Object.assign(document.createElement('div'), { className: 'status', textContent: t('site.noCuts') }));
+  return box;
+}

@@ -1,0 +1,107 @@
+/**
+ * The dig-site view in a real Chromium on a tablet-sized touch screen (hasTouch): a dig drawn over a
+ * known gas main is screened (a STRIKE), "Site view" opens it in three.js, the struck line is drawn in
+ * its verdict's colour where the screening found it, a finger tap on it opens its card (owner, depth
+ * of its top there), the cross-section lists it, and closing returns to the city. Nothing leaves 127.0.0.1.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureClientBuilt } from '../../scripts/buildClient';
+import type { DigScreening } from '../../src/core/digScreening';
+import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
+import type { LayerPayload } from '../../src/protocol/layerPayload';
+import { launchBrowser, offMachineRequests, openPage, waitForColouredPixels, type RecordedPage } from '../helpers/browser';
+import { signIn } from '../helpers/session';
+import { startTestServer, type TestServer } from '../helpers/testServer';
+
+const MINUTES = 60_000;
+
+interface Site { windowPoint(x: number, y: number, z: number): { x: number; y: number } | null }
+interface Handle {
+  undergrid: {
+    windowPosition(lon: number, lat: number, h?: number): { x: number; y: number } | null;
+    lookFrom(lon: number, lat: number, height: number, headingDeg: number, pitchDeg: number): void;
+    store: { getState(): { dig: { corners: [number, number][] } } };
+    screenInWorker(r: unknown): Promise<DigScreening>;
+    site(): Site | null;
+  };
+}
+
+describe('the dig-site view on a touch screen', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let tablet: RecordedPage;
+  let main: LinkDetails;
+
+  beforeAll(async () => {
+    await ensureClientBuilt('dist');
+    server = await startTestServer('small');
+    browser = await launchBrowser();
+    const headers = await signIn(server.url, 'reviewer');
+    const get = async <T>(path: string) => (await (await fetch(`${server.url}${path}`, { headers })).json()) as T;
+    const summary = await get<NetworkSummary>('api/network');
+    const gas = await get<LayerPayload>(`api/network/${summary.version}/layers/gas`);
+    main = await get<LinkDetails>(`api/links/${encodeURIComponent(gas.ids.find((_, i) => gas.subtypes[i] === 'main')!)}`);
+    tablet = await openPage(browser, server.url, { width: 1024, height: 768 }, { signInAs: 'reviewer', hasTouch: true });
+  }, 10 * MINUTES);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('opens a struck main in 3D, taps it for its owner and depth, lists it in the cross-section, and goes back', async () => {
+    const { page } = tablet;
+    await page.waitForSelector('body[data-worker-ready="true"]', { timeout: 5 * MINUTES });
+    const a = main.vertices[0]!, b = main.vertices[1]!;
+    const mid = { lon: (a.lon + b.lon) / 2, lat: (a.lat + b.lat) / 2 };
+    // Straight down from 150 m over the main's first segment; a dig of 4 taps around its middle.
+    await page.evaluate(([lon, lat]) => (window as unknown as Handle).undergrid.lookFrom(lon!, lat!, 150, 0, -90), [mid.lon, mid.lat]);
+    const at = await page.evaluate(([lon, lat]) => (window as unknown as Handle).undergrid.windowPosition(lon!, lat!, 0), [mid.lon, mid.lat]);
+    const canvas = (await page.locator('#cesium canvas').boundingBox())!;
+    await page.tap('#draw-dig');
+    for (const [dx, dy] of [[-12, -12], [12, -12], [12, 12], [-12, 12]] as const) await page.touchscreen.tap(canvas.x + at!.x + dx, canvas.y + at!.y + dy);
+    await page.tap('#finish-dig');
+    await page.fill('#dig-depth', '3');
+    await page.dispatchEvent('#dig-depth', 'change');
+    await page.tap('#screen-dig');
+    const row = page.locator(`#screening-results tr[data-link-id="${main.id}"]`);
+    await row.waitFor({ timeout: 2 * MINUTES });
+    await expect(row.getAttribute('data-verdict')).resolves.toBe('STRIKE');
+    // Where the screening found the main closest (local frame), from the worker that screened it.
+    const corners = await page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().dig.corners);
+    const screened = await page.evaluate((footprint) => (window as unknown as Handle).undergrid.screenInWorker({ footprint, depth: 3, groundElevation: null, ruleSetId: 'cn-gb50289' }), corners);
+    const strike = screened.lines.find((l) => l.linkId === main.id)!;
+
+    await page.tap('#site-view-open');
+    await page.waitForSelector('#site-view[data-ready="true"]', { timeout: 2 * MINUTES });
+    const p = strike.closestPoint;
+    const point = (await page.evaluate(([x, y, z]) => (window as unknown as Handle).undergrid.site()!.windowPoint(x!, y!, z!), [p.x, p.y, p.z]))!;
+    expect(point).not.toBeNull();
+    // The struck main in its tolerance zone, in the STRIKE red (#ff1744) over the pipe: red high, green low.
+    const red = { r: [150, 255], g: [0, 90], b: [40, 200] } as { r: [number, number]; g: [number, number]; b: [number, number] };
+    await expect(waitForColouredPixels(page, red, 30, MINUTES, { canvas: '#site-canvas canvas', around: { ...point, radius: 30 } })).resolves.toBeGreaterThan(30);
+
+    await page.touchscreen.tap(point.x, point.y);
+    const card = page.locator('#site-card');
+    await page.waitForSelector(`#site-card[data-link-id="${main.id}"]:not([hidden])`, { timeout: MINUTES });
+    await expect(card.locator('dd[data-field="owner"]').textContent()).resolves.toBe(main.owner);
+    await expect(card.locator('dd[data-field="verdict"]').textContent()).resolves.toBe('STRIKE');
+    // The depth of its top where it was tapped lies between the covers at the segment's ends (linear between them).
+    const depth = Number(/^(-?\d+\.\d\d) m$/.exec((await card.locator('dd[data-field="depth"]').textContent()) ?? '')?.[1]);
+    expect(depth).toBeGreaterThanOrEqual(Math.min(a.cover, b.cover) - 0.01);
+    expect(depth).toBeLessThanOrEqual(Math.max(a.cover, b.cover) + 0.01);
+
+    const cut = page.locator(`#site-section g[data-link-id="${main.id}"]`);
+    await expect(cut.count()).resolves.toBeGreaterThan(0);
+    await expect(cut.first().getAttribute('data-verdict')).resolves.toBe('STRIKE');
+    await expect(page.locator(`#site-section tr[data-link-id="${main.id}"]`).first().textContent()).resolves.toContain(main.id);
+    await expect(page.locator('#site-section polygon[data-dig]').count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: 'docs/site-view.png' });
+
+    await page.tap('#site-close');
+    await expect(page.locator('#site-view').count()).resolves.toBe(0);
+    await expect(page.locator('#cesium canvas').isVisible()).resolves.toBe(true);
+    expect(offMachineRequests(tablet.requests)).toEqual([]);
+  }, 10 * MINUTES);
+});
