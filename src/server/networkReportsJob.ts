@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkClearances } from '../core/screening/clearanceCheck';
 import { checkCover } from '../core/screening/coverCheck';
+import { buildSegmentTable } from '../core/screening/segmentTable';
+import type { Link } from '../core/model';
 import { validateCoverRules, type CoverRules } from '../core/screening/coverRules';
 import { validateClearanceRules, type ClearanceRules } from '../core/screening/networkRules';
 import type { SerializedError } from '../protocol/workerProtocol';
@@ -72,7 +74,8 @@ export function computeNetworkReports(store: NetworkStore, rules: NetworkReportR
   step(0);
   const snapshot = store.snapshot();
   if (!snapshot) return null;
-  const cut = new Set(restricted ? snapshot.links.filter((l) => isRestrictedLink(l, restricted)).map((l) => l.id) : []);
+  const cutLinks = restricted ? snapshot.links.filter((l) => isRestrictedLink(l, restricted)) : [];
+  const cut = new Set(cutLinks.map((l) => l.id));
   // The bodies pass through whole: `{ networkVersion, kind, ...report }`, the version the snapshot read.
   const networkVersion = snapshot.version.version;
   step(1);
@@ -86,10 +89,43 @@ export function computeNetworkReports(store: NetworkStore, rules: NetworkReportR
     const body = bodies[kind];
     const assets = assetsIn(body, cut);
     const whole = encodeJson(body);
-    reports[kind] = { all: whole, general: assets.length ? encodeJson(withoutAssets(body, cut)) : whole, assets };
+    // Made the same way whether or not this version has restricted lines: the copy's shape says nothing of them either.
+    reports[kind] = { all: whole, general: restricted ? encodeJson(generalCopy(kind, body, cutLinks, cut, rules)) : whole, assets };
   }
   stepSeconds.push((performance.now() - at) / 1000);
   return { version: snapshot.version.version, reports, seconds: (performance.now() - t0) / 1000, stepSeconds };
+}
+
+/**
+ * The copy of a report for viewers without `restricted`: the whole report's findings and lists
+ * without every entry that names a restricted line (the same findings a full-access viewer reads,
+ * never computed again: a copy must not miss one), and only the top-level counts that can be given
+ * over the lines the copy shows. Those are counts per line (`countsOf`), so the whole report's count
+ * less the same count over the restricted lines alone is exactly the count over the others, at the
+ * cost of the few restricted lines. Every other top-level number of the body counts over the whole
+ * network (pairs tested, joined pairs, tees: they need the restricted lines' neighbours) and is left
+ * out, a count added to a kernel later included: a count over every line would tell how many
+ * restricted lines there are (review 13, item 8).
+ */
+export function generalCopy(kind: NetworkReportKind, body: Record<string, unknown>, cutLinks: readonly Link[], cut: ReadonlySet<string>, rules: NetworkReportRules): Record<string, unknown> {
+  const theirs = countsOf(kind, cutLinks, rules);
+  const copy = withoutAssets(body, cut);
+  for (const [key, value] of Object.entries(copy)) {
+    if (typeof value !== 'number' || key === 'networkVersion') continue;
+    if (key in theirs) copy[key] = value - theirs[key]!;
+    else delete copy[key];
+  }
+  return copy;
+}
+
+/** A report's top-level counts that add up line by line, over `links`, as its kernel counts them (the cover check itself; the clearance check's segment table). */
+function countsOf(kind: NetworkReportKind, links: readonly Link[], rules: NetworkReportRules): Record<string, number> {
+  if (kind === 'cover') {
+    const r = checkCover(links, rules.cover);
+    return { linksChecked: r.linksChecked, linksOnDefaultSurface: r.linksOnDefaultSurface, linksOnAssumedInstallation: r.linksOnAssumedInstallation };
+  }
+  const t = buildSegmentTable(links);
+  return { segmentCount: t.segmentCount, skippedDegenerate: t.skippedDegenerate };
 }
 
 /** The job the reports' worker thread runs: the database file it opens read-only, the rules folder, the restricted classes. */
