@@ -59,9 +59,10 @@ export interface ComputedReports {
 /**
  * Both reports of the version in force, from one snapshot; null before any import. `restricted`:
  * access.json's restricted classes (the same rule as restrictedAssets.ts, applied to the snapshot's
- * own lines); null: nothing is cut. `step(i)` is called as each of REPORT_STEPS begins.
+ * own lines); null: nothing is cut. `step(i)` is called as each of REPORT_STEPS begins. Every body is
+ * gzipped, and brotli-coded at `brotliQuality` (report-server.json) unless null.
  */
-export function computeNetworkReports(store: NetworkStore, rules: NetworkReportRules, restricted: AccessRules | null, onStep: (i: number) => void = () => {}): ComputedReports | null {
+export function computeNetworkReports(store: NetworkStore, rules: NetworkReportRules, restricted: AccessRules | null, onStep: (i: number) => void = () => {}, brotliQuality: number | null = null): ComputedReports | null {
   const t0 = performance.now();
   const stepSeconds: number[] = [];
   let at = t0;
@@ -72,10 +73,30 @@ export function computeNetworkReports(store: NetworkStore, rules: NetworkReportR
     onStep(i);
   };
   step(0);
+  const checked = checkSnapshot(store, rules, restricted, step);
+  if (!checked) return null;
+  const { networkVersion, bodies, cutLinks, cut } = checked;
+  step(3);
+  const reports = {} as Record<NetworkReportKind, ReportAnswer>;
+  for (const kind of NETWORK_REPORTS) {
+    const body = bodies[kind];
+    const assets = assetsIn(body, cut);
+    const whole = encodeJson(body, undefined, brotliQuality);
+    // Made the same way whether or not this version has restricted lines: the copy's shape says nothing of them either.
+    reports[kind] = { all: whole, general: restricted ? encodeJson(generalCopy(kind, body, cutLinks, cut, rules), undefined, brotliQuality) : whole, assets };
+  }
+  stepSeconds.push((performance.now() - at) / 1000);
+  return { version: networkVersion, reports, seconds: (performance.now() - t0) / 1000, stepSeconds };
+}
+
+/**
+ * Steps 0–2: one snapshot read and both checks. Apart from computeNetworkReports so the snapshot's
+ * lines (~200 MB on the large city) are garbage once the bodies are made, before they are encoded.
+ */
+function checkSnapshot(store: NetworkStore, rules: NetworkReportRules, restricted: AccessRules | null, step: (i: number) => void) {
   const snapshot = store.snapshot();
   if (!snapshot) return null;
   const cutLinks = restricted ? snapshot.links.filter((l) => isRestrictedLink(l, restricted)) : [];
-  const cut = new Set(cutLinks.map((l) => l.id));
   // The bodies pass through whole: `{ networkVersion, kind, ...report }`, the version the snapshot read.
   const networkVersion = snapshot.version.version;
   step(1);
@@ -83,17 +104,7 @@ export function computeNetworkReports(store: NetworkStore, rules: NetworkReportR
   step(2);
   const clearances = { networkVersion, kind: 'clearances', ...checkClearances(snapshot.links, rules.clearances) };
   const bodies: Record<NetworkReportKind, Record<string, unknown>> = { cover, clearances };
-  step(3);
-  const reports = {} as Record<NetworkReportKind, ReportAnswer>;
-  for (const kind of NETWORK_REPORTS) {
-    const body = bodies[kind];
-    const assets = assetsIn(body, cut);
-    const whole = encodeJson(body);
-    // Made the same way whether or not this version has restricted lines: the copy's shape says nothing of them either.
-    reports[kind] = { all: whole, general: restricted ? encodeJson(generalCopy(kind, body, cutLinks, cut, rules)) : whole, assets };
-  }
-  stepSeconds.push((performance.now() - at) / 1000);
-  return { version: snapshot.version.version, reports, seconds: (performance.now() - t0) / 1000, stepSeconds };
+  return { networkVersion, bodies, cutLinks, cut: new Set(cutLinks.map((l) => l.id)) };
 }
 
 /**
@@ -109,7 +120,7 @@ export function computeNetworkReports(store: NetworkStore, rules: NetworkReportR
  */
 export function generalCopy(kind: NetworkReportKind, body: Record<string, unknown>, cutLinks: readonly Link[], cut: ReadonlySet<string>, rules: NetworkReportRules): Record<string, unknown> {
   const theirs = countsOf(kind, cutLinks, rules);
-  const copy = withoutAssets(body, cut);
+  const copy = { ...withoutAssets(body, cut) }; // its own top level: the counts are set below, the whole body is not changed
   for (const [key, value] of Object.entries(copy)) {
     if (typeof value !== 'number' || key === 'networkVersion') continue;
     if (key in theirs) copy[key] = value - theirs[key]!;
@@ -128,11 +139,12 @@ function countsOf(kind: NetworkReportKind, links: readonly Link[], rules: Networ
   return { segmentCount: t.segmentCount, skippedDegenerate: t.skippedDegenerate };
 }
 
-/** The job the reports' worker thread runs: the database file it opens read-only, the rules folder, the restricted classes. */
+/** The job the reports' worker thread runs: the database file it opens read-only, the rules folder, the restricted classes, the brotli quality. */
 export interface ReportsJobRequest {
   databaseFile: string;
   rulesDir: string;
   restricted: AccessRules | null;
+  brotliQuality: number;
 }
 
 /** A ComputedReports without its bytes: spans into the one transferred buffer. */

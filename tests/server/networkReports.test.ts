@@ -130,6 +130,11 @@ describe('the reports, computed in a worker thread', () => {
     // The clearances came with the same job: ready at once.
     const clearances = await get<Report>('/api/network/1/reports/clearances');
     expect(clearances.status).toBe(200);
+    // Brotli-coded once by the job (report-server.json compression), served to a client that accepts br (a browser; Node's fetch only when told, and it decodes).
+    expect(clearances.res.headers.get('content-encoding')).toBe('gzip');
+    const br = await fetch(url('/api/network/1/reports/clearances'), { headers: { ...reviewer, 'Accept-Encoding': 'br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(await br.json()).toEqual(clearances.body);
     const whole = JSON.parse(JSON.stringify({ networkVersion: 1, kind: 'clearances', ...checkClearances(links, rules.clearances) })) as Report;
     expect(clearances.body).toEqual(whole);
     expect(server.reports.status()).toMatchObject({ state: 'ready', version: 1, jobsStarted: 1, discarded: 0 });
