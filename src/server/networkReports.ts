@@ -192,7 +192,7 @@ export class NetworkReports {
     return job;
   }
 
-  /** One thread per job, ended once the reports are sent back (its memory, a peak of about +420 MB of server RSS on the large city, goes with it: src/server/README.md). */
+  /** One thread per job, ended once the reports are sent back (its memory goes with it: on the large city a peak of about +420 MB of server RSS as srv12 measured it, +553 MB median of a bare process's RSS by bench/reportMemory.ts, 655 before branch left13: src/server/README.md). */
   private inWorker(job: Job, databaseFile: string): Promise<ComputedReports | null> {
     const worker = bootTsWorker(REPORTS_WORKER);
     this.worker = worker;
