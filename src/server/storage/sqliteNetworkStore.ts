@@ -187,7 +187,8 @@ export class SqliteNetworkStore implements NetworkStore {
    * Rows of `table` filtered by utility and by the R*Tree of their extents, each made into what it
    * stands for as it is read: the rows of a whole table (with their vertex Buffers) are never all
    * held at once beside what they become (reading the large city's 160,062 lines peaked at 336 MB
-   * of RSS with `.all()`, 218 MB so: bench/reportMemory.ts, src/server/README.md).
+   * of RSS with `.all()`, 218 MB so; the reports' job reading them 361–366 MB before, 242–251 after:
+   * bench/reportMemory.ts, src/server/README.md).
    */
   private spatialSelect<R, T>(table: 'links' | 'nodes', query: LinkQuery, make: (row: R) => T): T[] {
     const where: string[] = [];
