@@ -74,7 +74,7 @@ const cutOnce: LoopJob = async (store, mode) => {
 };
 
 /** The city in a SQLite file; the parsed network is garbage by the time the runs start, as in a server that imported it elsewhere. */
-function importCity(file: string, size: CitySize, seed: number): SqliteNetworkStore {
+export function importCity(file: string, size: CitySize, seed: number): SqliteNetworkStore {
   const t = performance.now();
   const store = new SqliteNetworkStore(file);
   const version = store.replaceNetwork(parseNetworkCollection({ ...cityCollectionHeader(), features: [...generateCity({ size, seed })] }), `${size} city`);

@@ -15,7 +15,7 @@ parentPort!.once('message', (job: ReportsJobRequest) => {
   let store: SqliteNetworkStore | null = null;
   try {
     store = new SqliteNetworkStore(job.databaseFile, { readonly: true });
-    const computed = computeNetworkReports(store, loadNetworkReportRules(job.rulesDir), job.restricted, (step) => post({ type: 'step', step }));
+    const computed = computeNetworkReports(store, loadNetworkReportRules(job.rulesDir), job.restricted, (step) => post({ type: 'step', step }), job.brotliQuality);
     if (!computed) return post({ type: 'done', packed: null, buffer: null });
     const { packed, buffer } = packReports(computed);
     post({ type: 'done', packed, buffer }, [buffer]);

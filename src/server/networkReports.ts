@@ -38,17 +38,24 @@ export interface ReportServerRules {
   background: boolean;
   versionPollMs: number;
   retryAfterSeconds: number;
+  /** Brotli quality of every report body (served before gzip to clients that accept it). */
+  brotliQuality: number;
 }
 
 export function validateReportServerRules(input: unknown): ReportServerRules {
   const root = record(input, 'report-server');
-  onlyKeys(root, ['$comment', 'version', 'computing'], 'report-server');
+  onlyKeys(root, ['$comment', 'version', 'computing', 'compression'], 'report-server');
   integerIn(root['version'], 'version', 1, Number.MAX_SAFE_INTEGER);
   const c = record(root['computing'], 'computing');
   onlyKeys(c, ['background', 'versionPollSeconds', 'retryAfterSeconds', 'source', 'verified'], 'computing');
   text(c['source'], 'computing.source');
   if (c['verified'] !== undefined) flag(c['verified'], 'computing.verified');
+  const z = record(root['compression'], 'compression');
+  onlyKeys(z, ['brotliQuality', 'source', 'verified'], 'compression');
+  text(z['source'], 'compression.source');
+  if (z['verified'] !== undefined) flag(z['verified'], 'compression.verified');
   return {
+    brotliQuality: integerIn(z['brotliQuality'], 'compression.brotliQuality', 0, 11),
     background: flag(c['background'], 'computing.background'),
     versionPollMs: integerIn(c['versionPollSeconds'], 'computing.versionPollSeconds', 1, 3600) * 1000,
     retryAfterSeconds: integerIn(c['retryAfterSeconds'], 'computing.retryAfterSeconds', 1, 3600),
@@ -185,7 +192,7 @@ export class NetworkReports {
     return job;
   }
 
-  /** One thread per job, ended once the reports are sent back (its memory, a peak of about +420 MB of server RSS on the large city, goes with it: src/server/README.md). */
+  /** One thread per job, ended once the reports are sent back (its memory goes with it: on the large city a peak of about +420 MB of server RSS as srv12 measured it, +553 MB median of a bare process's RSS by bench/reportMemory.ts, 655 before branch left13: src/server/README.md). */
   private inWorker(job: Job, databaseFile: string): Promise<ComputedReports | null> {
     const worker = bootTsWorker(REPORTS_WORKER);
     this.worker = worker;
@@ -208,7 +215,7 @@ export class NetworkReports {
       });
       worker.on('error', (err) => { if (end()) reject(err); });
       worker.on('exit', (code) => { if (end()) reject(new Error(`the reports' worker thread exited with code ${code}`)); });
-      worker.postMessage({ databaseFile, rulesDir: this.rulesDir, restricted: this.options.restricted ?? null } satisfies ReportsJobRequest);
+      worker.postMessage({ databaseFile, rulesDir: this.rulesDir, restricted: this.options.restricted ?? null, brotliQuality: this.settings.brotliQuality } satisfies ReportsJobRequest);
     });
   }
 
@@ -216,7 +223,7 @@ export class NetworkReports {
   private async inProcess(job: Job): Promise<ComputedReports | null> {
     await new Promise((r) => setImmediate(r));
     if (this.job !== job) return null;
-    return computeNetworkReports(this.store, this.rules, this.options.restricted ?? null, (step) => { job.step = step; });
+    return computeNetworkReports(this.store, this.rules, this.options.restricted ?? null, (step) => { job.step = step; }, this.settings.brotliQuality);
   }
 
   /**

@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkClearances } from '../core/screening/clearanceCheck';
 import { checkCover } from '../core/screening/coverCheck';
+import { buildSegmentTable } from '../core/screening/segmentTable';
+import type { Link } from '../core/model';
 import { validateCoverRules, type CoverRules } from '../core/screening/coverRules';
 import { validateClearanceRules, type ClearanceRules } from '../core/screening/networkRules';
 import type { SerializedError } from '../protocol/workerProtocol';
@@ -57,9 +59,10 @@ export interface ComputedReports {
 /**
  * Both reports of the version in force, from one snapshot; null before any import. `restricted`:
  * access.json's restricted classes (the same rule as restrictedAssets.ts, applied to the snapshot's
- * own lines); null: nothing is cut. `step(i)` is called as each of REPORT_STEPS begins.
+ * own lines); null: nothing is cut. `step(i)` is called as each of REPORT_STEPS begins. Every body is
+ * gzipped, and brotli-coded at `brotliQuality` (report-server.json) unless null.
  */
-export function computeNetworkReports(store: NetworkStore, rules: NetworkReportRules, restricted: AccessRules | null, onStep: (i: number) => void = () => {}): ComputedReports | null {
+export function computeNetworkReports(store: NetworkStore, rules: NetworkReportRules, restricted: AccessRules | null, onStep: (i: number) => void = () => {}, brotliQuality: number | null = null): ComputedReports | null {
   const t0 = performance.now();
   const stepSeconds: number[] = [];
   let at = t0;
@@ -70,9 +73,30 @@ export function computeNetworkReports(store: NetworkStore, rules: NetworkReportR
     onStep(i);
   };
   step(0);
+  const checked = checkSnapshot(store, rules, restricted, step);
+  if (!checked) return null;
+  const { networkVersion, bodies, cutLinks, cut } = checked;
+  step(3);
+  const reports = {} as Record<NetworkReportKind, ReportAnswer>;
+  for (const kind of NETWORK_REPORTS) {
+    const body = bodies[kind];
+    const assets = assetsIn(body, cut);
+    const whole = encodeJson(body, undefined, brotliQuality);
+    // Made the same way whether or not this version has restricted lines: the copy's shape says nothing of them either.
+    reports[kind] = { all: whole, general: restricted ? encodeJson(generalCopy(kind, body, cutLinks, cut, rules), undefined, brotliQuality) : whole, assets };
+  }
+  stepSeconds.push((performance.now() - at) / 1000);
+  return { version: networkVersion, reports, seconds: (performance.now() - t0) / 1000, stepSeconds };
+}
+
+/**
+ * Steps 0–2: one snapshot read and both checks. Apart from computeNetworkReports so the snapshot's
+ * lines (~200 MB on the large city) are garbage once the bodies are made, before they are encoded.
+ */
+function checkSnapshot(store: NetworkStore, rules: NetworkReportRules, restricted: AccessRules | null, step: (i: number) => void) {
   const snapshot = store.snapshot();
   if (!snapshot) return null;
-  const cut = new Set(restricted ? snapshot.links.filter((l) => isRestrictedLink(l, restricted)).map((l) => l.id) : []);
+  const cutLinks = restricted ? snapshot.links.filter((l) => isRestrictedLink(l, restricted)) : [];
   // The bodies pass through whole: `{ networkVersion, kind, ...report }`, the version the snapshot read.
   const networkVersion = snapshot.version.version;
   step(1);
@@ -80,23 +104,47 @@ export function computeNetworkReports(store: NetworkStore, rules: NetworkReportR
   step(2);
   const clearances = { networkVersion, kind: 'clearances', ...checkClearances(snapshot.links, rules.clearances) };
   const bodies: Record<NetworkReportKind, Record<string, unknown>> = { cover, clearances };
-  step(3);
-  const reports = {} as Record<NetworkReportKind, ReportAnswer>;
-  for (const kind of NETWORK_REPORTS) {
-    const body = bodies[kind];
-    const assets = assetsIn(body, cut);
-    const whole = encodeJson(body);
-    reports[kind] = { all: whole, general: assets.length ? encodeJson(withoutAssets(body, cut)) : whole, assets };
-  }
-  stepSeconds.push((performance.now() - at) / 1000);
-  return { version: snapshot.version.version, reports, seconds: (performance.now() - t0) / 1000, stepSeconds };
+  return { networkVersion, bodies, cutLinks, cut: new Set(cutLinks.map((l) => l.id)) };
 }
 
-/** The job the reports' worker thread runs: the database file it opens read-only, the rules folder, the restricted classes. */
+/**
+ * The copy of a report for viewers without `restricted`: the whole report's findings and lists
+ * without every entry that names a restricted line (the same findings a full-access viewer reads,
+ * never computed again: a copy must not miss one), and only the top-level counts that can be given
+ * over the lines the copy shows. Those are counts per line (`countsOf`), so the whole report's count
+ * less the same count over the restricted lines alone is exactly the count over the others, at the
+ * cost of the few restricted lines. Every other top-level number of the body counts over the whole
+ * network (pairs tested, joined pairs, tees: they need the restricted lines' neighbours) and is left
+ * out, a count added to a kernel later included: a count over every line would tell how many
+ * restricted lines there are (review 13, item 8).
+ */
+export function generalCopy(kind: NetworkReportKind, body: Record<string, unknown>, cutLinks: readonly Link[], cut: ReadonlySet<string>, rules: NetworkReportRules): Record<string, unknown> {
+  const theirs = countsOf(kind, cutLinks, rules);
+  const copy = { ...withoutAssets(body, cut) }; // its own top level: the counts are set below, the whole body is not changed
+  for (const [key, value] of Object.entries(copy)) {
+    if (typeof value !== 'number' || key === 'networkVersion') continue;
+    if (key in theirs) copy[key] = value - theirs[key]!;
+    else delete copy[key];
+  }
+  return copy;
+}
+
+/** A report's top-level counts that add up line by line, over `links`, as its kernel counts them (the cover check itself; the clearance check's segment table). */
+function countsOf(kind: NetworkReportKind, links: readonly Link[], rules: NetworkReportRules): Record<string, number> {
+  if (kind === 'cover') {
+    const r = checkCover(links, rules.cover);
+    return { linksChecked: r.linksChecked, linksOnDefaultSurface: r.linksOnDefaultSurface, linksOnAssumedInstallation: r.linksOnAssumedInstallation };
+  }
+  const t = buildSegmentTable(links);
+  return { segmentCount: t.segmentCount, skippedDegenerate: t.skippedDegenerate };
+}
+
+/** The job the reports' worker thread runs: the database file it opens read-only, the rules folder, the restricted classes, the brotli quality. */
 export interface ReportsJobRequest {
   databaseFile: string;
   rulesDir: string;
   restricted: AccessRules | null;
+  brotliQuality: number;
 }
 
 /** A ComputedReports without its bytes: spans into the one transferred buffer. */

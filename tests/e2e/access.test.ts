@@ -4,7 +4,10 @@
  * screened by the server, whole, though their layers lack restricted lines; a contractor with a
  * permit the office accepted sees exactly the site-limited layers the server gives it, drawn as
  * polylines, and never asks for a tile nor sees the network reports; one with no accepted permit is told why its map is empty;
- * an admin reads the audit of restricted views in its own tab, by touch.
+ * an admin reads the audit of restricted views in its own tab, by touch; a supervisor opens the
+ * network reports after an import made the page's version stale: the panel follows the new version,
+ * says it is computing (the server's 503, step n of 4) and then shows the general copy (its counts
+ * over the lines a supervisor may see, no restricted line).
  */
 import { Cartesian3 } from 'cesium';
 import type { Browser } from 'playwright-core';
@@ -13,7 +16,13 @@ import { ensureClientBuilt } from '../../scripts/buildClient';
 import type { NetworkSummary } from '../../src/protocol/apiTypes';
 import type { LayerPayload } from '../../src/protocol/layerPayload';
 import type { LinkDetails } from '../../src/protocol/apiTypes';
+import { cityFile } from '../../scripts/city';
 import { lonLatTransform } from '../../src/core/crs';
+import type { ClearanceReport } from '../../src/core/screening/clearanceCheck';
+import type { CoverReport } from '../../src/core/screening/coverCheck';
+import { loadAccessRules } from '../../src/server/access/accessRules';
+import { isRestrictedLink } from '../../src/server/access/restrictedAssets';
+import { importNetworkFile } from '../../src/server/importFile';
 import { VERTEX_STRIDE } from '../../src/core/model';
 import { SqliteNetworkStore } from '../../src/server/storage/sqliteNetworkStore';
 import { launchBrowser, offMachineRequests, openPage, cameraDistance } from '../helpers/browser';
@@ -41,7 +50,8 @@ describe('who sees the network in the viewer', () => {
 
   beforeAll(async () => {
     await ensureClientBuilt('dist');
-    server = await startTestServer('small');
+    // Reports are computed on the first request, not when a version appears: the panel meets the 503 (the last journey).
+    server = await startTestServer('small', undefined, { reports: { background: false, log: () => {} } });
     browser = await launchBrowser();
     const reviewer = await signIn(server.url, 'reviewer');
     const summary = (await (await fetch(`${server.url}api/network`, { headers: reviewer })).json()) as NetworkSummary;
@@ -217,6 +227,48 @@ describe('who sees the network in the viewer', () => {
       expect(users.every((u) => u === 'reviewer')).toBe(true);
       await row.locator('summary').tap();
       await expect(row.locator('.audit-ids').textContent()).resolves.toMatch(/\S/);
+    } finally {
+      await page.context().close();
+    }
+  }, 10 * MINUTES);
+
+  // Last: it imports a new network version.
+  it('shows a supervisor the general copy of the reports: a new version followed, computing… then its counts, no restricted line', async () => {
+    const supervisor = await signIn(server.url, 'supervisor');
+    const reviewer = await signIn(server.url, 'reviewer');
+    const { page, requests } = await openPage(browser, server.url, undefined, { signInAs: 'supervisor' });
+    try {
+      await page.waitForSelector('body[data-network-access="loaded"]', { timeout: 5 * MINUTES });
+      const mapVersion = ((await (await fetch(`${server.url}api/network`, { headers: supervisor })).json()) as NetworkSummary).version;
+      // Another process (`npm run city`) imports while the page is open: the page's version is stale.
+      const importer = new SqliteNetworkStore(server.config.databaseFile);
+      const version = (await importNetworkFile(importer, cityFile(server.config))).version;
+      const restricted = new Set(importer.links().filter((l) => isRestrictedLink(l, loadAccessRules())).map((l) => l.id));
+      importer.close();
+      expect([version, restricted.size > 0]).toEqual([mapVersion + 1, true]);
+      await page.click('#reports-toggle');
+      // 404 stale_version → the panel reads the current version; its reports are not computed yet: 503 → "computing (step n of 4)".
+      await page.waitForSelector('body[data-report-state="cover:computing"]', { timeout: MINUTES });
+      await expect(page.textContent('#report-status')).resolves.toMatch(/^The server is computing the report \(step [1-4] of 4\)… asking again in \d+ s\.$/);
+      await page.waitForSelector('body[data-report-state="cover:ready"]', { timeout: 2 * MINUTES });
+      await expect(page.textContent('#report-notice')).resolves.toBe(`The network changed (version ${mapVersion} → ${version}): the report is for version ${version}; the map still shows version ${mapVersion} until the page is reloaded.`);
+      const get = async <T>(kind: string, headers: Record<string, string>) => (await (await fetch(`${server.url}api/network/${version}/reports/${kind}`, { headers })).json()) as T;
+      const [cover, wholeCover] = [await get<CoverReport>('cover', supervisor), await get<CoverReport>('cover', reviewer)];
+      // The general copy's counts are over the lines a supervisor may see.
+      expect(cover.linksChecked).toBe(wholeCover.linksChecked - restricted.size);
+      await expect(page.textContent('#report-status')).resolves.toBe(`${cover.findings.length} findings · network version ${version}`);
+      await expect(page.textContent('#report-facts')).resolves.toContain(`${cover.linksChecked.toLocaleString('en-US')} lines checked`);
+      await page.click('#report-tab-clearances');
+      await page.waitForSelector('body[data-report-state="clearances:ready"]', { timeout: 2 * MINUTES });
+      const [clearances, whole] = [await get<ClearanceReport>('clearances', supervisor), await get<ClearanceReport>('clearances', reviewer)];
+      expect(clearances.findings.length).toBeLessThan(whole.findings.length); // the whole report has findings on restricted lines
+      await expect(page.textContent('#report-status')).resolves.toBe(`${clearances.findings.length.toLocaleString('en-US')} findings · network version ${version}`);
+      const shown = (await page.$$eval('#report-findings tr.result', (rows) => rows.map((r) => r.getAttribute('data-link-ids') ?? ''))).flatMap((ids) => ids.split(' '));
+      expect(shown.length).toBeGreaterThan(0);
+      expect(shown.filter((id) => restricted.has(id))).toEqual([]);
+      // The worker asked for the page's version, was told it is stale, then asked for the current one.
+      const asked = requests.filter((u) => u.includes('/reports/cover')).map((u) => new URL(u).pathname);
+      expect(asked.slice(0, 2)).toEqual([`/api/network/${mapVersion}/reports/cover`, `/api/network/${version}/reports/cover`]);
     } finally {
       await page.context().close();
     }

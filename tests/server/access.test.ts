@@ -173,6 +173,10 @@ describe('roles that see the whole network', () => {
     expect(summary.body.layers.find((l) => l.utility === 'power')!.links).toBe(layer.body.ids.length);
     expect(summary.body.layers.find((l) => l.utility === 'power')!.nodes).toBe(nodes.body.ids.length);
     expect(summary.body.tilesets!.filter((t) => t.restricted)).toEqual([]);
+    // The segment count too is over the lines this viewer's layers hold, not the network's (they would tell the restricted ones apart).
+    let segments = 0;
+    for (const l of summary.body.layers) for (const n of (await get<LayerPayload>(who, `/api/network/${version}/layers/${l.utility}`)).body.vertexCounts) segments += n - 1;
+    expect(summary.body.segments).toBe(segments);
     expect((await get(who, `/api/tiles/${version}/power-restricted/tileset.json`)).status).toBe(403);
     expect(await auditRows()).toEqual(before);
   }, 120_000);

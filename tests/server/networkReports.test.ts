@@ -130,14 +130,19 @@ describe('the reports, computed in a worker thread', () => {
     // The clearances came with the same job: ready at once.
     const clearances = await get<Report>('/api/network/1/reports/clearances');
     expect(clearances.status).toBe(200);
+    // Brotli-coded once by the job (report-server.json compression), served to a client that accepts br (a browser; Node's fetch only when told, and it decodes).
+    expect(clearances.res.headers.get('content-encoding')).toBe('gzip');
+    const br = await fetch(url('/api/network/1/reports/clearances'), { headers: { ...reviewer, 'Accept-Encoding': 'br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(await br.json()).toEqual(clearances.body);
     const whole = JSON.parse(JSON.stringify({ networkVersion: 1, kind: 'clearances', ...checkClearances(links, rules.clearances) })) as Report;
     expect(clearances.body).toEqual(whole);
     expect(server.reports.status()).toMatchObject({ state: 'ready', version: 1, jobsStarted: 1, discarded: 0 });
-    // A viewer without `restricted` gets the same report without the restricted lines.
+    // A viewer without `restricted` gets the same findings without the restricted lines (its counts: 'the general copy' below).
     const restricted = new Set(links.filter((l) => isRestrictedLink(l, loadAccessRules())).map((l) => l.id));
     expect(restricted.size).toBeGreaterThan(0);
     const general = await get<Report>('/api/network/1/reports/clearances', supervisor);
-    expect(general.body).toEqual(withoutAssets(whole, restricted));
+    expect(general.body.findings).toEqual(withoutAssets(whole.findings, restricted));
     expect(JSON.stringify(general.body).length).toBeLessThan(JSON.stringify(whole).length);
   }, 120_000);
 
@@ -243,6 +248,39 @@ describe('in process', () => {
     } finally {
       here.close();
       store.close();
+    }
+  }, 120_000);
+});
+
+describe('the general copy', () => {
+  it('counts only the lines it may show: every count equals the report of the same network without its restricted lines', async () => {
+    const withThem = await importFrom(cityFile(server.config));
+    const store = new SqliteNetworkStore(server.config.databaseFile, { readonly: true });
+    const restricted = new Set(store.links().filter((l) => isRestrictedLink(l, loadAccessRules())).map((l) => l.id));
+    store.close();
+    expect(restricted.size).toBeGreaterThan(0);
+    const general: Record<string, Record<string, unknown>> = {};
+    for (const kind of NETWORK_REPORTS) general[kind] = (await fetchReport<Record<string, unknown>>(url(`/api/network/${withThem}/reports/${kind}`), supervisor)).body;
+    // The full-access copy counts them.
+    const wholeWith = (await fetchReport<{ linksChecked: number }>(url(`/api/network/${withThem}/reports/cover`), reviewer)).body;
+    expect(wholeWith.linksChecked).toBe((general['cover']!['linksChecked'] as number) + restricted.size);
+    // The same city without its restricted lines, imported as the next version.
+    const city = JSON.parse(readFileSync(cityFile(server.config), 'utf8')) as { features: { properties: { id: string } }[] };
+    city.features = city.features.filter((f) => !restricted.has(f.properties.id));
+    const file = join(server.config.dataDir, 'without-restricted.geojson');
+    writeFileSync(file, JSON.stringify(city));
+    const without = await importFrom(file);
+    for (const kind of NETWORK_REPORTS) {
+      const whole = (await fetchReport<Record<string, unknown>>(url(`/api/network/${without}/reports/${kind}`), reviewer)).body;
+      const itsGeneral = (await fetchReport<Record<string, unknown>>(url(`/api/network/${without}/reports/${kind}`), supervisor)).body;
+      const counts = Object.keys(general[kind]!).filter((k) => typeof general[kind]![k] === 'number' && k !== 'networkVersion');
+      expect(counts.length, kind).toBeGreaterThan(0);
+      for (const k of counts) expect(general[kind]![k], `${kind}.${k}`).toBe(whole[k]);
+      // Nothing else differs either: the lists, the findings, the rules applied (and the copy's shape says nothing of the restricted lines).
+      const but = (b: Record<string, unknown>) => ({ ...b, networkVersion: null });
+      expect(but(general[kind]!), kind).toEqual(but(itsGeneral));
+      // What the copy leaves out is a count over the whole network (pairs of lines), not a finding.
+      expect(Object.keys(whole).filter((k) => !(k in general[kind]!)), kind).toEqual(kind === 'cover' ? [] : ['segmentPairsTested', 'connectedLinkPairs', 'teeJoints']);
     }
   }, 120_000);
 });

@@ -169,8 +169,8 @@ export class NetworkAccess {
     }
     const sorted = tilesets.sort((a, b) => UTILITY_TYPES.indexOf(a.utility) - UTILITY_TYPES.indexOf(b.utility));
     if (grant.restricted) return { ...base, access, tilesets: sorted };
-    // Counts as this viewer's layers hold them: restricted lines and fittings left out (segments stay the network's).
+    // Counts as this viewer's layers hold them: restricted lines, their segments and fittings left out (a count over every line would tell how many restricted ones there are).
     const layers = base.layers.map((l) => ({ ...l, links: l.links - (set.linkIds.get(l.utility)?.length ?? 0), nodes: l.nodes - (set.nodeIds.get(l.utility)?.length ?? 0) }));
-    return { ...base, links: base.links - set.links.size, nodes: base.nodes - set.nodes.size, layers, access, tilesets: sorted };
+    return { ...base, links: base.links - set.links.size, nodes: base.nodes - set.nodes.size, segments: base.segments - set.segments, layers, access, tilesets: sorted };
   }
 }

@@ -51,18 +51,26 @@ export function assetsIn(value: unknown, assets: ReadonlySet<string>): string[] 
 }
 
 /**
- * A copy of a JSON value with every array entry removed that names a restricted asset (a report's
- * finding about a restricted line, a nearby restricted line, a search hit for one, a bare id in a
- * list such as a report's unchecked lines). Object entries are checked by their own string fields;
- * nested arrays are filtered the same way.
+ * A JSON value with every array entry removed that names a restricted asset (a report's finding
+ * about a restricted line, a nearby restricted line, a search hit for one, a bare id in a list such
+ * as a report's unchecked lines). Object entries are checked by their own string fields; nested
+ * arrays are filtered the same way. What loses nothing is shared with `value`, not copied (the large
+ * city's ~50,000 clearance findings were each copied for the general copy: bench/reportMemory.ts);
+ * the result is read, encoded, never changed, and `value` is not changed either.
  */
 export function withoutAssets<T>(value: T, assets: ReadonlySet<string>): T {
   const names = (o: object) => Object.values(o).some((x) => typeof x === 'string' && assets.has(x));
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) {
-      return v.filter((x) => !(typeof x === 'string' && assets.has(x)) && !(typeof x === 'object' && x !== null && !Array.isArray(x) && names(x))).map(walk);
+      const kept = v.filter((x) => !(typeof x === 'string' && assets.has(x)) && !(typeof x === 'object' && x !== null && !Array.isArray(x) && names(x)));
+      const out = kept.map(walk);
+      return out.length === v.length && out.every((x, i) => x === v[i]) ? v : out;
     }
-    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (typeof v === 'object' && v !== null) {
+      const entries = Object.entries(v);
+      const out = entries.map(([k, x]) => [k, walk(x)] as const);
+      return out.every(([, x], i) => x === entries[i]![1]) ? v : Object.fromEntries(out);
+    }
     return v;
   };
   return walk(value) as T;

@@ -3,7 +3,7 @@
  * restricted GB 50028 pressure class, power at or above the restricted voltage, and the fittings of
  * those lines. Computed once per network version.
  */
-import type { Link, NetworkNode, UtilityType } from '../../core/model';
+import { VERTEX_STRIDE, type Link, type NetworkNode, type UtilityType } from '../../core/model';
 import type { NetworkStore } from '../storage/networkStore';
 import type { AccessRules } from './accessRules';
 
@@ -26,6 +26,8 @@ export interface RestrictedSet {
   version: number;
   links: ReadonlySet<string>;
   nodes: ReadonlySet<string>;
+  /** Segments of the restricted lines (vertices − 1 each, as the version's summary counts them). */
+  segments: number;
   /** Restricted link ids and node ids per layer (what a whole layer's answer carries). */
   linkIds: ReadonlyMap<UtilityType, readonly string[]>;
   nodeIds: ReadonlyMap<UtilityType, readonly string[]>;
@@ -66,14 +68,16 @@ export class RestrictedAssets {
 
   private read(): RestrictedSet {
     const v = this.store.currentVersion();
-    if (!v) return { version: -1, links: new Set(), nodes: new Set(), linkIds: new Map(), nodeIds: new Map() };
+    if (!v) return { version: -1, links: new Set(), nodes: new Set(), segments: 0, linkIds: new Map(), nodeIds: new Map() };
     if (this.current?.version === v.version) return this.current;
     const links = this.store.links();
     const nodes = this.store.nodes();
     const restricted = new Set(links.filter((l) => isRestrictedLink(l, this.rules)).map((l) => l.id));
     const restrictedNodeIds = restrictedNodes(links, nodes, restricted);
+    let segments = 0;
+    for (const l of links) if (restricted.has(l.id)) segments += l.vertices.length / VERTEX_STRIDE - 1;
     this.current = {
-      version: v.version, links: restricted, nodes: restrictedNodeIds, linkIds: groupIds(links, restricted), nodeIds: groupIds(nodes, restrictedNodeIds),
+      version: v.version, links: restricted, nodes: restrictedNodeIds, segments, linkIds: groupIds(links, restricted), nodeIds: groupIds(nodes, restrictedNodeIds),
     };
     return this.current;
   }

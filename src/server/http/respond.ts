@@ -1,7 +1,7 @@
 /** Small response helpers: JSON with gzip and ETags, errors that name the field. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 
 /** What an error answer carries besides `error`: headers (Retry-After) and fields beside it in the body (a job's progress). */
 export interface HttpErrorExtra {
@@ -34,12 +34,18 @@ export interface Encoded {
   contentType: string;
 }
 
-/** Encode once, serve many times: layer payloads are immutable per network version. */
-export function encodeJson(value: unknown, contentType = 'application/json'): Encoded {
+/** Brotli at `quality` (0–11), told the body's size. */
+export function brotliCoded(body: Uint8Array, quality: number): Buffer {
+  return brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: quality, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } });
+}
+
+/** Encode once, serve many times: layer payloads are immutable per network version. Brotli-coded too when given a quality. */
+export function encodeJson(value: unknown, contentType = 'application/json', brotliQuality: number | null = null): Encoded {
   const body = Buffer.from(JSON.stringify(value));
   return {
     body,
     gzipped: body.length >= MIN_GZIP_BYTES ? gzipSync(body) : null,
+    brotli: body.length >= MIN_GZIP_BYTES && brotliQuality !== null ? brotliCoded(body, brotliQuality) : null,
     etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
     contentType: `${contentType}; charset=utf-8`,
   };

@@ -4,9 +4,9 @@
  * ArrayBuffer, so the tile cutter's worker thread hands it over in a transfer list, not a copy.
  */
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { packEncoded, unpackEncoded, type PackedEncoded } from '../http/encodedTransfer';
-import type { Encoded } from '../http/respond';
+import { brotliCoded, type Encoded } from '../http/respond';
 import type { TileCompression } from './tileRules';
 
 export { packBytes, viewOf, type Span } from '../http/encodedTransfer';
@@ -15,9 +15,7 @@ export function gzipTile(body: Uint8Array, level: number): Buffer {
   return gzipSync(body, { level });
 }
 
-export function brotliTile(body: Uint8Array, quality: number): Buffer {
-  return brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: quality, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } });
-}
+export const brotliTile = brotliCoded;
 
 /** Immutable bytes, gzipped and brotli-coded once. */
 export function encodeTileFile(body: Buffer, contentType: string, compression: TileCompression): Encoded {
