@@ -135,6 +135,12 @@ describe('the reports, computed in a worker thread', () => {
     const br = await fetch(url('/api/network/1/reports/clearances'), { headers: { ...reviewer, 'Accept-Encoding': 'br' } });
     expect(br.headers.get('content-encoding')).toBe('br');
     expect(await br.json()).toEqual(clearances.body);
+    // Accept-Encoding's q-values (RFC 9110): br;q=0 refuses br; gzip;q=0 with nothing else leaves the body plain; '*' takes br.
+    const coding = async (accept: string) => (await fetch(url('/api/network/1/reports/clearances'), { headers: { ...reviewer, 'Accept-Encoding': accept } })).headers.get('content-encoding');
+    expect(await coding('br;q=0, gzip')).toBe('gzip');
+    expect(await coding('gzip;q=0')).toBe(null);
+    expect(await coding('*')).toBe('br');
+    expect(await coding('gzip, br;q=0.5')).toBe('br');
     const whole = JSON.parse(JSON.stringify({ networkVersion: 1, kind: 'clearances', ...checkClearances(links, rules.clearances) })) as Report;
     expect(clearances.body).toEqual(whole);
     expect(server.reports.status()).toMatchObject({ state: 'ready', version: 1, jobsStarted: 1, discarded: 0 });

@@ -19,7 +19,7 @@ import { RESTRICTED_SUFFIX, parseTilesetName } from '../tiles/tileCache';
 import { tilePathOf } from '../tiles/tileRoutes';
 import type { AccessRules, RoleGrant } from './accessRules';
 import type { AuditLog } from './auditLog';
-import { assetsIn, withoutAssets } from './payloadFilter';
+import { assetsIn, withoutAssets, withoutNetworkSize } from './payloadFilter';
 import { RestrictedAssets } from './restrictedAssets';
 import { sitesExtent, type SiteArea, type XY } from './siteClip';
 
@@ -87,11 +87,27 @@ export class NetworkAccess {
     throw new HttpError(429, 'too_many_screenings', `as ${user.role} you may screen ${limit} digs an hour; try again in ${Math.ceil(wait / 60)} min`);
   }
 
-  /** A permit answer (its stored screenings may carry restricted lines): audited like a screening, never cut. */
-  permitAnswer(user: UserRow, route: string, answer: unknown): void {
+  /**
+   * A permit answer (its stored screenings may carry restricted lines): audited like a screening, its
+   * lines never cut; returned as `screeningAnswer` gives it to the user's role.
+   */
+  permitAnswer(user: UserRow, route: string, answer: unknown): unknown {
     const { links, nodes } = this.restricted.get();
     const ids = [...assetsIn(answer, links), ...assetsIn(answer, nodes)];
-    this.record({ user, role: user.role, grant: this.rules.roles[user.role], route, sites: [] }, ids);
+    const grant = this.rules.roles[user.role];
+    this.record({ user, role: user.role, grant, route, sites: [] }, ids);
+    return this.screeningAnswer(grant, answer);
+  }
+
+  /**
+   * A screening answer as a role gets it: whole with `restricted` and the whole network; otherwise
+   * without the network's segment count (`withoutNetworkSize`: a count over every line, which the
+   * general summary does not give) and, without `restricted`, without restricted ids among the
+   * unscreenable lines.
+   */
+  screeningAnswer<T>(grant: RoleGrant, answer: T): T {
+    if (grant.restricted && grant.network === 'all') return answer;
+    return withoutNetworkSize(answer, grant.restricted ? new Set() : this.restricted.get().links);
   }
 
   /** The viewer `gate` resolved for this request (modules answering network reads call it). */

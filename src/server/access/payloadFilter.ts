@@ -75,3 +75,29 @@ export function withoutAssets<T>(value: T, assets: ReadonlySet<string>): T {
   };
   return walk(value) as T;
 }
+
+/**
+ * A screening answer (a dig's, a work list's, or a permit answer holding stored screenings) as a
+ * viewer that may not know the network's size gets it: every screening summary (an object with
+ * `segmentsInNetwork`) without that count, and with the restricted line ids (`restricted`; none to
+ * drop for a role that may see them) out of its `unscreenableLinkIds`. The lines the screening lists
+ * are never cut (safety first: a dig's screening names every line it strikes); only the network-wide
+ * count goes, which would tell a role without restricted access how many restricted segments there
+ * are (the general summary's `segments` leaves them out) and a site's contractor how big the city is
+ * (review 14, fault 3). What loses nothing is shared with `value`, not copied.
+ */
+export function withoutNetworkSize<T>(value: T, restricted: ReadonlySet<string>): T {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) {
+      const out = v.map(walk);
+      return out.every((x, i) => x === v[i]) ? v : out;
+    }
+    if (typeof v !== 'object' || v === null) return v;
+    const summary = 'segmentsInNetwork' in v;
+    const entries = Object.entries(v).filter(([k]) => !(summary && k === 'segmentsInNetwork'));
+    const out = entries.map(([k, x]) => [k, summary && k === 'unscreenableLinkIds' && Array.isArray(x)
+      ? x.filter((id) => !(typeof id === 'string' && restricted.has(id))) : walk(x)] as const);
+    return !summary && out.every(([, x], i) => x === entries[i]![1]) ? v : Object.fromEntries(out);
+  };
+  return walk(value) as T;
+}

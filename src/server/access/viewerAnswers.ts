@@ -5,7 +5,8 @@
  *   'sites'                only the stretches of lines within the sites (siteClip.ts); restricted
  *                          ones too when the role has `restricted`, audited
  * Screening answers are never cut: a dig's screening lists every line it strikes (safety first);
- * restricted lines in them are audited. Per-version answers for 'all' are encoded once and kept; the
+ * restricted lines in them are audited; only the network's segment count goes, for a role that may
+ * not know the network's size (NetworkAccess.screeningAnswer). Per-version answers for 'all' are encoded once and kept; the
  * network reports come encoded both ways from their job (networkReports.ts).
  */
 import { lonLatTransform } from '../../core/crs';
@@ -137,10 +138,13 @@ export class ViewerAnswers {
     return answer.all;
   }
 
-  /** A screening answer: never cut (every line the dig strikes stays); restricted lines in it are audited. */
+  /**
+   * A screening answer: its lines never cut (every line the dig strikes stays); restricted lines in it
+   * are audited. A viewer who may not know the network's size gets it without (`screeningAnswer`).
+   */
   screening<T>(viewer: Viewer, answer: T): T {
     this.access.record(viewer, assetsIn(answer, this.set.links));
-    return answer;
+    return this.access.screeningAnswer(viewer.grant, answer);
   }
 
   /** The stretches of the layer's lines within the viewer's sites (and within `bbox` when given). */

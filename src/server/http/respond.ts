@@ -17,13 +17,24 @@ export class HttpError extends Error {
 
 const MIN_GZIP_BYTES = 1024;
 
-export function acceptsGzip(req: IncomingMessage): boolean {
-  return /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+/**
+ * Whether the request's Accept-Encoding accepts `coding` (RFC 9110 §12.5.3): named, or covered by
+ * `*`, with a q-value above 0 (`br;q=0` refuses br; a name outweighs `*`).
+ */
+export function acceptsCoding(req: IncomingMessage, coding: string): boolean {
+  let named: number | null = null, star: number | null = null;
+  for (const part of String(req.headers['accept-encoding'] ?? '').split(',')) {
+    const [name = '', ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    const qParam = params.find((x) => x.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (name === coding) named = Number.isFinite(q) ? q : 0;
+    else if (name === '*') star = Number.isFinite(q) ? q : 0;
+  }
+  return (named ?? star ?? 0) > 0;
 }
 
-export function acceptsBrotli(req: IncomingMessage): boolean {
-  return /\bbr\b/.test(String(req.headers['accept-encoding'] ?? ''));
-}
+export const acceptsGzip = (req: IncomingMessage): boolean => acceptsCoding(req, 'gzip');
+export const acceptsBrotli = (req: IncomingMessage): boolean => acceptsCoding(req, 'br');
 
 export interface Encoded {
   body: Buffer;

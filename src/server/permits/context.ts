@@ -17,11 +17,15 @@ import type { PermitRules } from './rules';
 export interface PermitHooks {
   /** Before a user's works are screened (apply, edit a draft): may refuse, e.g. 429 past a rate. */
   beforeScreening(user: UserRow, route: string): void;
-  /** Every permit answer before it is sent (detail, print, screening history…): e.g. audit the restricted lines it carries. */
-  answered(user: UserRow, route: string, answer: unknown): void;
+  /**
+   * Every permit answer before it is sent (detail, print, screening history…): e.g. audit the
+   * restricted lines it carries; returns what is sent (the access module takes the network's size
+   * out of stored screenings for roles that may not know it).
+   */
+  answered(user: UserRow, route: string, answer: unknown): unknown;
 }
 
-export const NO_PERMIT_HOOKS: PermitHooks = { beforeScreening: () => {}, answered: () => {} };
+export const NO_PERMIT_HOOKS: PermitHooks = { beforeScreening: () => {}, answered: (_user, _route, answer) => answer };
 
 export interface PermitsContext {
   db: Database.Database;

@@ -69,10 +69,9 @@ export function buildRoutes(d: RouteDeps, lookupAllowed: (req: IncomingMessage) 
   const { ctx, permits, supervision, validators: v } = d;
   const body = async <T>(c: Call, validate: Parameters<typeof check<T>>[0]) => check(validate, await readJsonBody(c.req));
   const json = (c: Call, status: number, value: unknown) => sendJson(c.req, c.res, status, value);
-  /** A permit answer: stored screenings may carry restricted lines, which the hooks audit. */
+  /** A permit answer: stored screenings may carry restricted lines, which the hooks audit (and sent as they give it). */
   const permitJson = (c: Call, status: number, value: unknown) => {
-    ctx.hooks.answered(c.session().user, `${c.req.method} ${c.url.pathname}`, value);
-    json(c, status, value);
+    json(c, status, ctx.hooks.answered(c.session().user, `${c.req.method} ${c.url.pathname}`, value));
   };
   const id = '([A-Za-z0-9-]{1,128})';
   return [
