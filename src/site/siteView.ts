@@ -71,7 +71,7 @@ export class SiteView {
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     this.canvasBox = div({ id: 'site-canvas' }, this.renderer.domElement);
     this.card = div({ id: 'site-card', class: 'panel', hidden: '' });
-    const plane = defaultSlice(model, o.lines, o.rows);
+    const { plane } = defaultSlice(model, o.lines, o.rows);
     const section = div({ id: 'site-section', class: 'panel' },
       div({ class: 'status' }, t('site.sectionAcross')), renderSection(model, plane, o.lines, o.scheme, t));
     const unseen = o.unseen.length ? div({ class: 'status error', id: 'site-unseen' }, t('site.unseen', { ids: o.unseen.map((r) => r.linkId).join(', ') })) : '';
