@@ -24,6 +24,8 @@ export interface MountSite {
   layer(utility: UtilityType, bbox: [number, number, number, number]): Promise<LayerPayload>;
   /** data/rules/display.json siteMarginM. */
   marginM: number;
+  /** data/rules/display.json siteSectionStepM. */
+  sectionStepM: number;
   scheme: ColourScheme;
   t: SiteT;
   progress(done: number, total: number): void;
@@ -40,5 +42,5 @@ export async function mountSite(parent: HTMLElement, o: MountSite): Promise<Site
     return p;
   }));
   const { lines, unseen } = siteLines(model, payloads.flatMap(decodeLayer), o.result.lines);
-  return new SiteView(parent, { model, lines, unseen, rows: o.result.lines, scheme: o.scheme, t: o.t, onClose: o.onClose });
+  return new SiteView(parent, { model, lines, unseen, rows: o.result.lines, scheme: o.scheme, t: o.t, sectionStepM: o.sectionStepM, offlineNote: null, onClose: o.onClose });
 }

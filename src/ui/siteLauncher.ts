@@ -50,7 +50,7 @@ export class SiteLauncher {
       this.view = await mountSite(this.deps.parent, {
         frame: net.frame, result: launch.result, ...(launch.openCut ? { openCut: launch.openCut } : {}), utilities: net.utilities,
         layer: (u, bbox) => api.layerIn(net.version, u, bbox),
-        marginM: DISPLAY.siteMarginM, scheme: this.deps.store.getState().colourScheme, t,
+        marginM: DISPLAY.siteMarginM, sectionStepM: DISPLAY.siteSectionStepM, scheme: this.deps.store.getState().colourScheme, t,
         progress: (done, total) => { status.textContent = t('site.loading', { done, total }); },
         onClose: () => this.close(),
       });
