@@ -4,7 +4,8 @@
  * its verdict's colour where the screening found it, a finger tap on it opens its card (owner, depth
  * of its top there), the cross-section lists it, and closing returns to the city. In the field: the
  * section moves along the work (keys on the slider and on the page), "Show my position" is refused
- * until the context grants geolocation, then marks the user and says how far the struck main is. Nothing leaves 127.0.0.1.
+ * until the context grants geolocation, then marks the user and says how far the struck main is; with
+ * the network gone the site reopens from its offline copy, marked with its version. Nothing leaves 127.0.0.1.
  */
 import type { Browser } from 'playwright-core';
 import { closestOnPolyline } from '../../src/core/city/geometry';
@@ -154,6 +155,15 @@ describe('the dig-site view on a touch screen', () => {
     await expect(page.locator('#site-view').count()).resolves.toBe(0);
     await expect(page.locator('#cesium canvas').isVisible()).resolves.toBe(true);
 
+    // No network: the same site opens from the copy kept on the device, marked with its version.
+    await page.context().setOffline(true);
+    await page.tap('#site-view-open');
+    await page.waitForSelector('#site-view[data-ready="true"]', { timeout: 2 * MINUTES });
+    await expect(page.locator('#site-view').getAttribute('data-offline')).resolves.toBe(String(summary.version));
+    await expect(page.locator('#site-offline').textContent()).resolves.toContain(`network version ${summary.version}`);
+    await expect(page.locator(`#site-section tr[data-link-id="${main.id}"]`).count()).resolves.toBeGreaterThan(0);
+    await page.context().setOffline(false);
+    await page.tap('#site-close');
     expect(offMachineRequests(tablet.requests)).toEqual([]);
   }, 10 * MINUTES);
 });

@@ -34,6 +34,7 @@ export const siteMessages = defineMessages({
   'site.positionNoSevere': 'You are here (±{accuracy} m). No line here was rated STRIKE or ENCROACH.',
   'site.positionCoarse': 'The position is good to ±{accuracy} m only, no closer than the line: locate the line on the ground, not by this.',
   'site.offline': 'Offline copy, network version {version}, saved {at}: the server could not be reached.',
+  'site.offlineOtherVersion': 'The verdicts are of the screening against network version {screened}; the lines drawn are of version {version}.',
   'site.noOfflineCopy': 'The server could not be reached and this device has no offline copy of this site: open it once with a connection.',
 }, {
   'site.open': '现场三维',
@@ -68,5 +69,6 @@ export const siteMessages = defineMessages({
   'site.positionNoSevere': '您在此处（±{accuracy} 米）。此处没有判为碰撞或侵入的管线。',
   'site.positionCoarse': '定位精度仅 ±{accuracy} 米，不小于到管线的距离：请在现场实地探明管线，勿依此定位。',
   'site.offline': '离线副本，管网版本 {version}，保存于 {at}：无法连接服务器。',
+  'site.offlineOtherVersion': '判定来自针对管网版本 {screened} 的筛查；所绘管线为版本 {version}。',
   'site.noOfflineCopy': '无法连接服务器，且本设备没有此现场的离线副本：请在有网络时先打开一次。',
 });
