@@ -33,6 +33,8 @@ export class WhereAmI {
     this.stop();
     const geo = typeof navigator !== 'undefined' ? navigator.geolocation : undefined;
     if (!geo) { this.say(this.t('site.positionUnavailable', { message: this.t('site.positionNoApi') }), 'unavailable'); return; }
+    // Browsers give a position to secure pages only (HTTPS, or this machine): say so rather than "refused".
+    if (!window.isSecureContext) { this.say(this.t('site.positionUnavailable', { message: this.t('site.positionInsecure') }), 'unavailable'); return; }
     this.say(this.t('site.positionFinding'), 'finding');
     this.watch = geo.watchPosition(
       (p) => this.say(this.onFix(p.coords.longitude, p.coords.latitude, p.coords.accuracy), 'found'),
