@@ -56,8 +56,8 @@ export const api = {
   network: () => request<NetworkSummary>('/api/network'),
   layer: (version: number, utility: UtilityType) => request<LayerPayload>(layerPath(version, utility)),
   /** A layer's lines meeting a bbox (west, south, east, north in degrees): the dig-site view's lines. */
-  layerIn: (version: number, utility: UtilityType, bbox: readonly [number, number, number, number]) =>
-    request<LayerPayload>(`${layerPath(version, utility)}?bbox=${bbox.join(',')}`),
+  layerIn: (version: number, utility: UtilityType, bbox: readonly [number, number, number, number], signal?: AbortSignal) =>
+    request<LayerPayload>(`${layerPath(version, utility)}?bbox=${bbox.join(',')}`, signal ? { signal } : undefined),
   /** A layer's JSON as bytes, unparsed: the main thread hands it on to the screening workers, which parse it. */
   layerBytes: async (version: number, utility: UtilityType): Promise<ArrayBuffer> => {
     const res = await fetch(layerPath(version, utility));

@@ -36,13 +36,21 @@ export function sectionCuts(plane: SlicePlane, lines: readonly SiteLine[]): Sect
   return cuts.sort((a, b) => Math.abs(a.s) - Math.abs(b.s));
 }
 
-/** The section: the drawing, each cut numbered, and a table of the cuts by number (labels beside the circles overlap where lines bunch). */
-export function renderSection(model: SiteModel, plane: SlicePlane, lines: readonly SiteLine[], scheme: ColourScheme, t: SiteT): HTMLElement {
+/** Where the user stands against the slice (userPosition.ts userOnSlice): s m along it, `off` m from it. */
+export interface SectionUser { s: number; off: number }
+
+/**
+ * The section: the drawing, each cut numbered, and a table of the cuts by number (labels beside the
+ * circles overlap where lines bunch); the user, when located within the slice's length, as a pin at
+ * the ground at their place along it, with how far they stand off it.
+ */
+export function renderSection(model: SiteModel, plane: SlicePlane, lines: readonly SiteLine[], scheme: ColourScheme, t: SiteT, user: SectionUser | null = null): HTMLElement {
   const outlines = model.volumes.flatMap((v) => sliceVolume(plane, v));
   const cuts = sectionCuts(plane, lines);
   const zs = [model.groundZ, ...outlines.flat().map(([, z]) => z), ...cuts.map((c) => c.z - boundingRadius(c.line.link.section) - (c.line.row?.tolerance ?? 0))];
   const zTop = model.groundZ + 1, zBottom = Math.min(...zs) - 0.5;
-  const ss = [...outlines.flat().map(([s]) => s), ...cuts.map((c) => c.s)];
+  const drawnUser = user && Math.abs(user.s) <= plane.halfLength ? user : null;
+  const ss = [...outlines.flat().map(([s]) => s), ...cuts.map((c) => c.s), ...(drawnUser ? [drawnUser.s] : [])];
   const sHalf = Math.max(2, ...ss.map((s) => Math.abs(s) + 1.5));
   const k = Math.min((W - 2 * PAD) / (2 * sHalf), (MAX_H - 2 * PAD) / (zTop - zBottom));
   const H = Math.ceil(2 * PAD + (zTop - zBottom) * k);
@@ -58,6 +66,13 @@ export function renderSection(model: SiteModel, plane: SlicePlane, lines: readon
   }
   for (const o of outlines) {
     svg.append(el('polygon', { points: o.map(([s, z]) => `${x(s)},${y(z)}`).join(' '), fill: 'rgba(255,255,255,0.18)', stroke: '#fff', 'stroke-width': 1.5, 'data-dig': '' }));
+  }
+  if (drawnUser) {
+    const ux = x(drawnUser.s), gy = y(model.groundZ);
+    const pin = el('g', { id: 'site-section-user', 'data-s': drawnUser.s.toFixed(2) });
+    pin.append(el('polygon', { points: `${ux},${gy} ${ux - 7},${gy - 14} ${ux + 7},${gy - 14}`, fill: '#2979ff', stroke: '#fff' }));
+    pin.append(el('text', { x: ux + 9, y: gy - 6, fill: '#82b1ff', 'font-size': 11 }, t('site.sectionUser', { off: Math.abs(drawnUser.off).toFixed(1) })));
+    svg.append(pin);
   }
   const table = document.createElement('table');
   const head = table.createTHead().insertRow();

@@ -110,13 +110,14 @@ export function siteLines(model: SiteModel, links: readonly ScreenableLink[], ro
 /**
  * Where the cross-section goes by default: across the work that decided the most severe row (rows
  * come sorted STRIKE, ENCROACH, NEAR, then distance), through that line's closest point and turned to
- * cut it (crossSection.ts slicePlaneFor); with no row, across the first work's middle.
+ * cut it (crossSection.ts slicePlaneFor); with no row, across the first work's middle. With the work
+ * it cuts: the section's slider moves along that work (core/site/sectionTrack.ts).
  */
-export function defaultSlice(model: SiteModel, lines: readonly SiteLine[], rows: readonly ScreenedLine[]): SlicePlane {
+export function defaultSlice(model: SiteModel, lines: readonly SiteLine[], rows: readonly ScreenedLine[]): { work: Excavation; plane: SlicePlane } {
   const first = rows.find((r) => lines.some((l) => l.row === r)) ?? null;
   const b = model.box;
   const halfLength = Math.max(b.maxX - b.minX, b.maxY - b.minY) / 2;
-  if (!first) return slicePlaneFor(model.excavations[0]!, null, null, halfLength);
+  if (!first) return { work: model.excavations[0]!, plane: slicePlaneFor(model.excavations[0]!, null, null, halfLength) };
   const work = model.excavations['work' in first ? (first as ScreenedLine & { work: number }).work : 0] ?? model.excavations[0]!;
   const c = first.closestPoint;
   let dir: [number, number] | null = null, best = Infinity;
@@ -129,5 +130,5 @@ export function defaultSlice(model: SiteModel, lines: readonly SiteLine[], rows:
     const v = l.link.vertices, o = p.segment * VERTEX_STRIDE;
     dir = [v[o + VERTEX_STRIDE]! - v[o]!, v[o + VERTEX_STRIDE + 1]! - v[o + 1]!];
   }
-  return slicePlaneFor(work, [c.x, c.y], dir, halfLength);
+  return { work, plane: slicePlaneFor(work, [c.x, c.y], dir, halfLength) };
 }

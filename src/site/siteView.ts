@@ -13,11 +13,14 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { ColourScheme } from '../core/colours';
 import type { ScreenedLine } from '../core/digScreening';
 import { nearestOnLine } from '../core/site/siteGeometry';
-import { renderSection } from './sectionView';
+import { SectionPanel } from './sectionPanel';
 import { SiteFrame } from './siteFrame';
+import { SectionSheet, UserMarker } from './siteMarkers';
 import { depthScale, groundMeshes, lineMeshes, workMeshes } from './siteMeshes';
 import { defaultSlice, type SiteLine, type SiteModel } from './siteModel';
 import type { SiteT } from './siteWords';
+import { nearestSevereLine, userFix } from './userPosition';
+import { WhereAmI } from './whereAmI';
 
 /** A press that moves less than this and lifts within TAP_MS is a tap (a pick), not a drag. */
 const TAP_PX = 8;
@@ -31,6 +34,10 @@ export interface SiteViewOptions {
   rows: readonly ScreenedLine[];
   scheme: ColourScheme;
   t: SiteT;
+  /** How far the section moves per step, m (data/rules/display.json siteSectionStepM). */
+  sectionStepM: number;
+  /** Shown when the view draws a kept copy, not the network's answer (mountSite.ts): "offline copy, network version N, saved …". */
+  offlineNote: string | null;
   onClose(): void;
 }
 
@@ -62,6 +69,10 @@ export class SiteView {
   private readonly canvasBox: HTMLDivElement;
   private readonly resize: ResizeObserver;
   private press: { x: number; y: number; at: number; id: number } | null = null;
+  /** The section's panel (tests move it through `section.move`). */
+  readonly section: SectionPanel;
+  private readonly whereAmI: WhereAmI;
+  private readonly keys = (e: KeyboardEvent) => this.key(e);
 
   constructor(parent: HTMLElement, private readonly o: SiteViewOptions) {
     const { model, t } = o;
@@ -71,14 +82,20 @@ export class SiteView {
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     this.canvasBox = div({ id: 'site-canvas' }, this.renderer.domElement);
     this.card = div({ id: 'site-card', class: 'panel', hidden: '' });
-    const plane = defaultSlice(model, o.lines, o.rows);
-    const section = div({ id: 'site-section', class: 'panel' },
-      div({ class: 'status' }, t('site.sectionAcross')), renderSection(model, plane, o.lines, o.scheme, t));
+    const { work, plane } = defaultSlice(model, o.lines, o.rows);
+    const sheet = new SectionSheet(this.frame, model);
+    sheet.place(plane);
+    this.section = new SectionPanel({ model, lines: o.lines, work, plane, scheme: o.scheme, t, stepM: o.sectionStepM, onMove: (p) => { sheet.place(p); this.render(); } });
+    const marker = new UserMarker(this.frame, model.groundZ);
+    this.whereAmI = new WhereAmI(t, (lon, lat, accuracy) => this.located(marker, lon, lat, accuracy), () => {
+      marker.place(null); this.section.setUser(null); this.render();
+    });
+    const offline = o.offlineNote ? div({ class: 'status warning', id: 'site-offline' }, o.offlineNote) : '';
     const unseen = o.unseen.length ? div({ class: 'status error', id: 'site-unseen' }, t('site.unseen', { ids: o.unseen.map((r) => r.linkId).join(', ') })) : '';
     const head = div({ id: 'site-head', class: 'panel' },
       div({ class: 'row' }, div({ id: 'site-title' }, t('site.title', { lines: o.lines.length, margin: model.reachM.toFixed(1) })), button('site-close', t('site.close'), () => o.onClose())),
-      div({ class: 'status' }, t('site.hint')), unseen);
-    this.element = div({ id: 'site-view' }, this.canvasBox, head, this.card, section);
+      offline, div({ class: 'status' }, t('site.hint')), this.whereAmI.element, unseen);
+    this.element = div({ id: 'site-view' }, this.canvasBox, head, this.card, this.section.element);
     parent.append(this.element);
 
     this.scene.background = new Color(0x1b2026);
@@ -87,7 +104,7 @@ export class SiteView {
     this.scene.add(new AmbientLight(0xffffff, 1.6), sun);
     const lines = lineMeshes(this.frame, o.lines, o.scheme);
     this.pickable = lines.pickable;
-    this.frame.root.add(workMeshes(this.frame, model), lines.group, groundMeshes(this.frame, model), depthScale(this.frame, model));
+    this.frame.root.add(workMeshes(this.frame, model), lines.group, groundMeshes(this.frame, model), depthScale(this.frame, model), sheet.group, marker.group);
     this.scene.add(this.frame.root);
 
     // Looking at the dig from the south-east, above ground, with the whole site in view.
@@ -102,7 +119,35 @@ export class SiteView {
     canvas.addEventListener('pointerup', (e) => this.pointerUp(e));
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(this.canvasBox);
+    window.addEventListener('keydown', this.keys);
     this.fit();
+  }
+
+  /** Arrow keys move the section along the work (the slider's own arrows when it has the focus; text fields keep theirs). */
+  private key(e: KeyboardEvent): void {
+    const sign = e.key === 'ArrowLeft' || e.key === 'ArrowDown' ? -1 : e.key === 'ArrowRight' || e.key === 'ArrowUp' ? 1 : 0;
+    const target = e.target as HTMLElement | null;
+    if (sign === 0 || e.altKey || e.ctrlKey || e.metaKey || (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    e.preventDefault();
+    this.section.step(sign);
+  }
+
+  /** A position from the device: its marker, its place in the section, and the sentence saying how far the nearest struck or encroached line is. */
+  private located(marker: UserMarker, lon: number, lat: number, accuracy: number): string {
+    const { t } = this.o, fix = userFix(this.o.model.frame, lon, lat, accuracy);
+    marker.place(fix);
+    this.section.setUser(fix);
+    this.render();
+    const near = nearestSevereLine(this.o.lines, fix.x, fix.y);
+    this.element.dataset['userDistance'] = near ? near.distance.toFixed(2) : '';
+    this.element.dataset['userLinkId'] = near ? near.line.row?.linkId ?? near.line.link.id : '';
+    if (!near) return t('site.positionNoSevere', { accuracy: accuracy.toFixed(0) });
+    const text = t('site.positionNear', {
+      accuracy: accuracy.toFixed(0), distance: near.distance.toFixed(1),
+      line: `${t(`utility.${near.line.link.utility}`)} ${near.line.row?.linkId ?? near.line.link.id}`, verdict: t(`verdict.${near.line.row!.verdict}`),
+    });
+    // A fix coarser than the distance cannot tell which side of the line the user is on.
+    return accuracy >= near.distance ? `${text} ${t('site.positionCoarse', { accuracy: accuracy.toFixed(0) })}` : text;
   }
 
   private fit(): void {
@@ -178,6 +223,8 @@ export class SiteView {
   }
 
   destroy(): void {
+    this.whereAmI.stop();
+    window.removeEventListener('keydown', this.keys);
     this.resize.disconnect();
     this.controls.dispose();
     this.scene.traverse((o) => {

@@ -9,6 +9,9 @@ import type { Verdict } from '../core/screening/verdicts';
 export type SiteKey =
   | 'site.title' | 'site.close' | 'site.hint' | 'site.section' | 'site.sectionAcross' | 'site.ground' | 'site.depthUnknown'
   | 'site.depthTop' | 'site.notListed' | 'site.clearance' | 'site.tolerance' | 'site.unseen' | 'site.noCuts' | 'site.closeCard'
+  | 'site.sectionMove' | 'site.sectionBack' | 'site.sectionOn' | 'site.sectionWhere' | 'site.sectionUser'
+  | 'site.locate' | 'site.positionFinding' | 'site.positionRefused' | 'site.positionUnavailable' | 'site.positionNoApi' | 'site.positionInsecure'
+  | 'site.positionNear' | 'site.positionNoSevere' | 'site.positionCoarse' | 'site.offline' | 'site.offlineOtherVersion' | 'site.noOfflineCopy'
   | 'attr.owner' | 'attr.quality' | 'attr.size' | 'col.line' | 'col.verdict' | 'col.d3' | 'col.h' | 'col.v'
   | `utility.${UtilityType}` | `verdict.${Verdict}` | `quality.${QualityLevel}` | 'quality.null';
 

@@ -86,7 +86,8 @@ let extent: [number, number, number, number] | null = null;
 let siteNetwork: { version: number; frame: NetworkSummary['frame']; utilities: UtilityType[] } | null = null;
 /** The one open cut a done result screened (a one-dig result does not carry its footprint). */
 let screenedOpenCut: { footprint: [number, number][]; depth: number } | undefined;
-const site = new SiteLauncher({ parent: app, store, network: () => siteNetwork });
+// `permits` is made below; the user is asked for only when a site opens.
+const site = new SiteLauncher({ parent: app, store, network: () => siteNetwork, user: () => permits.deps.ui.getState().user?.username ?? '' });
 
 const ruleSets = Object.entries(rulesTable.ruleSets).map(([id, r]) => ({
   id,

@@ -13,6 +13,7 @@ import type { ViewStore } from '../store/viewStore';
 import { DISPLAY } from '../viewer/tileStyle';
 import { h } from './dom';
 import { translate, type MessageKey } from './i18n';
+import { formatTime } from './permits/permitList';
 
 export interface SiteLaunch {
   result: DigScreening | WorksScreening;
@@ -24,6 +25,8 @@ export interface SiteLauncherDeps {
   parent: HTMLElement;
   store: ViewStore;
   network(): { version: number; frame: LocalFrame; utilities: UtilityType[] } | null;
+  /** The signed-in user's name ('' when none): whose offline copies of sites these are (src/site/offlineCopy.ts). */
+  user(): string;
 }
 
 export class SiteLauncher {
@@ -41,17 +44,21 @@ export class SiteLauncher {
     const attempt = ++this.opening;
     const locale = this.deps.store.getState().locale;
     const t = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
-    const status = h('div', { id: 'site-loading', className: 'panel status', role: 'status' }, t('site.drawing'));
+    const text = h('div', {}, t('site.drawing'));
+    const bar = h('progress', { id: 'site-loading-bar' });
+    const status = h('div', { id: 'site-loading', className: 'panel status', role: 'status' }, text, bar);
     this.status = status;
     this.deps.parent.append(status);
     try {
       const { mountSite } = await import('../site/mountSite');
       if (attempt !== this.opening) return;
       this.view = await mountSite(this.deps.parent, {
-        frame: net.frame, result: launch.result, ...(launch.openCut ? { openCut: launch.openCut } : {}), utilities: net.utilities,
-        layer: (u, bbox) => api.layerIn(net.version, u, bbox),
-        marginM: DISPLAY.siteMarginM, scheme: this.deps.store.getState().colourScheme, t,
-        progress: (done, total) => { status.textContent = t('site.loading', { done, total }); },
+        frame: net.frame, version: net.version, user: this.deps.user(),
+        result: launch.result, ...(launch.openCut ? { openCut: launch.openCut } : {}), utilities: net.utilities,
+        // A poor connection may hang rather than fail: past the timeout the site's offline copy stands in.
+        layer: (u, bbox) => api.layerIn(net.version, u, bbox, AbortSignal.timeout(DISPLAY.siteLayerTimeoutS * 1000)),
+        marginM: DISPLAY.siteMarginM, sectionStepM: DISPLAY.siteSectionStepM, scheme: this.deps.store.getState().colourScheme, t, time: formatTime,
+        progress: (done, total) => { text.textContent = t('site.loading', { done, total }); bar.max = total; bar.value = done; },
         onClose: () => this.close(),
       });
       if (attempt !== this.opening) { this.view.destroy(); this.view = null; return; }
@@ -59,7 +66,8 @@ export class SiteLauncher {
       this.view.element.dataset['ready'] = 'true';
     } catch (e) {
       if (attempt !== this.opening) return;
-      status.textContent = t('site.failed', { message: (e as Error).message });
+      bar.remove();
+      text.textContent = t('site.failed', { message: (e as Error).message });
       status.classList.add('error');
       status.append(' ', h('button', { type: 'button', onclick: () => this.close() }, t('site.close')));
     }

@@ -50,6 +50,8 @@ export const DISPLAY = (() => {
     tileWork: { budgetMs: numberIn(value('tileWorkBudgetMs'), 'tileWorkBudgetMs.value', 1, 1000) },
     tileRequests: { budgetMs: numberIn(value('tileRequestBudgetMs'), 'tileRequestBudgetMs.value', 1, 1000) },
     siteMarginM: numberIn(value('siteMarginM'), 'siteMarginM.value', 0, 100),
+    siteSectionStepM: numberIn(value('siteSectionStepM'), 'siteSectionStepM.value', 0.01, 10),
+    siteLayerTimeoutS: numberIn(value('siteLayerTimeoutS'), 'siteLayerTimeoutS.value', 1, 600),
     reportPageSize: integerIn(value('reportPageSize'), 'reportPageSize.value', 1, 1000),
     reportRetryAfterS: list(value('reportRetryAfterS'), 'reportRetryAfterS.value').map((s, i) => numberIn(s, `reportRetryAfterS.value[${i}]`, 0.1, 600)) as [number, number],
   };

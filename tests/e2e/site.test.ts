@@ -2,9 +2,14 @@
  * The dig-site view in a real Chromium on a tablet-sized touch screen (hasTouch): a dig drawn over a
  * known gas main is screened (a STRIKE), "Site view" opens it in three.js, the struck line is drawn in
  * its verdict's colour where the screening found it, a finger tap on it opens its card (owner, depth
- * of its top there), the cross-section lists it, and closing returns to the city. Nothing leaves 127.0.0.1.
+ * of its top there), the cross-section lists it, and closing returns to the city. In the field: the
+ * section moves along the work (keys on the slider and on the page), "Show my position" is refused
+ * until the context grants geolocation, then marks the user and says how far the struck main is; with
+ * the network gone the site reopens from its offline copy, marked with its version. Nothing leaves 127.0.0.1.
  */
 import type { Browser } from 'playwright-core';
+import { closestOnPolyline } from '../../src/core/city/geometry';
+import { lonLatTransform } from '../../src/core/crs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt } from '../../scripts/buildClient';
 import type { DigScreening } from '../../src/core/digScreening';
@@ -16,7 +21,10 @@ import { startTestServer, type TestServer } from '../helpers/testServer';
 
 const MINUTES = 60_000;
 
-interface Site { windowPoint(x: number, y: number, z: number): { x: number; y: number } | null }
+interface Site {
+  windowPoint(x: number, y: number, z: number): { x: number; y: number } | null;
+  section: { plane(): { ox: number; oy: number }; track: { length: number } };
+}
 interface Handle {
   undergrid: {
     windowPosition(lon: number, lat: number, h?: number): { x: number; y: number } | null;
@@ -32,6 +40,8 @@ describe('the dig-site view on a touch screen', () => {
   let browser: Browser;
   let tablet: RecordedPage;
   let main: LinkDetails;
+  let summary: NetworkSummary;
+  let link: (id: string) => Promise<LinkDetails>;
 
   beforeAll(async () => {
     await ensureClientBuilt('dist');
@@ -39,9 +49,10 @@ describe('the dig-site view on a touch screen', () => {
     browser = await launchBrowser();
     const headers = await signIn(server.url, 'reviewer');
     const get = async <T>(path: string) => (await (await fetch(`${server.url}${path}`, { headers })).json()) as T;
-    const summary = await get<NetworkSummary>('api/network');
+    summary = await get<NetworkSummary>('api/network');
     const gas = await get<LayerPayload>(`api/network/${summary.version}/layers/gas`);
-    main = await get<LinkDetails>(`api/links/${encodeURIComponent(gas.ids.find((_, i) => gas.subtypes[i] === 'main')!)}`);
+    link = (id) => get<LinkDetails>(`api/links/${encodeURIComponent(id)}`);
+    main = await link(gas.ids.find((_, i) => gas.subtypes[i] === 'main')!);
     tablet = await openPage(browser, server.url, { width: 1024, height: 768 }, { signInAs: 'reviewer', hasTouch: true });
   }, 10 * MINUTES);
 
@@ -97,11 +108,62 @@ describe('the dig-site view on a touch screen', () => {
     await expect(cut.first().getAttribute('data-verdict')).resolves.toBe('STRIKE');
     await expect(page.locator(`#site-section tr[data-link-id="${main.id}"]`).first().textContent()).resolves.toContain(main.id);
     await expect(page.locator('#site-section polygon[data-dig]').count()).resolves.toBeGreaterThan(0);
+
+    // The section moves along the pit: Home and two steps on the slider, one more by the page's arrow key.
+    const section = page.locator('#site-section');
+    await page.focus('#site-section-slider');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect(section.getAttribute('data-position')).resolves.toBe('0.50');
+    await page.evaluate(() => (document.activeElement as HTMLElement).blur());
+    await page.keyboard.press('ArrowRight');
+    await expect(section.getAttribute('data-position')).resolves.toBe('0.75');
+    await expect(page.locator('#site-section polygon[data-dig]').count()).resolves.toBeGreaterThan(0);
+    // Its sheet in 3D where the plane now is: the outline's top edge (#4dd0e1), 1 m above the ground.
+    const o = await page.evaluate(() => (window as unknown as Handle).undergrid.site()!.section.plane());
+    const sheetAt = (await page.evaluate(([x, y, z]) => (window as unknown as Handle).undergrid.site()!.windowPoint(x!, y!, z!), [o.ox, o.oy, Math.min(a.ground, b.ground) + 1]))!;
+    const cyan = { r: [40, 120], g: [160, 240], b: [180, 255] } as { r: [number, number]; g: [number, number]; b: [number, number] };
+    await expect(waitForColouredPixels(page, cyan, 20, MINUTES, { canvas: '#site-canvas canvas', around: { ...sheetAt, radius: 40 } })).resolves.toBeGreaterThan(20);
+
+    // Where am I: refused until the context grants it; then 2 m beside the main's first segment, told the
+    // plan distance to the outside of the nearest line the screening rated STRIKE or ENCROACH (from the lines' details here).
+    await page.tap('#site-locate');
+    await page.waitForSelector('#site-position[data-state="refused"]', { timeout: MINUTES });
+    const [ax, ay, bx, by] = [a.x, a.y, b.x, b.y];
+    const len = Math.hypot(bx - ax, by - ay), ux = (ax + bx) / 2 - (2 * (by - ay)) / len, uy = (ay + by) / 2 + (2 * (bx - ax)) / len;
+    const [lon, lat] = lonLatTransform(summary.frame).fromLocal(ux, uy);
+    await page.context().grantPermissions(['geolocation']);
+    await page.context().setGeolocation({ longitude: lon, latitude: lat, accuracy: 3 });
+    await page.tap('#site-locate');
+    await page.waitForSelector('#site-position[data-state="found"]', { timeout: MINUTES });
+    const view = page.locator('#site-view');
+    const severe = await Promise.all(screened.lines.filter((l) => l.verdict === 'STRIKE' || l.verdict === 'ENCROACH').map(async (l) => {
+      const d = await link(l.linkId);
+      const halfWidth = d.section.shape === 'circular' ? d.section.diameterMm / 2000 : d.section.widthMm / 2000;
+      return { id: d.id, distance: Math.max(0, closestOnPolyline({ x: ux, y: uy }, d.vertices.map((v) => ({ x: v.x, y: v.y }))).d - halfWidth) };
+    }));
+    const nearest = severe.sort((m, n) => m.distance - n.distance)[0]!;
+    expect(nearest.distance).toBeLessThanOrEqual(2);
+    await expect(view.getAttribute('data-user-link-id')).resolves.toBe(nearest.id);
+    expect(Number(await view.getAttribute('data-user-distance'))).toBeCloseTo(nearest.distance, 1);
+    await expect(page.locator('#site-position').textContent()).resolves.toContain('±3 m');
+    await expect(page.locator('#site-section-user').count()).resolves.toBe(1);
     await page.screenshot({ path: 'docs/site-view.png' });
 
     await page.tap('#site-close');
     await expect(page.locator('#site-view').count()).resolves.toBe(0);
     await expect(page.locator('#cesium canvas').isVisible()).resolves.toBe(true);
+
+    // No network: the same site opens from the copy kept on the device, marked with its version.
+    await page.context().setOffline(true);
+    await page.tap('#site-view-open');
+    await page.waitForSelector('#site-view[data-ready="true"]', { timeout: 2 * MINUTES });
+    await expect(page.locator('#site-view').getAttribute('data-offline')).resolves.toBe(String(summary.version));
+    await expect(page.locator('#site-offline').textContent()).resolves.toContain(`network version ${summary.version}`);
+    await expect(page.locator(`#site-section tr[data-link-id="${main.id}"]`).count()).resolves.toBeGreaterThan(0);
+    await page.context().setOffline(false);
+    await page.tap('#site-close');
     expect(offMachineRequests(tablet.requests)).toEqual([]);
   }, 10 * MINUTES);
 });

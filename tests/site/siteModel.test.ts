@@ -105,7 +105,8 @@ describe('the default cross-section', () => {
     const { lines } = siteLines(model, [main, far], result.lines);
     const row = result.lines[0]!;
     expect(row.linkId).toBe('G1');
-    const plane = defaultSlice(model, lines, result.lines);
+    const { work, plane } = defaultSlice(model, lines, result.lines);
+    expect(work).toBe(model.excavations[0]);
     // Through the closest point (where the main meets the pit, on its east side), moved 10 % of the
     // pit's length in so that the slice crosses the pit (crossSection.ts OPEN_CUT_INSET).
     expect(row.closestPoint.x).toBeCloseTo(4, 6);

@@ -100,7 +100,7 @@ export function slicePlaneFor(work: Excavation, through: XY | null, lineDir: XY 
 }
 
 /** Signed distance of a plan point from the slice (along its normal) and its s. */
-function planeCoords(p: SlicePlane, x: number, y: number): [number, number] {
+export function planeCoords(p: SlicePlane, x: number, y: number): [number, number] {
   const rx = x - p.ox, ry = y - p.oy;
   return [-p.uy * rx + p.ux * ry, p.ux * rx + p.uy * ry];
 }
