@@ -35,6 +35,15 @@ export function siteCopyKey(user: string, works: readonly DigWork[]): string {
   return JSON.stringify([user, works]);
 }
 
+/**
+ * The bounds of every key of `user`'s copies (siteCopyKey's JSON starts `["<user>",`; the closing
+ * quote keeps crew1 from matching crew10's copies).
+ */
+export function userKeyRange(user: string): [string, string] {
+  const prefix = `${JSON.stringify([user]).slice(0, -1)},`;
+  return [prefix, `${prefix}\uffff`];
+}
+
 /** Whether `incoming` takes the place of the stored copy: there is none, or it is of the same or a newer network version. */
 export function replaces(stored: Pick<SiteCopy, 'version'> | undefined, incoming: Pick<SiteCopy, 'version'>): boolean {
   return !stored || incoming.version >= stored.version;
@@ -94,4 +103,13 @@ export function saveCopy(copy: SiteCopy): Promise<boolean> {
       done(keep);
     };
   });
+}
+
+/**
+ * Deletes every copy kept for `user`: on signing out nothing the server sent them stays on the device
+ * (a contractor's copy holds the restricted lines within their sites).
+ */
+export function forgetCopies(user: string): Promise<void> {
+  const [lo, hi] = userKeyRange(user);
+  return inStore<void>('readwrite', (store) => { store.delete(IDBKeyRange.bound(lo, hi)); });
 }

@@ -164,6 +164,22 @@ describe('the dig-site view on a touch screen', () => {
     await expect(page.locator(`#site-section tr[data-link-id="${main.id}"]`).count()).resolves.toBeGreaterThan(0);
     await page.context().setOffline(false);
     await page.tap('#site-close');
+
+    // Signing out leaves nothing the server sent on the device: the site's copies are deleted before the page reloads.
+    const copies = () => page.evaluate(() => new Promise<number>((resolve, reject) => {
+      const open = indexedDB.open('undergrid-site');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('copies')) { db.close(); resolve(0); return; }
+        const count = db.transaction('copies').objectStore('copies').count();
+        count.onsuccess = () => { db.close(); resolve(count.result); };
+        count.onerror = () => reject(count.error);
+      };
+    }));
+    expect(await copies()).toBeGreaterThan(0);
+    await Promise.all([page.waitForEvent('load', { timeout: MINUTES }), page.click('#sign-out')]);
+    expect(await copies()).toBe(0);
     expect(offMachineRequests(tablet.requests)).toEqual([]);
   }, 10 * MINUTES);
 });

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigWork } from '../../src/core/screening/digWorks';
-import { replaces, siteCopyKey, unreachable } from '../../src/site/offlineCopy';
+import { replaces, siteCopyKey, unreachable, userKeyRange } from '../../src/site/offlineCopy';
 import { ApiError, request } from '../../src/services/api';
 
 describe('the offline copy', () => {
@@ -16,6 +16,17 @@ describe('the offline copy', () => {
     expect(replaces({ version: 3 }, { version: 3 })).toBe(true);
     expect(replaces({ version: 3 }, { version: 4 })).toBe(true);
     expect(replaces({ version: 4 }, { version: 3 })).toBe(false);
+  });
+
+  it('is forgotten per user: the key range holds every key of that user and none of another', () => {
+    const pit: DigWork[] = [{ kind: 'open_cut', footprint: [[113.3, 23.1], [113.3001, 23.1], [113.3001, 23.1001]], depth: 3 }];
+    const [lo, hi] = userKeyRange('crew1');
+    const within = (k: string) => k >= lo && k <= hi;
+    expect(within(siteCopyKey('crew1', pit))).toBe(true);
+    expect(within(siteCopyKey('crew1', []))).toBe(true);
+    for (const other of ['crew10', 'crew', 'crew1"', 'Crew1', '施工队1']) expect(within(siteCopyKey(other, pit))).toBe(false);
+    const [zlo, zhi] = userKeyRange('施工队1');
+    expect(siteCopyKey('施工队1', pit) >= zlo && siteCopyKey('施工队1', pit) <= zhi).toBe(true);
   });
 
   it('is one per user and works as asked', () => {

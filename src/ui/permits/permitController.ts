@@ -12,6 +12,7 @@ import { translate, type MessageKey } from '../i18n';
 import { loadAdminData } from './adminView';
 import { AUDIT_PAGE_ROWS, loadAudit, loadAuditPage, type AuditFilters } from './auditView';
 import { permitApi } from './permitClient';
+import { forgetCopies } from '../../site/offlineCopy';
 import type { WorkDraftStore } from '../workDraft';
 import type { PermitScene } from './permitScene';
 import { permitWorksOf } from './permitWorks';
@@ -93,7 +94,10 @@ export class PermitController {
   }
 
   async signOut(): Promise<void> {
+    const user = this.deps.ui.getState().user;
     await this.run('permit.signingOut', () => permitApi.signOut());
+    // The site view's offline copies hold what the server sent this user: none stays on the device.
+    if (user) await forgetCopies(user.username).catch((e: unknown) => console.error('signing out: the site copies could not be deleted', e));
     this.deps.ui.setState({ user: null, detail: null, mine: [], queue: [], dashboard: null, admin: null, audit: null, print: null, receipt: null, preScreening: { status: 'idle' } });
   }
 
