@@ -17,7 +17,7 @@ SELECT dir, start,
   ST_3DDistance('POINT Z (2167.602568052834 3090.874605548267 -3.500707811489701)'::geometry, g) AS distance,
   ST_Intersects('POINT (2167.602568052834 3090.874605548267)'::geometry, ST_Force2D(g)) AS foot_inside
 FROM face ORDER BY dir DESC, start;
--- 15.18 / PostGIS 3.3.2: 1.4796145430766043 for eight of the twelve rings; 2.1920705684459034 (the
+-- 15.18 / PostGIS 3.3.2: 1.4796145430766043 for nine of the twelve rings; 2.1920705684459034 (the
 -- distance to the face's nearest edge instead of to the foot of the point) for dir 1 start 0 and 2, and
 -- dir -1 start 4. Dir 1 start 0 is the bottom face of the dig's POLYHEDRALSURFACE as the bench sends it.
 -- The likely cause (consistent with all twelve rows; 3.3.2's own source not read): every failing ring
