@@ -1,20 +1,25 @@
 /**
- * PostGIS's full answer to a permit (postgisQueries.ts `fullDigQuery`), written other ways by an
- * expert PostGIS user, timed in the same run against it and against the verdict-only `digQuery`, on
- * the network and digs of screeningPeers.ts (same generator and seed). Each variant's rows are compared
- * field by field with fullDigQuery's (the one screeningPeers.ts compares with ours); a variant whose
- * rows differ is reported, not counted.
+ * PostGIS's full answer to a permit (postgisQueries.ts `fullDigQuery`) and its verdicts (`digQuery`),
+ * written other ways by an expert PostGIS user, on the network and digs of screeningPeers.ts (same
+ * generator and seed), timed in the same run against both as first written (`full_first`: the dig as
+ * WKT, ST_Intersection on every deciding segment, attributes joined by key; `verdicts`: WKT), with
+ * PostgreSQL's own GiST build (sorted) on `segs`. Each variant's rows are compared field by field with
+ * the first-written query's; a variant whose rows differ says so.
  *
- *   phases   what the table is like: as loaded (2D GiST), CLUSTERed on its GiST index, with an n-D
- *            GiST index (gist_geometry_ops_nd: boxes in z too, used by ST_3DDWithin) instead.
- *   variants per phase, each timed server-side as screeningPeers.ts times it (serverTimingSql 'rows':
- *            every row fetched whole; 3 passes over the 1,000 digs, the first warms), in ROUNDS rounds
- *            taken in turn, with session settings where the variant has them (plan cache mode). jit is
- *            not a variant: at its default thresholds it never compiles these queries (cost ~600 against
- *            jit_above_cost 100,000), and forced (thresholds 0) it spent 180-350 ms compiling each one.
+ *   tables   besides segs, built after the load for the variants that read them: segs_b (GiST built
+ *            by insertion, buffering = on), segs_c (CLUSTERed on its GiST index), segs_n (n-D GiST
+ *            index, gist_geometry_ops_nd: boxes in z too), segv and segvb (one wide table with the
+ *            segment's and its line's attributes; segvb's index built by insertion).
+ *   timing   each variant server-side as screeningPeers.ts times the full answer (serverTimingSql
+ *            'rows': every row fetched whole; 3 passes over the 1,000 digs, the first warms), in ROUNDS
+ *            rounds taken in turn, with session settings where the variant has them (plan cache mode).
+ *            jit is not a variant: at its default thresholds it never compiles these queries (cost ~600
+ *            against jit_above_cost 100,000), and forced (thresholds 0) it spent 180-350 ms compiling
+ *            each one.
  *
- * Also (item 3 of the check): each query's execution time by EXPLAIN (ANALYZE, TIMING OFF) for a
- * sample of digs, against the PL/pgSQL loop's time for the same digs, and the loop's count(*) form.
+ * Also: the execution time EXPLAIN (ANALYZE, TIMING OFF) gives for every EXPLAIN_EVERY-th dig, against
+ * the PL/pgSQL loop's time for the same digs (is the loop fair to PostGIS?), and the full answer under
+ * count(*), which lets PostgreSQL drop the answer's columns.
  *
  * Run: npx tsx bench/screeningPeersFull.ts [segments] [variant…]   (default 1,000,000; all variants)
  * PG_HOLD=1: after the load, print the cluster's psql command and wait until `<dir>/release` exists.
