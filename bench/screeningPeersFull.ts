@@ -103,7 +103,7 @@ const TABLES: Record<string, string> = {
 const EXPLAINED = ['verdicts', 'full', 'full_wkb'];
 
 const wanted = process.argv.slice(3);
-const variants = wanted.length ? VARIANTS.filter((v) => ['verdicts', 'full'].includes(v.name) || wanted.includes(v.name)) : VARIANTS;
+const variants = wanted.length ? VARIANTS.filter((v) => ['verdicts', 'full_first', 'full'].includes(v.name) || wanted.includes(v.name)) : VARIANTS;
 const id = (v: Variant): string => v.name;
 
 console.log(`PostGIS full-answer variants: ${table.segmentCount.toLocaleString('en')} segments, ${DIGS} digs, ${ROUNDS} rounds; load ${load()} at start`);
@@ -120,7 +120,7 @@ try {
   const extra = [...new Set(variants.map((v) => v.table).filter((x): x is string => x !== undefined))];
   writeFileSync(join(c.dir, 'load.sql'), `${segs.sql}${details}${digsSql(c, digs)}
     ${extra.map((x) => `${TABLES[x]}\n    VACUUM ANALYZE ${x};`).join('\n    ')}
-    SELECT relname, pg_size_pretty(pg_relation_size(oid)) FROM pg_class WHERE relname IN ('segs_geom', ${extra.map((x) => `'${x}_geom'`).join(', ')}) ORDER BY 1;`);
+    SELECT relname, pg_size_pretty(pg_relation_size(oid)) FROM pg_class WHERE relname IN (${['segs', ...extra].map((x) => `'${x}_geom'`).join(', ')}) ORDER BY 1;`);
   const sizes = psql(c, join(c.dir, 'load.sql')).trim().split('\n').map((l) => l.replace('|', ' ')).join(', ');
   console.log(`PostgreSQL ${version}; loaded (segs${extra.map((x) => ` + ${x}`).join('')}) in ${sec(t)}; GiST index sizes: ${sizes}`);
   const reach = Math.max(NOTIFY, segs.maxTol) + table.maxRadius + SLACK;
