@@ -43,11 +43,20 @@ export function toleranceOf(t: SegmentTable, s: number, rules: ScreeningRules, r
 }
 
 /**
+ * The GiST index on `table`.geom. PostgreSQL 15 builds a PostGIS 2D GiST index by sorting the boxes
+ * (sortsupport) unless told otherwise; built by insertion (`buffering = on`) it is 12% larger and a
+ * search through it is cheaper (bench/README.md, "PostGIS's advocate"), so the peers get that one:
+ * their best case.
+ */
+export const gistIndexSql = (table: string, buffering = true): string =>
+  `CREATE INDEX ${table}_geom ON ${table} USING gist (geom)${buffering ? ' WITH (buffering = on)' : ''};`;
+
+/**
  * Writes the table's segments to `<dir>/<name>.csv` (its Float64 coordinates, its float32-rounded-up
  * radius, each one's tolerance) and returns the SQL that loads them into table `name` with a GiST
- * index, and the widest tolerance.
+ * index (gistIndexSql), and the widest tolerance.
  */
-export function segmentsCsv(c: Cluster, name: string, t: SegmentTable, rules: ScreeningRules, ruleSet: string): { sql: string; maxTol: number } {
+export function segmentsCsv(c: Cluster, name: string, t: SegmentTable, rules: ScreeningRules, ruleSet: string, buffering = true): { sql: string; maxTol: number } {
   const out: string[] = [];
   let maxTol = 0;
   const co = t.coords;
@@ -63,7 +72,7 @@ export function segmentsCsv(c: Cluster, name: string, t: SegmentTable, rules: Sc
     COPY ${name}_raw FROM '${file}' (FORMAT csv);
     CREATE TABLE ${name} AS SELECT id, link, radius, tol,
       ST_MakeLine(ST_MakePoint(x0, y0, z0), ST_MakePoint(x1, y1, z1))::geometry(LineStringZ, 0) AS geom FROM ${name}_raw;
-    CREATE INDEX ${name}_geom ON ${name} USING gist (geom);
+    ${gistIndexSql(name, buffering)}
     DROP TABLE ${name}_raw;
     VACUUM ANALYZE ${name};`;
   return { sql, maxTol };
@@ -101,7 +110,7 @@ export function linesCsv(c: Cluster, name: string, t: SegmentTable, rules: Scree
     CREATE TABLE ${name}_raw (link int, radius float8, tols float8[], wkt text);
     COPY ${name}_raw FROM '${file}' (FORMAT csv);
     CREATE TABLE ${name} AS SELECT link, radius, tols, ST_GeomFromText(wkt)::geometry(LineStringZ, 0) AS geom FROM ${name}_raw;
-    CREATE INDEX ${name}_geom ON ${name} USING gist (geom);
+    ${gistIndexSql(name)}
     DROP TABLE ${name}_raw;
     VACUUM ANALYZE ${name};`;
   return { sql, rows };
@@ -137,6 +146,21 @@ export function detailsCsv(c: Cluster, name: string, t: SegmentTable, rules: Scr
     CREATE TABLE clearances (utility text PRIMARY KEY, value float8, source text);
     COPY clearances FROM '${file('clearances', clearances)}' (FORMAT csv);
     VACUUM ANALYZE ${name}_attr, line_attr, clearances;`;
+}
+
+/**
+ * The segment table `segs` with detailsCsv's per-segment and per-line columns in each row, as table
+ * `name` with its GiST index (gistIndexSql): what fullDigQuery reads with `wide` (only the rule set's
+ * clearances joined). A GIS keeps a network's segments with their line's attributes this way as often
+ * as in keyed tables beside it, and at 1M segments the joins were a good part of the full answer's
+ * time (bench/README.md, "PostGIS's advocate").
+ */
+export function wideSegmentsSql(segs: string, details: string, name: string, buffering = true): string {
+  return `
+    CREATE TABLE ${name} AS SELECT s.*, a.vertex, a.x0, a.y0, a.z0, a.x1, a.y1, a.z1, a.depth, a.depth_known, a.hunc, a.vunc,
+      l.ext_id, l.utility, l.quality FROM ${segs} s JOIN ${details}_attr a USING (id) JOIN line_attr l USING (link) ORDER BY s.id;
+    ${gistIndexSql(name, buffering)}
+    VACUUM ANALYZE ${name};`;
 }
 
 export class Skip extends Error {}

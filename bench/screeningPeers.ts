@@ -9,7 +9,7 @@
  *   PostGIS  a throwaway PostgreSQL 15 + PostGIS 3.3 cluster on 127.0.0.1 (installed with apt-get if
  *            missing, started in a temp dir, stopped and deleted at the end, also on failure): one row
  *            per segment as LINESTRING Z (SRID 0, local metres) with a 2D GiST index, ST_3DDWithin
- *            to the dig sent as WKT POLYHEDRALSURFACE Z, ST_3DDistance for the verdict, with the
+ *            to the dig sent as a POLYHEDRALSURFACE Z in WKB, ST_3DDistance for the verdict, with the
  *            wholly-inside case handled (a closed surface is measured to its faces only). Timed per
  *            permit server-side (clock_timestamp in PL/pgSQL) and client-side (psql \timing of a
  *            prepared statement over the unix socket), and as one 1,000-dig LATERAL statement.
@@ -30,13 +30,13 @@ import { screenExcavation, VERDICTS, type LineConflict } from '../src/core/scree
 import type { Point3 } from '../src/core/screening/verdicts';
 import { oracleDistance, oraclePrism } from '../tests/core/oracle';
 import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
-import { cleanUp, detailsCsv, footprintWkt, linesCsv, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, type Cluster } from './postgis';
-import { mulberry32, percentile, timeEach } from './stats';
-import { AREA_PER_SEGMENT_M2, dig, network } from './syntheticNetwork';
+import { cleanUp, detailsCsv, linesCsv, postgisVersion, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, wideSegmentsSql, type Cluster } from './postgis';
+import { digQuery, digsSql, FULL_COLUMNS, fullDigQuery, lineDigQuery, NOTIFY, SLACK } from './postgisQueries';
+import { percentile, timeEach } from './stats';
+import { peersCity, PEERS_SEED } from './syntheticNetwork';
 
 // ---- data: the generator of bench/screening.ts (same seed, same sequence) -------------------------
 
-const SEED = 0xb0a7;
 const DIGS = 1000;
 /** Digs timed for turf without the per-line bbox check (a few seconds each at 1M segments). */
 const TURF_FULL_DIGS = 10;
@@ -46,8 +46,6 @@ const OURS_TIMED_PASSES = 5;
 const FRAME = { originLon: 113.33, originLat: 23.13 };
 const RULES = validateScreeningRules(rulesJson);
 const RULE_SET = RULES.defaultRuleSet;
-const NOTIFY = RULES.notifyDistance.value;
-const SLACK = 1e-6; // screen.ts VERDICT_SLACK_M
 
 
 
@@ -82,14 +80,9 @@ const rows: Row[] = [];
 
 // ---- ours -----------------------------------------------------------------------------------------------
 
-const segmentsWanted = Number(process.argv[2] ?? 1_000_000);
-if (!(segmentsWanted > 0)) throw new RangeError(`segments should be a positive number, got ${process.argv[2]}`);
-const rng = mulberry32(SEED + segmentsWanted);
-const side = Math.sqrt(segmentsWanted * AREA_PER_SEGMENT_M2);
-const links = network(rng, segmentsWanted, side);
-const digs = Array.from({ length: DIGS }, () => dig(rng, side));
+const { side, links, digs } = peersCity(Number(process.argv[2] ?? 1_000_000), DIGS);
 
-console.log(`Undergrid screening vs peers: seed ${SEED}, node ${process.version}, rule set ${RULE_SET}, notify ${NOTIFY} m; ` +
+console.log(`Undergrid screening vs peers: seed ${PEERS_SEED}, node ${process.version}, rule set ${RULE_SET}, notify ${NOTIFY} m; ` +
   `${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at start (timings are noisy on a busy machine)`);
 let t0 = performance.now();
 const table = buildSegmentTable(links);
@@ -277,131 +270,7 @@ function runTurf(): void {
   });
 }
 
-// ---- PostGIS ---------------------------------------------------------------------------------------------
-
-/** The dig as a closed POLYHEDRALSURFACE Z: bottom, top, one quad per wall. */
-const solidWkt = (d: OpenCut): string => prismWkt(d.footprint, d.footprint.map(() => d.bottomZ), d.topZ);
-
-/** SQL: the verdict index (0 STRIKE .. 3 none) of outside distance x against the row's `tol`. */
-const verdictSql = (x: string): string => `CASE WHEN ${x} <= 0 THEN 0 WHEN ${x} <= tol THEN 1 WHEN ${x} <= ${NOTIFY} THEN 2 ELSE 3 END`;
-
-/**
- * One dig's candidate segments in SQL, with their outside distances. `solid`, `fp`, `bottom`, `top`
- * are SQL expressions (parameters of a prepared statement, PL/pgSQL variables, or columns of a
- * lateral row); `reach` is the constant ST_3DDWithin distance. Rows (id, link, tol, naive, fixed,
- * and `extra`'s columns): `fixed` is the outside distance less the slack with the wholly-inside case
- * handled (a closed surface is measured to its faces only), `naive` what the distance to the WKT
- * surface alone gives. OFFSET 0 keeps each level from being flattened, so ST_3DDistance runs once
- * per candidate.
- */
-function hitRows(solid: string, fp: string, bottom: string, top: string, reach: number, from: string, extra = ''): string {
-  return `
-      SELECT id, link, tol, face - radius - ${SLACK} AS naive,
-        -- a segment that touches no face is wholly inside or wholly outside: test one end
-        CASE WHEN face > 0 AND ST_Z(ST_StartPoint(geom)) BETWEEN ${bottom} AND ${top}
-                  AND ST_Intersects(ST_Force2D(ST_StartPoint(geom)), dig.fp)
-             THEN 0 ELSE face END - radius - ${SLACK} AS fixed${extra}
-      FROM (SELECT ${solid} AS solid, ${fp} AS fp OFFSET 0) dig
-      CROSS JOIN LATERAL (
-        SELECT s.id, s.link, s.radius, s.tol, s.geom, ST_3DDistance(s.geom, dig.solid) AS face
-        FROM ${from} s WHERE ST_3DDWithin(s.geom, dig.solid, ${reach}) OFFSET 0
-      ) cand OFFSET 0`;
-}
-
-/**
- * One dig's screening in SQL, verdicts only (hitRows' arguments): (link, v, nv), the line's verdict
- * index with the wholly-inside case handled, and nv, what the naive "distance to the WKT surface"
- * gives. What a permit needs is more (fullDigQuery); this is PostGIS's least work, its best case.
- */
-function digQuery(solid: string, fp: string, bottom: string, top: string, reach: number, from = 'segs'): string {
-  return `
-    SELECT link, min(${verdictSql('fixed')}) AS v, min(${verdictSql('naive')}) AS nv FROM (${hitRows(solid, fp, bottom, top, reach, from)}
-    ) hit GROUP BY link HAVING min(${verdictSql('fixed')}) < 3 OR min(${verdictSql('naive')}) < 3`;
-}
-
-/**
- * One dig's screening in SQL as a permit is answered (issue 3: "for each line near the work, return:
- * verdict, the minimal 3D distance …, the horizontal and vertical components, where along the line
- * it occurs (a point and the segment), the clearance required and which rule gave it, … the line's
- * quality level. Sort by severity. A permit-level summary: counts per verdict"): per line its
- * deciding segment (most severe verdict, then smallest outside distance, then lowest segment: as
- * screen.ts), and for that segment only the fields of screen.ts's LineConflict: the 3D distance to
- * the outside (0 when inside), the closest point on the axis (ST_3DClosestPoint), the plan distance
- * and its point (ST_Distance, ST_ClosestPoint on the segment in plan, z along the segment), the
- * vertical gap over the footprint and its point (the axis's part over the footprint,
- * ST_Intersection, which interpolates z; its lowest and highest z against the dig's top and bottom),
- * the segment's vertex number and the closest point's parameter, the depth and uncertainties
- * (seg_attr), the clearance and its source (clearances), the line's id, utility and quality
- * (line_attr), sorted by verdict, distance, id, with the counts per verdict on every row (a window).
- * Rows: 'F'-tagged by the caller; columns as `FULL_COLUMNS`.
- */
-function fullDigQuery(solid: string, fp: string, bottom: string, top: string, reach: number): string {
-  const pass = `, geom, radius, dig.solid AS solid, dig.fp AS fp, ${bottom} AS bottom, ${top} AS top`;
-  /** The point at parameter t along the segment, as x, y, z columns (null where `none` holds). */
-  const at = (t: string, none = 'false'): string =>
-    ['x', 'y', 'z'].map((c) => `CASE WHEN ${none} THEN NULL ELSE a.${c}0 + ${t} * (a.${c}1 - a.${c}0) END`).join(', ');
-  return `
-    SELECT b.link, b.v, greatest(0, b.fixed + ${SLACK}) AS d3,
-      greatest(0, ST_Distance(g.g2, b.fp) - b.radius) AS h,
-      CASE WHEN g.zmin IS NULL THEN NULL ELSE greatest(0, greatest(0, g.zmin - b.top, b.bottom - g.zmax) - b.radius) END AS vg,
-      ST_X(g.cp), ST_Y(g.cp), ST_Z(g.cp),
-      ${at('g.hl')},
-      ${at('g.vl', 'g.zmin IS NULL')},
-      a.vertex, CASE WHEN g.len2 > 0 THEN ((ST_X(g.cp) - a.x0) * (a.x1 - a.x0) + (ST_Y(g.cp) - a.y0) * (a.y1 - a.y0) + (ST_Z(g.cp) - a.z0) * (a.z1 - a.z0)) / g.len2 ELSE 0 END,
-      b.radius, a.depth, a.depth_known, c.value, a.hunc, a.vunc, greatest(a.hunc, a.vunc), c.value + greatest(a.hunc, a.vunc),
-      l.ext_id, l.utility, l.quality,
-      count(*) FILTER (WHERE b.v = 0) OVER (), count(*) FILTER (WHERE b.v = 1) OVER (), count(*) FILTER (WHERE b.v = 2) OVER (),
-      b.id, c.source
-    FROM (
-      SELECT DISTINCT ON (link) * FROM (SELECT *, ${verdictSql('fixed')} AS v FROM (${hitRows(solid, fp, bottom, top, reach, 'segs', pass)}
-      ) hit) hv WHERE v < 3 ORDER BY link, v, greatest(0, fixed), id
-    ) b
-    JOIN seg_attr a ON a.id = b.id JOIN line_attr l ON l.link = b.link JOIN clearances c ON c.utility = l.utility
-    CROSS JOIN LATERAL (
-      SELECT g2, cp, len2, ST_ZMin(ix) AS zmin, ST_ZMax(ix) AS zmax,
-        CASE WHEN ST_Length(g2) > 0 THEN ST_LineLocatePoint(g2, ST_ClosestPoint(g2, b.fp)) ELSE 0 END AS hl,
-        -- the vertical gap's point: the part over the footprint's lowest point above the top, highest below the
-        -- bottom, else its point nearest the top within [bottom, top]; z is linear along the segment
-        CASE WHEN a.z1 = a.z0 OR ST_IsEmpty(ix) THEN 0 ELSE
-          (CASE WHEN ST_ZMin(ix) > b.top THEN ST_ZMin(ix) WHEN ST_ZMax(ix) < b.bottom THEN ST_ZMax(ix)
-                ELSE least(ST_ZMax(ix), b.top) END - a.z0) / (a.z1 - a.z0) END AS vl
-      FROM (SELECT ST_Force2D(b.geom) AS g2, ST_3DClosestPoint(b.geom, b.solid) AS cp,
-              (a.x1 - a.x0) ^ 2 + (a.y1 - a.y0) ^ 2 + (a.z1 - a.z0) ^ 2 AS len2,
-              ST_Intersection(b.geom, b.fp) AS ix OFFSET 0) q
-    ) g
-    ORDER BY b.v, d3, l.ext_id`;
-}
-
-/** fullDigQuery's columns, in order (after the caller's tag and dig). */
-const FULL_COLUMNS = ['link', 'v', 'd3', 'h', 'vg', 'cx', 'cy', 'cz', 'hx', 'hy', 'hz', 'vx', 'vy', 'vz', 'vertex', 't', 'radius', 'depth', 'depthKnown',
-  'clearance', 'hunc', 'vunc', 'unc', 'tol', 'id', 'utility', 'quality', 'strike', 'encroach', 'near', 'seg', 'source'] as const;
-
-/**
- * digQuery against the network stored one row per line (`lines`, bench/postgis.ts linesCsv), as a
- * GIS keeps it: ST_3DDWithin finds the lines near the dig, ST_DumpSegments splits each into its
- * segments, a segment whose plan box misses the footprint's box grown by the reach is dropped (it
- * cannot be within the reach), and each other segment is decided as in digQuery with its own
- * tolerance (`tols[k]`: the uncertainty grows with depth along a line), so the verdicts are the
- * per-segment query's.
- */
-function lineDigQuery(solid: string, fp: string, bottom: string, top: string, reach: number): string {
-  const verdict = verdictSql;
-  return `
-    SELECT link, min(${verdict('fixed')}) AS v, min(${verdict('naive')}) AS nv FROM (
-      SELECT link, tol, face - radius - ${SLACK} AS naive,
-        CASE WHEN face > 0 AND ST_Z(ST_StartPoint(sg)) BETWEEN ${bottom} AND ${top}
-                  AND ST_Intersects(ST_Force2D(ST_StartPoint(sg)), dig.fp)
-             THEN 0 ELSE face END - radius - ${SLACK} AS fixed
-      FROM (SELECT ${solid} AS solid, ${fp} AS fp, ST_Expand(ST_Envelope(${fp}), ${reach}) AS box OFFSET 0) dig
-      CROSS JOIN LATERAL (
-        SELECT l.link, l.radius, l.tols, l.geom FROM lines l WHERE ST_3DDWithin(l.geom, dig.solid, ${reach}) OFFSET 0
-      ) cand
-      CROSS JOIN LATERAL (
-        SELECT cand.tols[(d).path[1]] AS tol, (d).geom AS sg, ST_3DDistance((d).geom, dig.solid) AS face
-        FROM ST_DumpSegments(cand.geom) d WHERE (d).geom && dig.box OFFSET 0
-      ) seg OFFSET 0
-    ) hit GROUP BY link HAVING min(${verdict('fixed')}) < 3 OR min(${verdict('naive')}) < 3`;
-}
+// ---- PostGIS (its queries: postgisQueries.ts) -------------------------------------------------------------
 
 async function runPostgis(): Promise<void> {
   console.log('\nPostGIS: throwaway PostgreSQL 15 + PostGIS 3 cluster on 127.0.0.1');
@@ -435,31 +304,33 @@ async function measurePostgis(c: Cluster): Promise<void> {
   const lineRows = linesCsv(c, 'lines', table, RULES, RULE_SET);
   const details = detailsCsv(c, 'seg', table, RULES, RULE_SET);
   const maxTol = Math.max(segs.maxTol, stubSegs.maxTol);
-  writeFileSync(join(c.dir, 'digs.csv'), digs.map((d, i) => `${i},"${solidWkt(d)}","${footprintWkt(d.footprint)}",${d.bottomZ},${d.topZ}`).join('\n') + '\n');
-  writeFileSync(join(c.dir, 'load.sql'), `${segs.sql}${stubSegs.sql}${lineRows.sql}${details}
-    CREATE TABLE digs (id int PRIMARY KEY, solid text, fp text, bottom float8, top float8);
-    COPY digs FROM '${join(c.dir, 'digs.csv')}' (FORMAT csv);
-    VACUUM ANALYZE digs;
+  writeFileSync(join(c.dir, 'load.sql'), `${segs.sql}${stubSegs.sql}${lineRows.sql}${details}${wideSegmentsSql('segs', 'seg', 'segv')}${digsSql(c, digs)}
     SELECT count(*), pg_size_pretty(pg_total_relation_size('segs')) FROM segs;`);
   const loaded = psql(c, join(c.dir, 'load.sql')).trim().split('|');
-  console.log(`  loaded ${Number(loaded[0]).toLocaleString('en')} segments as LINESTRING Z (SRID 0) with a 2D GiST index in ${sec(t)} (${loaded[1]} with index)`);
+  console.log(`  loaded ${Number(loaded[0]).toLocaleString('en')} segments as LINESTRING Z (SRID 0) with a 2D GiST index (built by insertion) in ${sec(t)} (${loaded[1]} with index); ` +
+    `the digs as WKB, sent and read as a client library sends a geometry`);
+  // Each dig's WKB as hex, for the prepared statements' bytea parameters.
+  writeFileSync(join(c.dir, 'wkb.sql'), "SELECT id, encode(solid_wkb, 'hex'), encode(fp_wkb, 'hex') FROM digs ORDER BY id;");
+  const wkbHex = psql(c, join(c.dir, 'wkb.sql')).trim().split('\n').map((l) => l.split('|'));
+  if (wkbHex.length !== DIGS || wkbHex.some((r, i) => Number(r[0]) !== i)) throw new Error('digs WKB: unexpected rows');
+  /** The dig read from the digs table row `w` (server-side loops, batch) or from prepared-statement parameters. */
+  const fromRow = ['ST_GeomFromWKB(w.solid_wkb)', 'ST_GeomFromWKB(w.fp_wkb)', 'w.bottom', 'w.top'] as const;
 
   // A verdict needs outside distance ≤ tolerance or ≤ notify: the larger of the two bounds it (as ours, ruleContext.ts).
   const reach = Math.max(NOTIFY, maxTol) + table.maxRadius + SLACK;
   console.log(`  candidates: ST_3DDWithin(segment, dig POLYHEDRALSURFACE Z, ${reach.toFixed(3)} m = max(notify ${NOTIFY}, max tolerance ` +
     `${maxTol.toFixed(3)}) + max radius ${table.maxRadius.toFixed(3)}); verdict from ST_3DDistance − radius`);
 
-  const plpgsql = digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach);
+  const plpgsql = digQuery(...fromRow, reach);
   const batch = `SELECT w.id AS dig, q.* FROM digs w CROSS JOIN LATERAL (${plpgsql}) q`;
-  const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
   /**
    * psql sections timing one query per dig: prepared (its plan under @@<tag>PLAN, a warm pass, a
    * \timing pass under @@<tag>CLIENT whose rows start with `row`), then server-side under @@<tag>SERVER.
    */
-  const perDig = (name: string, tag: string, row: string, query: typeof digQuery, consume: 'count' | 'rows' = 'count'): string => {
-    const execute = (d: OpenCut, i: number): string => `EXECUTE ${name}(${i}, ${lit(solidWkt(d))}, ${lit(footprintWkt(d.footprint))}, ${d.bottomZ}, ${d.topZ});`;
+  const perDig = (name: string, tag: string, row: string, query: (solid: string, fp: string, bottom: string, top: string, reach: number) => string, consume: 'count' | 'rows' = 'count'): string => {
+    const execute = (d: OpenCut, i: number): string => `EXECUTE ${name}(${i}, '\\x${wkbHex[i]![1]}', '\\x${wkbHex[i]![2]}', ${d.bottomZ}, ${d.topZ});`;
     const executes = digs.map(execute).join('\n');
-    return `PREPARE ${name}(int, text, text, float8, float8) AS SELECT '${row}', $1, q.* FROM (${query('ST_GeomFromText($2)', 'ST_GeomFromText($3)', '$4', '$5', reach)}) q;
+    return `PREPARE ${name}(int, bytea, bytea, float8, float8) AS SELECT '${row}', $1, q.* FROM (${query('ST_GeomFromWKB($2)', 'ST_GeomFromWKB($3)', '$4', '$5', reach)}) q;
 \\echo @@${tag}PLAN
 EXPLAIN (COSTS OFF) ${execute(digs[0]!, 0)}
 \\echo @@${tag}WARM
@@ -469,7 +340,7 @@ ${executes}
 ${executes}
 \\timing off
 \\echo @@${tag}SERVER
-${serverTimingSql('digs', query('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach), `${name}_timings`, consume)}
+${serverTimingSql('digs', query(...fromRow, reach), `${name}_timings`, consume)}
 `;
   };
   writeFileSync(join(c.dir, 'bench.sql'), `
@@ -488,11 +359,11 @@ SELECT 'BT', run, ms, n FROM batch_timings ORDER BY run;
 SELECT 'BR', b.* FROM (${batch}) b;
 \\timing off
 \\echo @@STUBS
-SELECT 'S', w.id, q.* FROM digs w CROSS JOIN LATERAL (${digQuery('ST_GeomFromText(w.solid)', 'ST_GeomFromText(w.fp)', 'w.bottom', 'w.top', reach, 'stubs')}) q;
+SELECT 'S', w.id, q.* FROM digs w CROSS JOIN LATERAL (${digQuery(...fromRow, reach, 'stubs')}) q;
 \\echo @@BATCHPLAN
 EXPLAIN (COSTS OFF) ${batch};
 ${perDig('screenl', 'L', 'L', lineDigQuery)}
-${perDig('screenf', 'F', 'F', fullDigQuery, 'rows')}`);
+${perDig('screenf', 'F', 'F', (...a) => fullDigQuery(...a, { from: 'segv', wide: true }), 'rows')}`);
   t = performance.now();
   const text = psql(c, join(c.dir, 'bench.sql'));
   console.log(`  bench script (plan, 1,000 warm + 1,000 timed prepared EXECUTEs, 3 × 1,000 PL/pgSQL, 5 batches, stubs) ran in ${sec(t)}`);
@@ -570,7 +441,7 @@ ${perDig('screenf', 'F', 'F', fullDigQuery, 'rows')}`);
   const sP50 = p(serverTimes, 50), sP99 = p(serverTimes, 99), cP50 = p(clientTimes, 50), cP99 = p(clientTimes, 99);
   const batchPer = Math.min(...batchRuns.slice(1)) / DIGS;
   console.log(`  per permit, server side (PL/pgSQL loop, clock_timestamp, cached plan; 2 passes after a warm one): p50 ${ms(sP50)} ms, p99 ${ms(sP99)} ms`);
-  console.log(`  per permit, client round trip (prepared EXECUTE with WKT parameters, psql \\timing, unix socket, warm): p50 ${ms(cP50)} ms, p99 ${ms(cP99)} ms`);
+  console.log(`  per permit, client round trip (prepared EXECUTE with WKB parameters, psql \\timing, unix socket, warm): p50 ${ms(cP50)} ms, p99 ${ms(cP99)} ms`);
   console.log(`  1,000 digs in ONE statement (digs table LATERAL-joined to segs): best of 3 warm runs ${ms(batchPer * DIGS)} ms ` +
     `= ${ms(batchPer)} ms per permit (client-timed with its ${batchRows.size} result rows: ${ms(batchClient)} ms)`);
   const pgMisses = `${missing.length + milder.length} (${missing.length} missed, ${milder.length} milder); stubs ${DIGS - stubFixed}/${DIGS}`;

@@ -5,6 +5,7 @@
  */
 import { QUALITY_LEVELS, UTILITY_TYPES, type Link } from '../src/core/model';
 import type { OpenCut } from '../src/core/screening/excavation';
+import { mulberry32 } from '../src/core/random';
 
 export const SEGMENTS_PER_LINK = 8;
 /** Plan area per segment: 400 m² puts 1M segments (~15,000 km of line) in a 20 km square. */
@@ -45,4 +46,19 @@ export function dig(rng: () => number, side: number): OpenCut {
     bottomZ: -1.5 - rng() * 4.5,
     topZ: 0,
   };
+}
+
+/** The seed of screeningPeers.ts's network and digs (and bench/screening.ts's). */
+export const PEERS_SEED = 0xb0a7;
+
+/**
+ * screeningPeers.ts's network and digs, which screeningPeersFull.ts shares: `segments` segments (from
+ * the command line: positive) in a square of side `side`, then `digCount` digs from the same generator.
+ */
+export function peersCity(segments: number, digCount: number): { side: number; links: Link[]; digs: OpenCut[] } {
+  if (!(segments > 0)) throw new RangeError(`segments should be a positive number, got ${segments}`);
+  const rng = mulberry32(PEERS_SEED + segments);
+  const side = Math.sqrt(segments * AREA_PER_SEGMENT_M2);
+  const links = network(rng, segments, side);
+  return { side, links, digs: Array.from({ length: digCount }, () => dig(rng, side)) };
 }
