@@ -96,6 +96,20 @@ describe('the site model', () => {
     // A restricted line this viewer is not sent: its row is still shown, as unseen.
     expect(siteLines(model, [], result.lines).unseen.map((l) => l.linkId)).toContain('G1');
   });
+
+  it('a contractor sent only the second stretch of a struck line (`G1#2`: its first lies at another of their sites) sees it struck', () => {
+    const result = screen();
+    const model = siteModel(frame, screenedWorks(result), result.notifyDistance, 5);
+    const row = result.lines.find((l) => l.linkId === 'G1')!;
+    expect(row.verdict).toBe('STRIKE');
+    // The layers route numbers a line's stretches over all the viewer's sites, then drops those outside the bbox.
+    const second: ScreenableLink = { ...main, id: 'G1#2', vertices: Float64Array.from([-10, 0, 8.5, 10.9, 45, 0, 8.5, 11.1]) };
+    const { lines, unseen } = siteLines(model, [second], result.lines);
+    expect(lines.map((l) => [l.key, l.row?.verdict])).toEqual([['G1#2', 'STRIKE']]);
+    expect(unseen).toEqual([]);
+    // An id that only looks like a stretch (`#1` is never one) is not taken for the line.
+    expect(siteLines(model, [{ ...second, id: 'G1#1' }], result.lines).lines[0]!.row).toBeNull();
+  });
 });
 
 describe('the default cross-section', () => {
