@@ -121,7 +121,7 @@ describe('the default cross-section', () => {
     expect(row.linkId).toBe('G1');
     const plane = defaultSlice(model, lines, result.lines);
     // Through the closest point (where the main meets the pit, on its east side), moved 10 % of the
-    // pit's length in so that the slice crosses the pit (crossSection.ts OPEN_CUT_INSET).
+    // pit's length in so that the slice crosses the pit (crossSection.ts SLICE_INSET).
     expect(row.closestPoint.x).toBeCloseTo(4, 6);
     expect(plane.ox).toBeCloseTo(3.2, 6);
     expect(plane.oy).toBeCloseTo(row.closestPoint.y, 9);
@@ -132,5 +132,21 @@ describe('the default cross-section', () => {
     expect(cuts[0]!.z).toBeCloseTo(8.5, 9);
     // The work it goes across has its outline in the slice.
     expect(sliceVolume(plane, model.volumes[(row as typeof row & { work: number }).work]!).length).toBeGreaterThan(0);
+  });
+
+  it('across a trench, cuts the line it struck where the line crosses it square, and just past its end (review14)', () => {
+    for (const x of [10, 20.8]) {
+      const gas: ScreenableLink = { id: 'G', utility: 'gas', owner: 'City Gas', qualityLevel: 'A', section: { shape: 'circular', diameterMm: 300 },
+        vertices: Float64Array.from([x, -40, 9, 10, x, 40, 9, 10]) };
+      const s = new DigScreener(rules);
+      s.load([gas], frame, 1);
+      const result = s.screenWorks({ works: [{ kind: 'trench', centreLine: [ll(0, 0), ll(20, 0)], width: 0.8, depth: 1.5 }], groundElevation: 10, ruleSetId: 'cn-gb50289' });
+      expect(result.lines.map((l) => l.verdict), `line at x = ${x}`).toEqual([x === 10 ? 'STRIKE' : 'ENCROACH']);
+      const model = siteModel(frame, screenedWorks(result), result.notifyDistance, 5);
+      const { lines } = siteLines(model, [gas], result.lines);
+      const plane = defaultSlice(model, lines, result.lines);
+      expect(sliceLine(plane, lines[0]!.link.vertices), `line at x = ${x}`).toHaveLength(1);
+      expect(sliceVolume(plane, model.volumes[0]!), `line at x = ${x}`).toHaveLength(1);
+    }
   });
 });
