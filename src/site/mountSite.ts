@@ -20,6 +20,8 @@ export interface MountSite {
   /** For a one-dig screening (DigScreening): the footprint and depth it was asked with. */
   openCut?: { footprint: [number, number][]; depth: number };
   utilities: readonly UtilityType[];
+  /** The network version `layer` loads: when it is not the screening's, the view says so (siteNotes.ts). */
+  networkVersion: number;
   /** A layer's lines within a bbox (west, south, east, north in degrees), as the server gives this viewer. */
   layer(utility: UtilityType, bbox: [number, number, number, number]): Promise<LayerPayload>;
   /** data/rules/display.json siteMarginM. */
@@ -40,5 +42,6 @@ export async function mountSite(parent: HTMLElement, o: MountSite): Promise<Site
     return p;
   }));
   const { lines, unseen } = siteLines(model, payloads.flatMap(decodeLayer), o.result.lines);
-  return new SiteView(parent, { model, lines, unseen, rows: o.result.lines, scheme: o.scheme, t: o.t, onClose: o.onClose });
+  const versions = { screened: o.result.networkVersion, loaded: o.networkVersion };
+  return new SiteView(parent, { model, lines, unseen, rows: o.result.lines, versions, scheme: o.scheme, t: o.t, onClose: o.onClose });
 }

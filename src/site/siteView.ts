@@ -17,6 +17,7 @@ import { renderSection } from './sectionView';
 import { SiteFrame } from './siteFrame';
 import { depthScale, groundMeshes, lineMeshes, workMeshes } from './siteMeshes';
 import { defaultSlice, type SiteLine, type SiteModel } from './siteModel';
+import { siteNotes, type SiteNotes, type SiteVersions } from './siteNotes';
 import type { SiteT } from './siteWords';
 
 /** A press that moves less than this and lifts within TAP_MS is a tap (a pick), not a drag. */
@@ -29,6 +30,8 @@ export interface SiteViewOptions {
   /** Rows of lines this viewer was not sent (restricted, or beyond a contractor's sites): listed, not drawn. */
   unseen: ScreenedLine[];
   rows: readonly ScreenedLine[];
+  /** The screening's network version and the lines' (siteNotes.ts: a banner when they differ). */
+  versions: SiteVersions;
   scheme: ColourScheme;
   t: SiteT;
   onClose(): void;
@@ -62,9 +65,11 @@ export class SiteView {
   private readonly canvasBox: HTMLDivElement;
   private readonly resize: ResizeObserver;
   private press: { x: number; y: number; at: number; id: number } | null = null;
+  private readonly notes: SiteNotes;
 
   constructor(parent: HTMLElement, private readonly o: SiteViewOptions) {
     const { model, t } = o;
+    this.notes = siteNotes(o.versions, t);
     const b = model.box;
     this.frame = new SiteFrame((b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2, model.groundZ);
     this.renderer = new WebGLRenderer({ antialias: false, stencil: true, preserveDrawingBuffer: true });
@@ -74,10 +79,11 @@ export class SiteView {
     const plane = defaultSlice(model, o.lines, o.rows);
     const section = div({ id: 'site-section', class: 'panel' },
       div({ class: 'status' }, t('site.sectionAcross')), renderSection(model, plane, o.lines, o.scheme, t));
-    const unseen = o.unseen.length ? div({ class: 'status error', id: 'site-unseen' }, t('site.unseen', { ids: o.unseen.map((r) => r.linkId).join(', ') })) : '';
+    const unseen = o.unseen.length ? div({ class: 'status error', id: 'site-unseen' }, this.notes.unseen(o.unseen.map((r) => r.linkId))) : '';
+    const stale = this.notes.stale === null ? '' : div({ class: 'status error', id: 'site-stale', role: 'alert' }, this.notes.stale);
     const head = div({ id: 'site-head', class: 'panel' },
       div({ class: 'row' }, div({ id: 'site-title' }, t('site.title', { lines: o.lines.length, margin: model.reachM.toFixed(1) })), button('site-close', t('site.close'), () => o.onClose())),
-      div({ class: 'status' }, t('site.hint')), unseen);
+      stale, div({ class: 'status' }, t('site.hint')), unseen);
     this.element = div({ id: 'site-view' }, this.canvasBox, head, this.card, section);
     parent.append(this.element);
 
@@ -163,7 +169,7 @@ export class SiteView {
     }
     this.card.replaceChildren(
       div({ class: 'row' }, div({ class: 'site-card-title' }, `${t(`utility.${l.utility}`)} ${row?.linkId ?? l.id}`), button('site-card-close', t('site.closeCard'), () => { this.card.hidden = true; })),
-      row ? '' : div({ class: 'status' }, t('site.notListed')), dl);
+      row ? '' : div({ class: 'status' }, this.notes.notListed), dl);
     this.card.dataset['key'] = line.key;
     this.card.dataset['linkId'] = row?.linkId ?? l.id;
     this.card.hidden = false;

@@ -49,7 +49,7 @@ export class SiteLauncher {
       if (attempt !== this.opening) return;
       this.view = await mountSite(this.deps.parent, {
         frame: net.frame, result: launch.result, ...(launch.openCut ? { openCut: launch.openCut } : {}), utilities: net.utilities,
-        layer: (u, bbox) => api.layerIn(net.version, u, bbox),
+        layer: (u, bbox) => api.layerIn(net.version, u, bbox), networkVersion: net.version,
         marginM: DISPLAY.siteMarginM, scheme: this.deps.store.getState().colourScheme, t,
         progress: (done, total) => { status.textContent = t('site.loading', { done, total }); },
         onClose: () => this.close(),

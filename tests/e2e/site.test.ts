@@ -7,6 +7,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt } from '../../scripts/buildClient';
+import { translate, type Locale } from '../../src/ui/i18n';
 import type { DigScreening } from '../../src/core/digScreening';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import type { LayerPayload } from '../../src/protocol/layerPayload';
@@ -21,9 +22,10 @@ interface Handle {
   undergrid: {
     windowPosition(lon: number, lat: number, h?: number): { x: number; y: number } | null;
     lookFrom(lon: number, lat: number, height: number, headingDeg: number, pitchDeg: number): void;
-    store: { getState(): { dig: { corners: [number, number][] } } };
+    store: { getState(): { dig: { corners: [number, number][] }; locale: Locale } };
     screenInWorker(r: unknown): Promise<DigScreening>;
     site(): Site | null;
+    openSite(launch: { result: DigScreening; openCut: { footprint: [number, number][]; depth: number } }): Promise<void>;
   };
 }
 
@@ -75,6 +77,7 @@ describe('the dig-site view on a touch screen', () => {
 
     await page.tap('#site-view-open');
     await page.waitForSelector('#site-view[data-ready="true"]', { timeout: 2 * MINUTES });
+    await expect(page.locator('#site-stale').count()).resolves.toBe(0); // screened on the version drawn
     const p = strike.closestPoint;
     const point = (await page.evaluate(([x, y, z]) => (window as unknown as Handle).undergrid.site()!.windowPoint(x!, y!, z!), [p.x, p.y, p.z]))!;
     expect(point).not.toBeNull();
@@ -102,6 +105,16 @@ describe('the dig-site view on a touch screen', () => {
     await page.tap('#site-close');
     await expect(page.locator('#site-view').count()).resolves.toBe(0);
     await expect(page.locator('#cesium canvas').isVisible()).resolves.toBe(true);
+
+    // A stored screening made on an earlier network version (a permit's, screened before an import):
+    // the view draws the lines in force and says both versions (review14: it mixed them silently).
+    const v = screened.networkVersion;
+    await page.evaluate(([result, footprint]) => (window as unknown as Handle).undergrid.openSite({ result, openCut: { footprint, depth: 3 } }),
+      [{ ...screened, networkVersion: v - 1 }, corners] as const);
+    await page.waitForSelector('#site-view[data-ready="true"]', { timeout: 2 * MINUTES });
+    const locale = await page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().locale);
+    await expect(page.locator('#site-stale').textContent()).resolves.toBe(translate(locale, 'site.stale', { screened: v - 1, current: v }));
+    await page.tap('#site-close');
     expect(offMachineRequests(tablet.requests)).toEqual([]);
   }, 10 * MINUTES);
 });

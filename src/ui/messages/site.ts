@@ -18,6 +18,9 @@ export const siteMessages = defineMessages({
   'site.clearance': 'Required clearance',
   'site.tolerance': 'Tolerance zone',
   'site.unseen': 'Listed by the screening but not drawn (not shown to your role): {ids}',
+  'site.stale': 'Screened against network version {screened}; the network is now version {current}: re-screen before relying on this view.',
+  'site.notListedStale': 'Not listed by the screening: this line may be new since version {screened} (the lines drawn are version {current}).',
+  'site.unseenStale': 'Listed by the screening but not drawn: may have been removed since version {screened}, or not shown to your role: {ids}',
   'site.noCuts': 'No line crosses this section.',
   'site.closeCard': 'Close',
 }, {
@@ -37,6 +40,9 @@ export const siteMessages = defineMessages({
   'site.clearance': '规定净距',
   'site.tolerance': '容差区',
   'site.unseen': '筛查已列出但未绘制（您的角色不可见）：{ids}',
+  'site.stale': '筛查基于管网版本 {screened}，管网现为版本 {current}：请重新筛查后再以此为据。',
+  'site.notListedStale': '筛查未列出：此管线可能是版本 {screened} 之后新增的（所绘管线为版本 {current}）。',
+  'site.unseenStale': '筛查已列出但未绘制：可能在版本 {screened} 之后已删除，或您的角色不可见：{ids}',
   'site.noCuts': '没有管线穿过此断面。',
   'site.closeCard': '关闭',
 });
