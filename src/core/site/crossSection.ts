@@ -146,6 +146,9 @@ function edgeCrossings(p: SlicePlane, count: number, x: (i: number) => number, y
 }
 
 const CAPSULE_NORMALS = 32;
+/** How far a drawn capsule cut may stand outside the true one, m. */
+const CAPSULE_GAP_M = 1e-3;
+const CAPSULE_MAX_HALVINGS = 24;
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 const GOLDEN_STEPS = 60;
 
@@ -183,37 +186,73 @@ function slicePiece(p: SlicePlane, piece: Piece): SliceOutline[] {
       return [[[sc - half, c.topZ], [sc + half, c.topZ], [sc + half, c.bottomZ], [sc - half, c.bottomZ]]];
     }
     case 'capsule': {
-      // The section is the union, over the axis points P(k), of the circles the ball of radius r
-      // about P(k) leaves in the slice (centre P's (s, z), radius √(r² − d²), d its distance from the
-      // slice): convex. Its outline is drawn through its support points, one per outward normal, so a
-      // leg cut along (a long stadium) is drawn as well as one cut square (a circle). Tried first: rays
-      // from the axis point nearest the slice, cut by bisection; along a leg they left a sliver (review14).
-      const c = piece.capsule, r = c.radius;
-      const [da, sa] = planeCoords(p, c.originX, c.originY), [db, sb] = planeCoords(p, c.originX + c.ax, c.originY + c.ay);
-      const dd = db - da;
-      let k0 = 0, k1 = 1;
-      if (Math.abs(dd) < 1e-12) { if (Math.abs(da) >= r) return []; } else {
-        const ka = (-r - da) / dd, kb = (r - da) / dd;
-        k0 = Math.max(0, Math.min(ka, kb)); k1 = Math.min(1, Math.max(ka, kb));
-        if (k1 <= k0) return [];
-      }
-      const radiusAt = (k: number): number => Math.sqrt(Math.max(0, r * r - (da + k * dd) ** 2));
-      const outline: SliceOutline = [];
-      for (let i = 0; i < CAPSULE_NORMALS; i++) {
-        const a = (2 * Math.PI * i) / CAPSULE_NORMALS, ns = Math.cos(a), nz = Math.sin(a);
-        // The support in (ns, nz): concave in k (linear + the root of a concave quadratic), found by golden section.
-        const f = (k: number): number => ns * (sa + k * (sb - sa)) + nz * (c.originZ + k * c.az) + radiusAt(k);
-        let lo = k0, hi = k1;
-        for (let it = 0; it < GOLDEN_STEPS; it++) {
-          const m1 = hi - (hi - lo) * GOLDEN, m2 = lo + (hi - lo) * GOLDEN;
-          if (f(m1) < f(m2)) lo = m1; else hi = m2;
-        }
-        const k = (lo + hi) / 2, rho = radiusAt(k);
-        outline.push([sa + k * (sb - sa) + rho * ns, c.originZ + k * c.az + rho * nz]);
-      }
-      return [outline];
+      const c = piece.capsule;
+      const o = sliceCapsule(p, [c.originX, c.originY, c.originZ], [c.originX + c.ax, c.originY + c.ay, c.originZ + c.az], c.radius);
+      return o ? [o] : [];
     }
   }
+}
+
+/**
+ * The cut of a capsule (every point within `r` of the segment a–b: a bore leg, a line's tolerance
+ * zone about one segment) by the slice, or null when it misses. The cut is the union, over the axis
+ * points P(k), of the circles the ball about P(k) leaves in the slice (centre P's (s, z), radius
+ * √(r² − d²), d its distance from the slice): convex; a circle when the axis crosses square, an
+ * ellipse when obliquely (rounded near the capsule's ends), a stadium when along.
+ * Drawn as a polygon around it, never inside it: its support points (the farthest point along an
+ * outward normal, found by golden section, the support being concave in k) and, between two
+ * neighbours, the corner where their tangent lines meet; the normals start CAPSULE_NORMALS apart and
+ * are halved between two neighbours until that corner lies within CAPSULE_GAP_M of their chord.
+ * Tried first: rays from the axis point nearest the slice, cut by bisection: along a leg they left a
+ * sliver (review14); then the chords of fixed normals about a radius widened by 1 / cos(π / N): an
+ * ellipse's flat ends need more than that (a 30° crossing's was 4 × its sagitta short).
+ */
+export function sliceCapsule(p: SlicePlane, a: readonly [number, number, number], b: readonly [number, number, number], r: number): SliceOutline | null {
+  const [da, sa] = planeCoords(p, a[0], a[1]), [db, sb] = planeCoords(p, b[0], b[1]);
+  const dd = db - da;
+  let k0 = 0, k1 = 1;
+  if (Math.abs(dd) < 1e-12) { if (Math.abs(da) >= r) return null; } else {
+    const ka = (-r - da) / dd, kb = (r - da) / dd;
+    k0 = Math.max(0, Math.min(ka, kb)); k1 = Math.min(1, Math.max(ka, kb));
+    if (k1 <= k0) return null;
+  }
+  const radiusAt = (k: number): number => Math.sqrt(Math.max(0, r * r - (da + k * dd) ** 2));
+  /** The support point and value along the normal at angle `ang`. */
+  const support = (ang: number): { ang: number; h: number; q: [number, number] } => {
+    const ns = Math.cos(ang), nz = Math.sin(ang);
+    const f = (k: number): number => ns * (sa + k * (sb - sa)) + nz * (a[2] + k * (b[2] - a[2])) + radiusAt(k);
+    let lo = k0, hi = k1;
+    for (let it = 0; it < GOLDEN_STEPS; it++) {
+      const m1 = hi - (hi - lo) * GOLDEN, m2 = lo + (hi - lo) * GOLDEN;
+      if (f(m1) < f(m2)) lo = m1; else hi = m2;
+    }
+    const k = (lo + hi) / 2, rho = radiusAt(k);
+    const q: [number, number] = [sa + k * (sb - sa) + rho * ns, a[2] + k * (b[2] - a[2]) + rho * nz];
+    return { ang, h: ns * q[0] + nz * q[1], q };
+  };
+  const outline: SliceOutline = [];
+  /** From u's support point on, up to (not including) w's: the corners and any support points between. */
+  const between = (u: ReturnType<typeof support>, w: ReturnType<typeof support>, depth: number): void => {
+    const sin = Math.sin(w.ang - u.ang);
+    // The corner: n_u·c = h_u and n_w·c = h_w.
+    const c: [number, number] = [(u.h * Math.sin(w.ang) - w.h * Math.sin(u.ang)) / sin, (Math.cos(u.ang) * w.h - Math.cos(w.ang) * u.h) / sin];
+    const ex = w.q[0] - u.q[0], ez = w.q[1] - u.q[1], len = Math.hypot(ex, ez);
+    const gap = len < 1e-12 ? Math.hypot(c[0] - u.q[0], c[1] - u.q[1]) : Math.abs((c[0] - u.q[0]) * ez - (c[1] - u.q[1]) * ex) / len;
+    if (gap <= CAPSULE_GAP_M || depth >= CAPSULE_MAX_HALVINGS) { outline.push(c); return; }
+    const m = support((u.ang + w.ang) / 2);
+    between(u, m, depth + 1);
+    outline.push(m.q);
+    between(m, w, depth + 1);
+  };
+  const first = support(0);
+  let prev = first;
+  for (let i = 1; i <= CAPSULE_NORMALS; i++) {
+    const next = i === CAPSULE_NORMALS ? { ...first, ang: 2 * Math.PI } : support((2 * Math.PI * i) / CAPSULE_NORMALS);
+    outline.push(prev.q);
+    between(prev, next, 0);
+    prev = next;
+  }
+  return outline;
 }
 
 /** The screened volume's outline in the slice: one or more closed outlines per piece. */
