@@ -75,7 +75,7 @@ export function renderSection(model: SiteModel, plane: SlicePlane, lines: readon
   svg.append(el('text', { x: 4, y: y(model.groundZ) - 4, fill: '#d7ccc8', 'font-size': 11 }, t('site.ground', { z: model.groundZ.toFixed(2) })));
   for (let d = 1; model.groundZ - d >= zBottom; d++) {
     svg.append(el('line', { x1: 0, x2: 8, y1: y(model.groundZ - d), y2: y(model.groundZ - d), stroke: '#bcd' }));
-    svg.append(el('text', { x: 10, y: y(model.groundZ - d) + 4, fill: '#bcd', 'font-size': 10 }, `${d} m`));
+    svg.append(el('text', { x: 10, y: y(model.groundZ - d) + 4, fill: '#bcd', 'font-size': 10 }, t('site.metres', { m: d })));
   }
   for (const o of outlines) {
     svg.append(el('polygon', { points: o.map(([s, z]) => `${x(s)},${y(z)}`).join(' '), fill: 'rgba(255,255,255,0.18)', stroke: '#fff', 'stroke-width': 1.5, 'data-dig': '' }));
@@ -105,8 +105,8 @@ export function renderSection(model: SiteModel, plane: SlicePlane, lines: readon
     svg.append(g);
     const tr = body.insertRow();
     tr.dataset['linkId'] = row?.linkId ?? line.link.id;
-    const depth = c.topDepth === null ? t('site.depthUnknown') : `${c.topDepth.toFixed(2)} m`;
-    for (const text of [String(i + 1), `${t(`utility.${line.link.utility}`)} ${row?.linkId ?? line.link.id}`, row ? t(`verdict.${row.verdict}`) : '—', depth, row ? `${row.tolerance.toFixed(2)} m` : '—']) {
+    const depth = c.topDepth === null ? t('site.depthUnknown') : t('site.metres', { m: c.topDepth.toFixed(2) });
+    for (const text of [String(i + 1), `${t(`utility.${line.link.utility}`)} ${row?.linkId ?? line.link.id}`, row ? t(`verdict.${row.verdict}`) : '—', depth, row ? t('site.metres', { m: row.tolerance.toFixed(2) }) : '—']) {
       tr.insertCell().textContent = text;
     }
   });

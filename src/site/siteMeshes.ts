@@ -16,6 +16,7 @@ import type { Piece } from '../core/screening/volume';
 import { lineTubes, toleranceRadius, type TubeSegment } from '../core/site/siteGeometry';
 import type { SiteFrame } from './siteFrame';
 import type { SiteLine, SiteModel } from './siteModel';
+import type { SiteT } from './siteWords';
 
 const WORK_OPACITY = 0.22;
 const ZONE_OPACITY = 0.3;
@@ -276,7 +277,7 @@ function label(text: string, heightM: number): Sprite {
 }
 
 /** A depth scale at the site box's south-west corner: a tick and a label every metre below the ground. */
-export function depthScale(frame: SiteFrame, model: SiteModel): Group {
+export function depthScale(frame: SiteFrame, model: SiteModel, t: SiteT): Group {
   const group = new Group();
   const x = model.box.minX, y = model.box.minY;
   // Down to a metre below the deepest work.
@@ -284,7 +285,7 @@ export function depthScale(frame: SiteFrame, model: SiteModel): Group {
   const points: Vector3[] = [frame.rel(x, y, model.groundZ), frame.rel(x, y, model.groundZ - deepest)];
   for (let d = 0; d <= deepest; d++) {
     points.push(frame.rel(x, y, model.groundZ - d), frame.rel(x + 0.5, y, model.groundZ - d));
-    const l = label(`${d} m`, 0.5);
+    const l = label(t('site.metres', { m: d }), 0.5);
     l.position.copy(frame.rel(x + 1.6, y, model.groundZ - d));
     group.add(l);
   }

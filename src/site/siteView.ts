@@ -51,7 +51,6 @@ function button(id: string, text: string, onClick: () => void): HTMLButtonElemen
   return b;
 }
 
-const metres = (m: number | null): string => (m === null || !Number.isFinite(m) ? '—' : `${m.toFixed(2)} m`);
 
 export class SiteView {
   readonly element: HTMLDivElement;
@@ -65,6 +64,8 @@ export class SiteView {
   private readonly canvasBox: HTMLDivElement;
   private readonly resize: ResizeObserver;
   private press: { x: number; y: number; at: number; id: number } | null = null;
+  /** Pointers down on the canvas now: a second finger makes the gesture a pinch or pan, never a tap. */
+  private readonly down = new Set<number>();
   private readonly notes: SiteNotes;
 
   constructor(parent: HTMLElement, private readonly o: SiteViewOptions) {
@@ -93,7 +94,7 @@ export class SiteView {
     this.scene.add(new AmbientLight(0xffffff, 1.6), sun);
     const lines = lineMeshes(this.frame, o.lines, o.scheme);
     this.pickable = lines.pickable;
-    this.frame.root.add(workMeshes(this.frame, model), lines.group, groundMeshes(this.frame, model), depthScale(this.frame, model));
+    this.frame.root.add(workMeshes(this.frame, model), lines.group, groundMeshes(this.frame, model), depthScale(this.frame, model, t));
     this.scene.add(this.frame.root);
 
     // Looking at the dig from the south-east, above ground, with the whole site in view.
@@ -104,8 +105,15 @@ export class SiteView {
     this.controls.update();
     this.controls.addEventListener('change', () => this.render());
     const canvas = this.renderer.domElement;
-    canvas.addEventListener('pointerdown', (e) => { this.press = { x: e.clientX, y: e.clientY, at: e.timeStamp, id: e.pointerId }; });
-    canvas.addEventListener('pointerup', (e) => this.pointerUp(e));
+    canvas.addEventListener('pointerdown', (e) => {
+      // A primary pointer starts a new gesture: nothing else is down (a lost pointerup cannot stick).
+      if (e.isPrimary) this.down.clear();
+      this.down.add(e.pointerId);
+      // A second finger: no tap until every finger has lifted (review14: a two-finger tap opened a card).
+      this.press = this.down.size === 1 ? { x: e.clientX, y: e.clientY, at: e.timeStamp, id: e.pointerId } : null;
+    });
+    canvas.addEventListener('pointerup', (e) => { this.down.delete(e.pointerId); this.pointerUp(e); });
+    canvas.addEventListener('pointercancel', (e) => { this.down.delete(e.pointerId); this.press = null; });
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(this.canvasBox);
     this.fit();
@@ -148,7 +156,8 @@ export class SiteView {
 
   private showCard(line: SiteLine, topDepth: number | null): void {
     const { t } = this.o, l = line.link, row = line.row;
-    const sec = l.section.shape === 'circular' ? `Ø ${l.section.diameterMm} mm` : `${l.section.widthMm} × ${l.section.heightMm} mm`;
+    const metres = (m: number | null): string => (m === null || !Number.isFinite(m) ? '—' : t('site.metres', { m: m.toFixed(2) }));
+    const sec = l.section.shape === 'circular' ? t('site.sizeRound', { d: l.section.diameterMm }) : t('site.sizeRect', { w: l.section.widthMm, h: l.section.heightMm });
     const dl = document.createElement('dl');
     const put = (k: string, v: string, field: string) => {
       const dt = document.createElement('dt'), dd = document.createElement('dd');

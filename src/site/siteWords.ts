@@ -8,7 +8,7 @@ import type { Verdict } from '../core/screening/verdicts';
 
 export type SiteKey =
   | 'site.title' | 'site.close' | 'site.hint' | 'site.section' | 'site.sectionAcross' | 'site.ground' | 'site.depthUnknown'
-  | 'site.depthTop' | 'site.notListed' | 'site.clearance' | 'site.tolerance' | 'site.unseen' | 'site.stale' | 'site.notListedStale' | 'site.unseenStale' | 'site.noCuts' | 'site.closeCard'
+  | 'site.depthTop' | 'site.notListed' | 'site.clearance' | 'site.tolerance' | 'site.unseen' | 'site.stale' | 'site.notListedStale' | 'site.unseenStale' | 'site.noCuts' | 'site.closeCard' | 'site.metres' | 'site.sizeRound' | 'site.sizeRect'
   | 'attr.owner' | 'attr.quality' | 'attr.size' | 'col.line' | 'col.verdict' | 'col.d3' | 'col.h' | 'col.v'
   | `utility.${UtilityType}` | `verdict.${Verdict}` | `quality.${QualityLevel}` | 'quality.null';
 

@@ -13,6 +13,7 @@ import type { ViewStore } from '../store/viewStore';
 import { DISPLAY } from '../viewer/tileStyle';
 import { h } from './dom';
 import { translate, type MessageKey } from './i18n';
+import { notReadyNotice, siteFailure } from './siteNotices';
 
 export interface SiteLaunch {
   result: DigScreening | WorksScreening;
@@ -36,11 +37,11 @@ export class SiteLauncher {
 
   async open(launch: SiteLaunch): Promise<void> {
     const net = this.deps.network();
-    if (!net) return;
     this.close();
     const attempt = ++this.opening;
     const locale = this.deps.store.getState().locale;
     const t = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
+    if (!net) { this.status = notReadyNotice(this.deps.parent, t, () => this.close()); return; }
     const status = h('div', { id: 'site-loading', className: 'panel status', role: 'status' }, t('site.drawing'));
     this.status = status;
     this.deps.parent.append(status);
@@ -59,7 +60,7 @@ export class SiteLauncher {
       this.view.element.dataset['ready'] = 'true';
     } catch (e) {
       if (attempt !== this.opening) return;
-      status.textContent = t('site.failed', { message: (e as Error).message });
+      status.textContent = t('site.failed', { message: siteFailure(e, t) });
       status.classList.add('error');
       status.append(' ', h('button', { type: 'button', onclick: () => this.close() }, t('site.close')));
     }

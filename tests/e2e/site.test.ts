@@ -85,6 +85,13 @@ describe('the dig-site view on a touch screen', () => {
     const red = { r: [150, 255], g: [0, 90], b: [40, 200] } as { r: [number, number]; g: [number, number]; b: [number, number] };
     await expect(waitForColouredPixels(page, red, 30, MINUTES, { canvas: '#site-canvas canvas', around: { ...point, radius: 30 } })).resolves.toBeGreaterThan(30);
 
+    // Two fingers down together on the main and lifted (a pinch that did not move) open no card.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: point.x, y: point.y, id: 1 }, { x: point.x + 3, y: point.y, id: 2 }] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.waitForTimeout(300);
+    await expect(page.locator('#site-card').isHidden()).resolves.toBe(true);
+
     await page.touchscreen.tap(point.x, point.y);
     const card = page.locator('#site-card');
     await page.waitForSelector(`#site-card[data-link-id="${main.id}"]:not([hidden])`, { timeout: MINUTES });
@@ -115,6 +122,37 @@ describe('the dig-site view on a touch screen', () => {
     const locale = await page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().locale);
     await expect(page.locator('#site-stale').textContent()).resolves.toBe(translate(locale, 'site.stale', { screened: v - 1, current: v }));
     await page.tap('#site-close');
+
+    // The layers cannot be fetched: the browser's "Failed to fetch" in the interface's words, detail kept.
+    await page.route('**/layers/**', (route) => route.abort());
+    await page.evaluate(([result, footprint]) => void (window as unknown as Handle).undergrid.openSite({ result, openCut: { footprint, depth: 3 } }), [screened, corners] as const);
+    const failed = page.locator('#site-loading.error');
+    await failed.waitFor({ timeout: MINUTES });
+    const detail = await page.evaluate(() => fetch('/api/network/1/layers/gas?bbox=0,0,1,1').then(() => '', (e: Error) => e.message));
+    expect(detail).not.toBe('');
+    await expect(failed.textContent()).resolves.toContain(translate(locale, 'site.failed', { message: translate(locale, 'site.failedNetwork', { detail }) }));
+    await page.unroute('**/layers/**');
+    await failed.locator('button').tap();
+    await expect(page.locator('#site-loading').count()).resolves.toBe(0);
     expect(offMachineRequests(tablet.requests)).toEqual([]);
   }, 10 * MINUTES);
+
+  it('says the network is still loading when Site view is pressed before it has', async () => {
+    // A second tablet whose network summary is held until the button has been pressed.
+    const early = await openPage(browser, server.url, { width: 1024, height: 768 }, { signInAs: 'reviewer', hasTouch: true });
+    let release = (): void => undefined;
+    const held = new Promise<void>((done) => { release = done; });
+    await early.page.route(/\/api\/network$/, async (route) => { await held; await route.continue().catch(() => undefined); });
+    await early.page.reload();
+    await early.page.waitForFunction(() => 'undergrid' in window);
+    const screened = await tablet.page.evaluate(() => (window as unknown as Handle).undergrid.screenInWorker({
+      footprint: (window as unknown as Handle).undergrid.store.getState().dig.corners, depth: 3, groundElevation: null, ruleSetId: 'cn-gb50289',
+    }));
+    const corners = await tablet.page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().dig.corners);
+    await early.page.evaluate(([result, footprint]) => void (window as unknown as Handle).undergrid.openSite({ result, openCut: { footprint, depth: 3 } }), [screened, corners] as const);
+    const locale = await early.page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().locale);
+    await expect(early.page.locator('#site-loading').textContent()).resolves.toContain(translate(locale, 'site.notReady'));
+    release();
+    await early.page.context().close();
+  }, 5 * MINUTES);
 });
