@@ -29,6 +29,16 @@ export function pieceId(linkId: string, index: number): string {
   return index === 0 ? linkId : `${linkId}#${index + 1}`;
 }
 
+/**
+ * The line a stretch id names (pieceId's inverse): `id#2`, `id#3`… → `id`; any other id as it is.
+ * A viewer may be sent only `id#2` (the first stretch lies in another of its sites, outside the box
+ * it asked for), so a stretch is matched by its own id first, then by this.
+ */
+export function lineIdOfPiece(id: string): string {
+  const m = /^(.*)#([2-9]|[1-9]\d+)$/.exec(id);
+  return m ? m[1]! : id;
+}
+
 /** A tileset the viewer may open: every layer's general tileset, plus the restricted ones when allowed. */
 export interface TilesetRef {
   utility: UtilityType;

@@ -23,7 +23,7 @@ import type { SiteT } from './siteWords';
 
 export interface MountSite {
   frame: LocalFrame;
-  /** The network version in force (the layers are asked of it). */
+  /** The network version in force (the layers are asked of it); when it is not the screening's, the view says so (siteNotes.ts). */
   version: number;
   /** Whose copy this is (offlineCopy.ts): the signed-in user's name. */
   user: string;
@@ -76,8 +76,10 @@ export async function mountSite(parent: HTMLElement, o: MountSite): Promise<Site
     o.t('site.offline', { version: copy.version, at: o.time(copy.savedAt) }),
     ...(o.result.networkVersion !== copy.version ? [o.t('site.offlineOtherVersion', { screened: o.result.networkVersion, version: copy.version })] : []),
   ].join(' ');
+  // The lines drawn are of `copy.version` (the version in force, or an offline copy's): not the screening's, the view says so.
+  const versions = { screened: o.result.networkVersion, loaded: copy.version };
   const view = new SiteView(parent, {
-    model: asked, lines, unseen, rows: o.result.lines, scheme: o.scheme, t: o.t, sectionStepM: o.sectionStepM, offlineNote, onClose: o.onClose,
+    model: asked, lines, unseen, rows: o.result.lines, versions, scheme: o.scheme, t: o.t, sectionStepM: o.sectionStepM, offlineNote, onClose: o.onClose,
   });
   view.element.dataset['offline'] = offline ? String(copy.version) : '';
   return view;

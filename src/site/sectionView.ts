@@ -5,8 +5,9 @@
  * top. The geometry is core's (src/core/site/crossSection.ts); this file only draws.
  */
 import { utilityColour, VERDICT_COLOURS, type ColourScheme } from '../core/colours';
-import { boundingRadius, halfHeight } from '../core/model';
-import { sliceLine, sliceVolume, type SlicePlane } from '../core/site/crossSection';
+import { halfHeight, VERTEX_STRIDE } from '../core/model';
+import { sliceCapsule, sliceLine, sliceVolume, type SliceOutline, type SlicePlane } from '../core/site/crossSection';
+import { toleranceRadius } from '../core/site/siteGeometry';
 import type { SiteLine, SiteModel } from './siteModel';
 import type { SiteT } from './siteWords';
 
@@ -36,6 +37,25 @@ export function sectionCuts(plane: SlicePlane, lines: readonly SiteLine[]): Sect
   return cuts.sort((a, b) => Math.abs(a.s) - Math.abs(b.s));
 }
 
+/**
+ * A listed line's tolerance zone in the slice: the true cut of the tube the screening measures
+ * (every point within toleranceRadius of the axis, a capsule per segment) by the slice plane: an
+ * ellipse where the line crosses obliquely, a circle where square, a band where it runs near and
+ * along the slice without crossing it. One outline per segment whose zone meets the slice within
+ * its half-length (neighbours overlap at a joint). Until review14 a circle about the cut: smaller
+ * than screened wherever the line crossed at a slant.
+ */
+export function zoneCuts(plane: SlicePlane, line: SiteLine): SliceOutline[] {
+  if (!line.row) return [];
+  const v = line.link.vertices, r = toleranceRadius(line.link.section, line.row.tolerance), out: SliceOutline[] = [];
+  for (let o = 0; o + 2 * VERTEX_STRIDE <= v.length; o += VERTEX_STRIDE) {
+    const q = o + VERTEX_STRIDE;
+    const cut = sliceCapsule(plane, [v[o]!, v[o + 1]!, v[o + 2]!], [v[q]!, v[q + 1]!, v[q + 2]!], r);
+    if (cut && cut.some(([s]) => Math.abs(s) <= plane.halfLength)) out.push(cut);
+  }
+  return out;
+}
+
 /** Where the user stands against the slice (userPosition.ts userOnSlice): s m along it, `off` m from it. */
 export interface SectionUser { s: number; off: number }
 
@@ -47,7 +67,8 @@ export interface SectionUser { s: number; off: number }
 export function renderSection(model: SiteModel, plane: SlicePlane, lines: readonly SiteLine[], scheme: ColourScheme, t: SiteT, user: SectionUser | null = null): HTMLElement {
   const outlines = model.volumes.flatMap((v) => sliceVolume(plane, v));
   const cuts = sectionCuts(plane, lines);
-  const zs = [model.groundZ, ...outlines.flat().map(([, z]) => z), ...cuts.map((c) => c.z - boundingRadius(c.line.link.section) - (c.line.row?.tolerance ?? 0))];
+  const zones = lines.map((l) => ({ line: l, outlines: zoneCuts(plane, l) })).filter((z) => z.outlines.length > 0);
+  const zs = [model.groundZ, ...outlines.flat().map(([, z]) => z), ...cuts.map((c) => c.z), ...zones.flatMap((z) => z.outlines.flat().map(([, zz]) => zz))];
   const zTop = model.groundZ + 1, zBottom = Math.min(...zs) - 0.5;
   const drawnUser = user && Math.abs(user.s) <= plane.halfLength ? user : null;
   const ss = [...outlines.flat().map(([s]) => s), ...cuts.map((c) => c.s), ...(drawnUser ? [drawnUser.s] : [])];
@@ -62,10 +83,20 @@ export function renderSection(model: SiteModel, plane: SlicePlane, lines: readon
   svg.append(el('text', { x: 4, y: y(model.groundZ) - 4, fill: '#d7ccc8', 'font-size': 11 }, t('site.ground', { z: model.groundZ.toFixed(2) })));
   for (let d = 1; model.groundZ - d >= zBottom; d++) {
     svg.append(el('line', { x1: 0, x2: 8, y1: y(model.groundZ - d), y2: y(model.groundZ - d), stroke: '#bcd' }));
-    svg.append(el('text', { x: 10, y: y(model.groundZ - d) + 4, fill: '#bcd', 'font-size': 10 }, `${d} m`));
+    svg.append(el('text', { x: 10, y: y(model.groundZ - d) + 4, fill: '#bcd', 'font-size': 10 }, t('site.metres', { m: d })));
   }
   for (const o of outlines) {
     svg.append(el('polygon', { points: o.map(([s, z]) => `${x(s)},${y(z)}`).join(' '), fill: 'rgba(255,255,255,0.18)', stroke: '#fff', 'stroke-width': 1.5, 'data-dig': '' }));
+  }
+  for (const { line, outlines: zoneOutlines } of zones) {
+    const g = el('g', { 'data-zone': line.key, 'data-verdict': line.row!.verdict });
+    for (const o of zoneOutlines) {
+      g.append(el('polygon', {
+        points: o.map(([s, z]) => `${x(s)},${y(z)}`).join(' '), fill: 'none',
+        stroke: VERDICT_COLOURS[line.row!.verdict], 'stroke-width': 1.5, 'stroke-dasharray': '4 3',
+      }));
+    }
+    svg.append(g);
   }
   if (drawnUser) {
     const ux = x(drawnUser.s), gy = y(model.groundZ);
@@ -81,12 +112,6 @@ export function renderSection(model: SiteModel, plane: SlicePlane, lines: readon
   cuts.forEach((c, i) => {
     const { line } = c, sec = line.link.section, row = line.row;
     const g = el('g', { 'data-key': line.key, 'data-link-id': row?.linkId ?? line.link.id, ...(row ? { 'data-verdict': row.verdict } : {}) });
-    if (row) {
-      g.append(el('circle', {
-        cx: x(c.s), cy: y(c.z), r: (boundingRadius(sec) + row.tolerance) * k, fill: 'none',
-        stroke: VERDICT_COLOURS[row.verdict], 'stroke-width': 1.5, 'stroke-dasharray': '4 3',
-      }));
-    }
     const fill = css(utilityColour(scheme, line.link.utility));
     g.append(sec.shape === 'circular'
       ? el('circle', { cx: x(c.s), cy: y(c.z), r: Math.max(1.5, (sec.diameterMm / 2000) * k), fill })
@@ -95,8 +120,8 @@ export function renderSection(model: SiteModel, plane: SlicePlane, lines: readon
     svg.append(g);
     const tr = body.insertRow();
     tr.dataset['linkId'] = row?.linkId ?? line.link.id;
-    const depth = c.topDepth === null ? t('site.depthUnknown') : `${c.topDepth.toFixed(2)} m`;
-    for (const text of [String(i + 1), `${t(`utility.${line.link.utility}`)} ${row?.linkId ?? line.link.id}`, row ? t(`verdict.${row.verdict}`) : '—', depth, row ? `${row.tolerance.toFixed(2)} m` : '—']) {
+    const depth = c.topDepth === null ? t('site.depthUnknown') : t('site.metres', { m: c.topDepth.toFixed(2) });
+    for (const text of [String(i + 1), `${t(`utility.${line.link.utility}`)} ${row?.linkId ?? line.link.id}`, row ? t(`verdict.${row.verdict}`) : '—', depth, row ? t('site.metres', { m: row.tolerance.toFixed(2) }) : '—']) {
       tr.insertCell().textContent = text;
     }
   });

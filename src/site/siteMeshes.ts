@@ -16,6 +16,7 @@ import type { Piece } from '../core/screening/volume';
 import { lineTubes, toleranceRadius, type TubeSegment } from '../core/site/siteGeometry';
 import type { SiteFrame } from './siteFrame';
 import type { SiteLine, SiteModel } from './siteModel';
+import type { SiteT } from './siteWords';
 
 const WORK_OPACITY = 0.22;
 const ZONE_OPACITY = 0.3;
@@ -25,9 +26,44 @@ const SIDES = 16;
 const UP = new Vector3(0, 0, 1);
 const Y = new Vector3(0, 1, 0);
 
+const PILE_SIDES = 24;
+const CAP_SEGMENTS = 4;
+/** three's default for a Shape's arcs (the ground's opening over a pile). */
+const ARC_SEGMENTS = 12;
+
 const unitCylinder = new CylinderGeometry(1, 1, 1, SIDES, 1, true);
 const unitBox = new BoxGeometry(1, 1, 1);
 const unitSphere = new SphereGeometry(1, SIDES, 8);
+
+/**
+ * How much to widen a faceted round shape so that its facets hold the true one: 1 / the least
+ * distance from its core (a centre, or an axis's two ends) to the plane of any of its triangles.
+ * A faceted circle's corners lie on the circle, so its sides are cos(π / segments) inside it; what
+ * is drawn as "the outside" of something (a zone, a pipe, a bore, a pile) must not be smaller than
+ * what was screened (review14: a 16-sided zone was 2 % thin between its corners).
+ */
+export function facetScale(geometry: BufferGeometry, core: readonly Vector3[]): number {
+  const pos = geometry.getAttribute('position'), index = geometry.getIndex();
+  const count = index ? index.count : pos.count;
+  const at = (i: number) => new Vector3().fromBufferAttribute(pos, index ? index.getX(i) : i);
+  let least = Infinity;
+  for (let t = 0; t + 2 < count; t += 3) {
+    const a = at(t), b = at(t + 1), c = at(t + 2);
+    const n = new Vector3().crossVectors(b.clone().sub(a), c.clone().sub(a));
+    if (n.lengthSq() < 1e-18) continue; // a pole's degenerate triangle
+    n.normalize();
+    for (const p of core) least = Math.min(least, Math.abs(n.dot(p.clone().sub(a))));
+  }
+  return 1 / least;
+}
+
+const AXIS_ENDS = [new Vector3(0, -0.5, 0), new Vector3(0, 0.5, 0)];
+/** 1 / cos(π / SIDES). */
+const CYLINDER_OUT = facetScale(unitCylinder, AXIS_ENDS);
+const SPHERE_OUT = facetScale(unitSphere, [new Vector3()]);
+const CAPSULE_OUT = facetScale(new CapsuleGeometry(1, 1, CAP_SEGMENTS, SIDES), AXIS_ENDS);
+const PILE_OUT = 1 / Math.cos(Math.PI / PILE_SIDES);
+const ARC_OUT = 1 / Math.cos(Math.PI / ARC_SEGMENTS);
 
 /** A prism's rings (outer first, then holes) in absolute local coordinates, traced along `next`. */
 function prismRings(piece: Extract<Piece, { shape: 'prism' }>): Vector2[][] {
@@ -57,7 +93,7 @@ function planShape(frame: SiteFrame, piece: Piece): Shape | null {
     }
     case 'cylinder': {
       const c = piece.cylinder, shape = new Shape();
-      shape.absarc(c.centreX - frame.originX, c.centreY - frame.originY, c.radius, 0, 2 * Math.PI, false);
+      shape.absarc(c.centreX - frame.originX, c.centreY - frame.originY, c.radius * ARC_OUT, 0, 2 * Math.PI, false);
       return shape;
     }
     case 'capsule': return null;
@@ -109,7 +145,7 @@ function pieceMesh(frame: SiteFrame, piece: Piece, material: Material): Mesh {
     case 'convex': return new Mesh(convexGeometry(frame, piece), material);
     case 'cylinder': {
       const c = piece.cylinder;
-      const g = new CylinderGeometry(c.radius, c.radius, c.topZ - c.bottomZ, 24).rotateX(Math.PI / 2);
+      const g = new CylinderGeometry(c.radius * PILE_OUT, c.radius * PILE_OUT, c.topZ - c.bottomZ, PILE_SIDES).rotateX(Math.PI / 2);
       g.translate(c.centreX - frame.originX, c.centreY - frame.originY, (c.topZ + c.bottomZ) / 2 - frame.originZ);
       return new Mesh(g, material);
     }
@@ -117,7 +153,7 @@ function pieceMesh(frame: SiteFrame, piece: Piece, material: Material): Mesh {
       const c = piece.capsule;
       const from = frame.rel(c.originX, c.originY, c.originZ), to = frame.rel(c.originX + c.ax, c.originY + c.ay, c.originZ + c.az);
       const length = from.distanceTo(to);
-      const mesh = new Mesh(new CapsuleGeometry(c.radius, length, 4, SIDES), material);
+      const mesh = new Mesh(new CapsuleGeometry(c.radius * CAPSULE_OUT, length, CAP_SEGMENTS, SIDES), material);
       mesh.quaternion.copy(new Quaternion().setFromUnitVectors(Y, to.clone().sub(from).normalize()));
       mesh.position.copy(from).add(to).multiplyScalar(0.5);
       return mesh;
@@ -143,16 +179,26 @@ export function workMeshes(frame: SiteFrame, model: SiteModel): Group {
   return group;
 }
 
-function tubeMesh(frame: SiteFrame, t: TubeSegment, material: Material, grow = 0): Mesh {
+function tubeMesh(frame: SiteFrame, t: TubeSegment, material: Material): Mesh {
   const from = frame.rel(...t.from), to = frame.rel(...t.to);
   return t.shape === 'circle'
-    ? along(unitCylinder, material, from, to, t.radius + grow, t.radius + grow)
-    : along(unitBox, material, from, to, t.width + 2 * grow, t.height + 2 * grow);
+    ? along(unitCylinder, material, from, to, t.radius * CYLINDER_OUT, t.radius * CYLINDER_OUT)
+    : along(unitBox, material, from, to, t.width, t.height);
+}
+
+/** A ball of radius `r` (its facets outside it) at a local-frame point. */
+function ball(frame: SiteFrame, at: readonly [number, number, number], r: number, material: Material): Mesh {
+  const m = new Mesh(unitSphere, material);
+  m.position.copy(frame.rel(...at));
+  m.scale.setScalar(r * SPHERE_OUT);
+  return m;
 }
 
 /**
  * Each line as tubes of its true section in its utility's colour, and for a listed line its
- * tolerance zone (radius + tolerance, verdicts.ts) in its verdict's colour. Every mesh of a line
+ * tolerance zone (radius + tolerance, verdicts.ts) in its verdict's colour: what the screening
+ * measures, a capsule about each segment, so a tube per segment and a ball at every vertex, the
+ * line's ends included (review14: the ends had none, and the zone stopped square at the last vertex). Every mesh of a line
  * (pipe and zone) carries `userData.key`, so a tap on either picks the line; a zone's also
  * `userData.zone`, so a pipe seen through another line's zone is picked before that zone.
  */
@@ -169,19 +215,16 @@ export function lineMeshes(frame: SiteFrame, lines: readonly SiteLine[], scheme:
     // Round joints for round pipes, so bends show no gaps.
     for (let i = 1; i < tubes.length; i++) {
       const t = tubes[i]!;
-      if (t.shape !== 'circle') continue;
-      const joint = new Mesh(unitSphere, pipe);
-      joint.position.copy(frame.rel(...t.from));
-      joint.scale.setScalar(t.radius);
-      meshes.push(joint);
+      if (t.shape === 'circle') meshes.push(ball(frame, t.from, t.radius, pipe));
     }
     const row = line.row;
     if (row) {
       let zone = zoneMaterials.get(row.verdict);
       if (!zone) zoneMaterials.set(row.verdict, (zone = new MeshBasicMaterial({ color: VERDICT_COLOURS[row.verdict], transparent: true, opacity: ZONE_OPACITY, depthWrite: false })));
       const r = toleranceRadius(line.link.section, row.tolerance);
-      for (const t of tubes) {
-        const z = along(unitCylinder, zone, frame.rel(...t.from), frame.rel(...t.to), r, r);
+      const zoneMeshes = tubes.map((t) => along(unitCylinder, zone, frame.rel(...t.from), frame.rel(...t.to), r * CYLINDER_OUT, r * CYLINDER_OUT));
+      if (tubes.length > 0) zoneMeshes.push(...[...tubes.map((t) => t.from), tubes[tubes.length - 1]!.to].map((v) => ball(frame, v, r, zone)));
+      for (const z of zoneMeshes) {
         z.renderOrder = 1;
         z.userData['zone'] = true;
         meshes.push(z);
@@ -234,7 +277,7 @@ function label(text: string, heightM: number): Sprite {
 }
 
 /** A depth scale at the site box's south-west corner: a tick and a label every metre below the ground. */
-export function depthScale(frame: SiteFrame, model: SiteModel): Group {
+export function depthScale(frame: SiteFrame, model: SiteModel, t: SiteT): Group {
   const group = new Group();
   const x = model.box.minX, y = model.box.minY;
   // Down to a metre below the deepest work.
@@ -242,7 +285,7 @@ export function depthScale(frame: SiteFrame, model: SiteModel): Group {
   const points: Vector3[] = [frame.rel(x, y, model.groundZ), frame.rel(x, y, model.groundZ - deepest)];
   for (let d = 0; d <= deepest; d++) {
     points.push(frame.rel(x, y, model.groundZ - d), frame.rel(x + 0.5, y, model.groundZ - d));
-    const l = label(`${d} m`, 0.5);
+    const l = label(t('site.metres', { m: d }), 0.5);
     l.position.copy(frame.rel(x + 1.6, y, model.groundZ - d));
     group.add(l);
   }

@@ -10,7 +10,7 @@ import { TOP_ABOVE_GROUND_M, type DigScreening, type ScreenableLink, type Screen
 import { toExcavation, type DigWork, type GroundRange } from '../core/screening/digWorks';
 import type { Excavation } from '../core/screening/excavation';
 import { volumeOf, type Volume } from '../core/screening/volume';
-import { pieceId } from '../protocol/accessApi';
+import { lineIdOfPiece } from '../protocol/accessApi';
 import { VERTEX_STRIDE } from '../core/model';
 import { slicePlaneFor, type SlicePlane } from '../core/site/crossSection';
 import { clipToBox, nearestOnLine, siteBox, type SiteBox } from '../core/site/siteGeometry';
@@ -88,23 +88,22 @@ export function siteModel(frame: LocalFrame, works: readonly ScreenedSiteWork[],
  * a contractor's clipped line carries its line's row), and the rows none of them carries.
  */
 export function siteLines(model: SiteModel, links: readonly ScreenableLink[], rows: readonly ScreenedLine[]): { lines: SiteLine[]; unseen: ScreenedLine[] } {
-  const byKey = new Map(links.map((l) => [l.id, l]));
-  const rowOf = new Map<string, ScreenedLine>();
-  const unseen: ScreenedLine[] = [];
-  for (const row of rows) {
-    let k = 0;
-    for (; byKey.has(pieceId(row.linkId, k)); k++) rowOf.set(pieceId(row.linkId, k), row);
-    if (k === 0) unseen.push(row);
-  }
+  // Rows come most severe first: should a line have two, the first is the one it carries.
+  const rowById = new Map<string, ScreenedLine>();
+  for (const r of rows) if (!rowById.has(r.linkId)) rowById.set(r.linkId, r);
+  // By the id sent, else by the line it is a stretch of: a contractor may be sent only `id#2`.
+  const rowOf = (id: string): ScreenedLine | null => rowById.get(id) ?? rowById.get(lineIdOfPiece(id)) ?? null;
   const lines: SiteLine[] = [];
   for (const link of links) {
+    const row = rowOf(link.id);
     clipToBox(link.vertices, model.box).forEach((vertices, i) => {
-      lines.push({ key: i === 0 ? link.id : `${link.id}~${i + 1}`, link: { ...link, vertices }, row: rowOf.get(link.id) ?? null });
+      lines.push({ key: i === 0 ? link.id : `${link.id}~${i + 1}`, link: { ...link, vertices }, row });
     });
   }
-  // A listed line whose every stretch lies outside the box (it cannot: the box holds the notify distance) is still said.
-  for (const row of rows) if (!unseen.includes(row) && !lines.some((l) => l.row === row)) unseen.push(row);
-  return { lines, unseen };
+  // A row none of the drawn stretches carries: not sent to this viewer, or (it cannot: the box holds
+  // the notify distance) every stretch outside the box. A screening is never cut: it is still said.
+  const drawn = new Set(lines.map((l) => l.row));
+  return { lines, unseen: rows.filter((r) => !drawn.has(r)) };
 }
 
 /**

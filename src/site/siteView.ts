@@ -18,6 +18,7 @@ import { SiteFrame } from './siteFrame';
 import { SectionSheet, UserMarker } from './siteMarkers';
 import { depthScale, groundMeshes, lineMeshes, workMeshes } from './siteMeshes';
 import { defaultSlice, type SiteLine, type SiteModel } from './siteModel';
+import { siteNotes, type SiteNotes, type SiteVersions } from './siteNotes';
 import type { SiteT } from './siteWords';
 import { nearestSevereLine, userFix } from './userPosition';
 import { WhereAmI } from './whereAmI';
@@ -32,6 +33,8 @@ export interface SiteViewOptions {
   /** Rows of lines this viewer was not sent (restricted, or beyond a contractor's sites): listed, not drawn. */
   unseen: ScreenedLine[];
   rows: readonly ScreenedLine[];
+  /** The screening's network version and the lines' (siteNotes.ts: a banner when they differ). */
+  versions: SiteVersions;
   scheme: ColourScheme;
   t: SiteT;
   /** How far the section moves per step, m (data/rules/display.json siteSectionStepM). */
@@ -55,7 +58,6 @@ function button(id: string, text: string, onClick: () => void): HTMLButtonElemen
   return b;
 }
 
-const metres = (m: number | null): string => (m === null || !Number.isFinite(m) ? '—' : `${m.toFixed(2)} m`);
 
 export class SiteView {
   readonly element: HTMLDivElement;
@@ -73,9 +75,13 @@ export class SiteView {
   readonly section: SectionPanel;
   private readonly whereAmI: WhereAmI;
   private readonly keys = (e: KeyboardEvent) => this.key(e);
+  /** Pointers down on the canvas now: a second finger makes the gesture a pinch or pan, never a tap. */
+  private readonly down = new Set<number>();
+  private readonly notes: SiteNotes;
 
   constructor(parent: HTMLElement, private readonly o: SiteViewOptions) {
     const { model, t } = o;
+    this.notes = siteNotes(o.versions, t);
     const b = model.box;
     this.frame = new SiteFrame((b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2, model.groundZ);
     this.renderer = new WebGLRenderer({ antialias: false, stencil: true, preserveDrawingBuffer: true });
@@ -91,10 +97,11 @@ export class SiteView {
       marker.place(null); this.section.setUser(null); this.render();
     });
     const offline = o.offlineNote ? div({ class: 'status warning', id: 'site-offline' }, o.offlineNote) : '';
-    const unseen = o.unseen.length ? div({ class: 'status error', id: 'site-unseen' }, t('site.unseen', { ids: o.unseen.map((r) => r.linkId).join(', ') })) : '';
+    const unseen = o.unseen.length ? div({ class: 'status error', id: 'site-unseen' }, this.notes.unseen(o.unseen.map((r) => r.linkId))) : '';
+    const stale = this.notes.stale === null ? '' : div({ class: 'status error', id: 'site-stale', role: 'alert' }, this.notes.stale);
     const head = div({ id: 'site-head', class: 'panel' },
       div({ class: 'row' }, div({ id: 'site-title' }, t('site.title', { lines: o.lines.length, margin: model.reachM.toFixed(1) })), button('site-close', t('site.close'), () => o.onClose())),
-      offline, div({ class: 'status' }, t('site.hint')), this.whereAmI.element, unseen);
+      stale, offline, div({ class: 'status' }, t('site.hint')), this.whereAmI.element, unseen);
     this.element = div({ id: 'site-view' }, this.canvasBox, head, this.card, this.section.element);
     parent.append(this.element);
 
@@ -104,7 +111,7 @@ export class SiteView {
     this.scene.add(new AmbientLight(0xffffff, 1.6), sun);
     const lines = lineMeshes(this.frame, o.lines, o.scheme);
     this.pickable = lines.pickable;
-    this.frame.root.add(workMeshes(this.frame, model), lines.group, groundMeshes(this.frame, model), depthScale(this.frame, model), sheet.group, marker.group);
+    this.frame.root.add(workMeshes(this.frame, model), lines.group, groundMeshes(this.frame, model), depthScale(this.frame, model, t), sheet.group, marker.group);
     this.scene.add(this.frame.root);
 
     // Looking at the dig from the south-east, above ground, with the whole site in view.
@@ -115,8 +122,15 @@ export class SiteView {
     this.controls.update();
     this.controls.addEventListener('change', () => this.render());
     const canvas = this.renderer.domElement;
-    canvas.addEventListener('pointerdown', (e) => { this.press = { x: e.clientX, y: e.clientY, at: e.timeStamp, id: e.pointerId }; });
-    canvas.addEventListener('pointerup', (e) => this.pointerUp(e));
+    canvas.addEventListener('pointerdown', (e) => {
+      // A primary pointer starts a new gesture: nothing else is down (a lost pointerup cannot stick).
+      if (e.isPrimary) this.down.clear();
+      this.down.add(e.pointerId);
+      // A second finger: no tap until every finger has lifted (review14: a two-finger tap opened a card).
+      this.press = this.down.size === 1 ? { x: e.clientX, y: e.clientY, at: e.timeStamp, id: e.pointerId } : null;
+    });
+    canvas.addEventListener('pointerup', (e) => { this.down.delete(e.pointerId); this.pointerUp(e); });
+    canvas.addEventListener('pointercancel', (e) => { this.down.delete(e.pointerId); this.press = null; });
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(this.canvasBox);
     window.addEventListener('keydown', this.keys);
@@ -187,7 +201,8 @@ export class SiteView {
 
   private showCard(line: SiteLine, topDepth: number | null): void {
     const { t } = this.o, l = line.link, row = line.row;
-    const sec = l.section.shape === 'circular' ? `Ø ${l.section.diameterMm} mm` : `${l.section.widthMm} × ${l.section.heightMm} mm`;
+    const metres = (m: number | null): string => (m === null || !Number.isFinite(m) ? '—' : t('site.metres', { m: m.toFixed(2) }));
+    const sec = l.section.shape === 'circular' ? t('site.sizeRound', { d: l.section.diameterMm }) : t('site.sizeRect', { w: l.section.widthMm, h: l.section.heightMm });
     const dl = document.createElement('dl');
     const put = (k: string, v: string, field: string) => {
       const dt = document.createElement('dt'), dd = document.createElement('dd');
@@ -208,7 +223,7 @@ export class SiteView {
     }
     this.card.replaceChildren(
       div({ class: 'row' }, div({ class: 'site-card-title' }, `${t(`utility.${l.utility}`)} ${row?.linkId ?? l.id}`), button('site-card-close', t('site.closeCard'), () => { this.card.hidden = true; })),
-      row ? '' : div({ class: 'status' }, t('site.notListed')), dl);
+      row ? '' : div({ class: 'status' }, this.notes.notListed), dl);
     this.card.dataset['key'] = line.key;
     this.card.dataset['linkId'] = row?.linkId ?? l.id;
     this.card.hidden = false;

@@ -12,6 +12,7 @@ export type SiteKey =
   | 'site.sectionMove' | 'site.sectionBack' | 'site.sectionOn' | 'site.sectionWhere' | 'site.sectionUser'
   | 'site.locate' | 'site.positionFinding' | 'site.positionRefused' | 'site.positionUnavailable' | 'site.positionNoApi' | 'site.positionInsecure'
   | 'site.positionNear' | 'site.positionNoSevere' | 'site.positionCoarse' | 'site.offline' | 'site.offlineOtherVersion' | 'site.noOfflineCopy'
+  | 'site.stale' | 'site.notListedStale' | 'site.unseenStale' | 'site.metres' | 'site.sizeRound' | 'site.sizeRect'
   | 'attr.owner' | 'attr.quality' | 'attr.size' | 'col.line' | 'col.verdict' | 'col.d3' | 'col.h' | 'col.v'
   | `utility.${UtilityType}` | `verdict.${Verdict}` | `quality.${QualityLevel}` | 'quality.null';
 

@@ -32,7 +32,7 @@ import { detectLocale, translate } from './i18n';
 import { mountPermits } from './permits/permitsPanel';
 import { mountReports } from './reports/reportsController';
 import { NetworkSession } from './session';
-import { SiteLauncher } from './siteLauncher';
+import { SiteLauncher, type SiteLaunch } from './siteLauncher';
 import { createWorkDraft, screeningJob, syncVertexDepths, worksOnMap } from './workDraft';
 
 /** How much of the city around a screened line the camera frames when the line is chosen, m. */
@@ -377,6 +377,8 @@ session.start(loadNetwork);
   tileRequests: () => layers?.tiles?.tileRequests ?? null,
   /** The open dig-site view (src/site), null when closed: tests aim their taps through its windowPoint. */
   site: () => site.view,
+  /** Opens a screening in the dig-site view as the dig panel's and a permit's buttons do: tests open a stored one. */
+  openSite: (launch: SiteLaunch) => site.open(launch),
   /** Screens a dig in the worker without the UI: for benchmarks. */
   screenInWorker: (request: DigRequest) => workers.request('screenDig', request),
 };

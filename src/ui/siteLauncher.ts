@@ -14,6 +14,7 @@ import { DISPLAY } from '../viewer/tileStyle';
 import { h } from './dom';
 import { translate, type MessageKey } from './i18n';
 import { formatTime } from './permits/permitList';
+import { notReadyNotice, siteFailure } from './siteNotices';
 
 export interface SiteLaunch {
   result: DigScreening | WorksScreening;
@@ -39,11 +40,11 @@ export class SiteLauncher {
 
   async open(launch: SiteLaunch): Promise<void> {
     const net = this.deps.network();
-    if (!net) return;
     this.close();
     const attempt = ++this.opening;
     const locale = this.deps.store.getState().locale;
     const t = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
+    if (!net) { this.status = notReadyNotice(this.deps.parent, t, () => this.close()); return; }
     const text = h('div', {}, t('site.drawing'));
     const bar = h('progress', { id: 'site-loading-bar' });
     const status = h('div', { id: 'site-loading', className: 'panel status', role: 'status' }, text, bar);
@@ -67,7 +68,7 @@ export class SiteLauncher {
     } catch (e) {
       if (attempt !== this.opening) return;
       bar.remove();
-      text.textContent = t('site.failed', { message: (e as Error).message });
+      text.textContent = t('site.failed', { message: siteFailure(e, t) });
       status.classList.add('error');
       status.append(' ', h('button', { type: 'button', onclick: () => this.close() }, t('site.close')));
     }

@@ -55,7 +55,13 @@ describe('sliceVolume', () => {
     const bore = volumeOf({ kind: 'bore', path: [[5, -10, 6], [5, 10, 6]], reamerDiameter: 0.5 });
     const plane: SlicePlane = { ox: 0, oy: 0, ux: 1, uy: 0, halfLength: 20 };
     const [circle] = sliceVolume(plane, bore);
-    for (const [s, z] of circle!) expect(Math.hypot(s - 5, z - 6)).toBeCloseTo(0.25, 6);
+    // A polygon about the true circle, never inside it (every side on a tangent), at most 1 mm outside.
+    for (const [s, z] of circle!) expect(Math.hypot(s - 5, z - 6)).toBeGreaterThanOrEqual(0.25 - 1e-9);
+    for (const [s, z] of circle!) expect(Math.hypot(s - 5, z - 6)).toBeLessThanOrEqual(0.25 + 1e-3);
+    circle!.forEach(([s, z], i) => {
+      const [s2, z2] = circle![(i + 1) % circle!.length]!;
+      expect(Math.hypot((s + s2) / 2 - 5, (z + z2) / 2 - 6)).toBeGreaterThanOrEqual(0.25 - 1e-9);
+    });
     const piles = volumeOf({ kind: 'piles', piles: [{ x: 3, y: 0.3, diameter: 1, topZ: 11, depth: 5 }] });
     expect(round(sliceVolume(plane, piles))).toEqual([[[2.6, 11], [3.4, 11], [3.4, 6], [2.6, 6]]]);
   });
@@ -98,5 +104,80 @@ describe('a square pit’s slice', () => {
     const [outline] = sliceVolume(p, volumeOf(cut));
     const width = Math.max(...outline!.map(([x]) => x)) - Math.min(...outline!.map(([x]) => x));
     expect(width).toBeCloseTo(5.4, 9);
+  });
+});
+
+describe('a trench’s or bore’s slice shows the line it struck (review14)', () => {
+  const trench: Excavation = { kind: 'trench', centreline: [[0, 0], [20, 0]], width: 0.8, bottomZ: [8.5, 8.5], topZ: 11 };
+  /** A gas line running north–south (square to the trench) through x, at 9 m. */
+  const across = (x: number): Float64Array => line([x, -40, 9, 10], [x, 40, 9, 10]);
+
+  it('cuts along the leg when the line crosses it square (it would lie in a slice square to the leg)', () => {
+    const p = slicePlaneFor(trench, [10, 0], [0, 1], 30);
+    expect(Math.abs(p.ux)).toBeCloseTo(1, 12);
+    expect(sliceLine(p, across(10)).map((k) => [+k.s.toFixed(9), k.z])).toEqual([[0, 9]]);
+    // The trench in the section: its whole 20 m length.
+    const [outline] = sliceVolume(p, volumeOf(trench));
+    expect(Math.max(...outline!.map(([s]) => s)) - Math.min(...outline!.map(([s]) => s))).toBeCloseTo(20, 9);
+  });
+
+  it('keeps the slice in from the leg’s ends: a line struck 0.8 m past the end is cut, beside the trench’s end', () => {
+    for (const x of [-0.8, 20.8]) {
+      const p = slicePlaneFor(trench, [x, 0], [0, 1], 30);
+      const [cut] = sliceLine(p, across(x));
+      expect(cut, `line at x = ${x}`).toBeDefined();
+      const [outline] = sliceVolume(p, volumeOf(trench));
+      const ss = outline!.map(([s]) => s);
+      // The gap between the trench's end and the line: 0.8 m.
+      expect(Math.min(Math.abs(cut!.s - Math.min(...ss)), Math.abs(cut!.s - Math.max(...ss)))).toBeCloseTo(0.8, 9);
+    }
+    // A line running beside the trench crosses a square slice: square, through the foot kept 10 % in.
+    const p = slicePlaneFor(trench, [20.3, 1], [1, 0], 30);
+    expect([p.ox, p.oy, Math.abs(p.uy)]).toEqual([18, 0, 1]);
+    expect(sliceVolume(p, volumeOf(trench))).toHaveLength(1);
+  });
+
+  it('draws a trench’s end face when the slice lies along it (an edge in the slice counts)', () => {
+    // The end face of the leg's box lies on x = 20; the trench on either side of the slice's normal.
+    for (const uy of [1, -1]) {
+      const p: SlicePlane = { ox: 20, oy: 0, ux: 0, uy, halfLength: 10 };
+      const outlines = round(sliceVolume(p, volumeOf(trench)));
+      expect(outlines, `uy = ${uy}`).toHaveLength(1);
+      expect(outlines[0]!.map(([s]) => Math.abs(s))).toEqual([0.4, 0.4, 0.4, 0.4]);
+    }
+    // An open cut's side in the slice: its wall, whichever side the pit lies.
+    for (const uy of [1, -1]) {
+      const cut = volumeOf({ kind: 'open_cut', footprint: [[0, 0], [10, 0], [10, 4], [0, 4]], bottomZ: 7, topZ: 11 });
+      const outlines = sliceVolume({ ox: 10, oy: 2, ux: 0, uy, halfLength: 10 }, cut);
+      expect(outlines.length, `uy = ${uy}`).toBeGreaterThan(0);
+      for (const o of outlines) expect(round([o])[0]!.map(([s]) => Math.abs(s))).toEqual([2, 2, 2, 2]);
+    }
+  });
+
+  it('draws a bore leg cut along its path as the whole tube (a stadium), not a sliver', () => {
+    const work: Excavation = { kind: 'bore', path: [[0, 0, 7], [30, 0, 6]], reamerDiameter: 0.4 };
+    const p = slicePlaneFor(work, [15, 0], [0, 1], 40);
+    expect(Math.abs(p.ux)).toBeCloseTo(1, 12);
+    const [outline] = sliceVolume(p, volumeOf(work));
+    const xs = outline!.map(([s]) => p.ox + s * p.ux);
+    expect(Math.min(...xs)).toBeLessThanOrEqual(-0.2 + 1e-9);
+    expect(Math.min(...xs)).toBeGreaterThan(-0.2 - 1e-3);
+    expect(Math.max(...xs)).toBeGreaterThanOrEqual(30.2 - 1e-9);
+    expect(Math.max(...xs)).toBeLessThan(30.2 + 1e-3);
+    /** Even–odd: (x, z) inside the drawn outline. */
+    const inside = (x: number, z: number): boolean => {
+      const s = (x - p.ox) * p.ux;
+      let odd = false;
+      outline!.forEach(([si, zi], i) => {
+        const [sj, zj] = outline![(i + 1) % outline!.length]!;
+        if ((zi > z) !== (zj > z) && s < ((sj - si) * (z - zi)) / (zj - zi) + si) odd = !odd;
+      });
+      return odd;
+    };
+    // Along the whole leg the tube is drawn its full 0.4 m (the axis falls from 7 m to 6 m).
+    for (const x of [1, 10, 15, 20, 29]) {
+      const z = 7 - x / 30;
+      expect([inside(x, z), inside(x, z + 0.19), inside(x, z - 0.19), inside(x, z + 0.21)], `x = ${x}`).toEqual([true, true, true, false]);
+    }
   });
 });

@@ -12,6 +12,7 @@ import { closestOnPolyline } from '../../src/core/city/geometry';
 import { lonLatTransform } from '../../src/core/crs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt } from '../../scripts/buildClient';
+import { translate, type Locale } from '../../src/ui/i18n';
 import type { DigScreening } from '../../src/core/digScreening';
 import type { LinkDetails, NetworkSummary } from '../../src/protocol/apiTypes';
 import type { LayerPayload } from '../../src/protocol/layerPayload';
@@ -29,9 +30,10 @@ interface Handle {
   undergrid: {
     windowPosition(lon: number, lat: number, h?: number): { x: number; y: number } | null;
     lookFrom(lon: number, lat: number, height: number, headingDeg: number, pitchDeg: number): void;
-    store: { getState(): { dig: { corners: [number, number][] } } };
+    store: { getState(): { dig: { corners: [number, number][] }; locale: Locale } };
     screenInWorker(r: unknown): Promise<DigScreening>;
     site(): Site | null;
+    openSite(launch: { result: DigScreening; openCut: { footprint: [number, number][]; depth: number } }): Promise<void>;
   };
 }
 
@@ -41,6 +43,8 @@ describe('the dig-site view on a touch screen', () => {
   let tablet: RecordedPage;
   let main: LinkDetails;
   let summary: NetworkSummary;
+  /** The first journey's dig and its screening, for the second (its tablet signs out at the end). */
+  let firstDig: { screened: DigScreening; corners: [number, number][] } | null = null;
   let link: (id: string) => Promise<LinkDetails>;
 
   beforeAll(async () => {
@@ -82,16 +86,25 @@ describe('the dig-site view on a touch screen', () => {
     // Where the screening found the main closest (local frame), from the worker that screened it.
     const corners = await page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().dig.corners);
     const screened = await page.evaluate((footprint) => (window as unknown as Handle).undergrid.screenInWorker({ footprint, depth: 3, groundElevation: null, ruleSetId: 'cn-gb50289' }), corners);
+    firstDig = { screened, corners };
     const strike = screened.lines.find((l) => l.linkId === main.id)!;
 
     await page.tap('#site-view-open');
     await page.waitForSelector('#site-view[data-ready="true"]', { timeout: 2 * MINUTES });
+    await expect(page.locator('#site-stale').count()).resolves.toBe(0); // screened on the version drawn
     const p = strike.closestPoint;
     const point = (await page.evaluate(([x, y, z]) => (window as unknown as Handle).undergrid.site()!.windowPoint(x!, y!, z!), [p.x, p.y, p.z]))!;
     expect(point).not.toBeNull();
     // The struck main in its tolerance zone, in the STRIKE red (#ff1744) over the pipe: red high, green low.
     const red = { r: [150, 255], g: [0, 90], b: [40, 200] } as { r: [number, number]; g: [number, number]; b: [number, number] };
     await expect(waitForColouredPixels(page, red, 30, MINUTES, { canvas: '#site-canvas canvas', around: { ...point, radius: 30 } })).resolves.toBeGreaterThan(30);
+
+    // Two fingers down together on the main and lifted (a pinch that did not move) open no card.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: point.x, y: point.y, id: 1 }, { x: point.x + 3, y: point.y, id: 2 }] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.waitForTimeout(300);
+    await expect(page.locator('#site-card').isHidden()).resolves.toBe(true);
 
     await page.touchscreen.tap(point.x, point.y);
     const card = page.locator('#site-card');
@@ -165,6 +178,28 @@ describe('the dig-site view on a touch screen', () => {
     await page.context().setOffline(false);
     await page.tap('#site-close');
 
+
+    // A stored screening made on an earlier network version (a permit's, screened before an import):
+    // the view draws the lines in force and says both versions (review14: it mixed them silently).
+    const v = screened.networkVersion;
+    await page.evaluate(([result, footprint]) => (window as unknown as Handle).undergrid.openSite({ result, openCut: { footprint, depth: 3 } }),
+      [{ ...screened, networkVersion: v - 1 }, corners] as const);
+    await page.waitForSelector('#site-view[data-ready="true"]', { timeout: 2 * MINUTES });
+    const locale = await page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().locale);
+    await expect(page.locator('#site-stale').textContent()).resolves.toBe(translate(locale, 'site.stale', { screened: v - 1, current: v }));
+    await page.tap('#site-close');
+
+    // The layers cannot be fetched for a site this device never opened (the same pit asked 0.5 m deeper: no
+    // offline copy): the failure in the interface's words. (This site's own copy would stand in: above.)
+    await page.route('**/layers/**', (route) => route.abort());
+    await page.evaluate(([result, footprint]) => void (window as unknown as Handle).undergrid.openSite({ result, openCut: { footprint, depth: 3.5 } }), [screened, corners] as const);
+    const failed = page.locator('#site-loading.error');
+    await failed.waitFor({ timeout: MINUTES });
+    await expect(failed.textContent()).resolves.toContain(translate(locale, 'site.noOfflineCopy'));
+    await page.unroute('**/layers/**');
+    await failed.locator('button').tap();
+    await expect(page.locator('#site-loading').count()).resolves.toBe(0);
+
     // Signing out leaves nothing the server sent on the device: the site's copies are deleted before the page reloads.
     const copies = () => page.evaluate(() => new Promise<number>((resolve, reject) => {
       const open = indexedDB.open('undergrid-site');
@@ -182,4 +217,22 @@ describe('the dig-site view on a touch screen', () => {
     expect(await copies()).toBe(0);
     expect(offMachineRequests(tablet.requests)).toEqual([]);
   }, 10 * MINUTES);
+
+  it('says the network is still loading when Site view is pressed before it has', async () => {
+    // A second tablet whose network summary is held until the button has been pressed.
+    const early = await openPage(browser, server.url, { width: 1024, height: 768 }, { signInAs: 'reviewer', hasTouch: true });
+    let release = (): void => undefined;
+    const held = new Promise<void>((done) => { release = done; });
+    await early.page.route(/\/api\/network$/, async (route) => { await held; await route.continue().catch(() => undefined); });
+    await early.page.reload();
+    await early.page.waitForFunction(() => 'undergrid' in window);
+    // The first journey's dig and its screening (that tablet has signed out since).
+    if (!firstDig) throw new Error('the first journey did not screen its dig');
+    const { screened, corners } = firstDig;
+    await early.page.evaluate(([result, footprint]) => void (window as unknown as Handle).undergrid.openSite({ result, openCut: { footprint, depth: 3 } }), [screened, corners] as const);
+    const locale = await early.page.evaluate(() => (window as unknown as Handle).undergrid.store.getState().locale);
+    await expect(early.page.locator('#site-loading').textContent()).resolves.toContain(translate(locale, 'site.notReady'));
+    release();
+    await early.page.context().close();
+  }, 5 * MINUTES);
 });

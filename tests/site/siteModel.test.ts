@@ -96,6 +96,20 @@ describe('the site model', () => {
     // A restricted line this viewer is not sent: its row is still shown, as unseen.
     expect(siteLines(model, [], result.lines).unseen.map((l) => l.linkId)).toContain('G1');
   });
+
+  it('a contractor sent only the second stretch of a struck line (`G1#2`: its first lies at another of their sites) sees it struck', () => {
+    const result = screen();
+    const model = siteModel(frame, screenedWorks(result), result.notifyDistance, 5);
+    const row = result.lines.find((l) => l.linkId === 'G1')!;
+    expect(row.verdict).toBe('STRIKE');
+    // The layers route numbers a line's stretches over all the viewer's sites, then drops those outside the bbox.
+    const second: ScreenableLink = { ...main, id: 'G1#2', vertices: Float64Array.from([-10, 0, 8.5, 10.9, 45, 0, 8.5, 11.1]) };
+    const { lines, unseen } = siteLines(model, [second], result.lines);
+    expect(lines.map((l) => [l.key, l.row?.verdict])).toEqual([['G1#2', 'STRIKE']]);
+    expect(unseen).toEqual([]);
+    // An id that only looks like a stretch (`#1` is never one) is not taken for the line.
+    expect(siteLines(model, [{ ...second, id: 'G1#1' }], result.lines).lines[0]!.row).toBeNull();
+  });
 });
 
 describe('the default cross-section', () => {
@@ -108,7 +122,7 @@ describe('the default cross-section', () => {
     const { work, plane } = defaultSlice(model, lines, result.lines);
     expect(work).toBe(model.excavations[0]);
     // Through the closest point (where the main meets the pit, on its east side), moved 10 % of the
-    // pit's length in so that the slice crosses the pit (crossSection.ts OPEN_CUT_INSET).
+    // pit's length in so that the slice crosses the pit (crossSection.ts SLICE_INSET).
     expect(row.closestPoint.x).toBeCloseTo(4, 6);
     expect(plane.ox).toBeCloseTo(3.2, 6);
     expect(plane.oy).toBeCloseTo(row.closestPoint.y, 9);
@@ -119,5 +133,21 @@ describe('the default cross-section', () => {
     expect(cuts[0]!.z).toBeCloseTo(8.5, 9);
     // The work it goes across has its outline in the slice.
     expect(sliceVolume(plane, model.volumes[(row as typeof row & { work: number }).work]!).length).toBeGreaterThan(0);
+  });
+
+  it('across a trench, cuts the line it struck where the line crosses it square, and just past its end (review14)', () => {
+    for (const x of [10, 20.8]) {
+      const gas: ScreenableLink = { id: 'G', utility: 'gas', owner: 'City Gas', qualityLevel: 'A', section: { shape: 'circular', diameterMm: 300 },
+        vertices: Float64Array.from([x, -40, 9, 10, x, 40, 9, 10]) };
+      const s = new DigScreener(rules);
+      s.load([gas], frame, 1);
+      const result = s.screenWorks({ works: [{ kind: 'trench', centreLine: [ll(0, 0), ll(20, 0)], width: 0.8, depth: 1.5 }], groundElevation: 10, ruleSetId: 'cn-gb50289' });
+      expect(result.lines.map((l) => l.verdict), `line at x = ${x}`).toEqual([x === 10 ? 'STRIKE' : 'ENCROACH']);
+      const model = siteModel(frame, screenedWorks(result), result.notifyDistance, 5);
+      const { lines } = siteLines(model, [gas], result.lines);
+      const { plane } = defaultSlice(model, lines, result.lines);
+      expect(sliceLine(plane, lines[0]!.link.vertices), `line at x = ${x}`).toHaveLength(1);
+      expect(sliceVolume(plane, model.volumes[0]!), `line at x = ${x}`).toHaveLength(1);
+    }
   });
 });

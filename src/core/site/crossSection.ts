@@ -6,10 +6,13 @@
  *
  * Where the slice goes. A trench or bore: square to the centre line (path) leg nearest to `through`
  * (the most severe line's closest point), through that point's foot on the leg, or the middle of the
- * middle leg. An open cut: across its shorter side (square to its longest edge), through
- * `through` or the centroid; if the line to show would cross that slice at less than
- * MIN_CROSSING_ANGLE_DEG, across the longer side instead (a line lying in the slice has no cut to
- * draw). The slice is kept at least OPEN_CUT_INSET of the footprint's length in from its ends: a
+ * middle leg; if the line to show would cross that slice at less than MIN_CROSSING_ANGLE_DEG (a line
+ * crossing the trench square lies in it: the usual case), along the leg instead. The foot is kept
+ * SLICE_INSET of the leg's length in from its ends: a line struck just past a trench's end has its
+ * foot on the end, and a slice there cut the trench's end face as a sliver or not at all (review14).
+ * An open cut: across its shorter side (square to its longest edge), through `through` or the
+ * centroid; turned across the longer side by the same rule (a line lying in the slice has no cut to
+ * draw). The slice is kept at least SLICE_INSET of the footprint's length in from its ends: a
  * struck line's closest point is often where it enters the pit, on a side, and a slice along that
  * side would show the pit as a sliver. Piles: square to the line when one is given, else west–east.
  */
@@ -18,8 +21,11 @@ import type { Excavation } from '../screening/excavation';
 import type { Piece, Volume } from '../screening/volume';
 
 export const MIN_CROSSING_ANGLE_DEG = 30;
-/** How far in from an open cut's ends its slice stays, as a fraction of the footprint's length across the slice. */
-export const OPEN_CUT_INSET = 0.1;
+/**
+ * How far in from a work's ends its slice stays: an open cut's, as a fraction of the footprint's
+ * length across the slice; a trench's or bore's foot, of the leg's length.
+ */
+export const SLICE_INSET = 0.1;
 
 export interface SlicePlane {
   /** A point of the slice and its unit direction in plan; s = (p − o)·u, the normal is (−uy, ux). */
@@ -38,9 +44,11 @@ function footOnPath(path: readonly XY[], through: XY | null): { x: number; y: nu
     const dx = bx - ax, dy = by - ay, len = Math.hypot(dx, dy);
     if (len === 0) continue;
     const t = through ? Math.max(0, Math.min(1, ((through[0] - ax) * dx + (through[1] - ay) * dy) / (len * len))) : 0.5;
+    // The nearest leg is chosen by the true foot; the slice goes through the foot kept in from the leg's ends.
+    const ti = Math.max(SLICE_INSET, Math.min(1 - SLICE_INSET, t));
     const x = ax + t * dx, y = ay + t * dy;
     const d = through ? Math.hypot(x - through[0], y - through[1]) : Math.abs(i - mid);
-    if (d < bestD) { bestD = d; best = { x, y, dx: dx / len, dy: dy / len }; }
+    if (d < bestD) { bestD = d; best = { x: ax + ti * dx, y: ay + ti * dy, dx: dx / len, dy: dy / len }; }
   }
   return best;
 }
@@ -78,7 +86,8 @@ export function slicePlaneFor(work: Excavation, through: XY | null, lineDir: XY 
     case 'trench': case 'bore': {
       const path: XY[] = work.kind === 'trench' ? work.centreline : work.path.map((p): XY => [p[0], p[1]]);
       const f = footOnPath(path, through);
-      return { ox: f.x, oy: f.y, ux: -f.dy, uy: f.dx, halfLength };
+      const [ux, uy] = crossesWell(-f.dy, f.dx) ? [-f.dy, f.dx] : [f.dx, f.dy];
+      return { ox: f.x, oy: f.y, ux, uy, halfLength };
     }
     case 'open_cut': {
       const a = acrossShortSide(work.footprint);
@@ -86,7 +95,7 @@ export function slicePlaneFor(work: Excavation, through: XY | null, lineDir: XY 
       const [ux, uy] = crossesWell(a.ux, a.uy) ? [a.ux, a.uy] : [a.uy, -a.ux];
       // Along the slice's normal (nx, ny) = (−uy, ux): the footprint's extent, and the slice kept inside it.
       const along = work.footprint.map(([x, y]) => -uy * (x - tx) + ux * (y - ty));
-      const lo = Math.min(...along), hi = Math.max(...along), inset = (hi - lo) * OPEN_CUT_INSET;
+      const lo = Math.min(...along), hi = Math.max(...along), inset = (hi - lo) * SLICE_INSET;
       const shift = Math.min(Math.max(0, lo + inset), hi - inset);
       return { ox: tx - uy * shift, oy: ty + ux * shift, ux, uy, halfLength };
     }
@@ -108,21 +117,40 @@ export function planeCoords(p: SlicePlane, x: number, y: number): [number, numbe
 /** A closed outline in the slice: [s, z] per corner. */
 export type SliceOutline = [number, number][];
 
-/** s (and z, linear along the edge) where the slice crosses each edge of a polygon (edge i: vertex i to next(i)). */
-function edgeCrossings(p: SlicePlane, count: number, x: (i: number) => number, y: (i: number) => number, z: (i: number) => number, next: (i: number) => number): [number, number][] {
-  const out: [number, number][] = [];
+/** A plan point this close to the slice (m) lies in it: rounding must not decide whether an edge is cut. */
+const IN_SLICE_M = 1e-9;
+
+/**
+ * Where the slice meets a polygon's edges (edge i: vertex i to next(i)), as [s, z] (z linear along
+ * the edge). `crossings`: sides taken as d ≥ 0 and d < 0, so that even–odd pairing holds when the
+ * slice passes through a vertex. `lying`: both ends of each edge lying in the slice (a slice along a
+ * side: the half-open rule counts it from one side only, and a convex piece's end face was drawn
+ * half or not at all, review14).
+ */
+function edgeCrossings(p: SlicePlane, count: number, x: (i: number) => number, y: (i: number) => number, z: (i: number) => number, next: (i: number) => number): { crossings: [number, number][]; lying: [[number, number], [number, number]][] } {
+  const crossings: [number, number][] = [], lying: [[number, number], [number, number]][] = [];
+  const at = (i: number): [number, number] => {
+    const [d, s] = planeCoords(p, x(i), y(i));
+    return [Math.abs(d) <= IN_SLICE_M ? 0 : d, s];
+  };
   for (let i = 0; i < count; i++) {
     const j = next(i);
-    const [da, sa] = planeCoords(p, x(i), y(i)), [db, sb] = planeCoords(p, x(j), y(j));
-    if ((da > 0) === (db > 0)) continue;
+    const [da, sa] = at(i), [db, sb] = at(j);
+    if (da === 0 && db === 0) lying.push([[sa, z(i)], [sb, z(j)]]);
+    if ((da >= 0) === (db >= 0)) continue;
     const t = da / (da - db);
-    out.push([sa + t * (sb - sa), z(i) + t * (z(j) - z(i))]);
+    crossings.push([sa + t * (sb - sa), z(i) + t * (z(j) - z(i))]);
   }
-  return out.sort((a, b) => a[0] - b[0]);
+  crossings.sort((a, b) => a[0] - b[0]);
+  return { crossings, lying };
 }
 
-const CAPSULE_RAYS = 32;
-const BISECTIONS = 40;
+const CAPSULE_NORMALS = 32;
+/** How far a drawn capsule cut may stand outside the true one, m. */
+const CAPSULE_GAP_M = 1e-3;
+const CAPSULE_MAX_HALVINGS = 24;
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+const GOLDEN_STEPS = 60;
 
 /** The outline(s) of one piece in the slice. */
 function slicePiece(p: SlicePlane, piece: Piece): SliceOutline[] {
@@ -130,17 +158,22 @@ function slicePiece(p: SlicePlane, piece: Piece): SliceOutline[] {
     case 'prism': {
       const pr = piece.prism;
       // Even–odd over the edges of every ring: holes leave gaps between the intervals.
-      const xs = edgeCrossings(p, pr.vertexCount, (i) => pr.originX + pr.xs[i]!, (i) => pr.originY + pr.ys[i]!, () => 0, (i) => pr.next[i]!);
+      const { crossings: xs, lying } = edgeCrossings(p, pr.vertexCount, (i) => pr.originX + pr.xs[i]!, (i) => pr.originY + pr.ys[i]!, () => 0, (i) => pr.next[i]!);
       const out: SliceOutline[] = [];
-      for (let k = 0; k + 1 < xs.length; k += 2) {
-        const s0 = xs[k]![0], s1 = xs[k + 1]![0];
+      const wall = (a: number, b: number): void => {
+        const s0 = Math.min(a, b), s1 = Math.max(a, b);
         if (s1 > s0) out.push([[s0, pr.topZ], [s1, pr.topZ], [s1, pr.bottomZ], [s0, pr.bottomZ]]);
-      }
+      };
+      for (let k = 0; k + 1 < xs.length; k += 2) wall(xs[k]![0], xs[k + 1]![0]);
+      // A side lying in the slice: the wall is there (drawn again when even–odd already gave it).
+      for (const [a, b] of lying) wall(a[0], b[0]);
       return out;
     }
     case 'convex': {
       const c = piece.convex;
-      const xs = edgeCrossings(p, c.vertexCount, (i) => c.originX + c.xs[i]!, (i) => c.originY + c.ys[i]!, (i) => c.bottomAt[i]!, (i) => (i + 1) % c.vertexCount);
+      const e = edgeCrossings(p, c.vertexCount, (i) => c.originX + c.xs[i]!, (i) => c.originY + c.ys[i]!, (i) => c.bottomAt[i]!, (i) => (i + 1) % c.vertexCount);
+      // Convex: the section runs from the least to the greatest s met, an edge lying in the slice included.
+      const xs = [...e.crossings, ...e.lying.flat()].sort((a, b) => a[0] - b[0]);
       if (xs.length < 2) return [];
       const a = xs[0]!, b = xs[xs.length - 1]!;
       return b[0] > a[0] ? [[[a[0], c.topZ], [b[0], c.topZ], [b[0], b[1]], [a[0], a[1]]]] : [];
@@ -154,30 +187,72 @@ function slicePiece(p: SlicePlane, piece: Piece): SliceOutline[] {
     }
     case 'capsule': {
       const c = piece.capsule;
-      const ax = c.originX, ay = c.originY, az = c.originZ, bx = ax + c.ax, by = ay + c.ay, bz = az + c.az;
-      const [da] = planeCoords(p, ax, ay), [db] = planeCoords(p, bx, by);
-      // An axis point nearest the slice; its foot in the slice lies inside the capsule if |d| < r.
-      const t = (da > 0) !== (db > 0) ? da / (da - db) : Math.abs(da) <= Math.abs(db) ? 0 : 1;
-      const [d, sc] = planeCoords(p, ax + t * c.ax, ay + t * c.ay);
-      if (Math.abs(d) >= c.radius) return [];
-      const zc = az + t * c.az;
-      const len2 = c.ax * c.ax + c.ay * c.ay + c.az * c.az;
-      const inside = (s: number, z: number): boolean => {
-        const x = p.ox + s * p.ux, y = p.oy + s * p.uy;
-        const k = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * c.ax + (y - ay) * c.ay + (z - az) * c.az) / len2));
-        return (x - ax - k * c.ax) ** 2 + (y - ay - k * c.ay) ** 2 + (z - az - k * c.az) ** 2 <= c.radius * c.radius;
-      };
-      const reach = Math.sqrt(len2) + 2 * c.radius;
-      const outline: SliceOutline = [];
-      for (let i = 0; i < CAPSULE_RAYS; i++) {
-        const a = (2 * Math.PI * i) / CAPSULE_RAYS, cs = Math.cos(a), sn = Math.sin(a);
-        let lo = 0, hi = reach;
-        for (let k = 0; k < BISECTIONS; k++) { const m = (lo + hi) / 2; if (inside(sc + m * cs, zc + m * sn)) lo = m; else hi = m; }
-        outline.push([sc + lo * cs, zc + lo * sn]);
-      }
-      return [outline];
+      const o = sliceCapsule(p, [c.originX, c.originY, c.originZ], [c.originX + c.ax, c.originY + c.ay, c.originZ + c.az], c.radius);
+      return o ? [o] : [];
     }
   }
+}
+
+/**
+ * The cut of a capsule (every point within `r` of the segment a–b: a bore leg, a line's tolerance
+ * zone about one segment) by the slice, or null when it misses. The cut is the union, over the axis
+ * points P(k), of the circles the ball about P(k) leaves in the slice (centre P's (s, z), radius
+ * √(r² − d²), d its distance from the slice): convex; a circle when the axis crosses square, an
+ * ellipse when obliquely (rounded near the capsule's ends), a stadium when along.
+ * Drawn as a polygon around it, never inside it: its support points (the farthest point along an
+ * outward normal, found by golden section, the support being concave in k) and, between two
+ * neighbours, the corner where their tangent lines meet; the normals start CAPSULE_NORMALS apart and
+ * are halved between two neighbours until that corner lies within CAPSULE_GAP_M of their chord.
+ * Tried first: rays from the axis point nearest the slice, cut by bisection: along a leg they left a
+ * sliver (review14); then the chords of fixed normals about a radius widened by 1 / cos(π / N): an
+ * ellipse's flat ends need more than that (a 30° crossing's was 4 × its sagitta short).
+ */
+export function sliceCapsule(p: SlicePlane, a: readonly [number, number, number], b: readonly [number, number, number], r: number): SliceOutline | null {
+  const [da, sa] = planeCoords(p, a[0], a[1]), [db, sb] = planeCoords(p, b[0], b[1]);
+  const dd = db - da;
+  let k0 = 0, k1 = 1;
+  if (Math.abs(dd) < 1e-12) { if (Math.abs(da) >= r) return null; } else {
+    const ka = (-r - da) / dd, kb = (r - da) / dd;
+    k0 = Math.max(0, Math.min(ka, kb)); k1 = Math.min(1, Math.max(ka, kb));
+    if (k1 <= k0) return null;
+  }
+  const radiusAt = (k: number): number => Math.sqrt(Math.max(0, r * r - (da + k * dd) ** 2));
+  /** The support point and value along the normal at angle `ang`. */
+  const support = (ang: number): { ang: number; h: number; q: [number, number] } => {
+    const ns = Math.cos(ang), nz = Math.sin(ang);
+    const f = (k: number): number => ns * (sa + k * (sb - sa)) + nz * (a[2] + k * (b[2] - a[2])) + radiusAt(k);
+    let lo = k0, hi = k1;
+    for (let it = 0; it < GOLDEN_STEPS; it++) {
+      const m1 = hi - (hi - lo) * GOLDEN, m2 = lo + (hi - lo) * GOLDEN;
+      if (f(m1) < f(m2)) lo = m1; else hi = m2;
+    }
+    const k = (lo + hi) / 2, rho = radiusAt(k);
+    const q: [number, number] = [sa + k * (sb - sa) + rho * ns, a[2] + k * (b[2] - a[2]) + rho * nz];
+    return { ang, h: ns * q[0] + nz * q[1], q };
+  };
+  const outline: SliceOutline = [];
+  /** From u's support point on, up to (not including) w's: the corners and any support points between. */
+  const between = (u: ReturnType<typeof support>, w: ReturnType<typeof support>, depth: number): void => {
+    const sin = Math.sin(w.ang - u.ang);
+    // The corner: n_u·c = h_u and n_w·c = h_w.
+    const c: [number, number] = [(u.h * Math.sin(w.ang) - w.h * Math.sin(u.ang)) / sin, (Math.cos(u.ang) * w.h - Math.cos(w.ang) * u.h) / sin];
+    const ex = w.q[0] - u.q[0], ez = w.q[1] - u.q[1], len = Math.hypot(ex, ez);
+    const gap = len < 1e-12 ? Math.hypot(c[0] - u.q[0], c[1] - u.q[1]) : Math.abs((c[0] - u.q[0]) * ez - (c[1] - u.q[1]) * ex) / len;
+    if (gap <= CAPSULE_GAP_M || depth >= CAPSULE_MAX_HALVINGS) { outline.push(c); return; }
+    const m = support((u.ang + w.ang) / 2);
+    between(u, m, depth + 1);
+    outline.push(m.q);
+    between(m, w, depth + 1);
+  };
+  const first = support(0);
+  let prev = first;
+  for (let i = 1; i <= CAPSULE_NORMALS; i++) {
+    const next = i === CAPSULE_NORMALS ? { ...first, ang: 2 * Math.PI } : support((2 * Math.PI * i) / CAPSULE_NORMALS);
+    outline.push(prev.q);
+    between(prev, next, 0);
+    prev = next;
+  }
+  return outline;
 }
 
 /** The screened volume's outline in the slice: one or more closed outlines per piece. */
