@@ -8,7 +8,7 @@ import type { OpenCut } from '../src/core/screening/excavation';
 import { validateScreeningRules } from '../src/core/screening/rules';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { footprintWkt, prismWkt, type Cluster } from './postgis';
+import { footprintWkt, prismWkt, wkbFromWktSql, type Cluster } from './postgis';
 
 const RULES = validateScreeningRules(rulesJson);
 export const NOTIFY = RULES.notifyDistance.value;
@@ -29,7 +29,7 @@ export function digsSql(c: Cluster, digs: readonly OpenCut[]): string {
     CREATE TABLE digs (id int PRIMARY KEY, solid text, fp text, bottom float8, top float8);
     COPY digs FROM '${file}' (FORMAT csv);
     ALTER TABLE digs ADD COLUMN solid_wkb bytea, ADD COLUMN fp_wkb bytea;
-    UPDATE digs SET solid_wkb = ST_AsBinary(ST_GeomFromText(solid)), fp_wkb = ST_AsBinary(ST_GeomFromText(fp));
+    UPDATE digs SET solid_wkb = ${wkbFromWktSql('solid')}, fp_wkb = ${wkbFromWktSql('fp')};
     VACUUM ANALYZE digs;`;
 }
 
