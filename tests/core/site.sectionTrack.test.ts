@@ -25,6 +25,26 @@ describe('sectionTrack', () => {
     for (const p of [0.5, 10, 19.5, 20.5, 30, 39.5]) expect(sliceVolume(track.at(p), v).length).toBeGreaterThan(0);
   });
 
+  it('keeps a trench’s slice along its leg when the default runs along it (a struck line lying in a square slice), bends followed', () => {
+    const trench: Excavation = { kind: 'trench', centreline: [[0, 0], [20, 0], [20, 20]], width: 1, bottomZ: [8, 8, 8], topZ: 11 };
+    // A line crossing the first leg square (running north at x = 8): a square slice would hold it, so the default runs along the leg.
+    const plane = slicePlaneFor(trench, [8, 0], [0, 1], 10);
+    expect([Math.abs(plane.ux), Math.abs(plane.uy)]).toEqual([1, 0]);
+    const track = sectionTrack(trench, plane);
+    expect(track.start).toBeCloseTo(8, 12);
+    const back = track.at(track.start);
+    expect([back.ox, back.oy, back.ux, back.uy]).toEqual([plane.ox, plane.oy, plane.ux, plane.uy]);
+    // 5 m on, still along the first leg: the line at x = 8 is still cut, 5 m from the slice's middle (before, this step turned the slice square and parallel to the line).
+    const on = track.at(13);
+    expect([on.ox, on.oy, Math.abs(on.ux), on.uy]).toEqual([13, 0, 1, 0]);
+    expect(Math.abs(on.ux * (8 - on.ox) + on.uy * (0 - on.oy))).toBeLessThan(on.halfLength);
+    // Past the bend the slice turns with the leg (north), still along it.
+    const second = track.at(30);
+    expect([second.ox, second.oy, Math.abs(second.ux), Math.abs(second.uy)]).toEqual([20, 10, 0, 1]);
+    const v = volumeOf(trench);
+    for (const p of [0.5, 8, 19.5, 30, 39.5]) expect(sliceVolume(track.at(p), v).length).toBeGreaterThan(0);
+  });
+
   it('runs a bore’s slice along its path in plan', () => {
     const bore: Excavation = { kind: 'bore', path: [[0, 0, 8], [0, 30, 7]], reamerDiameter: 0.3 };
     const track = sectionTrack(bore, slicePlaneFor(bore, null, null, 10));

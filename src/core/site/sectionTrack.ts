@@ -4,7 +4,10 @@
  *
  * - A trench or a bore: along its centre line (path) in plan, chainage 0 at its first point; the
  *   slice at chainage c is square to the leg it falls on, as `slicePlaneFor` cuts it (so the
- *   default slice is one position of the track).
+ *   default slice is one position of the track). Where the default slice runs along its leg
+ *   (`slicePlaneFor` turns it so to cut a line that would lie in a square slice), every position's
+ *   slice runs along its leg too: the slider then moves the window along the work, bends followed,
+ *   and the line stays cut (before, the first step turned it square and lost the line).
  * - An open cut or piles: the default slice moved along its own normal, from the footprint's (the
  *   piles' outsides') one end to the other. An open cut's default slice runs across its shorter side,
  *   so this moves it along the long axis; where the default turned 90° to cut a line that would lie
@@ -38,11 +41,14 @@ export function sectionTrack(work: Excavation, plane: SlicePlane): SectionTrack 
     const path = planPath(work), cum = cumulativeLengths(path), length = cum[cum.length - 1]!;
     const foot = closestOnPolyline({ x: plane.ox, y: plane.oy }, path);
     const start = cum[foot.segment]! + foot.f * (cum[foot.segment + 1]! - cum[foot.segment]!);
+    // Along its leg or square to it: the default is one or the other (slicePlaneFor), never between.
+    const leg = pointAlong(path, cum, start).t;
+    const alongLeg = Math.abs(plane.ux * leg.x + plane.uy * leg.y) > Math.SQRT1_2;
     return {
       length, start,
       at(position) {
         const { p, t } = pointAlong(path, cum, clamp(position, 0, length));
-        return { ox: p.x, oy: p.y, ux: -t.y, uy: t.x, halfLength: plane.halfLength };
+        return alongLeg ? { ox: p.x, oy: p.y, ux: t.x, uy: t.y, halfLength: plane.halfLength } : { ox: p.x, oy: p.y, ux: -t.y, uy: t.x, halfLength: plane.halfLength };
       },
     };
   }
