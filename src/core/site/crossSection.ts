@@ -16,6 +16,7 @@
  * struck line's closest point is often where it enters the pit, on a side, and a slice along that
  * side would show the pit as a sliver. Piles: square to the line when one is given, else west–east.
  */
+import { closestOnPolyline } from '../city/geometry';
 import { VERTEX_STRIDE } from '../model';
 import type { Excavation } from '../screening/excavation';
 import type { Piece, Volume } from '../screening/volume';
@@ -37,20 +38,16 @@ export interface SlicePlane {
 type XY = readonly [number, number];
 
 function footOnPath(path: readonly XY[], through: XY | null): { x: number; y: number; dx: number; dy: number } {
-  let best = { x: 0, y: 0, dx: 1, dy: 0 }, bestD = Infinity;
-  const mid = Math.floor((path.length - 2) / 2);
-  for (let i = 0; i + 1 < path.length; i++) {
-    const [ax, ay] = path[i]!, [bx, by] = path[i + 1]!;
-    const dx = bx - ax, dy = by - ay, len = Math.hypot(dx, dy);
-    if (len === 0) continue;
-    const t = through ? Math.max(0, Math.min(1, ((through[0] - ax) * dx + (through[1] - ay) * dy) / (len * len))) : 0.5;
-    // The nearest leg is chosen by the true foot; the slice goes through the foot kept in from the leg's ends.
-    const ti = Math.max(SLICE_INSET, Math.min(1 - SLICE_INSET, t));
-    const x = ax + t * dx, y = ay + t * dy;
-    const d = through ? Math.hypot(x - through[0], y - through[1]) : Math.abs(i - mid);
-    if (d < bestD) { bestD = d; best = { x: ax + ti * dx, y: ay + ti * dy, dx: dx / len, dy: dy / len }; }
-  }
-  return best;
+  // Repeated points dropped: every leg has a direction.
+  const pts = path.map(([x, y]) => ({ x, y })).filter((p, i, all) => i === 0 || p.x !== all[i - 1]!.x || p.y !== all[i - 1]!.y);
+  if (pts.length < 2) return { x: pts[0]?.x ?? 0, y: pts[0]?.y ?? 0, dx: 1, dy: 0 };
+  // The nearest leg by the true foot (or, with no point to pass through, the middle leg's middle).
+  const foot = through ? closestOnPolyline({ x: through[0], y: through[1] }, pts) : { segment: Math.floor((pts.length - 2) / 2), f: 0.5 };
+  const a = pts[foot.segment]!, b = pts[foot.segment + 1]!;
+  const dx = b.x - a.x, dy = b.y - a.y, len = Math.hypot(dx, dy);
+  // The slice goes through the foot kept in from the leg's ends.
+  const f = Math.max(SLICE_INSET, Math.min(1 - SLICE_INSET, foot.f));
+  return { x: a.x + f * dx, y: a.y + f * dy, dx: dx / len, dy: dy / len };
 }
 
 /**
