@@ -60,20 +60,29 @@ export function assetsIn(value: unknown, assets: ReadonlySet<string>): string[] 
  */
 export function withoutAssets<T>(value: T, assets: ReadonlySet<string>): T {
   const names = (o: object) => Object.values(o).some((x) => typeof x === 'string' && assets.has(x));
+  const named = (x: unknown) => (typeof x === 'string' && assets.has(x)) || (typeof x === 'object' && x !== null && !Array.isArray(x) && names(x));
   const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) {
-      const kept = v.filter((x) => !(typeof x === 'string' && assets.has(x)) && !(typeof x === 'object' && x !== null && !Array.isArray(x) && names(x)));
-      const out = kept.map(walk);
-      return out.length === v.length && out.every((x, i) => x === v[i]) ? v : out;
-    }
-    if (typeof v === 'object' && v !== null) {
-      const entries = Object.entries(v);
-      const out = entries.map(([k, x]) => [k, walk(x)] as const);
-      return out.every(([, x], i) => x === entries[i]![1]) ? v : Object.fromEntries(out);
-    }
-    return v;
+    if (Array.isArray(v) && v.some(named)) return v.filter((x) => !named(x)).map(walk);
+    return sharedMap(v, walk);
   };
   return walk(value) as T;
+}
+
+/**
+ * `v` with `walk` applied to each array entry or object value: `v` itself when every one comes back
+ * the same, so what a filter leaves alone is shared, not copied.
+ */
+function sharedMap(v: unknown, walk: (x: unknown) => unknown): unknown {
+  if (Array.isArray(v)) {
+    const out = v.map(walk);
+    return out.every((x, i) => x === v[i]) ? v : out;
+  }
+  if (typeof v === 'object' && v !== null) {
+    const entries = Object.entries(v);
+    const out = entries.map(([k, x]) => [k, walk(x)] as const);
+    return out.every(([, x], i) => x === entries[i]![1]) ? v : Object.fromEntries(out);
+  }
+  return v;
 }
 
 /**
@@ -88,16 +97,11 @@ export function withoutAssets<T>(value: T, assets: ReadonlySet<string>): T {
  */
 export function withoutNetworkSize<T>(value: T, restricted: ReadonlySet<string>): T {
   const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) {
-      const out = v.map(walk);
-      return out.every((x, i) => x === v[i]) ? v : out;
-    }
-    if (typeof v !== 'object' || v === null) return v;
-    const summary = 'segmentsInNetwork' in v;
-    const entries = Object.entries(v).filter(([k]) => !(summary && k === 'segmentsInNetwork'));
-    const out = entries.map(([k, x]) => [k, summary && k === 'unscreenableLinkIds' && Array.isArray(x)
-      ? x.filter((id) => !(typeof id === 'string' && restricted.has(id))) : walk(x)] as const);
-    return !summary && out.every(([, x], i) => x === entries[i]![1]) ? v : Object.fromEntries(out);
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !('segmentsInNetwork' in v)) return sharedMap(v, walk);
+    const { segmentsInNetwork: _size, ...summary } = v as Record<string, unknown>;
+    const ids = summary['unscreenableLinkIds'];
+    if (Array.isArray(ids)) summary['unscreenableLinkIds'] = ids.filter((id) => !(typeof id === 'string' && restricted.has(id)));
+    return sharedMap(summary, walk);
   };
   return walk(value) as T;
 }
