@@ -208,7 +208,7 @@ describe('a dig permit from application to approval, in a real browser', () => {
     await actAndWait(page, 'assign', 'assigned');
   }, 10 * MINUTES);
 
-  it('lets the reviewer open it from the queue in 3D, add a hand-dig condition on the main and pass it on', async () => {
+  it('lets the reviewer open it from the queue in 3D and on its dig site, add a hand-dig condition on the main and pass it on', async () => {
     const { page } = app;
     await signInAs(page, 'reviewer');
     // Away from the site, with no dig on screen: what follows must come from opening the permit.
@@ -230,6 +230,18 @@ describe('a dig permit from application to approval, in a real browser', () => {
       return Math.hypot(dx, dy) < 400 && c.height < 400;
     }, [cLon, cLat], { timeout: 2 * MINUTES, polling: 500 });
     await expect(page.locator(`#permit-detail-lines tr[data-link-id="${main.id}"]`).getAttribute('data-verdict')).resolves.toBe('STRIKE');
+
+    // The permit's own dig in 3D, from its detail (`Site view` under its screening): the section
+    // across the pit cuts the struck main, in its verdict; closing returns to the permit, still open.
+    await page.click('#permit-site-view');
+    await page.waitForSelector('#site-view[data-ready="true"]', { timeout: 2 * MINUTES });
+    const cut = page.locator(`#site-section g[data-link-id="${main.id}"]`);
+    expect(await cut.count()).toBeGreaterThan(0);
+    await expect(cut.first().getAttribute('data-verdict')).resolves.toBe('STRIKE');
+    await expect(page.locator(`#site-section tr[data-link-id="${main.id}"]`).first().textContent()).resolves.toContain(main.id);
+    await page.click('#site-close');
+    await expect(page.locator('#site-view').count()).resolves.toBe(0);
+    await page.waitForSelector('#permit-detail[data-status="assigned"]', { timeout: MINUTES });
 
     await page.selectOption('#condition-kind', 'hand-dig');
     await page.selectOption('#condition-line', main.id);
