@@ -352,6 +352,8 @@ SELECT 'R', w.id, q.* FROM ${VARIANTS[v].rows} w CROSS JOIN LATERAL (${workQuery
   writeFileSync(join(c.dir, 'bench.sql'), `
 \\echo @@PLAN
 EXPLAIN (COSTS OFF) SELECT q.* FROM work_pieces_merged w CROSS JOIN LATERAL (${workQuery('wkb', reach)}) q WHERE w.id = ${PER_KIND};
+${KINDS.slice(0, 2).map((kind, k) => `\\echo @@FULLPLAN
+EXPLAIN (COSTS OFF) SELECT q.* FROM work_full w CROSS JOIN LATERAL (${kindFullQuery(kind, reach)}) q WHERE w.id = ${k * PER_KIND};`).join('\n')}
 ${GENERIC}
 ${order}
 SET plan_cache_mode = auto;
@@ -364,7 +366,7 @@ SELECT 'F', w.id, q.* FROM work_full w CROSS JOIN LATERAL (${kindFullQuery(kind,
   console.log(`  bench script (plan; ${ROUND_ORDER.join(', ')}: each 3 × ${KINDS.length * PER_KIND} PL/pgSQL; verdicts of each; the full answer of each work) ran in ${sec(t)}, load ${load()}`);
 
   let section = '', variant: Variant = 'merged';
-  const plan: string[] = [];
+  const plan: string[] = [], fullPlan: string[] = [];
   const server = Object.fromEntries(VARIANT_NAMES.map((v) => [v, KINDS.map((): number[] => [])])) as Record<Variant, number[][]>;
   const verdicts = Object.fromEntries(VARIANT_NAMES.map((v) => [v, KINDS.flatMap(() => works.open_cut.map(() => new Map<number, number>()))])) as Record<Variant, Map<number, number>[]>;
   const fullRows: string[][][] = KINDS.flatMap(() => works.open_cut.map((): string[][] => []));
@@ -372,6 +374,7 @@ SELECT 'F', w.id, q.* FROM work_full w CROSS JOIN LATERAL (${kindFullQuery(kind,
     if (line.startsWith('@@')) { [section, variant] = line.slice(2).split('|') as [string, Variant]; continue; }
     const f = line.split('|');
     if (section === 'PLAN') plan.push(line);
+    else if (section === 'FULLPLAN') fullPlan.push(line);
     else if (section === 'SERVER' && f[0] === 'T') server[variant][Math.floor(Number(f[1]) / PER_KIND)]!.push(Number(f[2]));
     else if (section === 'VERDICTS' && f[0] === 'R') verdicts[variant][Number(f[1])]!.set(Number(f[2]), Number(f[3]));
     else if (section === 'FULL' && f[0] === 'F') fullRows[Number(f[1])]!.push(f.slice(2));
@@ -387,7 +390,8 @@ SELECT 'F', w.id, q.* FROM work_full w CROSS JOIN LATERAL (${kindFullQuery(kind,
   }
   const pg = verdicts.merged;
   console.log(`  plan uses the GiST index: ${plan.some((l) => l.includes('segs_geom')) ? 'yes' : 'NO'} ` +
-    `(${plan.filter((l) => /Scan|Loop/.test(l)).map((l) => l.trim().replace(/^->\s*/, '')).join('; ')})`);
+    `(${plan.filter((l) => /Scan|Loop/.test(l)).map((l) => l.trim().replace(/^->\s*/, '')).join('; ')}); the full answer's (an open cut's and a trench's): ` +
+    `${fullPlan.filter((l) => l.includes('segv_geom')).length === 2 ? 'yes' : 'NO'}`);
 
   const results = {} as Record<Kind, KindResult>;
   KINDS.forEach((kind, k) => {
