@@ -1,7 +1,9 @@
 /**
  * The PostGIS side of the open-cut peers in SQL (screeningPeers.ts measures them; screeningPeersFull.ts
  * tries faster ways to write the full answer): the dig as WKT, the verdict of a distance, one dig's
- * candidates, its verdicts, its full answer, and its verdicts against the network stored one row per line.
+ * candidates, its verdicts, its full answer, and its verdicts against the network stored one row per line;
+ * and of every kind of work (screeningPeersWorks.ts): a work's candidates over its pieces, its verdicts,
+ * its full answer over the union of its pieces, and the vertical gap in SQL.
  */
 import rulesJson from '../data/rules/screening.json';
 import type { OpenCut } from '../src/core/screening/excavation';
