@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { QUALITY_LEVELS, UTILITY_TYPES } from '../src/core/model';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type PositionalUncertainty, type ScreeningRules } from '../src/core/screening/rules';
 import { QUALITY_UNKNOWN, type SegmentTable } from '../src/core/screening/segmentTable';
+import { percentile } from './stats';
 
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
 const POSTGIS_CONTROL = '/usr/share/postgresql/15/extension/postgis.control';
@@ -313,4 +314,17 @@ DECLARE w record; r record; t0 timestamptz; n int; BEGIN
   END LOOP;
 END $$;
 SELECT 'T', id, ms FROM ${into} WHERE run > 1 ORDER BY run, id;`;
+}
+
+/**
+ * One turn of PostGIS in a bench where ours and PostGIS take turns: serverTimingSql of `query` over
+ * `rows` in a psql session of its own (after `preamble`, e.g. a SET), written to `name`.sql in the
+ * cluster's folder; the p50 of its timed passes (ms). `expected`: the timings it must give.
+ */
+export function serverTurn(c: Cluster, name: string, rows: string, query: string, consume: 'count' | 'rows', expected: number, preamble = ''): number {
+  const file = join(c.dir, `${name}.sql`);
+  writeFileSync(file, `${preamble}\n${serverTimingSql(rows, query, `${name}_timings`, consume)}\n`);
+  const times = psql(c, file).split('\n').filter((l) => l.startsWith('T|')).map((l) => Number(l.split('|')[2]));
+  if (times.length !== expected) throw new Error(`${name}: ${times.length} server timings, expected ${expected}`);
+  return percentile(times, 50);
 }

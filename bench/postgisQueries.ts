@@ -1,7 +1,9 @@
 /**
  * The PostGIS side of the open-cut peers in SQL (screeningPeers.ts measures them; screeningPeersFull.ts
  * tries faster ways to write the full answer): the dig as WKT, the verdict of a distance, one dig's
- * candidates, its verdicts, its full answer, and its verdicts against the network stored one row per line.
+ * candidates, its verdicts, its full answer, and its verdicts against the network stored one row per line;
+ * and of every kind of work (screeningPeersWorks.ts): a work's candidates over its pieces, its verdicts,
+ * its full answer over the union of its pieces, and the vertical gap in SQL.
  */
 import rulesJson from '../data/rules/screening.json';
 import type { OpenCut } from '../src/core/screening/excavation';
@@ -174,3 +176,264 @@ export function lineDigQuery(solid: string, fp: string, bottom: string, top: str
       ) seg OFFSET 0
     ) hit GROUP BY link HAVING min(${verdict('fixed')}) < 3 OR min(${verdict('naive')}) < 3`;
 }
+
+// ---- every kind of work (screeningPeersWorks.ts): the full answer over a union of pieces ----------------
+
+/**
+ * PL/pgSQL for the clip of verticalGap.ts `clipLinear`: the δ range where lower ≤ alpha + beta·δ ≤
+ * upper, intersected into (f, t). Text spliced into `VERTICAL_GAP_SQL` (PL/pgSQL has no local procedures).
+ */
+const clipSql = (alpha: string, beta: string, lower: string, upper: string): string => `
+    al := ${alpha}; be := ${beta};
+    IF be = 0 THEN
+      IF al < ${lower} OR al > ${upper} THEN f := 'Infinity'; t := '-Infinity'; END IF;
+    ELSE
+      d0 := (${lower} - al) / be; d1 := (${upper} - al) / be;
+      f := greatest(f, least(d0, d1)); t := least(t, greatest(d0, d1));
+    END IF;`;
+
+/**
+ * The vertical gap of a segment to each kind of piece, in SQL, for PostGIS's full answer
+ * (fullWorkQuery): PostGIS has a 3D distance but nothing for "the smallest vertical shift that makes
+ * the pipe touch the piece" (src/core/screening/README.md, "Plan distance and vertical gap of a union").
+ *
+ *   ug_capsule_gap  a bore leg (capsule): verticalGap.ts's closed form (the z-axis against P ⊕ ball(r))
+ *                   written in PL/pgSQL arithmetic, the same double-precision steps; the end of the
+ *                   interval nearer 0, signed (0 when it holds 0, NULL when the z-axis misses it).
+ *                   Exact as ours' closed form (ours reports it less a 1e-10 × coordinates bracket).
+ *   ug_piece_gap    one piece, {gap, parameter along the segment} or NULL when the segment never
+ *                   passes over or under it: a prism (open cut, pit, trench box or mitre wedge) by
+ *                   PostGIS, ST_Intersection of the segment with the footprint (GEOS interpolates z),
+ *                   against the top and the bottom plane z = b0 + bx·(x − ox) + by·(y − oy): over a flat
+ *                   bottom its lowest and highest z (as fullDigQuery), over a sloped one (a convex box:
+ *                   one stretch) the gap at the stretch's two ends, 0 where it crosses the slab; a
+ *                   capsule by ug_capsule_gap and ST_3DClosestPoint of the shifted segment for its
+ *                   point; a vertical cylinder (pile, trench joint) in arithmetic (cylinder.ts: the
+ *                   chord over the disc, a quadratic; its ends' gaps to [bottom, top]), PostGIS having no
+ *                   circle but a polygon's approximation of one.
+ */
+export const VERTICAL_GAP_SQL = `
+CREATE FUNCTION ug_capsule_gap(px float8, py float8, pz float8, ux float8, uy float8, uz float8, ax float8, ay float8, az float8, r float8)
+RETURNS float8 LANGUAGE plpgsql IMMUTABLE STRICT AS $fn$
+DECLARE
+  lo float8 := 'Infinity'; hi float8 := '-Infinity'; r2 float8 := r * r;
+  c float8[] := ARRAY[-px, -py, -pz, ax - px, ay - py, az - pz, -px - ux, -py - uy, -pz - uz, ax - px - ux, ay - py - uy, az - pz - uz];
+  e float8[] := ARRAY[-px, -py, -pz, ax, ay, az,  -px - ux, -py - uy, -pz - uz, ax, ay, az,  -px, -py, -pz, -ux, -uy, -uz,  ax - px, ay - py, az - pz, -ux, -uy, -uz];
+  ex float8; ey float8; ez float8; dx float8; dy float8; dz float8; h float8; dd float8;
+  cx float8; cy float8; cz float8; qa float8; qb float8; qc float8; disc float8; q float8;
+  f float8; t float8; al float8; be float8; d0 float8; d1 float8;
+  nx float8; ny float8; nz float8; nn float8; ux2 float8; uy2 float8; uz2 float8; vx float8; vy float8; vz float8; reach float8;
+BEGIN
+  -- The 4 corners' balls.
+  FOR i IN 0..3 LOOP
+    ex := c[3 * i + 1]; ey := c[3 * i + 2]; ez := c[3 * i + 3];
+    h := r2 - ex * ex - ey * ey;
+    IF h >= 0 THEN lo := least(lo, ez - sqrt(h)); hi := greatest(hi, ez + sqrt(h)); END IF;
+  END LOOP;
+  -- The 4 edges' cylinders, between their end planes.
+  FOR i IN 0..3 LOOP
+    ex := e[6 * i + 1]; ey := e[6 * i + 2]; ez := e[6 * i + 3]; dx := e[6 * i + 4]; dy := e[6 * i + 5]; dz := e[6 * i + 6];
+    dd := dx * dx + dy * dy + dz * dz;
+    CONTINUE WHEN NOT dd > 0;
+    cx := -ey * dz + ez * dy; cy := -ez * dx + ex * dz; cz := -ex * dy + ey * dx;
+    qa := dx * dx + dy * dy; qb := -cx * dy + cy * dx; qc := cx * cx + cy * cy + cz * cz - r2 * dd;
+    f := '-Infinity'; t := 'Infinity';
+    IF qa = 0 THEN
+      CONTINUE WHEN qc > 0;
+    ELSE
+      disc := qb * qb - qa * qc;
+      CONTINUE WHEN disc < 0;
+      q := -(qb + CASE WHEN qb < 0 THEN -1 ELSE 1 END * sqrt(disc));
+      d0 := q / qa; d1 := CASE WHEN q = 0 THEN 0 ELSE qc / q END;
+      f := least(d0, d1); t := greatest(d0, d1);
+    END IF;${clipSql('-(ex * dx + ey * dy + ez * dz)', 'dz', '0', 'dd')}
+    IF f <= t THEN lo := least(lo, f); hi := greatest(hi, t); END IF;
+  END LOOP;
+  -- The slab: P swept ±r along its normal n = a × u.
+  nx := ay * uz - az * uy; ny := az * ux - ax * uz; nz := ax * uy - ay * ux;
+  nn := nx * nx + ny * ny + nz * nz;
+  IF nn > 1e-12 * (ax * ax + ay * ay + az * az) * (ux * ux + uy * uy + uz * uz) THEN
+    ux2 := uy * nz - uz * ny; uy2 := uz * nx - ux * nz; uz2 := ux * ny - uy * nx;
+    vx := ay * nz - az * ny; vy := az * nx - ax * nz; vz := ax * ny - ay * nx;
+    reach := r * sqrt(nn);
+    f := '-Infinity'; t := 'Infinity';${clipSql('px * ux2 + py * uy2 + pz * uz2', 'uz2', '0', 'nn')}${clipSql('px * vx + py * vy + pz * vz', 'vz', '0', 'nn')}${clipSql('px * nx + py * ny + pz * nz', 'nz', '-reach', 'reach')}
+    IF f <= t THEN lo := least(lo, f); hi := greatest(hi, t); END IF;
+  END IF;
+  IF NOT lo <= hi THEN RETURN NULL; END IF;
+  RETURN CASE WHEN lo > 0 THEN lo WHEN hi < 0 THEN hi ELSE 0 END;
+END $fn$;
+
+CREATE FUNCTION ug_piece_gap(g geometry, x0 float8, y0 float8, z0 float8, x1 float8, y1 float8, z1 float8,
+  kind int, fp geometry, b0 float8, bx float8, "by" float8, ox float8, oy float8, top float8,
+  ax0 float8, ay0 float8, az0 float8, ax1 float8, ay1 float8, az1 float8, rr float8)
+RETURNS float8[] LANGUAGE plpgsql IMMUTABLE AS $fn$
+DECLARE
+  axis geometry := CASE WHEN kind = 1 THEN ST_MakeLine(ST_MakePoint(ax0, ay0, az0), ST_MakePoint(ax1, ay1, az1)) END;
+  sx float8 := x1 - x0; sy float8 := y1 - y0; sz float8 := z1 - z0; len2 float8 := sx * sx + sy * sy + sz * sz;
+  ix geometry; pa geometry; pb geometry; zmin float8; zmax float8; z float8; fa float8; ga float8; fb float8; gb float8;
+  gap float8; pt geometry; delta float8; pxc float8; pyc float8; a float8; tc float8; perp float8; half float8; ta float8; tb float8;
+BEGIN
+  IF kind = 0 THEN
+    ix := ST_Intersection(g, fp);
+    IF ix IS NULL OR ST_IsEmpty(ix) THEN RETURN NULL; END IF;
+    IF bx = 0 AND "by" = 0 THEN
+      -- A flat bottom (fullDigQuery): the part over the footprint's lowest point above the top, highest
+      -- below the bottom, else its point nearest the top within [bottom, top]; z is linear along the segment.
+      zmin := ST_ZMin(ix); zmax := ST_ZMax(ix);
+      z := CASE WHEN zmin > top THEN zmin WHEN zmax < b0 THEN zmax ELSE least(zmax, top) END;
+      RETURN ARRAY[greatest(0, zmin - top, b0 - zmax), CASE WHEN sz = 0 THEN 0 ELSE (z - z0) / sz END];
+    END IF;
+    pa := CASE WHEN GeometryType(ix) = 'POINT' THEN ix ELSE ST_StartPoint(ix) END;
+    pb := CASE WHEN GeometryType(ix) = 'POINT' THEN ix ELSE ST_EndPoint(ix) END;
+    fa := ST_Z(pa) - top; ga := b0 + bx * (ST_X(pa) - ox) + "by" * (ST_Y(pa) - oy) - ST_Z(pa);
+    fb := ST_Z(pb) - top; gb := b0 + bx * (ST_X(pb) - ox) + "by" * (ST_Y(pb) - oy) - ST_Z(pb);
+    IF greatest(0, fa, ga) = 0 OR (fa > 0 AND gb > 0) OR (ga > 0 AND fb > 0) THEN gap := 0; pt := pa;
+    ELSIF greatest(0, fb, gb) = 0 THEN gap := 0; pt := pb;
+    ELSIF greatest(fa, ga) <= greatest(fb, gb) THEN gap := greatest(fa, ga); pt := pa;
+    ELSE gap := greatest(fb, gb); pt := pb; END IF;
+    RETURN ARRAY[gap, CASE WHEN len2 > 0 THEN ((ST_X(pt) - x0) * sx + (ST_Y(pt) - y0) * sy + (ST_Z(pt) - z0) * sz) / len2 ELSE 0 END];
+  ELSIF kind = 1 THEN
+    IF ST_Distance(ST_Force2D(g), ST_Force2D(axis)) > rr THEN RETURN NULL; END IF;
+    IF ST_3DDistance(g, axis) - rr <= 1e-10 THEN
+      pt := ST_3DClosestPoint(g, axis); delta := 0;
+    ELSE
+      delta := ug_capsule_gap(x0 - ax0, y0 - ay0, z0 - az0, sx, sy, sz, ax1 - ax0, ay1 - ay0, az1 - az0, rr);
+      IF delta IS NULL THEN RETURN NULL; END IF;
+      pt := ST_3DClosestPoint(ST_Translate(g, 0, 0, delta), axis);
+    END IF;
+    RETURN ARRAY[abs(delta), CASE WHEN len2 > 0 THEN ((ST_X(pt) - x0) * sx + (ST_Y(pt) - y0) * sy + (ST_Z(pt) - delta - z0) * sz) / len2 ELSE 0 END];
+  END IF;
+  -- A vertical cylinder: where the segment's plan is over the disc (radius + 1e-9 m, as cylinder.ts).
+  pxc := x0 - ax0; pyc := y0 - ay0; a := sx * sx + sy * sy;
+  tc := CASE WHEN a > 0 THEN -(pxc * sx + pyc * sy) / a ELSE 0 END;
+  perp := CASE WHEN a > 0 THEN abs(pxc * sy - pyc * sx) / sqrt(a) ELSE sqrt(pxc * pxc + pyc * pyc) END;
+  IF perp > rr + 1e-9 THEN RETURN NULL; END IF;
+  IF a > 0 THEN
+    half := sqrt((rr + 1e-9 - perp) * (rr + 1e-9 + perp) / a);
+    ta := greatest(0, tc - half); tb := least(1, tc + half);
+    IF ta > tb THEN RETURN NULL; END IF;
+  ELSE ta := 0; tb := 1; END IF;
+  fa := z0 + ta * sz; fb := z0 + tb * sz; -- z at the chord's ends
+  IF (fa < az0 AND fb < az0) OR (fa > az1 AND fb > az1) THEN
+    ga := greatest(az0 - fa, fa - az1, 0); gb := greatest(az0 - fb, fb - az1, 0);
+    RETURN CASE WHEN ga <= gb THEN ARRAY[ga, ta] ELSE ARRAY[gb, tb] END;
+  END IF;
+  RETURN ARRAY[0, CASE WHEN fa >= az0 AND fa <= az1 THEN ta ELSE least(tb, greatest(ta, ta + ((CASE WHEN fa > az1 THEN az1 ELSE az0 END) - fa) / (fb - fa) * (tb - ta))) END];
+END $fn$;`;
+
+/**
+ * One work's candidate rows in SQL, PostGIS's way (screeningPeersWorks.ts): `pieces` is a FROM item
+ * giving the work's pieces as rows (solid, geo, fp, r, b0, bx, by, ox, oy, top[, cyl]), their
+ * geometries read by `parse` (ST_GeomFromWKB or ST_GeomFromText). A closed prism (solid) is a
+ * POLYHEDRALSURFACE Z with the wholly-inside test (a closed surface is measured only to its faces: a
+ * segment that touches no face of a convex solid has one end tested against the footprint and the
+ * bottom plane z = b0 + bx·(x − ox) + by·(y − oy)); a round piece is its axis (or a MULTILINESTRING Z
+ * of the axes of one radius) with ST_3DDistance − r. Candidates by ST_3DDWithin(segment, piece,
+ * reach + r) on the GiST index of `from`; `columns` what each row carries, `d` the outside distance
+ * less the slack.
+ */
+export function workHits(pieces: string, parse: string, reach: number, options: { from?: string; columns?: string; candColumns?: string; pieceColumns?: string } = {}): string {
+  const { from = 'segs', columns = 'cand.link, cand.tol', candColumns = 's.link, s.radius, s.tol, s.geom', pieceColumns = '' } = options;
+  const start = 'ST_StartPoint(cand.geom)';
+  return `
+      SELECT ${columns}, CASE WHEN NOT p.solid THEN cand.face - p.r
+        -- a segment that touches no face of a convex solid is wholly inside or wholly outside: test one end
+        WHEN cand.face > 0 AND ST_Z(${start}) BETWEEN p.b0 + p.bx * (ST_X(${start}) - p.ox) + p.by * (ST_Y(${start}) - p.oy) AND p.top
+             AND ST_Intersects(ST_Force2D(${start}), p.fpg) THEN 0
+        ELSE cand.face END - cand.radius - ${SLACK} AS d
+      FROM (SELECT solid, ${parse}(geo) AS g, CASE WHEN solid THEN ${parse}(fp) END AS fpg, t.r, b0, bx, by, ox, oy, top${pieceColumns}
+            FROM ${pieces} OFFSET 0) p
+      CROSS JOIN LATERAL (
+        SELECT ${candColumns}, ST_3DDistance(s.geom, p.g) AS face
+        FROM ${from} s WHERE ST_3DDWithin(s.geom, p.g, ${reach} + p.r) OFFSET 0
+      ) cand OFFSET 0`;
+}
+
+/** One work's verdicts in SQL (workHits' arguments): rows (link, v), v = 0 STRIKE .. 2 NEAR. PostGIS's least work. */
+export function workVerdictQuery(pieces: string, parse: string, reach: number): string {
+  const verdict = `min(${verdictSql('d')})`;
+  return `
+    SELECT link, ${verdict} AS v FROM (${workHits(pieces, parse, reach)}
+    ) hit GROUP BY link HAVING ${verdict} < 3`;
+}
+
+/** The columns of the work's vertical-gap pieces (one per piece, in volume.ts's order), as arrays of the row `w`. */
+export const WORK_GAP_ARRAYS = ['kind', 'fp', 'b0', 'bx', 'by', 'ox', 'oy', 'top', 'x0', 'y0', 'z0', 'x1', 'y1', 'z1', 'r', 'minx', 'miny', 'maxx', 'maxy'] as const;
+
+/**
+ * One work's full answer in SQL, as fullDigQuery answers an open cut, for a union of pieces: per line
+ * its deciding segment (most severe verdict, then smallest outside distance, then lowest segment: as
+ * screen.ts) among the candidates of the work's search pieces (`w.solids, w.wkbs, …`: workHits, a
+ * work's round pieces of one radius as one MULTILINESTRING Z), and for that segment the fields of
+ * LineConflict (FULL_WORK_COLUMNS):
+ *
+ *   3D distance and closest point  of the deciding piece (ST_3DClosestPoint; exact for prisms and bore
+ *            legs; a vertical cylinder, pile or trench joint, is its axis − radius, its flat ends read
+ *            as rounded, up to a radius nearer: such a row is marked `approx` 'rounded end' when the
+ *            closest points are not level, the only field PostGIS cannot give exactly and cheaply);
+ *   plan distance and point  to the union's plan shape: the footprints of the prisms as one
+ *            MULTIPOLYGON, and per radius the round pieces' plan axes (a bore leg's plan segment, a
+ *            cylinder's centre point) − the radius: a capsule's plan is a stadium, a vertical
+ *            cylinder's a disc, both exactly "plan axis within r" (w.plan_wkbs, w.plan_rs); ST_Distance
+ *            and ST_ClosestPoint, z along the segment;
+ *   vertical gap and point  only where the segment is over the union in plan: the smallest over the
+ *            pieces whose plan box its plan box meets (w.gap_* arrays) of ug_piece_gap
+ *            (VERTICAL_GAP_SQL), the first piece on a tie, as volume.ts folds them;
+ *
+ * then segment number, parameter, depth, uncertainties, clearance and its source, id, utility,
+ * quality (the wide segment table `from`, as fullDigQuery with { wide: true }), sorted by verdict,
+ * distance, id, with the counts per verdict on every row.
+ */
+export function fullWorkQuery(pieces: string, reach: number, options: { from?: string; plan?: boolean; vertical?: boolean } = {}): string {
+  // plan, vertical: false leaves that field out (null), to see what it costs (screeningPeersWorks.ts).
+  const { from = 'segv', plan = true, vertical = true } = options;
+  const attrs = ['vertex', 'x0', 'y0', 'z0', 'x1', 'y1', 'z1', 'depth', 'depth_known', 'hunc', 'vunc', 'ext_id', 'utility', 'quality'];
+  const at = (t: string, none = 'false'): string =>
+    ['x', 'y', 'z'].map((c) => `CASE WHEN ${none} THEN NULL ELSE b.${c}0 + ${t} * (b.${c}1 - b.${c}0) END`).join(', ');
+  const gapArgs = WORK_GAP_ARRAYS.map((c) => `w.gap_${c}s`).join(', ');
+  return `
+    WITH pl AS MATERIALIZED (SELECT ST_GeomFromWKB(u.pg) AS pg, u.pr FROM unnest(w.plan_wkbs, w.plan_rs) AS u(pg, pr)),
+      gp AS MATERIALIZED (SELECT u.*, CASE WHEN u.kind_ = 0 THEN ST_GeomFromWKB(u.fp_) END AS fpg
+        FROM unnest(${gapArgs}) WITH ORDINALITY AS u(${WORK_GAP_ARRAYS.map((c) => `${c}_`).join(', ')}, k))
+    SELECT b.link, b.v, greatest(0, b.d + ${SLACK}) AS d3,
+      greatest(0, h.pd - b.radius) AS h,
+      CASE WHEN vg.vv IS NULL THEN NULL ELSE greatest(0, vg.vv[1] - b.radius) END AS vg,
+      ST_X(b.cp), ST_Y(b.cp), ST_Z(b.cp),
+      ${at('h.hl')},
+      ${at('vg.vv[2]', 'vg.vv IS NULL')},
+      b.vertex, CASE WHEN b.len2 > 0 THEN ((ST_X(b.cp) - b.x0) * (b.x1 - b.x0) + (ST_Y(b.cp) - b.y0) * (b.y1 - b.y0) + (ST_Z(b.cp) - b.z0) * (b.z1 - b.z0)) / b.len2 ELSE 0 END,
+      b.radius, b.depth, b.depth_known, c.value, b.hunc, b.vunc, greatest(b.hunc, b.vunc), c.value + greatest(b.hunc, b.vunc),
+      b.ext_id, b.utility, b.quality,
+      count(*) FILTER (WHERE b.v = 0) OVER (), count(*) FILTER (WHERE b.v = 1) OVER (), count(*) FILTER (WHERE b.v = 2) OVER (),
+      b.id, c.source,
+      CASE WHEN b.cyl AND abs(ST_Z(b.cp) - ST_Z(ST_3DClosestPoint(b.pg, b.geom))) > 1e-9 THEN 'rounded end' END
+    FROM (SELECT * FROM (
+      SELECT *, ST_3DClosestPoint(geom, pg) AS cp, ST_Force2D(geom) AS g2,
+        (x1 - x0) ^ 2 + (y1 - y0) ^ 2 + (z1 - z0) ^ 2 AS len2, (x1 - x0) ^ 2 + (y1 - y0) ^ 2 AS plen2 FROM (
+        SELECT DISTINCT ON (link) * FROM (SELECT *, ${verdictSql('d')} AS v FROM (${workHits(pieces, 'ST_GeomFromWKB', reach, {
+          from, columns: 'cand.*, p.g AS pg, p.cyl', candColumns: `s.id, s.link, s.radius, s.tol, s.geom${attrs.map((a) => `, s.${a}`).join('')}`, pieceColumns: ', cyl',
+        })}
+        ) hit) hv WHERE v < 3 ORDER BY link, v, greatest(0, d), id
+      ) dec OFFSET 0
+    ) b0 OFFSET 0) b
+    JOIN clearances c ON c.utility = b.utility
+    CROSS JOIN LATERAL (${!plan ? 'SELECT NULL::float8 AS pd, NULL::float8 AS hl' : `
+      SELECT min(pd) AS pd, (array_agg(hl ORDER BY pd))[1] AS hl FROM (
+        SELECT greatest(0, ST_Distance(b.g2, pl.pg) - pl.pr) AS pd,
+          CASE WHEN b.plen2 > 0 THEN ((ST_X(hp) - b.x0) * (b.x1 - b.x0) + (ST_Y(hp) - b.y0) * (b.y1 - b.y0)) / b.plen2 ELSE 0 END AS hl
+        FROM pl CROSS JOIN LATERAL (SELECT ST_ClosestPoint(b.g2, pl.pg) AS hp OFFSET 0) q0
+      ) q`}
+    ) h
+    CROSS JOIN LATERAL (${!vertical ? 'SELECT NULL::float8[] AS vv' : `
+      SELECT CASE WHEN h.pd > 1e-9 THEN NULL ELSE (
+        SELECT vv FROM (
+          SELECT k, ug_piece_gap(b.geom, b.x0, b.y0, b.z0, b.x1, b.y1, b.z1, u.kind_, u.fpg, ${['b0', 'bx', 'by', 'ox', 'oy', 'top', 'x0', 'y0', 'z0', 'x1', 'y1', 'z1', 'r'].map((c) => `u.${c}_`).join(', ')}) AS vv
+          FROM gp u
+          WHERE least(b.x0, b.x1) <= u.maxx_ AND greatest(b.x0, b.x1) >= u.minx_ AND least(b.y0, b.y1) <= u.maxy_ AND greatest(b.y0, b.y1) >= u.miny_ OFFSET 0
+        ) q WHERE vv IS NOT NULL ORDER BY vv[1], k LIMIT 1) END AS vv OFFSET 0`}
+    ) vg
+    ORDER BY b.v, d3, b.ext_id`;
+}
+
+/** fullWorkQuery's columns: fullDigQuery's, then `approx` (empty, or what PostGIS could not give exactly). */
+export const FULL_WORK_COLUMNS = [...FULL_COLUMNS, 'approx'] as const;
