@@ -27,11 +27,11 @@ import { type Link } from '../src/core/model';
 import type { OpenCut } from '../src/core/screening/excavation';
 import { validateScreeningRules } from '../src/core/screening/rules';
 import { screenExcavation, screenExcavationSummary, VERDICTS, type LineConflict } from '../src/core/screening/screen';
-import type { Point3 } from '../src/core/screening/verdicts';
 import { oracleDistance, oraclePrism } from '../tests/core/oracle';
 import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segmentTable';
-import { cleanUp, detailsCsv, linesCsv, postgisVersion, psql, sec, segmentsCsv, serverTimingSql, Skip, startCluster, wideSegmentsSql, type Cluster } from './postgis';
-import { digQuery, digsSql, FULL_COLUMNS, fullDigQuery, lineDigQuery, NOTIFY, SLACK } from './postgisQueries';
+import { againstOursFull, EQUAL_M } from './fullAnswer';
+import { cleanUp, detailsCsv, linesCsv, postgisVersion, psql, sec, segmentsCsv, serverTimingSql, serverTurn, Skip, startCluster, wideSegmentsSql, type Cluster } from './postgis';
+import { digQuery, digsSql, fullDigQuery, lineDigQuery, NOTIFY, SLACK } from './postgisQueries';
 import { percentile, timeEach } from './stats';
 import { peersCity, PEERS_SEED } from './syntheticNetwork';
 
@@ -463,7 +463,11 @@ ${perDig('screenf', 'F', 'F', (...a) => fullDigQuery(...a, { from: 'segv', wide:
   rows.push({ method: 'PostGIS 3D, one row per line, server side', p50: lP50, p99: lP99, batch: null, ratio: ratioTo(lP50, null), misses: `${lineVs.missing.length + lineVs.milder.length}` });
   rows.push({ method: 'PostGIS 3D, one row per line, client round trip', p50: lcP50, p99: lcP99, batch: null, ratio: ratioTo(lcP50, null), misses: 'same query' });
   lineP50 = lP50;
-  const full = againstOursFull(fullRows);
+  // The exact axis distance from segment s to dig i (tests/core/oracle.ts: written apart from both).
+  const full = againstOursFull(ours, fullRows, table, (i, s) => {
+    const co = table.coords, o = s * 6, dg = digs[i]!;
+    return oracleDistance(oraclePrism(dg.footprint, dg.bottomZ, dg.topZ), [co[o]!, co[o + 1]!, co[o + 2]!, co[o + 3]!, co[o + 4]!, co[o + 5]!]);
+  });
   const fP50 = p(fullServerTimes, 50), fP99 = p(fullServerTimes, 99), fcP50 = p(fullClientTimes, 50), fcP99 = p(fullClientTimes, 99);
   console.log(`  the full answer (fullDigQuery: per line its deciding segment's LineConflict fields, sorted, counts per verdict; ` +
     `each row fetched whole): server side p50 ${ms(fP50)} ms, p99 ${ms(fP99)} ms; client round trip p50 ${ms(fcP50)} ms, p99 ${ms(fcP99)} ms`);
@@ -488,12 +492,7 @@ ${perDig('screenf', 'F', 'F', (...a) => fullDigQuery(...a, { from: 'segv', wide:
   // screenExcavation; PostGIS: fullDigQuery, every row fetched) and the verdicts alone (ours:
   // screenExcavationSummary, the same screening up to each line's verdict, counted, no rows built;
   // PostGIS: digQuery, each line's verdict, counted).
-  const turn = (name: string, query: string, consume: 'count' | 'rows'): number => {
-    writeFileSync(join(c.dir, `${name}.sql`), `${serverTimingSql('digs', query, `${name}_timings`, consume)}\n`);
-    const times = psql(c, join(c.dir, `${name}.sql`)).split('\n').filter((l) => l.startsWith('T|')).map((l) => Number(l.split('|')[2]));
-    if (times.length !== 2 * DIGS) throw new Error(`${name}: ${times.length} server timings, expected ${2 * DIGS}`);
-    return p(times, 50);
-  };
+  const turn = (name: string, query: string, consume: 'count' | 'rows'): number => serverTurn(c, name, 'digs', query, consume, 2 * DIGS);
   const fullQuery = fullDigQuery(...fromRow, reach, { from: 'segv', wide: true }), verdictQuery = digQuery(...fromRow, reach);
   let oursFull = p(timeOurs(), 50), oursVerdicts = p(timeOursSummary(), 50);
   for (let k = 0; k < INTERLEAVED_ROUNDS; k++) {
@@ -524,80 +523,6 @@ ${perDig('screenf', 'F', 'F', (...a) => fullDigQuery(...a, { from: 'segv', wide:
 }
 
 let postgisP50: number | null = null, lineP50: number | null = null, fullP50: number | null = null;
-
-/** Two distances or coordinates closer than this are the same (the kernels are exact; GEOS rounds its own way). */
-const EQUAL_M = 1e-6;
-
-/**
- * The full-answer query's rows (fullDigQuery, FULL_COLUMNS) against ours, dig by dig: the lines and
- * their order, verdicts, counts, the deciding segment; where it is the same segment, each field's
- * largest difference (points only where they are unique: a closest point where the distance is not 0,
- * a plan point where the plan distance is not 0, a vertical point where the gap is not 0).
- */
-function againstOursFull(fullRows: readonly string[][][]): {
-  lines: number; orderDiffers: number; verdictDiffers: number; countDiffers: number; segmentDiffers: number; segmentTies: number; fields: string; examples: string[]; distanceApart: string[];
-} {
-  let lines = 0, orderDiffers = 0, verdictDiffers = 0, countDiffers = 0, segmentDiffers = 0, segmentTies = 0;
-  const worst = new Map<string, number>();
-  const note = (k: string, d: number): void => { if (!(d <= (worst.get(k) ?? 0))) worst.set(k, d); };
-  const examples: string[] = [], distanceApart: string[] = [];
-  /** The exact axis distance from segment s to dig i (tests/core/oracle.ts: written apart from both). */
-  const oracleOf = (i: number, s: number): number => {
-    const c = table.coords, o = s * 6, dg = digs[i]!;
-    return oracleDistance(oraclePrism(dg.footprint, dg.bottomZ, dg.topZ), [c[o]!, c[o + 1]!, c[o + 2]!, c[o + 3]!, c[o + 4]!, c[o + 5]!]);
-  };
-  const dist = (a: Point3, x: string, y: string, z: string): number => Math.hypot(a.x - Number(x), a.y - Number(y), a.z - Number(z));
-  for (let i = 0; i < DIGS; i++) {
-    const o = [...ours[i]!.values()];
-    const pg = fullRows[i]!.map((r) => Object.fromEntries(FULL_COLUMNS.map((k, j) => [k, r[j] ?? ''])) as Record<(typeof FULL_COLUMNS)[number], string>);
-    lines += pg.length;
-    if (o.length !== pg.length || o.some((l, k) => l.linkId !== pg[k]!.id)) {
-      orderDiffers++;
-      if (examples.length < 10) examples.push(`dig ${i}: ours ${o.map((l) => l.linkId).join(',')}; PostGIS ${pg.map((r) => r.id).join(',')}`);
-    }
-    const counts = [0, 0, 0];
-    for (const l of o) counts[VERDICT_RANK.get(l.verdict)!]!++;
-    if (pg.length > 0 && (Number(pg[0]!.strike) !== counts[0] || Number(pg[0]!.encroach) !== counts[1] || Number(pg[0]!.near) !== counts[2])) countDiffers++;
-    for (const r of pg) {
-      const l = ours[i]!.get(r.id);
-      if (!l) continue;
-      if (VERDICT_RANK.get(l.verdict) !== Number(r.v)) { verdictDiffers++; if (examples.length < 10) examples.push(`dig ${i} ${r.id}: ours ${l.verdict}, PostGIS ${VERDICTS[Number(r.v)]}`); }
-      if (l.segmentIndex !== Number(r.vertex)) {
-        segmentDiffers++;
-        if (Math.abs(l.distance3d - Number(r.d3)) <= EQUAL_M) { segmentTies++; continue; }
-        // Ours' deciding segment: the line's segment with that vertex number, near PostGIS's.
-        let sg = Number(r.seg);
-        const link = table.linkOfSegment[sg]!;
-        while (sg > 0 && table.linkOfSegment[sg - 1] === link) sg--;
-        while (table.segmentVertex[sg] !== l.segmentIndex) sg++;
-        const truth = oracleOf(i, sg) - l.radius;
-        examples.push(`dig ${i} ${r.id}: ours segment ${l.segmentIndex} at ${l.distance3d.toFixed(6)} m (oracle ${truth.toFixed(6)} m), PostGIS segment ${r.vertex} at ${Number(r.d3).toFixed(6)} m`);
-        continue;
-      }
-      const d3 = Number(r.d3);
-      if (Math.abs(l.distance3d - d3) > EQUAL_M) {
-        // Which one the oracle (tests/core/oracle.ts: exact, written apart from both) agrees with.
-        const truth = oracleOf(i, Number(r.seg)) - l.radius;
-        const side = Math.abs(l.distance3d - truth) <= EQUAL_M ? 'ours' : Math.abs(d3 - truth) <= EQUAL_M ? 'PostGIS' : 'neither';
-        distanceApart.push(`dig ${i} ${r.id} segment ${r.vertex}: ours ${l.distance3d.toFixed(6)} m, PostGIS ${d3.toFixed(6)} m, oracle ${truth.toFixed(6)} m: ${side}`);
-        continue; // its closest points differ with it
-      }
-      note('distance3d', Math.abs(l.distance3d - d3));
-      note('horizontal', Math.abs(l.horizontal - Number(r.h)));
-      note('vertical', l.vertical === null || r.vg === '' ? (l.vertical === null && r.vg === '' ? 0 : Infinity) : Math.abs(l.vertical - Number(r.vg)));
-      note('tolerance', Math.abs(l.tolerance - Number(r.tol)));
-      note('depth', Math.abs(l.centrelineDepth - Number(r.depth)));
-      note('uncertainty', Math.max(Math.abs(l.horizontalUncertainty - Number(r.hunc)), Math.abs(l.verticalUncertainty - Number(r.vunc))));
-      note('clearance and source', l.clearance === Number(r.clearance) && l.clearanceSource === r.source ? 0 : Infinity);
-      note('utility, quality, depth known', l.utility === r.utility && (l.quality ?? '') === r.quality && (l.depthKnown ? 't' : 'f') === r.depthKnown ? 0 : Infinity);
-      if (l.distance3d > EQUAL_M) { note('closest point', dist(l.closestPoint, r.cx, r.cy, r.cz)); note('t', Math.abs(l.t - Number(r.t))); }
-      if (l.horizontal > EQUAL_M) note('plan point', dist(l.horizontalAt, r.hx, r.hy, r.hz));
-      if (l.vertical !== null && l.vertical > EQUAL_M && l.verticalAt) note('vertical point', dist(l.verticalAt, r.vx, r.vy, r.vz));
-    }
-  }
-  const fields = [...worst].map(([k, d]) => `${k} ${d === Infinity ? 'DIFFERS' : d.toExponential(1)}`).join(', ');
-  return { lines, orderDiffers, verdictDiffers, countDiffers, segmentDiffers, segmentTies, fields, examples, distanceApart };
-}
 
 /** A peer's verdicts per dig (link → verdict index, 3 = none; nv the naive query's) against ours. */
 function againstOurs(perPermit: readonly Map<number, { v: number; nv: number }>[]): {
