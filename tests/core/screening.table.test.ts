@@ -316,6 +316,51 @@ describe('IndexSearch', () => {
     }
   });
 
+  it('sorts each cell by minX and stops a scan at the first entry past the box, finding what Flatbush finds at that edge', () => {
+    const rng = mulberry32(407);
+    // 6,000 boxes spread over 2 km, 300 in a 2 m square (one crowded cell, sorted by the engine's
+    // sort), and columns of 40 boxes sharing one minX (ties), some starting exactly on a cell border.
+    const index = new Flatbush(6000 + 300 + 40 * 25, 16, Float32Array);
+    const boxes: number[][] = [];
+    for (let i = 0; i < 6000; i++) {
+      const x = rng() * 2000, y = rng() * 2000;
+      index.add(x, y, x + rng() * (rng() < 0.05 ? 300 : 30), y + rng() * 30);
+    }
+    for (let i = 0; i < 300; i++) { const x = 700 + rng() * 2, y = 700 + rng() * 2; index.add(x, y, x + rng(), y + rng()); }
+    for (let c = 0; c < 25; c++) {
+      const x = c < 5 ? c * 50 : 100 + rng() * 1800;
+      for (let i = 0; i < 40; i++) { const y = rng() * 2000; index.add(x, y, x + rng() * 20, y + rng() * 5); }
+    }
+    index.finish();
+    for (let p = 0; p < index.numItems; p++) boxes.push([...index._boxes.subarray(4 * p, 4 * p + 4)]);
+    const grid = buildGridIndex(index)!;
+    expect(grid).not.toBeNull();
+    let crowded = 0;
+    for (let k = 0; k + 1 < grid.cellStart.length; k++) {
+      const first = grid.cellStart[k]!, end = grid.cellStart[k + 1]!;
+      if (end - first > 64) crowded++;
+      for (let e = first + 1; e < end; e++) expect(grid.boxes[(e - 1) * 5]!).toBeLessThanOrEqual(grid.boxes[e * 5]!);
+    }
+    expect(crowded).toBeGreaterThan(0);
+    const search = new IndexSearch();
+    const same = (x0: number, y0: number, x1: number, y1: number): void => {
+      const n = search.run(index, x0, y0, x1, y1);
+      expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(index.search(x0, y0, x1, y1).sort((a, c) => a - c));
+    };
+    for (let q = 0; q < 3000; q++) {
+      const b = boxes[Math.floor(rng() * boxes.length)]!;
+      const y0 = b[1]! - rng() * 40, y1 = b[3]! + rng() * 40, x0 = b[0]! - rng() * 80;
+      // The box's maxX exactly on an item's minX (touching: found), and the double just below it (not found).
+      same(x0, y0, b[0]!, y1);
+      same(x0, y0, b[0]! - Math.abs(b[0]!) * 2 ** -52, y1);
+      // Inside the crowded cell.
+      const cx = 699 + rng() * 4, cy = 699 + rng() * 4;
+      same(cx, cy, cx + rng(), cy + rng());
+    }
+    const n = search.run(index, -1, -1, 2400, 2400);
+    expect(n).toBe(index.numItems);
+  });
+
   it('keeps the tree walk where a grid would not pay: few items, Float64 boxes, huge boxes, one dense cluster', () => {
     const make = (items: number, box: (i: number) => [number, number, number, number], type = Float32Array as typeof Float32Array | typeof Float64Array): Flatbush => {
       const index = new Flatbush(items, 16, type);
