@@ -11,7 +11,7 @@ import { ruleContext, segmentToleranceOf, segmentTolerances } from '../../src/co
 import { screenExcavation } from '../../src/core/screening/screen';
 import { mulberry32 } from '../../src/core/random';
 import {
-  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, segmentTableBuffers, segmentTableFromTransfer,
+  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, segmentLinkIds, segmentTableBuffers, segmentTableFromTransfer,
 } from '../../src/core/screening/segmentTable';
 
 const RULES = validateScreeningRules(rulesJson);
@@ -202,6 +202,33 @@ describe('screenExcavation inputs', () => {
     expect(segmentTolerances(t, a)![0]).toBe(segmentToleranceOf(t, a, 0));
     expect(segmentTolerances(t, b)![0]).toBe(segmentToleranceOf(t, b, 0));
     expect(segmentTolerances(t, b)![0]).toBeLessThan(segmentTolerances(t, a)![0]!);
+  });
+
+  it('keeps each segment\'s line id from the second screening on: the same rows, ties at 0 m sorted by id', () => {
+    // 40 lines struck at 0 m (ties on verdict and distance: sorted by id alone), with ids out of
+    // order, several segments each, one line a single point, one line without ground, the rest of a grid.
+    const rng = mulberry32(408);
+    const struck = Array.from({ length: 40 }, (_, i) => {
+      const x = 0.1 + 3.8 * rng(), id = `k${Math.floor(rng() * 1e6)}-${i}`;
+      return link(id, [x, -3, -1, 0, x, 1, -1, 0, x + 0.05, 6, -1.2, 0, x, 9, -1, 0], { qualityLevel: i % 3 === 0 ? null : 'B' });
+    });
+    const t = buildSegmentTable([...grid(60), ...struck, link('dot', [2, 2, -1, 0]), link('blind', [3, -5, -1, NaN, 3, 10, -1, NaN])]);
+    const index = buildSegmentIndex(t);
+    expect(segmentLinkIds(t)).toBeNull();
+    const first = screenExcavation(t, index, PIT, RULES);
+    const ids = segmentLinkIds(t);
+    expect(ids).not.toBeNull();
+    for (let s = 0; s < t.segmentCount; s++) expect(ids![s]).toBe(t.linkIds[t.linkOfSegment[s]!]);
+    const strikes = first.lines.filter((l) => l.distance3d === 0).map((l) => l.linkId);
+    expect(strikes.length).toBeGreaterThanOrEqual(40);
+    expect(strikes).toEqual([...strikes].sort());
+    for (let pass = 0; pass < 3; pass++) expect(screenExcavation(t, index, PIT, RULES)).toEqual(first);
+    // Through the same path, a table with a different id for each line lists the other ids.
+    const renamed = buildSegmentTable([...grid(60), ...struck.map((l) => ({ ...l, id: `r-${l.id}` })), link('dot', [2, 2, -1, 0])]);
+    const renamedIndex = buildSegmentIndex(renamed);
+    for (let pass = 0; pass < 3; pass++) screenExcavation(renamed, renamedIndex, PIT, RULES);
+    expect(screenExcavation(renamed, renamedIndex, PIT, RULES).lines.filter((l) => l.distance3d === 0).every((l) => l.linkId.startsWith('r-') || l.linkId === 'dot')).toBe(true);
+    expect(screenExcavation(t, index, PIT, RULES)).toEqual(first);
   });
 
   it('reports the prefilter candidates and the segments tested', () => {

@@ -34,7 +34,7 @@ import { completePlanAndGap, preparePieceSearch } from './manyPieces';
 import { ruleContext, segmentDepth, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { collectEach, collectOnePiece, collectOnGrid } from './searchPieces';
-import { qualityOfLink, type SegmentTable } from './segmentTable';
+import { qualityOfLink, segmentLinkIds, type SegmentTable } from './segmentTable';
 import {
   NO_VERDICT, verdictIndex, VERDICTS, type LineConflict, type Point3, type ScreeningResult, type ScreeningSummary,
 } from './verdicts';
@@ -77,12 +77,13 @@ let rowOrder = new Int32Array(64);
 /** A sum over the early reads of the rows' line data: keeps them from being optimised away. */
 let rowIdChars = 0;
 
+/** Per entry, read before the rows are built: its line's id. */
+const rowId: string[] = [];
+
 /** Severity, then outside distance, then line id: the order of the rows. */
-let sortIds: readonly string[] = [];
 function byEntry(a: number, b: number): number {
-  const la = entryLink[a]!, lb = entryLink[b]!;
   return entryVerdict[a]! - entryVerdict[b]! || entryOutside[a]! - entryOutside[b]! ||
-    (sortIds[la]! < sortIds[lb]! ? -1 : sortIds[la]! > sortIds[lb]! ? 1 : 0);
+    (rowId[a]! < rowId[b]! ? -1 : rowId[a]! > rowId[b]! ? 1 : 0);
 }
 
 function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
@@ -202,17 +203,21 @@ export function screenExcavation(
   // (and the sort, which compares ids when verdict and distance tie, as strikes at 0 m do).
   if (entries > rowDepth.length) { rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); rowOrder = new Int32Array(2 * entries); }
   let idChars = 0;
+  // The id through the segment when the table has its segments' ids (the gather has read that
+  // reference: one round of misses less), else through the line.
+  const segmentIds = segmentLinkIds(table);
   for (let e = 0; e < entries; e++) {
     const segment = hitSegment[entrySlot[e]!]!;
     rowDepth[e] = segmentDepth(table, segment);
     rowVertex[e] = table.segmentVertex[segment]!;
     const link = entryLink[e]!;
-    idChars += table.linkIds[link]!.length + table.linkUtility[link]! + table.linkQuality[link]!;
+    const id = segmentIds !== null ? segmentIds[segment]! : table.linkIds[link]!;
+    rowId[e] = id;
+    idChars += id.length + table.linkUtility[link]! + table.linkQuality[link]!;
   }
   rowIdChars = idChars;
   // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
   let order: Int32Array | number[] = rowOrder;
-  sortIds = table.linkIds;
   if (entries > 16) {
     // Many lines: the engine's sort (stable, so the same order as an insertion sort).
     const many: number[] = new Array<number>(entries);
@@ -226,7 +231,6 @@ export function screenExcavation(
       rowOrder[j + 1] = i;
     }
   }
-  sortIds = [];
   const lines: LineConflict[] = new Array<LineConflict>(entries);
   let strike = 0, encroach = 0, near = 0;
   for (let i = 0; i < entries; i++) {
@@ -247,7 +251,7 @@ export function screenExcavation(
     const uncertainty = Math.max(horizontalUncertainty, verticalUncertainty);
     if (verdict === 0) strike++; else if (verdict === 1) encroach++; else near++;
     lines[i] = {
-      linkId: table.linkIds[link]!,
+      linkId: rowId[e]!,
       utility: UTILITY_TYPES[u]!, quality: qualityOfLink(table, link),
       verdict: VERDICTS[verdict]!,
       distance3d: entryOutside[e]!,
