@@ -4,7 +4,7 @@
  * the same 1,000 digs as bench/screening.ts. A's src/core and data/rules are taken with `git archive`
  * into $TMPDIR/undergrid-ab/<rev> (with a node_modules link, so `flatbush` resolves), each side builds its own table and
  * index, and timed passes alternate A, B, A, B… so load on a shared machine falls on both alike.
- * Verdicts must match. Run: npx tsx bench/screeningAB.ts [rev] [segments] [aa] [shared|shared-grid]; with `aa` B is a
+ * Verdicts must match. Run: npx tsx bench/screeningAB.ts [rev] [segments] [aa] [shared|shared-grid] [keep]; with `aa` B is a
  * second copy of rev (an A/A run), which should read 1.00: run one beside an A/B to see the noise.
  *
  * Each side's own table and index (the default) are two copies of ~120 MB placed apart in memory, and
@@ -13,7 +13,8 @@
  * unchanged since before 734ddf5), each side building its own grid from it; `shared-grid`: B's grid
  * too, adopted by A (`adoptGridIndex`), for a change that leaves the grid alone (A/A 0.996–1.014 over
  * three runs). What a side builds is then not measured, only how it screens; use it to resolve a
- * change of a few percent, and the default to see nothing else moved.
+ * change of a few percent, and the default to see nothing else moved. `keep`: each side's first pass
+ * of rows is kept alive through the timing, as bench/screeningPeers.ts keeps its own.
  */
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -73,10 +74,15 @@ async function main(): Promise<void> {
   }
 
   let mismatches = 0;
+  // 'keep': each side's first pass of rows stays alive through the timing, as screeningPeers.ts keeps
+  // its own (`ours`); V8 then pretenures a row literal's allocation site (kern14, "Eleventh speed round").
+  const keep = flags.includes('keep'), kept: unknown[] = [];
   for (const d of digs) {
-    const va = new Map(a.screen(d).lines.map((l) => [l.linkId, l.verdict]));
+    const ra = a.screen(d).lines;
+    const va = new Map(ra.map((l) => [l.linkId, l.verdict]));
     const vb = b.screen(d).lines;
     if (va.size !== vb.length || vb.some((l) => va.get(l.linkId) !== l.verdict)) mismatches++;
+    if (keep) kept.push(new Map(ra.map((l) => [l.linkId, l])), new Map(vb.map((l) => [l.linkId, l])));
   }
   for (let p = 0; p < WARM_PASSES + TIMED_PASSES; p++) {
     for (const s of p % 2 === 0 ? [a, b] : [b, a]) {
@@ -88,7 +94,7 @@ async function main(): Promise<void> {
     }
   }
   const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
-  console.log(`Screening A/B, ${segments.toLocaleString('en')} segments, ${DIGS} open-cut digs × ${TIMED_PASSES} passes${share ? `, one table${shareGrid ? ' and grid' : ''} for both sides` : ''}, node ${process.version} (${loadText()})`);
+  console.log(`Screening A/B, ${segments.toLocaleString('en')} segments, ${DIGS} open-cut digs × ${TIMED_PASSES} passes${share ? `, one table${shareGrid ? ' and grid' : ''} for both sides` : ''}${keep ? `, first pass's rows kept (${kept.length} maps)` : ''}, node ${process.version} (${loadText()})`);
   for (const s of [a, b]) {
     const mean = s.times.reduce((x, y) => x + y, 0) / s.times.length;
     console.log(`  ${s.name.padEnd(18)} p50 ${us(percentile(s.times, 50))}, p99 ${us(percentile(s.times, 99))}, mean ${us(mean)}`);

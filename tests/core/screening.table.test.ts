@@ -231,6 +231,27 @@ describe('screenExcavation inputs', () => {
     expect(screenExcavation(t, index, PIT, RULES)).toEqual(first);
   });
 
+  it('gives rows with the documented fields in order, which JSON and a structured clone carry as plain objects', () => {
+    const t = buildSegmentTable([...grid(60), link('over', [2, -3, -1, 0, 2, 9, -1, 0]), link('beside', [6, -3, -1, 0, 6, 9, -1, 0]), link('near', [8, -3, -1, 0, 8, 9, -1, 0])]);
+    const r = screenExcavation(t, buildSegmentIndex(t), PIT, RULES);
+    expect(r.lines.length).toBeGreaterThan(2);
+    const fields = ['linkId', 'utility', 'quality', 'verdict', 'distance3d', 'horizontal', 'vertical', 'closestPoint', 'horizontalAt',
+      'verticalAt', 'segmentIndex', 't', 'radius', 'centrelineDepth', 'depthKnown', 'clearance', 'clearanceSource',
+      'horizontalUncertainty', 'verticalUncertainty', 'uncertainty', 'tolerance'];
+    for (const line of r.lines) {
+      expect(Object.keys(line)).toEqual(fields);
+      for (const p of [line.closestPoint, line.horizontalAt, ...(line.verticalAt ? [line.verticalAt] : [])]) expect(Object.keys(p)).toEqual(['x', 'y', 'z']);
+    }
+    expect(r.lines.some((l) => l.verticalAt !== null) && r.lines.some((l) => l.verticalAt === null)).toBe(true);
+    // What a worker posts and what the server sends: plain objects with the same fields and numbers.
+    const cloned = structuredClone(r), parsed = JSON.parse(JSON.stringify(r)) as typeof r;
+    expect(Object.getPrototypeOf(cloned.lines[0])).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(cloned.lines[0]!.closestPoint)).toBe(Object.prototype);
+    expect(cloned).toEqual(r);
+    expect(parsed).toEqual(r);
+    expect(JSON.stringify(cloned)).toBe(JSON.stringify(r));
+  });
+
   it('reports the prefilter candidates and the segments tested', () => {
     const t = buildSegmentTable(grid(2000));
     const r = screenExcavation(t, buildSegmentIndex(t), PIT, RULES);

@@ -86,13 +86,67 @@ function byEntry(a: number, b: number): number {
     (rowId[a]! < rowId[b]! ? -1 : rowId[a]! > rowId[b]! ? 1 : 0);
 }
 
+/**
+ * A row's point and the row itself are made by constructors, not object literals. V8 gives each
+ * literal an allocation site and, once most of a site's objects survive a scavenge (a caller keeping a
+ * pass of results: bench/screeningPeers.ts keeps its first pass's rows), allocates every later object
+ * of that site in the old generation: every later row then went there, and a screening read ~20%
+ * slower at p50 for the rest of the process. A constructor call has no allocation site. The objects
+ * carry the same own properties in the same order as the literals did (JSON, structured clone and
+ * `toEqual` see the same); only their prototype is the class's.
+ */
+class Point implements Point3 {
+  declare x: number;
+  declare y: number;
+  declare z: number;
+  constructor(x: number, y: number, z: number) { this.x = x; this.y = y; this.z = z; }
+}
+
+class Row implements LineConflict {
+  declare linkId: string;
+  declare utility: LineConflict['utility'];
+  declare quality: LineConflict['quality'];
+  declare verdict: LineConflict['verdict'];
+  declare distance3d: number;
+  declare horizontal: number;
+  declare vertical: number | null;
+  declare closestPoint: Point3;
+  declare horizontalAt: Point3;
+  declare verticalAt: Point3 | null;
+  declare segmentIndex: number;
+  declare t: number;
+  declare radius: number;
+  declare centrelineDepth: number;
+  declare depthKnown: boolean;
+  declare clearance: number;
+  declare clearanceSource: string;
+  declare horizontalUncertainty: number;
+  declare verticalUncertainty: number;
+  declare uncertainty: number;
+  declare tolerance: number;
+  constructor(
+    linkId: string, utility: LineConflict['utility'], quality: LineConflict['quality'], verdict: LineConflict['verdict'],
+    distance3d: number, horizontal: number, vertical: number | null, closestPoint: Point3, horizontalAt: Point3,
+    verticalAt: Point3 | null, segmentIndex: number, t: number, radius: number, centrelineDepth: number, depthKnown: boolean,
+    clearance: number, clearanceSource: string, horizontalUncertainty: number, verticalUncertainty: number,
+    uncertainty: number, tolerance: number,
+  ) {
+    this.linkId = linkId; this.utility = utility; this.quality = quality; this.verdict = verdict;
+    this.distance3d = distance3d; this.horizontal = horizontal; this.vertical = vertical; this.closestPoint = closestPoint;
+    this.horizontalAt = horizontalAt; this.verticalAt = verticalAt; this.segmentIndex = segmentIndex; this.t = t;
+    this.radius = radius; this.centrelineDepth = centrelineDepth; this.depthKnown = depthKnown; this.clearance = clearance;
+    this.clearanceSource = clearanceSource; this.horizontalUncertainty = horizontalUncertainty;
+    this.verticalUncertainty = verticalUncertainty; this.uncertainty = uncertainty; this.tolerance = tolerance;
+  }
+}
+
 function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
   const c = table.coords, o = segment * 6;
-  return {
-    x: c[o]! + t * (c[o + 3]! - c[o]!),
-    y: c[o + 1]! + t * (c[o + 4]! - c[o + 1]!),
-    z: c[o + 2]! + t * (c[o + 5]! - c[o + 2]!),
-  };
+  return new Point(
+    c[o]! + t * (c[o + 3]! - c[o]!),
+    c[o + 1]! + t * (c[o + 4]! - c[o + 1]!),
+    c[o + 2]! + t * (c[o + 5]! - c[o + 2]!),
+  );
 }
 
 /** What `collect` leaves besides the hits and entries (module state): the call's context and tallies. */
@@ -250,28 +304,15 @@ export function screenExcavation(
     const verticalUncertainty = verticalUncertaintyAt(unc, depth);
     const uncertainty = Math.max(horizontalUncertainty, verticalUncertainty);
     if (verdict === 0) strike++; else if (verdict === 1) encroach++; else near++;
-    lines[i] = {
-      linkId: rowId[e]!,
-      utility: UTILITY_TYPES[u]!, quality: qualityOfLink(table, link),
-      verdict: VERDICTS[verdict]!,
-      distance3d: entryOutside[e]!,
-      horizontal: Math.max(0, hit.horizontal - r),
-      vertical: hit.vertical === null ? null : Math.max(0, hit.vertical - r),
-      closestPoint: { x: hit.x, y: hit.y, z: hit.z },
-      horizontalAt: pointOn(table, segment, hit.horizontalT),
-      verticalAt: hit.vertical === null ? null : pointOn(table, segment, hit.verticalT),
-      segmentIndex: rowVertex[e]!,
-      t: hit.t,
-      radius: r,
-      centrelineDepth: uncertaintyDepth(unc, depth),
-      depthKnown,
-      clearance: ctx.clearance[u]!,
-      clearanceSource: ctx.clearanceSource[u]!,
-      horizontalUncertainty,
-      verticalUncertainty,
-      uncertainty,
-      tolerance: ctx.clearance[u]! + uncertainty,
-    };
+    lines[i] = new Row(
+      rowId[e]!, UTILITY_TYPES[u]!, qualityOfLink(table, link), VERDICTS[verdict]!,
+      entryOutside[e]!, Math.max(0, hit.horizontal - r), hit.vertical === null ? null : Math.max(0, hit.vertical - r),
+      new Point(hit.x, hit.y, hit.z), pointOn(table, segment, hit.horizontalT),
+      hit.vertical === null ? null : pointOn(table, segment, hit.verticalT),
+      rowVertex[e]!, hit.t, r, uncertaintyDepth(unc, depth), depthKnown,
+      ctx.clearance[u]!, ctx.clearanceSource[u]!, horizontalUncertainty, verticalUncertainty, uncertainty,
+      ctx.clearance[u]! + uncertainty,
+    );
   }
 
   const summary = summaryOf(table, k, strike, encroach, near);
