@@ -28,15 +28,27 @@ export function extractRev(here: string, sha: string, dir: string): void {
 export type ScreenSide = (work: unknown) => { lines: { linkId: string; verdict: string }[]; summary: { candidates: number } };
 
 export async function loadScreen(root: string, links: unknown): Promise<ScreenSide> {
+  const side = await loadSide(root);
+  const t = side.table.buildSegmentTable(links);
+  return side.screenOn(t, side.table.buildSegmentIndex(t));
+}
+
+/** The modules of one side, to screen on a table and index built by either side (`screenOn`). */
+export interface SideModules {
+  table: { buildSegmentTable: (links: unknown) => unknown; buildSegmentIndex: (t: unknown) => unknown };
+  grid: { buildGridIndex: (index: unknown) => unknown; adoptGridIndex?: (index: unknown, grid: unknown) => void };
+  screenOn: (table: unknown, index: unknown) => ScreenSide;
+}
+
+export async function loadSide(root: string): Promise<SideModules> {
   const url = (p: string): string => pathToFileURL(join(root, p)).href;
   const rulesJson: unknown = (await import(url('data/rules/screening.json'), { with: { type: 'json' } })).default;
   const rules = await import(url('src/core/screening/rules.ts'));
   const screen = await import(url('src/core/screening/screen.ts'));
   const table = await import(url('src/core/screening/segmentTable.ts'));
+  const grid = await import(url('src/core/screening/gridIndex.ts'));
   const r = rules.validateScreeningRules(rulesJson);
-  const t = table.buildSegmentTable(links);
-  const index = table.buildSegmentIndex(t);
-  return (w) => screen.screenExcavation(t, index, w, r, r.defaultRuleSet);
+  return { table, grid, screenOn: (t, index) => (w) => screen.screenExcavation(t, index, w, r, r.defaultRuleSet) };
 }
 
 /**

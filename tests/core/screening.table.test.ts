@@ -11,7 +11,7 @@ import { ruleContext, segmentToleranceOf, segmentTolerances } from '../../src/co
 import { screenExcavation } from '../../src/core/screening/screen';
 import { mulberry32 } from '../../src/core/random';
 import {
-  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, segmentTableBuffers, segmentTableFromTransfer,
+  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, segmentLinkIds, segmentTableBuffers, segmentTableFromTransfer,
 } from '../../src/core/screening/segmentTable';
 
 const RULES = validateScreeningRules(rulesJson);
@@ -204,6 +204,54 @@ describe('screenExcavation inputs', () => {
     expect(segmentTolerances(t, b)![0]).toBeLessThan(segmentTolerances(t, a)![0]!);
   });
 
+  it('keeps each segment\'s line id from the second screening on: the same rows, ties at 0 m sorted by id', () => {
+    // 40 lines struck at 0 m (ties on verdict and distance: sorted by id alone), with ids out of
+    // order, several segments each, one line a single point, one line without ground, the rest of a grid.
+    const rng = mulberry32(408);
+    const struck = Array.from({ length: 40 }, (_, i) => {
+      const x = 0.1 + 3.8 * rng(), id = `k${Math.floor(rng() * 1e6)}-${i}`;
+      return link(id, [x, -3, -1, 0, x, 1, -1, 0, x + 0.05, 6, -1.2, 0, x, 9, -1, 0], { qualityLevel: i % 3 === 0 ? null : 'B' });
+    });
+    const t = buildSegmentTable([...grid(60), ...struck, link('dot', [2, 2, -1, 0]), link('blind', [3, -5, -1, NaN, 3, 10, -1, NaN])]);
+    const index = buildSegmentIndex(t);
+    expect(segmentLinkIds(t)).toBeNull();
+    const first = screenExcavation(t, index, PIT, RULES);
+    const ids = segmentLinkIds(t);
+    expect(ids).not.toBeNull();
+    for (let s = 0; s < t.segmentCount; s++) expect(ids![s]).toBe(t.linkIds[t.linkOfSegment[s]!]);
+    const strikes = first.lines.filter((l) => l.distance3d === 0).map((l) => l.linkId);
+    expect(strikes.length).toBeGreaterThanOrEqual(40);
+    expect(strikes).toEqual([...strikes].sort());
+    for (let pass = 0; pass < 3; pass++) expect(screenExcavation(t, index, PIT, RULES)).toEqual(first);
+    // Through the same path, a table with a different id for each line lists the other ids.
+    const renamed = buildSegmentTable([...grid(60), ...struck.map((l) => ({ ...l, id: `r-${l.id}` })), link('dot', [2, 2, -1, 0])]);
+    const renamedIndex = buildSegmentIndex(renamed);
+    for (let pass = 0; pass < 3; pass++) screenExcavation(renamed, renamedIndex, PIT, RULES);
+    expect(screenExcavation(renamed, renamedIndex, PIT, RULES).lines.filter((l) => l.distance3d === 0).every((l) => l.linkId.startsWith('r-') || l.linkId === 'dot')).toBe(true);
+    expect(screenExcavation(t, index, PIT, RULES)).toEqual(first);
+  });
+
+  it('gives rows with the documented fields in order, which JSON and a structured clone carry as plain objects', () => {
+    const t = buildSegmentTable([...grid(60), link('over', [2, -3, -1, 0, 2, 9, -1, 0]), link('beside', [6, -3, -1, 0, 6, 9, -1, 0]), link('near', [8, -3, -1, 0, 8, 9, -1, 0])]);
+    const r = screenExcavation(t, buildSegmentIndex(t), PIT, RULES);
+    expect(r.lines.length).toBeGreaterThan(2);
+    const fields = ['linkId', 'utility', 'quality', 'verdict', 'distance3d', 'horizontal', 'vertical', 'closestPoint', 'horizontalAt',
+      'verticalAt', 'segmentIndex', 't', 'radius', 'centrelineDepth', 'depthKnown', 'clearance', 'clearanceSource',
+      'horizontalUncertainty', 'verticalUncertainty', 'uncertainty', 'tolerance'];
+    for (const line of r.lines) {
+      expect(Object.keys(line)).toEqual(fields);
+      for (const p of [line.closestPoint, line.horizontalAt, ...(line.verticalAt ? [line.verticalAt] : [])]) expect(Object.keys(p)).toEqual(['x', 'y', 'z']);
+    }
+    expect(r.lines.some((l) => l.verticalAt !== null) && r.lines.some((l) => l.verticalAt === null)).toBe(true);
+    // What a worker posts and what the server sends: plain objects with the same fields and numbers.
+    const cloned = structuredClone(r), parsed = JSON.parse(JSON.stringify(r)) as typeof r;
+    expect(Object.getPrototypeOf(cloned.lines[0])).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(cloned.lines[0]!.closestPoint)).toBe(Object.prototype);
+    expect(cloned).toEqual(r);
+    expect(parsed).toEqual(r);
+    expect(JSON.stringify(cloned)).toBe(JSON.stringify(r));
+  });
+
   it('reports the prefilter candidates and the segments tested', () => {
     const t = buildSegmentTable(grid(2000));
     const r = screenExcavation(t, buildSegmentIndex(t), PIT, RULES);
@@ -314,6 +362,51 @@ describe('IndexSearch', () => {
       expect(search.run(index, -Infinity, -Infinity, Infinity, Infinity)).toBe(items);
       expect(search.run(index, -1e9, -1e9, 1e9, 1e9)).toBe(items);
     }
+  });
+
+  it('sorts each cell by minX and stops a scan at the first entry past the box, finding what Flatbush finds at that edge', () => {
+    const rng = mulberry32(407);
+    // 6,000 boxes spread over 2 km, 300 in a 2 m square (one crowded cell, sorted by the engine's
+    // sort), and columns of 40 boxes sharing one minX (ties), some starting exactly on a cell border.
+    const index = new Flatbush(6000 + 300 + 40 * 25, 16, Float32Array);
+    const boxes: number[][] = [];
+    for (let i = 0; i < 6000; i++) {
+      const x = rng() * 2000, y = rng() * 2000;
+      index.add(x, y, x + rng() * (rng() < 0.05 ? 300 : 30), y + rng() * 30);
+    }
+    for (let i = 0; i < 300; i++) { const x = 700 + rng() * 2, y = 700 + rng() * 2; index.add(x, y, x + rng(), y + rng()); }
+    for (let c = 0; c < 25; c++) {
+      const x = c < 5 ? c * 50 : 100 + rng() * 1800;
+      for (let i = 0; i < 40; i++) { const y = rng() * 2000; index.add(x, y, x + rng() * 20, y + rng() * 5); }
+    }
+    index.finish();
+    for (let p = 0; p < index.numItems; p++) boxes.push([...index._boxes.subarray(4 * p, 4 * p + 4)]);
+    const grid = buildGridIndex(index)!;
+    expect(grid).not.toBeNull();
+    let crowded = 0;
+    for (let k = 0; k + 1 < grid.cellStart.length; k++) {
+      const first = grid.cellStart[k]!, end = grid.cellStart[k + 1]!;
+      if (end - first > 64) crowded++;
+      for (let e = first + 1; e < end; e++) expect(grid.boxes[(e - 1) * 5]!).toBeLessThanOrEqual(grid.boxes[e * 5]!);
+    }
+    expect(crowded).toBeGreaterThan(0);
+    const search = new IndexSearch();
+    const same = (x0: number, y0: number, x1: number, y1: number): void => {
+      const n = search.run(index, x0, y0, x1, y1);
+      expect([...search.items.subarray(0, n)].sort((a, c) => a - c)).toEqual(index.search(x0, y0, x1, y1).sort((a, c) => a - c));
+    };
+    for (let q = 0; q < 3000; q++) {
+      const b = boxes[Math.floor(rng() * boxes.length)]!;
+      const y0 = b[1]! - rng() * 40, y1 = b[3]! + rng() * 40, x0 = b[0]! - rng() * 80;
+      // The box's maxX exactly on an item's minX (touching: found), and the double just below it (not found).
+      same(x0, y0, b[0]!, y1);
+      same(x0, y0, b[0]! - Math.abs(b[0]!) * 2 ** -52, y1);
+      // Inside the crowded cell.
+      const cx = 699 + rng() * 4, cy = 699 + rng() * 4;
+      same(cx, cy, cx + rng(), cy + rng());
+    }
+    const n = search.run(index, -1, -1, 2400, 2400);
+    expect(n).toBe(index.numItems);
   });
 
   it('keeps the tree walk where a grid would not pay: few items, Float64 boxes, huge boxes, one dense cluster', () => {

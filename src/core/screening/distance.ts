@@ -113,23 +113,37 @@ function nearBoundary(prism: Prism, px: number, py: number): boolean {
 /** Margin on the footprint's bbox for "wholly outside": 1000 × the snap band, far above rounding. */
 const BBOX_MARGIN_M = 1e-6;
 
-/** Smallest gap between z(t) = z0 + t·dz on [ta, tb] and [lo, hi]; sets PARAMS[GAP_T] to the minimiser's parameter. */
-function slabGap(z0: number, dz: number, ta: number, tb: number, lo: number, hi: number): number {
+/**
+ * slabGap's numbers: z0, dz, ta, tb, lo, hi in, the gap out (SLAB_GAP). A typed array, not
+ * arguments: the prism kernel's inlining budget is spent before slabGap, so a call with arguments
+ * boxed its six doubles and its result, a heap number each (kern14: most of what the kernel allocated).
+ */
+const SLAB = new Float64Array(7);
+const SLAB_Z0 = 0, SLAB_DZ = 1, SLAB_TA = 2, SLAB_TB = 3, SLAB_LO = 4, SLAB_HI = 5, SLAB_GAP = 6;
+
+/**
+ * Smallest gap between z(t) = z0 + t·dz on [ta, tb] and [lo, hi] (read from SLAB), into
+ * SLAB[SLAB_GAP]; sets PARAMS[GAP_T] to the minimiser's parameter.
+ */
+function slabGap(): void {
+  const z0 = SLAB[SLAB_Z0]!, dz = SLAB[SLAB_DZ]!, ta = SLAB[SLAB_TA]!, tb = SLAB[SLAB_TB]!, lo = SLAB[SLAB_LO]!, hi = SLAB[SLAB_HI]!;
   const za = z0 + ta * dz, zb = z0 + tb * dz;
   if (za < lo && zb < lo) {
     PARAMS[GAP_T] = za >= zb ? ta : tb;
-    return lo - Math.max(za, zb);
+    SLAB[SLAB_GAP] = lo - Math.max(za, zb);
+    return;
   }
   if (za > hi && zb > hi) {
     PARAMS[GAP_T] = za <= zb ? ta : tb;
-    return Math.min(za, zb) - hi;
+    SLAB[SLAB_GAP] = Math.min(za, zb) - hi;
+    return;
   }
   let gapT: number;
   if (za >= lo && za <= hi) gapT = ta;
   else gapT = ta + ((za > hi ? hi : lo) - za) / (zb - za) * (tb - ta);
   if (gapT < ta) gapT = ta; else if (gapT > tb) gapT = tb;
   PARAMS[GAP_T] = gapT;
-  return 0;
+  SLAB[SLAB_GAP] = 0;
 }
 
 /** Snaps a signed distance to a line to 0 within BOUNDARY_EPS_M: only ever adds crossings. */
@@ -260,9 +274,13 @@ export function segmentPrismDistanceAt(
   }
 
   // Boundary points: in the closed footprint, so their slab gap is a true distance.
+  const slab = SLAB;
+  slab[SLAB_Z0] = z0; slab[SLAB_DZ] = dz; slab[SLAB_LO] = lo; slab[SLAB_HI] = hi;
   for (let c = 0; c < crossings; c++) {
     const t = params[2 + c]!;
-    const g = slabGap(z0, dz, t, t, lo, hi);
+    slab[SLAB_TA] = t; slab[SLAB_TB] = t;
+    slabGap();
+    const g = slab[SLAB_GAP]!;
     if (g < best) { best = g; bestT = t; }
     if (g < vertical) { vertical = g; verticalT = t; }
   }
@@ -290,7 +308,9 @@ export function segmentPrismDistanceAt(
     if ((+(mx > halfW) | +(mx < -halfW) | +(my > halfH) | +(my < -halfH)) !== 0) continue;
     if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
     planOverlap = true;
-    const g = slabGap(z0, dz, ta, tb, lo, hi);
+    slab[SLAB_TA] = ta; slab[SLAB_TB] = tb;
+    slabGap();
+    const g = slab[SLAB_GAP]!;
     if (g < best) { best = g; bestT = PARAMS[GAP_T]!; }
     if (g < vertical) { vertical = g; verticalT = PARAMS[GAP_T]!; }
   }

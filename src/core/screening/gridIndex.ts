@@ -9,7 +9,9 @@
  * 32-bit words in one buffer: minX, minY, maxX, maxY (float32) and the item (int32) with two flags,
  * "this is the first column of the box's cells" and "the first row". A box is stored in every cell it
  * meets; a search reports it once, from the first cell of the box's cells that the search visits
- * (the first column unless the box starts left of the search's first column, same for rows).
+ * (the first column unless the box starts left of the search's first column, same for rows). Each
+ * cell's entries are sorted by minX (ties in the flatbush's order), so a scan stops at the first entry
+ * that starts right of its box: every later one starts further right (`searchGrid`, gridPieces.ts).
  *
  * Built per flatbush on its second search (`gridOf`), like the tolerance column (ruleContext.ts), so
  * a one-off index does not pay for it; not built (the tree walk serves) when the boxes are so large
@@ -101,7 +103,46 @@ export function buildGridIndex(index: Flatbush): GridIndex | null {
       }
     }
   }
+  sortCellsByMinX(cellStart, out, words);
   return { originX, originY, inverseCell, columns, rows, cellStart, boxes: out, words };
+}
+
+/**
+ * Each cell's entries in order of minX, ties in the order they were stored (the flatbush's): the
+ * searches stop a cell's scan at the first entry whose minX is past their box's maxX. Only the order
+ * within a cell changes, so a search finds the same items (the screening's rows do not depend on the
+ * order of its candidates: gridPieces.ts, screen.ts).
+ */
+function sortCellsByMinX(cellStart: Uint32Array, boxes: Float32Array, words: Int32Array): void {
+  let keys = new Float64Array(64), order = new Int32Array(64), copy = new Int32Array(64 * WORDS);
+  const cells = cellStart.length - 1;
+  for (let k = 0; k < cells; k++) {
+    const first = cellStart[k]!, n = cellStart[k + 1]! - first;
+    if (n > keys.length) { keys = new Float64Array(2 * n); order = new Int32Array(2 * n); copy = new Int32Array(2 * n * WORDS); }
+    let moved = false;
+    if (n > 64) {
+      // A crowded cell (one dense cluster): the engine's sort, stable, not an insertion sort's n².
+      const many = Array.from({ length: n }, (_, i) => i).sort((a, b) => boxes[(first + a) * WORDS]! - boxes[(first + b) * WORDS]!);
+      order.set(many);
+      moved = true;
+    }
+    // Insertion sort of (minX, position) pairs: stable, and a cell holds ~12 entries.
+    for (let i = 0; i < n && n <= 64; i++) {
+      const x = boxes[(first + i) * WORDS]!;
+      let j = i - 1;
+      while (j >= 0 && keys[j]! > x) { keys[j + 1] = keys[j]!; order[j + 1] = order[j]!; j--; }
+      keys[j + 1] = x; order[j + 1] = i;
+      if (j + 1 !== i) moved = true;
+    }
+    if (!moved) continue;
+    const base = first * WORDS;
+    copy.set(words.subarray(base, base + n * WORDS));
+    for (let i = 0; i < n; i++) {
+      const from = order[i]! * WORDS, to = base + i * WORDS;
+      words[to] = copy[from]!; words[to + 1] = copy[from + 1]!; words[to + 2] = copy[from + 2]!;
+      words[to + 3] = copy[from + 3]!; words[to + 4] = copy[from + 4]!;
+    }
+  }
 }
 
 /** Bytes held by a grid (entries and cell offsets). */
@@ -128,8 +169,10 @@ export function searchGrid(
       const k = r * columns + c, columnFirst = c === c0;
       const end = start[k + 1]! * WORDS;
       for (let e = start[k]! * WORDS; e < end; e += WORDS) {
-        // The four tests combined without short-circuit: one branch per entry, not up to four (most entries miss).
-        if ((+(maxX < b[e]!) | +(maxY < b[e + 1]!) | +(minX > b[e + 2]!) | +(minY > b[e + 3]!)) !== 0) continue;
+        // The cell's entries are sorted by minX: from the first that starts right of the box, none meets it.
+        if (maxX < b[e]!) break;
+        // The other three tests combined without short-circuit: one branch per entry, not up to three (most entries miss).
+        if ((+(maxY < b[e + 1]!) | +(minX > b[e + 2]!) | +(minY > b[e + 3]!)) !== 0) continue;
         const v = w[e + 4]!;
         // Report a box from the first of its cells this search visits, once.
         if ((!columnFirst && (v & FIRST_COLUMN) === 0) || (!rowFirst && (v & FIRST_ROW) === 0)) continue;

@@ -80,7 +80,9 @@ export function searchGridWork(g: GridIndex, boxes: Float64Array, pieces: number
       if (cellMask === 0) continue;
       for (let e = start[k]! * WORDS, stop = start[k + 1]! * WORDS; e < stop; e += WORDS) {
         const x0 = b[e]!, y0 = b[e + 1]!, x1 = b[e + 2]!, y1 = b[e + 3]!;
-        if ((+(maxX < x0) | +(maxY < y0) | +(minX > x1) | +(minY > y1)) !== 0) continue;
+        // Entries sorted by minX (gridIndex.ts): from the first that starts right of the box, none meets it.
+        if (maxX < x0) break;
+        if ((+(maxY < y0) | +(minX > x1) | +(minY > y1)) !== 0) continue;
         // Every piece whose box meets the entry's (the test each piece's search makes).
         let mask = 0;
         for (let q = 0, bit = 1; q < end; q += 4, bit <<= 1) {

@@ -7,7 +7,7 @@
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './segmentDistance';
 import { gap } from './manyPieces';
 import { VERDICT_SLACK_M } from './ruleContext';
-import type { SegmentTable } from './segmentTable';
+import { segmentLinkIds, type SegmentTable } from './segmentTable';
 import { foldPieceDistance, pieceDistanceAt, type Bounds, type Piece } from './volume';
 
 /** The kernels' out-parameter for `collect`'s calls. */
@@ -38,7 +38,7 @@ export function gatherRows(
 ): void {
   growGathered(total);
   const c = table.coords, radius = table.radius, g = GATHERED.data, gLink = GATHERED.link, gSlot = GATHERED.slot;
-  const linkOf = table.linkOfSegment;
+  const linkOf = table.linkOfSegment, ids = segmentLinkIds(table), gId = gatheredIds;
   for (let f = 0; f < n; f++) {
     const s = items[f]!, row = rows ? rows[f]! : f;
     if (row < first) continue;
@@ -46,8 +46,14 @@ export function gatherRows(
     g[q] = c[o]!; g[q + 1] = c[o + 1]!; g[q + 2] = c[o + 2]!; g[q + 3] = c[o + 3]!; g[q + 4] = c[o + 4]!; g[q + 5] = c[o + 5]!;
     g[q + 6] = radius[s]!; g[q + 7] = tolerances !== null ? tolerances[s]! : NaN;
     gLink[row] = linkOf[s]!; gSlot[row] = -1;
+    // The line id's reference now, with the other columns (segmentTable.ts segmentLinkIds): a listed
+    // line's row then reads the string itself with its other line data, not a round of misses later.
+    if (ids !== null) gId[f & 63] = ids[s]!;
   }
 }
+
+/** Where the gather keeps the ids it reads (so the reads stay): 64 references, overwritten. */
+const gatheredIds: string[] = new Array<string>(64).fill('');
 
 /** Gathers items 0 … n − 1 into rows 0 … n − 1. */
 export function gather(table: SegmentTable, tolerances: Float64Array | null, items: Int32Array, n: number): void {

@@ -34,7 +34,7 @@ import { completePlanAndGap, preparePieceSearch } from './manyPieces';
 import { ruleContext, segmentDepth, segmentTolerances, VERDICT_SLACK_M, type RuleContext } from './ruleContext';
 import { horizontalUncertaintyAt, uncertaintyDepth, verticalUncertaintyAt, type ScreeningRules } from './rules';
 import { collectEach, collectOnePiece, collectOnGrid } from './searchPieces';
-import { qualityOfLink, type SegmentTable } from './segmentTable';
+import { qualityOfLink, segmentLinkIds, type SegmentTable } from './segmentTable';
 import {
   NO_VERDICT, verdictIndex, VERDICTS, type LineConflict, type Point3, type ScreeningResult, type ScreeningSummary,
 } from './verdicts';
@@ -77,21 +77,76 @@ let rowOrder = new Int32Array(64);
 /** A sum over the early reads of the rows' line data: keeps them from being optimised away. */
 let rowIdChars = 0;
 
+/** Per entry, read before the rows are built: its line's id. */
+const rowId: string[] = [];
+
 /** Severity, then outside distance, then line id: the order of the rows. */
-let sortIds: readonly string[] = [];
 function byEntry(a: number, b: number): number {
-  const la = entryLink[a]!, lb = entryLink[b]!;
   return entryVerdict[a]! - entryVerdict[b]! || entryOutside[a]! - entryOutside[b]! ||
-    (sortIds[la]! < sortIds[lb]! ? -1 : sortIds[la]! > sortIds[lb]! ? 1 : 0);
+    (rowId[a]! < rowId[b]! ? -1 : rowId[a]! > rowId[b]! ? 1 : 0);
+}
+
+/**
+ * A row's point and the row itself are made by constructors, not object literals. V8 gives each
+ * literal an allocation site and, once most of a site's objects survive a scavenge (a caller keeping a
+ * pass of results: bench/screeningPeers.ts keeps its first pass's rows), allocates every later object
+ * of that site in the old generation: every later row then went there, and a screening read ~20%
+ * slower at p50 for the rest of the process. A constructor call has no allocation site. The objects
+ * carry the same own properties in the same order as the literals did (JSON, structured clone and
+ * `toEqual` see the same); only their prototype is the class's.
+ */
+class Point implements Point3 {
+  declare x: number;
+  declare y: number;
+  declare z: number;
+  constructor(x: number, y: number, z: number) { this.x = x; this.y = y; this.z = z; }
+}
+
+class Row implements LineConflict {
+  declare linkId: string;
+  declare utility: LineConflict['utility'];
+  declare quality: LineConflict['quality'];
+  declare verdict: LineConflict['verdict'];
+  declare distance3d: number;
+  declare horizontal: number;
+  declare vertical: number | null;
+  declare closestPoint: Point3;
+  declare horizontalAt: Point3;
+  declare verticalAt: Point3 | null;
+  declare segmentIndex: number;
+  declare t: number;
+  declare radius: number;
+  declare centrelineDepth: number;
+  declare depthKnown: boolean;
+  declare clearance: number;
+  declare clearanceSource: string;
+  declare horizontalUncertainty: number;
+  declare verticalUncertainty: number;
+  declare uncertainty: number;
+  declare tolerance: number;
+  constructor(
+    linkId: string, utility: LineConflict['utility'], quality: LineConflict['quality'], verdict: LineConflict['verdict'],
+    distance3d: number, horizontal: number, vertical: number | null, closestPoint: Point3, horizontalAt: Point3,
+    verticalAt: Point3 | null, segmentIndex: number, t: number, radius: number, centrelineDepth: number, depthKnown: boolean,
+    clearance: number, clearanceSource: string, horizontalUncertainty: number, verticalUncertainty: number,
+    uncertainty: number, tolerance: number,
+  ) {
+    this.linkId = linkId; this.utility = utility; this.quality = quality; this.verdict = verdict;
+    this.distance3d = distance3d; this.horizontal = horizontal; this.vertical = vertical; this.closestPoint = closestPoint;
+    this.horizontalAt = horizontalAt; this.verticalAt = verticalAt; this.segmentIndex = segmentIndex; this.t = t;
+    this.radius = radius; this.centrelineDepth = centrelineDepth; this.depthKnown = depthKnown; this.clearance = clearance;
+    this.clearanceSource = clearanceSource; this.horizontalUncertainty = horizontalUncertainty;
+    this.verticalUncertainty = verticalUncertainty; this.uncertainty = uncertainty; this.tolerance = tolerance;
+  }
 }
 
 function pointOn(table: SegmentTable, segment: number, t: number): Point3 {
   const c = table.coords, o = segment * 6;
-  return {
-    x: c[o]! + t * (c[o + 3]! - c[o]!),
-    y: c[o + 1]! + t * (c[o + 4]! - c[o + 1]!),
-    z: c[o + 2]! + t * (c[o + 5]! - c[o + 2]!),
-  };
+  return new Point(
+    c[o]! + t * (c[o + 3]! - c[o]!),
+    c[o + 1]! + t * (c[o + 4]! - c[o + 1]!),
+    c[o + 2]! + t * (c[o + 5]! - c[o + 2]!),
+  );
 }
 
 /** What `collect` leaves besides the hits and entries (module state): the call's context and tallies. */
@@ -202,17 +257,21 @@ export function screenExcavation(
   // (and the sort, which compares ids when verdict and distance tie, as strikes at 0 m do).
   if (entries > rowDepth.length) { rowDepth = new Float64Array(2 * entries); rowVertex = new Int32Array(2 * entries); rowOrder = new Int32Array(2 * entries); }
   let idChars = 0;
+  // The id through the segment when the table has its segments' ids (the gather has read that
+  // reference: one round of misses less), else through the line.
+  const segmentIds = segmentLinkIds(table);
   for (let e = 0; e < entries; e++) {
     const segment = hitSegment[entrySlot[e]!]!;
     rowDepth[e] = segmentDepth(table, segment);
     rowVertex[e] = table.segmentVertex[segment]!;
     const link = entryLink[e]!;
-    idChars += table.linkIds[link]!.length + table.linkUtility[link]! + table.linkQuality[link]!;
+    const id = segmentIds !== null ? segmentIds[segment]! : table.linkIds[link]!;
+    rowId[e] = id;
+    idChars += id.length + table.linkUtility[link]! + table.linkQuality[link]!;
   }
   rowIdChars = idChars;
   // Severity, then distance, then id: sorted before the rows are built, on plain numbers.
   let order: Int32Array | number[] = rowOrder;
-  sortIds = table.linkIds;
   if (entries > 16) {
     // Many lines: the engine's sort (stable, so the same order as an insertion sort).
     const many: number[] = new Array<number>(entries);
@@ -226,7 +285,6 @@ export function screenExcavation(
       rowOrder[j + 1] = i;
     }
   }
-  sortIds = [];
   const lines: LineConflict[] = new Array<LineConflict>(entries);
   let strike = 0, encroach = 0, near = 0;
   for (let i = 0; i < entries; i++) {
@@ -246,28 +304,15 @@ export function screenExcavation(
     const verticalUncertainty = verticalUncertaintyAt(unc, depth);
     const uncertainty = Math.max(horizontalUncertainty, verticalUncertainty);
     if (verdict === 0) strike++; else if (verdict === 1) encroach++; else near++;
-    lines[i] = {
-      linkId: table.linkIds[link]!,
-      utility: UTILITY_TYPES[u]!, quality: qualityOfLink(table, link),
-      verdict: VERDICTS[verdict]!,
-      distance3d: entryOutside[e]!,
-      horizontal: Math.max(0, hit.horizontal - r),
-      vertical: hit.vertical === null ? null : Math.max(0, hit.vertical - r),
-      closestPoint: { x: hit.x, y: hit.y, z: hit.z },
-      horizontalAt: pointOn(table, segment, hit.horizontalT),
-      verticalAt: hit.vertical === null ? null : pointOn(table, segment, hit.verticalT),
-      segmentIndex: rowVertex[e]!,
-      t: hit.t,
-      radius: r,
-      centrelineDepth: uncertaintyDepth(unc, depth),
-      depthKnown,
-      clearance: ctx.clearance[u]!,
-      clearanceSource: ctx.clearanceSource[u]!,
-      horizontalUncertainty,
-      verticalUncertainty,
-      uncertainty,
-      tolerance: ctx.clearance[u]! + uncertainty,
-    };
+    lines[i] = new Row(
+      rowId[e]!, UTILITY_TYPES[u]!, qualityOfLink(table, link), VERDICTS[verdict]!,
+      entryOutside[e]!, Math.max(0, hit.horizontal - r), hit.vertical === null ? null : Math.max(0, hit.vertical - r),
+      new Point(hit.x, hit.y, hit.z), pointOn(table, segment, hit.horizontalT),
+      hit.vertical === null ? null : pointOn(table, segment, hit.verticalT),
+      rowVertex[e]!, hit.t, r, uncertaintyDepth(unc, depth), depthKnown,
+      ctx.clearance[u]!, ctx.clearanceSource[u]!, horizontalUncertainty, verticalUncertainty, uncertainty,
+      ctx.clearance[u]! + uncertainty,
+    );
   }
 
   const summary = summaryOf(table, k, strike, encroach, near);

@@ -226,6 +226,31 @@ export function qualityOfLink(t: SegmentTable, linkIndex: number): QualityLevel 
   return q === QUALITY_UNKNOWN ? null : QUALITY_LEVELS[q]!;
 }
 
+const SEGMENT_LINK_IDS = new WeakMap<SegmentTable, { uses: number; ids: string[] | null }>();
+let lastSegmentLinkIds: { table: SegmentTable; ids: string[] } | null = null;
+
+/**
+ * Each segment's line id (`linkIds[linkOfSegment[s]]`: the same string), built the second time a
+ * table asks for it and kept with it (one reference per segment: 8 bytes); null before that, so a
+ * one-off table does not pay for a pass. Why a screening wants it: a listed line's id was reached
+ * through its line number, which the gather reads, then the id's slot, then the string: one round of
+ * cache misses after another. From the segment number the gather can read the slot with the
+ * candidate's other columns, and the rows then read the string with their other line data.
+ */
+export function segmentLinkIds(t: SegmentTable): readonly string[] | null {
+  const last = lastSegmentLinkIds;
+  if (last && last.table === t) return last.ids;
+  let entry = SEGMENT_LINK_IDS.get(t);
+  if (!entry) SEGMENT_LINK_IDS.set(t, (entry = { uses: 0, ids: null }));
+  if (!entry.ids && ++entry.uses >= 2) {
+    const ids = new Array<string>(t.segmentCount), linkOf = t.linkOfSegment, linkIds = t.linkIds;
+    for (let s = 0; s < t.segmentCount; s++) ids[s] = linkIds[linkOf[s]!]!;
+    entry.ids = ids;
+  }
+  if (entry.ids) lastSegmentLinkIds = { table: t, ids: entry.ids };
+  return entry.ids;
+}
+
 /** The buffers to list as transferables when posting a table to or from a worker. */
 export function segmentTableBuffers(t: SegmentTable): ArrayBuffer[] {
   const arrays = [t.coords, t.radius, t.segmentGround, t.linkOfSegment, t.segmentVertex, t.linkUtility, t.linkQuality];
