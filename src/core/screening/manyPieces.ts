@@ -162,16 +162,13 @@ export function planShapeMeets(cull: Float64Array, o: number, minX: number, minY
 export const PIECE_SEARCH = { boxes: new Float64Array(4 * 32), culls: new Float64Array(PLAN_CULL_STRIDE * 32) };
 
 /**
- * Fills PIECE_SEARCH for a work's pieces; false where the per-piece searches serve better: a piece's
- * padded box is not a finite box in order (never from a validated work), or no piece is a capsule or
- * a convex prism, whose plan shape can leave most of its box empty (a pile group's discs fill their
- * boxes, and its 12 pieces searching the same few cells read 3% slower through the grid path).
+ * Fills PIECE_SEARCH for a work's pieces; false where the per-piece searches must serve: a piece's
+ * padded box is not a finite box in order (never from a validated work). Pile groups take this path
+ * too since the union of the pieces' cells is scanned once (gridPieces.ts searchGridWork): before,
+ * each of a group's ~12 piles scanned the same few cells (README, "Pile groups on the union scan").
  */
 export function preparePieceSearch(volume: Volume, pieceCount: number, searchPad: number): boolean {
   const boxes = PIECE_SEARCH.boxes, culls = PIECE_SEARCH.culls, pieces = volume.pieces;
-  let loose = false;
-  for (let p = 0; p < pieceCount && !loose; p++) loose = pieces[p]!.shape === 'capsule' || pieces[p]!.shape === 'convex';
-  if (!loose) return false;
   for (let p = 0; p < pieceCount; p++) {
     const piece = pieces[p]!, b = piece.bounds, o = 4 * p;
     const minX = (boxes[o] = b.minX - searchPad), minY = (boxes[o + 1] = b.minY - searchPad);

@@ -91,7 +91,7 @@ export function collectOnePiece(table: SegmentTable, index: Flatbush, piece: Pie
 
 /**
  * `collect`'s searches for a work of several pieces off the grid path (more than 32 pieces, an index
- * without a grid, a pile group): each piece searches the index with its own padded box; a segment
+ * without a grid): each piece searches the index with its own padded box; a segment
  * keeps the row (and hit slot) it got from the first piece that found it (manyPieces.ts segmentRows).
  * Returns the candidates.
  */
