@@ -14,6 +14,11 @@
  *            permit server-side (clock_timestamp in PL/pgSQL) and client-side (psql \timing of a
  *            prepared statement over the unix socket), and as one 1,000-dig LATERAL statement.
  *
+ *
+ * The goal's figure is like for like, taking turns: ours and PostGIS alternate (5 rounds, each PostGIS
+ * turn between two of ours), for the permit's full answer (screenExcavation / fullDigQuery) and for the
+ * verdicts alone (screenExcavationSummary / digQuery); the median round's ratio is printed.
+ *
  * Run: npx tsx bench/screeningPeers.ts [segments]   (default 1,000,000; root for apt-get and runuser)
  */
 import { writeFileSync } from 'node:fs';
