@@ -4,14 +4,14 @@ import rulesJson from '../../data/rules/screening.json';
 import type { Link } from '../../src/core/model';
 import { ExcavationError, type OpenCut } from '../../src/core/screening/excavation';
 import { validateScreeningRules } from '../../src/core/screening/rules';
-import { adoptGridIndex, buildGridIndex, gridIndexByteLength, gridOf } from '../../src/core/screening/gridIndex';
+import { adoptGridIndex, buildGridIndex, gridIndexByteLength, gridOf, WORDS } from '../../src/core/screening/gridIndex';
 import { indexFromShared, shareScreeningData } from '../../src/core/screening/sharedTable';
 import { IndexSearch } from '../../src/core/screening/indexSearch';
 import { ruleContext, segmentToleranceOf, segmentTolerances } from '../../src/core/screening/ruleContext';
 import { screenExcavation } from '../../src/core/screening/screen';
 import { mulberry32 } from '../../src/core/random';
 import {
-  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, segmentLinkIds, segmentTableBuffers, segmentTableFromTransfer,
+  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, builtSegmentLinkIds, segmentLinkIds, segmentTableBuffers, segmentTableFromTransfer,
 } from '../../src/core/screening/segmentTable';
 
 const RULES = validateScreeningRules(rulesJson);
@@ -214,10 +214,16 @@ describe('screenExcavation inputs', () => {
     });
     const t = buildSegmentTable([...grid(60), ...struck, link('dot', [2, 2, -1, 0]), link('blind', [3, -5, -1, NaN, 3, 10, -1, NaN])]);
     const index = buildSegmentIndex(t);
-    expect(segmentLinkIds(t)).toBeNull();
+    expect(builtSegmentLinkIds(t)).toBeNull();
+    // The first screening reads the ids through the lines (a one-off table builds no column) …
     const first = screenExcavation(t, index, PIT, RULES);
-    const ids = segmentLinkIds(t);
+    expect(builtSegmentLinkIds(t)).toBeNull();
+    // … the second builds the column and reads them through it: the same rows (review15: the first
+    // screening built it through the gather's read, so the lines' path was never run).
+    expect(screenExcavation(t, index, PIT, RULES)).toEqual(first);
+    const ids = builtSegmentLinkIds(t);
     expect(ids).not.toBeNull();
+    expect(segmentLinkIds(t)).toBe(ids);
     for (let s = 0; s < t.segmentCount; s++) expect(ids![s]).toBe(t.linkIds[t.linkOfSegment[s]!]);
     const strikes = first.lines.filter((l) => l.distance3d === 0).map((l) => l.linkId);
     expect(strikes.length).toBeGreaterThanOrEqual(40);
@@ -464,5 +470,15 @@ describe('IndexSearch', () => {
     }
     // A grid whose cells and entries disagree is refused.
     expect(() => adoptGridIndex(shared, { ...received.grid!, cellStart: new Uint32Array(3) })).toThrow(RangeError);
+    // So is one whose cells are not sorted by minX (a grid of an older build: the searches stop a
+    // cell's scan at the first entry starting right of the box, and would lose items; review15).
+    const g = received.grid!, start = g.cellStart;
+    let k = 0;
+    while (start[k + 1]! - start[k]! < 2) k++;
+    const boxes = new Float32Array(g.boxes), words = new Int32Array(boxes.buffer);
+    const a = start[k]! * WORDS, b = a + WORDS;
+    for (let w = 0; w < WORDS; w++) { const x = words[a + w]!; words[a + w] = words[b + w]!; words[b + w] = x; }
+    expect(boxes[a]!).toBeGreaterThan(boxes[b]!);
+    expect(() => adoptGridIndex(shared, { ...g, boxes, words })).toThrow(/cell \d+ is not sorted by minX/);
   });
 });

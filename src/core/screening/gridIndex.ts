@@ -205,6 +205,16 @@ export function adoptGridIndex(index: Flatbush, grid: GridIndex | null): void {
     grid.cellStart[grid.cellStart.length - 1]! * WORDS !== grid.boxes.length)) {
     throw new RangeError('adoptGridIndex: the grid\'s cells and entries do not agree');
   }
+  // The searches stop a cell's scan at the first entry starting right of the box, so a cell out of
+  // minX order (a grid from an older build) would lose items silently: refused.
+  if (grid) {
+    const b = grid.boxes, start = grid.cellStart;
+    for (let k = 0; k + 1 < start.length; k++) {
+      for (let e = (start[k]! + 1) * WORDS, end = start[k + 1]! * WORDS; e < end; e += WORDS) {
+        if (!(b[e - WORDS]! <= b[e]!)) throw new RangeError(`adoptGridIndex: cell ${k} is not sorted by minX`);
+      }
+    }
+  }
   GRIDS.set(index, { uses: 2, grid });
   if (lastGrid?.index === index) lastGrid = null;
 }

@@ -7,7 +7,7 @@
 import { createSegmentPrismDistance, type SegmentPrismDistance } from './segmentDistance';
 import { gap } from './manyPieces';
 import { VERDICT_SLACK_M } from './ruleContext';
-import { segmentLinkIds, type SegmentTable } from './segmentTable';
+import { builtSegmentLinkIds, type SegmentTable } from './segmentTable';
 import { foldPieceDistance, pieceDistanceAt, type Bounds, type Piece } from './volume';
 
 /** The kernels' out-parameter for `collect`'s calls. */
@@ -38,7 +38,7 @@ export function gatherRows(
 ): void {
   growGathered(total);
   const c = table.coords, radius = table.radius, g = GATHERED.data, gLink = GATHERED.link, gSlot = GATHERED.slot;
-  const linkOf = table.linkOfSegment, ids = segmentLinkIds(table), gId = gatheredIds;
+  const linkOf = table.linkOfSegment, ids = builtSegmentLinkIds(table), gId = gatheredIds;
   for (let f = 0; f < n; f++) {
     const s = items[f]!, row = rows ? rows[f]! : f;
     if (row < first) continue;

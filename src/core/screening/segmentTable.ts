@@ -251,6 +251,15 @@ export function segmentLinkIds(t: SegmentTable): readonly string[] | null {
   return entry.ids;
 }
 
+/**
+ * The same column if it is built, without counting a use (the gather's read: one count per screening,
+ * the rows', so the column is built on a table's second full screening, as documented above).
+ */
+export function builtSegmentLinkIds(t: SegmentTable): readonly string[] | null {
+  const last = lastSegmentLinkIds;
+  return last && last.table === t ? last.ids : SEGMENT_LINK_IDS.get(t)?.ids ?? null;
+}
+
 /** The buffers to list as transferables when posting a table to or from a worker. */
 export function segmentTableBuffers(t: SegmentTable): ArrayBuffer[] {
   const arrays = [t.coords, t.radius, t.segmentGround, t.linkOfSegment, t.segmentVertex, t.linkUtility, t.linkQuality];
