@@ -25,7 +25,7 @@
  * Everything is computed relative to the footprint's bbox centre to keep precision; results are
  * written to an out-parameter and the scratch is shared module state (below), so a call allocates nothing.
  */
-import type { Prism } from './prism';
+import { insidePrismPlan, type Prism } from './prism';
 import type { SegmentPrismDistance } from './segmentDistance';
 import { clamp01, closestPair, segmentArgs, segmentPairDist2, SEGMENT_PAIR } from './segmentSegment';
 
@@ -72,24 +72,6 @@ function pointSegDist2D2T(px: number, py: number, ax: number, ay: number, sx: nu
   PARAMS[PROJ_T] = projT;
   const dx = px - ax - projT * sx, dy = py - ay - projT * sy;
   return dx * dx + dy * dy;
-}
-
-/**
- * Even–odd point in polygon (Franklin's PNPOLY) over the edges of every ring, so a point in a hole is
- * outside; boundary points may go either way.
- */
-function insidePlan(prism: Prism, px: number, py: number): boolean {
-  const xs = prism.xs, ys = prism.ys, next = prism.next, n = prism.vertexCount;
-  // Without branches per edge (which edges straddle py follows no pattern): the crossing's x is
-  // computed for every edge, and only counts where the edge straddles py, so the division by zero
-  // of a horizontal edge (which never straddles) is masked out.
-  let inside = 0;
-  for (let i = 0; i < n; i++) {
-    const j = next[i]!;
-    const yi = ys[i]!, yj = ys[j]!, xi = xs[i]!, xj = xs[j]!;
-    inside ^= (+(yi > py) ^ +(yj > py)) & +(px < ((xj - xi) * (py - yi)) / (yj - yi) + xi);
-  }
-  return inside !== 0;
 }
 
 /**
@@ -306,7 +288,7 @@ export function segmentPrismDistanceAt(
     // Beyond the footprint's bbox (by far more than the snap band and rounding): outside, no edge near.
     // One branch for the four tests (as in the grid search: the outcome follows no pattern).
     if ((+(mx > halfW) | +(mx < -halfW) | +(my > halfH) | +(my < -halfH)) !== 0) continue;
-    if (!insidePlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
+    if (!insidePrismPlan(prism, mx, my) && !(minEdge2 <= BOUNDARY_EPS_M * BOUNDARY_EPS_M && nearBoundary(prism, mx, my))) continue;
     planOverlap = true;
     slab[SLAB_TA] = ta; slab[SLAB_TB] = tb;
     slabGap();

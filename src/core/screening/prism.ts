@@ -130,6 +130,25 @@ export function preparePrismAt(rings: FlatRings, bottomZ: number, topZ: number, 
   return into;
 }
 
+/**
+ * Whether a plan point lies over the prism's footprint: even–odd point in polygon (Franklin's PNPOLY)
+ * over the edges of every ring, so a point in a hole is outside; boundary points may go either way
+ * (the open-cut kernel, distance.ts, snaps those itself).
+ */
+export function insidePrismPlan(prism: Prism, px: number, py: number): boolean {
+  const xs = prism.xs, ys = prism.ys, next = prism.next, n = prism.vertexCount;
+  // Without branches per edge (which edges straddle py follows no pattern): the crossing's x is
+  // computed for every edge, and only counts where the edge straddles py, so the division by zero
+  // of a horizontal edge (which never straddles) is masked out.
+  let inside = 0;
+  for (let i = 0; i < n; i++) {
+    const j = next[i]!;
+    const yi = ys[i]!, yj = ys[j]!, xi = xs[i]!, xj = xs[j]!;
+    inside ^= (+(yi > py) ^ +(yj > py)) & +(px < ((xj - xi) * (py - yi)) / (yj - yi) + xi);
+  }
+  return inside !== 0;
+}
+
 /** a[i] = value, for i at most a.length (a push at the end keeps the array packed). */
 export function put(a: number[], i: number, value: number): void {
   if (i < a.length) a[i] = value;
