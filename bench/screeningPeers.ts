@@ -37,7 +37,7 @@ import { buildSegmentIndex, buildSegmentTable } from '../src/core/screening/segm
 import { againstOursFull, EQUAL_M } from './fullAnswer';
 import { cleanUp, detailsCsv, linesCsv, postgisVersion, psql, sec, segmentsCsv, serverTimingSql, serverTurn, Skip, startCluster, wideSegmentsSql, type Cluster } from './postgis';
 import { digQuery, digsSql, fullDigQuery, lineDigQuery, NOTIFY, SLACK } from './postgisQueries';
-import { percentile, timeEach } from './stats';
+import { percentile, takeTurns, timeEach, type TurnRound } from './stats';
 import { peersCity, PEERS_SEED } from './syntheticNetwork';
 
 // ---- data: the generator of bench/screening.ts (same seed, same sequence) -------------------------
@@ -499,16 +499,11 @@ ${perDig('screenf', 'F', 'F', (...a) => fullDigQuery(...a, { from: 'segv', wide:
   // PostGIS: digQuery, each line's verdict, counted).
   const turn = (name: string, query: string, consume: 'count' | 'rows'): number => serverTurn(c, name, 'digs', query, consume, 2 * DIGS);
   const fullQuery = fullDigQuery(...fromRow, reach, { from: 'segv', wide: true }), verdictQuery = digQuery(...fromRow, reach);
-  let oursFull = p(timeOurs(), 50), oursVerdicts = p(timeOursSummary(), 50);
-  for (let k = 0; k < INTERLEAVED_ROUNDS; k++) {
-    const pgFull = turn(`full${k}`, fullQuery, 'rows'), pgVerdicts = turn(`verdicts${k}`, verdictQuery, 'count');
+  interleaved.push(...takeTurns(INTERLEAVED_ROUNDS, () => {
+    // Warm passes first: PostGIS's turn evicted our table and index from the caches.
     for (let pass = 0; pass < OURS_WARM_PASSES; pass++) for (const d of digs) screenExcavation(table, index, d, RULES, RULE_SET);
-    const nextFull = p(timeOurs(), 50), nextVerdicts = p(timeOursSummary(), 50);
-    interleaved.push({
-      load: loadavg()[0]!, oursFull: (oursFull + nextFull) / 2, pgFull, oursVerdicts: (oursVerdicts + nextVerdicts) / 2, pgVerdicts,
-    });
-    oursFull = nextFull; oursVerdicts = nextVerdicts;
-  }
+    return { full: p(timeOurs(), 50), verdicts: p(timeOursSummary(), 50) };
+  }, (k) => ({ full: turn(`full${k}`, fullQuery, 'rows'), verdicts: turn(`verdicts${k}`, verdictQuery, 'count') })));
   console.log(`  taking turns (${INTERLEAVED_ROUNDS} rounds; PostGIS server-side p50, 1,000 digs × 2 passes after a warm one; ours p50, ` +
     `the mean of its turns just before and just after):`);
   for (const [k, r] of interleaved.entries()) {
@@ -555,7 +550,7 @@ function againstOurs(perPermit: readonly Map<number, { v: number; nv: number }>[
 }
 let oursAfterP50 = NaN, oursAfterLoad = NaN;
 /** Each round of ours and PostGIS taking turns: p50s in ms, the load at its end. */
-const interleaved: { load: number; oursFull: number; pgFull: number; oursVerdicts: number; pgVerdicts: number }[] = [];
+const interleaved: TurnRound[] = [];
 
 runTurf();
 try {

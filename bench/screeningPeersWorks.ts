@@ -62,7 +62,7 @@ import {
   cleanUp, detailsCsv, footprintWkt, postgisVersion, prismWkt, psql, sec, segmentsCsv, serverTimingSql, serverTurn, Skip, startCluster, wideSegmentsSql, wkbFromWktSql, type Cluster,
 } from './postgis';
 import { FULL_COLUMNS, fullDigQuery, FULL_WORK_COLUMNS, fullWorkQuery, VERTICAL_GAP_SQL, WORK_GAP_ARRAYS, workVerdictQuery } from './postgisQueries';
-import { mulberry32, percentile, timeEach } from './stats';
+import { mulberry32, percentile, takeTurns, timeEach, type TurnRound } from './stats';
 import { AREA_PER_SEGMENT_M2, network } from './syntheticNetwork';
 import { drawWorks, KINDS, type Kind } from './works';
 
@@ -282,11 +282,10 @@ function roundedToeRank(w: Excavation, linkId: string, o: LineConflict): number 
 /** Rounds in which ours and PostGIS take turns, per kind. */
 const ROUNDS = 5;
 /** One round of a kind: ours' p50 (the mean of its turns just before and just after PostGIS's), PostGIS's server-side p50, ms; the load after. */
-interface Round { load: number; oursFull: number; pgFull: number; oursVerdicts: number; pgVerdicts: number }
 
 interface KindResult {
   p50: number; p99: number; wkb50: number; wkt50: number; same: number; missing: number; milder: number; severer: number; toe: number; extra: number;
-  full: FullComparison; rounds: Round[];
+  full: FullComparison; rounds: TurnRound[];
   /** PostGIS's full answer, p50 ms: whole, without the vertical gap, without plan distance and vertical gap (one turn each). */
   parts?: { full: number; noVertical: number; noPlan: number };
 }
@@ -438,17 +437,11 @@ SELECT 'F', w.id, q.* FROM work_full w CROSS JOIN LATERAL (${kindFullQuery(kind,
     `ours p50, the mean of its turns just before and just after):`);
   KINDS.forEach((kind, k) => {
     const rowsOf = (name: string): string => `(SELECT * FROM ${name} WHERE id BETWEEN ${k * PER_KIND} AND ${(k + 1) * PER_KIND - 1}) x`;
-    let oursFull = percentile(timeOurs(kind), 50), oursVerdicts = percentile(timeOursSummary(kind), 50);
-    for (let round = 0; round < ROUNDS; round++) {
-      const pgFull = serverTurn(c, `full_${kind}_${round}`, rowsOf('work_full'), kindFullQuery(kind, reach), 'rows', 2 * PER_KIND, GENERIC);
-      const pgVerdicts = serverTurn(c, `verdicts_${kind}_${round}`, rowsOf('work_pieces_merged'), workQuery('wkb', reach), 'count', 2 * PER_KIND, GENERIC);
-      const nextFull = percentile(timeOurs(kind), 50), nextVerdicts = percentile(timeOursSummary(kind), 50);
-      const r: Round = { load: loadavg()[0]!, oursFull: (oursFull + nextFull) / 2, pgFull, oursVerdicts: (oursVerdicts + nextVerdicts) / 2, pgVerdicts };
-      results[kind].rounds.push(r);
-      console.log(`    ${kind.padEnd(8)} round ${round + 1} (load ${r.load.toFixed(1)}): full answer ours ${us(r.oursFull)} µs, PostGIS ${us(r.pgFull)} µs: ${(r.pgFull / r.oursFull).toFixed(1)}×; ` +
-        `verdicts alone ours ${us(r.oursVerdicts)} µs, PostGIS ${us(r.pgVerdicts)} µs: ${(r.pgVerdicts / r.oursVerdicts).toFixed(1)}×`);
-      oursFull = nextFull; oursVerdicts = nextVerdicts;
-    }
+    results[kind].rounds = takeTurns(ROUNDS, () => ({ full: percentile(timeOurs(kind), 50), verdicts: percentile(timeOursSummary(kind), 50) }), (round) => ({
+      full: serverTurn(c, `full_${kind}_${round}`, rowsOf('work_full'), kindFullQuery(kind, reach), 'rows', 2 * PER_KIND, GENERIC),
+      verdicts: serverTurn(c, `verdicts_${kind}_${round}`, rowsOf('work_pieces_merged'), workQuery('wkb', reach), 'count', 2 * PER_KIND, GENERIC),
+    }), (r, round) => console.log(`    ${kind.padEnd(8)} round ${round + 1} (load ${r.load.toFixed(1)}): full answer ours ${us(r.oursFull)} µs, PostGIS ${us(r.pgFull)} µs: ${(r.pgFull / r.oursFull).toFixed(1)}×; ` +
+      `verdicts alone ours ${us(r.oursVerdicts)} µs, PostGIS ${us(r.pgVerdicts)} µs: ${(r.pgVerdicts / r.oursVerdicts).toFixed(1)}×`));
     // Where PostGIS's full answer spends its time: the union's query (fullWorkQuery, also for open cuts),
     // once whole and once each without the vertical gap and without plan distance and vertical gap (their
     // fields null), one after another.

@@ -26,3 +26,28 @@ export function timeEach<T>(items: readonly T[], passes: number, run: (item: T) 
   }
   return times;
 }
+
+/** One round of ours and a peer taking turns: each side's p50 for the full answer and the verdicts alone, the load at its end. */
+export interface TurnRound { load: number; oursFull: number; pgFull: number; oursVerdicts: number; pgVerdicts: number }
+
+/**
+ * Ours and a peer take turns, `rounds` times: each peer turn (`peer(round)`) between two of ours
+ * (`ours()`), and ours in each round the mean of those two brackets, so a load that drifts over the
+ * minutes of a run weighs on both sides of each ratio alike (screeningPeers.ts, screeningPeersWorks.ts).
+ */
+export function takeTurns(
+  rounds: number, ours: () => { full: number; verdicts: number }, peer: (round: number) => { full: number; verdicts: number },
+  onRound: (r: TurnRound, round: number) => void = () => undefined,
+): TurnRound[] {
+  const out: TurnRound[] = [];
+  let before = ours();
+  for (let round = 0; round < rounds; round++) {
+    const pg = peer(round);
+    const after = ours();
+    const r: TurnRound = { load: loadavg()[0]!, oursFull: (before.full + after.full) / 2, pgFull: pg.full, oursVerdicts: (before.verdicts + after.verdicts) / 2, pgVerdicts: pg.verdicts };
+    out.push(r);
+    onRound(r, round);
+    before = after;
+  }
+  return out;
+}
