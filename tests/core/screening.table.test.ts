@@ -38,9 +38,11 @@ describe('buildSegmentTable', () => {
   it('writes one row per segment with its link, vertex number and section radius', () => {
     const t = buildSegmentTable([link('a', [0, 0, -1, 0, 10, 0, -1, 0, 10, 5, -2, 0]), link('b', [1, 1, -3, 0.5, 2, 2, -3, 0.5], { qualityLevel: null, utility: 'heat' })]);
     expect(t.segmentCount).toBe(3);
-    expect([...t.coords.slice(6, 12)]).toEqual([10, 0, -1, 10, 5, -2]);
-    expect([...t.linkOfSegment]).toEqual([0, 0, 1]);
-    expect([...t.segmentVertex]).toEqual([0, 1, 0]);
+    // Stored in Hilbert order of the links' plan centres: b's (1.5, 1.5) before a's (5, 2.5); the
+    // links keep their input numbers.
+    expect([...t.linkOfSegment]).toEqual([1, 0, 0]);
+    expect([...t.segmentVertex]).toEqual([0, 0, 1]);
+    expect([...t.coords.slice(12, 18)]).toEqual([10, 0, -1, 10, 5, -2]);
     expect(t.linkIds).toEqual(['a', 'b']);
     expect([...t.linkUtility]).toEqual([0, 6]);
     expect([...t.linkQuality]).toEqual([0, QUALITY_UNKNOWN]);
@@ -96,6 +98,60 @@ describe('buildSegmentTable', () => {
     const before = structuredClone(links);
     buildSegmentTable(links);
     expect(links).toEqual(before);
+  });
+});
+
+describe('the table in Hilbert order', () => {
+  /** 400 three-segment lines scattered over 2 km, a few with no finite vertex or a single point. */
+  function scattered(seed: number): Link[] {
+    const rng = mulberry32(seed);
+    return Array.from({ length: 400 }, (_, i) => {
+      if (i % 97 === 5) return link(`n${i}`, [NaN, 0, -1, 0, NaN, 1, -1, 0]);
+      const x = rng() * 2000, y = rng() * 2000, z = -1 - rng() * 3;
+      if (i % 89 === 7) return link(`p${i}`, [x, y, z, 0]);
+      return link(`l${i}`, [x, y, z, 0, x + 20, y + 5, z, 0, x + 35, y + 30, z - 0.5, 0, x + 60, y + 31, z, 0.2],
+        { utility: i % 3 ? 'gas' : 'water', qualityLevel: i % 4 ? 'B' : null });
+    });
+  }
+
+  it('keeps each line\'s segments together in vertex order, its input number, and neighbours near each other', () => {
+    const links = scattered(7);
+    const t = buildSegmentTable(links);
+    expect(t.linkIds).toEqual(links.map((l) => l.id));
+    expect(t.unscreenableLinkIds).toEqual(links.filter((l) => l.id.startsWith('n')).map((l) => l.id));
+    // Each line's segments form one run, in vertex order, with that line's coordinates.
+    const seen = new Set<number>();
+    for (let s = 0; s < t.segmentCount; s++) {
+      const l = t.linkOfSegment[s]!, v = links[l]!.vertices, k = t.segmentVertex[s]!;
+      if (s > 0 && t.linkOfSegment[s - 1] === l) expect(k).toBe(t.segmentVertex[s - 1]! + 1);
+      else { expect(seen.has(l)).toBe(false); seen.add(l); }
+      expect(t.coords[6 * s]).toBe(v[4 * k]);
+      expect(t.coords[6 * s + 1]).toBe(v[4 * k + 1]);
+    }
+    expect(seen.size).toBe(links.length - t.unscreenableLinkIds.length);
+    // Consecutive lines in storage sit near each other: a fraction of the mean distance in input order.
+    const centre = (s: number): [number, number] => [t.coords[6 * s]!, t.coords[6 * s + 1]!];
+    let stored = 0, input = 0, pairs = 0;
+    const firsts = [...seen].map((l) => t.linkOfSegment.indexOf(l));
+    const inStorage = [...firsts].sort((a, b) => a - b), inInput = [...firsts].sort((a, b) => t.linkOfSegment[a]! - t.linkOfSegment[b]!);
+    for (let i = 1; i < inStorage.length; i++, pairs++) {
+      stored += Math.hypot(centre(inStorage[i]!)[0] - centre(inStorage[i - 1]!)[0], centre(inStorage[i]!)[1] - centre(inStorage[i - 1]!)[1]);
+      input += Math.hypot(centre(inInput[i]!)[0] - centre(inInput[i - 1]!)[0], centre(inInput[i]!)[1] - centre(inInput[i - 1]!)[1]);
+    }
+    expect(stored / pairs).toBeLessThan(0.25 * (input / pairs));
+  });
+
+  it('gives the same screening whatever order the lines come in', () => {
+    const links = scattered(11);
+    const shuffled = [...links].reverse();
+    const cut: OpenCut = { kind: 'open_cut', footprint: [[300, 300], [1500, 320], [1400, 1600], [350, 1500]], bottomZ: -3, topZ: 0 };
+    const a = buildSegmentTable(links), b = buildSegmentTable(shuffled);
+    const ra = screenExcavation(a, buildSegmentIndex(a), cut, RULES), rb = screenExcavation(b, buildSegmentIndex(b), cut, RULES);
+    expect(ra.lines.length).toBeGreaterThan(50);
+    expect(rb.lines).toEqual(ra.lines);
+    // The unscreenable lines are listed in each input's order.
+    expect({ ...rb.summary, unscreenableLinkIds: [...rb.summary.unscreenableLinkIds].reverse() }).toEqual(ra.summary);
+    expect(ra.summary.unscreenableLinkIds.length).toBeGreaterThan(0);
   });
 });
 
