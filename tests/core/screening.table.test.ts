@@ -11,7 +11,7 @@ import { ruleContext, segmentToleranceOf, segmentTolerances } from '../../src/co
 import { screenExcavation } from '../../src/core/screening/screen';
 import { mulberry32 } from '../../src/core/random';
 import {
-  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, builtSegmentLinkIds, segmentLinkIds, segmentTableBuffers, segmentTableFromTransfer,
+  buildSegmentIndex, buildSegmentTable, float32AtLeast, spatialOrder, float32AtMost, QUALITY_UNKNOWN, builtSegmentLinkIds, segmentLinkIds, segmentTableBuffers, segmentTableFromTransfer,
 } from '../../src/core/screening/segmentTable';
 
 const RULES = validateScreeningRules(rulesJson);
@@ -139,6 +139,35 @@ describe('the table in Hilbert order', () => {
       input += Math.hypot(centre(inInput[i]!)[0] - centre(inInput[i - 1]!)[0], centre(inInput[i]!)[1] - centre(inInput[i - 1]!)[1]);
     }
     expect(stored / pairs).toBeLessThan(0.25 * (input / pairs));
+  });
+
+  it('keeps locality with a line far off, ties and unscreenable lines in input order, refusals naming the first bad line', () => {
+    // A mistyped coordinate 1,000,000 km away must not squeeze the city into one cell of the curve.
+    const links = [...scattered(3), link('far', [1e9, 1e9, -1, 0, 1e9 + 5, 1e9, -1, 0])];
+    const t = buildSegmentTable(links);
+    let stored = 0, input = 0;
+    const firstOf = new Map<number, number>();
+    for (let s = t.segmentCount - 1; s >= 0; s--) firstOf.set(t.linkOfSegment[s]!, s);
+    const starts = [...firstOf.entries()].filter(([l]) => links[l]!.id !== 'far');
+    const at = (s: number): [number, number] => [t.coords[6 * s]!, t.coords[6 * s + 1]!];
+    const step = (list: number[]): number => list.slice(1).reduce((sum, s, i) => sum + Math.hypot(at(s)[0] - at(list[i]!)[0], at(s)[1] - at(list[i]!)[1]), 0);
+    stored = step(starts.map(([, s]) => s).sort((a, b) => a - b));
+    input = step(starts.sort((a, b) => a[0] - b[0]).map(([, s]) => s));
+    expect(stored).toBeLessThan(0.25 * input);
+
+    // Two lines with the same centre keep their input order; so do unscreenable lines whose plan
+    // centre is finite (a NaN depth) even where the curve would put the second first.
+    const twin = (id: string): Link => link(id, [10, 10, -1, 0, 20, 10, -1, 0]);
+    const u = (id: string, x: number): Link => link(id, [x, 0, NaN, 0, x + 1, 0, NaN, 0]);
+    const tied = buildSegmentTable([twin('t0'), twin('t1'), u('u0', 1000), u('u1', 0), link('m', [500, 500, -1, 0, 501, 500, -1, 0])]);
+    expect([...tied.linkOfSegment].filter((l) => l < 2)).toEqual([0, 1]);
+    expect(tied.unscreenableLinkIds).toEqual(['u0', 'u1']);
+    const order = [...spatialOrder([twin('t0'), twin('t1'), u('u0', 1000), u('u1', 0), link('m', [500, 500, -1, 0, 501, 500, -1, 0])])];
+    expect(order.indexOf(3)).toBeLessThan(order.indexOf(2)); // the curve does put u1 first
+
+    // Two bad utilities: the refusal names the first in input order, not in storage order.
+    const bad = (id: string, x: number): Link => link(id, [x, 0, -1, 0, x + 1, 0, -1, 0], { utility: 'steam' as Link['utility'] });
+    expect(() => buildSegmentTable([link('ok', [0, 0, -1, 0, 1, 0, -1, 0]), bad('east-bad', 5000), bad('west-bad', 0)])).toThrow(/"east-bad"/);
   });
 
   it('gives the same screening whatever order the lines come in', () => {

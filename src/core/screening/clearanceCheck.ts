@@ -181,10 +181,15 @@ function ruleClasses(links: readonly ClearanceLink[], rules: ClearanceRules): { 
   return { classOf, horizontal, vertical, count };
 }
 
-/** Smaller gap wins; equal gaps go to the lower segment pair, so the report does not depend on visiting order. */
-function isBetter(gap: number, i: number, j: number, thanGap: number, thanI: number, thanJ: number): boolean {
+/**
+ * Smaller gap wins; equal gaps go to the lower segment pair, compared as (segment of the line first in
+ * input order, then the other's), so the report depends neither on visiting order nor on the order the
+ * table stores its lines in (segmentTable.ts spatialOrder).
+ */
+function isBetter(linkOf: Uint32Array, gap: number, i: number, j: number, thanGap: number, thanI: number, thanJ: number): boolean {
   if (gap !== thanGap) return gap < thanGap;
-  const lo = Math.min(i, j), hi = Math.max(i, j), tlo = Math.min(thanI, thanJ), thi = Math.max(thanI, thanJ);
+  const first = linkOf[i]! < linkOf[j]!, tFirst = linkOf[thanI]! < linkOf[thanJ]!;
+  const lo = first ? i : j, hi = first ? j : i, tlo = tFirst ? thanI : thanJ, thi = tFirst ? thanJ : thanI;
   return lo < tlo || (lo === tlo && hi < thi);
 }
 
@@ -243,6 +248,8 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
   let tested = 0;
 
   const visit = (i: number, j: number): void => {
+    // The line first in input order first, whatever order the table stores them in.
+    if (linkOf[i]! > linkOf[j]!) { const k = i; i = j; j = k; }
     const la = linkOf[i]!, lb = linkOf[j]!;
     if (la === lb) return;
     const o = i * 6, p = j * 6;
@@ -265,7 +272,7 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
     }
     candI[candidates] = i; candJ[candidates] = j; candSlot[candidates] = slot; candidates++;
     const planGap = Math.sqrt(d2) - rr;
-    if (isBetter(planGap, i, j, cols.hGap[slot]!, cols.hI[slot]!, cols.hJ[slot]!)) {
+    if (isBetter(linkOf, planGap, i, j, cols.hGap[slot]!, cols.hI[slot]!, cols.hJ[slot]!)) {
       cols.hGap[slot] = planGap; cols.hI[slot] = i; cols.hJ[slot] = j; cols.hS[slot] = s;
     }
     // Outlines overlap (or touch, within the slack) in plan: a crossing, or one line over the other.
@@ -284,7 +291,7 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
       zones.add(cols, slot, lb, c[p]! + tq * vx, c[p + 1]! + tq * vy, zoneRadius);
     }
     const gap = Math.sqrt(segSegDist2(c[o]!, c[o + 1]!, c[o + 2]!, c[o + 3]!, c[o + 4]!, c[o + 5]!, c[p]!, c[p + 1]!, c[p + 2]!, c[p + 3]!, c[p + 4]!, c[p + 5]!)) - rr;
-    if (isBetter(gap, i, j, cols.vGap[slot]!, cols.vI[slot]!, cols.vJ[slot]!)) {
+    if (isBetter(linkOf, gap, i, j, cols.vGap[slot]!, cols.vI[slot]!, cols.vJ[slot]!)) {
       cols.vGap[slot] = gap; cols.vI[slot] = i; cols.vJ[slot] = j; cols.vS[slot] = closestPair.s;
     }
   };
@@ -324,7 +331,7 @@ export function checkClearances(links: readonly ClearanceLink[], rules: Clearanc
       for (let m = 0; m < w; m += 2) {
         const t0 = SPANS[m]!, t1 = SPANS[m + 1]!;
         const gap = Math.sqrt(segSegDist2(x0 + t0 * dx, y0 + t0 * dy, 0, x0 + t1 * dx, y0 + t1 * dy, 0, c[r]!, c[r + 1]!, 0, c[r + 3]!, c[r + 4]!, 0)) - rr;
-        if (isBetter(gap, a, b, cols.hGap[slot]!, cols.hI[slot]!, cols.hJ[slot]!)) {
+        if (isBetter(linkOf, gap, a, b, cols.hGap[slot]!, cols.hI[slot]!, cols.hJ[slot]!)) {
           cols.hGap[slot] = gap; cols.hI[slot] = a; cols.hJ[slot] = b; cols.hS[slot] = t0 + closestPair.s * (t1 - t0);
         }
       }

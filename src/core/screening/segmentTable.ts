@@ -132,7 +132,6 @@ export function hilbertIndex(x: number, y: number, side: number): number {
 export function spatialOrder(links: readonly ScreenedLink[]): Uint32Array {
   const n = links.length;
   const cx = new Float64Array(n), cy = new Float64Array(n);
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (let li = 0; li < n; li++) {
     const v = links[li]!.vertices;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -144,21 +143,19 @@ export function spatialOrder(links: readonly ScreenedLink[]): Uint32Array {
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
     }
-    cx[li] = (x0 + x1) / 2; cy[li] = (y0 + y1) / 2; // NaN for a link without a finite vertex
-    if (x0 <= x1) {
-      if (cx[li]! < minX) minX = cx[li]!;
-      if (cx[li]! > maxX) maxX = cx[li]!;
-      if (cy[li]! < minY) minY = cy[li]!;
-      if (cy[li]! > maxY) maxY = cy[li]!;
-    }
+    cx[li] = x0 / 2 + x1 / 2; cy[li] = y0 / 2 + y1 / 2; // NaN for a link without a finite vertex
   }
+  // The curve spans the centres' 1st to 99th percentiles, so a few lines far away (a mistyped
+  // coordinate, a depot in another town) do not squeeze the city into a few cells; the lines outside
+  // are numbered from the border cells.
+  const [minX, maxX] = middleSpan(cx), [minY, maxY] = middleSpan(cy);
   // key × 2^23 + link number is exact below 2^53 (keys ≤ 2^28): one numeric sort, no comparator calls.
   const packed = new Float64Array(n), sx = (HILBERT_SIDE - 1) / (maxX - minX || 1), sy = (HILBERT_SIDE - 1) / (maxY - minY || 1);
   const none = HILBERT_SIDE * HILBERT_SIDE; // after every key: links without a finite vertex
   for (let li = 0; li < n; li++) {
     const x = cx[li]!, y = cy[li]!;
     const key = x === x && y === y
-      ? hilbertIndex(Math.min(HILBERT_SIDE - 1, Math.floor((x - minX) * sx)), Math.min(HILBERT_SIDE - 1, Math.floor((y - minY) * sy)), HILBERT_SIDE)
+      ? hilbertIndex(cellAt((x - minX) * sx), cellAt((y - minY) * sy), HILBERT_SIDE)
       : none;
     packed[li] = n <= PACK ? key * PACK + li : key;
   }
@@ -175,6 +172,19 @@ export function spatialOrder(links: readonly ScreenedLink[]): Uint32Array {
 
 /** Link numbers below this pack beside a Hilbert key into one exact double (`spatialOrder`). */
 const PACK = 1 << 23;
+
+/** Cell number of a scaled coordinate, clamped to the grid (NaN: 0). */
+function cellAt(v: number): number {
+  return !(v > 0) ? 0 : v >= HILBERT_SIDE - 1 ? HILBERT_SIDE - 1 : Math.floor(v);
+}
+
+/** The 1st and 99th percentiles of the finite values (0, 0 when there are none). */
+function middleSpan(values: Float64Array): [number, number] {
+  const finite = values.filter(Number.isFinite).sort();
+  if (finite.length === 0) return [0, 0];
+  const at = (q: number): number => finite[Math.min(finite.length - 1, Math.floor(q * finite.length))]!;
+  return [at(0.01), at(0.99)];
+}
 
 /**
  * Flattens links into a SegmentTable, the links' segments stored in `spatialOrder` (a link keeps its
@@ -228,7 +238,9 @@ export function buildSegmentTable(links: readonly ScreenedLink[]): SegmentTable 
   };
 
   const unscreenable: number[] = [];
-  for (const li of spatialOrder(links)) {
+  // The lines' own columns first, in input order: a refusal names the first bad line of the input.
+  const linkRadius = new Float64Array(links.length);
+  for (let li = 0; li < links.length; li++) {
     const link = links[li]!;
     linkIds[li] = link.id;
     linkUtility[li] = indexOfUtility(link);
@@ -236,6 +248,11 @@ export function buildSegmentTable(links: readonly ScreenedLink[]): SegmentTable 
     const r = float32AtLeast(boundingRadius(link.section));
     if (!(r >= 0)) throw new RangeError(`Link "${link.id}" has a cross-section with radius ${r} m`);
     if (r > maxRadius) maxRadius = r;
+    linkRadius[li] = r;
+  }
+  for (const li of spatialOrder(links)) {
+    const link = links[li]!;
+    const r = linkRadius[li]!;
 
     const v = link.vertices;
     const count = Math.floor(v.length / VERTEX_STRIDE);
