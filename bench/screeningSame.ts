@@ -9,6 +9,8 @@
  * broken works (non-finite numbers, wrong types, inverted or absurd depths, self-intersecting rings,
  * holes touching or outside, folded bore paths, empty pile groups…) must throw the same error class,
  * message and field on both sides. `screenExcavationSummary` must equal the full screening's summary.
+ * The network reports that read the same segment table (clearances between lines, cover depth) are
+ * compared whole per network too.
  *
  * A's src/core and data/rules come from `git archive` (bench/abSide.ts extractRev), in process.
  * Run: npx tsx bench/screeningSame.ts [rev, default main] [works per kind, default 2000] [segments, default 200000] [fewer-tested]
@@ -38,6 +40,9 @@ interface Side {
   buildTable: (links: unknown) => Any;
   buildIndex: (t: Any) => Any;
   rulesJson: unknown;
+  /** The network reports (they read the same segment table): clearances between lines, cover depth. */
+  clearances: (links: unknown) => unknown;
+  cover: (links: unknown) => unknown;
 }
 
 async function loadSide(root: string): Promise<Side> {
@@ -47,7 +52,16 @@ async function loadSide(root: string): Promise<Side> {
   const screen = await import(url('src/core/screening/screen.ts'));
   const permit = await import(url('src/core/screening/permit.ts'));
   const table = await import(url('src/core/screening/segmentTable.ts'));
+  const clearance = await import(url('src/core/screening/clearanceCheck.ts'));
+  const networkRules = await import(url('src/core/screening/networkRules.ts'));
+  const cover = await import(url('src/core/screening/coverCheck.ts'));
+  const coverRules = await import(url('src/core/screening/coverRules.ts'));
+  const json = async (p: string): Promise<unknown> => (await import(url(p), { with: { type: 'json' } })).default;
+  const clearanceRules = networkRules.validateClearanceRules(await json('data/rules/clearances.json'));
+  const coverRulesOf = coverRules.validateCoverRules(await json('data/rules/cover.json'));
   return {
+    clearances: (links) => clearance.checkClearances(links, clearanceRules),
+    cover: (links) => cover.checkCover(links, coverRulesOf),
     screen: screen.screenExcavation, summary: screen.screenExcavationSummary, permit: permit.screenPermit,
     validateRules: rules.validateScreeningRules, applyOverrides: rules.applyOverrides,
     buildTable: table.buildSegmentTable, buildIndex: table.buildSegmentIndex, rulesJson,
@@ -344,7 +358,13 @@ async function main(): Promise<void> {
         if (pa !== pb) report(`${net.name}, permit at work ${k}`, pa, pb);
       }
     }
-    console.log(`${net.name}: ${n} works screened (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    // The network reports: the same findings, in the same order, to the last bit.
+    for (const f of ['clearances', 'cover'] as const) {
+      const ra = outcome(() => A[f](net.links)), rb = outcome(() => B[f](net.links));
+      compared++;
+      if (ra !== rb) report(`${net.name}, ${f} report`, ra, rb, false);
+    }
+    console.log(`${net.name}: ${n} works screened, clearance and cover reports compared (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
   console.log(`Screening output, working tree against ${sha} (${loadText()}): ${compared} results compared ` +
     `(${lines} lines listed, ${refusals} refusals), ${differ} differ`);
