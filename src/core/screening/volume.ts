@@ -300,12 +300,40 @@ function pilePieces(group: PileGroup): Piece[] {
   return group.piles.map((p) => cylinderPiece(p.x, p.y, p.diameter / 2, p.topZ - p.depth, p.topZ));
 }
 
-/** pilePieces of the group checkPiles just checked (piles.ts PILES): no Pile objects between. */
-function checkedPilePieces(): Piece[] {
+/**
+ * A pile group's volume and cylinders reused from one screening to the next (`screenedVolume(…, true)`),
+ * as a trench's (TrenchPool): each pile's cylinder (its own bounds) is overwritten in place, so a
+ * screening of 12 piles allocates no pieces. Valid until the next such call.
+ */
+interface PilePool { volume: Volume; cylinders: CylinderPiece[] }
+let pilePool: PilePool | null = null;
+
+/**
+ * pilePieces of the group checkPiles just checked (piles.ts PILES): no Pile objects between; into
+ * `pool`'s reused cylinders when given.
+ */
+function checkedPilePieces(pool?: PilePool): Piece[] {
   const { count, x, y, diameter, topZ, depth } = PILES;
-  const pieces: Piece[] = [];
-  for (let i = 0; i < count; i++) pieces.push(cylinderPiece(x[i]!, y[i]!, diameter[i]! / 2, topZ[i]! - depth[i]!, topZ[i]!));
+  const pieces: Piece[] = pool ? pool.volume.pieces : [];
+  pieces.length = 0;
+  for (let i = 0; i < count; i++) {
+    const used = pool ? pool.cylinders[i] : undefined;
+    if (used) {
+      prepareCylinder(x[i]!, y[i]!, diameter[i]! / 2, topZ[i]! - depth[i]!, topZ[i]!, used.cylinder);
+      pieces.push(used);
+    } else {
+      const made = cylinderPiece(x[i]!, y[i]!, diameter[i]! / 2, topZ[i]! - depth[i]!, topZ[i]!) as CylinderPiece;
+      if (pool) pool.cylinders.push(made);
+      pieces.push(made);
+    }
+  }
   return pieces;
+}
+
+/** The checked pile group's volume in the reused pool (see PilePool). */
+function reusedPileVolume(): Volume {
+  const pool = pilePool ?? (pilePool = { volume: { pieces: [], bounds: emptyBounds(), index: null }, cylinders: [] });
+  return volumeOfPieces(checkedPilePieces(pool), pool.volume);
 }
 
 /** The screened volume of a validated excavation. */
@@ -331,7 +359,10 @@ export function volumeOf(work: Excavation): Volume {
  */
 export function screenedVolume(input: unknown, reuse = false): Volume {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
-  if (kind === 'piles') { checkPiles(input); return volumeOfPieces(checkedPilePieces()); }
+  if (kind === 'piles') {
+    checkPiles(input);
+    return reuse ? reusedPileVolume() : volumeOfPieces(checkedPilePieces());
+  }
   if (kind !== 'open_cut') {
     const work = validateExcavation(input);
     if (reuse && work.kind === 'trench') return reusedTrenchVolume(work);
