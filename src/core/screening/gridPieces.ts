@@ -83,17 +83,19 @@ export function searchGridWork(g: GridIndex, boxes: Float64Array, pieces: number
         // Entries sorted by minX (gridIndex.ts): from the first that starts right of the box, none meets it.
         if (maxX < x0) break;
         if ((+(maxY < y0) | +(minX > x1) | +(minY > y1)) !== 0) continue;
-        // Every piece whose box meets the entry's (the test each piece's search makes).
-        let mask = 0;
-        for (let q = 0, bit = 1; q < end; q += 4, bit <<= 1) {
-          if ((+(boxes[q + 2]! < x0) | +(boxes[q + 3]! < y0) | +(boxes[q]! > x1) | +(boxes[q + 1]! > y1)) === 0) mask |= bit;
-        }
-        if (mask === 0) continue;
-        // Only from the cell the first such piece's search reports it from.
-        const o = 4 * (31 - Math.clz32(mask & -mask)), v = w[e + 4]!;
-        const pc = cells[o]!, pr = cells[o + 1]!;
+        // The first piece whose box meets the entry's (the test each piece's search makes)…
+        let o = 0;
+        while (o < end && (+(boxes[o + 2]! < x0) | +(boxes[o + 3]! < y0) | +(boxes[o]! > x1) | +(boxes[o + 1]! > y1)) !== 0) o += 4;
+        if (o === end) continue;
+        // …reports it only from the cell its search reports it from (the later pieces not tested elsewhere)…
+        const v = w[e + 4]!, pc = cells[o]!, pr = cells[o + 1]!;
         if (column !== pc && (column < pc || (v & FIRST_COLUMN) === 0)) continue;
         if (row !== pr && (row < pr || (v & FIRST_ROW) === 0)) continue;
+        // …with every later piece whose box meets it.
+        let mask = 1 << (o >> 2);
+        for (let q = o + 4, bit = mask << 1; q < end; q += 4, bit <<= 1) {
+          if ((+(boxes[q + 2]! < x0) | +(boxes[q + 3]! < y0) | +(boxes[q]! > x1) | +(boxes[q + 1]! > y1)) === 0) mask |= bit;
+        }
         if (count === out.items.length) growPieceItems(out, count + 1);
         out.items[count] = v & ITEM_MASK; out.masks[count] = mask; out.entries[count++] = e;
       }
