@@ -14,7 +14,7 @@ import type { Link } from '../../src/core/model';
 import { prepareCapsule } from '../../src/core/screening/capsule';
 import { createSegmentPrismDistance } from '../../src/core/screening/segmentDistance';
 import { validateExcavation, type Excavation } from '../../src/core/screening/excavation';
-import { buildGridIndex, gridOf } from '../../src/core/screening/gridIndex';
+import { buildGridIndex, gridOf, type GridIndex } from '../../src/core/screening/gridIndex';
 import { searchGridWork, type PieceItems } from '../../src/core/screening/gridPieces';
 import { PLAN_CULL_STRIDE, planShapeMeets, writePlanCull } from '../../src/core/screening/manyPieces';
 import { ruleContext, segmentToleranceOf } from '../../src/core/screening/ruleContext';
@@ -203,26 +203,59 @@ describe('searchGridWork', () => {
           }
           boxes.set([x0, y0, x1, y1], 4 * p);
         }
-        const found = Array.from({ length: pieces }, (_, p) => new Set(index.search(boxes[4 * p]!, boxes[4 * p + 1]!, boxes[4 * p + 2]!, boxes[4 * p + 3]!)));
-        const seen = new Set<number>(), faults: string[] = [];
-        const n = searchGridWork(grid, boxes, pieces, out);
-        for (let f = 0; f < n; f++) {
-          const item = out.items[f]!;
-          if (seen.has(item)) faults.push(`item ${item} reported twice`);
-          let mask = 0;
-          for (let k = 0; k < pieces; k++) if (found[k]!.has(item)) mask |= 1 << k;
-          if (out.masks[f] !== mask) faults.push(`item ${item}: mask ${out.masks[f]}, expected ${mask}`);
-          // Reported with its own entry (box) in the grid.
-          if ((grid.words[out.entries[f]! + 4]! & ((1 << 30) - 1)) !== item) faults.push(`item ${item}: another's entry`);
-          seen.add(item);
-        }
-        expect(faults).toEqual([]);
-        const union = new Set(found.flatMap((s) => [...s]));
-        expect(seen.size).toBe(union.size);
+        expectSearchGridWork(index, grid, boxes, pieces, out);
       }
     }
   });
+
+  it('reports the same over more rows than its row scratch first holds, with rows no piece takes in between', () => {
+    const rng = mulberry32(0x70c4);
+    const index = new Flatbush(40000, 16, Float32Array);
+    for (let i = 0; i < 40000; i++) {
+      const x = rng() * 200, y = rng() * 4000, w = rng() * 4, h = rng() * 4;
+      index.add(x, y, x + w, y + h);
+    }
+    index.finish();
+    const grid = buildGridIndex(index)!;
+    const cell = 1 / grid.inverseCell;
+    expect(grid.rows).toBeGreaterThan(200);
+    const out: PieceItems = { items: new Int32Array(4), masks: new Int32Array(4), entries: new Int32Array(4) };
+    for (let q = 0; q < 40; q++) {
+      // A tall thin piece over 70–100 rows, a piece at each end of it and one far above, rows apart.
+      const x = 20 + rng() * 150, y = rng() * 1000, tall = (70 + rng() * 30) * cell;
+      const boxes = Float64Array.from([
+        x, y, x + rng() * 3 * cell, y + tall,
+        x - cell, y - 2 * cell, x + cell, y,
+        x + 2 * cell, y + tall - cell, x + 3 * cell, y + tall + cell,
+        x - 5 * cell, y + tall + 6 * cell, x - 4 * cell, y + tall + 9 * cell,
+      ]);
+      expectSearchGridWork(index, grid, boxes, 4, out);
+    }
+  });
 });
+
+/**
+ * searchGridWork's report for `pieces` boxes against Flatbush.search of each: each item of the union
+ * once, with its own entry and the mask of every piece whose search finds it.
+ */
+function expectSearchGridWork(index: Flatbush, grid: GridIndex, boxes: Float64Array, pieces: number, out: PieceItems): void {
+  const found = Array.from({ length: pieces }, (_, p) => new Set(index.search(boxes[4 * p]!, boxes[4 * p + 1]!, boxes[4 * p + 2]!, boxes[4 * p + 3]!)));
+  const seen = new Set<number>(), faults: string[] = [];
+  const n = searchGridWork(grid, boxes, pieces, out);
+  for (let f = 0; f < n; f++) {
+    const item = out.items[f]!;
+    if (seen.has(item)) faults.push(`item ${item} reported twice`);
+    let mask = 0;
+    for (let k = 0; k < pieces; k++) if (found[k]!.has(item)) mask |= 1 << k;
+    if (out.masks[f] !== mask) faults.push(`item ${item}: mask ${out.masks[f]}, expected ${mask}`);
+    // Reported with its own entry (box) in the grid.
+    if ((grid.words[out.entries[f]! + 4]! & ((1 << 30) - 1)) !== item) faults.push(`item ${item}: another's entry`);
+    seen.add(item);
+  }
+  expect(faults).toEqual([]);
+  const union = new Set(found.flatMap((s) => [...s]));
+  expect(seen.size).toBe(union.size);
+}
 
 // ---- whole screenings on a network with a grid, against brute force ----
 

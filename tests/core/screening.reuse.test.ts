@@ -6,12 +6,15 @@
  * likewise (convexPrism.ts `prepareConvexPrismAt(…, into)`, cylinder.ts `prepareCylinder(…, into)`):
  * the volume a fresh `volumeOf` gives, field for field, after trenches of more or fewer legs. A
  * bore's capsules and pit prisms too (capsule.ts `prepareCapsule(…, into)`, prism.ts
- * `preparePrism(…, into)`), after bores of more or fewer legs, with or without pits.
+ * `preparePrism(…, into)`), after bores of more or fewer legs, with or without pits. A pile group's
+ * cylinders too (`prepareCylinder(…, into)`), after groups of more or fewer piles, past the 32 pieces
+ * from which a volume gets its own index.
  */
 import { describe, expect, it } from 'vitest';
 import rulesJson from '../../data/rules/screening.json';
 import { preparePrism } from '../../src/core/screening/distance';
-import { validateBore, validateOpenCut, validateTrench, type BorePath, type OpenCut, type Trench } from '../../src/core/screening/excavation';
+import { validateBore, validateOpenCut, validatePiles, validateTrench, type BorePath, type OpenCut, type PileGroup, type Trench } from '../../src/core/screening/excavation';
+import { PIECE_INDEX_FROM } from '../../src/core/screening/volume';
 import { openCutPrism } from '../../src/core/screening/openCut';
 import { validateScreeningRules } from '../../src/core/screening/rules';
 import { screenExcavation } from '../../src/core/screening/screen';
@@ -55,7 +58,7 @@ function cuts(count: number): OpenCut[] {
  * Each work screened in order, then in reverse, gives the same results; so does each seventh after a
  * refusal of (a broken copy of) the next one.
  */
-function expectSameWhateverCameBefore<W extends OpenCut | Trench | BorePath>(works: W[], broken: (w: W) => unknown, refusal: RegExp): void {
+function expectSameWhateverCameBefore<W extends OpenCut | Trench | BorePath | PileGroup>(works: W[], broken: (w: W) => unknown, refusal: RegExp): void {
   const forward = works.map((w) => screenExcavation(TABLE, INDEX, w, RULES));
   expect(forward.reduce((n, r) => n + r.lines.length, 0)).toBeGreaterThan(works.length);
   const backward = [...works].reverse().map((w) => screenExcavation(TABLE, INDEX, w, RULES)).reverse();
@@ -98,7 +101,7 @@ describe('storage reused between screenings', () => {
  * Each work's reused volume (`screenedVolume(…, true)`) equals a fresh `volumeOf`, field for field;
  * returns the vertex counts `count` gives its pieces (null: not counted), sorted.
  */
-function reusedVertexCounts(works: readonly (Trench | BorePath)[], count: (p: Piece) => number | null): number[] {
+function reusedVertexCounts(works: readonly (Trench | BorePath | PileGroup)[], count: (p: Piece) => number | null): number[] {
   const seen = new Set<number>();
   for (const w of works) {
     const reused = screenedVolume(w, true), fresh = volumeOf(w);
@@ -194,5 +197,41 @@ describe("a bore's pieces reused between screenings", () => {
 
   it('screens a bore the same whatever was screened before it (in order, reversed, after a refusal)', () => {
     expectSameWhateverCameBefore(BORES, (big) => ({ ...big, reamerDiameter: -1 }), /reamerDiameter/);
+  });
+});
+
+/** Pile groups of 1–40 piles (a few past PIECE_INDEX_FROM), spread over a few metres, of mixed diameters and depths. */
+function pileGroups(count: number): PileGroup[] {
+  const rng = mulberry32(0x9113);
+  return Array.from({ length: count }, (_, k) => {
+    const n = k % 10 === 9 ? PIECE_INDEX_FROM + 1 + Math.floor(rng() * 8) : 1 + Math.floor(rng() * 24);
+    const cx = 100 + rng() * (SIDE - 200), cy = 100 + rng() * (SIDE - 200), spread = 1 + rng() * 12;
+    return validatePiles({
+      kind: 'piles',
+      piles: Array.from({ length: n }, () => ({
+        x: cx + (rng() - 0.5) * spread, y: cy + (rng() - 0.5) * spread, diameter: 0.05 + rng() * 1.2, topZ: rng() * 0.5, depth: 0.5 + rng() * 15,
+      })),
+    });
+  });
+}
+
+describe("a pile group's cylinders reused between screenings", () => {
+  const GROUPS = pileGroups(200);
+
+  it('gives the reused volume the pieces, bounds and cylinders of a fresh one, field for field', () => {
+    const sizes = new Set<number>();
+    for (const g of GROUPS) {
+      const reused = screenedVolume(g, true), fresh = volumeOf(g);
+      expect(reused).toEqual(fresh);
+      expect(reused.index === null).toBe(g.piles.length <= PIECE_INDEX_FROM);
+      sizes.add(reused.pieces.length);
+    }
+    // Smaller groups after larger ones (nothing left behind), and groups that get their own index.
+    expect(Math.min(...sizes)).toBe(1);
+    expect(Math.max(...sizes)).toBeGreaterThan(PIECE_INDEX_FROM);
+  });
+
+  it('screens a pile group the same whatever was screened before it (in order, reversed, after a refusal)', () => {
+    expectSameWhateverCameBefore(GROUPS, (big) => ({ ...big, piles: [...big.piles, { ...big.piles[0]!, diameter: -1 }] }), /diameter/);
   });
 });

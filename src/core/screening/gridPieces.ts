@@ -24,6 +24,16 @@ export function growPieceItems(out: PieceItems, n: number): void {
 
 /** Per piece of the current work: the first and last column and row of the cells its padded box meets. */
 const PIECE_CELLS = new Int32Array(4 * 32);
+/**
+ * Per row of the current work's cells, ROW_SPAN words: the mask of the pieces whose cells take it in,
+ * its first and last column, and the first and end entry of those columns' cells.
+ */
+const ROW_SPAN = 5;
+let ROW_SPANS = new Int32Array(ROW_SPAN * 64);
+/** 32-bit words per 64-byte cache line: the stride of the entries' early touch. */
+const LINE_WORDS = 16;
+/** Where the early touch of the entries leaves what it read (so that the reads stay). */
+const TOUCHED = new Int32Array(1);
 
 /**
  * The grid search for a work of several pieces (2 to 32), each piece with its padded plan box
@@ -52,9 +62,14 @@ export function searchGridWork(g: GridIndex, boxes: Float64Array, pieces: number
     if (r0 < firstRow) firstRow = r0;
     if (r1 > lastRow) lastRow = r1;
   }
-  let count = 0;
-  for (let row = firstRow; row <= lastRow; row++) {
-    // The pieces whose cells take in this row, and the columns they span.
+  // Per row, the pieces whose cells take in it, the columns they span, and where the entries of those
+  // cells begin and end (one run: cells are stored row by row). Every row's cell offsets are read in
+  // one loop, then every row's entries touched (a word per cache line) in another, so that their
+  // cache misses overlap in two rounds instead of waiting two rounds per cell in the scan below.
+  const spanWords = ROW_SPAN * (lastRow - firstRow + 1);
+  if (spanWords > ROW_SPANS.length) ROW_SPANS = new Int32Array(Math.max(spanWords, 2 * ROW_SPANS.length));
+  const spans = ROW_SPANS;
+  for (let row = firstRow, r = 0; row <= lastRow; row++, r += ROW_SPAN) {
     let rowMask = 0, c0 = columns, c1 = -1;
     for (let o = 0, bit = 1; o < end; o += 4, bit <<= 1) {
       if (cells[o + 1]! > row || cells[o + 3]! < row) continue;
@@ -62,6 +77,17 @@ export function searchGridWork(g: GridIndex, boxes: Float64Array, pieces: number
       if (cells[o]! < c0) c0 = cells[o]!;
       if (cells[o + 2]! > c1) c1 = cells[o + 2]!;
     }
+    spans[r] = rowMask; spans[r + 1] = c0; spans[r + 2] = c1;
+    spans[r + 3] = rowMask === 0 ? 0 : start[row * columns + c0]!; spans[r + 4] = rowMask === 0 ? 0 : start[row * columns + c1 + 1]!;
+  }
+  let touched = 0;
+  for (let r = 0; r < spanWords; r += ROW_SPAN) {
+    for (let e = spans[r + 3]! * WORDS, stop = spans[r + 4]! * WORDS; e < stop; e += LINE_WORDS) touched ^= w[e]!;
+  }
+  TOUCHED[0] = touched;
+  let count = 0;
+  for (let row = firstRow, r = 0; row <= lastRow; row++, r += ROW_SPAN) {
+    const rowMask = spans[r]!, c0 = spans[r + 1]!, c1 = spans[r + 2]!;
     for (let column = c0, k = row * columns + c0; column <= c1; column++, k++) {
       // The pieces whose cells take in this cell, and the box around their boxes: an entry that meets
       // none of them is reported from another cell (or by none).
@@ -83,17 +109,19 @@ export function searchGridWork(g: GridIndex, boxes: Float64Array, pieces: number
         // Entries sorted by minX (gridIndex.ts): from the first that starts right of the box, none meets it.
         if (maxX < x0) break;
         if ((+(maxY < y0) | +(minX > x1) | +(minY > y1)) !== 0) continue;
-        // Every piece whose box meets the entry's (the test each piece's search makes).
-        let mask = 0;
-        for (let q = 0, bit = 1; q < end; q += 4, bit <<= 1) {
-          if ((+(boxes[q + 2]! < x0) | +(boxes[q + 3]! < y0) | +(boxes[q]! > x1) | +(boxes[q + 1]! > y1)) === 0) mask |= bit;
-        }
-        if (mask === 0) continue;
-        // Only from the cell the first such piece's search reports it from.
-        const o = 4 * (31 - Math.clz32(mask & -mask)), v = w[e + 4]!;
-        const pc = cells[o]!, pr = cells[o + 1]!;
+        // The first piece whose box meets the entry's (the test each piece's search makes)…
+        let o = 0;
+        while (o < end && (+(boxes[o + 2]! < x0) | +(boxes[o + 3]! < y0) | +(boxes[o]! > x1) | +(boxes[o + 1]! > y1)) !== 0) o += 4;
+        if (o === end) continue;
+        // …reports it only from the cell its search reports it from (the later pieces not tested elsewhere)…
+        const v = w[e + 4]!, pc = cells[o]!, pr = cells[o + 1]!;
         if (column !== pc && (column < pc || (v & FIRST_COLUMN) === 0)) continue;
         if (row !== pr && (row < pr || (v & FIRST_ROW) === 0)) continue;
+        // …with every later piece whose box meets it.
+        let mask = 1 << (o >> 2);
+        for (let q = o + 4, bit = mask << 1; q < end; q += 4, bit <<= 1) {
+          if ((+(boxes[q + 2]! < x0) | +(boxes[q + 3]! < y0) | +(boxes[q]! > x1) | +(boxes[q + 1]! > y1)) === 0) mask |= bit;
+        }
         if (count === out.items.length) growPieceItems(out, count + 1);
         out.items[count] = v & ITEM_MASK; out.masks[count] = mask; out.entries[count++] = e;
       }

@@ -168,27 +168,17 @@ export function trenchPieces(t: Trench, pool?: TrenchPool): Piece[] {
   let convexUsed = 0, cylindersUsed = 0;
   const addConvex = (count: number, px: number, py: number, pz: number, gx: number, gy: number): void => {
     const used = pool ? pool.convex[convexUsed++] : undefined;
-    if (used) {
-      prepareConvexPrismAt(poly, count, px, py, pz, gx, gy, top, used.convex);
-      pieces.push(used);
-    } else {
-      const convex = prepareConvexPrismAt(poly, count, px, py, pz, gx, gy, top);
-      const made: ConvexPiece = { shape: 'convex', convex, bounds: convex };
-      if (pool) pool.convex.push(made);
-      pieces.push(made);
-    }
+    const convex = prepareConvexPrismAt(poly, count, px, py, pz, gx, gy, top, used?.convex);
+    const made: ConvexPiece = used ?? { shape: 'convex', convex, bounds: convex };
+    if (pool && !used) pool.convex.push(made);
+    pieces.push(made);
   };
   const addCylinder = (x: number, y: number, radius: number, bottomZ: number): void => {
     const used = pool ? pool.cylinders[cylindersUsed++] : undefined;
-    if (used) {
-      prepareCylinder(x, y, radius, bottomZ, top, used.cylinder);
-      pieces.push(used);
-    } else {
-      const cylinder = prepareCylinder(x, y, radius, bottomZ, top);
-      const made: CylinderPiece = { shape: 'cylinder', cylinder, bounds: cylinder };
-      if (pool) pool.cylinders.push(made);
-      pieces.push(made);
-    }
+    const cylinder = prepareCylinder(x, y, radius, bottomZ, top, used?.cylinder);
+    const made: CylinderPiece = used ?? { shape: 'cylinder', cylinder, bounds: cylinder };
+    if (pool && !used) pool.cylinders.push(made);
+    pieces.push(made);
   };
   // Per segment its box (one length per segment: its direction and its slope share it).
   for (let i = 0; i + 1 < n; i++) {
@@ -300,12 +290,32 @@ function pilePieces(group: PileGroup): Piece[] {
   return group.piles.map((p) => cylinderPiece(p.x, p.y, p.diameter / 2, p.topZ - p.depth, p.topZ));
 }
 
-/** pilePieces of the group checkPiles just checked (piles.ts PILES): no Pile objects between. */
-function checkedPilePieces(): Piece[] {
+/**
+ * A pile group's volume and cylinders reused from one screening to the next (`screenedVolume(…, true)`),
+ * as a trench's (TrenchPool): each pile's cylinder is overwritten in place. Valid until the next such call.
+ */
+interface PilePool { volume: Volume; cylinders: CylinderPiece[] }
+let pilePool: PilePool | null = null;
+
+/** pilePieces of the group checkPiles just checked (piles.ts PILES), into `pool`'s cylinders when given. */
+function checkedPilePieces(pool?: PilePool): Piece[] {
   const { count, x, y, diameter, topZ, depth } = PILES;
-  const pieces: Piece[] = [];
-  for (let i = 0; i < count; i++) pieces.push(cylinderPiece(x[i]!, y[i]!, diameter[i]! / 2, topZ[i]! - depth[i]!, topZ[i]!));
+  const pieces: Piece[] = pool ? pool.volume.pieces : [];
+  pieces.length = 0;
+  for (let i = 0; i < count; i++) {
+    const used = pool ? pool.cylinders[i] : undefined;
+    const cylinder = prepareCylinder(x[i]!, y[i]!, diameter[i]! / 2, topZ[i]! - depth[i]!, topZ[i]!, used?.cylinder);
+    const made: CylinderPiece = used ?? { shape: 'cylinder', cylinder, bounds: cylinder };
+    if (pool && !used) pool.cylinders.push(made);
+    pieces.push(made);
+  }
   return pieces;
+}
+
+/** The checked pile group's volume in the reused pool (see PilePool). */
+function reusedPileVolume(): Volume {
+  const pool = pilePool ?? (pilePool = { volume: { pieces: [], bounds: emptyBounds(), index: null }, cylinders: [] });
+  return volumeOfPieces(checkedPilePieces(pool), pool.volume);
 }
 
 /** The screened volume of a validated excavation. */
@@ -331,7 +341,10 @@ export function volumeOf(work: Excavation): Volume {
  */
 export function screenedVolume(input: unknown, reuse = false): Volume {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
-  if (kind === 'piles') { checkPiles(input); return volumeOfPieces(checkedPilePieces()); }
+  if (kind === 'piles') {
+    checkPiles(input);
+    return reuse ? reusedPileVolume() : volumeOfPieces(checkedPilePieces());
+  }
   if (kind !== 'open_cut') {
     const work = validateExcavation(input);
     if (reuse && work.kind === 'trench') return reusedTrenchVolume(work);
