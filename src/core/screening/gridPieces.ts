@@ -26,7 +26,8 @@ export function growPieceItems(out: PieceItems, n: number): void {
 const PIECE_CELLS = new Int32Array(4 * 32);
 /**
  * Per row of the current work's cells, ROW_SPAN words: the mask of the pieces whose cells take it in,
- * its first and last column, and the first and end entry of those columns' cells.
+ * its first and last column, and the first and end entry of those columns' cells (0, -1 where the
+ * pieces leave cells between them: that row's entries are touched piece by piece).
  */
 const ROW_SPAN = 5;
 let ROW_SPANS = new Int32Array(ROW_SPAN * 64);
@@ -70,18 +71,32 @@ export function searchGridWork(g: GridIndex, boxes: Float64Array, pieces: number
   if (spanWords > ROW_SPANS.length) ROW_SPANS = new Int32Array(Math.max(spanWords, 2 * ROW_SPANS.length));
   const spans = ROW_SPANS;
   for (let row = firstRow, r = 0; row <= lastRow; row++, r += ROW_SPAN) {
-    let rowMask = 0, c0 = columns, c1 = -1;
+    let rowMask = 0, c0 = columns, c1 = -1, widths = 0;
     for (let o = 0, bit = 1; o < end; o += 4, bit <<= 1) {
       if (cells[o + 1]! > row || cells[o + 3]! < row) continue;
       rowMask |= bit;
       if (cells[o]! < c0) c0 = cells[o]!;
       if (cells[o + 2]! > c1) c1 = cells[o + 2]!;
+      widths += cells[o + 2]! - cells[o]! + 1;
     }
     spans[r] = rowMask; spans[r + 1] = c0; spans[r + 2] = c1;
-    spans[r + 3] = rowMask === 0 ? 0 : start[row * columns + c0]!; spans[r + 4] = rowMask === 0 ? 0 : start[row * columns + c1 + 1]!;
+    // Pieces far apart in one row (a pile group spread wide) leave cells between them that the scan
+    // skips: such a row is touched piece by piece (start 0, end -1 marks it), not over its whole span.
+    const gaps = c1 - c0 + 1 > widths;
+    spans[r + 3] = rowMask === 0 || gaps ? 0 : start[row * columns + c0]!;
+    spans[r + 4] = rowMask === 0 ? 0 : gaps ? -1 : start[row * columns + c1 + 1]!;
   }
   let touched = 0;
-  for (let r = 0; r < spanWords; r += ROW_SPAN) {
+  for (let r = 0, row = firstRow; r < spanWords; r += ROW_SPAN, row++) {
+    if (spans[r + 4] === -1) {
+      for (let left = spans[r]!; left !== 0;) {
+        const low = left & -left;
+        left ^= low;
+        const o = 4 * (31 - Math.clz32(low)), k = row * columns;
+        for (let e = start[k + cells[o]!]! * WORDS, stop = start[k + cells[o + 2]! + 1]! * WORDS; e < stop; e += LINE_WORDS) touched ^= w[e]!;
+      }
+      continue;
+    }
     for (let e = spans[r + 3]! * WORDS, stop = spans[r + 4]! * WORDS; e < stop; e += LINE_WORDS) touched ^= w[e]!;
   }
   TOUCHED[0] = touched;
