@@ -10,8 +10,9 @@ import { IndexSearch } from '../../src/core/screening/indexSearch';
 import { ruleContext, segmentToleranceOf, segmentTolerances } from '../../src/core/screening/ruleContext';
 import { screenExcavation } from '../../src/core/screening/screen';
 import { mulberry32 } from '../../src/core/random';
+import { spatialOrder } from '../../src/core/screening/spatialOrder';
 import {
-  buildSegmentIndex, buildSegmentTable, float32AtLeast, spatialOrder, float32AtMost, QUALITY_UNKNOWN, builtSegmentLinkIds, segmentLinkIds, segmentTableBuffers, segmentTableFromTransfer,
+  buildSegmentIndex, buildSegmentTable, float32AtLeast, float32AtMost, QUALITY_UNKNOWN, builtSegmentLinkIds, segmentLinkIds, segmentTableBuffers, segmentTableFromTransfer,
 } from '../../src/core/screening/segmentTable';
 
 const RULES = validateScreeningRules(rulesJson);

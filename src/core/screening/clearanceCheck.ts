@@ -181,11 +181,7 @@ function ruleClasses(links: readonly ClearanceLink[], rules: ClearanceRules): { 
   return { classOf, horizontal, vertical, count };
 }
 
-/**
- * Smaller gap wins; equal gaps go to the lower segment pair, compared as (segment of the line first in
- * input order, then the other's), so the report depends neither on visiting order nor on the order the
- * table stores its lines in (segmentTable.ts spatialOrder).
- */
+/** Smaller gap wins; a tie goes to the lower (segment of the line first in input order, the other's): no visiting or storage order (spatialOrder.ts) shows. */
 function isBetter(linkOf: Uint32Array, gap: number, i: number, j: number, thanGap: number, thanI: number, thanJ: number): boolean {
   if (gap !== thanGap) return gap < thanGap;
   const first = linkOf[i]! < linkOf[j]!, tFirst = linkOf[thanI]! < linkOf[thanJ]!;
